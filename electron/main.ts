@@ -1,0 +1,116 @@
+// The desktop shell: one locked-down window (context isolation, sandbox, no Node, strict CSP, no
+// navigation, no new windows, no permissions) and the api served over IPC to that window only.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, type IpcMainInvokeEvent, ipcMain, session, shell } from 'electron';
+import { languageFromLocale, translate } from '../locales/translate.ts';
+import { AppError } from '../main/api/errors.ts';
+import { toWireError } from '../main/api/router.ts';
+import { type Core, openCore } from '../main/core.ts';
+import { contentSecurityPolicy } from '../main/server/security-headers.ts';
+import { resolveDataDir } from '../main/store/paths.ts';
+import { desktopKeyProvider } from './safe-storage-key.ts';
+
+const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+let core: Core | undefined;
+let mainWindow: BrowserWindow | undefined;
+
+/** Only our own page, in our own window, may call the api. */
+function trustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return (
+    mainWindow !== undefined &&
+    event.sender === mainWindow.webContents &&
+    frame !== null &&
+    frame.url === rendererUrl
+  );
+}
+
+function lockDownSessions(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] },
+    });
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    // Documentation links open in the user's browser; nothing opens inside the app.
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (url !== rendererUrl) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  win.once('ready-to-show', () => win.show());
+  void win.loadFile(rendererIndex);
+  return win;
+}
+
+function serveApi(opened: Core): void {
+  const ctx = opened.context('desktop');
+  ipcMain.handle('wbc:call', async (event, method: unknown, params: unknown) => {
+    if (!trustedSender(event) || typeof method !== 'string') {
+      return { ok: false, error: toWireError(new AppError('UNAUTHORIZED'), opened.language()) };
+    }
+    return opened.router.call(method, params, ctx);
+  });
+  opened.router.subscribe((name, payload) => mainWindow?.webContents.send('wbc:event', name, payload));
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (url !== rendererUrl) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+app.whenReady().then(() => {
+  const dataDir = resolveDataDir({ flag: process.env.WBC_DATA_DIR ?? app.getPath('userData') });
+  try {
+    core = openCore({
+      dataDir,
+      keyProvider: desktopKeyProvider(dataDir),
+      defaultLanguage: languageFromLocale(app.getLocale()),
+    });
+  } catch (error) {
+    const language = languageFromLocale(app.getLocale());
+    const text =
+      error instanceof AppError ? toWireError(error, language) : { message: String(error), remedy: '' };
+    dialog.showErrorBox(translate(language, 'app.name'), `${text.message}\n\n${text.remedy}`);
+    app.exit(1);
+    return;
+  }
+  lockDownSessions();
+  serveApi(core);
+  mainWindow = createWindow();
+});
+
+app.on('window-all-closed', () => {
+  core?.close();
+  app.quit();
+});

@@ -1,0 +1,95 @@
+// The contract: every method and event of the core, declared once with its argument schema and result.
+// Electron IPC, the browser shell's WebSocket and the CLI serve exactly this list through one router.
+import { z } from 'zod';
+import { languages } from '../../locales/translate.ts';
+import type {
+  AppInfo,
+  AuditEntry,
+  Card,
+  DataEntity,
+  Group,
+  SecretInfo,
+  Settings,
+  Site,
+  Station,
+} from './types.ts';
+
+export interface MethodSpec<Input extends z.ZodType, Result> {
+  input: Input;
+  /** Only a carrier of the result type; never set at run time. */
+  readonly result?: Result;
+}
+
+function method<Result>() {
+  return <Input extends z.ZodType>(input: Input): MethodSpec<Input, Result> => ({ input });
+}
+
+const none = z.object({}).strict();
+const id = z.number().int().positive();
+const name = z.string().trim().min(1).max(80);
+const secretText = z.string().min(1).max(4096);
+/** Labels of OCPP idTags are CiString20 in 1.6: the group tag must fit. */
+const groupIdTag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(20)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+export const methods = {
+  'app.info': method<AppInfo>()(none),
+  'settings.get': method<Settings>()(none),
+  'settings.set': method<Settings>()(z.object({ language: z.enum(languages) }).strict()),
+
+  'sites.list': method<Site[]>()(none),
+  'sites.create': method<Site>()(z.object({ name, address: z.string().trim().max(200).optional() }).strict()),
+  'sites.rename': method<Site>()(z.object({ id, name }).strict()),
+  'sites.delete': method<{ deleted: true }>()(z.object({ id }).strict()),
+
+  'stations.list': method<Station[]>()(z.object({ siteId: id.optional() }).strict()),
+
+  'groups.list': method<Group[]>()(none),
+  'groups.create': method<Group>()(z.object({ name, groupIdTag: groupIdTag.optional() }).strict()),
+
+  'cards.list': method<Card[]>()(z.object({ groupId: id.optional() }).strict()),
+
+  'audit.list': method<AuditEntry[]>()(
+    z
+      .object({
+        limit: z.number().int().min(1).max(1000).default(100),
+        entity: z.string().max(40).optional(),
+      })
+      .strict(),
+  ),
+
+  'secrets.list': method<SecretInfo[]>()(none),
+  'secrets.put': method<SecretInfo>()(
+    z
+      .object({
+        purpose: z.string().trim().min(1).max(60),
+        label: z.string().trim().min(1).max(120),
+        value: secretText,
+      })
+      .strict(),
+  ),
+  'secrets.delete': method<{ deleted: true }>()(z.object({ id }).strict()),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+/** What a caller passes (defaults not yet applied). */
+export type ParamsOf<M extends MethodName> = z.input<Methods[M]['input']>;
+/** What a handler receives (validated, defaults applied). */
+export type ValidParamsOf<M extends MethodName> = z.output<Methods[M]['input']>;
+export type ResultOf<M extends MethodName> = NonNullable<Methods[M]['result']>;
+
+export interface Events {
+  /** Something in the store changed: lists showing that entity should reload. */
+  'data.changed': { entity: DataEntity };
+}
+export type EventName = keyof Events;
+export const eventNames: readonly EventName[] = ['data.changed'];
+
+export function isMethodName(value: string): value is MethodName {
+  return Object.hasOwn(methods, value);
+}

@@ -1,0 +1,79 @@
+// Binds every method of the contract to the domain code that does the work. The type Handlers makes
+// a method without a handler a compile error; later capabilities add their own maps here.
+import { listAudit } from '../store/audit.ts';
+import { listCards } from '../store/cards.ts';
+import type { Store } from '../store/database.ts';
+import { createGroup, listGroups } from '../store/groups.ts';
+import { readSettings, writeSettings } from '../store/settings.ts';
+import { createSite, deleteSite, listSites, renameSite } from '../store/sites.ts';
+import { listStations } from '../store/stations.ts';
+import type { Vault } from '../store/vault.ts';
+import type { Handlers, Router } from './router.ts';
+import type { AppInfo, Settings } from './types.ts';
+
+export interface HandlerDeps {
+  store: Store;
+  vault: Vault;
+  info: () => AppInfo;
+  defaults: Settings;
+  /** Set after the router exists: handlers announce committed changes through it. */
+  events: () => Router;
+}
+
+export function buildHandlers(deps: HandlerDeps): Handlers {
+  const { store, vault } = deps;
+  const changed = (entity: Parameters<Router['emit']>[1]['entity']) =>
+    deps.events().emit('data.changed', { entity });
+
+  return {
+    'app.info': () => deps.info(),
+    'settings.get': () => readSettings(store, deps.defaults),
+    'settings.set': (p, ctx) => {
+      const next = writeSettings(store, ctx.actor, p, deps.defaults);
+      changed('settings');
+      return next;
+    },
+
+    'sites.list': () => listSites(store),
+    'sites.create': (p, ctx) => {
+      const site = createSite(store, ctx.actor, p);
+      changed('site');
+      return site;
+    },
+    'sites.rename': (p, ctx) => {
+      const site = renameSite(store, ctx.actor, p.id, p.name);
+      changed('site');
+      return site;
+    },
+    'sites.delete': (p, ctx) => {
+      deleteSite(store, ctx.actor, p.id);
+      changed('site');
+      return { deleted: true };
+    },
+
+    'stations.list': (p) => listStations(store, p),
+
+    'groups.list': () => listGroups(store),
+    'groups.create': (p, ctx) => {
+      const group = createGroup(store, ctx.actor, p);
+      changed('group');
+      return group;
+    },
+
+    'cards.list': (p) => listCards(store, p),
+
+    'audit.list': (p) => listAudit(store, p),
+
+    'secrets.list': () => vault.list(),
+    'secrets.put': (p, ctx) => {
+      const secret = vault.put(ctx.actor, p.purpose, p.label, p.value);
+      changed('secret');
+      return secret;
+    },
+    'secrets.delete': (p, ctx) => {
+      vault.delete(ctx.actor, p.id);
+      changed('secret');
+      return { deleted: true };
+    },
+  };
+}

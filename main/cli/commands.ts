@@ -1,0 +1,230 @@
+// The CLI's commands: each parses its words, calls the api through the router and prints the result
+// for people or, with --json, for scripts. A capability adds its commands to this table.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Language, translate } from '../../locales/translate.ts';
+import type { MethodName, ParamsOf, ResultOf } from '../api/contract.ts';
+import { AppError } from '../api/errors.ts';
+import { ApiCallError } from '../api/wire.ts';
+import { appName, appVersion, type Core, openCore } from '../core.ts';
+import { startShellServer } from '../server/shell-server.ts';
+import { resolveDataDir } from '../store/paths.ts';
+import { type Output, printError, printTable } from './output.ts';
+
+export interface CliContext {
+  args: string[];
+  options: {
+    'data-dir'?: string | undefined;
+    json: boolean;
+    host?: string | undefined;
+    port?: string | undefined;
+    address?: string | undefined;
+    tag?: string | undefined;
+    limit?: string | undefined;
+    entity?: string | undefined;
+  };
+  output: Output;
+  language: Language;
+}
+
+export interface Command {
+  name: string;
+  usage: string;
+  summaryKey: string;
+  run(ctx: CliContext): Promise<number>;
+}
+
+export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const rendererDir = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
+
+function openCliCore(ctx: CliContext): Core {
+  return openCore({
+    dataDir: resolveDataDir({ flag: ctx.options['data-dir'] }),
+    defaultLanguage: ctx.language,
+  });
+}
+
+async function call<M extends MethodName>(core: Core, method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+  const reply = await core.router.call(method, params, core.context('cli'));
+  if (!reply.ok) throw new ApiCallError(reply.error);
+  return reply.result as ResultOf<M>;
+}
+
+/** Opens the core, runs fn, prints an api error the way a technician reads it, always closes. */
+async function withCore(ctx: CliContext, fn: (core: Core) => Promise<void>): Promise<number> {
+  const core = openCliCore(ctx);
+  try {
+    await fn(core);
+    return 0;
+  } catch (error) {
+    if (error instanceof ApiCallError) {
+      printError(ctx.output, error.error);
+      return 1;
+    }
+    throw error;
+  } finally {
+    core.close();
+  }
+}
+
+function print(ctx: CliContext, value: unknown, text: () => void): void {
+  if (ctx.output.json) ctx.output.out(JSON.stringify(value, null, 2));
+  else text();
+}
+
+/** Numbers typed on the command line go to the router as numbers; the schema judges them. */
+function numberArg(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) && value.trim() !== '' ? n : (value as unknown as number);
+}
+
+function usage(ctx: CliContext, command: string): number {
+  throw new AppError('BAD_REQUEST', { detail: translate(ctx.language, 'cli.usageOf', { usage: command }) });
+}
+
+const t = (ctx: CliContext, key: string, params?: Record<string, string | number>) =>
+  translate(ctx.language, key, params);
+
+export const commands: Command[] = [
+  {
+    name: 'version',
+    usage: 'version',
+    summaryKey: 'cli.version.summary',
+    async run(ctx) {
+      const value = { name: appName, version: appVersion, node: process.versions.node };
+      print(ctx, value, () => ctx.output.out(`${appName} ${appVersion} (Node ${process.versions.node})`));
+      return 0;
+    },
+  },
+  {
+    name: 'info',
+    usage: 'info',
+    summaryKey: 'cli.info.summary',
+    run: (ctx) =>
+      withCore(ctx, async (core) => {
+        const info = await call(core, 'app.info', {});
+        print(ctx, info, () => {
+          for (const [key, value] of Object.entries(info)) ctx.output.out(`${key.padEnd(14)} ${value}`);
+        });
+      }),
+  },
+  {
+    name: 'serve',
+    usage: 'serve [--host H] [--port P]',
+    summaryKey: 'cli.serve.summary',
+    async run(ctx) {
+      if (!existsSync(rendererDir)) {
+        printError(ctx.output, {
+          code: 'NOT_FOUND',
+          params: {},
+          message: t(ctx, 'cli.serve.notBuilt'),
+          remedy: t(ctx, 'cli.serve.notBuiltRemedy'),
+          fields: [],
+        });
+        return 1;
+      }
+      const core = openCliCore(ctx);
+      const port = ctx.options.port === undefined ? 0 : Number(ctx.options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        core.close();
+        return usage(ctx, 'serve --port 0..65535');
+      }
+      const server = await startShellServer({
+        core,
+        staticDir: rendererDir,
+        host: ctx.options.host ?? '127.0.0.1',
+        port,
+      });
+      print(ctx, { url: server.url, port: server.port, dataDir: core.dataDir }, () => {
+        ctx.output.out(t(ctx, 'cli.serve.ready', { url: server.url }));
+        ctx.output.out(t(ctx, 'cli.serve.stop'));
+      });
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+      core.close();
+      return 0;
+    },
+  },
+  {
+    name: 'sites',
+    usage: 'sites list|add NAME|rename ID NAME|delete ID',
+    summaryKey: 'cli.sites.summary',
+    run: (ctx) =>
+      withCore(ctx, async (core) => {
+        const [action = 'list', ...words] = ctx.args;
+        if (action === 'list') {
+          const sites = await call(core, 'sites.list', {});
+          print(ctx, sites, () => printTable(ctx.output, sites, ['id', 'name', 'address', 'stationCount']));
+        } else if (action === 'add') {
+          const site = await call(core, 'sites.create', {
+            name: words.join(' '),
+            address: ctx.options.address,
+          });
+          print(ctx, site, () => ctx.output.out(t(ctx, 'cli.sites.added', { id: site.id, name: site.name })));
+        } else if (action === 'rename') {
+          const [id, ...name] = words;
+          const site = await call(core, 'sites.rename', {
+            id: numberArg(id) as number,
+            name: name.join(' '),
+          });
+          print(ctx, site, () =>
+            ctx.output.out(t(ctx, 'cli.sites.renamed', { id: site.id, name: site.name })),
+          );
+        } else if (action === 'delete') {
+          const result = await call(core, 'sites.delete', { id: numberArg(words[0]) as number });
+          print(ctx, result, () => ctx.output.out(t(ctx, 'cli.sites.deleted', { id: String(words[0]) })));
+        } else {
+          usage(ctx, 'sites list|add NAME|rename ID NAME|delete ID');
+        }
+      }),
+  },
+  {
+    name: 'groups',
+    usage: 'groups list|add NAME [--tag TAG]',
+    summaryKey: 'cli.groups.summary',
+    run: (ctx) =>
+      withCore(ctx, async (core) => {
+        const [action = 'list', ...words] = ctx.args;
+        if (action === 'list') {
+          const groups = await call(core, 'groups.list', {});
+          print(ctx, groups, () => printTable(ctx.output, groups, ['id', 'name', 'groupIdTag', 'cardCount']));
+        } else if (action === 'add') {
+          const group = await call(core, 'groups.create', {
+            name: words.join(' '),
+            groupIdTag: ctx.options.tag,
+          });
+          print(ctx, group, () =>
+            ctx.output.out(
+              t(ctx, 'cli.groups.added', { id: group.id, name: group.name, tag: group.groupIdTag }),
+            ),
+          );
+        } else {
+          usage(ctx, 'groups list|add NAME [--tag TAG]');
+        }
+      }),
+  },
+  {
+    name: 'audit',
+    usage: 'audit [--limit N] [--entity E]',
+    summaryKey: 'cli.audit.summary',
+    run: (ctx) =>
+      withCore(ctx, async (core) => {
+        const entries = await call(core, 'audit.list', {
+          limit: numberArg(ctx.options.limit) ?? 50,
+          entity: ctx.options.entity,
+        });
+        print(ctx, entries, () =>
+          printTable(
+            ctx.output,
+            entries.map((e) => ({ ...e, after: e.after === null ? '' : JSON.stringify(e.after) })),
+            ['at', 'actor', 'action', 'entity', 'entityId', 'after'],
+          ),
+        );
+      }),
+  },
+];

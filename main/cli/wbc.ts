@@ -1,0 +1,72 @@
+// The `wbc` command line: the same contract as the desktop and the browser shell, called in-process
+// through the router. Later capabilities add their commands to the table in commands.ts.
+import { parseArgs } from 'node:util';
+import { type Language, languageFromLocale, translate } from '../../locales/translate.ts';
+import { AppError } from '../api/errors.ts';
+import { toWireError, wireError } from '../api/router.ts';
+import { type CliContext, commands } from './commands.ts';
+import { consoleOutput, printError } from './output.ts';
+
+const globalOptions = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  lang: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  address: { type: 'string' },
+  tag: { type: 'string' },
+  limit: { type: 'string' },
+  entity: { type: 'string' },
+} as const;
+
+function helpText(language: Language): string {
+  const t = (key: string) => translate(language, key);
+  const lines = [t('cli.usage'), '', t('cli.commands')];
+  for (const command of commands) lines.push(`  ${command.usage.padEnd(46)} ${t(command.summaryKey)}`);
+  lines.push('', t('cli.options'));
+  lines.push(`  ${'--data-dir DIR'.padEnd(46)} ${t('cli.option.dataDir')}`);
+  lines.push(`  ${'--json'.padEnd(46)} ${t('cli.option.json')}`);
+  lines.push(`  ${'--lang en|de'.padEnd(46)} ${t('cli.option.lang')}`);
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof globalOptions; allowPositionals: true }>>;
+  const envLanguage = languageFromLocale(process.env.LC_ALL || process.env.LANG);
+  try {
+    parsed = parseArgs({ args: argv, options: globalOptions, allowPositionals: true, strict: true });
+  } catch (error) {
+    const output = consoleOutput(argv.includes('--json'));
+    const detail = error instanceof Error ? error.message : String(error);
+    printError(output, wireError('BAD_REQUEST', { detail }, envLanguage));
+    output.err(helpText(envLanguage));
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const language = languageFromLocale(values.lang ?? process.env.LC_ALL ?? process.env.LANG);
+  const output = consoleOutput(values.json);
+  const [name, ...rest] = positionals;
+
+  if (!name || name === 'help' || (values.help && !name)) {
+    output.out(helpText(language));
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    printError(output, wireError('UNKNOWN_METHOD', { method: name }, language));
+    output.err(helpText(language));
+    return 2;
+  }
+  const ctx: CliContext = { args: rest, options: values, output, language };
+  try {
+    return await command.run(ctx);
+  } catch (error) {
+    if (error instanceof AppError) {
+      printError(output, toWireError(error, language));
+      return 1;
+    }
+    printError(output, wireError('INTERNAL', { method: name, incident: 'cli' }, language));
+    return 1;
+  }
+}

@@ -1,0 +1,102 @@
+// The application core, assembled once per process: store, vault, router. Every face (Electron,
+// browser shell, CLI) opens it the same way and talks to it only through the router.
+import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { type Language, languageFromLocale } from '../locales/translate.ts';
+import packageJson from '../package.json' with { type: 'json' };
+import { buildHandlers } from './api/handlers.ts';
+import { type CallContext, createRouter, type Router } from './api/router.ts';
+import type { AppInfo, Face, Settings } from './api/types.ts';
+import { createLogger, type Logger } from './log/logger.ts';
+import { openStore, type Store } from './store/database.ts';
+import { DATABASE_FILE } from './store/paths.ts';
+import { readSettings } from './store/settings.ts';
+import { Vault } from './store/vault.ts';
+import { keyFileProvider, type VaultKeyProvider } from './store/vault-key.ts';
+
+export interface CoreOptions {
+  dataDir: string;
+  keyProvider?: VaultKeyProvider;
+  /** The language until the user picks one: from the OS locale. */
+  defaultLanguage?: Language;
+  logToStderr?: boolean;
+}
+
+export interface Core {
+  readonly dataDir: string;
+  readonly store: Store;
+  readonly vault: Vault;
+  readonly router: Router;
+  readonly log: Logger;
+  language(): Language;
+  context(face: Face): CallContext;
+  close(): void;
+}
+
+export const appName = packageJson.productName;
+export const appVersion = packageJson.version;
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function openCore(options: CoreOptions): Core {
+  // Only the user may list the data folder: it holds the audit log and the sealed secrets.
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const log = createLogger({
+    file: join(options.dataDir, 'logs', 'core.log'),
+    stderr: options.logToStderr ?? false,
+  });
+  const store = openStore(join(options.dataDir, DATABASE_FILE));
+  let vault: Vault;
+  try {
+    vault = new Vault(store, options.keyProvider ?? keyFileProvider(options.dataDir));
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const defaults: Settings = {
+    language: options.defaultLanguage ?? languageFromLocale(process.env.LC_ALL || process.env.LANG),
+  };
+  const language = () => readSettings(store, defaults).language;
+  const info = (): AppInfo => ({
+    name: appName,
+    version: appVersion,
+    dataDir: options.dataDir,
+    databaseFile: store.file,
+    schemaVersion: store.schemaVersion,
+    vaultKey: vault.keyKind,
+    platform: `${process.platform}-${process.arch}`,
+    node: process.versions.node,
+  });
+
+  let router: Router | undefined;
+  const handlers = buildHandlers({
+    store,
+    vault,
+    info,
+    defaults,
+    events: () => router as Router,
+  });
+  router = createRouter(handlers, {
+    language,
+    logInternal: (incident, error) => log.log('error', 'internal error', { incident, error }),
+  });
+  const user = osUser();
+
+  return {
+    dataDir: options.dataDir,
+    store,
+    vault,
+    router,
+    log,
+    language,
+    context: (face) => ({ face, actor: `${user}@${face}` }),
+    close: () => store.close(),
+  };
+}

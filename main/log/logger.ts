@@ -1,0 +1,33 @@
+// The core's log: JSON lines in the data folder (for support bundles) and on stderr, every line
+// passed through redact() first. Nothing that holds a secret reaches disk or a terminal unmasked.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { redact } from './redact.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+}
+
+function describe(value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  return value;
+}
+
+export function createLogger(options: { file?: string; stderr?: boolean; minLevel?: LogLevel }): Logger {
+  const order: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+  const min = order.indexOf(options.minLevel ?? 'info');
+  if (options.file) mkdirSync(dirname(options.file), { recursive: true });
+  return {
+    log(level, message, fields = {}) {
+      if (order.indexOf(level) < min) return;
+      const entries = Object.entries(fields).map(([k, v]) => [k, describe(v)]);
+      const line = redact(
+        JSON.stringify({ at: new Date().toISOString(), level, message, ...Object.fromEntries(entries) }),
+      );
+      if (options.file) appendFileSync(options.file, `${line}\n`, { mode: 0o600 });
+      if (options.stderr) process.stderr.write(`${line}\n`);
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// The browser shell: one HTTP server on loopback that serves the built renderer and carries the api
+// over a WebSocket at /api. The renderer cannot tell it from the desktop's IPC.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { wireError } from '../api/router.ts';
+import type { ClientFrame, ServerFrame } from '../api/wire.ts';
+import type { Core } from '../core.ts';
+import { type AccessPolicy, allowedHosts, checkApiAccess, checkHost } from './access.ts';
+import { securityHeaders } from './security-headers.ts';
+import { serveStatic } from './static-files.ts';
+
+export interface ShellServerOptions {
+  core: Core;
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  host?: string;
+  port?: number;
+  token?: string;
+}
+
+export interface ShellServer {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function parseFrame(data: WebSocket.RawData): ClientFrame | null {
+  try {
+    const value = JSON.parse(data.toString()) as Partial<ClientFrame>;
+    if (
+      value &&
+      value.type === 'call' &&
+      Number.isSafeInteger(value.id) &&
+      typeof value.method === 'string'
+    ) {
+      return value as ClientFrame;
+    }
+  } catch {
+    // falls through to null: not JSON
+  }
+  return null;
+}
+
+export async function startShellServer(options: ShellServerOptions): Promise<ShellServer> {
+  const { core } = options;
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  let policy: AccessPolicy = { token, hosts: new Set() };
+
+  const http = createServer((req, res) => {
+    const verdict = checkHost(policy, req.headers.host);
+    if (!verdict.ok) {
+      res.writeHead(403, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Forbidden: this server only answers on its own address.');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...securityHeaders, allow: 'GET, HEAD' });
+      res.end();
+      return;
+    }
+    const path = new URL(req.url ?? '/', 'http://local').pathname;
+    serveStatic(options.staticDir, path, res);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    if (url.pathname !== '/api') return refuse(socket, 404, 'Not Found');
+    const verdict = checkApiAccess(policy, {
+      host: req.headers.host,
+      origin: req.headers.origin,
+      token: url.searchParams.get('token'),
+    });
+    if (!verdict.ok) {
+      core.log.log('warn', 'browser shell refused a connection', { reason: verdict.reason });
+      return refuse(socket, verdict.status, verdict.status === 401 ? 'Unauthorized' : 'Forbidden');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+  });
+
+  const ctx = core.context('browser');
+  function send(ws: WebSocket, frame: ServerFrame): void {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+  }
+  function serveSocket(ws: WebSocket): void {
+    ws.on('message', async (data) => {
+      const frame = parseFrame(data);
+      if (!frame) {
+        const error = wireError('BAD_REQUEST', {}, core.language());
+        send(ws, { type: 'reply', id: -1, reply: { ok: false, error } });
+        return;
+      }
+      const reply = await core.router.call(frame.method, frame.params, ctx);
+      send(ws, { type: 'reply', id: frame.id, reply });
+    });
+  }
+  const unsubscribe = core.router.subscribe((event, payload) => {
+    for (const client of wss.clients) send(client, { type: 'event', event, payload });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  policy = { token, hosts: allowedHosts(host, port) };
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      unsubscribe();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// Opens the SQLite file, refuses one that is damaged or written by a newer version (and never touches
+// it then), and applies pending migrations, each in one transaction, after a backup copy.
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError } from '../api/errors.ts';
+import { latestSchemaVersion, type Migration, migrations as shippedMigrations } from './migrations.ts';
+
+export type Db = Database.Database;
+
+export interface Store {
+  readonly db: Db;
+  readonly file: string;
+  readonly schemaVersion: number;
+  /** ISO-8601 time for created_at, updated_at and the audit log; a test may pin it. */
+  now(): string;
+  /** Runs fn in one write transaction (BEGIN IMMEDIATE): all of it is committed, or none. */
+  write<T>(fn: () => T): T;
+  close(): void;
+}
+
+export interface OpenOptions {
+  now?: () => string;
+  migrations?: readonly Migration[];
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+function readHeader(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const header = Buffer.alloc(SQLITE_HEADER.length);
+    const read = readSync(fd, header, 0, header.length, 0);
+    return header.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function corrupt(file: string, cause?: unknown): AppError {
+  return new AppError('STORE_CORRUPT', { file }, { cause });
+}
+
+/** Checks an existing file without writing to it: header, integrity, schema version. */
+function inspectExisting(file: string, known: number): void {
+  if (statSync(file).size === 0) return;
+  if (!readHeader(file).equals(SQLITE_HEADER)) throw corrupt(file);
+  let probe: Db | undefined;
+  try {
+    probe = new Database(file, { readonly: true, fileMustExist: true });
+    const found = probe.pragma('user_version', { simple: true }) as number;
+    if (found > known) throw new AppError('STORE_TOO_NEW', { file, found, known });
+    const check = probe.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw corrupt(file);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw corrupt(file, error);
+  } finally {
+    probe?.close();
+  }
+}
+
+export function openStore(file: string, options: OpenOptions = {}): Store {
+  const migrations = options.migrations ?? shippedMigrations;
+  const known = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  const existed = existsSync(file);
+  if (existed) inspectExisting(file, known);
+  else mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (error) {
+    throw new AppError('STORE_UNAVAILABLE', { file }, { cause: error });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before the UI or the CLI says "done", even across a power cut.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, file, migrations);
+  } catch (error) {
+    db.close();
+    if (error instanceof AppError) throw error;
+    throw new AppError('STORE_UNAVAILABLE', { file }, { cause: error });
+  }
+
+  const now = options.now ?? (() => new Date().toISOString());
+  return {
+    db,
+    file,
+    schemaVersion: db.pragma('user_version', { simple: true }) as number,
+    now,
+    write: (fn) => db.transaction(fn).immediate(),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}
+
+function migrate(db: Db, file: string, migrations: readonly Migration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const pending = [...migrations].filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  if (pending.length === 0) return;
+  if (current > 0) {
+    // A copy of the data as the older version knew it, in case a migration surprises a user.
+    const backup = `${file}.before-v${pending[0]?.version}.bak`;
+    if (!existsSync(backup)) db.prepare('VACUUM INTO ?').run(backup);
+  }
+  for (const migration of pending) {
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}
+
+export { latestSchemaVersion };

@@ -1,0 +1,71 @@
+// Closed user groups: the cards that belong together and the tag that stands for them on a box
+// (parentIdTag in OCPP 1.6, groupIdToken in 2.0.1). Writes are audited in the same transaction.
+import type { Group } from '../api/types.ts';
+import { recordAudit } from './audit.ts';
+import { notFound, translateConstraint } from './constraints.ts';
+import type { Store } from './database.ts';
+
+interface GroupRow {
+  id: number;
+  name: string;
+  group_id_tag: string;
+  card_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+const SELECT =
+  'SELECT g.*, (SELECT count(*) FROM cards c WHERE c.group_id = g.id) AS card_count FROM groups g';
+
+function toGroup(row: GroupRow): Group {
+  return {
+    id: row.id,
+    name: row.name,
+    groupIdTag: row.group_id_tag,
+    cardCount: row.card_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** A tag a box accepts as an OCPP 1.6 idTag (CiString20, printable ASCII) derived from a group name. */
+export function defaultGroupIdTag(name: string): string {
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[^\x21-\x7e]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toUpperCase();
+  return (ascii || 'GROUP').slice(0, 20);
+}
+
+export function listGroups(store: Store): Group[] {
+  return (store.db.prepare(`${SELECT} ORDER BY g.name COLLATE NOCASE`).all() as GroupRow[]).map(toGroup);
+}
+
+export function getGroup(store: Store, id: number): Group {
+  const row = store.db.prepare(`${SELECT} WHERE g.id = ?`).get(id) as GroupRow | undefined;
+  if (!row) throw notFound('group', id);
+  return toGroup(row);
+}
+
+export function createGroup(
+  store: Store,
+  actor: string,
+  input: { name: string; groupIdTag?: string | undefined },
+): Group {
+  const tag = input.groupIdTag ?? defaultGroupIdTag(input.name);
+  return store.write(() => {
+    const now = store.now();
+    const { lastInsertRowid } = translateConstraint(
+      () =>
+        store.db
+          .prepare('INSERT INTO groups (name, group_id_tag, created_at, updated_at) VALUES (?, ?, ?, ?)')
+          .run(input.name, tag, now, now),
+      { entity: 'group', name: `${input.name} (${tag})` },
+    );
+    const group = getGroup(store, Number(lastInsertRowid));
+    recordAudit(store, { actor, action: 'group.create', entity: 'group', entityId: group.id, after: group });
+    return group;
+  });
+}

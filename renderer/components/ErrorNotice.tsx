@@ -1,0 +1,25 @@
+// A typed error as a technician reads it: what happened, what to do, and which fields were wrong.
+// Rendered from the code and its values, so it follows the language switch.
+import type { WireError } from '../../main/api/errors.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+
+export function ErrorNotice({ error }: { error: WireError | undefined }) {
+  const { describe } = useI18n();
+  if (!error) return null;
+  const { message, remedy } = describe(error);
+  return (
+    <div className="error-notice" role="alert" data-code={error.code}>
+      <p className="error-message">{message}</p>
+      {error.fields.length > 0 && (
+        <ul>
+          {error.fields.map((f) => (
+            <li key={f.path}>
+              <code>{f.path}</code>: {f.issue}
+            </li>
+          ))}
+        </ul>
+      )}
+      {remedy && <p className="error-remedy">{remedy}</p>}
+    </div>
+  );
+}

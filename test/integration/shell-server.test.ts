@@ -1,0 +1,124 @@
+// The browser shell over a real socket on loopback: the api only for the page it served (token,
+// Origin, Host), typed answers to garbage frames, events pushed, and no file outside the UI folder.
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { test } from 'node:test';
+import { openSocket, testShell } from '../support/shell.ts';
+
+function apiUrl(port: number, token: string | null): string {
+  return `ws://127.0.0.1:${port}/api${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
+}
+
+function get(
+  port: number,
+  path: string,
+  host?: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: host ? { host } : {} }, (res) => {
+      let body = '';
+      res.on('data', (c) => {
+        body += c;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('the printed URL carries a token and binds to loopback', async (t) => {
+  const { server } = await testShell(t);
+  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/);
+});
+
+test('a socket without the token is refused with 401', async (t) => {
+  const { server } = await testShell(t);
+  assert.deepEqual(await openSocket(apiUrl(server.port, null)), { refused: 401 });
+});
+
+test('a socket with a wrong token is refused with 401', async (t) => {
+  const { server } = await testShell(t);
+  const wrong = `${server.token.slice(0, -1)}${server.token.endsWith('A') ? 'B' : 'A'}`;
+  assert.deepEqual(await openSocket(apiUrl(server.port, wrong)), { refused: 401 });
+  assert.deepEqual(await openSocket(apiUrl(server.port, 'short')), { refused: 401 });
+});
+
+test('a socket from another web page (Origin) is refused even with the right token', async (t) => {
+  const { server } = await testShell(t);
+  for (const origin of [
+    'http://evil.example',
+    `http://127.0.0.1:${server.port + 1}`,
+    'null',
+    `https://127.0.0.1:${server.port}`,
+  ]) {
+    assert.deepEqual(
+      await openSocket(apiUrl(server.port, server.token), { origin }),
+      { refused: 403 },
+      origin,
+    );
+  }
+});
+
+test('a request naming another Host (DNS rebinding) is refused, for the page and the socket', async (t) => {
+  const { server } = await testShell(t);
+  const page = await get(server.port, '/', `rebind.example:${server.port}`);
+  assert.equal(page.status, 403);
+  const socket = await openSocket(apiUrl(server.port, server.token), {
+    host: `rebind.example:${server.port}`,
+  });
+  assert.deepEqual(socket, { refused: 403 });
+});
+
+test("the page's own origin with the token gets the api", async (t) => {
+  const { server } = await testShell(t);
+  const opened = await openSocket(apiUrl(server.port, server.token), {
+    origin: `http://127.0.0.1:${server.port}`,
+  });
+  assert.ok('client' in opened);
+  const reply = await opened.client.call('app.info', {});
+  assert.equal(reply.ok, true);
+  opened.client.ws.close();
+});
+
+test('garbage and wrong argument types get typed errors and the socket stays usable', async (t) => {
+  const { server } = await testShell(t);
+  const opened = await openSocket(apiUrl(server.port, server.token));
+  assert.ok('client' in opened);
+  const { client } = opened;
+  client.send('{not json');
+  const garbage = await client.next();
+  assert.equal(garbage.type === 'reply' && !garbage.reply.ok && garbage.reply.error.code, 'BAD_REQUEST');
+  client.send(JSON.stringify({ type: 'call', id: 'x', method: 'app.info' }));
+  const noId = await client.next();
+  assert.equal(noId.type === 'reply' && !noId.reply.ok && noId.reply.error.code, 'BAD_REQUEST');
+  const wrongTypes = await client.call('sites.create', { name: ['a'] });
+  assert.equal(!wrongTypes.ok && wrongTypes.error.code, 'VALIDATION_FAILED');
+  const fine = await client.call('sites.list', {});
+  assert.deepEqual(fine, { ok: true, result: [] });
+  client.ws.close();
+});
+
+test('a change made by one face is pushed as an event to every open page', async (t) => {
+  const { core, server } = await testShell(t);
+  const opened = await openSocket(apiUrl(server.port, server.token));
+  assert.ok('client' in opened);
+  await core.router.call('groups.create', { name: 'Fleet' }, core.context('cli'));
+  assert.deepEqual(await opened.client.next(), {
+    type: 'event',
+    event: 'data.changed',
+    payload: { entity: 'group' },
+  });
+  opened.client.ws.close();
+});
+
+test('static files: the UI with its CSP, nothing outside the folder, no writes', async (t) => {
+  const { server } = await testShell(t);
+  const index = await get(server.port, '/');
+  assert.equal(index.status, 200);
+  assert.match(String(index.headers['content-security-policy']), /default-src 'self'/);
+  assert.equal(index.headers['x-frame-options'], 'DENY');
+  for (const path of ['/../package.json', '/%2e%2e/%2e%2e/etc/passwd', '/..%2fvault.key', '/%00']) {
+    assert.equal((await get(server.port, path)).status, 404, path);
+  }
+});

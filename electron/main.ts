@@ -2,7 +2,7 @@
 // navigation, no new windows, no permissions) and the api served over IPC to that window only.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, type IpcMainInvokeEvent, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, type IpcMainInvokeEvent, ipcMain, session } from 'electron';
 import { languageFromLocale, translate } from '../locales/translate.ts';
 import { AppError } from '../main/api/errors.ts';
 import { toWireError } from '../main/api/router.ts';
@@ -55,13 +55,12 @@ function createWindow(): BrowserWindow {
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click would open links in a new window, past the window-open handler.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    // Documentation links open in the user's browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // Nothing opens a second window: the app has no links that leave it.
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event, url) => {
     if (url !== rendererUrl) event.preventDefault();
   });

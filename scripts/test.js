@@ -39,6 +39,12 @@ if (only.length === 0) {
   ]);
   step('types (core, shell, tests)', node, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
   step('types (renderer)', node, [bin('typescript', 'bin/tsc'), '-p', 'renderer/tsconfig.json', '--noEmit']);
+  step('types (browser tests)', node, [
+    bin('typescript', 'bin/tsc'),
+    '-p',
+    'test/e2e/tsconfig.json',
+    '--noEmit',
+  ]);
 }
 step('build the UI', node, [
   bin('vite', 'bin/vite.js'),
@@ -67,7 +73,16 @@ const run = spawnSync(
     `--test-reporter-destination=${tap}`,
     ...files,
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, WBC_TEST: '1' } },
+  {
+    cwd: root,
+    stdio: 'inherit',
+    // Every node process the tests start refuses connections beyond loopback (test/support/loopback-only.cjs).
+    env: {
+      ...process.env,
+      NODE_OPTIONS:
+        `${process.env.NODE_OPTIONS ?? ''} --require=${join(root, 'test/support/loopback-only.cjs')}`.trim(),
+    },
+  },
 );
 
 const summary = readFileSync(tap, 'utf8');

@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { values, positionals } = parsed;
-  const language = languageFromLocale(values.lang ?? process.env.LC_ALL ?? process.env.LANG);
+  const language = languageFromLocale(values.lang ?? (process.env.LC_ALL || process.env.LANG));
   const output = consoleOutput(values.json);
   const [name, ...rest] = positionals;
 

@@ -109,7 +109,8 @@ export function socketConnection(token: string | null, host: string, secure: boo
 
   function open(): void {
     if (!token) return;
-    state.set('connecting');
+    // After a drop the indicator stays at "not reachable, retrying" until a socket opens again.
+    if (state.get() !== 'disconnected') state.set('connecting');
     const ws = new WebSocket(`${secure ? 'wss' : 'ws'}://${host}/api?token=${encodeURIComponent(token)}`);
     socket = ws;
     ws.onopen = () => {

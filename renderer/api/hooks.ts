@@ -1,6 +1,6 @@
 // React glue for the api client: the connection in context, its state, and a query hook that
 // reloads whenever the core says the entity it shows has changed.
-import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import type { MethodName, ParamsOf, ResultOf } from '../../main/api/contract.ts';
 import type { WireError } from '../../main/api/errors.ts';
 import type { DataEntity } from '../../main/api/types.ts';
@@ -17,9 +17,8 @@ export function useConnection(): Connection {
 
 export function useConnectionState(): ConnectionState {
   const api = useConnection();
-  const [state, setState] = useState(api.state());
-  useEffect(() => api.onState(setState), [api]);
-  return state;
+  // An external store: a change between the first render and the subscription is not lost.
+  return useSyncExternalStore(api.onState, api.state);
 }
 
 export function asWireError(error: unknown): WireError {

@@ -9,6 +9,7 @@ import { buildHandlers } from './api/handlers.ts';
 import { type CallContext, createRouter, type Router } from './api/router.ts';
 import type { AppInfo, Face, Settings } from './api/types.ts';
 import { createLogger, type Logger } from './log/logger.ts';
+import { OcppService } from './ocpp/service.ts';
 import { openStore, type Store } from './store/database.ts';
 import { DATABASE_FILE } from './store/paths.ts';
 import { readSettings } from './store/settings.ts';
@@ -27,11 +28,13 @@ export interface Core {
   readonly dataDir: string;
   readonly store: Store;
   readonly vault: Vault;
+  readonly ocpp: OcppService;
   readonly router: Router;
   readonly log: Logger;
   language(): Language;
   context(face: Face): CallContext;
-  close(): void;
+  /** Stops the local CSMS, writes the buffered trace and closes the database. */
+  close(): Promise<void>;
 }
 
 export const appName = packageJson.productName;
@@ -75,10 +78,12 @@ export function openCore(options: CoreOptions): Core {
     node: process.versions.node,
   });
 
+  const ocpp = new OcppService(store);
   let router: Router | undefined;
   const handlers = buildHandlers({
     store,
     vault,
+    ocpp,
     info,
     defaults,
     events: () => router as Router,
@@ -87,16 +92,23 @@ export function openCore(options: CoreOptions): Core {
     language,
     logInternal: (incident, error) => log.log('error', 'internal error', { incident, error }),
   });
+  ocpp.on('box', (box) => router?.emit('boxes.changed', box));
+  ocpp.on('box', (box: { boot: unknown }) => box.boot && router?.emit('data.changed', { entity: 'station' }));
+  ocpp.trace.subscribe((frame) => router?.emit('trace.frame', frame));
   const user = osUser();
 
   return {
     dataDir: options.dataDir,
     store,
     vault,
+    ocpp,
     router,
     log,
     language,
     context: (face) => ({ face, actor: `${user}@${face}` }),
-    close: () => store.close(),
+    close: async () => {
+      await ocpp.close();
+      store.close();
+    },
   };
 }

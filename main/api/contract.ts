@@ -2,6 +2,7 @@
 // Electron IPC, the browser shell's WebSocket and the CLI serve exactly this list through one router.
 import { z } from 'zod';
 import { languages } from '../../locales/translate.ts';
+import type { BoxInfo, ConfigSnapshot, CsmsStatus, SettingResult, TraceFrame } from '../ocpp/types.ts';
 import type {
   AppInfo,
   AuditEntry,
@@ -35,6 +36,14 @@ const groupIdTag = z
   .min(1)
   .max(20)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+/** A box's identity as it appears in its OCPP URL: at most 48 characters, no ':' (2.0.1 basic auth). */
+const identity = z
+  .string()
+  .trim()
+  .min(1)
+  .max(48)
+  .regex(/^[^:/\s]+$/, 'no spaces, ":" or "/"');
 
 export const methods = {
   'app.info': method<AppInfo>()(none),
@@ -73,6 +82,45 @@ export const methods = {
       .strict(),
   ),
   'secrets.delete': method<{ deleted: true }>()(z.object({ id }).strict()),
+
+  'csms.status': method<CsmsStatus>()(none),
+  'csms.start': method<CsmsStatus>()(
+    z
+      .object({
+        host: z.string().trim().min(1).max(64).default('0.0.0.0'),
+        port: z.number().int().min(1).max(65535).default(9220),
+        expected: z.array(identity).max(5000).default([]),
+        admitUnexpected: z.boolean().default(false),
+        passwordSecretId: id.optional(),
+      })
+      .strict(),
+  ),
+  'csms.stop': method<CsmsStatus>()(none),
+  'boxes.admit': method<BoxInfo>()(z.object({ identity }).strict()),
+
+  'config.read': method<ConfigSnapshot>()(z.object({ identity }).strict()),
+  'config.latest': method<ConfigSnapshot | null>()(z.object({ identity }).strict()),
+  'config.set': method<SettingResult[]>()(
+    z
+      .object({
+        identity,
+        changes: z
+          .array(z.object({ key: z.string().trim().min(1).max(200), value: z.string().max(1000) }).strict())
+          .min(1)
+          .max(200),
+      })
+      .strict(),
+  ),
+
+  'trace.list': method<TraceFrame[]>()(
+    z
+      .object({
+        identity: identity.optional(),
+        afterId: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+  ),
 } as const;
 
 export type Methods = typeof methods;
@@ -81,14 +129,18 @@ export type MethodName = keyof Methods;
 export type ParamsOf<M extends MethodName> = z.input<Methods[M]['input']>;
 /** What a handler receives (validated, defaults applied). */
 export type ValidParamsOf<M extends MethodName> = z.output<Methods[M]['input']>;
-export type ResultOf<M extends MethodName> = NonNullable<Methods[M]['result']>;
+export type ResultOf<M extends MethodName> = Methods[M] extends MethodSpec<z.ZodType, infer R> ? R : never;
 
 export interface Events {
   /** Something in the store changed: lists showing that entity should reload. */
   'data.changed': { entity: DataEntity };
+  /** A box connected, booted, changed status, was admitted or went offline. */
+  'boxes.changed': BoxInfo;
+  /** One frame (or connection event) of the live OCPP trace, already redacted. */
+  'trace.frame': TraceFrame;
 }
 export type EventName = keyof Events;
-export const eventNames: readonly EventName[] = ['data.changed'];
+export const eventNames: readonly EventName[] = ['data.changed', 'boxes.changed', 'trace.frame'];
 
 export function isMethodName(value: string): value is MethodName {
   return Object.hasOwn(methods, value);

@@ -1,5 +1,7 @@
 // Binds every method of the contract to the domain code that does the work. The type Handlers makes
 // a method without a handler a compile error; later capabilities add their own maps here.
+
+import type { OcppService } from '../ocpp/service.ts';
 import { listAudit } from '../store/audit.ts';
 import { listCards } from '../store/cards.ts';
 import type { Store } from '../store/database.ts';
@@ -9,11 +11,12 @@ import { createSite, deleteSite, listSites, renameSite } from '../store/sites.ts
 import { listStations } from '../store/stations.ts';
 import type { Vault } from '../store/vault.ts';
 import type { Handlers, Router } from './router.ts';
-import type { AppInfo, Settings } from './types.ts';
+import type { AppInfo, DataEntity, Settings } from './types.ts';
 
 export interface HandlerDeps {
   store: Store;
   vault: Vault;
+  ocpp: OcppService;
   info: () => AppInfo;
   defaults: Settings;
   /** Set after the router exists: handlers announce committed changes through it. */
@@ -22,8 +25,7 @@ export interface HandlerDeps {
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
   const { store, vault } = deps;
-  const changed = (entity: Parameters<Router['emit']>[1]['entity']) =>
-    deps.events().emit('data.changed', { entity });
+  const changed = (entity: DataEntity) => deps.events().emit('data.changed', { entity });
 
   return {
     'app.info': () => deps.info(),
@@ -75,5 +77,26 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       changed('secret');
       return { deleted: true };
     },
+
+    'csms.status': () => deps.ocpp.status(),
+    'csms.start': (p) => {
+      const password =
+        p.passwordSecretId === undefined ? undefined : vault.use(p.passwordSecretId, (value) => value);
+      return deps.ocpp.start({
+        host: p.host,
+        port: p.port,
+        expected: p.expected,
+        admitUnexpected: p.admitUnexpected,
+        ...(password === undefined ? {} : { password: () => password }),
+      });
+    },
+    'csms.stop': () => deps.ocpp.stop(),
+    'boxes.admit': (p) => deps.ocpp.csms.admit(p.identity),
+
+    'config.read': (p) => deps.ocpp.readConfiguration(p.identity, 'read'),
+    'config.latest': (p) => deps.ocpp.latestSnapshot(p.identity),
+    'config.set': (p, ctx) => deps.ocpp.changeSettings(ctx.actor, p.identity, p.changes),
+
+    'trace.list': (p) => deps.ocpp.trace.list(p),
   };
 }

@@ -1,7 +1,7 @@
-// Masks secrets in any text before it is logged, traced or exported: passwords in URLs, basic-auth
-// and token headers, and the OCPP keys that carry credentials. One place, so every writer uses it.
+// Masks secrets before anything is logged, traced, audited or exported: passwords in URLs, auth headers,
+// and the OCPP keys that carry credentials (AuthorizationKey, BasicAuthPassword). One place for every writer.
 
-const MASK = '***';
+export const MASK = '***';
 
 const patterns: Array<[RegExp, string]> = [
   // scheme://user:password@host
@@ -24,4 +24,54 @@ export function redact(text: string): string {
   let out = text;
   for (const [pattern, replacement] of patterns) out = out.replace(pattern, replacement);
   return out;
+}
+
+const secretKeyNames = new Set(['authorizationkey', 'basicauthpassword', 'ocpp_authkey', 'password']);
+
+function isSecretName(value: unknown): boolean {
+  return typeof value === 'string' && secretKeyNames.has(value.toLowerCase());
+}
+
+function maskString(value: string): string {
+  return redact(value);
+}
+
+function walk(value: unknown): unknown {
+  if (typeof value === 'string') return maskString(value);
+  if (Array.isArray(value)) return value.map(walk);
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  // 1.6 ChangeConfiguration / GetConfiguration: { key: 'AuthorizationKey', value: '...' }
+  const secretKeyValue = isSecretName(record.key);
+  // 2.0.1 SetVariables / GetVariables / NotifyReport: { variable: { name: 'BasicAuthPassword' }, attributeValue | variableAttribute }
+  const variable = record.variable as { name?: unknown } | undefined;
+  const secretVariable = isSecretName(variable?.name);
+  for (const [name, field] of Object.entries(record)) {
+    if (isSecretName(name) && typeof field === 'string') out[name] = MASK;
+    else if (secretKeyValue && name === 'value' && typeof field === 'string') out[name] = MASK;
+    else if (secretVariable && name === 'attributeValue' && typeof field === 'string') out[name] = MASK;
+    else if (secretVariable && name === 'variableAttribute' && Array.isArray(field)) {
+      out[name] = field.map((attribute) =>
+        attribute && typeof attribute === 'object' && 'value' in attribute
+          ? { ...attribute, value: MASK }
+          : attribute,
+      );
+    } else out[name] = walk(field);
+  }
+  return out;
+}
+
+/** A copy of any JSON value (an OCPP frame, an audit record) with every credential masked. */
+export function redactValue<T>(value: T): T {
+  return walk(value) as T;
+}
+
+/** The same for a raw frame as it came off the socket; text that is not JSON is masked as text. */
+export function redactRawFrame(raw: string): string {
+  try {
+    return JSON.stringify(redactValue(JSON.parse(raw) as unknown));
+  } catch {
+    return maskString(raw);
+  }
 }

@@ -1,6 +1,7 @@
 // The audit log: who changed what, when, with the record before and after. Written in the same
 // transaction as the change itself, so a change without its audit row cannot exist.
 import type { AuditEntry } from '../api/types.ts';
+import { redactValue } from '../log/redact.ts';
 import type { Store } from './database.ts';
 
 export interface AuditInput {
@@ -23,8 +24,9 @@ export function recordAudit(store: Store, entry: AuditInput): void {
       entry.action,
       entry.entity,
       entry.entityId == null ? null : String(entry.entityId),
-      entry.before === undefined ? null : JSON.stringify(entry.before),
-      entry.after === undefined ? null : JSON.stringify(entry.after),
+      // Masked here, whatever the caller passed: an audit row outlives every screen it was shown on.
+      entry.before === undefined ? null : JSON.stringify(redactValue(entry.before)),
+      entry.after === undefined ? null : JSON.stringify(redactValue(entry.after)),
     );
 }
 

@@ -87,6 +87,32 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'OCPP trace frames and configuration snapshots',
+    sql: `
+      CREATE TABLE trace_frames (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('in', 'out', 'event')),
+        kind TEXT NOT NULL,
+        action TEXT,
+        message_id TEXT,
+        frame TEXT NOT NULL
+      );
+      CREATE INDEX trace_identity ON trace_frames(identity, id);
+      CREATE TABLE config_snapshots (
+        id INTEGER PRIMARY KEY,
+        identity TEXT NOT NULL,
+        ocpp_version TEXT NOT NULL,
+        taken_at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        entries TEXT NOT NULL
+      );
+      CREATE INDEX snapshots_identity ON config_snapshots(identity, id);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -67,9 +67,9 @@ test('the key file is created readable by its owner only', (t) => {
   assert.equal(statSync(core.dataDir).mode & 0o077, 0);
 });
 
-test('a key file that others can read is refused with the chmod that fixes it', (t) => {
+test('a key file that others can read is refused with the chmod that fixes it', async (t) => {
   const dir = tempDir(t);
-  openCore({ dataDir: dir }).close();
+  await openCore({ dataDir: dir }).close();
   chmodSync(keyFilePath(dir), 0o644);
   assert.throws(
     () => openCore({ dataDir: dir }),
@@ -78,9 +78,9 @@ test('a key file that others can read is refused with the chmod that fixes it', 
   );
 });
 
-test('a truncated key file is refused, not used', (t) => {
+test('a truncated key file is refused, not used', async (t) => {
   const dir = tempDir(t);
-  openCore({ dataDir: dir }).close();
+  await openCore({ dataDir: dir }).close();
   writeFileSync(keyFilePath(dir), Buffer.alloc(7), { mode: 0o600 });
   assert.throws(
     () => openCore({ dataDir: dir }),
@@ -92,7 +92,7 @@ test('a secret sealed with another key is reported unreadable, naming it, withou
   const dir = tempDir(t);
   const first = openCore({ dataDir: dir });
   const stored = first.vault.put('test', 'ocpp-basic-auth', 'WB-0002', PASSWORD);
-  first.close();
+  await first.close();
   writeFileSync(keyFilePath(dir), Buffer.alloc(32, 1), { mode: 0o600 });
   const second = openCore({ dataDir: dir });
   t.after(() => second.close());

@@ -1,0 +1,63 @@
+// One outgoing OCPP call with the failures a technician can act on: no answer in time, a CALLERROR
+// from the box, an answer that violates the schema, the box gone. Every session call goes through here.
+import ocppRpc from 'ocpp-rpc';
+import { AppError } from '../api/errors.ts';
+import type { OcppPeer } from './peer.ts';
+
+export interface CallOptions {
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+}
+
+export interface Caller {
+  readonly identity: string;
+  call<T>(action: string, params: unknown, options?: CallOptions): Promise<T>;
+}
+
+export function createCaller(peer: OcppPeer, identity: string, defaultTimeoutMs: number): Caller {
+  let badAnswerAt = 0;
+  peer.on('strictValidationFailure', () => {
+    badAnswerAt = Date.now();
+  });
+  let closed = false;
+  peer.on('close', () => {
+    closed = true;
+  });
+  return {
+    identity,
+    async call<T>(action: string, params: unknown, options: CallOptions = {}): Promise<T> {
+      if (options.signal?.aborted) throw new AppError('CANCELLED');
+      if (closed) throw new AppError('BOX_OFFLINE', { identity });
+      const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+      const started = Date.now();
+      try {
+        return (await peer.call(action, params, { callTimeoutMs: timeoutMs, signal: options.signal })) as T;
+      } catch (error) {
+        if (options.signal?.aborted) throw new AppError('CANCELLED', {}, { cause: error });
+        if (error instanceof ocppRpc.TimeoutError) {
+          throw new AppError(
+            'BOX_NO_ANSWER',
+            { identity, action, seconds: Math.round(timeoutMs / 1000) },
+            { cause: error },
+          );
+        }
+        if (closed) throw new AppError('BOX_OFFLINE', { identity }, { cause: error });
+        if (badAnswerAt >= started)
+          throw new AppError('BOX_BAD_ANSWER', { identity, action }, { cause: error });
+        const rpc = error as { rpcErrorCode?: string; message?: string };
+        if (rpc.rpcErrorCode) {
+          throw new AppError(
+            'BOX_CALL_FAILED',
+            {
+              identity,
+              action,
+              reason: `${rpc.rpcErrorCode}${rpc.message ? ` (${rpc.message.slice(0, 120)})` : ''}`,
+            },
+            { cause: error },
+          );
+        }
+        throw new AppError('BOX_OFFLINE', { identity }, { cause: error });
+      }
+    },
+  };
+}

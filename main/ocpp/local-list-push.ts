@@ -1,0 +1,186 @@
+// Pushes a local authorization list within the box's limits: one Full part, then Differential parts
+// with rising versions; a Differential answered VersionMismatch is redone as a full list; the version is read back.
+import { AppError } from '../api/errors.ts';
+import type { CallOptions } from './call.ts';
+import type { LocalListLimits, LocalListUpdate, StationSession } from './session.ts';
+import type { LocalListEntry } from './types.ts';
+
+export interface PushPart {
+  update: LocalListUpdate;
+  version: number;
+  entries: LocalListEntry[];
+  removals: Array<Pick<LocalListEntry, 'idTag' | 'tokenType'>>;
+}
+
+export interface PushProgress {
+  part: number;
+  parts: number;
+  sent: number;
+  total: number;
+}
+
+export interface PushOutcome {
+  version: number;
+  parts: number;
+  entries: number;
+  fellBackToFull: boolean;
+  /** What GetLocalListVersion answered afterwards; equal to version when the box kept the list. */
+  readBack: number;
+  verified: boolean;
+}
+
+/** The OCPP-J envelope around a payload: [2,"<uuid>","SendLocalList",payload]. */
+const ENVELOPE_BYTES = 64;
+
+/** Splits items into parts no longer than the box takes, counted in items and, for 2.0.1, in bytes. */
+export function chunkForLimits<T>(
+  items: T[],
+  limits: Pick<LocalListLimits, 'maxItemsPerMessage' | 'maxBytesPerMessage'>,
+  sizeOf: (item: T) => number,
+  baseBytes: number,
+): T[][] {
+  const maxItems = Math.max(1, limits.maxItemsPerMessage);
+  const maxBytes = limits.maxBytesPerMessage ?? Number.POSITIVE_INFINITY;
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = baseBytes;
+  for (const item of items) {
+    const size = sizeOf(item) + 1;
+    if (current.length > 0 && (current.length >= maxItems || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = baseBytes;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0 || chunks.length === 0) chunks.push(current);
+  return chunks;
+}
+
+function sizer(session: StationSession): {
+  base: number;
+  entry: (e: LocalListEntry) => number;
+  removal: (r: PushPart['removals'][number]) => number;
+} {
+  const base =
+    JSON.stringify(session.localListPayload(2 ** 31 - 1, 'Differential', [], [])).length + ENVELOPE_BYTES;
+  return {
+    base,
+    entry: (e) => JSON.stringify(session.localListPayload(0, 'Full', [e], [])).length - base + ENVELOPE_BYTES,
+    removal: (r) =>
+      JSON.stringify(session.localListPayload(0, 'Full', [], [r])).length - base + ENVELOPE_BYTES,
+  };
+}
+
+export function planFullPush(
+  session: StationSession,
+  entries: LocalListEntry[],
+  fromVersion: number,
+  limits: LocalListLimits,
+): PushPart[] {
+  const size = sizer(session);
+  const chunks = chunkForLimits(entries, limits, size.entry, size.base);
+  return chunks.map((chunk, index) => ({
+    update: index === 0 ? 'Full' : 'Differential',
+    version: fromVersion + index + 1,
+    entries: chunk,
+    removals: [],
+  }));
+}
+
+/** The changes from what the box holds to what it should hold: updated entries and removals. */
+export function planDifferentialPush(
+  session: StationSession,
+  previous: LocalListEntry[],
+  next: LocalListEntry[],
+  fromVersion: number,
+  limits: LocalListLimits,
+): PushPart[] {
+  const key = (e: Pick<LocalListEntry, 'idTag'>) => e.idTag.toUpperCase();
+  const before = new Map(previous.map((e) => [key(e), e]));
+  const after = new Set(next.map(key));
+  const changed = next.filter((e) => JSON.stringify(before.get(key(e))) !== JSON.stringify(e));
+  const removed = previous
+    .filter((e) => !after.has(key(e)))
+    .map((e) => ({ idTag: e.idTag, ...(e.tokenType ? { tokenType: e.tokenType } : {}) }));
+  type Change = { entry: LocalListEntry } | { removal: PushPart['removals'][number] };
+  const changes: Change[] = [
+    ...changed.map((entry) => ({ entry })),
+    ...removed.map((removal) => ({ removal })),
+  ];
+  if (changes.length === 0) return [];
+  const size = sizer(session);
+  const chunks = chunkForLimits(
+    changes,
+    limits,
+    (c) => ('entry' in c ? size.entry(c.entry) : size.removal(c.removal)),
+    size.base,
+  );
+  return chunks.map((chunk, index) => ({
+    update: 'Differential',
+    version: fromVersion + index + 1,
+    entries: chunk.flatMap((c) => ('entry' in c ? [c.entry] : [])),
+    removals: chunk.flatMap((c) => ('removal' in c ? [c.removal] : [])),
+  }));
+}
+
+export interface PushRequest {
+  entries: LocalListEntry[];
+  limits: LocalListLimits;
+  /** What the tool last pushed and the box confirmed; with it only the changes are sent. */
+  previous?: { version: number; entries: LocalListEntry[] } | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: PushProgress) => void) | undefined;
+  timeoutMs?: number;
+}
+
+export async function pushLocalList(session: StationSession, request: PushRequest): Promise<PushOutcome> {
+  const { identity } = session;
+  const { limits, entries } = request;
+  if (limits.maxEntries !== null && entries.length > limits.maxEntries) {
+    throw new AppError('LOCAL_LIST_TOO_LONG', { identity, count: entries.length, max: limits.maxEntries });
+  }
+  const options: CallOptions = { signal: request.signal, timeoutMs: request.timeoutMs };
+  const current = await session.localListVersion(options);
+  let fellBackToFull = false;
+  let parts: PushPart[];
+  if (request.previous && request.previous.version === current && current > 0) {
+    parts = planDifferentialPush(session, request.previous.entries, entries, current, limits);
+  } else {
+    parts = planFullPush(session, entries, Math.max(current, 0), limits);
+  }
+
+  let sent = 0;
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index] as PushPart;
+    const payload = session.localListPayload(part.version, part.update, part.entries, part.removals);
+    const status = await session.sendLocalList(payload, options);
+    if (status === 'VersionMismatch' && part.update === 'Differential' && !fellBackToFull) {
+      // The box's list is not what we think (reset, another tool): start over with the whole list.
+      fellBackToFull = true;
+      const now = await session.localListVersion(options);
+      parts = [
+        ...parts.slice(0, index),
+        ...planFullPush(session, entries, Math.max(now, part.version), limits),
+      ];
+      index--;
+      continue;
+    }
+    if (status !== 'Accepted') {
+      throw new AppError('LOCAL_LIST_REFUSED', { identity, status, version: part.version });
+    }
+    sent += part.entries.length + part.removals.length;
+    request.onProgress?.({ part: index + 1, parts: parts.length, sent, total: entries.length });
+  }
+  const version = parts.at(-1)?.version ?? current;
+  const readBack = await session.localListVersion(options);
+  return {
+    version,
+    parts: parts.length,
+    entries: entries.length,
+    fellBackToFull,
+    readBack,
+    verified: readBack === version,
+  };
+}

@@ -1,0 +1,175 @@
+// The OCPP capability as the api sees it: the local CSMS (started and stopped by the user), the trace,
+// configuration snapshots and audited writes. Boxes that boot are recorded as stations.
+import { EventEmitter } from 'node:events';
+import { AppError } from '../api/errors.ts';
+import { recordAudit } from '../store/audit.ts';
+import type { Store } from '../store/database.ts';
+import { LocalCsms, type LocalCsmsOptions } from './local-csms.ts';
+import { TraceRecorder } from './trace.ts';
+import type { BoxInfo, ConfigEntry, ConfigSnapshot, CsmsStatus, SettingResult } from './types.ts';
+
+export type CsmsStartOptions = Omit<LocalCsmsOptions, 'trace'>;
+
+const SECRET_KEYS = /authorizationkey|basicauthpassword|password/i;
+
+export class OcppService extends EventEmitter {
+  readonly trace: TraceRecorder;
+  readonly #store: Store;
+  #csms: LocalCsms | null = null;
+
+  constructor(store: Store) {
+    super();
+    this.#store = store;
+    this.trace = new TraceRecorder(store);
+  }
+
+  get csms(): LocalCsms {
+    if (!this.#csms?.running) throw new AppError('CSMS_NOT_RUNNING');
+    return this.#csms;
+  }
+
+  async start(options: CsmsStartOptions): Promise<CsmsStatus> {
+    if (this.#csms?.running) await this.stop();
+    const csms = new LocalCsms({ ...options, trace: this.trace });
+    csms.on('box', (info: BoxInfo) => {
+      if (info.boot) this.#recordStation(info);
+      this.emit('box', info);
+    });
+    await csms.listen();
+    this.#csms = csms;
+    return this.status();
+  }
+
+  async stop(): Promise<CsmsStatus> {
+    const csms = this.#csms;
+    this.#csms = null;
+    await csms?.close();
+    return this.status();
+  }
+
+  status(): CsmsStatus {
+    const csms = this.#csms;
+    if (!csms?.running) return { running: false, port: null, urls: [], boxes: csms?.boxes() ?? [] };
+    return { running: true, port: csms.port, urls: csms.urls(), boxes: csms.boxes() };
+  }
+
+  async readConfiguration(identity: string, reason: string, signal?: AbortSignal): Promise<ConfigSnapshot> {
+    const session = this.csms.session(identity);
+    const entries = await session.readConfiguration({ signal });
+    const takenAt = this.#store.now();
+    const info = this.#store.write(() =>
+      this.#store.db
+        .prepare(
+          'INSERT INTO config_snapshots (identity, ocpp_version, taken_at, reason, entries) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(identity, session.ocppVersion, takenAt, reason, JSON.stringify(entries)),
+    );
+    return {
+      id: Number(info.lastInsertRowid),
+      identity,
+      ocppVersion: session.ocppVersion,
+      takenAt,
+      reason,
+      entries,
+    };
+  }
+
+  latestSnapshot(identity: string): ConfigSnapshot | null {
+    const row = this.#store.db
+      .prepare('SELECT * FROM config_snapshots WHERE identity = ? ORDER BY id DESC LIMIT 1')
+      .get(identity) as
+      | {
+          id: number;
+          identity: string;
+          ocpp_version: string;
+          taken_at: string;
+          reason: string;
+          entries: string;
+        }
+      | undefined;
+    if (!row) return null;
+    return {
+      id: row.id,
+      identity: row.identity,
+      ocppVersion: row.ocpp_version,
+      takenAt: row.taken_at,
+      reason: row.reason,
+      entries: JSON.parse(row.entries) as ConfigEntry[],
+    };
+  }
+
+  /** Writes settings and records each key the box confirmed (or refused) in the audit log. */
+  async changeSettings(
+    actor: string,
+    identity: string,
+    changes: Array<{ key: string; value: string }>,
+    signal?: AbortSignal,
+  ): Promise<SettingResult[]> {
+    const session = this.csms.session(identity);
+    const before = new Map((this.latestSnapshot(identity)?.entries ?? []).map((e) => [e.key, e.value]));
+    const results = await session.changeSettings(changes, { signal });
+    this.#store.write(() => {
+      for (const result of results) {
+        const secret = SECRET_KEYS.test(result.key);
+        const value = changes.find((c) => c.key === result.key)?.value ?? null;
+        recordAudit(this.#store, {
+          actor,
+          action: 'box.setting',
+          entity: 'station',
+          entityId: identity,
+          before: { key: result.key, value: secret ? '***' : (before.get(result.key) ?? null) },
+          after: { key: result.key, value: secret ? '***' : value, status: result.status },
+        });
+      }
+    });
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    this.trace.close();
+  }
+
+  #recordStation(info: BoxInfo): void {
+    const boot = info.boot;
+    if (!boot) return;
+    const now = this.#store.now();
+    this.#store.write(() => {
+      const existing = this.#store.db
+        .prepare('SELECT id FROM stations WHERE identity = ?')
+        .get(info.identity) as { id: number } | undefined;
+      const values = [
+        boot.vendor || null,
+        boot.model || null,
+        boot.serialNumber,
+        boot.firmwareVersion,
+        info.ocppVersion,
+      ];
+      if (existing) {
+        this.#store.db
+          .prepare(
+            'UPDATE stations SET vendor = ?, model = ?, serial_number = ?, firmware_version = ?, ocpp_version = ?, updated_at = ? WHERE id = ?',
+          )
+          .run(...values, now, existing.id);
+      } else {
+        const created = this.#store.db
+          .prepare(
+            'INSERT INTO stations (identity, vendor, model, serial_number, firmware_version, ocpp_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(info.identity, ...values, now, now);
+        recordAudit(this.#store, {
+          actor: 'local-csms',
+          action: 'station.discovered',
+          entity: 'station',
+          entityId: Number(created.lastInsertRowid),
+          after: {
+            identity: info.identity,
+            vendor: boot.vendor,
+            model: boot.model,
+            ocppVersion: info.ocppVersion,
+          },
+        });
+      }
+    });
+  }
+}

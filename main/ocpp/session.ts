@@ -1,0 +1,67 @@
+// One interface for talking to a connected box, whatever its OCPP version: read and change its
+// configuration, reset it, trigger messages, manage its local list. One implementation per version.
+import type { EventEmitter } from 'node:events';
+import type { CallOptions } from './call.ts';
+import type { OcppPeer } from './peer.ts';
+import { createSession16 } from './session16.ts';
+import { createSession201 } from './session201.ts';
+import type { ConfigEntry, LocalListEntry, OcppProtocol, SettingResult } from './types.ts';
+
+export type ResetKind = 'soft' | 'hard';
+export type LocalListUpdate = 'Full' | 'Differential';
+export type LocalListStatus = 'Accepted' | 'Failed' | 'NotSupported' | 'VersionMismatch';
+
+export interface LocalListLimits {
+  /** 1.6 SendLocalListMaxLength, 2.0.1 ItemsPerMessageSendLocalList */
+  maxItemsPerMessage: number;
+  /** 2.0.1 BytesPerMessageSendLocalList; none in 1.6 */
+  maxBytesPerMessage: number | null;
+  /** 1.6 LocalAuthListMaxLength, 2.0.1 LocalAuthListCtrlr.Entries max */
+  maxEntries: number | null;
+  enabled: boolean;
+}
+
+export interface StationSession {
+  readonly identity: string;
+  readonly ocppVersion: '1.6' | '2.0.1';
+  /** A raw call, for what no method below covers; the caller types the answer. */
+  call<T>(action: string, params: unknown, options?: CallOptions): Promise<T>;
+  readConfiguration(options?: CallOptions): Promise<ConfigEntry[]>;
+  changeSettings(
+    changes: Array<{ key: string; value: string }>,
+    options?: CallOptions,
+  ): Promise<SettingResult[]>;
+  reset(kind: ResetKind, options?: CallOptions): Promise<string>;
+  trigger(message: string, options?: CallOptions): Promise<string>;
+  localListVersion(options?: CallOptions): Promise<number>;
+  localListLimits(configuration: ConfigEntry[]): LocalListLimits;
+  /** The SendLocalList payload for these entries, as the box's OCPP version wants it. */
+  localListPayload(
+    version: number,
+    update: LocalListUpdate,
+    entries: LocalListEntry[],
+    removals: Array<Pick<LocalListEntry, 'idTag' | 'tokenType'>>,
+  ): unknown;
+  sendLocalList(payload: unknown, options?: CallOptions): Promise<LocalListStatus>;
+}
+
+export interface SessionContext {
+  identity: string;
+  incoming: EventEmitter;
+  callTimeoutMs: number;
+}
+
+export function createSession(
+  peer: OcppPeer,
+  protocol: OcppProtocol,
+  context: SessionContext,
+): StationSession {
+  return protocol === 'ocpp1.6' ? createSession16(peer, context) : createSession201(peer, context);
+}
+
+export function numberSetting(configuration: ConfigEntry[], key: string): number | null {
+  const value = configuration.find((e) => e.key === key)?.value;
+  if (value === undefined || value === null || value.trim() === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}

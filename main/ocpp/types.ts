@@ -1,0 +1,102 @@
+// The OCPP vocabulary the tool shares between its CSMS, its station sessions and the api: versions,
+// subprotocols, what a box said about itself, configuration entries and per-key write results.
+import type { OcppVersion } from '../api/types.ts';
+
+export type OcppProtocol = 'ocpp1.6' | 'ocpp2.0.1';
+
+export const supportedProtocols: readonly OcppProtocol[] = ['ocpp2.0.1', 'ocpp1.6'];
+
+export function versionOf(protocol: OcppProtocol): OcppVersion {
+  return protocol === 'ocpp1.6' ? '1.6' : '2.0.1';
+}
+
+export interface BootInfo {
+  vendor: string;
+  model: string;
+  serialNumber: string | null;
+  firmwareVersion: string | null;
+  reason: string | null;
+  receivedAt: string;
+}
+
+export interface ConfigEntry {
+  /** 1.6: the key. 2.0.1: Component[.instance][#evse].Variable[.instance] as the tool names it. */
+  key: string;
+  value: string | null;
+  readonly: boolean;
+  writeOnly?: boolean;
+  /** 2.0.1 only */
+  component?: { name: string; instance?: string; evse?: { id: number; connectorId?: number } };
+  variable?: { name: string; instance?: string };
+  valuesList?: string;
+}
+
+export type SettingStatus =
+  | 'Accepted'
+  | 'RebootRequired'
+  | 'Rejected'
+  | 'NotSupported'
+  | 'UnknownComponent'
+  | 'UnknownVariable'
+  | 'NotSupportedAttributeType'
+  | 'NoAnswer';
+
+export interface SettingResult {
+  key: string;
+  status: SettingStatus;
+}
+
+export interface LocalListEntry {
+  idTag: string;
+  status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
+  /** 1.6 parentIdTag, 2.0.1 groupIdToken */
+  group?: string;
+  expiryDate?: string;
+  /** 2.0.1 IdTokenType type; ISO14443 for 4/7-byte UIDs */
+  tokenType?: string;
+}
+
+export type BoxState = 'connected' | 'offline';
+
+export interface BoxInfo {
+  identity: string;
+  ocppVersion: '1.6' | '2.0.1';
+  state: BoxState;
+  admitted: boolean;
+  remoteAddress: string | null;
+  connectedAt: string;
+  lastSeenAt: string;
+  boot: BootInfo | null;
+  connectors: Record<string, string>;
+}
+
+export type TraceDirection = 'in' | 'out' | 'event';
+
+export interface TraceFrame {
+  id?: number;
+  at: string;
+  identity: string;
+  direction: TraceDirection;
+  /** call, result, error, malformed, or for events: connected, disconnected, refused, replaced, ... */
+  kind: string;
+  action: string | null;
+  messageId: string | null;
+  /** The frame as JSON text with credentials masked; for events a short JSON description. */
+  frame: string;
+}
+
+export interface CsmsStatus {
+  running: boolean;
+  port: number | null;
+  urls: string[];
+  boxes: BoxInfo[];
+}
+
+export interface ConfigSnapshot {
+  id: number;
+  identity: string;
+  ocppVersion: string;
+  takenAt: string;
+  reason: string;
+  entries: ConfigEntry[];
+}

@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
     ),
   );
   await server.close();
-  core.close();
+  await core.close();
   rmSync(dir, { recursive: true, force: true });
   report({
     name: 'api call sites.list over the browser shell',

@@ -110,6 +110,6 @@ app.whenReady().then(() => {
 });
 
 app.on('window-all-closed', () => {
-  core?.close();
-  app.quit();
+  // The trace and the database are closed before the process ends; quitting waits for it.
+  void (core?.close() ?? Promise.resolve()).finally(() => app.quit());
 });

@@ -1,92 +1,24 @@
-// The CLI's commands: each parses its words, calls the api through the router and prints the result
-// for people or, with --json, for scripts. A capability adds its commands to this table.
+// The CLI's general commands (version, info, serve, sites, groups, audit): each parses its words, calls
+// the api through the router and prints for people or, with --json, for scripts.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Language, translate } from '../../locales/translate.ts';
-import type { MethodName, ParamsOf, ResultOf } from '../api/contract.ts';
-import { AppError } from '../api/errors.ts';
-import { ApiCallError } from '../api/wire.ts';
-import { appName, appVersion, type Core, openCore } from '../core.ts';
+import { appName, appVersion } from '../core.ts';
 import { startShellServer } from '../server/shell-server.ts';
-import { resolveDataDir } from '../store/paths.ts';
-import { type Output, printError, printTable } from './output.ts';
+import { ocppCommands } from './commands-ocpp.ts';
+import { simulateCommand } from './commands-simulate.ts';
+import {
+  type Command,
+  call,
+  numberArg,
+  openCliCore,
+  print,
+  rendererDir,
+  t,
+  usage,
+  withCore,
+} from './context.ts';
+import { printError, printTable } from './output.ts';
 
-export interface CliContext {
-  args: string[];
-  options: {
-    'data-dir'?: string | undefined;
-    json: boolean;
-    host?: string | undefined;
-    port?: string | undefined;
-    address?: string | undefined;
-    tag?: string | undefined;
-    limit?: string | undefined;
-    entity?: string | undefined;
-  };
-  output: Output;
-  language: Language;
-}
-
-export interface Command {
-  name: string;
-  usage: string;
-  summaryKey: string;
-  run(ctx: CliContext): Promise<number>;
-}
-
-export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const rendererDir = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
-
-function openCliCore(ctx: CliContext): Core {
-  return openCore({
-    dataDir: resolveDataDir({ flag: ctx.options['data-dir'] }),
-    defaultLanguage: ctx.language,
-  });
-}
-
-async function call<M extends MethodName>(core: Core, method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
-  const reply = await core.router.call(method, params, core.context('cli'));
-  if (!reply.ok) throw new ApiCallError(reply.error);
-  return reply.result as ResultOf<M>;
-}
-
-/** Opens the core, runs fn, prints an api error the way a technician reads it, always closes. */
-async function withCore(ctx: CliContext, fn: (core: Core) => Promise<void>): Promise<number> {
-  const core = openCliCore(ctx);
-  try {
-    await fn(core);
-    return 0;
-  } catch (error) {
-    if (error instanceof ApiCallError) {
-      printError(ctx.output, error.error);
-      return 1;
-    }
-    throw error;
-  } finally {
-    core.close();
-  }
-}
-
-function print(ctx: CliContext, value: unknown, text: () => void): void {
-  if (ctx.output.json) ctx.output.out(JSON.stringify(value, null, 2));
-  else text();
-}
-
-/** Numbers typed on the command line go to the router as numbers; the schema judges them. */
-function numberArg(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) && value.trim() !== '' ? n : (value as unknown as number);
-}
-
-function usage(ctx: CliContext, command: string): number {
-  throw new AppError('BAD_REQUEST', { detail: translate(ctx.language, 'cli.usageOf', { usage: command }) });
-}
-
-const t = (ctx: CliContext, key: string, params?: Record<string, string | number>) =>
-  translate(ctx.language, key, params);
-
-export const commands: Command[] = [
+const generalCommands: Command[] = [
   {
     name: 'version',
     usage: 'version',
@@ -127,7 +59,7 @@ export const commands: Command[] = [
       const core = openCliCore(ctx);
       const port = ctx.options.port === undefined ? 0 : Number(ctx.options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        core.close();
+        await core.close();
         return usage(ctx, 'serve --port 0..65535');
       }
       const server = await startShellServer({
@@ -146,7 +78,7 @@ export const commands: Command[] = [
         process.once('SIGTERM', stop);
       });
       await server.close();
-      core.close();
+      await core.close();
       return 0;
     },
   },
@@ -228,3 +160,5 @@ export const commands: Command[] = [
       }),
   },
 ];
+
+export const commands: Command[] = [...generalCommands, ...ocppCommands, simulateCommand];

@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { type Language, languageFromLocale, translate } from '../../locales/translate.ts';
 import { AppError } from '../api/errors.ts';
 import { toWireError, wireError } from '../api/router.ts';
-import { type CliContext, commands } from './commands.ts';
+import { commands } from './commands.ts';
+import type { CliContext } from './context.ts';
 import { consoleOutput, printError } from './output.ts';
 
 const globalOptions = {
@@ -18,12 +19,25 @@ const globalOptions = {
   tag: { type: 'string' },
   limit: { type: 'string' },
   entity: { type: 'string' },
+  identity: { type: 'string' },
+  expect: { type: 'string' },
+  'admit-all': { type: 'boolean', default: false },
+  out: { type: 'string' },
+  timeout: { type: 'string' },
+  ocpp: { type: 'string' },
+  url: { type: 'string' },
+  count: { type: 'string' },
+  password: { type: 'string' },
 } as const;
 
 function helpText(language: Language): string {
   const t = (key: string) => translate(language, key);
   const lines = [t('cli.usage'), '', t('cli.commands')];
-  for (const command of commands) lines.push(`  ${command.usage.padEnd(46)} ${t(command.summaryKey)}`);
+  for (const command of commands) {
+    const usage =
+      command.usage.length > 46 ? `${command.usage}\n  ${''.padEnd(46)}` : command.usage.padEnd(46);
+    lines.push(`  ${usage} ${t(command.summaryKey)}`);
+  }
   lines.push('', t('cli.options'));
   lines.push(`  ${'--data-dir DIR'.padEnd(46)} ${t('cli.option.dataDir')}`);
   lines.push(`  ${'--json'.padEnd(46)} ${t('cli.option.json')}`);

@@ -32,7 +32,8 @@ export interface PushOutcome {
 /** The OCPP-J envelope around a payload: [2,"<uuid>","SendLocalList",payload]. */
 const ENVELOPE_BYTES = 64;
 
-/** Splits items into parts no longer than the box takes, counted in items and, for 2.0.1, in bytes. */
+/** Splits items into parts no longer than the box takes, counted in items and, for 2.0.1, in bytes
+ *  (sizeOf is what one more item adds to the message, baseBytes what the message costs around them). */
 export function chunkForLimits<T>(
   items: T[],
   limits: Pick<LocalListLimits, 'maxItemsPerMessage' | 'maxBytesPerMessage'>,
@@ -45,7 +46,7 @@ export function chunkForLimits<T>(
   let current: T[] = [];
   let bytes = baseBytes;
   for (const item of items) {
-    const size = sizeOf(item) + 1;
+    const size = sizeOf(item);
     if (current.length > 0 && (current.length >= maxItems || bytes + size > maxBytes)) {
       chunks.push(current);
       current = [];
@@ -58,19 +59,19 @@ export function chunkForLimits<T>(
   return chunks;
 }
 
+/** Exact byte costs: the payload's frame, and what each further entry or removal adds (comma included). */
 function sizer(session: StationSession): {
   base: number;
   entry: (e: LocalListEntry) => number;
   removal: (r: PushPart['removals'][number]) => number;
 } {
-  const base =
-    JSON.stringify(session.localListPayload(2 ** 31 - 1, 'Differential', [], [])).length + ENVELOPE_BYTES;
-  return {
-    base,
-    entry: (e) => JSON.stringify(session.localListPayload(0, 'Full', [e], [])).length - base + ENVELOPE_BYTES,
-    removal: (r) =>
-      JSON.stringify(session.localListPayload(0, 'Full', [], [r])).length - base + ENVELOPE_BYTES,
-  };
+  // The longest version number and update type, so no part is measured smaller than it is sent.
+  const len = (entries: LocalListEntry[], removals: PushPart['removals']) =>
+    JSON.stringify(session.localListPayload(2 ** 31 - 1, 'Differential', entries, removals)).length;
+  const entry = (e: LocalListEntry) => len([e, e], []) - len([e], []);
+  const removal = (r: PushPart['removals'][number]) => len([], [r, r]) - len([], [r]);
+  const probe: LocalListEntry = { idTag: 'X', status: 'Accepted' };
+  return { base: len([probe], []) - entry(probe) + ENVELOPE_BYTES, entry, removal };
 }
 
 export function planFullPush(

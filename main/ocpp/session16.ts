@@ -101,7 +101,11 @@ export function createSession16(peer: OcppPeer, context: SessionContext): Statio
         if (item.idTag.length > 20)
           throw new AppError('VALIDATION_FAILED', { method: 'SendLocalList', fields: item.idTag });
       }
-      return { listVersion: version, updateType: update, localAuthorizationList: list };
+      return {
+        listVersion: version,
+        updateType: update,
+        ...(list.length > 0 ? { localAuthorizationList: list } : {}),
+      };
     },
 
     async sendLocalList(payload, options) {

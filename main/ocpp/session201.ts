@@ -186,20 +186,22 @@ export function createSession201(peer: OcppPeer, context: SessionContext): Stati
 
     localListPayload(version, update, entries, removals) {
       const token = (idTag: string, type?: string) => ({ idToken: idTag, type: type ?? 'ISO14443' });
+      const list = [
+        ...entries.map((e) => ({
+          idToken: token(e.idTag, e.tokenType),
+          idTokenInfo: {
+            status: e.status,
+            ...(e.group ? { groupIdToken: { idToken: e.group, type: 'Central' } } : {}),
+            ...(e.expiryDate ? { cacheExpiryDateTime: e.expiryDate } : {}),
+          },
+        })),
+        ...removals.map((r) => ({ idToken: token(r.idTag, r.tokenType) })),
+      ];
+      // The 2.0.1 schema wants at least one item when the list is present: an empty Full list omits it.
       return {
         versionNumber: version,
         updateType: update,
-        localAuthorizationList: [
-          ...entries.map((e) => ({
-            idToken: token(e.idTag, e.tokenType),
-            idTokenInfo: {
-              status: e.status,
-              ...(e.group ? { groupIdToken: { idToken: e.group, type: 'Central' } } : {}),
-              ...(e.expiryDate ? { cacheExpiryDateTime: e.expiryDate } : {}),
-            },
-          })),
-          ...removals.map((r) => ({ idToken: token(r.idTag, r.tokenType) })),
-        ],
+        ...(list.length > 0 ? { localAuthorizationList: list } : {}),
       };
     },
 

@@ -97,3 +97,88 @@ test('wbc serve prints the address with its token, answers on it, and stops on S
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
 });
+
+test('wbc config get waits for the box, reads its configuration and exports a masked trace', async (t) => {
+  const dir = tempDir(t);
+  const { bareBox } = await import('../support/bare-box.ts');
+  const child = spawn(
+    process.execPath,
+    [
+      wbcBin,
+      'config',
+      'get',
+      '--identity',
+      'WB-CLI',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--json',
+      '--data-dir',
+      dir,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LANG: 'C.UTF-8' },
+    },
+  );
+  t.after(() => child.kill('SIGKILL'));
+  let stderr = '';
+  let stdout = '';
+  child.stdout.on('data', (c) => {
+    stdout += c;
+  });
+  const url = await new Promise<string>((resolve) => {
+    child.stderr.on('data', (c) => {
+      stderr += c;
+      const m = stderr.match(/(ws:\/\/127\.0\.0\.1:\d+\/ocpp)/);
+      if (m?.[1]) resolve(m[1]);
+    });
+  });
+  const box = bareBox(t, { url, identity: 'WB-CLI' });
+  box.handle('GetConfiguration', async () => ({
+    configurationKey: [
+      { key: 'HeartbeatInterval', readonly: false, value: '300' },
+      { key: 'AuthorizationKey', readonly: false, value: 'DEADBEEFDEADBEEFDEADBEEFDEADBEEF' },
+    ],
+  }));
+  await box.connect();
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 0, stderr);
+  const snapshot = JSON.parse(stdout) as { entries: Array<{ key: string; value: string | null }> };
+  assert.deepEqual(
+    snapshot.entries.map((e) => [e.key, e.value]),
+    [
+      ['AuthorizationKey', null],
+      ['HeartbeatInterval', '300'],
+    ],
+  );
+  const trace = await wbc(['trace', 'export', '--identity', 'WB-CLI', '--data-dir', dir]);
+  assert.equal(trace.code, 0);
+  const frames = trace.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { kind: string; action: string | null });
+  assert.ok(frames.some((f) => f.kind === 'result' && f.action === 'GetConfiguration'));
+  assert.doesNotMatch(trace.stdout, /DEADBEEF/);
+});
+
+test('wbc config get gives up after --timeout when the box never comes, exit 1 with the reason', async (t) => {
+  const dir = tempDir(t);
+  const run = await wbc([
+    'config',
+    'get',
+    '--identity',
+    'WB-NOBODY',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--timeout',
+    '1',
+    '--data-dir',
+    dir,
+  ]);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /BOX_OFFLINE: The box WB-NOBODY is not connected/);
+});

@@ -1,0 +1,173 @@
+// The CLI's OCPP commands: run the local CSMS, read and change a box's configuration, export the
+// trace. A box is reached by starting the local CSMS and waiting for it to connect, as on site.
+import { createWriteStream } from 'node:fs';
+import { AppError } from '../api/errors.ts';
+import type { Core } from '../core.ts';
+import type { BoxInfo } from '../ocpp/types.ts';
+import { type CliContext, type Command, call, print, t, usage, withCore } from './context.ts';
+import { printTable } from './output.ts';
+
+function csmsOptions(ctx: CliContext, expected: string[]) {
+  const port = ctx.options.port === undefined ? 9220 : Number(ctx.options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) usage(ctx, 'csms listen --port 1..65535');
+  const password = process.env.WBC_CSMS_PASSWORD;
+  return {
+    host: ctx.options.host ?? '0.0.0.0',
+    port,
+    expected,
+    admitUnexpected: ctx.options['admit-all'] === true || expected.length === 0,
+    ...(password ? { password: () => password } : {}),
+  };
+}
+
+function describeBox(ctx: CliContext, box: BoxInfo): string {
+  if (box.state === 'offline') return t(ctx, 'cli.csms.offline', { identity: box.identity });
+  if (!box.admitted) return t(ctx, 'cli.csms.lobby', { identity: box.identity });
+  if (box.boot) {
+    return t(ctx, 'cli.csms.booted', {
+      identity: box.identity,
+      vendor: `${box.boot.vendor} ${box.boot.model}`.trim(),
+      firmware: box.boot.firmwareVersion ?? '?',
+      version: box.ocppVersion,
+    });
+  }
+  return t(ctx, 'cli.csms.connected', {
+    identity: box.identity,
+    version: box.ocppVersion,
+    address: box.remoteAddress ?? '?',
+  });
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+/** Starts the local CSMS for one box, waits until it connects (or the timeout), runs fn on it. */
+async function withBox(ctx: CliContext, core: Core, fn: (identity: string) => Promise<void>): Promise<void> {
+  const identity = ctx.options.identity;
+  if (!identity) usage(ctx, 'config get|set --identity ID');
+  const id = identity as string;
+  const status = await core.ocpp.start(csmsOptions(ctx, [id]));
+  // On stderr, so stdout carries only the result: scripts read the addresses from the JSON line.
+  if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'waiting', identity: id, urls: status.urls }));
+  else {
+    ctx.output.err(t(ctx, 'cli.csms.waiting', { identity: id }));
+    for (const url of status.urls) ctx.output.err(`  ${url}`);
+  }
+  const timeoutS = ctx.options.timeout === undefined ? 300 : Number(ctx.options.timeout);
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    await core.ocpp.csms.waitFor(id, { timeoutMs: timeoutS * 1000, signal: abort.signal });
+    await fn(id);
+  } finally {
+    process.off('SIGINT', onSignal);
+    await core.ocpp.stop();
+  }
+}
+
+export const ocppCommands: Command[] = [
+  {
+    name: 'csms',
+    usage: 'csms listen [--port P] [--expect ID,ID] [--admit-all]',
+    summaryKey: 'cli.csms.summary',
+    run: (ctx) =>
+      withCore(ctx, async (core) => {
+        if (ctx.args[0] !== 'listen')
+          usage(ctx, 'csms listen [--host H] [--port P] [--expect ID,ID] [--admit-all]');
+        const expected = (ctx.options.expect ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const status = await call(core, 'csms.start', csmsOptions(ctx, expected));
+        print(ctx, { event: 'listening', urls: status.urls, port: status.port }, () => {
+          ctx.output.out(t(ctx, 'cli.csms.listening'));
+          for (const url of status.urls) ctx.output.out(`  ${url}/<identity>`);
+        });
+        const off = core.router.subscribe((event, payload) => {
+          if (event !== 'boxes.changed') return;
+          const box = payload as BoxInfo;
+          if (ctx.output.json) ctx.output.out(JSON.stringify({ event: 'box', box }));
+          else ctx.output.out(describeBox(ctx, box));
+        });
+        await untilSignal();
+        off();
+        await core.ocpp.stop();
+      }),
+  },
+  {
+    name: 'config',
+    usage: 'config get|set --identity ID [KEY=VALUE ...]',
+    summaryKey: 'cli.config.summary',
+    run: (ctx) =>
+      withCore(ctx, async (core) => {
+        const [action, ...pairs] = ctx.args;
+        if (action === 'get') {
+          await withBox(ctx, core, async (identity) => {
+            const snapshot = await call(core, 'config.read', { identity });
+            print(ctx, snapshot, () =>
+              printTable(
+                ctx.output,
+                snapshot.entries.map((e) => ({
+                  ...e,
+                  value: e.writeOnly ? t(ctx, 'cli.config.writeOnly') : e.value,
+                })),
+                ['key', 'value', 'readonly'],
+              ),
+            );
+          });
+        } else if (action === 'set') {
+          const changes = pairs.map((pair) => {
+            const at = pair.indexOf('=');
+            if (at <= 0) throw new AppError('BAD_REQUEST', { detail: t(ctx, 'cli.config.pair', { pair }) });
+            return { key: pair.slice(0, at), value: pair.slice(at + 1) };
+          });
+          if (changes.length === 0) usage(ctx, 'config set --identity ID KEY=VALUE [KEY=VALUE ...]');
+          let refused = false;
+          await withBox(ctx, core, async (identity) => {
+            const results = await call(core, 'config.set', { identity, changes });
+            refused = results.some((r) => r.status !== 'Accepted' && r.status !== 'RebootRequired');
+            print(ctx, results, () => printTable(ctx.output, results, ['key', 'status']));
+          });
+          if (refused)
+            throw new AppError('BOX_CALL_FAILED', {
+              identity: ctx.options.identity ?? '',
+              action: 'ChangeConfiguration',
+              reason: 'see the table',
+            });
+        } else {
+          usage(ctx, 'config get|set --identity ID [KEY=VALUE ...]');
+        }
+      }),
+  },
+  {
+    name: 'trace',
+    usage: 'trace export [--identity ID] [--out FILE]',
+    summaryKey: 'cli.trace.summary',
+    run: (ctx) =>
+      withCore(ctx, async (core) => {
+        if (ctx.args[0] !== 'export') usage(ctx, 'trace export [--identity ID] [--out FILE]');
+        const lines = core.ocpp.trace.exportJsonLines(ctx.options.identity);
+        if (!ctx.options.out) {
+          for (const line of lines) ctx.output.out(line);
+          return;
+        }
+        const file = createWriteStream(ctx.options.out, { mode: 0o600 });
+        let count = 0;
+        for (const line of lines) {
+          if (!file.write(`${line}\n`))
+            await new Promise<void>((resolve) => file.once('drain', () => resolve()));
+          count++;
+        }
+        await new Promise<void>((resolve, reject) => {
+          file.once('error', reject);
+          file.end(() => resolve());
+        });
+        ctx.output.err(t(ctx, 'cli.trace.written', { count, file: ctx.options.out }));
+      }),
+  },
+];

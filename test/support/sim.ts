@@ -1,0 +1,34 @@
+// A simulated wallbox (main/simulator) pointed at a test's local CSMS over a real WebSocket, stopped
+// when the test ends, plus a helper that waits until the tool sees it connected and booted.
+import type { TestContext } from 'node:test';
+import type { Core } from '../../main/core.ts';
+import { createSimStation, type SimStation, type SimStationOptions } from '../../main/simulator/station.ts';
+import { testCore } from './core.ts';
+
+export async function coreWithCsms(
+  t: TestContext,
+  options: { callTimeoutMs?: number; expected?: string[] } = {},
+) {
+  const core = testCore(t);
+  await core.ocpp.start({
+    host: '127.0.0.1',
+    port: 0,
+    admitUnexpected: options.expected === undefined,
+    bootIntervalS: 1,
+    ...options,
+  });
+  const url = `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`;
+  return { core, url };
+}
+
+export async function simBox(
+  t: TestContext,
+  core: Core,
+  options: Omit<SimStationOptions, 'endpoint'> & { endpoint: string },
+): Promise<SimStation> {
+  const station = createSimStation(options);
+  t.after(() => station.stop());
+  await station.start();
+  await core.ocpp.csms.waitFor(options.identity, { timeoutMs: 10_000, booted: true });
+  return station;
+}

@@ -38,6 +38,10 @@ export function errorText(
 ): { message: string; remedy: string } {
   const values = { ...params };
   if (typeof values.entity === 'string') values.entity = translate(language, `entity.${values.entity}`);
+  // A machine-readable reason ("returned-2.0.1") reads as a sentence where the catalog has one.
+  if (typeof values.reason === 'string' && catalogs.en[`reason.${values.reason}`]) {
+    values.reason = translate(language, `reason.${values.reason}`, values);
+  }
   return {
     message: translate(language, `error.${code}.message`, values),
     remedy: translate(language, `error.${code}.remedy`, values),

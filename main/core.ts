@@ -8,6 +8,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { buildHandlers } from './api/handlers.ts';
 import { type CallContext, createRouter, type Router } from './api/router.ts';
 import type { AppInfo, Face, Settings } from './api/types.ts';
+import { CommissioningService } from './commissioning/service.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { OcppService } from './ocpp/service.ts';
 import { openStore, type Store } from './store/database.ts';
@@ -29,6 +30,7 @@ export interface Core {
   readonly store: Store;
   readonly vault: Vault;
   readonly ocpp: OcppService;
+  readonly commissioning: CommissioningService;
   readonly router: Router;
   readonly log: Logger;
   language(): Language;
@@ -79,11 +81,13 @@ export function openCore(options: CoreOptions): Core {
   });
 
   const ocpp = new OcppService(store);
+  const commissioning = new CommissioningService(store, vault, ocpp);
   let router: Router | undefined;
   const handlers = buildHandlers({
     store,
     vault,
     ocpp,
+    commissioning,
     info,
     defaults,
     events: () => router as Router,
@@ -95,6 +99,7 @@ export function openCore(options: CoreOptions): Core {
   ocpp.on('box', (box) => router?.emit('boxes.changed', box));
   ocpp.on('box', (box: { boot: unknown }) => box.boot && router?.emit('data.changed', { entity: 'station' }));
   ocpp.trace.subscribe((frame) => router?.emit('trace.frame', frame));
+  commissioning.on('run', (run) => router?.emit('commissioning.changed', run));
   const user = osUser();
 
   return {
@@ -102,11 +107,13 @@ export function openCore(options: CoreOptions): Core {
     store,
     vault,
     ocpp,
+    commissioning,
     router,
     log,
     language,
     context: (face) => ({ face, actor: `${user}@${face}` }),
     close: async () => {
+      await commissioning.close();
       await ocpp.close();
       store.close();
     },

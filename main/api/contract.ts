@@ -2,6 +2,8 @@
 // Electron IPC, the browser shell's WebSocket and the CLI serve exactly this list through one router.
 import { z } from 'zod';
 import { languages } from '../../locales/translate.ts';
+import { templateSchema } from '../commissioning/template-schema.ts';
+import type { RunDetail, RunSummary, StoredTemplate } from '../commissioning/types.ts';
 import type { BoxInfo, ConfigSnapshot, CsmsStatus, SettingResult, TraceFrame } from '../ocpp/types.ts';
 import type {
   AppInfo,
@@ -112,6 +114,62 @@ export const methods = {
       .strict(),
   ),
 
+  'templates.list': method<StoredTemplate[]>()(z.object({ siteId: id.optional() }).strict()),
+  'templates.save': method<StoredTemplate>()(
+    z.object({ siteId: id.nullable().default(null), template: templateSchema }).strict(),
+  ),
+  'templates.delete': method<{ deleted: true }>()(z.object({ id }).strict()),
+
+  'boxes.reset': method<{ status: string }>()(
+    z.object({ identity, kind: z.enum(['soft', 'hard']).default('soft') }).strict(),
+  ),
+  'boxes.trigger': method<{ status: string }>()(
+    z
+      .object({
+        identity,
+        message: z.enum([
+          'BootNotification',
+          'Heartbeat',
+          'StatusNotification',
+          'MeterValues',
+          'FirmwareStatusNotification',
+          'LogStatusNotification',
+          'DiagnosticsStatusNotification',
+        ]),
+      })
+      .strict(),
+  ),
+
+  'commissioning.start': method<RunSummary>()(
+    z
+      .object({ identity, template: templateSchema, approval: z.enum(['auto', 'manual']).default('manual') })
+      .strict(),
+  ),
+  'commissioning.fleet': method<{ fleetId: string; runs: RunSummary[] }>()(
+    z
+      .object({
+        identities: z.array(identity).min(1).max(5000),
+        template: templateSchema,
+        approval: z.enum(['auto', 'manual']).default('auto'),
+      })
+      .strict(),
+  ),
+  'commissioning.list': method<RunSummary[]>()(
+    z
+      .object({
+        fleetId: z.string().uuid().optional(),
+        identity: identity.optional(),
+        limit: z.number().int().min(1).max(10_000).default(200),
+      })
+      .strict(),
+  ),
+  'commissioning.get': method<RunDetail>()(z.object({ id }).strict()),
+  'commissioning.approve': method<RunSummary>()(z.object({ id }).strict()),
+  'commissioning.cancel': method<RunSummary>()(z.object({ id }).strict()),
+  'commissioning.retry': method<RunSummary>()(z.object({ id }).strict()),
+  'commissioning.cancelFleet': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
+  'commissioning.retryFailed': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
+
   'trace.list': method<TraceFrame[]>()(
     z
       .object({
@@ -138,9 +196,16 @@ export interface Events {
   'boxes.changed': BoxInfo;
   /** One frame (or connection event) of the live OCPP trace, already redacted. */
   'trace.frame': TraceFrame;
+  /** A commissioning run moved: a step began or ended, it waits for its box, it ended. */
+  'commissioning.changed': RunSummary;
 }
 export type EventName = keyof Events;
-export const eventNames: readonly EventName[] = ['data.changed', 'boxes.changed', 'trace.frame'];
+export const eventNames: readonly EventName[] = [
+  'data.changed',
+  'boxes.changed',
+  'trace.frame',
+  'commissioning.changed',
+];
 
 export function isMethodName(value: string): value is MethodName {
   return Object.hasOwn(methods, value);

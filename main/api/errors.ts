@@ -25,6 +25,9 @@ export const errorCodes = [
   'CANCELLED',
   'LOCAL_LIST_TOO_LONG',
   'LOCAL_LIST_REFUSED',
+  'COMMISSION_BLOCKED',
+  'COMMISSION_WRITE_REFUSED',
+  'COMMISSION_NOT_VERIFIED',
   // Raised by the renderer's client, not the core: the core cannot be reached, or the token is missing.
   'CORE_UNREACHABLE',
   'UNAUTHORIZED',

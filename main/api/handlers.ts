@@ -1,6 +1,8 @@
 // Binds every method of the contract to the domain code that does the work. The type Handlers makes
 // a method without a handler a compile error; later capabilities add their own maps here.
 
+import type { CommissioningService } from '../commissioning/service.ts';
+import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import { listAudit } from '../store/audit.ts';
 import { listCards } from '../store/cards.ts';
@@ -17,6 +19,7 @@ export interface HandlerDeps {
   store: Store;
   vault: Vault;
   ocpp: OcppService;
+  commissioning: CommissioningService;
   info: () => AppInfo;
   defaults: Settings;
   /** Set after the router exists: handlers announce committed changes through it. */
@@ -96,6 +99,37 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     'config.read': (p) => deps.ocpp.readConfiguration(p.identity, 'read'),
     'config.latest': (p) => deps.ocpp.latestSnapshot(p.identity),
     'config.set': (p, ctx) => deps.ocpp.changeSettings(ctx.actor, p.identity, p.changes),
+
+    'templates.list': (p) => listTemplates(store, p.siteId),
+    'templates.save': (p, ctx) => {
+      const saved = saveTemplate(store, ctx.actor, p.siteId, p.template);
+      changed('template');
+      return saved;
+    },
+    'templates.delete': (p, ctx) => {
+      deleteTemplate(store, ctx.actor, p.id);
+      changed('template');
+      return { deleted: true };
+    },
+
+    'boxes.reset': async (p, ctx) => {
+      const status = await deps.ocpp.csms.session(p.identity).reset(p.kind);
+      deps.ocpp.audit(ctx.actor, p.identity, 'box.reset', { kind: p.kind, status });
+      return { status };
+    },
+    'boxes.trigger': async (p) => ({ status: await deps.ocpp.csms.session(p.identity).trigger(p.message) }),
+
+    'commissioning.start': (p, ctx) =>
+      deps.commissioning.start(ctx.actor, p.identity, p.template, p.approval),
+    'commissioning.fleet': (p, ctx) =>
+      deps.commissioning.startFleet(ctx.actor, p.identities, p.template, p.approval),
+    'commissioning.list': (p) => deps.commissioning.runs.list(p),
+    'commissioning.get': (p) => deps.commissioning.runs.get(p.id),
+    'commissioning.approve': (p, ctx) => deps.commissioning.approve(ctx.actor, p.id),
+    'commissioning.cancel': (p, ctx) => deps.commissioning.cancel(ctx.actor, p.id),
+    'commissioning.retry': (p, ctx) => deps.commissioning.retry(ctx.actor, p.id),
+    'commissioning.cancelFleet': (p, ctx) => deps.commissioning.cancelFleet(ctx.actor, p.fleetId),
+    'commissioning.retryFailed': (p, ctx) => deps.commissioning.retryFailed(ctx.actor, p.fleetId),
 
     'trace.list': (p) => deps.ocpp.trace.list(p),
   };

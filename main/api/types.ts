@@ -90,4 +90,4 @@ export interface SecretInfo {
   updatedAt: string;
 }
 
-export type DataEntity = 'site' | 'station' | 'group' | 'card' | 'secret' | 'settings';
+export type DataEntity = 'site' | 'station' | 'group' | 'card' | 'secret' | 'settings' | 'template';

@@ -1,7 +1,9 @@
 // The CLI's OCPP commands: run the local CSMS, read and change a box's configuration, export the
 // trace. A box is reached by starting the local CSMS and waiting for it to connect, as on site.
 import { createWriteStream } from 'node:fs';
-import { AppError } from '../api/errors.ts';
+import { AppError, type ErrorCode } from '../api/errors.ts';
+import { loadTemplateFile } from '../commissioning/template.ts';
+import type { RunSummary } from '../commissioning/types.ts';
 import type { Core } from '../core.ts';
 import type { BoxInfo } from '../ocpp/types.ts';
 import { type CliContext, type Command, call, print, t, usage, withCore } from './context.ts';
@@ -171,3 +173,49 @@ export const ocppCommands: Command[] = [
       }),
   },
 ];
+
+/** `wbc commission`: waits for the box, runs the template on it, prints each step and the outcome. */
+export const commissionCommand: Command = {
+  name: 'commission',
+  usage: 'commission --identity ID --template FILE',
+  summaryKey: 'cli.commission.summary',
+  run: (ctx) =>
+    withCore(ctx, async (core) => {
+      const identity = ctx.options.identity;
+      const file = ctx.options.template;
+      if (!identity || !file) usage(ctx, 'commission --identity ID --template FILE [--port P] [--timeout S]');
+      const template = loadTemplateFile(file as string);
+      const id = identity as string;
+      await withBox(ctx, core, async () => {
+        const off = core.router.subscribe((event, payload) => {
+          if (event !== 'commissioning.changed') return;
+          const run = payload as RunSummary;
+          if (run.identity !== id) return;
+          if (ctx.output.json)
+            ctx.output.err(JSON.stringify({ event: 'run', status: run.status, step: run.step }));
+          else
+            ctx.output.err(
+              t(ctx, 'cli.commission.step', {
+                identity: id,
+                step: t(ctx, `run.step.${run.step}`),
+                status: t(ctx, `run.status.${run.status}`),
+              }),
+            );
+        });
+        const started = await call(core, 'commissioning.start', { identity: id, template, approval: 'auto' });
+        const run = await core.commissioning.settled(started.id);
+        off();
+        print(ctx, run, () => {
+          ctx.output.out(
+            t(ctx, `cli.commission.${run.status === 'succeeded' ? 'succeeded' : 'ended'}`, {
+              identity: id,
+              status: t(ctx, `run.status.${run.status}`),
+            }),
+          );
+          for (const [key, status] of Object.entries(run.state.results))
+            ctx.output.out(`  ${key.padEnd(44)} ${status}`);
+        });
+        if (run.error) throw new AppError(run.error.code as ErrorCode, run.error.params);
+      });
+    }),
+};

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { appName, appVersion } from '../core.ts';
 import { startShellServer } from '../server/shell-server.ts';
-import { ocppCommands } from './commands-ocpp.ts';
+import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
 import { simulateCommand } from './commands-simulate.ts';
 import {
   type Command,
@@ -161,4 +161,4 @@ const generalCommands: Command[] = [
   },
 ];
 
-export const commands: Command[] = [...generalCommands, ...ocppCommands, simulateCommand];
+export const commands: Command[] = [...generalCommands, ...ocppCommands, commissionCommand, simulateCommand];

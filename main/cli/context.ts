@@ -29,6 +29,7 @@ export interface CliContext {
     url?: string | undefined;
     count?: string | undefined;
     password?: string | undefined;
+    template?: string | undefined;
   };
   output: Output;
   language: Language;

@@ -28,6 +28,7 @@ const globalOptions = {
   url: { type: 'string' },
   count: { type: 'string' },
   password: { type: 'string' },
+  template: { type: 'string' },
 } as const;
 
 function helpText(language: Language): string {

@@ -336,7 +336,7 @@ export class LocalCsms extends EventEmitter {
     record.remoteAddress = peer.handshake.remoteAddress ?? null;
     record.connectedAt = now();
     record.lastSeenAt = record.connectedAt;
-    record.boot = null;
+    // record.boot stays: a box that only reconnects (new password, network blip) does not boot again.
     record.admitted = record.admitted || this.#options.admitUnexpected || this.#expected.has(identity);
     record.session = createSession(peer, protocol, {
       identity,

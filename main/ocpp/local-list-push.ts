@@ -3,7 +3,9 @@
 import { AppError } from '../api/errors.ts';
 import type { CallOptions } from './call.ts';
 import type { LocalListLimits, LocalListUpdate, StationSession } from './session.ts';
-import type { LocalListEntry } from './types.ts';
+import type { LocalListEntry, PushOutcome } from './types.ts';
+
+export type { PushOutcome } from './types.ts';
 
 export interface PushPart {
   update: LocalListUpdate;
@@ -17,16 +19,6 @@ export interface PushProgress {
   parts: number;
   sent: number;
   total: number;
-}
-
-export interface PushOutcome {
-  version: number;
-  parts: number;
-  entries: number;
-  fellBackToFull: boolean;
-  /** What GetLocalListVersion answered afterwards; equal to version when the box kept the list. */
-  readBack: number;
-  verified: boolean;
 }
 
 /** The OCPP-J envelope around a payload: [2,"<uuid>","SendLocalList",payload]. */
@@ -45,8 +37,10 @@ export function chunkForLimits<T>(
   const chunks: T[][] = [];
   let current: T[] = [];
   let bytes = baseBytes;
+  const counted = Number.isFinite(maxBytes);
   for (const item of items) {
-    const size = sizeOf(item);
+    // Sizes only matter where the box has a byte limit (2.0.1); 1.6 counts items alone.
+    const size = counted ? sizeOf(item) : 0;
     if (current.length > 0 && (current.length >= maxItems || bytes + size > maxBytes)) {
       chunks.push(current);
       current = [];

@@ -16,6 +16,9 @@ export class OcppService extends EventEmitter {
   readonly trace: TraceRecorder;
   readonly #store: Store;
   #csms: LocalCsms | null = null;
+  /** The boot each station row was last written for: a box's status updates do not rewrite it. */
+  readonly #recorded = new Map<string, string>();
+  readonly #snapshots = new Map<string, ConfigSnapshot>();
 
   constructor(store: Store) {
     super();
@@ -31,10 +34,16 @@ export class OcppService extends EventEmitter {
   async start(options: CsmsStartOptions): Promise<CsmsStatus> {
     if (this.#csms?.running) await this.stop();
     const csms = new LocalCsms({ ...options, trace: this.trace });
+    // A waiting run listens to its box here: one listener per run, so no fixed ceiling.
+    csms.setMaxListeners(0);
     csms.on('box', (info: BoxInfo) => {
-      if (info.boot) this.#recordStation(info);
+      if (info.boot && info.boot.receivedAt !== this.#recorded.get(info.identity)) {
+        this.#recorded.set(info.identity, info.boot.receivedAt);
+        this.#recordStation(info);
+      }
       this.emit('box', info);
     });
+    csms.on('connected', (info: BoxInfo) => this.emit('connected', info));
     await csms.listen();
     this.#csms = csms;
     return this.status();
@@ -75,6 +84,8 @@ export class OcppService extends EventEmitter {
   }
 
   latestSnapshot(identity: string): ConfigSnapshot | null {
+    const cached = this.#snapshots.get(identity);
+    if (cached) return cached;
     const row = this.#store.db
       .prepare('SELECT * FROM config_snapshots WHERE identity = ? ORDER BY id DESC LIMIT 1')
       .get(identity) as
@@ -123,6 +134,13 @@ export class OcppService extends EventEmitter {
       }
     });
     return results;
+  }
+
+  /** An audit row for something done to a box outside a commissioning run (a reset from Diagnose). */
+  audit(actor: string, identity: string, action: string, after: unknown): void {
+    this.#store.write(() =>
+      recordAudit(this.#store, { actor, action, entity: 'station', entityId: identity, after }),
+    );
   }
 
   async close(): Promise<void> {

@@ -100,3 +100,13 @@ export interface ConfigSnapshot {
   reason: string;
   entries: ConfigEntry[];
 }
+
+export interface PushOutcome {
+  version: number;
+  parts: number;
+  entries: number;
+  fellBackToFull: boolean;
+  /** What GetLocalListVersion answered afterwards; equal to version when the box kept the list. */
+  readBack: number;
+  verified: boolean;
+}

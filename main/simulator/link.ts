@@ -178,14 +178,14 @@ export class Link {
     const after = this.#after.get(id);
     this.#after.delete(id);
     this.#answered += 1;
+    // The answer is sent right after this event: what follows it must come later. What the box
+    // committed to in its answer (a reset, a reconnect) happens even if the line drops right after.
+    if (after && type === 3) setImmediate(after);
     const limit = this.#misbehave.dropAfterCalls;
     if (limit !== undefined && this.#answered >= limit) {
       this.#log(`dropping the connection after ${this.#answered} answered calls`);
       void this.#terminateWhenFlushed();
-      return;
     }
-    // The answer is sent right after this event: what follows it must come later.
-    if (after && type === 3) setImmediate(after);
   }
 
   async #terminateWhenFlushed(): Promise<void> {

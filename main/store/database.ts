@@ -14,6 +14,8 @@ export interface Store {
   readonly schemaVersion: number;
   /** ISO-8601 time for created_at, updated_at and the audit log; a test may pin it. */
   now(): string;
+  /** A prepared statement, prepared once per SQL text: hot paths (runs, trace, snapshots) reuse it. */
+  stmt(sql: string): Database.Statement;
   /** Runs fn in one write transaction (BEGIN IMMEDIATE): all of it is committed, or none. */
   write<T>(fn: () => T): T;
   close(): void;
@@ -87,8 +89,17 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
   }
 
   const now = options.now ?? (() => new Date().toISOString());
+  const statements = new Map<string, Database.Statement>();
   return {
     db,
+    stmt: (sql) => {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = db.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
     file,
     schemaVersion: db.pragma('user_version', { simple: true }) as number,
     now,

@@ -113,6 +113,48 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX snapshots_identity ON config_snapshots(identity, id);
     `,
   },
+  {
+    version: 3,
+    name: 'commissioning runs and what each box holds in its local list',
+    sql: `
+      CREATE TABLE commissioning_runs (
+        id INTEGER PRIMARY KEY,
+        identity TEXT NOT NULL,
+        fleet_id TEXT,
+        template TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'waiting-for-box', 'awaiting-approval', 'succeeded', 'failed', 'cancelled')),
+        step TEXT NOT NULL,
+        approval TEXT NOT NULL CHECK (approval IN ('auto', 'manual')),
+        state TEXT NOT NULL,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX runs_identity ON commissioning_runs(identity, id);
+      CREATE INDEX runs_fleet ON commissioning_runs(fleet_id);
+      CREATE TABLE station_local_lists (
+        identity TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        entries TEXT NOT NULL,
+        pushed_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'commissioning templates per site',
+    sql: `
+      CREATE TABLE templates (
+        id INTEGER PRIMARY KEY,
+        site_id INTEGER REFERENCES sites(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (site_id, name)
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

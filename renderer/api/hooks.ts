@@ -75,3 +75,30 @@ export function useQuery<M extends MethodName>(
 
   return { data, error, loading, reload };
 }
+
+export interface Action {
+  busy: boolean;
+  error: WireError | undefined;
+  /** Runs fn with busy set; keeps its error for display; resolves true when it succeeded. */
+  run(fn: () => Promise<unknown>): Promise<boolean>;
+}
+
+/** One button or form's call to the core: busy while it runs, the typed error kept for the notice. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<WireError>();
+  const run = useCallback(async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await fn();
+      setError(undefined);
+      return true;
+    } catch (e) {
+      setError(asWireError(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, run };
+}

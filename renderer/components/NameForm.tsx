@@ -1,8 +1,7 @@
 // A one-field form to create something by name (a site, a group): Enter submits, errors show under
 // it, and the field keeps its text until the core confirms the write.
 import { type FormEvent, useId, useState } from 'react';
-import type { WireError } from '../../main/api/errors.ts';
-import { asWireError } from '../api/hooks.ts';
+import { useAction } from '../api/hooks.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 
@@ -14,22 +13,12 @@ export function NameForm(props: {
 }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<WireError>();
+  const { busy, error, run } = useAction();
   const id = useId();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    try {
-      await props.onSubmit(name);
-      setName('');
-      setError(undefined);
-    } catch (e) {
-      setError(asWireError(e));
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => props.onSubmit(name))) setName('');
   }
 
   return (

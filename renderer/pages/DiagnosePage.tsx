@@ -1,29 +1,44 @@
-// Diagnose: pick a box the tool knows to see its trace, configuration and errors. With no box known
-// yet, it tells support how to get one connected.
-import { useQuery } from '../api/hooks.ts';
+// Diagnose: pick a box the tool knows to read and change its configuration and watch its live OCPP
+// trace. With no box known yet, it tells support how to get one connected.
+import { useState } from 'react';
+import { useBoxes } from '../api/ocpp-hooks.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { BoxPicker } from './diagnose/BoxPicker.tsx';
+import { ConfigView } from './diagnose/ConfigView.tsx';
+import { TraceView } from './diagnose/TraceView.tsx';
 
 export function DiagnosePage() {
   const { t } = useI18n();
-  const stations = useQuery('stations.list', {}, ['station']);
+  const { csms, stations, rows } = useBoxes();
+  const [picked, setPicked] = useState<string | null>(null);
+  const loaded = csms.status !== undefined && stations.data !== undefined;
+  // Until the user picks one: the first box that can answer now, else the first one known.
+  const fallback = rows.find((r) => r.live && r.admitted && r.state === 'connected') ?? rows[0];
+  const identity = picked ?? fallback?.identity ?? null;
+
   return (
     <div className="page">
-      <ErrorNotice error={stations.error} />
-      {stations.data?.length === 0 ? (
+      <ErrorNotice error={csms.error ?? stations.error} />
+      {csms.status && !csms.status.running && (
+        <p className="notice" data-testid="csms-not-running">
+          {t('csms.notRunning.diagnose')}
+        </p>
+      )}
+      {loaded && rows.length === 0 ? (
         <EmptyState titleKey="diagnose.empty.title" bodyKey="diagnose.empty.body" />
       ) : (
-        <section aria-labelledby="diagnose-boxes">
-          <h3 id="diagnose-boxes">{t('diagnose.boxes')}</h3>
-          <ul>
-            {stations.data?.map((s) => (
-              <li key={s.id}>
-                {s.identity} {s.ocppVersion ? `OCPP ${s.ocppVersion}` : ''}
-              </li>
-            ))}
-          </ul>
-        </section>
+        identity && (
+          <>
+            <section aria-labelledby="diagnose-boxes">
+              <h3 id="diagnose-boxes">{t('diagnose.boxes')}</h3>
+              <BoxPicker rows={rows} identity={identity} onPick={setPicked} />
+            </section>
+            <ConfigView key={`config-${identity}`} identity={identity} />
+            <TraceView key={`trace-${identity}`} identity={identity} />
+          </>
+        )
       )}
     </div>
   );

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { wbc, wbcBin } from '../support/cli.ts';
+import { wbc, wbcBin, wbcWaitingForBox } from '../support/cli.ts';
 import { tempDir } from '../support/temp.ts';
 
 test('wbc --help lists the commands and exits 0', async () => {
@@ -101,40 +101,20 @@ test('wbc serve prints the address with its token, answers on it, and stops on S
 test('wbc config get waits for the box, reads its configuration and exports a masked trace', async (t) => {
   const dir = tempDir(t);
   const { bareBox } = await import('../support/bare-box.ts');
-  const child = spawn(
-    process.execPath,
-    [
-      wbcBin,
-      'config',
-      'get',
-      '--identity',
-      'WB-CLI',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--json',
-      '--data-dir',
-      dir,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LANG: 'C.UTF-8' },
-    },
-  );
-  t.after(() => child.kill('SIGKILL'));
-  let stderr = '';
-  let stdout = '';
-  child.stdout.on('data', (c) => {
-    stdout += c;
-  });
-  const url = await new Promise<string>((resolve) => {
-    child.stderr.on('data', (c) => {
-      stderr += c;
-      const m = stderr.match(/(ws:\/\/127\.0\.0\.1:\d+\/ocpp)/);
-      if (m?.[1]) resolve(m[1]);
-    });
-  });
+  const cli = await wbcWaitingForBox(t, [
+    'config',
+    'get',
+    '--identity',
+    'WB-CLI',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--json',
+    '--data-dir',
+    dir,
+  ]);
+  const { url } = cli;
   const box = bareBox(t, { url, identity: 'WB-CLI' });
   box.handle('GetConfiguration', async () => ({
     configurationKey: [
@@ -143,9 +123,8 @@ test('wbc config get waits for the box, reads its configuration and exports a ma
     ],
   }));
   await box.connect();
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  assert.equal(code, 0, stderr);
-  const snapshot = JSON.parse(stdout) as { entries: Array<{ key: string; value: string | null }> };
+  assert.equal(await cli.exited, 0, cli.stderr());
+  const snapshot = JSON.parse(cli.stdout()) as { entries: Array<{ key: string; value: string | null }> };
   assert.deepEqual(
     snapshot.entries.map((e) => [e.key, e.value]),
     [
@@ -181,4 +160,64 @@ test('wbc config get gives up after --timeout when the box never comes, exit 1 w
   ]);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /BOX_OFFLINE: The box WB-NOBODY is not connected/);
+});
+
+test('wbc commission takes a template file, waits for the box, and exits 0 once it left for the new CSMS', async (t) => {
+  const dir = tempDir(t);
+  const { BareCsms } = await import('../support/bare-csms.ts');
+  const { createSimStation } = await import('../../main/simulator/station.ts');
+  const { writeFileSync } = await import('node:fs');
+  const company = await BareCsms.start(t);
+  const templateFile = `${dir}/depot.json`;
+  writeFileSync(
+    templateFile,
+    JSON.stringify({
+      name: 'Depot',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      verifyWindowS: 2,
+    }),
+  );
+  const cli = await wbcWaitingForBox(t, [
+    'commission',
+    '--identity',
+    'WB-CLI-C',
+    '--template',
+    templateFile,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--data-dir',
+    dir,
+  ]);
+  const { url } = cli;
+  const box = createSimStation({ ocppVersion: '1.6', endpoint: url, identity: 'WB-CLI-C' });
+  t.after(() => box.stop());
+  await box.start();
+  assert.equal(await cli.exited, 0, cli.stderr());
+  assert.match(cli.stdout(), /WB-CLI-C is commissioned/);
+  assert.match(cli.stderr(), /write the settings/);
+  await company.waitFor('box at company', () => company.connected('WB-CLI-C'));
+});
+
+test('wbc commission with a broken template names the field and writes nothing', async (t) => {
+  const dir = tempDir(t);
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(
+    `${dir}/bad.json`,
+    JSON.stringify({ name: 'Bad', csms: { url: 'http://nope', securityProfile: 7 } }),
+  );
+  const run = await wbc([
+    'commission',
+    '--identity',
+    'WB-1',
+    '--template',
+    `${dir}/bad.json`,
+    '--data-dir',
+    dir,
+  ]);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /VALIDATION_FAILED/);
+  assert.match(run.stderr, /csms\.url/);
+  assert.match(run.stderr, /csms\.securityProfile/);
 });

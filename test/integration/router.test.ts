@@ -43,6 +43,7 @@ test('an unexpected failure answers INTERNAL with an incident number and keeps i
     store: core.store,
     vault: core.vault,
     ocpp: core.ocpp,
+    commissioning: core.commissioning,
     info: () => {
       throw new Error('password=hunter2hunter2 leaked');
     },
@@ -76,6 +77,7 @@ test('every method of the contract has a handler', (t) => {
     store: core.store,
     vault: core.vault,
     ocpp: core.ocpp,
+    commissioning: core.commissioning,
     info: () => core.router as never,
     defaults: { language: 'en' },
     events: () => core.router,

@@ -1,0 +1,166 @@
+// Works out, from a box's configuration snapshot and a template, exactly what the run will change:
+// each write with its value before and after, the 2.0.1 network slot, the certificate, and what blocks it.
+import { readFileSync } from 'node:fs';
+import type { ConfigEntry } from '../ocpp/types.ts';
+import type { Template } from './template-schema.ts';
+import type { Plan, PlannedWrite, UrlProfile } from './types.ts';
+
+export type { Plan, PlanIssue, PlannedWrite, UrlProfile } from './types.ts';
+
+export const PASSWORD_PLACEHOLDER = '(generated password)';
+
+export function loadUrlProfiles(): UrlProfile[] {
+  const file = new URL('../../resources/profiles/ocpp16-url-keys.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { profiles: UrlProfile[] }).profiles;
+}
+
+function value(config: ConfigEntry[], key: string): string | null {
+  return config.find((e) => e.key === key)?.value ?? null;
+}
+
+function has(config: ConfigEntry[], key: string): boolean {
+  return config.some((e) => e.key === key);
+}
+
+/** Adds a write unless the box already holds that value (compared as the box reports it). */
+function want(
+  writes: PlannedWrite[],
+  config: ConfigEntry[],
+  key: string,
+  to: string | undefined,
+  secret = false,
+): void {
+  if (to === undefined) return;
+  const from = value(config, key);
+  if (!secret && from !== null && from.toLowerCase() === to.toLowerCase()) return;
+  writes.push({ key, from: secret ? null : from, to, secret });
+}
+
+function commonSettings(
+  t: Template,
+  keys: Record<'heartbeat' | 'sample' | 'measurands' | 'listEnabled' | 'offline', string>,
+) {
+  return [
+    [keys.heartbeat, t.heartbeatIntervalS?.toString()],
+    [keys.sample, t.meterValues?.sampleIntervalS?.toString()],
+    [keys.measurands, t.meterValues?.measurands?.join(',')],
+    [keys.listEnabled, t.localAuthorization?.listEnabled?.toString()],
+    [keys.offline, t.localAuthorization?.offline?.toString()],
+    ...Object.entries(t.settings),
+  ] as Array<[string, string | undefined]>;
+}
+
+export function planFor(
+  identity: string,
+  ocppVersion: '1.6' | '2.0.1',
+  config: ConfigEntry[],
+  template: Template,
+  profiles: UrlProfile[],
+): Plan {
+  const plan: Plan = {
+    ocppVersion,
+    identity,
+    urlProfile: null,
+    certificate: null,
+    networkProfile: null,
+    writes: [],
+    priority: null,
+    groups: template.groups,
+    problems: [],
+    notes: [],
+  };
+  if (template.maxCurrentA !== undefined) {
+    plan.notes.push({ code: 'MAX_CURRENT_NOT_CONFIGURABLE', params: { amps: template.maxCurrentA } });
+  }
+  if (template.csms.securityProfile >= 2 && !template.csms.caCertificate) {
+    plan.notes.push({ code: 'CERTIFICATE_NEEDED', params: { profile: template.csms.securityProfile } });
+  }
+  if (ocppVersion === '1.6') plan16(plan, config, template, profiles);
+  else plan201(plan, config, template);
+  return plan;
+}
+
+function plan16(plan: Plan, config: ConfigEntry[], t: Template, profiles: UrlProfile[]): void {
+  const profile: UrlProfile | undefined = t.urlKey
+    ? { id: 'custom', label: t.urlKey, urlKey: t.urlKey, identityKey: null, appendsIdentity: true }
+    : t.urlProfile
+      ? profiles.find((p) => p.id === t.urlProfile)
+      : profiles.find((p) => has(config, p.urlKey));
+  if (!profile) {
+    plan.problems.push({ code: 'NO_URL_KEY', params: { keys: profiles.map((p) => p.urlKey).join(', ') } });
+  } else plan.urlProfile = profile.id;
+
+  const current = Number(value(config, 'SecurityProfile') ?? 0);
+  if (t.csms.securityProfile < current) {
+    plan.problems.push({
+      code: 'SECURITY_PROFILE_DOWN',
+      params: { current, wanted: t.csms.securityProfile },
+    });
+  }
+  if (t.csms.caCertificate && t.csms.securityProfile >= 2)
+    plan.certificate = { type: 'CentralSystemRootCertificate' };
+  // The password first: the box reconnects with it, and must have it before it may leave for the new CSMS.
+  if (t.csms.securityProfile >= 1 && t.csms.securityProfile <= 2)
+    want(plan.writes, config, 'AuthorizationKey', PASSWORD_PLACEHOLDER, true);
+  for (const [key, to] of commonSettings(t, {
+    heartbeat: 'HeartbeatInterval',
+    sample: 'MeterValueSampleInterval',
+    measurands: 'MeterValuesSampledData',
+    listEnabled: 'LocalAuthListEnabled',
+    offline: 'LocalAuthorizeOffline',
+  })) {
+    want(plan.writes, config, key, to);
+  }
+  if (profile) {
+    const url = profile.appendsIdentity
+      ? t.csms.url
+      : `${t.csms.url.replace(/\/+$/, '')}/${encodeURIComponent(plan.identity)}`;
+    if (profile.identityKey && has(config, profile.identityKey))
+      want(plan.writes, config, profile.identityKey, plan.identity);
+    want(plan.writes, config, profile.urlKey, url);
+  }
+  if (t.csms.securityProfile > current)
+    want(plan.writes, config, 'SecurityProfile', String(t.csms.securityProfile));
+}
+
+function plan201(plan: Plan, config: ConfigEntry[], t: Template): void {
+  const current = Number(value(config, 'SecurityCtrlr.SecurityProfile') ?? 0);
+  if (t.csms.securityProfile < current) {
+    plan.problems.push({
+      code: 'SECURITY_PROFILE_DOWN',
+      params: { current, wanted: t.csms.securityProfile },
+    });
+  }
+  const priorityKey = 'OCPPCommCtrlr.NetworkConfigurationPriority';
+  const inUse = (value(config, priorityKey) ?? '0')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const allowed = (config.find((e) => e.key === priorityKey)?.valuesList ?? '0,1')
+    .split(',')
+    .map((s) => s.trim());
+  const free = allowed.find((slot) => !inUse.includes(slot));
+  if (free === undefined) plan.problems.push({ code: 'NO_FREE_SLOT', params: { slots: allowed.join(',') } });
+  else {
+    plan.networkProfile = { slot: Number(free), url: t.csms.url, securityProfile: t.csms.securityProfile };
+    plan.priority = {
+      key: priorityKey,
+      from: inUse.join(','),
+      to: [free, ...inUse].join(','),
+      secret: false,
+    };
+  }
+  if (t.csms.caCertificate && t.csms.securityProfile >= 2) plan.certificate = { type: 'CSMSRootCertificate' };
+  if (t.csms.securityProfile >= 1 && t.csms.securityProfile <= 2) {
+    want(plan.writes, config, 'SecurityCtrlr.BasicAuthPassword', PASSWORD_PLACEHOLDER, true);
+  }
+  for (const [key, to] of commonSettings(t, {
+    heartbeat: 'OCPPCommCtrlr.HeartbeatInterval',
+    sample: 'SampledDataCtrlr.TxUpdatedInterval',
+    measurands: 'SampledDataCtrlr.TxUpdatedMeasurands',
+    listEnabled: 'LocalAuthListCtrlr.Enabled',
+    offline: 'AuthCtrlr.LocalAuthorizeOffline',
+  })) {
+    want(plan.writes, config, key, to);
+  }
+}

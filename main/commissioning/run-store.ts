@@ -1,0 +1,171 @@
+// Commissioning runs in SQLite: every step change is one transaction, committed before anyone is told,
+// so a run survives a crash, a closed laptop or a box that vanished, and resumes where it stood.
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../api/errors.ts';
+import { recordAudit } from '../store/audit.ts';
+import type { Store } from '../store/database.ts';
+import type { Template } from './template.ts';
+import {
+  type RunDetail,
+  type RunError,
+  type RunState,
+  type RunStatus,
+  type RunSummary,
+  type StepName,
+  stepNames,
+} from './types.ts';
+
+interface RunRow {
+  id: number;
+  identity: string;
+  fleet_id: string | null;
+  template: string;
+  status: RunStatus;
+  step: StepName;
+  approval: 'auto' | 'manual';
+  state: string;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function toDetail(row: RunRow): RunDetail {
+  const template = JSON.parse(row.template) as Template;
+  return {
+    id: row.id,
+    identity: row.identity,
+    fleetId: row.fleet_id,
+    templateName: template.name,
+    status: row.status,
+    step: row.step,
+    error: row.error ? (JSON.parse(row.error) as RunError) : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    template,
+    approval: row.approval,
+    state: JSON.parse(row.state) as RunState,
+  };
+}
+
+export function summary(detail: RunDetail): RunSummary {
+  const { template: _t, approval: _a, state: _s, ...rest } = detail;
+  return rest;
+}
+
+export function newFleetId(): string {
+  return randomUUID();
+}
+
+export class RunStore {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  create(
+    actor: string,
+    identity: string,
+    template: Template,
+    approval: 'auto' | 'manual',
+    fleetId: string | null,
+  ): RunDetail {
+    const state: RunState = {
+      steps: stepNames.map((step) => ({ step, status: 'pending', startedAt: null, finishedAt: null })),
+      boot: null,
+      ocppVersion: null,
+      snapshotId: null,
+      plan: null,
+      passwordSecretId: null,
+      results: {},
+      cards: null,
+      reset: null,
+      verify: null,
+      reconnects: 0,
+    };
+    const now = this.#store.now();
+    return this.#store.write(() => {
+      const info = this.#store.db
+        .prepare(
+          `INSERT INTO commissioning_runs (identity, fleet_id, template, status, step, approval, state, created_at, updated_at)
+           VALUES (?, ?, ?, 'running', 'identify', ?, ?, ?, ?)`,
+        )
+        .run(identity, fleetId, JSON.stringify(template), approval, JSON.stringify(state), now, now);
+      const id = Number(info.lastInsertRowid);
+      recordAudit(this.#store, {
+        actor,
+        action: 'commissioning.start',
+        entity: 'station',
+        entityId: identity,
+        after: { run: id, template: template.name },
+      });
+      return this.get(id);
+    });
+  }
+
+  get(id: number): RunDetail {
+    const row = this.#store.stmt('SELECT * FROM commissioning_runs WHERE id = ?').get(id) as
+      | RunRow
+      | undefined;
+    if (!row) throw new AppError('NOT_FOUND', { entity: 'run', id });
+    return toDetail(row);
+  }
+
+  list(query: { fleetId?: string | undefined; identity?: string | undefined; limit: number }): RunSummary[] {
+    const rows = this.#store.db
+      .prepare(
+        `SELECT * FROM commissioning_runs WHERE (? IS NULL OR fleet_id = ?) AND (? IS NULL OR identity = ?) ORDER BY id DESC LIMIT ?`,
+      )
+      .all(
+        query.fleetId ?? null,
+        query.fleetId ?? null,
+        query.identity ?? null,
+        query.identity ?? null,
+        query.limit,
+      ) as RunRow[];
+    return rows.map((r) => summary(toDetail(r)));
+  }
+
+  /** A box's runs that were under way when the tool stopped: they continue when the box connects again. */
+  unfinished(identity: string): number[] {
+    const rows = this.#store
+      .stmt(
+        "SELECT id FROM commissioning_runs WHERE identity = ? AND status IN ('running', 'waiting-for-box') ORDER BY id",
+      )
+      .all(identity) as Array<{ id: number }>;
+    return rows.map((r) => r.id);
+  }
+
+  /** Applies a change to one run in one transaction and returns the run as committed. */
+  update(
+    id: number,
+    change: (run: RunDetail) => void,
+    audit?: { actor: string; action: string; after?: unknown },
+  ): RunDetail {
+    return this.#store.write(() => {
+      const run = this.get(id);
+      change(run);
+      this.#store
+        .stmt(
+          'UPDATE commissioning_runs SET status = ?, step = ?, state = ?, error = ?, updated_at = ? WHERE id = ?',
+        )
+        .run(
+          run.status,
+          run.step,
+          JSON.stringify(run.state),
+          run.error ? JSON.stringify(run.error) : null,
+          this.#store.now(),
+          id,
+        );
+      if (audit)
+        recordAudit(this.#store, {
+          actor: audit.actor,
+          action: audit.action,
+          entity: 'station',
+          entityId: run.identity,
+          after: { run: id, ...(audit.after as object) },
+        });
+      return this.get(id);
+    });
+  }
+}

@@ -1,0 +1,399 @@
+// The commissioning run as a resumable state machine: identify, snapshot, plan, write, cards, reset,
+// verify, report. Each step's outcome is committed before the next begins; a box that drops off mid-step
+// leaves the run waiting for it, and the run goes on from the same step when the box returns.
+import { AppError } from '../api/errors.ts';
+import { pushLocalList } from '../ocpp/local-list-push.ts';
+import type { OcppService } from '../ocpp/service.ts';
+import type { StationSession } from '../ocpp/session.ts';
+import type { Store } from '../store/database.ts';
+import type { Vault } from '../store/vault.ts';
+import { cardsForGroups, lastPushedList, savePushedList } from './cards-for-box.ts';
+import { generatePassword } from './passwords.ts';
+import { loadUrlProfiles, PASSWORD_PLACEHOLDER, type PlannedWrite, planFor } from './plan.ts';
+import type { RunStore } from './run-store.ts';
+import { type RunDetail, type StepName, stepNames } from './types.ts';
+
+export interface RunnerDeps {
+  store: Store;
+  vault: Vault;
+  ocpp: OcppService;
+  runs: RunStore;
+  actor: string;
+  onChange: (run: RunDetail) => void;
+}
+
+export const SHUTDOWN = 'shutdown';
+const OK_STATUSES = new Set(['Accepted', 'RebootRequired']);
+/** Failures that mean "the box is not there right now": the run waits for it instead of failing. */
+const WAIT_CODES = new Set(['BOX_OFFLINE']);
+
+export class CommissioningRunner {
+  readonly #deps: RunnerDeps;
+  readonly #id: number;
+  readonly #signal: AbortSignal;
+
+  constructor(deps: RunnerDeps, id: number, signal: AbortSignal) {
+    this.#deps = deps;
+    this.#id = id;
+    this.#signal = signal;
+  }
+
+  /** Drives the run until it ends, waits for approval, or is cancelled. */
+  async drive(): Promise<RunDetail> {
+    const { runs } = this.#deps;
+    for (;;) {
+      let run = runs.get(this.#id);
+      if (run.status !== 'running' && run.status !== 'waiting-for-box') return run;
+      try {
+        if (this.#signal.aborted) throw new AppError('CANCELLED');
+        if (run.status === 'waiting-for-box') {
+          await this.#deps.ocpp.csms.waitFor(run.identity, { signal: this.#signal });
+          run = this.#save((r) => {
+            r.status = 'running';
+            r.state.reconnects++;
+          });
+        }
+        await this.#step(run);
+      } catch (error) {
+        const appError =
+          error instanceof AppError
+            ? error
+            : new AppError('INTERNAL', { method: 'commissioning', incident: 'run' }, { cause: error });
+        // The tool shutting down is not the user cancelling: the run stays as it was and resumes later.
+        if (this.#signal.aborted && this.#signal.reason === SHUTDOWN) return this.#deps.runs.get(this.#id);
+        if (appError.code === 'CANCELLED' || this.#signal.aborted) {
+          return this.#save((r) => {
+            r.status = 'cancelled';
+            r.error = { code: 'CANCELLED', params: {} };
+          });
+        }
+        if (WAIT_CODES.has(appError.code) && run.step !== 'verify' && run.step !== 'report') {
+          this.#save((r) => {
+            r.status = 'waiting-for-box';
+          });
+          continue;
+        }
+        return this.#fail(run.step, appError.code, appError.params);
+      }
+    }
+  }
+
+  #save(change: (run: RunDetail) => void, audit?: { action: string; after?: unknown }): RunDetail {
+    const run = this.#deps.runs.update(
+      this.#id,
+      change,
+      audit ? { actor: this.#deps.actor, ...audit } : undefined,
+    );
+    this.#deps.onChange(run);
+    return run;
+  }
+
+  #fail(step: StepName, code: string, params: Record<string, string | number>): RunDetail {
+    return this.#save(
+      (r) => {
+        r.status = 'failed';
+        r.error = { code, params };
+        const record = r.state.steps.find((s) => s.step === step);
+        if (record) {
+          record.status = 'failed';
+          record.finishedAt = new Date().toISOString();
+        }
+      },
+      { action: 'commissioning.failed', after: { step, code } },
+    );
+  }
+
+  /** Marks a step as begun; after #finish it already is (one commit ends a step and begins the next). */
+  #begin(run: RunDetail): void {
+    const record = run.state.steps.find((s) => s.step === run.step);
+    if (record?.status === 'running') return;
+    this.#save((r) => {
+      const current = r.state.steps.find((s) => s.step === r.step);
+      if (current) {
+        current.status = 'running';
+        current.startedAt ??= new Date().toISOString();
+      }
+    });
+  }
+
+  #finish(
+    step: StepName,
+    change: (run: RunDetail) => void = () => undefined,
+    status: 'done' | 'skipped' = 'done',
+  ): RunDetail {
+    const next = stepNames[stepNames.indexOf(step) + 1];
+    return this.#save((r) => {
+      change(r);
+      const record = r.state.steps.find((s) => s.step === step);
+      if (record) {
+        record.status = status;
+        record.finishedAt = new Date().toISOString();
+      }
+      // Awaiting approval still moves on: approving continues with the step after the plan.
+      if (r.status !== 'failed' && next) {
+        r.step = next;
+        const following = r.state.steps.find((s) => s.step === next);
+        if (following && r.status === 'running') {
+          following.status = 'running';
+          following.startedAt = new Date().toISOString();
+        }
+      }
+    });
+  }
+
+  #session(run: RunDetail): StationSession {
+    return this.#deps.ocpp.csms.session(run.identity);
+  }
+
+  async #step(run: RunDetail): Promise<void> {
+    const { ocpp } = this.#deps;
+    const options = { signal: this.#signal };
+    this.#begin(run);
+    switch (run.step) {
+      case 'identify': {
+        const box = await ocpp.csms.waitFor(run.identity, { signal: this.#signal, booted: true });
+        this.#finish('identify', (r) => {
+          r.state.boot = box.boot;
+          r.state.ocppVersion = box.ocppVersion;
+        });
+        return;
+      }
+      case 'snapshot': {
+        const snapshot = await ocpp.readConfiguration(
+          run.identity,
+          `before commissioning run ${run.id}`,
+          this.#signal,
+        );
+        this.#finish('snapshot', (r) => {
+          r.state.snapshotId = snapshot.id;
+        });
+        return;
+      }
+      case 'plan': {
+        const snapshot = ocpp.latestSnapshot(run.identity);
+        const version = run.state.ocppVersion ?? this.#session(run).ocppVersion;
+        const plan = planFor(run.identity, version, snapshot?.entries ?? [], run.template, loadUrlProfiles());
+        if (plan.problems.length > 0) {
+          const first = plan.problems[0];
+          this.#save((r) => {
+            r.state.plan = plan;
+          });
+          throw new AppError('COMMISSION_BLOCKED', {
+            identity: run.identity,
+            ...(first?.params ?? {}),
+            reason: first?.code ?? '',
+          });
+        }
+        // The password is in the vault before the box ever hears it, so it can never be lost between the two.
+        let secretId = run.state.passwordSecretId;
+        if (secretId === null && plan.writes.some((w) => w.secret)) {
+          secretId = this.#deps.vault.put(
+            this.#deps.actor,
+            'ocpp-basic-auth',
+            run.identity,
+            generatePassword(version),
+          ).id;
+        }
+        this.#finish('plan', (r) => {
+          r.state.plan = plan;
+          r.state.passwordSecretId = secretId;
+          if (r.approval === 'manual') r.status = 'awaiting-approval';
+        });
+        return;
+      }
+      case 'write':
+        await this.#write(run, options);
+        return;
+      case 'cards': {
+        const groups = run.state.plan?.groups ?? [];
+        if (groups.length === 0) {
+          this.#finish(
+            'cards',
+            (r) => {
+              r.state.cards = { skipped: true };
+            },
+            'skipped',
+          );
+          return;
+        }
+        const session = this.#session(run);
+        const entries = cardsForGroups(this.#deps.store, groups);
+        const snapshot = ocpp.latestSnapshot(run.identity);
+        const outcome = await pushLocalList(session, {
+          entries,
+          limits: session.localListLimits(snapshot?.entries ?? []),
+          previous: lastPushedList(this.#deps.store, run.identity),
+          signal: this.#signal,
+        });
+        if (!outcome.verified) {
+          throw new AppError('LOCAL_LIST_REFUSED', {
+            identity: run.identity,
+            status: `read back ${outcome.readBack}`,
+            version: outcome.version,
+          });
+        }
+        savePushedList(this.#deps.store, run.identity, outcome.version, entries);
+        this.#finish('cards', (r) => {
+          r.state.cards = outcome;
+        });
+        return;
+      }
+      case 'reset': {
+        // Saved before the call: if the box drops the socket while answering, the reset still happened.
+        const status = await this.#session(run).reset('soft', options);
+        if (status !== 'Accepted' && status !== 'Scheduled') {
+          throw new AppError('BOX_CALL_FAILED', { identity: run.identity, action: 'Reset', reason: status });
+        }
+        this.#finish('reset', (r) => {
+          r.state.reset = status;
+        });
+        return;
+      }
+      case 'verify':
+        await this.#verify(run);
+        return;
+      case 'report':
+        this.#finish('report', (r) => {
+          r.status = 'succeeded';
+        });
+        this.#save(() => undefined, {
+          action: 'commissioning.succeeded',
+          after: { verify: run.state.verify },
+        });
+        return;
+    }
+  }
+
+  async #write(run: RunDetail, options: { signal: AbortSignal }): Promise<void> {
+    const plan = run.state.plan;
+    if (!plan) throw new AppError('INTERNAL', { method: 'commissioning', incident: 'no-plan' });
+    const { ocpp, vault } = this.#deps;
+    const confirmed = new Map(Object.entries(run.state.results));
+    const done = (key: string) => OK_STATUSES.has(String(confirmed.get(key) ?? ''));
+    const record = (key: string, status: string) => {
+      confirmed.set(key, status);
+      this.#save((r) => {
+        r.state.results[key] = status;
+      });
+    };
+    const refuse = (key: string, status: string) => {
+      throw new AppError('COMMISSION_WRITE_REFUSED', { identity: run.identity, key, status });
+    };
+
+    if (plan.certificate && !done('InstallCertificate')) {
+      const certificate = run.template.csms.caCertificate ?? '';
+      const answer = await this.#session(run).call<{ status: string }>(
+        'InstallCertificate',
+        plan.ocppVersion === '1.6'
+          ? { certificateType: plan.certificate.type, certificate }
+          : { certificateType: plan.certificate.type, certificate },
+        options,
+      );
+      record('InstallCertificate', answer.status);
+      if (answer.status !== 'Accepted') refuse('InstallCertificate', answer.status);
+    }
+    if (plan.networkProfile && !done('SetNetworkProfile')) {
+      const { slot, url, securityProfile } = plan.networkProfile;
+      const answer = await this.#session(run).call<{ status: string }>(
+        'SetNetworkProfile',
+        {
+          configurationSlot: slot,
+          connectionData: {
+            ocppVersion: 'OCPP20',
+            ocppTransport: 'JSON',
+            ocppCsmsUrl: url,
+            messageTimeout: 30,
+            securityProfile,
+            ocppInterface: 'Wired0',
+          },
+        },
+        options,
+      );
+      record('SetNetworkProfile', answer.status);
+      if (answer.status !== 'Accepted') refuse('SetNetworkProfile', answer.status);
+    }
+    const writes: PlannedWrite[] = [...plan.writes, ...(plan.priority ? [plan.priority] : [])];
+    for (const write of writes) {
+      if (done(write.key)) continue;
+      const value =
+        write.secret && write.to === PASSWORD_PLACEHOLDER
+          ? vault.use(run.state.passwordSecretId ?? -1, (secret) => secret)
+          : write.to;
+      const [result] = await ocpp.changeSettings(
+        this.#deps.actor,
+        run.identity,
+        [{ key: write.key, value }],
+        options.signal,
+      );
+      const status = result?.status ?? 'NoAnswer';
+      record(write.key, status);
+      if (!OK_STATUSES.has(status)) refuse(write.key, status);
+    }
+    this.#finish('write');
+  }
+
+  /** The box must leave the tool after its reset and not come back within the template's window. */
+  async #verify(run: RunDetail): Promise<void> {
+    const { csms } = this.#deps.ocpp;
+    const windowS = run.template.verifyWindowS;
+    const gone = await waitUntil(
+      () => csms.box(run.identity)?.state !== 'connected',
+      windowS * 1000,
+      this.#signal,
+      csms,
+    );
+    if (!gone) {
+      this.#save((r) => {
+        r.state.verify = { outcome: 'stayed', at: new Date().toISOString(), windowS };
+      });
+      throw new AppError('COMMISSION_NOT_VERIFIED', {
+        identity: run.identity,
+        reason: 'stayed',
+        seconds: windowS,
+      });
+    }
+    const back = await waitUntil(
+      () => csms.box(run.identity)?.state === 'connected',
+      windowS * 1000,
+      this.#signal,
+      csms,
+    );
+    if (back) {
+      this.#save((r) => {
+        r.state.verify = { outcome: 'returned', at: new Date().toISOString(), windowS };
+      });
+      throw new AppError('COMMISSION_NOT_VERIFIED', {
+        identity: run.identity,
+        reason: `returned-${run.state.ocppVersion ?? '1.6'}`,
+        seconds: windowS,
+      });
+    }
+    this.#finish('verify', (r) => {
+      r.state.verify = { outcome: 'left', at: new Date().toISOString(), windowS };
+    });
+  }
+}
+
+/** Resolves true as soon as check() holds (re-checked on every box event), false after ms. */
+function waitUntil(
+  check: () => boolean,
+  ms: number,
+  signal: AbortSignal,
+  events: { on(e: 'box', l: () => void): unknown; off(e: 'box', l: () => void): unknown },
+): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve(true);
+    const finish = (value: boolean | AppError) => {
+      clearTimeout(timer);
+      events.off('box', onBox);
+      signal.removeEventListener('abort', onAbort);
+      if (value instanceof AppError) reject(value);
+      else resolve(value);
+    };
+    const onBox = () => check() && finish(true);
+    const onAbort = () => finish(new AppError('CANCELLED'));
+    const timer = setTimeout(() => finish(false), ms);
+    events.on('box', onBox);
+    signal.addEventListener('abort', onAbort);
+  });
+}

@@ -1,0 +1,120 @@
+// The commissioning run as stored and shown: its steps, what each confirmed, and how it ended.
+// Pure types, shared by the runner, the api and the renderer.
+import type { BootInfo, PushOutcome, SettingStatus } from '../ocpp/types.ts';
+import type { Template } from './template-schema.ts';
+
+export const stepNames = [
+  'identify',
+  'snapshot',
+  'plan',
+  'write',
+  'cards',
+  'reset',
+  'verify',
+  'report',
+] as const;
+export type StepName = (typeof stepNames)[number];
+
+export type RunStatus =
+  | 'running'
+  | 'waiting-for-box'
+  | 'awaiting-approval'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled';
+
+export interface StepRecord {
+  step: StepName;
+  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface RunError {
+  code: string;
+  params: Record<string, string | number>;
+}
+
+export interface RunState {
+  steps: StepRecord[];
+  boot: BootInfo | null;
+  ocppVersion: '1.6' | '2.0.1' | null;
+  snapshotId: number | null;
+  plan: Plan | null;
+  passwordSecretId: number | null;
+  /** Every write the box answered, by key, in the order sent. */
+  results: Record<string, SettingStatus | string>;
+  cards: (PushOutcome & { skipped?: false }) | { skipped: true } | null;
+  reset: string | null;
+  verify: { outcome: 'left' | 'returned' | 'stayed'; at: string; windowS: number } | null;
+  /** How often the box dropped off during the run and came back. */
+  reconnects: number;
+}
+
+export interface RunSummary {
+  id: number;
+  identity: string;
+  fleetId: string | null;
+  templateName: string;
+  status: RunStatus;
+  step: StepName;
+  error: RunError | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RunDetail extends RunSummary {
+  template: Template;
+  approval: 'auto' | 'manual';
+  state: RunState;
+}
+
+export interface UrlProfile {
+  id: string;
+  label: string;
+  urlKey: string;
+  identityKey: string | null;
+  appendsIdentity: boolean;
+}
+
+export interface PlannedWrite {
+  key: string;
+  from: string | null;
+  /** The value to write; for the password the literal "(generated password)", filled in from the vault. */
+  to: string;
+  secret: boolean;
+}
+
+export interface PlanIssue {
+  code:
+    | 'NO_URL_KEY'
+    | 'SECURITY_PROFILE_DOWN'
+    | 'NO_FREE_SLOT'
+    | 'MAX_CURRENT_NOT_CONFIGURABLE'
+    | 'CERTIFICATE_NEEDED';
+  params: Record<string, string | number>;
+}
+
+export interface Plan {
+  ocppVersion: '1.6' | '2.0.1';
+  identity: string;
+  urlProfile: string | null;
+  certificate: { type: 'CentralSystemRootCertificate' | 'CSMSRootCertificate' } | null;
+  networkProfile: { slot: number; url: string; securityProfile: number } | null;
+  writes: PlannedWrite[];
+  /** The write that moves a 2.0.1 box to the new slot: last, after everything else is in place. */
+  priority: PlannedWrite | null;
+  groups: string[];
+  /** Blocking: the run stops at the plan and says why. */
+  problems: PlanIssue[];
+  /** Not blocking: what the technician should know. */
+  notes: PlanIssue[];
+}
+
+export interface StoredTemplate {
+  id: number;
+  siteId: number | null;
+  name: string;
+  template: Template;
+  updatedAt: string;
+}

@@ -1,0 +1,68 @@
+// What must never leave the tool unmasked, in every shape it travels in: URLs with passwords, auth
+// headers, 1.6 AuthorizationKey, 2.0.1 BasicAuthPassword, OpenEVSE ocpp_authkey, private keys.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { redact, redactRawFrame, redactValue } from '../../main/log/redact.ts';
+
+const cases: Array<[string, string]> = [
+  [
+    '1.6 ChangeConfiguration',
+    '[2,"1","ChangeConfiguration",{"key":"AuthorizationKey","value":"0011223344556677889900AABBCCDDEEFF001122"}]',
+  ],
+  [
+    '2.0.1 SetVariables',
+    '[2,"2","SetVariables",{"setVariableData":[{"attributeValue":"Sup3r-Secret_Pass","component":{"name":"SecurityCtrlr"},"variable":{"name":"BasicAuthPassword"}}]}]',
+  ],
+  [
+    '2.0.1 report',
+    '[2,"3","NotifyReport",{"reportData":[{"component":{"name":"SecurityCtrlr"},"variable":{"name":"BasicAuthPassword"},"variableAttribute":[{"value":"Sup3r-Secret_Pass"}]}]}]',
+  ],
+  [
+    'URL with password',
+    '[2,"4","ChangeConfiguration",{"key":"Cst_BackendUrl","value":"wss://box1:Sup3r-Secret_Pass@csms.example/ocpp"}]',
+  ],
+  ['OpenEVSE config', '{"ocpp_enabled":true,"ocpp_authkey":"Sup3r-Secret_Pass"}'],
+  [
+    'private key',
+    '{"key":"-----BEGIN PRIVATE KEY-----\\nMIIEvAIBADANBg Sup3r-Secret_Pass\\n-----END PRIVATE KEY-----"}',
+  ],
+];
+
+for (const [name, raw] of cases) {
+  test(`masked: ${name}`, () => {
+    const out = redactRawFrame(raw);
+    assert.doesNotMatch(out, /Sup3r-Secret_Pass|0011223344556677889900AABBCCDDEEFF001122/);
+    assert.match(out, /\*\*\*/);
+  });
+}
+
+test('an auth header in a log line is masked', () => {
+  assert.equal(redact('authorization: Basic V0ItMTpzZWNyZXQ='), 'authorization: Basic ***');
+  assert.equal(redact('Authorization=Token abc123def'), 'Authorization=Token ***');
+});
+
+test('frames without credentials come back unchanged, byte for byte', () => {
+  const list = JSON.stringify([
+    2,
+    'x',
+    'SendLocalList',
+    {
+      listVersion: 3,
+      updateType: 'Full',
+      localAuthorizationList: [
+        { idTag: '04A1B2C3', idTagInfo: { status: 'Accepted', parentIdTag: 'FLEET' } },
+      ],
+    },
+  ]);
+  assert.equal(redactRawFrame(list), list);
+  const boot = '[2,"b","BootNotification",{"chargePointVendor":"ACME","chargePointModel":"Wall 11"}]';
+  assert.equal(redactRawFrame(boot), boot);
+});
+
+test('a structured audit record is masked by key, not only by pattern', () => {
+  const value = redactValue({
+    before: { key: 'AuthorizationKey', value: 'plainvalue' },
+    after: { password: 'x1' },
+  });
+  assert.deepEqual(value, { before: { key: 'AuthorizationKey', value: '***' }, after: { password: '***' } });
+});

@@ -4,7 +4,14 @@ import { z } from 'zod';
 import { languages } from '../../locales/translate.ts';
 import { templateSchema } from '../commissioning/template-schema.ts';
 import type { RunDetail, RunSummary, StoredTemplate } from '../commissioning/types.ts';
-import type { BoxInfo, ConfigSnapshot, CsmsStatus, SettingResult, TraceFrame } from '../ocpp/types.ts';
+import type {
+  BoxInfo,
+  ConfigSnapshot,
+  CsmsStatus,
+  SettingResult,
+  TestChargeResult,
+  TraceFrame,
+} from '../ocpp/types.ts';
 import type {
   AppInfo,
   AuditEntry,
@@ -136,6 +143,17 @@ export const methods = {
           'LogStatusNotification',
           'DiagnosticsStatusNotification',
         ]),
+      })
+      .strict(),
+  ),
+
+  'boxes.testCharge': method<TestChargeResult>()(
+    z
+      .object({
+        identity,
+        seconds: z.number().int().min(1).max(600).default(10),
+        idTag: z.string().trim().min(1).max(20).default('TESTCHARGE'),
+        connectorId: z.number().int().min(1).max(32).default(1),
       })
       .strict(),
   ),

@@ -4,6 +4,7 @@
 import type { CommissioningService } from '../commissioning/service.ts';
 import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
 import type { OcppService } from '../ocpp/service.ts';
+import { testCharge } from '../ocpp/test-charge.ts';
 import { listAudit } from '../store/audit.ts';
 import { listCards } from '../store/cards.ts';
 import type { Store } from '../store/database.ts';
@@ -118,6 +119,19 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       return { status };
     },
     'boxes.trigger': async (p) => ({ status: await deps.ocpp.csms.session(p.identity).trigger(p.message) }),
+
+    'boxes.testCharge': async (p, ctx) => {
+      const result = await testCharge(deps.ocpp.csms, p.identity, {
+        seconds: p.seconds,
+        idTag: p.idTag,
+        connectorId: p.connectorId,
+      });
+      deps.ocpp.audit(ctx.actor, p.identity, 'box.test-charge', {
+        transactionId: result.transactionId,
+        energyWh: result.energyWh,
+      });
+      return result;
+    },
 
     'commissioning.start': (p, ctx) =>
       deps.commissioning.start(ctx.actor, p.identity, p.template, p.approval),

@@ -39,6 +39,8 @@ interface BoxRecord extends BoxInfo {
 export interface IncomingCall {
   action: string;
   params: Record<string, unknown>;
+  /** What the tool answered (a 1.6 StartTransaction's transactionId, the boot status, ...). */
+  answer: Record<string, unknown>;
 }
 
 const now = () => new Date().toISOString();
@@ -374,9 +376,14 @@ export class LocalCsms extends EventEmitter {
   }
 
   #answer(record: BoxRecord, action: string, params: Record<string, unknown>): unknown {
+    const answer = this.#reply(record, action, params);
+    record.incoming.emit('call', { action, params, answer } satisfies IncomingCall);
+    return answer;
+  }
+
+  #reply(record: BoxRecord, action: string, params: Record<string, unknown>): Record<string, unknown> {
     const v16 = record.ocppVersion === '1.6';
     const currentTime = now();
-    record.incoming.emit('call', { action, params } satisfies IncomingCall);
     switch (action) {
       case 'BootNotification': {
         record.boot = bootInfo(v16 ? 'ocpp1.6' : 'ocpp2.0.1', params);

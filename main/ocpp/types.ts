@@ -110,3 +110,12 @@ export interface PushOutcome {
   readBack: number;
   verified: boolean;
 }
+
+export interface TestChargeResult {
+  transactionId: string;
+  startedAt: string;
+  stoppedAt: string;
+  /** Energy register readings in Wh, as the box sent them (start, triggered samples, stop). */
+  samples: Array<{ at: string; wh: number }>;
+  energyWh: number;
+}

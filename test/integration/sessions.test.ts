@@ -219,3 +219,22 @@ test('parts respect a byte limit as well as an item limit', (t) => {
   );
   assert.equal(parts.flatMap((p) => p.entries).length, 50);
 });
+
+for (const ocppVersion of ['1.6', '2.0.1'] as const) {
+  test(`${ocppVersion}: a test charge boots the box Accepted, starts, meters and stops a transaction`, async (t) => {
+    const { core, url } = await coreWithCsms(t);
+    const identity = `WB-CHARGE-${ocppVersion}`;
+    await simBox(t, core, { ocppVersion, endpoint: url, identity });
+    const result = await callOk(core, 'boxes.testCharge', { identity, seconds: 2 });
+    assert.ok(result.transactionId.length > 0);
+    assert.ok(result.samples.length >= 2, JSON.stringify(result.samples));
+    assert.ok(result.energyWh > 0, `energy ${result.energyWh} Wh`);
+    const actions = core.ocpp.trace.list({ identity, limit: 500 }).map((f) => f.action);
+    assert.ok(actions.includes(ocppVersion === '1.6' ? 'RemoteStopTransaction' : 'RequestStopTransaction'));
+    // Afterwards the tool answers Pending again: the box is not left charging-ready on the laptop.
+    assert.equal(core.ocpp.csms.box(identity)?.state, 'connected');
+    assert.ok(
+      (await callOk(core, 'audit.list', { entity: 'station' })).some((a) => a.action === 'box.test-charge'),
+    );
+  });
+}

@@ -1,7 +1,7 @@
 // `wbc simulate`: one or many simulated wallboxes that dial a CSMS, for training and for support to
 // reproduce a case. Needs no data folder; prints what each box does until Ctrl+C.
 import { AppError } from '../api/errors.ts';
-import { createSimStation, type SimOcppVersion, type SimStation } from '../simulator/station.ts';
+import type { SimOcppVersion, SimStation } from '../simulator/station.ts';
 import { type Command, t, usage } from './context.ts';
 
 export const simulateCommand: Command = {
@@ -24,6 +24,7 @@ export const simulateCommand: Command = {
         'simulate --ocpp 1.6|2.0.1 --url ws://HOST:PORT/PATH --identity ID [--count 1..1000]',
       );
     }
+    const { createSimStation } = await import('../simulator/station.ts');
     const width = String(count).length;
     const stations: SimStation[] = [];
     for (let i = 1; i <= count; i++) {

@@ -1,6 +1,5 @@
 // One outgoing OCPP call with the failures a technician can act on: no answer in time, a CALLERROR
 // from the box, an answer that violates the schema, the box gone. Every session call goes through here.
-import ocppRpc from 'ocpp-rpc';
 import { AppError } from '../api/errors.ts';
 import type { OcppPeer } from './peer.ts';
 
@@ -34,6 +33,8 @@ export function createCaller(peer: OcppPeer, identity: string, defaultTimeoutMs:
         return (await peer.call(action, params, { callTimeoutMs: timeoutMs, signal: options.signal })) as T;
       } catch (error) {
         if (options.signal?.aborted) throw new AppError('CANCELLED', {}, { cause: error });
+        // ocpp-rpc is loaded by now (the CSMS runs on it); importing it here keeps start-up light.
+        const { default: ocppRpc } = await import('ocpp-rpc');
         if (error instanceof ocppRpc.TimeoutError) {
           throw new AppError(
             'BOX_NO_ANSWER',

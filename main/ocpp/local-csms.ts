@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { RPCServer } from 'ocpp-rpc';
+import type { RPCServer } from 'ocpp-rpc';
 import { AppError } from '../api/errors.ts';
 import type { OcppPeer } from './peer.ts';
 import { createSession, type StationSession } from './session.ts';
@@ -116,6 +116,8 @@ export class LocalCsms extends EventEmitter {
   }
 
   async listen(): Promise<void> {
+    // Loaded here, not at start-up: ocpp-rpc compiles its schemas on load (a third of a second).
+    const { RPCServer } = await import('ocpp-rpc');
     const server = new RPCServer({
       protocols: [...supportedProtocols],
       strictMode: true,

@@ -8,6 +8,7 @@ import type {
   BoxInfo,
   ConfigSnapshot,
   CsmsStatus,
+  PushOutcome,
   SettingResult,
   TestChargeResult,
   TraceFrame,
@@ -156,6 +157,10 @@ export const methods = {
         connectorId: z.number().int().min(1).max(32).default(1),
       })
       .strict(),
+  ),
+
+  'cards.push': method<PushOutcome>()(
+    z.object({ identity, groups: z.array(z.string().trim().min(1).max(80)).min(1).max(100) }).strict(),
   ),
 
   'commissioning.start': method<RunSummary>()(

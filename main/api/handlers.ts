@@ -1,6 +1,7 @@
 // Binds every method of the contract to the domain code that does the work. The type Handlers makes
 // a method without a handler a compile error; later capabilities add their own maps here.
 
+import { pushGroupsToBox } from '../commissioning/push-cards.ts';
 import type { CommissioningService } from '../commissioning/service.ts';
 import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
 import type { OcppService } from '../ocpp/service.ts';
@@ -132,6 +133,9 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       });
       return result;
     },
+
+    'cards.push': (p, ctx) =>
+      pushGroupsToBox({ store, ocpp: deps.ocpp, actor: ctx.actor, identity: p.identity, groups: p.groups }),
 
     'commissioning.start': (p, ctx) =>
       deps.commissioning.start(ctx.actor, p.identity, p.template, p.approval),

@@ -219,3 +219,32 @@ export const commissionCommand: Command = {
       });
     }),
 };
+
+/** `wbc cards push`: the cards of some groups to one box as its local list, the version read back. */
+export const cardsPushCommand: Command = {
+  name: 'cards',
+  usage: 'cards push --identity ID --group NAME[,NAME]',
+  summaryKey: 'cli.cards.summary',
+  run: (ctx) =>
+    withCore(ctx, async (core) => {
+      const groups = (ctx.options.group ?? '')
+        .split(',')
+        .map((g) => g.trim())
+        .filter(Boolean);
+      if (ctx.args[0] !== 'push' || groups.length === 0)
+        usage(ctx, 'cards push --identity ID --group NAME[,NAME]');
+      await withBox(ctx, core, async (identity) => {
+        const outcome = await call(core, 'cards.push', { identity, groups });
+        print(ctx, outcome, () =>
+          ctx.output.out(
+            t(ctx, 'cli.cards.pushed', {
+              identity,
+              count: outcome.entries,
+              version: outcome.version,
+              parts: outcome.parts,
+            }),
+          ),
+        );
+      });
+    }),
+};

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { appName, appVersion } from '../core.ts';
 import { startShellServer } from '../server/shell-server.ts';
-import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
+import { cardsPushCommand, commissionCommand, ocppCommands } from './commands-ocpp.ts';
 import { simulateCommand } from './commands-simulate.ts';
 import {
   type Command,
@@ -161,4 +161,10 @@ const generalCommands: Command[] = [
   },
 ];
 
-export const commands: Command[] = [...generalCommands, ...ocppCommands, commissionCommand, simulateCommand];
+export const commands: Command[] = [
+  ...generalCommands,
+  ...ocppCommands,
+  commissionCommand,
+  cardsPushCommand,
+  simulateCommand,
+];

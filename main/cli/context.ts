@@ -30,6 +30,7 @@ export interface CliContext {
     count?: string | undefined;
     password?: string | undefined;
     template?: string | undefined;
+    group?: string | undefined;
   };
   output: Output;
   language: Language;

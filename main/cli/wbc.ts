@@ -29,6 +29,7 @@ const globalOptions = {
   count: { type: 'string' },
   password: { type: 'string' },
   template: { type: 'string' },
+  group: { type: 'string' },
 } as const;
 
 function helpText(language: Language): string {

@@ -2,14 +2,13 @@
 // verify, report. Each step's outcome is committed before the next begins; a box that drops off mid-step
 // leaves the run waiting for it, and the run goes on from the same step when the box returns.
 import { AppError } from '../api/errors.ts';
-import { pushLocalList } from '../ocpp/local-list-push.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import type { StationSession } from '../ocpp/session.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
-import { cardsForGroups, lastPushedList, savePushedList } from './cards-for-box.ts';
 import { generatePassword } from './passwords.ts';
 import { loadUrlProfiles, PASSWORD_PLACEHOLDER, type PlannedWrite, planFor } from './plan.ts';
+import { pushGroupsToBox } from './push-cards.ts';
 import type { RunStore } from './run-store.ts';
 import { type RunDetail, type StepName, stepNames } from './types.ts';
 
@@ -216,23 +215,14 @@ export class CommissioningRunner {
           );
           return;
         }
-        const session = this.#session(run);
-        const entries = cardsForGroups(this.#deps.store, groups);
-        const snapshot = ocpp.latestSnapshot(run.identity);
-        const outcome = await pushLocalList(session, {
-          entries,
-          limits: session.localListLimits(snapshot?.entries ?? []),
-          previous: lastPushedList(this.#deps.store, run.identity),
+        const outcome = await pushGroupsToBox({
+          store: this.#deps.store,
+          ocpp,
+          actor: this.#deps.actor,
+          identity: run.identity,
+          groups,
           signal: this.#signal,
         });
-        if (!outcome.verified) {
-          throw new AppError('LOCAL_LIST_REFUSED', {
-            identity: run.identity,
-            status: `read back ${outcome.readBack}`,
-            version: outcome.version,
-          });
-        }
-        savePushedList(this.#deps.store, run.identity, outcome.version, entries);
         this.#finish('cards', (r) => {
           r.state.cards = outcome;
         });

@@ -3,22 +3,15 @@
 import { AppError } from '../api/errors.ts';
 import type { CallOptions } from './call.ts';
 import type { LocalListLimits, LocalListUpdate, StationSession } from './session.ts';
-import type { LocalListEntry, PushOutcome } from './types.ts';
+import type { LocalListEntry, PushOutcome, PushProgress } from './types.ts';
 
-export type { PushOutcome } from './types.ts';
+export type { PushOutcome, PushProgress } from './types.ts';
 
 export interface PushPart {
   update: LocalListUpdate;
   version: number;
   entries: LocalListEntry[];
   removals: Array<Pick<LocalListEntry, 'idTag' | 'tokenType'>>;
-}
-
-export interface PushProgress {
-  part: number;
-  parts: number;
-  sent: number;
-  total: number;
 }
 
 /** The OCPP-J envelope around a payload: [2,"<uuid>","SendLocalList",payload]. */

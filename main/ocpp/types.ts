@@ -119,3 +119,10 @@ export interface TestChargeResult {
   samples: Array<{ at: string; wh: number }>;
   energyWh: number;
 }
+
+export interface PushProgress {
+  part: number;
+  parts: number;
+  sent: number;
+  total: number;
+}

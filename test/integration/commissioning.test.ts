@@ -253,3 +253,32 @@ test('support can trigger messages and reset a box from the tool, and the reset 
   assert.equal(sim.bootCount(), 2);
   assert.ok((await callOk(core, 'audit.list', { entity: 'station' })).some((a) => a.action === 'box.reset'));
 });
+
+test('cards pushed later go as the changes only; an unknown group is named in the error', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  const sim = await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-CARDS' });
+  await addCards(core, 'Staff', ['04A1B2C3', '04D5E6F7']);
+  const first = await callOk(core, 'cards.push', { identity: 'WB-CARDS', groups: ['Staff'] });
+  assert.equal(first.verified, true);
+  const group = (await callOk(core, 'groups.list', {}))[0];
+  core.store.db
+    .prepare(
+      "INSERT INTO cards (uid, source, group_id, created_at, updated_at) VALUES (?, 'typed', ?, 'x', 'x')",
+    )
+    .run(Buffer.from('0A0B0C0D', 'hex'), group?.id);
+  const second = await callOk(core, 'cards.push', { identity: 'WB-CARDS', groups: ['staff'] });
+  assert.equal(second.version, first.version + 1);
+  assert.equal(second.fellBackToFull, false);
+  assert.equal(sim.localList().entries.length, 3);
+  const sent = core.ocpp.trace
+    .list({ identity: 'WB-CARDS', limit: 500 })
+    .filter((f) => f.action === 'SendLocalList' && f.kind === 'call');
+  assert.match(sent.at(-1)?.frame ?? '', /"updateType":"Differential"/);
+  assert.doesNotMatch(sent.at(-1)?.frame ?? '', /04A1B2C3/, 'only the new card went');
+  const reply = await core.router.call(
+    'cards.push',
+    { identity: 'WB-CARDS', groups: ['Visitors'] },
+    core.context('cli'),
+  );
+  assert.equal(reply.ok ? 'ok' : `${reply.error.code}:${reply.error.params.id}`, 'NOT_FOUND:Visitors');
+});

@@ -1,5 +1,6 @@
 // The live table of boxes: every box the local CSMS sees (and the ones known from before), with what
-// it said at boot. Boxes in the lobby come first, clearly marked, each with its Admit button.
+// it said at boot. Boxes in the lobby come first, clearly marked, each with its Admit button; connected
+// boxes can be chosen for a fleet run or commissioned one by one.
 import type { BoxRow } from '../../api/ocpp-hooks.ts';
 import { AdmitButton } from '../../components/AdmitButton.tsx';
 import { BoxStateBadge } from '../../components/BoxStateBadge.tsx';
@@ -12,7 +13,16 @@ function connectorText(connectors: Record<string, string>): string {
     .join(', ');
 }
 
-export function BoxesTable({ rows }: { rows: BoxRow[] }) {
+/** Connected and admitted: a box the tool can commission now. */
+export const commissionable = (row: BoxRow) => row.live && row.admitted && row.state === 'connected';
+
+export function BoxesTable(props: {
+  rows: BoxRow[];
+  selected: ReadonlySet<string>;
+  onToggle(identity: string): void;
+  onCommission(identity: string): void;
+}) {
+  const { rows } = props;
   const { t } = useI18n();
   const none = t('boxes.none');
   return (
@@ -21,6 +31,9 @@ export function BoxesTable({ rows }: { rows: BoxRow[] }) {
         <caption className="visually-hidden">{t('boxes.caption')}</caption>
         <thead>
           <tr>
+            <th scope="col">
+              <span className="visually-hidden">{t('fleet.select')}</span>
+            </th>
             <th scope="col">{t('boxes.identity')}</th>
             <th scope="col">{t('boxes.state')}</th>
             <th scope="col">{t('boxes.ocpp')}</th>
@@ -29,6 +42,7 @@ export function BoxesTable({ rows }: { rows: BoxRow[] }) {
             <th scope="col">{t('boxes.firmware')}</th>
             <th scope="col">{t('boxes.address')}</th>
             <th scope="col">{t('boxes.connectors')}</th>
+            <th scope="col">{t('run.ui.commission.column')}</th>
           </tr>
         </thead>
         <tbody>
@@ -41,6 +55,17 @@ export function BoxesTable({ rows }: { rows: BoxRow[] }) {
                 data-testid={`box-${row.identity}`}
                 data-state={lobby ? 'lobby' : row.state}
               >
+                <td>
+                  {commissionable(row) && (
+                    <input
+                      type="checkbox"
+                      checked={props.selected.has(row.identity)}
+                      onChange={() => props.onToggle(row.identity)}
+                      aria-label={t('fleet.select.label', { identity: row.identity })}
+                      data-testid={`select-${row.identity}`}
+                    />
+                  )}
+                </td>
                 <th scope="row">
                   <code>{row.identity}</code>
                 </th>
@@ -59,6 +84,19 @@ export function BoxesTable({ rows }: { rows: BoxRow[] }) {
                 <td>{row.firmware ?? none}</td>
                 <td>{row.remoteAddress ?? none}</td>
                 <td>{connectorText(row.connectors) || none}</td>
+                <td>
+                  {commissionable(row) && (
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => props.onCommission(row.identity)}
+                      aria-label={t('run.ui.commission.label', { identity: row.identity })}
+                      data-testid={`commission-${row.identity}`}
+                    >
+                      {t('run.ui.commission')}
+                    </button>
+                  )}
+                </td>
               </tr>
             );
           })}

@@ -1,0 +1,122 @@
+// One box's commissioning run, live: the steps, the plan as a diff with Approve, the box's answers,
+// waiting for the box explained, and how it ended (success, or the error with its remedy and Retry).
+import { useEffect, useRef, useState } from 'react';
+import type { RunDetail } from '../../../main/commissioning/types.ts';
+import { useRun } from '../../api/commissioning-hooks.ts';
+import { useAction, useConnection } from '../../api/hooks.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { PlanDiff } from './PlanDiff.tsx';
+import { RunReport } from './RunReport.tsx';
+import { wireError } from './run-text.ts';
+import { StepList } from './StepList.tsx';
+
+const ended = (run: RunDetail) => ['succeeded', 'failed', 'cancelled'].includes(run.status);
+
+function Outcome({ run }: { run: RunDetail }) {
+  const { t } = useI18n();
+  if (run.status === 'succeeded')
+    return (
+      <p className="outcome ok" data-testid="outcome" data-outcome="succeeded">
+        {t('run.ui.outcome.succeeded', { identity: run.identity })}
+      </p>
+    );
+  if (run.status === 'cancelled')
+    return (
+      <p className="outcome" data-testid="outcome" data-outcome="cancelled">
+        {t('run.ui.outcome.cancelled')}
+      </p>
+    );
+  if (run.status !== 'failed') return null;
+  return (
+    <div data-testid="outcome" data-outcome="failed">
+      <p className="outcome bad">{t('run.ui.outcome.failed')}</p>
+      {run.error && <ErrorNotice error={wireError(run.error, t)} />}
+    </div>
+  );
+}
+
+export function RunView({ id, onRun, onClose }: { id: number; onRun(id: number): void; onClose(): void }) {
+  const { t } = useI18n();
+  const api = useConnection();
+  const { run, error } = useRun(id);
+  const action = useAction();
+  const [report, setReport] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => heading.current?.focus(), []);
+
+  if (!run) return <ErrorNotice error={error} />;
+  if (report) return <RunReport run={run} onClose={() => setReport(false)} />;
+  const call = (method: 'commissioning.approve' | 'commissioning.cancel') =>
+    void action.run(() => api.call(method, { id: run.id }));
+  const retry = () =>
+    void action.run(async () => onRun((await api.call('commissioning.retry', { id: run.id })).id));
+
+  return (
+    <section aria-labelledby="run-heading" className="run" data-testid="run-view" data-status={run.status}>
+      <h3 id="run-heading" ref={heading} tabIndex={-1}>
+        {t('run.ui.title', { identity: run.identity, template: run.templateName })}
+      </h3>
+      <output aria-live="polite" className={`run-status status-${run.status}`} data-testid="run-status">
+        {t('run.ui.status', { status: t(`run.status.${run.status}`), step: t(`run.step.${run.step}`) })}
+      </output>
+      {run.status === 'waiting-for-box' && (
+        <p className="notice" data-testid="waiting-help">
+          {t('run.ui.waiting.help', { identity: run.identity })}
+        </p>
+      )}
+      {run.state.steps.length > 0 && <StepList steps={run.state.steps} />}
+      {run.status === 'awaiting-approval' && <p className="notice">{t('run.ui.approve.help')}</p>}
+      {run.state.plan && (
+        <>
+          <h4>{t('run.ui.plan.title')}</h4>
+          <PlanDiff plan={run.state.plan} results={run.state.results} />
+        </>
+      )}
+      <Outcome run={run} />
+      <div className="toolbar">
+        {run.status === 'awaiting-approval' && (
+          <button
+            type="button"
+            onClick={() => call('commissioning.approve')}
+            disabled={action.busy}
+            data-testid="approve"
+          >
+            {t('run.ui.approve')}
+          </button>
+        )}
+        {!ended(run) && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => call('commissioning.cancel')}
+            disabled={action.busy}
+            data-testid="cancel-run"
+          >
+            {t('run.ui.cancel')}
+          </button>
+        )}
+        {(run.status === 'failed' || run.status === 'cancelled') && (
+          <button type="button" onClick={retry} disabled={action.busy} data-testid="retry">
+            {t('run.ui.retry')}
+          </button>
+        )}
+        {ended(run) && run.status !== 'cancelled' && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setReport(true)}
+            data-testid="open-report"
+          >
+            {t('run.ui.report')}
+          </button>
+        )}
+        <button type="button" className="secondary" onClick={onClose}>
+          {t('run.ui.close')}
+        </button>
+      </div>
+      <ErrorNotice error={action.error ?? error} />
+    </section>
+  );
+}

@@ -1,0 +1,220 @@
+// Commissioning as an electrician and a fleet super user do it in Debian's Chromium: a template made by
+// keyboard, one box planned, approved and moved to a separate "company CSMS", a refusal, a car park.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { type TestContext, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import type { Core } from '../../main/core.ts';
+import type { SimStationOptions } from '../../main/simulator/station.ts';
+import { BareCsms } from '../support/bare-csms.ts';
+import { launchBrowser, openPage, pageErrors } from '../support/browser.ts';
+import { callOk } from '../support/core.ts';
+import { testShell } from '../support/shell.ts';
+import { coreWithCsms, simBox } from '../support/sim.ts';
+
+const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
+const shot = (name: string) => fileURLToPath(new URL(`../../.test-results/${name}.png`, import.meta.url));
+
+async function setup(t: TestContext, boxes: Array<Omit<SimStationOptions, 'endpoint'>>) {
+  assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
+  const company = await BareCsms.start(t);
+  const { core, url } = await coreWithCsms(t);
+  const { server } = await testShell(t, { staticDir: built, core });
+  await Promise.all(boxes.map((box) => simBox(t, core, { ...box, endpoint: url })));
+  const browser = await launchBrowser(t);
+  const page = await openPage(browser, server.url);
+  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+  return { company, core, page };
+}
+
+/** Presses Tab until the element with this test id has the focus: proof it is reachable by keyboard. */
+async function tabTo(page: Page, testId: string, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if ((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === testId) return;
+  }
+  assert.fail(`${testId} not reached with ${max} presses of Tab`);
+}
+
+async function saveTemplate(core: Core, url: string) {
+  await callOk(core, 'templates.save', {
+    template: { name: 'Car park', csms: { url, securityProfile: 1 }, verifyWindowS: 2 },
+  });
+}
+
+/** Opens the Commission… panel of a box by keyboard and starts it with the first template. */
+async function commission(page: Page, identity: string) {
+  await page.getByTestId(`box-${identity}`).and(page.locator('[data-state="connected"]')).waitFor();
+  await page.getByTestId(`commission-${identity}`).focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('start-template').locator('option').first().waitFor({ state: 'attached' });
+  await tabTo(page, 'start-run', 5);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('run-view').waitFor();
+}
+
+test('a template by keyboard, one 1.6 box planned, approved, moved to the company CSMS, and its report', async (t) => {
+  const { company, core, page } = await setup(t, [
+    { ocppVersion: '1.6', identity: 'WB-16', vendor: 'ACME', model: 'Volt 11', firmwareVersion: '4.2.0' },
+  ]);
+  const companyUrl = company.url('/ocpp');
+
+  // (a) The template, by keyboard: a wrong URL first is named next to its field, then corrected.
+  await page.keyboard.press('Alt+1');
+  await tabTo(page, 'template-new');
+  await page.keyboard.press('Enter');
+  const form = page.getByTestId('template-form');
+  await form.waitFor();
+  // The form takes the focus at its first field.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'template-name');
+  await page.keyboard.type('Depot North');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('http://wrong.example');
+  assert.equal(await form.getByTestId('template-security-profile').inputValue(), '1');
+  await tabTo(page, 'template-verify-window');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('2');
+  await page.keyboard.press('Enter');
+  const urlField = form.locator('.field', { has: page.getByTestId('template-url') });
+  await urlField
+    .getByTestId('field-issues')
+    .getByText(/Not valid: .*ws:\/\//)
+    .waitFor();
+  assert.equal(await page.getByTestId('template-url').getAttribute('aria-invalid'), 'true');
+  await page.screenshot({ path: shot('template-invalid-en'), fullPage: true });
+  await page.getByTestId('template-url').focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(companyUrl);
+  await page.keyboard.press('Enter');
+  await form.waitFor({ state: 'detached' });
+  const row = page.getByTestId('template-Depot North');
+  await row.getByText(companyUrl).waitFor();
+  const [saved] = await callOk(core, 'templates.list', {});
+  assert.equal(saved?.template.csms.securityProfile, 1);
+  assert.equal(saved?.template.verifyWindowS, 2);
+
+  // (b) Commission the box: the plan waits for approval, the URL key and the password are in it.
+  await commission(page, 'WB-16');
+  const view = page.getByTestId('run-view');
+  await view.and(page.locator('[data-status="awaiting-approval"]')).waitFor();
+  const diff = page.getByTestId('plan-diff');
+  await diff.locator('tr[data-key="Cst_BackendUrl"]').getByText(companyUrl, { exact: false }).waitFor();
+  await diff.locator('tr[data-key="AuthorizationKey"]').getByText('(generated password)').waitFor();
+  await page.screenshot({ path: shot('run-plan-en'), fullPage: true });
+  await tabTo(page, 'approve');
+  await page.keyboard.press('Enter');
+  await view.and(page.locator('[data-status="succeeded"]')).waitFor({ timeout: 20_000 });
+  const steps = await page
+    .getByTestId('steps')
+    .locator('li')
+    .evaluateAll((items) =>
+      items.map((i) => `${i.getAttribute('data-step')}:${i.getAttribute('data-status')}`),
+    );
+  assert.deepEqual(
+    steps,
+    // No card group in the template: the cards step has nothing to push.
+    ['identify', 'snapshot', 'plan', 'write', 'cards', 'reset', 'verify', 'report'].map(
+      (s) => `${s}:${s === 'cards' ? 'skipped' : 'done'}`,
+    ),
+  );
+  await page.getByTestId('outcome').getByText('confirmed every write and left for the new CSMS').waitFor();
+  await diff
+    .locator('tr[data-key="Cst_BackendUrl"] [data-testid="answer"]')
+    .getByText('Reboot required')
+    .waitFor();
+  await page.screenshot({ path: shot('run-succeeded-en'), fullPage: true });
+  await company.waitFor('box at company', () => company.connected('WB-16'));
+
+  // (3) The report: the box as it booted, and no password anywhere on the page.
+  await page.getByTestId('open-report').click();
+  const report = page.getByTestId('run-report');
+  await report.getByTestId('report-vendor').getByText('ACME').waitFor();
+  await report.getByTestId('report-model').getByText('Volt 11').waitFor();
+  await report
+    .getByTestId('report-verify')
+    .getByText(/left for the new CSMS/)
+    .waitFor();
+  await page.screenshot({ path: shot('run-report-en'), fullPage: true });
+  await page.emulateMedia({ media: 'print' });
+  await page.screenshot({ path: shot('run-report-print-en'), fullPage: true });
+  assert.equal(await page.getByTestId('nav-commission').isVisible(), false);
+  await page.emulateMedia({ media: 'screen' });
+  const [latest] = await callOk(core, 'commissioning.list', { identity: 'WB-16' });
+  assert.ok(latest);
+  const detail = await callOk(core, 'commissioning.get', { id: latest.id });
+  const password = core.vault.use(detail.state.passwordSecretId ?? -1, (v) => v);
+  assert.ok(password.length > 0);
+  assert.ok(!(await page.content()).includes(password), 'the generated password is not on the page');
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test('a box that refuses its URL key fails naming the key, offers Retry, and reads in German', async (t) => {
+  const { company, core, page } = await setup(t, [
+    { ocppVersion: '1.6', identity: 'WB-STUBBORN', misbehave: { rejectKeys: ['Cst_BackendUrl'] } },
+  ]);
+  await saveTemplate(core, company.url('/ocpp'));
+  await commission(page, 'WB-STUBBORN');
+  const view = page.getByTestId('run-view');
+  await view.and(page.locator('[data-status="awaiting-approval"]')).waitFor();
+  await page.getByTestId('approve').focus();
+  await page.keyboard.press('Enter');
+  await view.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 20_000 });
+  const outcome = page.getByTestId('outcome');
+  await outcome.getByText('WB-STUBBORN refused Cst_BackendUrl: Rejected.').waitFor();
+  await outcome.locator('.error-remedy').waitFor();
+  await page.getByRole('button', { name: 'Retry' }).waitFor();
+  await page.getByTestId('steps').locator('li[data-step="write"][data-status="failed"]').waitFor();
+  await page.screenshot({ path: shot('run-failed-en'), fullPage: true });
+
+  // (e) German: the run view follows the language switch.
+  await core.router.call('settings.set', { language: 'de' }, core.context('cli'));
+  await outcome.getByText('WB-STUBBORN hat Cst_BackendUrl abgelehnt: Abgelehnt.').waitFor();
+  await page.getByRole('button', { name: 'Erneut versuchen' }).waitFor();
+  await outcome.getByText('Der Vorgang ist fehlgeschlagen.').waitFor();
+  await page.getByTestId('steps').getByText('Einstellungen schreiben').waitFor();
+  await page.getByRole('columnheader', { name: 'Auf der Box' }).waitFor();
+  await page.screenshot({ path: shot('run-failed-de'), fullPage: true });
+
+  // Retry starts a new run of the same box, again waiting for approval.
+  await page.getByRole('button', { name: 'Erneut versuchen' }).click();
+  await view.and(page.locator('[data-status="awaiting-approval"]')).waitFor({ timeout: 20_000 });
+  await page.getByRole('button', { name: 'Freigeben und schreiben' }).waitFor();
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test('a car park: five 2.0.1 boxes chosen with "all connected", started as a fleet, all succeed', async (t) => {
+  const identities = ['CP-01', 'CP-02', 'CP-03', 'CP-04', 'CP-05'];
+  const { company, core, page } = await setup(
+    t,
+    identities.map((identity) => ({ ocppVersion: '2.0.1' as const, identity })),
+  );
+  await saveTemplate(core, company.url('/ocpp'));
+  await page.getByTestId('boxes-summary').getByText('Connected: 5').waitFor();
+  await page.getByTestId('select-all').focus();
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: 'Commission chosen boxes (5)…' }).waitFor();
+  await page.getByTestId('commission-selected').focus();
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'start-run', 5);
+  await page.keyboard.press('Enter');
+  const fleet = page.getByTestId('fleet-view');
+  await fleet.waitFor();
+  await page.screenshot({ path: shot('fleet-running-en'), fullPage: true });
+  const summary = page.getByTestId('fleet-summary');
+  await summary.getByText(/^5 succeeded, 0 failed, 0 running or waiting/).waitFor({ timeout: 30_000 });
+  for (const identity of identities) {
+    await page.getByTestId(`fleet-${identity}`).and(page.locator('[data-status="succeeded"]')).waitFor();
+    await company.waitFor(`${identity} at company`, () => company.connected(identity));
+  }
+  await page.screenshot({ path: shot('fleet-done-en'), fullPage: true });
+  // A row opens its run's detail: the 2.0.1 slot and priority in the plan.
+  await page.getByRole('button', { name: 'Open the run of CP-03' }).click();
+  await page
+    .getByTestId('network-slot')
+    .getByText(/Network slot \d/)
+    .waitFor();
+  await page.getByTestId('plan-diff').locator('tr[data-key="SetNetworkProfile"]').waitFor();
+  await page.screenshot({ path: shot('fleet-run-201-en'), fullPage: true });
+  assert.deepEqual(pageErrors(page), []);
+});

@@ -282,3 +282,49 @@ test('cards pushed later go as the changes only; an unknown group is named in th
   );
   assert.equal(reply.ok ? 'ok' : `${reply.error.code}:${reply.error.params.id}`, 'NOT_FOUND:Visitors');
 });
+
+for (const [ocppVersion, drops] of [
+  ['1.6', [1, 3]],
+  ['2.0.1', [1, 3]],
+] as const) {
+  for (const dropAfterCalls of drops) {
+    test(`${ocppVersion}: a box that drops the line after every ${dropAfterCalls} answer(s) is still commissioned`, async (t) => {
+      const company = await BareCsms.start(t);
+      const { core, url } = await coreWithCsms(t);
+      const identity = `WB-DROP-${ocppVersion}-${dropAfterCalls}`;
+      await simBox(t, core, { ocppVersion, endpoint: url, identity, misbehave: { dropAfterCalls } });
+      await addCards(core, `Drivers ${identity}`, ['04A1B2C3', '04D5E6F7']);
+      const started = await callOk(core, 'commissioning.start', {
+        identity,
+        template: template(company.url('/ocpp'), { groups: [`Drivers ${identity}`] }),
+        approval: 'auto',
+      });
+      const run = await finished(core, started.id);
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+      assert.ok(run.state.reconnects > 0);
+      await company.waitFor('box at company', () => company.connected(identity));
+      // A write whose answer reached the tool is never sent again; one whose answer was lost in the drop is.
+      const frames = core.ocpp.trace.list({ identity, limit: 2000 });
+      const answered = new Set(frames.filter((f) => f.kind === 'result').map((f) => f.messageId));
+      const confirmedWrites = frames
+        .filter((f) => f.kind === 'call' && answered.has(f.messageId))
+        .filter(
+          (f) =>
+            f.action === 'ChangeConfiguration' ||
+            f.action === 'SetVariables' ||
+            f.action === 'SetNetworkProfile',
+        )
+        .map((f) => {
+          const payload = (JSON.parse(f.frame) as [number, string, string, Record<string, unknown>])[3];
+          const variable = (payload.setVariableData as Array<{ variable: { name: string } }> | undefined)?.[0]
+            ?.variable.name;
+          return `${f.action}:${String(payload.key ?? variable ?? payload.configurationSlot)}`;
+        });
+      assert.equal(
+        new Set(confirmedWrites).size,
+        confirmedWrites.length,
+        `a confirmed write was repeated: ${confirmedWrites.join(', ')}`,
+      );
+    });
+  }
+}

@@ -96,6 +96,7 @@ export function openCore(options: CoreOptions): Core {
     language,
     logInternal: (incident, error) => log.log('error', 'internal error', { incident, error }),
   });
+  ocpp.on('csms', (status) => router?.emit('csms.changed', status));
   ocpp.on('box', (box) => router?.emit('boxes.changed', box));
   ocpp.on('box', (box: { boot: unknown }) => box.boot && router?.emit('data.changed', { entity: 'station' }));
   ocpp.trace.subscribe((frame) => router?.emit('trace.frame', frame));

@@ -215,6 +215,8 @@ export type ResultOf<M extends MethodName> = Methods[M] extends MethodSpec<z.Zod
 export interface Events {
   /** Something in the store changed: lists showing that entity should reload. */
   'data.changed': { entity: DataEntity };
+  /** The local CSMS was started or stopped (from any face: desktop, browser, CLI). */
+  'csms.changed': CsmsStatus;
   /** A box connected, booted, changed status, was admitted or went offline. */
   'boxes.changed': BoxInfo;
   /** One frame (or connection event) of the live OCPP trace, already redacted. */

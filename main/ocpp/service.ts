@@ -46,14 +46,18 @@ export class OcppService extends EventEmitter {
     csms.on('connected', (info: BoxInfo) => this.emit('connected', info));
     await csms.listen();
     this.#csms = csms;
-    return this.status();
+    const status = this.status();
+    this.emit('csms', status);
+    return status;
   }
 
   async stop(): Promise<CsmsStatus> {
     const csms = this.#csms;
     this.#csms = null;
     await csms?.close();
-    return this.status();
+    const status = this.status();
+    if (csms) this.emit('csms', status);
+    return status;
   }
 
   status(): CsmsStatus {

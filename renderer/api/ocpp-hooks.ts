@@ -50,9 +50,12 @@ export function useCsmsStatus(): CsmsState {
       seenDuringCall.current?.set(box.identity, box);
       setStatusState((s) => (s ? { ...s, boxes: upsert(s.boxes, box) } : s));
     });
+    // Started or stopped elsewhere (another window, the CLI): take that status as it is.
+    const offCsms = api.on('csms.changed', (next) => setStatusState(next));
     const offState = api.onState((s) => s === 'connected' && reload());
     return () => {
       off();
+      offCsms();
       offState();
     };
   }, [api, reload]);

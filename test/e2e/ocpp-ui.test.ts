@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import type { Core } from '../../main/core.ts';
 import { createSimStation, type SimStationOptions } from '../../main/simulator/station.ts';
 import { launchBrowser, openPage, pageErrors } from '../support/browser.ts';
+import { testCore } from '../support/core.ts';
 import { testShell } from '../support/shell.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
 
@@ -339,4 +340,22 @@ test('a long trace: history in pages plus live frames, only the newest 500 rows 
   await page.keyboard.press('ArrowUp');
   await page.getByTestId('frame-json').getByText('"live-298"').waitFor();
   assert.deepEqual(pageErrors(page), []);
+});
+
+test('a local CSMS started elsewhere (the CLI, another window) shows up without reloading', async (t) => {
+  const core = testCore(t);
+  const { server } = await shell(t, core);
+  const browser = await launchBrowser(t);
+  const page = await openPage(browser, server.url);
+  await connected(page);
+  await page.getByTestId('csms').getByText('The local CSMS is stopped.').waitFor();
+  const started = await core.router.call(
+    'csms.start',
+    { host: '127.0.0.1', port: await freePort() },
+    core.context('cli'),
+  );
+  assert.ok(started.ok);
+  await page.getByRole('button', { name: 'Stop local CSMS' }).waitFor();
+  await core.router.call('csms.stop', {}, core.context('cli'));
+  await page.getByTestId('csms').getByText('The local CSMS is stopped.').waitFor();
 });

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import type { Core } from '../../main/core.ts';
 import type { SimStationOptions } from '../../main/simulator/station.ts';
 import { BareCsms } from '../support/bare-csms.ts';
-import { launchBrowser, openPage, pageErrors } from '../support/browser.ts';
+import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
 import { callOk } from '../support/core.ts';
 import { testShell } from '../support/shell.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
@@ -26,15 +26,6 @@ async function setup(t: TestContext, boxes: Array<Omit<SimStationOptions, 'endpo
   const page = await openPage(browser, server.url);
   await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
   return { company, core, page };
-}
-
-/** Presses Tab until the element with this test id has the focus: proof it is reachable by keyboard. */
-async function tabTo(page: Page, testId: string, max = 80) {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    if ((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === testId) return;
-  }
-  assert.fail(`${testId} not reached with ${max} presses of Tab`);
 }
 
 async function saveTemplate(core: Core, url: string) {

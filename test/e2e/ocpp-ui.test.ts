@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { Core } from '../../main/core.ts';
 import { createSimStation, type SimStationOptions } from '../../main/simulator/station.ts';
-import { launchBrowser, openPage, pageErrors } from '../support/browser.ts';
+import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
 import { testCore } from '../support/core.ts';
 import { testShell } from '../support/shell.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
@@ -37,15 +37,6 @@ function freePort(): Promise<number> {
 
 async function connected(page: Page) {
   await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
-}
-
-/** Presses Tab until the element with this test id has the focus: proof it is reachable by keyboard. */
-async function tabTo(page: Page, testId: string, max = 40) {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    if ((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === testId) return;
-  }
-  assert.fail(`${testId} not reached with ${max} presses of Tab`);
 }
 
 function sim(t: TestContext, options: SimStationOptions) {

@@ -47,3 +47,20 @@ export async function openPage(browser: Browser, url: string, locale = 'en-US'):
 export function pageErrors(page: Page): string[] {
   return (page as Page & { errors?: string[] }).errors ?? [];
 }
+
+/** Presses Tab until the element with this test id has the focus: proof it is reachable by keyboard.
+ *  The target must be on the page (and enabled) first: a panel still loading has no Tab stop yet. */
+export async function tabTo(page: Page, testId: string, max = 80): Promise<void> {
+  await page.locator(`[data-testid="${testId}"]:not([disabled])`).waitFor();
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (
+      (await page
+        .locator(':focus')
+        .getAttribute('data-testid')
+        .catch(() => null)) === testId
+    )
+      return;
+  }
+  throw new Error(`${testId} not reached with ${max} presses of Tab`);
+}

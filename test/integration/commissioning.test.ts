@@ -328,3 +328,29 @@ for (const [ocppVersion, drops] of [
     });
   }
 }
+
+test('2.0.1 to security profile 2: the CA certificate is installed first, and a CSMS the box cannot reach fails the run', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'WB-TLS' });
+  const caCertificate =
+    '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUTestOnlyNotARealCertificate0000000wCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----';
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-TLS',
+    template: {
+      name: 'TLS',
+      csms: { url: 'wss://127.0.0.1:9/ocpp', securityProfile: 2, caCertificate },
+      verifyWindowS: 20,
+    },
+    approval: 'auto',
+  });
+  const run = await finished(core, started.id);
+  assert.equal(run.state.results.InstallCertificate, 'Accepted');
+  assert.equal(run.state.results.SetNetworkProfile, 'Accepted');
+  const calls = core.ocpp.trace
+    .list({ identity: 'WB-TLS', limit: 1000 })
+    .filter((f) => f.kind === 'call' && f.direction === 'out');
+  const order = calls.map((f) => f.action);
+  assert.ok(order.indexOf('InstallCertificate') < order.indexOf('SetNetworkProfile'), order.join(','));
+  assert.equal(run.status, 'failed');
+  assert.equal(run.error?.code, 'COMMISSION_NOT_VERIFIED');
+});

@@ -92,6 +92,8 @@ export const methods = {
       .strict(),
   ),
   'secrets.delete': method<{ deleted: true }>()(z.object({ id }).strict()),
+  /** Only on the user's explicit request, for a box's OCPP password (to enter it into a CSMS by hand); audited. */
+  'secrets.reveal': method<{ value: string }>()(z.object({ id }).strict()),
 
   'csms.status': method<CsmsStatus>()(none),
   'csms.start': method<CsmsStatus>()(

@@ -83,6 +83,8 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       return { deleted: true };
     },
 
+    'secrets.reveal': (p, ctx) => ({ value: vault.reveal(ctx.actor, p.id) }),
+
     'csms.status': () => deps.ocpp.status(),
     'csms.start': (p) => {
       const password =

@@ -7,6 +7,9 @@ import { recordAudit } from './audit.ts';
 import type { Store } from './database.ts';
 import type { VaultKeyProvider } from './vault-key.ts';
 
+/** The one kind of secret a user may see: a box's basic-auth password, to enter into a CSMS. */
+export const REVEALABLE = 'ocpp-basic-auth';
+
 interface SecretRow {
   id: number;
   purpose: string;
@@ -92,6 +95,26 @@ export class Vault {
     const row = this.#store.db.prepare('SELECT * FROM secrets WHERE id = ?').get(id) as SecretRow | undefined;
     if (!row) throw new AppError('NOT_FOUND', { entity: 'secret', id });
     return fn(this.#open(row));
+  }
+
+  /** Hands a box's OCPP password to the user who asked for it, and records that they did. Other
+   *  secrets (CSMS tokens, keys) are never revealed: the tool uses them itself. */
+  reveal(actor: string, id: number): string {
+    const row = this.#store.db.prepare('SELECT * FROM secrets WHERE id = ?').get(id) as SecretRow | undefined;
+    if (!row) throw new AppError('NOT_FOUND', { entity: 'secret', id });
+    if (row.purpose !== REVEALABLE)
+      throw new AppError('SECRET_NOT_REVEALABLE', { label: row.label, purpose: row.purpose });
+    const value = this.#open(row);
+    this.#store.write(() =>
+      recordAudit(this.#store, {
+        actor,
+        action: 'secret.reveal',
+        entity: 'secret',
+        entityId: id,
+        after: { purpose: row.purpose, label: row.label },
+      }),
+    );
+    return value;
   }
 
   delete(actor: string, id: number): void {

@@ -1,14 +1,47 @@
 // Settings: the language, where the data lives, the stored credentials (names only, never values)
 // and the latest audit entries, so a user can see what the tool changed and when.
+import { useState } from 'react';
 import type { Language } from '../../locales/translate.ts';
 import { languages } from '../../locales/translate.ts';
-import { useConnection, useQuery } from '../api/hooks.ts';
+import type { SecretInfo } from '../../main/api/types.ts';
+import { useAction, useConnection, useQuery } from '../api/hooks.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 
+/** One stored credential: its name, Delete, and for a box's OCPP password a Show the user asks for. */
+function SecretRow({ secret }: { secret: SecretInfo }) {
+  const { t } = useI18n();
+  const api = useConnection();
+  const { error, run } = useAction();
+  const [shown, setShown] = useState<string>();
+  const reveal = () => run(async () => setShown((await api.call('secrets.reveal', { id: secret.id })).value));
+  return (
+    <li data-testid={`secret-${secret.label}`}>
+      {secret.purpose}: {secret.label}{' '}
+      {secret.purpose === 'ocpp-basic-auth' &&
+        (shown === undefined ? (
+          <button type="button" onClick={() => void reveal()}>
+            {t('settings.secrets.show')}
+          </button>
+        ) : (
+          <>
+            <code data-testid="secret-value">{shown}</code>{' '}
+            <button type="button" onClick={() => setShown(undefined)}>
+              {t('settings.secrets.hide')}
+            </button>
+            <span className="hint"> {t('settings.secrets.shown')}</span>
+          </>
+        ))}{' '}
+      <button type="button" onClick={() => void run(() => api.call('secrets.delete', { id: secret.id }))}>
+        {t('settings.secrets.delete')}
+      </button>
+      <ErrorNotice error={error} />
+    </li>
+  );
+}
+
 export function SettingsPage() {
   const { t, language, setLanguage } = useI18n();
-  const api = useConnection();
   const info = useQuery('app.info', {}, []);
   const secrets = useQuery('secrets.list', {}, ['secret']);
   const audit = useQuery('audit.list', { limit: 20 }, [
@@ -61,12 +94,7 @@ export function SettingsPage() {
         ) : (
           <ul>
             {secrets.data?.map((s) => (
-              <li key={s.id}>
-                {s.purpose}: {s.label}{' '}
-                <button type="button" onClick={() => void api.call('secrets.delete', { id: s.id })}>
-                  {t('settings.secrets.delete')}
-                </button>
-              </li>
+              <SecretRow key={s.id} secret={s} />
             ))}
           </ul>
         )}

@@ -350,3 +350,41 @@ test('a local CSMS started elsewhere (the CLI, another window) shows up without 
   await core.router.call('csms.stop', {}, core.context('cli'));
   await page.getByTestId('csms').getByText('The local CSMS is stopped.').waitFor();
 });
+
+test("Settings shows a box's password only after Show, and expected boxes skip the lobby", async (t) => {
+  const core = testCore(t);
+  await core.router.call(
+    'secrets.put',
+    { purpose: 'ocpp-basic-auth', label: 'WB-PW', value: 'Gen3rated-Box-Password_2026' },
+    core.context('cli'),
+  );
+  const { server } = await shell(t, core);
+  const browser = await launchBrowser(t);
+  const page = await openPage(browser, `${server.url}#/settings`);
+  await connected(page);
+  const row = page.getByTestId('secret-WB-PW');
+  await row.waitFor();
+  assert.doesNotMatch(await page.content(), /Gen3rated-Box-Password/);
+  await row.getByRole('button', { name: 'Show' }).click();
+  await row.getByTestId('secret-value').getByText('Gen3rated-Box-Password_2026').waitFor();
+  await row.getByRole('button', { name: 'Hide' }).click();
+  await row.getByRole('button', { name: 'Show' }).waitFor();
+  assert.doesNotMatch(await page.content(), /Gen3rated-Box-Password/);
+
+  await page.keyboard.press('Alt+1');
+  await page.getByTestId('csms-expected').fill('WB-KNOWN, WB-OTHER');
+  const port = await freePort();
+  await page.getByTestId('csms-start').getByLabel('Port').fill(String(port));
+  await page.getByTestId('csms-start').getByRole('combobox').selectOption('127.0.0.1');
+  await page.getByRole('button', { name: 'Start local CSMS' }).click();
+  await page.getByRole('button', { name: 'Stop local CSMS' }).waitFor();
+  const sim = createSimStation({
+    ocppVersion: '1.6',
+    endpoint: `ws://127.0.0.1:${port}/ocpp`,
+    identity: 'WB-KNOWN',
+  });
+  t.after(() => sim.stop());
+  await sim.start();
+  await core.ocpp.csms.waitFor('WB-KNOWN', { timeoutMs: 10_000 });
+  assert.equal(core.ocpp.csms.box('WB-KNOWN')?.admitted, true);
+});

@@ -130,3 +130,24 @@ test('the log folder does not receive the secret either', async (t) => {
   }
   assert.doesNotMatch(log, /Wallbox-Pass/);
 });
+
+test("a box's OCPP password is shown only when asked, and the asking is audited; other secrets never", async (t) => {
+  const core = testCore(t);
+  const box = await callOk(core, 'secrets.put', {
+    purpose: 'ocpp-basic-auth',
+    label: 'WB-0009',
+    value: PASSWORD,
+  });
+  const token = await callOk(core, 'secrets.put', {
+    purpose: 'csms-token',
+    label: 'OCPI',
+    value: 'token-never-shown-123',
+  });
+  assert.deepEqual(await callOk(core, 'secrets.reveal', { id: box.id }), { value: PASSWORD });
+  const refused = await callRaw(core, 'secrets.reveal', { id: token.id });
+  assert.equal(refused.ok ? 'ok' : refused.error.code, 'SECRET_NOT_REVEALABLE');
+  assert.doesNotMatch(JSON.stringify(refused), /token-never-shown/);
+  const audit = await callOk(core, 'audit.list', { entity: 'secret' });
+  assert.equal(audit[0]?.action, 'secret.reveal');
+  assert.doesNotMatch(JSON.stringify(audit), /Wallbox-Pass/);
+});

@@ -16,14 +16,21 @@ export function CsmsStartForm({ onStarted }: { onStarted(status: CsmsStatus): vo
   const [port, setPort] = useState(String(DEFAULT_PORT));
   const [host, setHost] = useState<Host>('0.0.0.0');
   const [admitUnexpected, setAdmitUnexpected] = useState(false);
+  const [expected, setExpected] = useState('');
   const { busy, error, run } = useAction();
   const id = useId();
 
   async function start(event: FormEvent) {
     event.preventDefault();
     const portNumber = port.trim() === '' ? Number.NaN : Number(port);
+    const identities = expected
+      .split(/[\s,;]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     await run(async () =>
-      onStarted(await api.call('csms.start', { host, port: portNumber, admitUnexpected })),
+      onStarted(
+        await api.call('csms.start', { host, port: portNumber, admitUnexpected, expected: identities }),
+      ),
     );
   }
 
@@ -57,6 +64,18 @@ export function CsmsStartForm({ onStarted }: { onStarted(status: CsmsStatus): vo
             </option>
           ))}
         </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-expected`}>{t('csms.expected')}</label>
+        <textarea
+          id={`${id}-expected`}
+          rows={3}
+          value={expected}
+          onChange={(e) => setExpected(e.target.value)}
+          disabled={busy}
+          data-testid="csms-expected"
+        />
+        <p className="hint field-help">{t('csms.expected.help')}</p>
       </div>
       <div className="field checkbox">
         <input

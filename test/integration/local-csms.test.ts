@@ -7,25 +7,13 @@ import type { AppError } from '../../main/api/errors.ts';
 import type { OcppService } from '../../main/ocpp/service.ts';
 import { type BareBox, bareBox, boot16 } from '../support/bare-box.ts';
 import { callOk, testCore } from '../support/core.ts';
+import { until } from '../support/until.ts';
 
 async function csms(t: Parameters<typeof testCore>[0], options: Parameters<OcppService['start']>[0] = {}) {
   const core = testCore(t);
   await core.ocpp.start({ host: '127.0.0.1', port: 0, admitUnexpected: true, ...options });
   const url = `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`;
   return { core, url };
-}
-
-function until<T>(fn: () => T | undefined | false, ms = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      const value = fn();
-      if (value) return resolve(value);
-      if (Date.now() - started > ms) return reject(new Error('condition not reached'));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
 }
 
 export function closed(box: BareBox): Promise<{ code?: number }> {

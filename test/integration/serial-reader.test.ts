@@ -11,21 +11,9 @@ import { parseBridgeLine, Rdm6300Decoder, rdm6300Frame } from '../../main/rfid/s
 import { openFault, SerialRfidReader } from '../../main/rfid/serial-reader.ts';
 import { type PtyPair, ptyPair } from '../support/pty-pair.ts';
 import { tempDir } from '../support/temp.ts';
+import { until } from '../support/until.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function until<T>(fn: () => T | undefined | false, ms = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      const value = fn();
-      if (value) return resolve(value);
-      if (Date.now() - started > ms) return reject(new Error('condition not reached'));
-      setTimeout(tick, 10);
-    };
-    tick();
-  });
-}
 
 /** The device's end of the pair: what the bridge board would send. */
 async function device(t: TestContext, path: string) {

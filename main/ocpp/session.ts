@@ -1,7 +1,7 @@
 // One interface for talking to a connected box, whatever its OCPP version: read and change its
 // configuration, reset it, trigger messages, manage its local list. One implementation per version.
 import type { EventEmitter } from 'node:events';
-import type { CallOptions } from './call.ts';
+import type { Caller, CallOptions } from './call.ts';
 import type { OcppPeer } from './peer.ts';
 import { createSession16 } from './session16.ts';
 import { createSession201 } from './session201.ts';
@@ -64,4 +64,28 @@ export function numberSetting(configuration: ConfigEntry[], key: string): number
   if (value === undefined || value === null || value.trim() === '') return null;
   const n = Number(value);
   return Number.isFinite(n) ? n : null;
+}
+
+/** The calls both versions answer with a bare { status }: Reset, TriggerMessage, SendLocalList. */
+export async function statusOf(
+  caller: Caller,
+  action: string,
+  params: unknown,
+  options?: CallOptions,
+): Promise<string> {
+  return (await caller.call<{ status: string }>(action, params, options)).status;
+}
+
+/** A box's local list limits, read from its configuration under the names its OCPP version uses. */
+export function listLimits(
+  configuration: ConfigEntry[],
+  keys: { enabled: string; items: string; bytes: string | null; entries: string | null },
+): LocalListLimits {
+  const enabled = configuration.find((e) => e.key === keys.enabled)?.value;
+  return {
+    maxItemsPerMessage: numberSetting(configuration, keys.items) ?? 100,
+    maxBytesPerMessage: keys.bytes === null ? null : numberSetting(configuration, keys.bytes),
+    maxEntries: keys.entries === null ? null : numberSetting(configuration, keys.entries),
+    enabled: enabled === undefined || enabled === null || enabled.toLowerCase() === 'true',
+  };
 }

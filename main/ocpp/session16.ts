@@ -3,7 +3,13 @@
 import { AppError } from '../api/errors.ts';
 import { createCaller } from './call.ts';
 import type { OcppPeer } from './peer.ts';
-import { type LocalListStatus, numberSetting, type SessionContext, type StationSession } from './session.ts';
+import {
+  type LocalListStatus,
+  listLimits,
+  type SessionContext,
+  type StationSession,
+  statusOf,
+} from './session.ts';
 import type { ConfigEntry, SettingResult, SettingStatus } from './types.ts';
 
 interface KeyValue16 {
@@ -52,38 +58,22 @@ export function createSession16(peer: OcppPeer, context: SessionContext): Statio
       return results;
     },
 
-    async reset(kind, options) {
-      const answer = await caller.call<{ status: string }>(
-        'Reset',
-        { type: kind === 'hard' ? 'Hard' : 'Soft' },
-        options,
-      );
-      return answer.status;
-    },
+    reset: (kind, options) => statusOf(caller, 'Reset', { type: kind === 'hard' ? 'Hard' : 'Soft' }, options),
 
-    async trigger(message, options) {
-      const answer = await caller.call<{ status: string }>(
-        'TriggerMessage',
-        { requestedMessage: message },
-        options,
-      );
-      return answer.status;
-    },
+    trigger: (message, options) => statusOf(caller, 'TriggerMessage', { requestedMessage: message }, options),
 
     async localListVersion(options) {
       const answer = await caller.call<{ listVersion: number }>('GetLocalListVersion', {}, options);
       return answer.listVersion;
     },
 
-    localListLimits(configuration) {
-      const enabled = configuration.find((e) => e.key === 'LocalAuthListEnabled')?.value;
-      return {
-        maxItemsPerMessage: numberSetting(configuration, 'SendLocalListMaxLength') ?? 100,
-        maxBytesPerMessage: null,
-        maxEntries: numberSetting(configuration, 'LocalAuthListMaxLength'),
-        enabled: enabled === undefined || enabled === null || enabled.toLowerCase() === 'true',
-      };
-    },
+    localListLimits: (configuration) =>
+      listLimits(configuration, {
+        enabled: 'LocalAuthListEnabled',
+        items: 'SendLocalListMaxLength',
+        bytes: null,
+        entries: 'LocalAuthListMaxLength',
+      }),
 
     localListPayload(version, update, entries, removals) {
       const list = [
@@ -108,9 +98,7 @@ export function createSession16(peer: OcppPeer, context: SessionContext): Statio
       };
     },
 
-    async sendLocalList(payload, options) {
-      const answer = await caller.call<{ status: LocalListStatus }>('SendLocalList', payload, options);
-      return answer.status;
-    },
+    sendLocalList: async (payload, options) =>
+      (await statusOf(caller, 'SendLocalList', payload, options)) as LocalListStatus,
   };
 }

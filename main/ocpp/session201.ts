@@ -6,7 +6,13 @@ import { createCaller } from './call.ts';
 import { type ComponentRef, formatKey, parseKey, type VariableRef } from './key201.ts';
 import type { IncomingCall } from './local-csms.ts';
 import type { OcppPeer } from './peer.ts';
-import { type LocalListStatus, numberSetting, type SessionContext, type StationSession } from './session.ts';
+import {
+  type LocalListStatus,
+  listLimits,
+  type SessionContext,
+  type StationSession,
+  statusOf,
+} from './session.ts';
 import type { ConfigEntry, SettingResult, SettingStatus } from './types.ts';
 
 interface ReportDatum {
@@ -151,38 +157,23 @@ export function createSession201(peer: OcppPeer, context: SessionContext): Stati
       return results;
     },
 
-    async reset(kind, options) {
-      const answer = await caller.call<{ status: string }>(
-        'Reset',
-        { type: kind === 'hard' ? 'Immediate' : 'OnIdle' },
-        options,
-      );
-      return answer.status;
-    },
+    reset: (kind, options) =>
+      statusOf(caller, 'Reset', { type: kind === 'hard' ? 'Immediate' : 'OnIdle' }, options),
 
-    async trigger(message, options) {
-      const answer = await caller.call<{ status: string }>(
-        'TriggerMessage',
-        { requestedMessage: message },
-        options,
-      );
-      return answer.status;
-    },
+    trigger: (message, options) => statusOf(caller, 'TriggerMessage', { requestedMessage: message }, options),
 
     async localListVersion(options) {
       const answer = await caller.call<{ versionNumber: number }>('GetLocalListVersion', {}, options);
       return answer.versionNumber;
     },
 
-    localListLimits(configuration) {
-      const enabled = configuration.find((e) => e.key === 'LocalAuthListCtrlr.Enabled')?.value;
-      return {
-        maxItemsPerMessage: numberSetting(configuration, 'LocalAuthListCtrlr.ItemsPerMessage') ?? 100,
-        maxBytesPerMessage: numberSetting(configuration, 'LocalAuthListCtrlr.BytesPerMessage'),
-        maxEntries: null,
-        enabled: enabled === undefined || enabled === null || enabled.toLowerCase() === 'true',
-      };
-    },
+    localListLimits: (configuration) =>
+      listLimits(configuration, {
+        enabled: 'LocalAuthListCtrlr.Enabled',
+        items: 'LocalAuthListCtrlr.ItemsPerMessage',
+        bytes: 'LocalAuthListCtrlr.BytesPerMessage',
+        entries: null,
+      }),
 
     localListPayload(version, update, entries, removals) {
       const token = (idTag: string, type?: string) => ({ idToken: idTag, type: type ?? 'ISO14443' });
@@ -205,9 +196,7 @@ export function createSession201(peer: OcppPeer, context: SessionContext): Stati
       };
     },
 
-    async sendLocalList(payload, options) {
-      const answer = await caller.call<{ status: LocalListStatus }>('SendLocalList', payload, options);
-      return answer.status;
-    },
+    sendLocalList: async (payload, options) =>
+      (await statusOf(caller, 'SendLocalList', payload, options)) as LocalListStatus,
   };
 }

@@ -15,7 +15,7 @@ const PART = 250;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const limits = { maxItemsPerMessage: PART, maxBytesPerMessage: null, maxEntries: null, enabled: true };
 const entries: LocalListEntry[] = Array.from({ length: CARDS }, (_, i) => ({
-  idTag: (0x04000000 + i).toString(16).toUpperCase().padStart(8, '0') + 'A1B2C3',
+  idTag: `${(0x04000000 + i).toString(16).toUpperCase().padStart(8, '0')}A1B2C3`,
   status: 'Accepted',
   group: 'FLEET',
 }));

@@ -71,6 +71,25 @@ export const methods = {
   'groups.create': method<Group>()(z.object({ name, groupIdTag: groupIdTag.optional() }).strict()),
 
   'cards.list': method<Card[]>()(z.object({ groupId: id.optional() }).strict()),
+  'cards.enroll': method<{
+    card: Card;
+    duplicate: boolean;
+    flags: Array<{ code: string; params: Record<string, string | number> }>;
+  }>()(
+    z
+      .object({
+        uid: z.string().trim().min(1).max(80),
+        source: z.enum(['pcsc', 'hid', 'serial', 'typed', 'import']).default('typed'),
+        reader: z.string().max(120).optional(),
+        notation: z.enum(['auto', 'hex', 'decimal']).default('auto'),
+        groupId: id.optional(),
+        label: z.string().trim().min(1).max(60).optional(),
+        owner: z.string().trim().max(120).optional(),
+        validUntil: z.string().datetime().optional(),
+      })
+      .strict(),
+  ),
+  'cards.delete': method<{ deleted: true }>()(z.object({ id }).strict()),
 
   'audit.list': method<AuditEntry[]>()(
     z

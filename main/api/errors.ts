@@ -27,6 +27,7 @@ export const errorCodes = [
   'LOCAL_LIST_TOO_LONG',
   'LOCAL_LIST_REFUSED',
   'COMMISSION_BLOCKED',
+  'CARD_UID_INVALID',
   'COMMISSION_WRITE_REFUSED',
   'COMMISSION_NOT_VERIFIED',
   // Raised by the renderer's client, not the core: the core cannot be reached, or the token is missing.

@@ -6,6 +6,7 @@ import type { CommissioningService } from '../commissioning/service.ts';
 import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import { testCharge } from '../ocpp/test-charge.ts';
+import { deleteCard, enrollCard } from '../rfid/enroll.ts';
 import { listAudit } from '../store/audit.ts';
 import { listCards } from '../store/cards.ts';
 import type { Store } from '../store/database.ts';
@@ -68,6 +69,16 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     },
 
     'cards.list': (p) => listCards(store, p),
+    'cards.enroll': (p, ctx) => {
+      const result = enrollCard(store, ctx.actor, p);
+      if (!result.duplicate) changed('card');
+      return result;
+    },
+    'cards.delete': (p, ctx) => {
+      deleteCard(store, ctx.actor, p.id);
+      changed('card');
+      return { deleted: true };
+    },
 
     'audit.list': (p) => listAudit(store, p),
 

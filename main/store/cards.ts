@@ -1,6 +1,7 @@
 // Cards as stored: the raw UID bytes once, plus where they were read and which group they are in.
 // Formatting for a box or a CSMS happens elsewhere, per target; the enrollment capability writes here.
 import type { Card, CardSource } from '../api/types.ts';
+import { notFound } from './constraints.ts';
 import type { Store } from './database.ts';
 
 interface CardRow {
@@ -38,4 +39,10 @@ export function listCards(store: Store, query: { groupId?: number | undefined } 
       : store.db.prepare('SELECT * FROM cards WHERE group_id = ? ORDER BY label, id').all(query.groupId)
   ) as CardRow[];
   return rows.map(toCard);
+}
+
+export function getCard(store: Store, id: number): Card {
+  const row = store.db.prepare('SELECT * FROM cards WHERE id = ?').get(id) as CardRow | undefined;
+  if (!row) throw notFound('card', id);
+  return toCard(row);
 }

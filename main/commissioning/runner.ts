@@ -2,8 +2,10 @@
 // verify, report. Each step's outcome is committed before the next begins; a box that drops off mid-step
 // leaves the run waiting for it, and the run goes on from the same step when the box returns.
 import { AppError } from '../api/errors.ts';
+import type { LocalCsms } from '../ocpp/local-csms.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import type { StationSession } from '../ocpp/session.ts';
+import { waitForEvent } from '../ocpp/wait.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
 import { generatePassword } from './passwords.ts';
@@ -365,25 +367,14 @@ export class CommissioningRunner {
 }
 
 /** Resolves true as soon as check() holds (re-checked on every box event), false after ms. */
-function waitUntil(
-  check: () => boolean,
-  ms: number,
-  signal: AbortSignal,
-  events: { on(e: 'box', l: () => void): unknown; off(e: 'box', l: () => void): unknown },
-): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    if (check()) return resolve(true);
-    const finish = (value: boolean | AppError) => {
-      clearTimeout(timer);
-      events.off('box', onBox);
-      signal.removeEventListener('abort', onAbort);
-      if (value instanceof AppError) reject(value);
-      else resolve(value);
-    };
-    const onBox = () => check() && finish(true);
-    const onAbort = () => finish(new AppError('CANCELLED'));
-    const timer = setTimeout(() => finish(false), ms);
-    events.on('box', onBox);
-    signal.addEventListener('abort', onAbort);
-  });
+function waitUntil(check: () => boolean, ms: number, signal: AbortSignal, csms: LocalCsms): Promise<boolean> {
+  if (check()) return Promise.resolve(true);
+  return waitForEvent<unknown, boolean>(
+    (listener) => {
+      csms.on('box', listener);
+      return () => csms.off('box', listener);
+    },
+    () => (check() ? true : undefined),
+    { signal, timeoutMs: ms, onTimeout: () => false },
+  );
 }

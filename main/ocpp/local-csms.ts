@@ -10,6 +10,7 @@ import type { OcppPeer } from './peer.ts';
 import { createSession, type StationSession } from './session.ts';
 import type { TraceRecorder } from './trace.ts';
 import { type BootInfo, type BoxInfo, type OcppProtocol, supportedProtocols, versionOf } from './types.ts';
+import { waitForEvent } from './wait.ts';
 
 export type { BoxInfo } from './types.ts';
 
@@ -213,30 +214,25 @@ export class LocalCsms extends EventEmitter {
     identity: string,
     options: { signal?: AbortSignal; timeoutMs?: number; booted?: boolean } = {},
   ): Promise<BoxInfo> {
-    return new Promise((resolve, reject) => {
-      const ready = (info: BoxInfo) =>
-        info.identity === identity &&
-        info.state === 'connected' &&
-        info.admitted &&
-        (!options.booted || info.boot !== null);
-      const current = this.box(identity);
-      if (current && ready(current)) return resolve(current);
-      const finish = (error?: AppError, info?: BoxInfo) => {
-        this.off('box', onBox);
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        if (error) reject(error);
-        else resolve(info as BoxInfo);
-      };
-      const onBox = (info: BoxInfo) => ready(info) && finish(undefined, info);
-      const onAbort = () => finish(new AppError('CANCELLED'));
-      const timer = setTimeout(
-        () => finish(new AppError('BOX_OFFLINE', { identity })),
-        options.timeoutMs ?? 2 ** 31 - 1,
-      );
-      this.on('box', onBox);
-      options.signal?.addEventListener('abort', onAbort);
-    });
+    const ready = (info: BoxInfo) =>
+      info.identity === identity &&
+      info.state === 'connected' &&
+      info.admitted &&
+      (!options.booted || info.boot !== null);
+    const current = this.box(identity);
+    if (current && ready(current)) return Promise.resolve(current);
+    return waitForEvent<BoxInfo, BoxInfo>(
+      (listener) => {
+        this.on('box', listener);
+        return () => this.off('box', listener);
+      },
+      (info) => (ready(info) ? info : undefined),
+      {
+        signal: options.signal,
+        timeoutMs: options.timeoutMs,
+        onTimeout: () => new AppError('BOX_OFFLINE', { identity }),
+      },
+    );
   }
 
   /** Calls the box sends (StatusNotification, Authorize, NotifyReport, ...), for sessions and the UI. */

@@ -4,6 +4,7 @@ import { AppError } from '../api/errors.ts';
 import type { IncomingCall, LocalCsms } from './local-csms.ts';
 import type { StationSession } from './session.ts';
 import type { TestChargeResult } from './types.ts';
+import { waitForEvent } from './wait.ts';
 
 interface SampledValue {
   value?: unknown;
@@ -36,32 +37,15 @@ function waitForCall<T>(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const done = (value?: T, error?: AppError) => {
-      off();
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolve(value as T);
-    };
-    const off = csms.onIncoming(identity, (call) => {
-      const value = pick(call);
-      if (value !== undefined) done(value);
-    });
-    const onAbort = () => done(undefined, new AppError('CANCELLED'));
-    const timer = setTimeout(
-      () =>
-        done(
-          undefined,
-          new AppError('BOX_NO_ANSWER', {
-            identity,
-            action: 'test charge',
-            seconds: Math.round(timeoutMs / 1000),
-          }),
-        ),
-      timeoutMs,
-    );
-    signal?.addEventListener('abort', onAbort);
+  return waitForEvent((listener) => csms.onIncoming(identity, listener), pick, {
+    signal,
+    timeoutMs,
+    onTimeout: () =>
+      new AppError('BOX_NO_ANSWER', {
+        identity,
+        action: 'test charge',
+        seconds: Math.round(timeoutMs / 1000),
+      }),
   });
 }
 

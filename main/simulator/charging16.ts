@@ -6,7 +6,7 @@ import {
   type ConnectorBank,
   type EnergyMeter,
   measurandList,
-  measurandUnits,
+  meterValue,
   type StationPort,
   type Transaction,
 } from './transactions.ts';
@@ -14,15 +14,13 @@ import {
 const now = () => new Date().toISOString();
 
 export function meterValue16(meter: EnergyMeter, measurands: string[], context: string): Payload {
-  const wanted = measurands.length > 0 ? measurands : ['Energy.Active.Import.Register'];
-  const sampledValue = wanted.flatMap((measurand) => {
-    const value = meter.sample(measurand);
-    if (value === null) return [];
-    return [
-      { value: String(value), context, measurand, unit: measurandUnits[measurand], location: 'Outlet' },
-    ];
-  });
-  return { timestamp: now(), sampledValue };
+  return meterValue(meter, measurands, (value, measurand, unit) => ({
+    value: String(value),
+    context,
+    measurand,
+    unit,
+    location: 'Outlet',
+  }));
 }
 
 function idTagStatus(answer: Payload | null): string {

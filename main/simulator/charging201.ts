@@ -7,7 +7,7 @@ import {
   type ConnectorBank,
   type EnergyMeter,
   measurandList,
-  measurandUnits,
+  meterValue,
   type StationPort,
   type Transaction,
 } from './transactions.ts';
@@ -15,21 +15,13 @@ import {
 const now = () => new Date().toISOString();
 
 export function meterValue201(meter: EnergyMeter, measurands: string[], context: string): Payload {
-  const wanted = measurands.length > 0 ? measurands : ['Energy.Active.Import.Register'];
-  const sampledValue = wanted.flatMap((measurand) => {
-    const value = meter.sample(measurand);
-    if (value === null) return [];
-    return [
-      {
-        value,
-        context,
-        measurand,
-        location: 'Outlet',
-        unitOfMeasure: { unit: measurandUnits[measurand] ?? 'Wh' },
-      },
-    ];
-  });
-  return { timestamp: now(), sampledValue };
+  return meterValue(meter, measurands, (value, measurand, unit) => ({
+    value,
+    context,
+    measurand,
+    location: 'Outlet',
+    unitOfMeasure: { unit: unit ?? 'Wh' },
+  }));
 }
 
 export class Charging201 {

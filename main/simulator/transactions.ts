@@ -109,6 +109,21 @@ interface Connector {
 
 export type ConnectorState = 'Available' | 'Preparing' | 'Charging' | 'Unavailable';
 
+/** One MeterValue: a sample of each wanted measurand the meter has (the energy register by default),
+ *  each shaped as the box's OCPP version writes a sampledValue. */
+export function meterValue(
+  meter: EnergyMeter,
+  measurands: string[],
+  shape: (value: number, measurand: string, unit: string | undefined) => Record<string, unknown>,
+): { timestamp: string; sampledValue: Array<Record<string, unknown>> } {
+  const wanted = measurands.length > 0 ? measurands : ['Energy.Active.Import.Register'];
+  const sampledValue = wanted.flatMap((measurand) => {
+    const value = meter.sample(measurand);
+    return value === null ? [] : [shape(value, measurand, measurandUnits[measurand])];
+  });
+  return { timestamp: new Date().toISOString(), sampledValue };
+}
+
 export function measurandList(value: string): string[] {
   return value
     .split(',')

@@ -276,9 +276,8 @@ export class CommissioningRunner {
       const certificate = run.template.csms.caCertificate ?? '';
       const answer = await this.#session(run).call<{ status: string }>(
         'InstallCertificate',
-        plan.ocppVersion === '1.6'
-          ? { certificateType: plan.certificate.type, certificate }
-          : { certificateType: plan.certificate.type, certificate },
+        // Both versions take the same fields; the plan already chose the type name per version.
+        { certificateType: plan.certificate.type, certificate },
         options,
       );
       record('InstallCertificate', answer.status);

@@ -1,5 +1,6 @@
 // Typed errors of the core: a code, the values its message needs, and nothing else.
 // The message and the remedy a technician reads come from locales/ by code, in their language.
+import { readerErrorCodes } from '../rfid/reader.ts';
 
 export const errorCodes = [
   'VALIDATION_FAILED',
@@ -30,6 +31,8 @@ export const errorCodes = [
   'CARD_UID_INVALID',
   'COMMISSION_WRITE_REFUSED',
   'COMMISSION_NOT_VERIFIED',
+  // A card reader's faults (main/rfid/reader.ts): raised when the api opens a reader or reads with it.
+  ...readerErrorCodes,
   // Raised by the renderer's client, not the core: the core cannot be reached, or the token is missing.
   'CORE_UNREACHABLE',
   'UNAUTHORIZED',

@@ -23,19 +23,22 @@
 /** How the reader reaches the tool; shown next to its label. */
 export type ReaderKind = 'pcsc' | 'hid' | 'serial' | 'wedge';
 
-export type ReaderErrorCode =
-  | 'READER_NOT_FOUND'
-  | 'READER_ACCESS_DENIED'
-  | 'READER_BUSY'
-  | 'READER_OPEN_FAILED'
-  | 'READER_UNPLUGGED'
-  | 'READER_IO_FAILED'
-  | 'READER_UNREADABLE_LINE'
-  | 'READER_BAD_FRAME'
-  | 'READER_BAD_CHECKSUM'
-  | 'READER_BAD_REPORT'
-  | 'READER_NOT_A_UID'
-  | 'READER_PARTIAL_DROPPED';
+export const readerErrorCodes = [
+  'READER_NOT_FOUND',
+  'READER_ACCESS_DENIED',
+  'READER_BUSY',
+  'READER_OPEN_FAILED',
+  'READER_UNPLUGGED',
+  'READER_IO_FAILED',
+  'READER_UNREADABLE_LINE',
+  'READER_BAD_FRAME',
+  'READER_BAD_CHECKSUM',
+  'READER_BAD_REPORT',
+  'READER_NOT_A_UID',
+  'READER_PARTIAL_DROPPED',
+] as const;
+
+export type ReaderErrorCode = (typeof readerErrorCodes)[number];
 
 /** Values a message needs. Never a secret; a UID is not one. */
 export type ReaderErrorParams = Record<string, string | number>;

@@ -1,0 +1,70 @@
+// Commissioning against a box whose OCPP-J stack was written by another project (ocpp-ts), so that the
+// tool's local CSMS is not only ever tested against its own library: framing, ids and errors as they come.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Core } from '../../main/core.ts';
+import { BareCsms } from '../support/bare-csms.ts';
+import { callOk } from '../support/core.ts';
+import { foreignBox16 } from '../support/foreign-box16.ts';
+import { coreWithCsms } from '../support/sim.ts';
+
+async function addCards(core: Core, group: string, uids: string[]): Promise<void> {
+  const g = await callOk(core, 'groups.create', { name: group });
+  for (const uid of uids) await callOk(core, 'cards.enroll', { uid, groupId: g.id });
+}
+
+test('a 1.6 box on a foreign OCPP stack is read, moved to the company CSMS with a password and its cards', async (t) => {
+  const company = await BareCsms.start(t);
+  const { core, url } = await coreWithCsms(t);
+  const box = await foreignBox16(t, { url, identity: 'FX-0001' });
+  await core.ocpp.csms.waitFor('FX-0001', { timeoutMs: 10_000, booted: true });
+  assert.equal(core.ocpp.csms.box('FX-0001')?.boot?.vendor, 'Foreign');
+
+  await addCards(core, 'Staff', ['04A1B2C3', '04D5E6F7A1B2C3']);
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'FX-0001',
+    template: {
+      name: 'Depot',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      heartbeatIntervalS: 300,
+      verifyWindowS: 2,
+      groups: ['Staff'],
+    },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+  assert.equal(run.state.results.CentralSystemURI, 'RebootRequired');
+  assert.equal(run.state.results.AuthorizationKey, 'Accepted');
+  assert.equal(box.config('HeartbeatInterval'), '300');
+  assert.equal(box.localList().entries.length, 2);
+  assert.equal(box.localList().entries[0]?.idTagInfo?.parentIdTag, 'STAFF');
+
+  await company.waitFor('foreign box at the company CSMS', () => company.connected('FX-0001'));
+  const password = core.vault.use(run.state.passwordSecretId ?? -1, (v) => v);
+  assert.equal(company.handshakes.find((h) => h.identity === 'FX-0001')?.password, password);
+  assert.equal(box.connections.at(-1), company.url('/ocpp'));
+});
+
+test('a 1.6 foreign box: the configuration is read with its write-only key shown as such, and a read-only key refused', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  await foreignBox16(t, { url, identity: 'FX-0002' });
+  await core.ocpp.csms.waitFor('FX-0002', { timeoutMs: 10_000, booted: true });
+  const snapshot = await callOk(core, 'config.read', { identity: 'FX-0002' });
+  const byKey = new Map(snapshot.entries.map((e) => [e.key, e]));
+  assert.equal(byKey.get('CentralSystemURI')?.value, url);
+  assert.equal(byKey.get('AuthorizationKey')?.value ?? null, null);
+  assert.equal(byKey.get('ChargePointId')?.readonly, true);
+  const results = await callOk(core, 'config.set', {
+    identity: 'FX-0002',
+    changes: [
+      { key: 'ChargePointId', value: 'OTHER' },
+      { key: 'HeartbeatInterval', value: '120' },
+      { key: 'NoSuchKey', value: '1' },
+    ],
+  });
+  assert.deepEqual(
+    results.map((r) => `${r.key}:${r.status}`),
+    ['ChargePointId:Rejected', 'HeartbeatInterval:Accepted', 'NoSuchKey:NotSupported'],
+  );
+});

@@ -136,7 +136,9 @@ function plan201(plan: Plan, config: ConfigEntry[], t: Template): void {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const allowed = (config.find((e) => e.key === priorityKey)?.valuesList ?? '0,1')
+  // Without a valuesList the box does not say which slots exist: most firmwares number them from 1,
+  // some from 0, so the low 1-based slots come first and 0 last.
+  const allowed = (config.find((e) => e.key === priorityKey)?.valuesList ?? '1,2,3,0')
     .split(',')
     .map((s) => s.trim());
   const free = allowed.find((slot) => !inUse.includes(slot));

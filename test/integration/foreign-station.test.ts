@@ -6,6 +6,7 @@ import type { Core } from '../../main/core.ts';
 import { BareCsms } from '../support/bare-csms.ts';
 import { callOk } from '../support/core.ts';
 import { foreignBox16 } from '../support/foreign-box16.ts';
+import { foreignBox201 } from '../support/foreign-box201.ts';
 import { coreWithCsms } from '../support/sim.ts';
 
 async function addCards(core: Core, group: string, uids: string[]): Promise<void> {
@@ -67,4 +68,31 @@ test('a 1.6 foreign box: the configuration is read with its write-only key shown
     results.map((r) => `${r.key}:${r.status}`),
     ['ChargePointId:Rejected', 'HeartbeatInterval:Accepted', 'NoSuchKey:NotSupported'],
   );
+});
+
+test('a 2.0.1 box with its own framing and slots numbered from 1 gets the new CSMS in a free slot and leaves for it', async (t) => {
+  const company = await BareCsms.start(t);
+  const { core, url } = await coreWithCsms(t);
+  const box = await foreignBox201(t, { url, identity: 'FX-2001' });
+  await core.ocpp.csms.waitFor('FX-2001', { timeoutMs: 10_000, booted: true });
+  await addCards(core, 'Staff', ['04A1B2C3', '04D5E6F7A1B2C3', '1122AABB']);
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'FX-2001',
+    template: {
+      name: 'Depot',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      heartbeatIntervalS: 300,
+      verifyWindowS: 2,
+      groups: ['Staff'],
+    },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+  assert.equal(box.value('OCPPCommCtrlr.NetworkConfigurationPriority'), '2,1');
+  assert.equal(box.value('OCPPCommCtrlr.HeartbeatInterval'), '300');
+  assert.equal(box.localList().tokens.length, 3);
+  await company.waitFor('foreign 2.0.1 box at the company CSMS', () => company.connected('FX-2001'));
+  const password = core.vault.use(run.state.passwordSecretId ?? -1, (v) => v);
+  assert.equal(company.handshakes.find((h) => h.identity === 'FX-2001')?.password, password);
 });

@@ -7,7 +7,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/electron',
-      rollupOptions: { input: { main: 'electron/main.ts' }, external: ['better-sqlite3'] },
+      rollupOptions: {
+        input: { main: 'electron/main.ts' },
+        external: ['better-sqlite3', 'serialport', 'node-hid', 'smartcard', 'ocpp-rpc'],
+      },
     },
   },
   preload: {

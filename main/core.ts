@@ -11,6 +11,10 @@ import type { AppInfo, Face, Settings } from './api/types.ts';
 import { CommissioningService } from './commissioning/service.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { OcppService } from './ocpp/service.ts';
+import { defaultReaderSources } from './rfid/default-sources.ts';
+import { EnrollmentSession } from './rfid/enrollment-session.ts';
+import { ReaderManager } from './rfid/reader-manager.ts';
+import type { ReaderSource } from './rfid/reader-source.ts';
 import { openStore, type Store } from './store/database.ts';
 import { DATABASE_FILE } from './store/paths.ts';
 import { readSettings } from './store/settings.ts';
@@ -23,6 +27,10 @@ export interface CoreOptions {
   /** The language until the user picks one: from the OS locale. */
   defaultLanguage?: Language;
   logToStderr?: boolean;
+  /** Where card readers are looked for; default USB HID and serial (tests pass their own). */
+  readerSources?: ReaderSource[];
+  /** How often the readers are scanned for hot-plug while someone uses them; default 1000 ms. */
+  readerScanMs?: number;
 }
 
 export interface Core {
@@ -31,6 +39,8 @@ export interface Core {
   readonly vault: Vault;
   readonly ocpp: OcppService;
   readonly commissioning: CommissioningService;
+  readonly readers: ReaderManager;
+  readonly enrollment: EnrollmentSession;
   readonly router: Router;
   readonly log: Logger;
   language(): Language;
@@ -83,6 +93,17 @@ export function openCore(options: CoreOptions): Core {
   const ocpp = new OcppService(store);
   const commissioning = new CommissioningService(store, vault, ocpp);
   let router: Router | undefined;
+  const readers = new ReaderManager({
+    sources: options.readerSources ?? defaultReaderSources(),
+    ...(options.readerScanMs !== undefined ? { scanMs: options.readerScanMs } : {}),
+  });
+  const enrollment = new EnrollmentSession({
+    store,
+    manager: readers,
+    announce: (outcome) => router?.emit('cards.tapped', outcome),
+    cardAdded: () => router?.emit('data.changed', { entity: 'card' }),
+    logInternal: (incident, error) => log.log('error', 'internal error', { incident, error }),
+  });
   const handlers = buildHandlers({
     store,
     vault,
@@ -91,6 +112,8 @@ export function openCore(options: CoreOptions): Core {
     info,
     defaults,
     events: () => router as Router,
+    readers,
+    enrollment,
   });
   router = createRouter(handlers, {
     language,
@@ -101,6 +124,7 @@ export function openCore(options: CoreOptions): Core {
   ocpp.on('box', (box: { boot: unknown }) => box.boot && router?.emit('data.changed', { entity: 'station' }));
   ocpp.trace.subscribe((frame) => router?.emit('trace.frame', frame));
   commissioning.on('run', (run) => router?.emit('commissioning.changed', run));
+  readers.on('changed', (snapshot) => router?.emit('readers.changed', snapshot));
   const user = osUser();
 
   return {
@@ -109,11 +133,15 @@ export function openCore(options: CoreOptions): Core {
     vault,
     ocpp,
     commissioning,
+    readers,
+    enrollment,
     router,
     log,
     language,
     context: (face) => ({ face, actor: `${user}@${face}` }),
     close: async () => {
+      await enrollment.stop();
+      await readers.close();
       await commissioning.close();
       await ocpp.close();
       store.close();

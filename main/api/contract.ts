@@ -2,27 +2,46 @@
 // Electron IPC, the browser shell's WebSocket and the CLI serve exactly this list through one router.
 import { z } from 'zod';
 import { languages } from '../../locales/translate.ts';
+import type {
+  ExportFile,
+  ImportCommitResult,
+  ImportPreview,
+  SitePushProgress,
+  SitePushSummary,
+  StationLocalList,
+} from '../cards/types.ts';
 import { templateSchema } from '../commissioning/template-schema.ts';
 import type { RunDetail, RunSummary, StoredTemplate } from '../commissioning/types.ts';
 import type {
   BoxInfo,
   ConfigSnapshot,
   CsmsStatus,
+  CsmsTlsInfo,
   PushOutcome,
   SettingResult,
   TestChargeResult,
   TraceFrame,
 } from '../ocpp/types.ts';
+import { type UidPresetName, uidPresets } from '../rfid/uid-format.ts';
+import { uidFormatChoice } from '../rfid/uid-format-schema.ts';
 import type {
   AppInfo,
   AuditEntry,
   Card,
   DataEntity,
+  EnrollmentStatus,
   Group,
+  LearnOutcome,
+  LearnProgress,
+  ReadersSnapshot,
+  ReaderView,
   SecretInfo,
   Settings,
   Site,
   Station,
+  TapOutcome,
+  UidFormatCandidate,
+  UidFormatProfile,
 } from './types.ts';
 
 export interface MethodSpec<Input extends z.ZodType, Result> {
@@ -38,7 +57,17 @@ function method<Result>() {
 const none = z.object({}).strict();
 const id = z.number().int().positive();
 const name = z.string().trim().min(1).max(80);
+const uidPreset = z.enum(Object.keys(uidPresets) as [UidPresetName, ...UidPresetName[]]);
 const secretText = z.string().min(1).max(4096);
+/** "serial:/dev/ttyUSB0", "hid:/dev/hidraw3", "pcsc:ACS ACR122U 00 00", or "typed" / "window". */
+const readerId = z.string().trim().min(1).max(300);
+/** A serial device: an absolute path (/dev/ttyUSB0, a pty link) or a Windows COM port. */
+const serialPath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(260)
+  .regex(/^(\/.+|COM\d{1,3}|\\\\\.\\COM\d{1,3})$/i, 'an absolute device path or COMn');
 /** Labels of OCPP idTags are CiString20 in 1.6: the group tag must fit. */
 const groupIdTag = z
   .string()
@@ -123,9 +152,13 @@ export const methods = {
         expected: z.array(identity).max(5000).default([]),
         admitUnexpected: z.boolean().default(false),
         passwordSecretId: id.optional(),
+        /** Serve wss:// with the tool's own CA (main/ocpp/tls.ts): for boxes at security profile 2 or 3. */
+        tls: z.boolean().default(false),
       })
       .strict(),
   ),
+  /** The local CSMS's CA certificate (made on first use), to install into a box before it connects. */
+  'csms.certificate': method<CsmsTlsInfo>()(none),
   'csms.stop': method<CsmsStatus>()(none),
   'boxes.admit': method<BoxInfo>()(z.object({ identity }).strict()),
 
@@ -184,6 +217,75 @@ export const methods = {
     z.object({ identity, groups: z.array(z.string().trim().min(1).max(80)).min(1).max(100) }).strict(),
   ),
 
+  /** Reads a card list (CSV as text) and judges every row; writes nothing. The file is at most 50 MB. */
+  'cards.importPreview': method<ImportPreview>()(
+    z
+      .object({
+        csv: z.string(),
+        /** The group of rows that name none. */
+        groupId: id.optional(),
+        /** Create the groups the file names that do not exist (with the cards, in one transaction). */
+        createGroups: z.boolean().default(false),
+        defaults: z
+          .object({
+            owner: z.string().trim().max(120).optional(),
+            validUntil: z.string().datetime().optional(),
+            notation: z.enum(['auto', 'hex', 'decimal']).default('auto'),
+            /** The UID format the boxes get: flags UIDs too long for an OCPP 1.6 idTag. */
+            format: uidPreset.optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+  ),
+  /** Writes every good row of a preview in one transaction; refused when the file or the cards changed since. */
+  'cards.importCommit': method<ImportCommitResult>()(
+    z
+      .object({
+        token: z.string().uuid(),
+        /** The file's SHA-256 as it is now (the CLI reads it again): refused when it differs from the preview's. */
+        sha256: z
+          .string()
+          .regex(/^[0-9a-fA-F]{64}$/)
+          .optional(),
+      })
+      .strict(),
+  ),
+  'cards.export': method<ExportFile>()(
+    z
+      .object({
+        shape: z.enum(['plain', 'steve', 'ocpi']).default('plain'),
+        groupId: id.optional(),
+        format: uidPreset.optional(),
+        delimiter: z.enum([',', ';']).optional(),
+        /** OCPI: the eMSP's country code (2 letters) and party id (3 characters). */
+        countryCode: z.string().trim().max(2).optional(),
+        partyId: z.string().trim().max(3).optional(),
+        issuer: z.string().trim().min(1).max(64).optional(),
+      })
+      .strict(),
+  ),
+  'groups.update': method<Group>()(
+    z.object({ id, name: name.optional(), groupIdTag: groupIdTag.optional() }).strict(),
+  ),
+  /** A group with cards is refused unless cards is 'ungroup' (the cards stay, in no group, on no box). */
+  'groups.delete': method<{ deleted: true; ungrouped: number }>()(
+    z.object({ id, cards: z.enum(['refuse', 'ungroup']).default('refuse') }).strict(),
+  ),
+  /** The boxes a group is allowed on, replaced by this set. */
+  'groups.setStations': method<{ groupId: number; stationIds: number[] }>()(
+    z.object({ groupId: id, stationIds: z.array(id).max(5000) }).strict(),
+  ),
+  'stations.assignSite': method<Station[]>()(
+    z.object({ stationIds: z.array(id).min(1).max(5000), siteId: id.nullable() }).strict(),
+  ),
+  /** Per box: the list it holds (last confirmed push) and how far that is from what it should hold. */
+  'stations.localLists': method<StationLocalList[]>()(z.object({ siteId: id.optional() }).strict()),
+  /** The derived list to every connected box of the site; progress as cards.pushProgress events. */
+  'cards.pushSite': method<SitePushSummary>()(z.object({ siteId: id }).strict()),
+  'cards.pushCancel': method<{ cancelled: boolean }>()(z.object({ siteId: id }).strict()),
+
   'commissioning.start': method<RunSummary>()(
     z
       .object({ identity, template: templateSchema, approval: z.enum(['auto', 'manual']).default('manual') })
@@ -213,6 +315,113 @@ export const methods = {
   'commissioning.retry': method<RunSummary>()(z.object({ id }).strict()),
   'commissioning.cancelFleet': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
   'commissioning.retryFailed': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
+
+  /** Waits for the box's next Authorize and learns its card format from the card read on the desktop. */
+  'formats.learn': method<LearnOutcome>()(
+    z
+      .object({
+        identity,
+        /** The desktop reading (hex); absent: the next card on an open desktop reader. */
+        uidHex: z.string().trim().min(1).max(80).optional(),
+        timeoutSeconds: z.number().int().min(5).max(600).default(120),
+        /** Cards of this learning tapped before, when the first one left the format open. */
+        previous: z
+          .array(
+            z
+              .object({
+                uidHex: z.string().trim().min(1).max(80),
+                idTag: z.string().min(1).max(36),
+                tokenType: z.string().max(20).optional(),
+              })
+              .strict(),
+          )
+          .max(4)
+          .default([]),
+      })
+      .strict(),
+  ),
+  'formats.cancelLearn': method<{ cancelled: boolean }>()(z.object({ identity }).strict()),
+  'formats.get': method<UidFormatProfile | null>()(z.object({ identity }).strict()),
+  'formats.list': method<UidFormatProfile[]>()(none),
+  /** The named formats met in the field, each with what it makes of a sample card. */
+  'formats.presets': method<UidFormatCandidate[]>()(none),
+  /** A format chosen by hand (a preset name or a whole format) for the box. */
+  'formats.save': method<UidFormatProfile>()(z.object({ identity, format: uidFormatChoice }).strict()),
+  'formats.clear': method<{ cleared: boolean }>()(z.object({ identity }).strict()),
+
+  /** Card readers of every kind plugged in now, their state, and the kinds that cannot be listed. */
+  'readers.list': method<ReadersSnapshot>()(none),
+  /** A serial reader by path (ptys and adapters the OS does not list), or new baud/format for one. */
+  'readers.addSerial': method<ReaderView>()(
+    z
+      .object({
+        path: serialPath,
+        baudRate: z.number().int().min(300).max(1_000_000).optional(),
+        format: z.enum(['lines', 'rdm6300']).optional(),
+      })
+      .strict(),
+  ),
+  /** A HID device the user names as a card reader, by its path or its vendor:product id (hex). */
+  'readers.addHid': method<ReaderView>()(
+    z
+      .object({
+        device: z
+          .string()
+          .trim()
+          .min(1)
+          .max(300)
+          .regex(
+            /^([/\\].*|IOService:.*|(0x)?[0-9a-fA-F]{1,4}:(0x)?[0-9a-fA-F]{1,4})$/,
+            'a device path or vid:pid',
+          ),
+      })
+      .strict(),
+  ),
+  /** Starts batch enrollment: taps on these readers (and typed ones) become cards with these settings. */
+  'enrollment.start': method<EnrollmentStatus>()(
+    z
+      .object({
+        readers: z.array(readerId).max(16),
+        groupId: id.optional(),
+        label: z.string().trim().min(1).max(60).optional(),
+        roster: z
+          .array(
+            z
+              .string()
+              .trim()
+              .min(1)
+              .max(60)
+              .regex(/^[^#]*$/, 'no "#" in a name'),
+          )
+          .min(1)
+          .max(5000)
+          .optional(),
+        owner: z.string().trim().min(1).max(120).optional(),
+        validUntil: z
+          .string()
+          .datetime({ offset: true })
+          .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
+          .optional(),
+      })
+      .strict()
+      .refine((v) => !(v.label && v.roster), {
+        message: 'a label pattern or a roster, not both',
+        path: ['roster'],
+      }),
+  ),
+  'enrollment.stop': method<EnrollmentStatus>()(none),
+  'enrollment.status': method<EnrollmentStatus>()(none),
+  /** A UID typed by hand or caught from a keyboard reader by the window, with the session's settings. */
+  'enrollment.tap': method<TapOutcome>()(
+    z
+      .object({
+        uid: z.string().trim().min(1).max(80),
+        source: z.enum(['hid', 'typed']),
+        notation: z.enum(['auto', 'hex', 'decimal']).default('auto'),
+        reader: readerId.optional(),
+      })
+      .strict(),
+  ),
 
   'trace.list': method<TraceFrame[]>()(
     z
@@ -244,6 +453,14 @@ export interface Events {
   'trace.frame': TraceFrame;
   /** A commissioning run moved: a step began or ended, it waits for its box, it ended. */
   'commissioning.changed': RunSummary;
+  /** A card-format learning moved: the box boots, waits for the tap, heard it, learned, failed. */
+  'formats.learn': LearnProgress;
+  /** A box of a site push moved: queued, pushing (entries sent), done, skipped, failed, cancelled. */
+  'cards.pushProgress': SitePushProgress;
+  /** A reader was plugged in or out, opened, or failed; or a kind of reader became (un)listable. */
+  'readers.changed': ReadersSnapshot;
+  /** A tap of the running enrollment, stored before it is announced (or why it was refused). */
+  'cards.tapped': TapOutcome;
 }
 export type EventName = keyof Events;
 export const eventNames: readonly EventName[] = [
@@ -251,6 +468,10 @@ export const eventNames: readonly EventName[] = [
   'boxes.changed',
   'trace.frame',
   'commissioning.changed',
+  'formats.learn',
+  'cards.pushProgress',
+  'readers.changed',
+  'cards.tapped',
 ];
 
 export function isMethodName(value: string): value is MethodName {

@@ -1,12 +1,18 @@
 // Binds every method of the contract to the domain code that does the work. The type Handlers makes
 // a method without a handler a compile error; later capabilities add their own maps here.
 
+import { buildCardsHandlers } from '../cards/api-handlers.ts';
 import { pushGroupsToBox } from '../commissioning/push-cards.ts';
 import type { CommissioningService } from '../commissioning/service.ts';
 import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
+import { listenAddresses } from '../ocpp/local-csms.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import { testCharge } from '../ocpp/test-charge.ts';
+import { csmsCa, csmsTls } from '../ocpp/tls.ts';
 import { deleteCard, enrollCard } from '../rfid/enroll.ts';
+import type { EnrollmentSession } from '../rfid/enrollment-session.ts';
+import { readerHandlers } from '../rfid/reader-handlers.ts';
+import type { ReaderManager } from '../rfid/reader-manager.ts';
 import { listAudit } from '../store/audit.ts';
 import { listCards } from '../store/cards.ts';
 import type { Store } from '../store/database.ts';
@@ -15,6 +21,7 @@ import { readSettings, writeSettings } from '../store/settings.ts';
 import { createSite, deleteSite, listSites, renameSite } from '../store/sites.ts';
 import { listStations } from '../store/stations.ts';
 import type { Vault } from '../store/vault.ts';
+import { formatHandlers } from './handlers-formats.ts';
 import type { Handlers, Router } from './router.ts';
 import type { AppInfo, DataEntity, Settings } from './types.ts';
 
@@ -27,6 +34,9 @@ export interface HandlerDeps {
   defaults: Settings;
   /** Set after the router exists: handlers announce committed changes through it. */
   events: () => Router;
+  /** Card readers and the enrollment session of this core (main/rfid/reader-handlers.ts). */
+  readers?: ReaderManager;
+  enrollment?: EnrollmentSession;
 }
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
@@ -97,17 +107,23 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     'secrets.reveal': (p, ctx) => ({ value: vault.reveal(ctx.actor, p.id) }),
 
     'csms.status': () => deps.ocpp.status(),
-    'csms.start': (p) => {
+    'csms.start': async (p, ctx) => {
       const password =
         p.passwordSecretId === undefined ? undefined : vault.use(p.passwordSecretId, (value) => value);
+      // The certificates cover the addresses the CSMS will show; a new address gets a new server certificate.
+      const tls = p.tls
+        ? await csmsTls({ store, vault, actor: ctx.actor }, listenAddresses(p.host))
+        : undefined;
       return deps.ocpp.start({
         host: p.host,
         port: p.port,
         expected: p.expected,
         admitUnexpected: p.admitUnexpected,
         ...(password === undefined ? {} : { password: () => password }),
+        ...(tls === undefined ? {} : { tls }),
       });
     },
+    'csms.certificate': (_p, ctx) => csmsCa({ store, vault, actor: ctx.actor }),
     'csms.stop': () => deps.ocpp.stop(),
     'boxes.admit': (p) => deps.ocpp.csms.admit(p.identity),
 
@@ -163,5 +179,14 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     'commissioning.retryFailed': (p, ctx) => deps.commissioning.retryFailed(ctx.actor, p.fleetId),
 
     'trace.list': (p) => deps.ocpp.trace.list(p),
+
+    ...formatHandlers({ store, ocpp: deps.ocpp, events: deps.events, readers: deps.readers }),
+    ...readerHandlers({ store, events: deps.events, readers: deps.readers, enrollment: deps.enrollment }),
+    ...buildCardsHandlers({
+      store,
+      ocpp: deps.ocpp,
+      changed,
+      progress: (progress) => deps.events().emit('cards.pushProgress', progress),
+    }),
   };
 }

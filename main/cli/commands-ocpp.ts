@@ -1,25 +1,61 @@
 // The CLI's OCPP commands: run the local CSMS, read and change a box's configuration, export the
 // trace. A box is reached by starting the local CSMS and waiting for it to connect, as on site.
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { AppError, type ErrorCode } from '../api/errors.ts';
 import { loadTemplateFile } from '../commissioning/template.ts';
 import type { RunSummary } from '../commissioning/types.ts';
 import type { Core } from '../core.ts';
-import type { BoxInfo } from '../ocpp/types.ts';
+import { listenAddresses } from '../ocpp/local-csms.ts';
+import { csmsTls } from '../ocpp/tls.ts';
+import type { BoxInfo, CsmsStatus } from '../ocpp/types.ts';
 import { type CliContext, type Command, call, print, t, usage, withCore } from './context.ts';
 import { printTable } from './output.ts';
 
-function csmsOptions(ctx: CliContext, expected: string[]) {
+/** The local CSMS's basic-auth password: from --password-file (never the command line, where `ps`
+ *  shows it), else WBC_CSMS_PASSWORD; one trailing line break of the file is not part of it. */
+function csmsPassword(ctx: CliContext): string | undefined {
+  const file = ctx.options['password-file'];
+  if (file === undefined) return process.env.WBC_CSMS_PASSWORD || undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const detail = (error as { code?: string }).code ?? String(error);
+    throw new AppError('BAD_REQUEST', { detail: t(ctx, 'cli.csms.passwordFile', { file, detail }) });
+  }
+  const password = text.replace(/\r?\n$/, '');
+  if (password === '')
+    throw new AppError('BAD_REQUEST', { detail: t(ctx, 'cli.csms.passwordFile.empty', { file }) });
+  return password;
+}
+
+export async function csmsOptions(ctx: CliContext, core: Core, expected: string[]) {
   const port = ctx.options.port === undefined ? 9220 : Number(ctx.options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) usage(ctx, 'csms listen --port 1..65535');
-  const password = process.env.WBC_CSMS_PASSWORD;
+  const password = csmsPassword(ctx);
+  const host = ctx.options.host ?? '0.0.0.0';
+  const tls = ctx.options.tls
+    ? await csmsTls(
+        { store: core.store, vault: core.vault, actor: core.context('cli').actor },
+        listenAddresses(host),
+      )
+    : undefined;
   return {
-    host: ctx.options.host ?? '0.0.0.0',
+    host,
     port,
     expected,
     admitUnexpected: ctx.options['admit-all'] === true || expected.length === 0,
     ...(password ? { password: () => password } : {}),
+    ...(tls ? { tls } : {}),
   };
+}
+
+/** On stderr or stdout: the CA a box must trust before it dials wss://, with its fingerprint. */
+function printTls(ctx: CliContext, status: CsmsStatus, write: (line: string) => void): void {
+  if (!status.tls) return;
+  write(t(ctx, 'cli.csms.tls.ca', { fingerprint: status.tls.caFingerprint }));
+  write(status.tls.caCertificate);
+  write(t(ctx, 'cli.csms.tls.names', { names: status.tls.serverNames.join(', ') }));
 }
 
 function describeBox(ctx: CliContext, box: BoxInfo): string {
@@ -48,14 +84,19 @@ function untilSignal(): Promise<void> {
 }
 
 /** Starts the local CSMS for one box, waits until it connects (or the timeout), runs fn on it. */
-async function withBox(ctx: CliContext, core: Core, fn: (identity: string) => Promise<void>): Promise<void> {
+export async function withBox(
+  ctx: CliContext,
+  core: Core,
+  fn: (identity: string) => Promise<void>,
+): Promise<void> {
   const identity = ctx.options.identity;
   if (!identity) usage(ctx, 'config get|set --identity ID');
   const id = identity as string;
-  const status = await core.ocpp.start(csmsOptions(ctx, [id]));
+  const status = await core.ocpp.start(await csmsOptions(ctx, core, [id]));
   // On stderr, so stdout carries only the result: scripts read the addresses from the JSON line.
   if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'waiting', identity: id, urls: status.urls }));
   else {
+    printTls(ctx, status, (line) => ctx.output.err(line));
     ctx.output.err(t(ctx, 'cli.csms.waiting', { identity: id }));
     for (const url of status.urls) ctx.output.err(`  ${url}`);
   }
@@ -75,21 +116,55 @@ async function withBox(ctx: CliContext, core: Core, fn: (identity: string) => Pr
 export const ocppCommands: Command[] = [
   {
     name: 'csms',
-    usage: 'csms listen [--port P] [--expect ID,ID] [--admit-all]',
+    usage:
+      'csms listen [--port P] [--expect ID,ID] [--admit-all] [--tls] [--password-file F] | csms ca [--out F]',
     summaryKey: 'cli.csms.summary',
     run: (ctx) =>
       withCore(ctx, async (core) => {
-        if (ctx.args[0] !== 'listen')
-          usage(ctx, 'csms listen [--host H] [--port P] [--expect ID,ID] [--admit-all]');
+        const full =
+          'csms listen [--host H] [--port P] [--expect ID,ID] [--admit-all] [--tls] [--password-file F] | csms ca [--out F]';
+        if (ctx.args[0] === 'ca') {
+          // The CA to install into boxes before the CSMS ever runs (made now if it does not exist yet).
+          const ca = await call(core, 'csms.certificate', {});
+          const out = ctx.options.out;
+          if (out) writeFileSync(out, `${ca.caCertificate}\n`);
+          print(ctx, ca, () => {
+            if (out)
+              ctx.output.out(t(ctx, 'cli.csms.ca.written', { file: out, fingerprint: ca.caFingerprint }));
+            else ctx.output.out(ca.caCertificate);
+          });
+          return;
+        }
+        if (ctx.args[0] !== 'listen') usage(ctx, full);
         const expected = (ctx.options.expect ?? '')
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean);
-        const status = await call(core, 'csms.start', csmsOptions(ctx, expected));
-        print(ctx, { event: 'listening', urls: status.urls, port: status.port }, () => {
+        const { password: _password, tls: _tls, ...options } = await csmsOptions(ctx, core, expected);
+        const password = csmsPassword(ctx);
+        // The password goes through the vault, as from the app: the api only takes its id.
+        const secret = password
+          ? await call(core, 'secrets.put', {
+              purpose: 'csms-basic-auth',
+              label: 'local-csms',
+              value: password,
+            })
+          : undefined;
+        const status = await call(core, 'csms.start', {
+          ...options,
+          tls: ctx.options.tls === true,
+          ...(secret ? { passwordSecretId: secret.id } : {}),
+        });
+        // With --json every event is one line (JSON lines), the box events that follow too.
+        if (ctx.output.json) {
+          ctx.output.out(
+            JSON.stringify({ event: 'listening', urls: status.urls, port: status.port, tls: status.tls }),
+          );
+        } else {
+          printTls(ctx, status, (line) => ctx.output.out(line));
           ctx.output.out(t(ctx, 'cli.csms.listening'));
           for (const url of status.urls) ctx.output.out(`  ${url}/<identity>`);
-        });
+        }
         const off = core.router.subscribe((event, payload) => {
           if (event !== 'boxes.changed') return;
           const box = payload as BoxInfo;
@@ -216,35 +291,6 @@ export const commissionCommand: Command = {
             ctx.output.out(`  ${key.padEnd(44)} ${status}`);
         });
         if (run.error) throw new AppError(run.error.code as ErrorCode, run.error.params);
-      });
-    }),
-};
-
-/** `wbc cards push`: the cards of some groups to one box as its local list, the version read back. */
-export const cardsPushCommand: Command = {
-  name: 'cards',
-  usage: 'cards push --identity ID --group NAME[,NAME]',
-  summaryKey: 'cli.cards.summary',
-  run: (ctx) =>
-    withCore(ctx, async (core) => {
-      const groups = (ctx.options.group ?? '')
-        .split(',')
-        .map((g) => g.trim())
-        .filter(Boolean);
-      if (ctx.args[0] !== 'push' || groups.length === 0)
-        usage(ctx, 'cards push --identity ID --group NAME[,NAME]');
-      await withBox(ctx, core, async (identity) => {
-        const outcome = await call(core, 'cards.push', { identity, groups });
-        print(ctx, outcome, () =>
-          ctx.output.out(
-            t(ctx, 'cli.cards.pushed', {
-              identity,
-              count: outcome.entries,
-              version: outcome.version,
-              parts: outcome.parts,
-            }),
-          ),
-        );
       });
     }),
 };

@@ -1,12 +1,48 @@
 // `wbc simulate`: one or many simulated wallboxes that dial a CSMS, for training and for support to
-// reproduce a case. Needs no data folder; prints what each box does until Ctrl+C.
+// reproduce a case. Needs no data folder; prints what each box does until Ctrl+C; "tap UID" lines on
+// stdin hold a card to a box's reader.
+import { createInterface } from 'node:readline';
 import { AppError } from '../api/errors.ts';
-import type { SimOcppVersion, SimStation } from '../simulator/station.ts';
-import { type Command, t, usage } from './context.ts';
+import type { SimOcppVersion, SimStation, SimUidFormat } from '../simulator/station.ts';
+import { type CliContext, type Command, t, usage } from './context.ts';
+
+/** One stdin line: "tap [IDENTITY] UID" holds the card to that box (the first one when not named). */
+async function tapLine(ctx: CliContext, stations: SimStation[], line: string): Promise<void> {
+  const words = line.trim().split(/\s+/);
+  if (words[0]?.toLowerCase() !== 'tap' || words.length < 2) {
+    if (line.trim() !== '')
+      ctx.output.err(t(ctx, 'cli.simulate.badLine', { line: line.trim().slice(0, 80) }));
+    return;
+  }
+  const named = stations.find((s) => s.identity === words[1]);
+  const station = named ?? stations[0];
+  const uid = words.slice(named ? 2 : 1).join(' ');
+  if (!station || uid === '') {
+    ctx.output.err(t(ctx, 'cli.simulate.badLine', { line: line.trim().slice(0, 80) }));
+    return;
+  }
+  try {
+    const outcome = await station.tap(uid);
+    if (ctx.output.json)
+      ctx.output.out(JSON.stringify({ identity: station.identity, event: 'tap', ...outcome }));
+    else
+      ctx.output.out(
+        t(ctx, 'cli.simulate.tapped', {
+          identity: station.identity,
+          idTag: outcome.idTag,
+          status: outcome.status,
+          by: t(ctx, `cli.simulate.by.${outcome.answeredBy}`),
+        }),
+      );
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    ctx.output.err(t(ctx, 'cli.simulate.tapFailed', { identity: station.identity, detail }));
+  }
+}
 
 export const simulateCommand: Command = {
   name: 'simulate',
-  usage: 'simulate --ocpp 1.6|2.0.1 --url URL --identity ID [--count N]',
+  usage: 'simulate --ocpp 1.6|2.0.1 --url URL --identity ID [--count N] [--uid-format PRESET]',
   summaryKey: 'cli.simulate.summary',
   async run(ctx) {
     const { ocpp, url, identity } = ctx.options;
@@ -21,7 +57,7 @@ export const simulateCommand: Command = {
     ) {
       return usage(
         ctx,
-        'simulate --ocpp 1.6|2.0.1 --url ws://HOST:PORT/PATH --identity ID [--count 1..1000]',
+        'simulate --ocpp 1.6|2.0.1 --url ws://HOST:PORT/PATH --identity ID [--count 1..1000] [--uid-format PRESET]',
       );
     }
     const { createSimStation } = await import('../simulator/station.ts');
@@ -35,6 +71,7 @@ export const simulateCommand: Command = {
           endpoint: url,
           identity: id,
           ...(ctx.options.password ? { password: ctx.options.password } : {}),
+          ...(ctx.options['uid-format'] ? { uidFormat: ctx.options['uid-format'] as SimUidFormat } : {}),
           log: (line) => {
             if (ctx.output.json) ctx.output.out(JSON.stringify({ identity: id, event: line }));
             else ctx.output.out(`${id}: ${line}`);
@@ -45,13 +82,20 @@ export const simulateCommand: Command = {
         throw new AppError('BAD_REQUEST', { detail: error instanceof Error ? error.message : String(error) });
       }
     }
-    if (!ctx.output.json) ctx.output.err(t(ctx, 'cli.simulate.started', { count, url }));
+    if (!ctx.output.json) {
+      ctx.output.err(t(ctx, 'cli.simulate.started', { count, url }));
+      ctx.output.err(t(ctx, 'cli.simulate.tapHelp'));
+    }
     // Not awaited one by one: a box keeps dialling until the CSMS is there, as a real one does.
     for (const station of stations) void station.start().catch(() => undefined);
+    // The end of stdin (a script, </dev/null) does not stop the boxes: only Ctrl+C or SIGTERM does.
+    const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+    lines.on('line', (line) => void tapLine(ctx, stations, line));
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
     });
+    lines.close();
     await Promise.all(stations.map((s) => s.stop()));
     return 0;
   },

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { appName, appVersion } from '../core.ts';
 import { startShellServer } from '../server/shell-server.ts';
-import { cardsPushCommand, commissionCommand, ocppCommands } from './commands-ocpp.ts';
+import { cardsCommand, readersCommand } from './commands-cards.ts';
+import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
 import { simulateCommand } from './commands-simulate.ts';
 import {
   type Command,
@@ -165,6 +166,7 @@ export const commands: Command[] = [
   ...generalCommands,
   ...ocppCommands,
   commissionCommand,
-  cardsPushCommand,
+  cardsCommand,
+  readersCommand,
   simulateCommand,
 ];

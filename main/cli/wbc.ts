@@ -30,6 +30,29 @@ const globalOptions = {
   password: { type: 'string' },
   template: { type: 'string' },
   group: { type: 'string' },
+  // csms listen: wss:// with the tool's CA, basic auth from a file (never on the command line)
+  tls: { type: 'boolean', default: false },
+  'password-file': { type: 'string' },
+  // cards enroll, readers
+  reader: { type: 'string', multiple: true },
+  label: { type: 'string' },
+  roster: { type: 'string' },
+  owner: { type: 'string' },
+  'valid-until': { type: 'string' },
+  baud: { type: 'string' },
+  format: { type: 'string' },
+  watch: { type: 'boolean', default: false },
+  // cards import / export / push --site
+  yes: { type: 'boolean', short: 'y', default: false },
+  'create-groups': { type: 'boolean', default: false },
+  shape: { type: 'string' },
+  country: { type: 'string' },
+  party: { type: 'string' },
+  site: { type: 'string' },
+  // cards learn / cards format, simulate
+  uid: { type: 'string', multiple: true },
+  'uid-format': { type: 'string' },
+  clear: { type: 'boolean', default: false },
 } as const;
 
 function helpText(language: Language): string {

@@ -1,13 +1,18 @@
 // Works out, from a box's configuration snapshot and a template, exactly what the run will change:
-// each write with its value before and after, the 2.0.1 network slot, the certificate, and what blocks it.
+// each write with its value before and after, the 2.0.1 network slot, the certificate, the current
+// limit, and what blocks it.
 import { readFileSync } from 'node:fs';
 import type { ConfigEntry } from '../ocpp/types.ts';
 import type { Template } from './template-schema.ts';
 import type { Plan, PlannedWrite, UrlProfile } from './types.ts';
 
-export type { Plan, PlanIssue, PlannedWrite, UrlProfile } from './types.ts';
+export type { ChargingLimitPlan, Plan, PlanIssue, PlannedWrite, UrlProfile } from './types.ts';
 
 export const PASSWORD_PLACEHOLDER = '(generated password)';
+
+/** The id of the tool's whole-box limit. Distinctive, so a CSMS's own profiles (often numbered from 1)
+ *  never replace it by id; the same id on every run, so running again replaces it instead of stacking. */
+export const MAX_PROFILE_ID = 922_001;
 
 export function loadUrlProfiles(): UrlProfile[] {
   const file = new URL('../../resources/profiles/ocpp16-url-keys.json', import.meta.url);
@@ -65,19 +70,60 @@ export function planFor(
     networkProfile: null,
     writes: [],
     priority: null,
+    chargingLimit: null,
     groups: template.groups,
     problems: [],
     notes: [],
   };
-  if (template.maxCurrentA !== undefined) {
-    plan.notes.push({ code: 'MAX_CURRENT_NOT_CONFIGURABLE', params: { amps: template.maxCurrentA } });
-  }
   if (template.csms.securityProfile >= 2 && !template.csms.caCertificate) {
     plan.notes.push({ code: 'CERTIFICATE_NEEDED', params: { profile: template.csms.securityProfile } });
   }
   if (ocppVersion === '1.6') plan16(plan, config, template, profiles);
   else plan201(plan, config, template);
+  if (template.maxCurrentA !== undefined) planLimit(plan, config, template.maxCurrentA);
   return plan;
+}
+
+/**
+ * The maximum current protects the house connection: it becomes a charging profile for the whole box
+ * (1.6 3.13.1: ChargePointMaxProfile only on connector 0). A box that shows it cannot take one blocks
+ * the run here, before anything is written; one that says nothing about it is asked, and its answer counts.
+ */
+function planLimit(plan: Plan, config: ConfigEntry[], maxCurrentA: number): void {
+  // 1.6 limits are multiples of 0.1 A; rounded down, never above what the template allows.
+  const amps = Math.floor(maxCurrentA * 10 + 1e-9) / 10;
+  const block = (detail: string) =>
+    plan.problems.push({ code: 'MAX_CURRENT_NOT_SUPPORTED', params: { amps, detail } });
+  if (plan.ocppVersion === '1.6') {
+    const profiles = value(config, 'SupportedFeatureProfiles');
+    if (profiles !== null && !listed(profiles, 'SmartCharging')) {
+      return void block(`SupportedFeatureProfiles = ${profiles}`);
+    }
+    const units = value(config, 'ChargingScheduleAllowedChargingRateUnit');
+    if (units !== null && !listed(units, 'Current')) {
+      return void block(`ChargingScheduleAllowedChargingRateUnit = ${units}`);
+    }
+    plan.chargingLimit = { amps, profileId: MAX_PROFILE_ID, purpose: 'ChargePointMaxProfile' };
+    return;
+  }
+  if (value(config, 'SmartChargingCtrlr.Available') === 'false') {
+    return void block('SmartChargingCtrlr.Available = false');
+  }
+  const units = value(config, 'SmartChargingCtrlr.RateUnit');
+  if (units !== null && units !== '' && !listed(units, 'A'))
+    return void block(`SmartChargingCtrlr.RateUnit = ${units}`);
+  // Switched off but there: switched on first (a plain write, shown in the diff like the others).
+  if (value(config, 'SmartChargingCtrlr.Enabled') === 'false') {
+    plan.writes.push({ key: 'SmartChargingCtrlr.Enabled', from: 'false', to: 'true', secret: false });
+  }
+  plan.chargingLimit = { amps, profileId: MAX_PROFILE_ID, purpose: 'ChargingStationMaxProfile' };
+}
+
+function listed(list: string, item: string): boolean {
+  return list
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .includes(item.toLowerCase());
 }
 
 function plan16(plan: Plan, config: ConfigEntry[], t: Template, profiles: UrlProfile[]): void {

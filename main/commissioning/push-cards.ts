@@ -18,7 +18,7 @@ export async function pushGroupsToBox(request: {
 }): Promise<PushOutcome> {
   const { store, ocpp, identity } = request;
   const session = ocpp.csms.session(identity);
-  const entries = cardsForGroups(store, request.groups);
+  const entries = cardsForGroups(store, request.groups, { identity, ocppVersion: session.ocppVersion });
   const configuration =
     ocpp.latestSnapshot(identity)?.entries ??
     (await ocpp.readConfiguration(identity, 'before a card push', request.signal)).entries;

@@ -8,6 +8,7 @@ import type { StationSession } from '../ocpp/session.ts';
 import { waitForEvent } from '../ocpp/wait.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
+import { compositeLimit, compositeScheduleCall, setChargingProfileCall } from './charging-limit.ts';
 import { generatePassword } from './passwords.ts';
 import { loadUrlProfiles, PASSWORD_PLACEHOLDER, type PlannedWrite, planFor } from './plan.ts';
 import { pushGroupsToBox } from './push-cards.ts';
@@ -25,6 +26,9 @@ export interface RunnerDeps {
 
 export const SHUTDOWN = 'shutdown';
 const OK_STATUSES = new Set(['Accepted', 'RebootRequired']);
+/** Result keys of the current limit: the box's answer, and the limit it then reports (A, or NotReported). */
+export const SET_LIMIT = 'SetChargingProfile';
+export const READ_LIMIT = 'GetCompositeSchedule';
 /** Failures that mean "the box is not there right now": the run waits for it instead of failing. */
 const WAIT_CODES = new Set(['BOX_OFFLINE']);
 
@@ -305,6 +309,9 @@ export class CommissioningRunner {
     }
     const writes: PlannedWrite[] = [...plan.writes, ...(plan.priority ? [plan.priority] : [])];
     for (const write of writes) {
+      // The limit goes after every setting (a 2.0.1 box may need smart charging switched on first)
+      // and before the priority that sends the box away at its reset.
+      if (write === plan.priority) await this.#limit(run, confirmed, record, options);
       if (done(write.key)) continue;
       const value =
         write.secret && write.to === PASSWORD_PLACEHOLDER
@@ -320,7 +327,51 @@ export class CommissioningRunner {
       record(write.key, status);
       if (!OK_STATUSES.has(status)) refuse(write.key, status);
     }
+    if (!plan.priority) await this.#limit(run, confirmed, record, options);
     this.#finish('write');
+  }
+
+  /**
+   * The template's maximum current as the box's whole-box charging profile. It protects the house
+   * connection, so a box that refuses it fails the run (nothing is reset); a box that accepts it is asked
+   * what it will now allow, and one that reports more than the limit fails the run too.
+   */
+  async #limit(
+    run: RunDetail,
+    confirmed: Map<string, string>,
+    record: (key: string, status: string) => void,
+    options: { signal: AbortSignal },
+  ): Promise<void> {
+    const limit = run.state.plan?.chargingLimit;
+    const version = run.state.plan?.ocppVersion;
+    if (!limit || !version) return;
+    const refused = (status: string, detail: string) =>
+      new AppError('COMMISSION_LIMIT_REFUSED', { identity: run.identity, amps: limit.amps, status, detail });
+    if (confirmed.get(SET_LIMIT) !== 'Accepted') {
+      const answer = await this.#session(run).call<{ status: string; statusInfo?: { reasonCode?: string } }>(
+        'SetChargingProfile',
+        setChargingProfileCall(version, limit, new Date()),
+        options,
+      );
+      record(SET_LIMIT, answer.status);
+      if (answer.status !== 'Accepted') throw refused(answer.status, answer.statusInfo?.reasonCode ?? '-');
+    }
+    if (confirmed.has(READ_LIMIT)) return;
+    let reported: number | null = null;
+    try {
+      const answer = await this.#session(run).call<Record<string, unknown>>(
+        'GetCompositeSchedule',
+        compositeScheduleCall(version),
+        options,
+      );
+      reported = compositeLimit(version, answer);
+    } catch (error) {
+      // A box without GetCompositeSchedule (NotImplemented) still took the profile: its answer stands.
+      if (!(error instanceof AppError) || error.code !== 'BOX_CALL_FAILED') throw error;
+    }
+    record(READ_LIMIT, reported === null ? 'NotReported' : String(reported));
+    // Rounding on the box's side (0.1 A steps) is not a refusal; more than the limit is.
+    if (reported !== null && reported > limit.amps + 0.05) throw refused('NotApplied', `${reported} A`);
   }
 
   /** The box must leave the tool after its reset and not come back within the template's window. */

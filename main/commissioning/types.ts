@@ -91,8 +91,17 @@ export interface PlanIssue {
     | 'SECURITY_PROFILE_DOWN'
     | 'NO_FREE_SLOT'
     | 'MAX_CURRENT_NOT_CONFIGURABLE'
+    | 'MAX_CURRENT_NOT_SUPPORTED'
     | 'CERTIFICATE_NEEDED';
   params: Record<string, string | number>;
+}
+
+/** SetChargingProfile on connector/EVSE 0: 1.6 ChargePointMaxProfile, 2.0.1 ChargingStationMaxProfile. */
+export interface ChargingLimitPlan {
+  /** Per phase, in A, rounded down to 0.1 A (1.6 allows no finer step). */
+  amps: number;
+  profileId: number;
+  purpose: 'ChargePointMaxProfile' | 'ChargingStationMaxProfile';
 }
 
 export interface Plan {
@@ -104,6 +113,8 @@ export interface Plan {
   writes: PlannedWrite[];
   /** The write that moves a 2.0.1 box to the new slot: last, after everything else is in place. */
   priority: PlannedWrite | null;
+  /** The template's maximum current as the box's whole-box charging profile (absent in older runs). */
+  chargingLimit?: ChargingLimitPlan | null;
   groups: string[];
   /** Blocking: the run stops at the plan and says why. */
   problems: PlanIssue[];

@@ -2,6 +2,7 @@
 // from the box, an answer that violates the schema, the box gone. Every session call goes through here.
 import { AppError } from '../api/errors.ts';
 import type { OcppPeer } from './peer.ts';
+import { toleratedViolations, type Violation } from './tolerant-validators.ts';
 
 export interface CallOptions {
   signal?: AbortSignal | undefined;
@@ -13,7 +14,12 @@ export interface Caller {
   call<T>(action: string, params: unknown, options?: CallOptions): Promise<T>;
 }
 
-export function createCaller(peer: OcppPeer, identity: string, defaultTimeoutMs: number): Caller {
+export function createCaller(
+  peer: OcppPeer,
+  identity: string,
+  defaultTimeoutMs: number,
+  onTolerated?: (action: string, violation: Violation) => void,
+): Caller {
   let badAnswerAt = 0;
   peer.on('strictValidationFailure', () => {
     badAnswerAt = Date.now();
@@ -30,7 +36,11 @@ export function createCaller(peer: OcppPeer, identity: string, defaultTimeoutMs:
       const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
       const started = Date.now();
       try {
-        return (await peer.call(action, params, { callTimeoutMs: timeoutMs, signal: options.signal })) as T;
+        const result = await peer.call(action, params, { callTimeoutMs: timeoutMs, signal: options.signal });
+        const violation =
+          typeof result === 'object' && result !== null ? toleratedViolations.get(result) : undefined;
+        if (violation) onTolerated?.(action, violation);
+        return result as T;
       } catch (error) {
         if (options.signal?.aborted) throw new AppError('CANCELLED', {}, { cause: error });
         // ocpp-rpc is loaded by now (the CSMS runs on it); importing it here keeps start-up light.

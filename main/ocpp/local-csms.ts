@@ -2,14 +2,23 @@
 // tool may read and change them, wait in a lobby until admitted, and are kept in a map by identity.
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { RPCServer } from 'ocpp-rpc';
 import { AppError } from '../api/errors.ts';
 import type { OcppPeer } from './peer.ts';
 import { createSession, type StationSession } from './session.ts';
+import { tolerantValidators, toleratedViolations } from './tolerant-validators.ts';
 import type { TraceRecorder } from './trace.ts';
-import { type BootInfo, type BoxInfo, type OcppProtocol, supportedProtocols, versionOf } from './types.ts';
+import {
+  type BootInfo,
+  type BoxInfo,
+  type CsmsTlsInfo,
+  type OcppProtocol,
+  supportedProtocols,
+  versionOf,
+} from './types.ts';
 import { waitForEvent } from './wait.ts';
 
 export type { BoxInfo } from './types.ts';
@@ -28,6 +37,17 @@ export interface LocalCsmsOptions {
   /** Seconds a box waits before booting again while Pending. */
   bootIntervalS?: number;
   callTimeoutMs?: number;
+  /** Serve wss:// with these certificates (main/ocpp/tls.ts) instead of ws://. */
+  tls?: { key: string[]; cert: string[]; info: CsmsTlsInfo };
+}
+
+/** The addresses of this laptop a CSMS bound to host can be reached on (IPv4, as boxes are set up). */
+export function listenAddresses(host: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [host];
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined && a.family === 'IPv4')
+    .map((a) => a?.address ?? '');
 }
 
 interface BoxRecord extends BoxInfo {
@@ -35,6 +55,8 @@ interface BoxRecord extends BoxInfo {
   session: StationSession | null;
   incoming: EventEmitter;
   acceptBoot: boolean;
+  /** What the tool answered the box's last BootNotification (kept over a reconnect); null before one. */
+  registration: 'Accepted' | 'Pending' | null;
 }
 
 export interface IncomingCall {
@@ -73,8 +95,8 @@ function bootInfo(protocol: OcppProtocol, params: Record<string, unknown>): Boot
 }
 
 export class LocalCsms extends EventEmitter {
-  readonly #options: Required<Omit<LocalCsmsOptions, 'password' | 'expected'>> &
-    Pick<LocalCsmsOptions, 'password'>;
+  readonly #options: Required<Omit<LocalCsmsOptions, 'password' | 'expected' | 'tls'>> &
+    Pick<LocalCsmsOptions, 'password' | 'tls'>;
   readonly #expected: Set<string>;
   readonly #boxes = new Map<string, BoxRecord>();
   #server: RPCServer | null = null;
@@ -91,6 +113,7 @@ export class LocalCsms extends EventEmitter {
       bootIntervalS: options.bootIntervalS ?? 10,
       callTimeoutMs: options.callTimeoutMs ?? 30_000,
       password: options.password,
+      tls: options.tls,
     };
     this.#expected = new Set(options.expected ?? []);
   }
@@ -105,15 +128,15 @@ export class LocalCsms extends EventEmitter {
 
   /** The address to enter into a box, once per address of this laptop the CSMS listens on. */
   urls(): string[] {
-    const host = this.#options.host;
-    const addresses =
-      host === '0.0.0.0' || host === '::'
-        ? Object.values(networkInterfaces())
-            .flat()
-            .filter((a) => a !== undefined && a.family === 'IPv4')
-            .map((a) => a?.address ?? '')
-        : [host];
-    return addresses.map((a) => `ws://${a.includes(':') ? `[${a}]` : a}:${this.port}${this.#options.path}`);
+    const scheme = this.#options.tls ? 'wss' : 'ws';
+    return listenAddresses(this.#options.host).map(
+      (a) => `${scheme}://${a.includes(':') ? `[${a}]` : a}:${this.port}${this.#options.path}`,
+    );
+  }
+
+  /** The CA a box must trust while the CSMS serves wss://; null for ws://. */
+  tls(): CsmsTlsInfo | null {
+    return this.#options.tls?.info ?? null;
   }
 
   async listen(): Promise<void> {
@@ -122,6 +145,9 @@ export class LocalCsms extends EventEmitter {
     const server = new RPCServer({
       protocols: [...supportedProtocols],
       strictMode: true,
+      // The tool's frames strictly, a box's frames tolerantly (tolerant-validators.ts).
+      // Plain objects with ocpp-rpc's validator shape (subprotocol, validate); its typing wants the class.
+      strictModeValidators: (await tolerantValidators()) as unknown as never[],
       callTimeoutMs: this.#options.callTimeoutMs,
       pingIntervalMs: 30_000,
       respondWithDetailedErrors: true,
@@ -129,10 +155,25 @@ export class LocalCsms extends EventEmitter {
     server.auth((accept, reject, handshake) => this.#authorize(accept, reject, handshake));
     server.on('client', (client: unknown) => this.#attach(client as OcppPeer));
     // Our own HTTP server, so a port in use is a typed error and not an uncaught exception.
-    const http = createServer((_req, res) => {
+    const notFound = (_req: unknown, res: { statusCode: number; end(): void }) => {
       res.statusCode = 404;
       res.end();
-    });
+    };
+    const tls = this.#options.tls;
+    // wss://: two certificate pairs (ECDSA and RSA), Node serves the one the box's cipher suites need.
+    const http: Server = tls
+      ? createTlsServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, notFound)
+      : createServer(notFound);
+    if (tls) {
+      // A box that does not trust the CA (or speaks no TLS) ends the handshake: traced, never thrown.
+      http.on('tlsClientError', (error: Error & { code?: string }, socket) => {
+        this.#options.trace.event('(none)', 'refused', {
+          reason: 'TLS handshake failed',
+          error: error.code ?? error.message,
+          remoteAddress: socket.remoteAddress ?? null,
+        });
+      });
+    }
     http.on('upgrade', server.handleUpgrade);
     try {
       await new Promise<void>((resolve, reject) => {
@@ -199,6 +240,12 @@ export class LocalCsms extends EventEmitter {
     if (record) record.acceptBoot = accept;
   }
 
+  /** What the tool answered the box's last boot: a box still Pending sends no Authorize (OCPP 1.6 4.2,
+   *  2.0.1 B02); null when it has not booted since the CSMS started. */
+  registration(identity: string): 'Accepted' | 'Pending' | null {
+    return this.#boxes.get(identity)?.registration ?? null;
+  }
+
   /** The session of a connected, admitted box; throws a typed error otherwise. */
   session(identity: string): StationSession {
     const record = this.#boxes.get(identity);
@@ -259,6 +306,7 @@ export class LocalCsms extends EventEmitter {
         session: null,
         incoming: new EventEmitter(),
         acceptBoot: false,
+        registration: null,
       };
       this.#boxes.set(identity, record);
     }
@@ -266,7 +314,14 @@ export class LocalCsms extends EventEmitter {
   }
 
   #info(record: BoxRecord): BoxInfo {
-    const { peer: _peer, session: _session, incoming: _incoming, acceptBoot: _accept, ...info } = record;
+    const {
+      peer: _peer,
+      session: _session,
+      incoming: _incoming,
+      acceptBoot: _accept,
+      registration: _registration,
+      ...info
+    } = record;
     return { ...info, connectors: { ...info.connectors } };
   }
 
@@ -283,8 +338,11 @@ export class LocalCsms extends EventEmitter {
   ): void {
     const trace = this.#options.trace;
     const identity = handshake.identity;
-    if (handshake.endpoint.replace(/\/+$/, '') !== this.#options.path) {
-      trace.event(identity || '(none)', 'refused', { reason: 'wrong path', path: handshake.endpoint });
+    // Any path before the identity is taken: the box's URL field may hold a path copied from a vendor
+    // manual (/steve/websocket/CentralSystemService/<id>); the identity is always the last segment.
+    // Only the tool's own URL without an identity (ws://laptop:9220/ocpp) is a mistake to refuse.
+    if (handshake.endpoint.replace(/\/+$/, '') === '' && `/${identity}` === this.#options.path) {
+      trace.event('(none)', 'refused', { reason: 'no identity after the path', path: this.#options.path });
       reject(404, 'Not found');
       return;
     }
@@ -342,6 +400,8 @@ export class LocalCsms extends EventEmitter {
       identity,
       incoming: record.incoming,
       callTimeoutMs: this.#options.callTimeoutMs,
+      onTolerated: (action, violation) =>
+        trace.event(identity, 'schema-violation', { tolerated: true, action, error: violation.message }),
     });
 
     peer.on('message', ({ message, outbound }) => {
@@ -374,6 +434,14 @@ export class LocalCsms extends EventEmitter {
   }
 
   #answer(record: BoxRecord, action: string, params: Record<string, unknown>): unknown {
+    const violation = toleratedViolations.get(params);
+    if (violation) {
+      this.#options.trace.event(record.identity, 'schema-violation', {
+        tolerated: true,
+        action,
+        error: violation.message,
+      });
+    }
     const answer = this.#reply(record, action, params);
     record.incoming.emit('call', { action, params, answer } satisfies IncomingCall);
     return answer;
@@ -386,6 +454,7 @@ export class LocalCsms extends EventEmitter {
       case 'BootNotification': {
         record.boot = bootInfo(v16 ? 'ocpp1.6' : 'ocpp2.0.1', params);
         const status = record.acceptBoot ? 'Accepted' : 'Pending';
+        record.registration = status;
         queueMicrotask(() => this.emit('box', this.#info(record)));
         return { status, currentTime, interval: this.#options.bootIntervalS };
       }

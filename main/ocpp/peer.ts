@@ -29,4 +29,5 @@ export interface OcppPeer {
   on(event: 'close', listener: (event: { code?: number; reason?: string }) => void): void;
   on(event: 'strictValidationFailure', listener: (event: { error: Error; messageId?: string }) => void): void;
   on(event: 'badMessage', listener: (event: { buffer: unknown; error: Error }) => void): void;
+  off(event: 'close', listener: (event: { code?: number; reason?: string }) => void): void;
 }

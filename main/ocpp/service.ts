@@ -62,8 +62,9 @@ export class OcppService extends EventEmitter {
 
   status(): CsmsStatus {
     const csms = this.#csms;
-    if (!csms?.running) return { running: false, port: null, urls: [], boxes: csms?.boxes() ?? [] };
-    return { running: true, port: csms.port, urls: csms.urls(), boxes: csms.boxes() };
+    if (!csms?.running)
+      return { running: false, port: null, urls: [], boxes: csms?.boxes() ?? [], tls: null };
+    return { running: true, port: csms.port, urls: csms.urls(), boxes: csms.boxes(), tls: csms.tls() };
   }
 
   async readConfiguration(identity: string, reason: string, signal?: AbortSignal): Promise<ConfigSnapshot> {

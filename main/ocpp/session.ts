@@ -5,6 +5,7 @@ import type { Caller, CallOptions } from './call.ts';
 import type { OcppPeer } from './peer.ts';
 import { createSession16 } from './session16.ts';
 import { createSession201 } from './session201.ts';
+import type { Violation } from './tolerant-validators.ts';
 import type { ConfigEntry, LocalListEntry, OcppProtocol, SettingResult } from './types.ts';
 
 export type ResetKind = 'soft' | 'hard';
@@ -49,6 +50,8 @@ export interface SessionContext {
   identity: string;
   incoming: EventEmitter;
   callTimeoutMs: number;
+  /** A box's answer that broke the schema in a way the tool could still use (see tolerant-validators.ts). */
+  onTolerated?: (action: string, violation: Violation) => void;
 }
 
 export function createSession(

@@ -21,7 +21,7 @@ interface KeyValue16 {
 const writeOnly16 = new Set(['AuthorizationKey']);
 
 export function createSession16(peer: OcppPeer, context: SessionContext): StationSession {
-  const caller = createCaller(peer, context.identity, context.callTimeoutMs);
+  const caller = createCaller(peer, context.identity, context.callTimeoutMs, context.onTolerated);
   const { identity } = context;
 
   return {

@@ -48,7 +48,7 @@ function entryOf(datum: ReportDatum): ConfigEntry {
 }
 
 export function createSession201(peer: OcppPeer, context: SessionContext): StationSession {
-  const caller = createCaller(peer, context.identity, context.callTimeoutMs);
+  const caller = createCaller(peer, context.identity, context.callTimeoutMs, context.onTolerated);
   const { identity } = context;
 
   /** Collects NotifyReport parts for one request until the part with tbc false and no gap before it. */
@@ -58,6 +58,7 @@ export function createSession201(peer: OcppPeer, context: SessionContext): Stati
       let last = -1;
       const done = (error?: AppError) => {
         context.incoming.off('call', onCall);
+        peer.off('close', onClose);
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         if (error) reject(error);
@@ -88,6 +89,10 @@ export function createSession201(peer: OcppPeer, context: SessionContext): Stati
         if (last >= 0 && parts.size === last + 1) done();
       };
       const onAbort = () => done(new AppError('CANCELLED'));
+      // The parts of a report come on the socket that asked for it: a box that drops the line before
+      // the last part is offline for this read (the run waits for it and reads again), not silent.
+      const onClose = () => done(new AppError('BOX_OFFLINE', { identity }));
+      peer.on('close', onClose);
       context.incoming.on('call', onCall);
       signal?.addEventListener('abort', onAbort);
     });

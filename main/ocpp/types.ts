@@ -90,6 +90,21 @@ export interface CsmsStatus {
   port: number | null;
   urls: string[];
   boxes: BoxInfo[];
+  /** Set while the CSMS serves wss://: the CA a box must trust, and the names its certificate covers. */
+  tls: CsmsTlsInfo | null;
+}
+
+/** The local CSMS's certificate authority as the user sees it (never a key). */
+export interface CsmsTlsInfo {
+  /** PEM, to install into the box (1.6 CentralSystemRootCertificate, 2.0.1 CSMSRootCertificate). */
+  caCertificate: string;
+  /** SHA-256 of the CA certificate, AB:CD:...: compare it with what the box shows. */
+  caFingerprint: string;
+  caSubject: string;
+  caValidTo: string;
+  /** The addresses and names the server certificate is valid for. */
+  serverNames: string[];
+  serverFingerprint: string;
 }
 
 export interface ConfigSnapshot {

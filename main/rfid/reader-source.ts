@@ -9,6 +9,10 @@ export interface ReaderInfo {
   kind: ReaderKind;
   /** What a person recognises: the model name or the port, not translated. */
   label: string;
+  /** Present but not usable as it is (a raw-HID protocol not supported yet, a keyboard on Windows). */
+  fault?: ReaderError;
+  /** Matched by a vendor/product id that is not confirmed to be a card reader (see resources/rfid). */
+  unverified?: boolean;
 }
 
 /** What a scan found: the readers, or why this kind of reader cannot be listed (service down, no access). */

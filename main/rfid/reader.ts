@@ -36,6 +36,18 @@ export const readerErrorCodes = [
   'READER_BAD_REPORT',
   'READER_NOT_A_UID',
   'READER_PARTIAL_DROPPED',
+  // HID and the reader manager (hid-reader.ts, hid-source.ts, reader-manager.ts).
+  'READER_HID_ACCESS_DENIED',
+  'READER_INPUT_MONITORING',
+  'READER_KEYBOARD_WINDOWS',
+  'READER_HID_NOT_SUPPORTED',
+  'READER_HID_UNAVAILABLE',
+  'READER_SCAN_FAILED',
+  // PC/SC (pcsc-reader.ts, pcsc-source.ts, pcsc-library.ts).
+  'READER_SERVICE_DOWN',
+  'READER_PCSC_UNAVAILABLE',
+  'READER_CARD_REMOVED_EARLY',
+  'READER_UID_REFUSED',
 ] as const;
 
 export type ReaderErrorCode = (typeof readerErrorCodes)[number];
@@ -57,6 +69,8 @@ export interface CardEvent {
   /** ISO 8601 time of the tap. */
   at: string;
   reader: string;
+  /** How a keyboard-wedge reader typed it: its 10 decimal digits carry only 4 bytes (a 7-byte UID is cut). */
+  readAs?: 'hex' | 'decimal';
 }
 
 export interface RemovedEvent {

@@ -28,7 +28,8 @@ export interface ShellServer {
   close(): Promise<void>;
 }
 
-const MAX_FRAME_BYTES = 1024 * 1024;
+/** One api call: a card CSV (up to 50 MB, main/cards) is the largest thing the renderer sends. */
+const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

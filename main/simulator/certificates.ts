@@ -30,4 +30,9 @@ export class CertificateStore {
   has(type: string): boolean {
     return this.#items.some((c) => c.type === type);
   }
+
+  /** The certificates of a type, as installed (what the box trusts when it dials wss://). */
+  pems(type: string): string[] {
+    return this.#items.filter((c) => c.type === type).map((c) => c.pem);
+  }
 }

@@ -30,6 +30,7 @@ export interface Config16Init {
   endpoint: string;
   identity: string;
   password: string | undefined;
+  securityProfile: number | undefined;
   connectors: number;
   urlKey: string;
   heartbeatIntervalS: number | undefined;
@@ -62,7 +63,11 @@ const standardKeys: Array<[string, Kind, string, boolean?]> = [
   ['StopTransactionOnInvalidId', 'bool', 'true'],
   ['StopTxnAlignedData', 'measurands', ''],
   ['StopTxnSampledData', 'measurands', 'Energy.Active.Import.Register'],
-  ['SupportedFeatureProfiles', 'string', 'Core,LocalAuthListManagement,RemoteTrigger', true],
+  ['SupportedFeatureProfiles', 'string', 'Core,LocalAuthListManagement,RemoteTrigger,SmartCharging', true],
+  ['ChargeProfileMaxStackLevel', 'int', '8', true],
+  ['ChargingScheduleAllowedChargingRateUnit', 'string', 'Current', true],
+  ['ChargingScheduleMaxPeriods', 'int', '24', true],
+  ['MaxChargingProfilesInstalled', 'int', '10', true],
   ['TransactionMessageAttempts', 'int', '3'],
   ['TransactionMessageRetryInterval', 'int', '60'],
   ['UnlockConnectorOnEVSideDisconnect', 'bool', 'true'],
@@ -89,7 +94,10 @@ export class Config16 {
       this.#define({ key, kind, readonly: readonly ?? false }, value);
     this.#define({ key: 'HeartbeatInterval', kind: 'int' }, String(init.heartbeatIntervalS ?? 300));
     this.#define({ key: 'NumberOfConnectors', kind: 'int', readonly: true }, String(init.connectors));
-    this.#define({ key: 'SecurityProfile', kind: 'securityProfile' }, init.password ? '1' : '0');
+    this.#define(
+      { key: 'SecurityProfile', kind: 'securityProfile' },
+      String(init.securityProfile ?? (init.password ? 1 : 0)),
+    );
     this.#define({ key: 'AuthorizationKey', kind: 'authorizationKey' }, init.password ?? '');
     this.#define({ key: init.urlKey, kind: 'url' }, init.endpoint);
     if (this.identityKey) this.#define({ key: this.identityKey, kind: 'identity' }, init.identity);

@@ -1,5 +1,6 @@
 // One WebSocket connection of the simulated box: an ocpp-rpc client that never reconnects by itself
 // (the box decides where to dial next), with the box's misbehaviour applied where the wire is.
+import { X509Certificate } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import rpc, { RPCClient } from 'ocpp-rpc';
 import { isRecord, type Payload } from './payload.ts';
@@ -19,6 +20,67 @@ export interface LinkTarget {
   endpoint: string;
   identity: string;
   password: string | undefined;
+  /** At 2 or 3 the box dials wss:// only. */
+  securityProfile: number;
+  /** The CSMS root certificates (PEM) the box holds: the only ones it trusts for wss://. */
+  trusted: string[];
+}
+
+/** TLS verification failures a box reports, in words a technician acts on. */
+const tlsReasons: Record<string, string> = {
+  SELF_SIGNED_CERT_IN_CHAIN: 'the CSMS certificate is signed by a CA this box does not trust',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the CSMS certificate is self-signed and not trusted by this box',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the CSMS certificate is signed by a CA this box does not trust',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the CSMS certificate is signed by a CA this box does not trust',
+  CERT_HAS_EXPIRED: 'the CSMS certificate has expired',
+  CERT_NOT_YET_VALID: 'the CSMS certificate is not valid yet (check the box clock)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the CSMS certificate does not name the address this box dials',
+};
+
+/** Why a dial failed, with the TLS reason spelled out; the code stays on the error for tests and logs. */
+export class DialError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'DialError';
+    this.code = code;
+  }
+}
+
+function dialError(error: unknown, target: LinkTarget): DialError {
+  const detail = error instanceof Error ? error.message : String(error);
+  // ocpp-rpc puts the HTTP status of a refused upgrade in code: 401 is a wrong or missing password.
+  if (isRecord(error) && typeof error.code === 'number') {
+    return new DialError(
+      `HTTP_${error.code}`,
+      `the CSMS refused the connection: HTTP ${error.code} ${detail}`,
+      error,
+    );
+  }
+  const code = isRecord(error) && typeof error.code === 'string' ? error.code : 'CONNECT_FAILED';
+  const reason = tlsReasons[code];
+  if (reason) {
+    const held = target.trusted.length;
+    return new DialError(
+      code,
+      `${reason} (${code}; it holds ${held} CSMS root certificate${held === 1 ? '' : 's'}): install the CSMS root certificate`,
+      error,
+    );
+  }
+  return new DialError(code, detail, error);
+}
+
+/** The root certificates Node can read; a box ignores an entry in its store it cannot parse. */
+function readable(pems: string[]): string[] {
+  return pems.filter((pem) => {
+    try {
+      new X509Certificate(pem);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 type ClientOptions = ConstructorParameters<typeof RPCClient>[0];
@@ -96,6 +158,14 @@ export class Link {
     misbehave: Misbehaviour,
     log: (line: string) => void,
   ): Promise<Link> {
+    const secure = /^wss:\/\//i.test(target.endpoint);
+    if (target.securityProfile >= 2 && !secure) {
+      // Profile 2 and 3 are TLS: such a box never sends its password over a plain socket.
+      throw new DialError(
+        'NEEDS_TLS',
+        `security profile ${target.securityProfile} dials wss:// only, not ${safeUrl(target.endpoint)}`,
+      );
+    }
     const options: Partial<ClientOptions> = {
       identity: target.identity,
       endpoint: target.endpoint.replace(/\/+$/, ''),
@@ -105,12 +175,20 @@ export class Link {
       reconnect: false,
       callTimeoutMs: 30_000,
       pingIntervalMs: 0,
-      wsOpts: { handshakeTimeout: 5_000 },
+      wsOpts: {
+        handshakeTimeout: 5_000,
+        // A box trusts the roots in its own store, not an operating system's list.
+        ...(secure ? { ca: readable(target.trusted), minVersion: 'TLSv1.2' } : {}),
+      },
     };
     const client = new SimClient(options as ClientOptions);
     const link = new Link(client, connectionUrl(target), misbehave, log);
     link.#register(handlers);
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (error) {
+      throw dialError(error, target);
+    }
     if (client.protocol !== protocol) {
       await client.close({ force: true });
       throw new Error(`the CSMS chose subprotocol ${client.protocol ?? 'none'}, not ${protocol}`);

@@ -42,6 +42,12 @@ export class LocalList {
     return [...this.#entries.values()].map((e) => ({ ...e }));
   }
 
+  /** The entry for a card, compared as OCPP compares idTags: ASCII case does not matter. */
+  find(idTag: string): ListEntry | undefined {
+    const entry = this.#entries.get(idTag.toLowerCase());
+    return entry ? { ...entry } : undefined;
+  }
+
   clear(): void {
     this.#entries.clear();
     this.#version = 0;

@@ -2,6 +2,8 @@
 // gives, boot until Accepted, heartbeat, redial after a drop, reboot on Reset. Versions fill in the rest.
 import { EventEmitter } from 'node:events';
 import { createRPCError } from 'ocpp-rpc';
+import { resolveUidFormat, type TapOutcome, type TapPort, tapCard } from './card-tap.ts';
+import type { StoredProfile } from './charging-profiles.ts';
 import { type CallHandler, connectionUrl, Link, type LinkTarget, type Protocol, safeUrl } from './link.ts';
 import { malformedFrames } from './misbehaviour.ts';
 import type { Payload } from './payload.ts';
@@ -58,6 +60,8 @@ export abstract class StationRuntime implements SimStation {
     version: number;
     entries: Array<{ idTag: string; status: string; parentIdTag?: string }>;
   };
+  abstract chargingProfiles(): StoredProfile[];
+  abstract currentLimit(evse?: number): number;
   /** Where to dial, in order, each tried `attempts` times. */
   protected abstract dialTargets(): DialTarget[];
   protected abstract handlers(): Map<string, CallHandler>;
@@ -74,6 +78,26 @@ export abstract class StationRuntime implements SimStation {
   protected abstract lostInReboot(): void;
   /** Stops meters and transaction timers for good. */
   protected abstract halt(): void;
+  /** The settings a tapped card is decided by, and the box's local list. */
+  protected abstract cardPolicy(): Pick<
+    TapPort,
+    'listEnabled' | 'preAuthorize' | 'authorizeOffline' | 'lookup'
+  >;
+
+  async tap(uidHex: string): Promise<TapOutcome> {
+    return tapCard(
+      {
+        ...this.cardPolicy(),
+        ocppVersion: this.ocppVersion,
+        format: resolveUidFormat(this.options.uidFormat),
+        registration: () => this.registration,
+        online: () => this.link?.open ?? false,
+        send: (method, params) => this.send(method, params),
+        log: (line) => this.log(line),
+      },
+      uidHex,
+    );
+  }
 
   on(event: SimEvent, listener: (...args: unknown[]) => void): void {
     this.#events.on(event, listener);
@@ -233,6 +257,7 @@ export abstract class StationRuntime implements SimStation {
           } catch (error) {
             const where = `${safeUrl(connectionUrl(target))} (slot ${target.slot}, attempt ${attempt}/${target.attempts})`;
             this.log(`cannot connect to ${where}: ${errorText(error)}`);
+            this.emit('dial-failed', errorText(error), target.slot);
             await this.#pause(ATTEMPT_GAP_MS);
             continue;
           }

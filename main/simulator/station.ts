@@ -1,5 +1,7 @@
 // The station simulator's front door: a wallbox that dials a CSMS over a real WebSocket and speaks
 // OCPP 1.6-J or 2.0.1 the way a commissioning tool meets it in the field, misbehaviour included.
+import { resolveUidFormat, type SimUidFormat, type TapOutcome } from './card-tap.ts';
+import type { StoredProfile } from './charging-profiles.ts';
 import { Station16 } from './station16.ts';
 import { Station201 } from './station201.ts';
 
@@ -27,6 +29,12 @@ export interface SimStationOptions {
   identity: string;
   /** Basic auth password (user = identity), sent when the security profile is 1 or more. */
   password?: string;
+  /** The security profile it starts at: default 1 with a password, else 0. At 2 or 3 it dials wss:// only. */
+  securityProfile?: 0 | 1 | 2 | 3;
+  /** CSMS root certificates (PEM) it holds from the factory; those the CSMS installs are trusted too. */
+  trustedCertificates?: string[];
+  /** What its hardware allows per phase, in A (default 32): a charging profile above it is rejected. */
+  hardwareMaxA?: number;
   vendor?: string;
   model?: string;
   serialNumber?: string;
@@ -37,11 +45,17 @@ export interface SimStationOptions {
   urlKey?: string;
   heartbeatIntervalS?: number;
   misbehave?: Misbehaviour;
+  /** How this vendor writes a tapped card's UID as its idTag: a preset (default hex-msb-upper;
+   *  hex-lsb-upper is KEBA-like, decimal-lsb-10 a keyboard-wedge reader) or a whole format. */
+  uidFormat?: SimUidFormat;
   /** Receives one line per event; never passwords or keys. */
   log?: (line: string) => void;
 }
 
-export type SimEvent = 'connected' | 'disconnected' | 'boot' | 'reset';
+export type { SimUidFormat, TapOutcome } from './card-tap.ts';
+
+/** 'dial-failed' carries the reason a connection attempt failed (refused, untrusted certificate, ...). */
+export type SimEvent = 'connected' | 'disconnected' | 'boot' | 'reset' | 'dial-failed';
 
 export interface SimStation {
   readonly identity: string;
@@ -58,7 +72,13 @@ export interface SimStation {
   /** For tests: the write-only secrets it holds. */
   secret(name: 'AuthorizationKey' | 'BasicAuthPassword'): string | undefined;
   localList(): { version: number; entries: Array<{ idTag: string; status: string; parentIdTag?: string }> };
+  /** The charging profiles it holds, and the current it allows now on an EVSE (0: the whole box), in A. */
+  chargingProfiles(): StoredProfile[];
+  currentLimit(evse?: number): number;
   bootCount(): number;
+  /** A card held to the box's own reader (UID as hex, as read): written in its uidFormat, then decided by
+   *  its local list or by an Authorize to the CSMS, as its settings say. */
+  tap(uidHex: string): Promise<TapOutcome>;
   on(event: SimEvent, listener: (...args: unknown[]) => void): void;
 }
 
@@ -75,6 +95,22 @@ function checkOptions(options: SimStationOptions): void {
   const connectors = options.connectors ?? 1;
   if (!Number.isInteger(connectors) || connectors < 1 || connectors > 32) {
     throw new Error('connectors must be a whole number from 1 to 32');
+  }
+  resolveUidFormat(options.uidFormat);
+  const profile = options.securityProfile;
+  if (profile !== undefined && ![0, 1, 2, 3].includes(profile))
+    throw new Error('securityProfile must be 0 to 3');
+  if (profile !== undefined && profile >= 1 && !options.password) {
+    throw new Error(`security profile ${profile} needs a password`);
+  }
+  if (profile === 3)
+    throw new Error('security profile 3 needs a client certificate, which the simulator cannot hold');
+  if (profile !== undefined && profile >= 2 && !/^wss:\/\//i.test(options.endpoint)) {
+    throw new Error(`security profile ${profile} needs a wss:// endpoint`);
+  }
+  const hardwareMaxA = options.hardwareMaxA ?? 32;
+  if (!Number.isFinite(hardwareMaxA) || hardwareMaxA < 6 || hardwareMaxA > 500) {
+    throw new Error('hardwareMaxA must be 6 to 500 A');
   }
   if (options.urlKey !== undefined) {
     if (options.ocppVersion !== '1.6') throw new Error('urlKey applies to OCPP 1.6 only');

@@ -1,6 +1,7 @@
 // A simulated OCPP 1.6-J box: answers the CSMS calls a commissioning tool makes (configuration,
 // security keys, local list, reset, triggers, remote start/stop) the way the 1.6 spec and whitepaper say.
 import { CertificateStore } from './certificates.ts';
+import { ChargingProfiles, type StoredProfile, WHOLE_BOX } from './charging-profiles.ts';
 import { Charging16 } from './charging16.ts';
 import { Config16 } from './config16.ts';
 import { type CallHandler, reply } from './link.ts';
@@ -11,6 +12,8 @@ import { type DialTarget, StationRuntime } from './runtime.ts';
 import type { SimStationOptions } from './station.ts';
 import { ConnectorBank, type StationPort } from './transactions.ts';
 
+const ROOT = 'CentralSystemRootCertificate';
+
 export class Station16 extends StationRuntime {
   readonly ocppVersion = '1.6' as const;
   protected readonly protocol = 'ocpp1.6' as const;
@@ -19,6 +22,7 @@ export class Station16 extends StationRuntime {
   readonly #bank: ConnectorBank;
   readonly #charging: Charging16;
   readonly #certificates: CertificateStore;
+  readonly #profiles: ChargingProfiles;
   #endpoint: string;
   #identity: string;
   #securityProfile = 0;
@@ -32,12 +36,21 @@ export class Station16 extends StationRuntime {
       endpoint: options.endpoint,
       identity: options.identity,
       password: options.password,
+      securityProfile: options.securityProfile,
       connectors,
       urlKey: options.urlKey ?? 'Cst_BackendUrl',
       heartbeatIntervalS: options.heartbeatIntervalS,
     });
     this.#bank = new ConnectorBank(connectors);
     this.#certificates = new CertificateStore(this.#config.int('CertificateStoreMaxLength'));
+    for (const pem of options.trustedCertificates ?? []) this.#certificates.install(ROOT, pem);
+    this.#profiles = new ChargingProfiles('1.6', {
+      hardwareMaxA: options.hardwareMaxA ?? 32,
+      evses: connectors,
+      maxStackLevel: this.#config.int('ChargeProfileMaxStackLevel'),
+      maxPeriods: this.#config.int('ChargingScheduleMaxPeriods'),
+      maxInstalled: this.#config.int('MaxChargingProfilesInstalled'),
+    });
     const port: StationPort = {
       send: (method, params) => this.send(method, params),
       later: (ms, fn) => this.later(ms, fn),
@@ -63,9 +76,27 @@ export class Station16 extends StationRuntime {
     return { version: this.#list.version(), entries: this.#list.entries() };
   }
 
+  chargingProfiles(): StoredProfile[] {
+    return this.#profiles.list();
+  }
+
+  currentLimit(evse = WHOLE_BOX): number {
+    return this.#profiles.limitNow(evse);
+  }
+
   protected dialTargets(): DialTarget[] {
     const password = this.#securityProfile >= 1 ? this.#config.authorizationKey() : undefined;
-    return [{ endpoint: this.#endpoint, identity: this.#identity, password, slot: 0, attempts: 1 }];
+    return [
+      {
+        endpoint: this.#endpoint,
+        identity: this.#identity,
+        password,
+        securityProfile: this.#securityProfile,
+        trusted: this.#certificates.pems(ROOT),
+        slot: 0,
+        attempts: 1,
+      },
+    ];
   }
 
   protected applyAtBoot(): void {
@@ -111,6 +142,15 @@ export class Station16 extends StationRuntime {
     this.#bank.stopAll();
   }
 
+  protected cardPolicy() {
+    return {
+      listEnabled: () => this.#config.bool('LocalAuthListEnabled'),
+      preAuthorize: () => this.#config.bool('LocalPreAuthorize'),
+      authorizeOffline: () => this.#config.bool('LocalAuthorizeOffline'),
+      lookup: (idTag: string) => this.#list.find(idTag),
+    };
+  }
+
   protected handlers(): Map<string, CallHandler> {
     return new Map<string, CallHandler>([
       [
@@ -133,7 +173,49 @@ export class Station16 extends StationRuntime {
       ['ClearCache', () => reply({ status: 'Accepted' })],
       ['InstallCertificate', (p) => this.#installCertificate(text(p.certificateType), text(p.certificate))],
       ['DataTransfer', () => reply({ status: 'UnknownVendorId' })],
+      ['SetChargingProfile', (p) => this.#setChargingProfile(int(p.connectorId) ?? -1, p.csChargingProfiles)],
+      ['ClearChargingProfile', (p) => this.#clearChargingProfile(p)],
+      [
+        'GetCompositeSchedule',
+        (p) => this.#compositeSchedule(int(p.connectorId) ?? -1, int(p.duration) ?? 0),
+      ],
     ]);
+  }
+
+  #setChargingProfile(connectorId: number, profile: unknown) {
+    const answer = this.#profiles.set16(connectorId, isRecord(profile) ? profile : {});
+    // 1.6 has no reason field in the answer: the box only says Rejected (its log says why).
+    this.log(
+      `charging profile on connector ${connectorId}: ${answer.status}${answer.status === 'Rejected' ? ` (${answer.reason})` : ''}`,
+    );
+    return reply({ status: answer.status });
+  }
+
+  #clearChargingProfile(p: Payload) {
+    const removed = this.#profiles.clear({
+      ...(int(p.id) === undefined ? {} : { id: int(p.id) }),
+      ...(int(p.connectorId) === undefined ? {} : { evse: int(p.connectorId) }),
+      ...(typeof p.chargingProfilePurpose === 'string' ? { purpose: p.chargingProfilePurpose } : {}),
+      ...(int(p.stackLevel) === undefined ? {} : { stackLevel: int(p.stackLevel) }),
+    });
+    return reply({ status: removed > 0 ? 'Accepted' : 'Unknown' });
+  }
+
+  #compositeSchedule(connectorId: number, duration: number) {
+    if (connectorId < 0 || connectorId > this.#bank.count || duration <= 0)
+      return reply({ status: 'Rejected' });
+    const now = new Date().toISOString();
+    return reply({
+      status: 'Accepted',
+      connectorId,
+      scheduleStart: now,
+      chargingSchedule: {
+        duration,
+        startSchedule: now,
+        chargingRateUnit: 'A',
+        chargingSchedulePeriod: [{ startPeriod: 0, limit: this.#profiles.limitNow(connectorId) }],
+      },
+    });
   }
 
   #changeConfiguration(key: string, value: string) {

@@ -1,6 +1,7 @@
 // A simulated OCPP 2.0.1 box: device model, network profiles by slot with fallback, reports in parts,
 // the local list and remote start/stop, answered the way the 2.0.1 spec asks of a charging station.
 import { CertificateStore } from './certificates.ts';
+import { ChargingProfiles, type StoredProfile, WHOLE_BOX } from './charging-profiles.ts';
 import { Charging201 } from './charging201.ts';
 import { DeviceModel } from './device-model201.ts';
 import { type CallHandler, reply } from './link.ts';
@@ -16,6 +17,7 @@ import { ConnectorBank, type StationPort } from './transactions.ts';
 import { standardVariables } from './variables201.ts';
 
 const SLOTS = [0, 1, 2];
+const ROOT = 'CSMSRootCertificate';
 const passwordPattern = /^[A-Za-z0-9*\-_=:+|@.]{16,40}$/;
 
 export class Station201 extends StationRuntime {
@@ -27,6 +29,7 @@ export class Station201 extends StationRuntime {
   readonly #bank: ConnectorBank;
   readonly #charging: Charging201;
   readonly #certificates = new CertificateStore(8);
+  readonly #profiles: ChargingProfiles;
   #identity: string;
   #priority = '0';
   #activeSlot: number | null = null;
@@ -42,6 +45,7 @@ export class Station201 extends StationRuntime {
       standardVariables({
         identity: options.identity,
         password: options.password,
+        securityProfile: options.securityProfile,
         vendor: (options.vendor ?? 'Wallbox Commissioner').slice(0, 50),
         model: (options.model ?? 'SimBox 201').slice(0, 20),
         heartbeatIntervalS: options.heartbeatIntervalS,
@@ -50,7 +54,7 @@ export class Station201 extends StationRuntime {
     );
     this.#slots = new NetworkSlots(SLOTS, {
       ocppCsmsUrl: options.endpoint,
-      securityProfile: options.password ? 1 : 0,
+      securityProfile: options.securityProfile ?? (options.password ? 1 : 0),
       messageTimeout: 30,
       ocppInterface: 'Wired0',
     });
@@ -58,6 +62,17 @@ export class Station201 extends StationRuntime {
     this.#model.live('LocalAuthListCtrlr.Entries', () => String(this.#list.entries().length));
     this.#model.live('SecurityCtrlr.CertificateEntries', () => String(this.#certificates.count));
     this.#model.live('ClockCtrlr.DateTime', () => new Date().toISOString());
+    for (const pem of options.trustedCertificates ?? []) this.#certificates.install(ROOT, pem);
+    this.#profiles = new ChargingProfiles('2.0.1', {
+      hardwareMaxA: options.hardwareMaxA ?? 32,
+      evses: connectors,
+      maxStackLevel: this.#model.int('SmartChargingCtrlr.ProfileStackLevel'),
+      maxPeriods: this.#model.int('SmartChargingCtrlr.PeriodsPerSchedule'),
+      maxInstalled: 10,
+    });
+    this.#model.live('SmartChargingCtrlr.Entries[ChargingProfiles]', () =>
+      String(this.#profiles.list().length),
+    );
     this.#model.rule('SecurityCtrlr.BasicAuthPassword', (v) =>
       passwordPattern.test(v) ? null : 'InvalidPassword',
     );
@@ -89,6 +104,14 @@ export class Station201 extends StationRuntime {
     return { version: this.#list.version(), entries: this.#list.entries() };
   }
 
+  chargingProfiles(): StoredProfile[] {
+    return this.#profiles.list();
+  }
+
+  currentLimit(evse = WHOLE_BOX): number {
+    return this.#profiles.limitNow(evse);
+  }
+
   /** The profile of the slot in use, or of the first slot it will dial. */
   #securityProfile(): number {
     const slot = this.#activeSlot ?? this.#slots.order(this.#priority)[0] ?? 0;
@@ -106,6 +129,8 @@ export class Station201 extends StationRuntime {
           endpoint: profile.ocppCsmsUrl,
           identity: this.#identity,
           password: profile.securityProfile >= 1 ? password : undefined,
+          securityProfile: profile.securityProfile,
+          trusted: this.#certificates.pems(ROOT),
           slot,
           attempts,
         },
@@ -164,6 +189,16 @@ export class Station201 extends StationRuntime {
     this.#bank.stopAll();
   }
 
+  protected cardPolicy() {
+    const on = (key: string) => this.#model.value(key) === 'true';
+    return {
+      listEnabled: () => on('LocalAuthListCtrlr.Enabled'),
+      preAuthorize: () => on('AuthCtrlr.LocalPreAuthorize'),
+      authorizeOffline: () => on('AuthCtrlr.LocalAuthorizeOffline'),
+      lookup: (idTag: string) => this.#list.find(idTag),
+    };
+  }
+
   #idle(): void {
     if (!this.#resetWhenIdle) return;
     this.#resetWhenIdle = false;
@@ -194,7 +229,50 @@ export class Station201 extends StationRuntime {
       ['ClearCache', () => reply({ status: 'Accepted' })],
       ['InstallCertificate', (p) => this.#installCertificate(text(p.certificateType), text(p.certificate))],
       ['DataTransfer', () => reply({ status: 'UnknownVendorId' })],
+      ['SetChargingProfile', (p) => this.#setChargingProfile(int(p.evseId) ?? -1, p.chargingProfile)],
+      ['ClearChargingProfile', (p) => this.#clearChargingProfile(p)],
+      ['GetCompositeSchedule', (p) => this.#compositeSchedule(int(p.evseId) ?? -1, int(p.duration) ?? 0)],
     ]);
+  }
+
+  #setChargingProfile(evseId: number, profile: unknown) {
+    if (this.#model.value('SmartChargingCtrlr.Enabled') !== 'true') {
+      return reply({ status: 'Rejected', statusInfo: { reasonCode: 'SmartChargingDisabled' } });
+    }
+    const answer = this.#profiles.set201(evseId, isRecord(profile) ? profile : {});
+    this.log(`charging profile on EVSE ${evseId}: ${answer.status}`);
+    if (answer.status === 'Accepted') return reply({ status: 'Accepted' });
+    return reply({ status: 'Rejected', statusInfo: { reasonCode: answer.reason } });
+  }
+
+  #clearChargingProfile(p: Payload) {
+    const criteria = isRecord(p.chargingProfileCriteria) ? p.chargingProfileCriteria : {};
+    const removed = this.#profiles.clear({
+      ...(int(p.chargingProfileId) === undefined ? {} : { id: int(p.chargingProfileId) }),
+      ...(int(criteria.evseId) === undefined ? {} : { evse: int(criteria.evseId) }),
+      ...(typeof criteria.chargingProfilePurpose === 'string'
+        ? { purpose: criteria.chargingProfilePurpose }
+        : {}),
+      ...(int(criteria.stackLevel) === undefined ? {} : { stackLevel: int(criteria.stackLevel) }),
+    });
+    return reply({ status: removed > 0 ? 'Accepted' : 'Unknown' });
+  }
+
+  #compositeSchedule(evseId: number, duration: number) {
+    if (evseId !== WHOLE_BOX && !this.#bank.has(evseId)) {
+      return reply({ status: 'Rejected', statusInfo: { reasonCode: 'UnknownEVSE' } });
+    }
+    if (duration <= 0) return reply({ status: 'Rejected', statusInfo: { reasonCode: 'InvalidValue' } });
+    return reply({
+      status: 'Accepted',
+      schedule: {
+        evseId,
+        duration,
+        scheduleStart: new Date().toISOString(),
+        chargingRateUnit: 'A',
+        chargingSchedulePeriod: [{ startPeriod: 0, limit: this.#profiles.limitNow(evseId) }],
+      },
+    });
   }
 
   #report(requestId: number, variables: ReturnType<typeof baseReport>) {

@@ -6,6 +6,7 @@ import { supportedMeasurands } from './transactions.ts';
 export interface VariablesInit {
   identity: string;
   password: string | undefined;
+  securityProfile: number | undefined;
   vendor: string;
   model: string;
   heartbeatIntervalS: number | undefined;
@@ -117,7 +118,14 @@ export function standardVariables(init: VariablesInit): VariableSpec[] {
       { maxLimit: 48, rebootRequired: true },
     ],
     ['SecurityCtrlr', 'BasicAuthPassword', 'string', 'WriteOnly', init.password ?? '', { maxLimit: 40 }],
-    ['SecurityCtrlr', 'SecurityProfile', 'integer', 'ReadOnly', init.password ? '1' : '0', { summary: true }],
+    [
+      'SecurityCtrlr',
+      'SecurityProfile',
+      'integer',
+      'ReadOnly',
+      String(init.securityProfile ?? (init.password ? 1 : 0)),
+      { summary: true },
+    ],
     ['SecurityCtrlr', 'OrganizationName', 'string', 'ReadWrite', 'Wallbox Commissioner', { maxLimit: 50 }],
     ['SecurityCtrlr', 'CertificateEntries', 'integer', 'ReadOnly', '0'],
     ['AuthCtrlr', 'Enabled', 'boolean', 'ReadWrite', 'true'],
@@ -175,6 +183,19 @@ export function standardVariables(init: VariablesInit): VariableSpec[] {
       {
         valuesList: 'ParkingBayOccupancy,EVConnected,Authorized,PowerPathClosed,EnergyTransfer',
       },
+    ],
+    ['SmartChargingCtrlr', 'Available', 'boolean', 'ReadOnly', 'true'],
+    ['SmartChargingCtrlr', 'Enabled', 'boolean', 'ReadWrite', 'true'],
+    ['SmartChargingCtrlr', 'RateUnit', 'MemberList', 'ReadOnly', 'A', { valuesList: 'A' }],
+    ['SmartChargingCtrlr', 'PeriodsPerSchedule', 'integer', 'ReadOnly', '24'],
+    ['SmartChargingCtrlr', 'ProfileStackLevel', 'integer', 'ReadOnly', '8'],
+    [
+      'SmartChargingCtrlr',
+      'Entries',
+      'integer',
+      'ReadOnly',
+      '0',
+      { instance: 'ChargingProfiles', maxLimit: 10 },
     ],
     ['ClockCtrlr', 'DateTime', 'dateTime', 'ReadOnly', ''],
     [

@@ -1,5 +1,6 @@
 // Closed user groups: the cards that belong together and the tag that stands for them on a box
 // (parentIdTag in OCPP 1.6, groupIdToken in 2.0.1). Writes are audited in the same transaction.
+import { AppError } from '../api/errors.ts';
 import type { Group } from '../api/types.ts';
 import { recordAudit } from './audit.ts';
 import { notFound, translateConstraint } from './constraints.ts';
@@ -67,5 +68,67 @@ export function createGroup(
     const group = getGroup(store, Number(lastInsertRowid));
     recordAudit(store, { actor, action: 'group.create', entity: 'group', entityId: group.id, after: group });
     return group;
+  });
+}
+
+/** Renames a group or changes its tag; the boxes get the new tag with their next list push. */
+export function updateGroup(
+  store: Store,
+  actor: string,
+  id: number,
+  input: { name?: string | undefined; groupIdTag?: string | undefined },
+): Group {
+  return store.write(() => {
+    const before = getGroup(store, id);
+    const name = input.name ?? before.name;
+    const tag = input.groupIdTag ?? before.groupIdTag;
+    translateConstraint(
+      () =>
+        store.db
+          .prepare('UPDATE groups SET name = ?, group_id_tag = ?, updated_at = ? WHERE id = ?')
+          .run(name, tag, store.now(), id),
+      { entity: 'group', name: `${name} (${tag})` },
+    );
+    const after = getGroup(store, id);
+    recordAudit(store, { actor, action: 'group.update', entity: 'group', entityId: id, before, after });
+    return after;
+  });
+}
+
+/**
+ * Deletes a group. A group that still has cards is refused (GROUP_HAS_CARDS) unless the caller says
+ * 'ungroup': its cards stay enrolled without a group, so they go to no box until they get another.
+ */
+export function deleteGroup(
+  store: Store,
+  actor: string,
+  id: number,
+  cards: 'refuse' | 'ungroup',
+): { ungrouped: number } {
+  return store.write(() => {
+    const before = getGroup(store, id);
+    if (before.cardCount > 0 && cards === 'refuse') {
+      throw new AppError('GROUP_HAS_CARDS', { name: before.name, count: before.cardCount });
+    }
+    const stations = (
+      store.db
+        .prepare(
+          'SELECT s.identity FROM group_stations gs JOIN stations s ON s.id = gs.station_id WHERE gs.group_id = ? ORDER BY s.identity',
+        )
+        .all(id) as Array<{ identity: string }>
+    ).map((s) => s.identity);
+    const { changes } = store.db
+      .prepare('UPDATE cards SET group_id = NULL, updated_at = ? WHERE group_id = ?')
+      .run(store.now(), id);
+    store.db.prepare('DELETE FROM groups WHERE id = ?').run(id);
+    recordAudit(store, {
+      actor,
+      action: 'group.delete',
+      entity: 'group',
+      entityId: id,
+      before: { ...before, stations },
+      after: { ungrouped: changes },
+    });
+    return { ungrouped: changes };
   });
 }

@@ -155,6 +155,21 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'the card format each box was taught (learned from a tap, or chosen by hand)',
+    sql: `
+      CREATE TABLE station_uid_formats (
+        identity TEXT PRIMARY KEY,
+        format TEXT NOT NULL,
+        preset TEXT,
+        token_type TEXT,
+        evidence TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('learned', 'manual')),
+        learned_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -7,6 +7,9 @@ import type { DataEntity } from '../../main/api/types.ts';
 import { ApiCallError } from '../../main/api/wire.ts';
 import type { Connection, ConnectionState } from './client.ts';
 
+/** A call to the core whose answer a screen only waits for (kept out of .tsx: see the JSX text test). */
+export type ApiCall = () => Promise<unknown>;
+
 export const ConnectionContext = createContext<Connection | null>(null);
 
 export function useConnection(): Connection {

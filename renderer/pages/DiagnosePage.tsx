@@ -7,6 +7,7 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { BoxPicker } from './diagnose/BoxPicker.tsx';
 import { ConfigView } from './diagnose/ConfigView.tsx';
+import { LearnFormat } from './diagnose/LearnFormat.tsx';
 import { TraceView } from './diagnose/TraceView.tsx';
 
 export function DiagnosePage() {
@@ -36,6 +37,7 @@ export function DiagnosePage() {
               <BoxPicker rows={rows} identity={identity} onPick={setPicked} />
             </section>
             <ConfigView key={`config-${identity}`} identity={identity} />
+            <LearnFormat key={`learn-${identity}`} identity={identity} />
             <TraceView key={`trace-${identity}`} identity={identity} />
           </>
         )

@@ -388,3 +388,54 @@ test("Settings shows a box's password only after Show, and expected boxes skip t
   await core.ocpp.csms.waitFor('WB-KNOWN', { timeoutMs: 10_000 });
   assert.equal(core.ocpp.csms.box('WB-KNOWN')?.admitted, true);
 });
+
+test('Commission: the local CSMS with wss:// and a password: show/hide, the CA fingerprint, a profile-2 box gets in', async (t) => {
+  const core = testCore(t);
+  const { server } = await shell(t, core);
+  const browser = await launchBrowser(t);
+  const page = await openPage(browser, server.url);
+  await connected(page);
+  const form = page.getByTestId('csms-start');
+  const port = await freePort();
+  await form.getByLabel('Port').fill(String(port));
+  await form.getByLabel('Listen on').selectOption('127.0.0.1');
+  await form.getByLabel('Admit boxes that are not expected').check();
+  await form.getByLabel('Serve wss:// (TLS) for boxes at security profile 2').check();
+  const password = form.getByLabel('Password the boxes must send (optional)');
+  await password.fill('Site-Password-0042-xyz');
+  assert.equal(await password.getAttribute('type'), 'password');
+  await form.getByRole('button', { name: 'Show' }).click();
+  assert.equal(await password.getAttribute('type'), 'text');
+  assert.equal(await form.getByRole('button', { name: 'Hide' }).getAttribute('aria-pressed'), 'true');
+  await form.getByRole('button', { name: 'Hide' }).click();
+  assert.equal(await password.getAttribute('type'), 'password');
+  await page.screenshot({ path: shot('csms-tls-form-en'), fullPage: true });
+  await password.press('Enter');
+
+  const certificate = page.getByTestId('csms-certificate');
+  await certificate.waitFor();
+  const status = core.ocpp.status();
+  assert.ok(status.tls);
+  assert.equal(
+    (await page.getByTestId('csms-ca-fingerprint').textContent())?.trim(),
+    status.tls.caFingerprint,
+  );
+  await page.getByTestId('csms-urls').getByText(`wss://127.0.0.1:${port}/ocpp`, { exact: true }).waitFor();
+  await certificate.getByRole('button', { name: /Download the CA certificate/ }).waitFor();
+  await page.screenshot({ path: shot('csms-tls-running-en'), fullPage: true });
+  // The password went to the vault, never to the page again.
+  assert.ok(core.vault.list().some((s) => s.purpose === 'csms-basic-auth' && s.label === 'local-csms'));
+  assert.doesNotMatch(await page.content(), /Site-Password-0042/);
+
+  const box = sim(t, {
+    ocppVersion: '2.0.1',
+    endpoint: `wss://127.0.0.1:${port}/ocpp`,
+    identity: 'WB-SP2',
+    password: 'Site-Password-0042-xyz',
+    securityProfile: 2,
+    trustedCertificates: [status.tls.caCertificate],
+  });
+  await box.start();
+  await core.ocpp.csms.waitFor('WB-SP2', { timeoutMs: 10_000 });
+  assert.deepEqual(pageErrors(page), []);
+});

@@ -92,6 +92,14 @@ test('a 2.0.1 box with its own framing and slots numbered from 1 gets the new CS
   assert.equal(box.value('OCPPCommCtrlr.NetworkConfigurationPriority'), '2,1');
   assert.equal(box.value('OCPPCommCtrlr.HeartbeatInterval'), '300');
   assert.equal(box.localList().tokens.length, 3);
+  // Its report broke the 2.0.1 schema in one detail: taken, and said so in the trace.
+  const violations = core.ocpp.trace
+    .list({ identity: 'FX-2001', limit: 1000 })
+    .filter((f) => f.kind === 'schema-violation');
+  assert.ok(
+    violations.some((f) => /dataType/.test(f.frame)),
+    JSON.stringify(violations),
+  );
   await company.waitFor('foreign 2.0.1 box at the company CSMS', () => company.connected('FX-2001'));
   const password = core.vault.use(run.state.passwordSecretId ?? -1, (v) => v);
   assert.equal(company.handshakes.find((h) => h.identity === 'FX-2001')?.password, password);

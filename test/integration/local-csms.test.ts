@@ -198,3 +198,15 @@ test('a port already in use gives CSMS_PORT_IN_USE with the port', async (t) => 
   });
   assert.equal(core.ocpp.status().running, false);
 });
+
+test('a box whose URL has another path before its identity (copied from a vendor manual) is taken', async (t) => {
+  const { core, url } = await csms(t);
+  const box = bareBox(t, {
+    url: url.replace(/\/ocpp$/, '/steve/websocket/CentralSystemService'),
+    identity: 'WB-PATH',
+  });
+  await box.connect();
+  await boot16(box);
+  await core.ocpp.csms.waitFor('WB-PATH', { timeoutMs: 5_000, booted: true });
+  assert.equal(core.ocpp.csms.box('WB-PATH')?.state, 'connected');
+});

@@ -2,7 +2,8 @@
 // tool meets a peer that does not share its library: message ids, error frames and report parts its own way.
 //
 // Like several real firmwares it numbers network slots from 1 and does not publish a valuesList for
-// NetworkConfigurationPriority; its report comes in parts of a few variables; a reset dials the slots
+// NetworkConfigurationPriority; it reports its password with the 2.1 data type passwordString (a
+// schema violation in 2.0.1); its report comes in parts of a few variables; a reset dials the slots
 // in priority order with the basic-auth password it was given.
 import { randomUUID } from 'node:crypto';
 import type { TestContext } from 'node:test';
@@ -13,7 +14,8 @@ interface Variable {
   variable: string;
   value: string;
   mutability: 'ReadOnly' | 'ReadWrite' | 'WriteOnly';
-  dataType: 'string' | 'integer' | 'boolean' | 'SequenceList';
+  /** passwordString is OCPP 2.1: some 2.0.1 firmwares report it already (a schema violation). */
+  dataType: 'string' | 'integer' | 'boolean' | 'SequenceList' | 'passwordString';
   rebootRequired?: boolean;
   check?: (value: string) => boolean;
 }
@@ -53,7 +55,7 @@ export function foreignBox201(
   const model: Variable[] = [
     v('SecurityCtrlr', 'SecurityProfile', '0', 'ReadOnly', 'integer'),
     v('SecurityCtrlr', 'Identity', options.identity, 'ReadOnly', 'string'),
-    v('SecurityCtrlr', 'BasicAuthPassword', '', 'WriteOnly', 'string', {
+    v('SecurityCtrlr', 'BasicAuthPassword', '', 'WriteOnly', 'passwordString', {
       check: (p) => /^[\x21-\x7e]{16,40}$/.test(p),
     }),
     v('OCPPCommCtrlr', 'NetworkConfigurationPriority', '1', 'ReadWrite', 'SequenceList', {

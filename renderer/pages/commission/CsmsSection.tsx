@@ -1,11 +1,13 @@
 // The local CSMS on the Commission page: start it, or while it runs, the addresses to enter into a
-// box (each with a copy button) and a stop button. The status line is announced when it changes.
+// box (each with a copy button), the CA to install for wss://, and a stop button. The status line is
+// announced when it changes.
 import type { WireError } from '../../../main/api/errors.ts';
 import type { CsmsStatus } from '../../../main/ocpp/types.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { CsmsCertificate } from './CsmsCertificate.tsx';
 import { CsmsStartForm } from './CsmsStartForm.tsx';
 
 export function CsmsSection(props: {
@@ -49,6 +51,7 @@ export function CsmsSection(props: {
             ))}
           </ul>
           <p className="hint">{t('csms.urls.help')}</p>
+          {status.tls && <CsmsCertificate tls={status.tls} />}
           <button type="button" className="secondary" onClick={() => void stop()} disabled={busy}>
             {t('csms.stop')}
           </button>

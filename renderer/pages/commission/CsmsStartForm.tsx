@@ -1,12 +1,14 @@
-// The form that starts the local CSMS: port, which network it listens on, and whether boxes nobody
-// expected are admitted at once or wait in the lobby. Enter starts it.
+// The form that starts the local CSMS: port, which network it listens on, wss:// for boxes at security
+// profile 2, an optional basic-auth password (sealed in the vault), and who is admitted. Enter starts it.
 import { type FormEvent, useId, useState } from 'react';
 import type { CsmsStatus } from '../../../main/ocpp/types.ts';
-import { useAction, useConnection } from '../../api/hooks.ts';
+import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 export const DEFAULT_PORT = 9220;
+/** Where the local CSMS's password is kept: one per laptop, replaced when a new one is typed. */
+export const CSMS_PASSWORD = { purpose: 'csms-basic-auth', label: 'local-csms' } as const;
 const hosts = ['0.0.0.0', '127.0.0.1'] as const;
 type Host = (typeof hosts)[number];
 
@@ -17,6 +19,14 @@ export function CsmsStartForm({ onStarted }: { onStarted(status: CsmsStatus): vo
   const [host, setHost] = useState<Host>('0.0.0.0');
   const [admitUnexpected, setAdmitUnexpected] = useState(false);
   const [expected, setExpected] = useState('');
+  const [tls, setTls] = useState(false);
+  const [password, setPassword] = useState('');
+  const [showPassword, setShowPassword] = useState(false);
+  const [useSaved, setUseSaved] = useState(true);
+  const secrets = useQuery('secrets.list', {}, ['secret']);
+  const saved = secrets.data?.find(
+    (s) => s.purpose === CSMS_PASSWORD.purpose && s.label === CSMS_PASSWORD.label,
+  );
   const { busy, error, run } = useAction();
   const id = useId();
 
@@ -27,11 +37,25 @@ export function CsmsStartForm({ onStarted }: { onStarted(status: CsmsStatus): vo
       .split(/[\s,;]+/)
       .map((s) => s.trim())
       .filter(Boolean);
-    await run(async () =>
-      onStarted(
-        await api.call('csms.start', { host, port: portNumber, admitUnexpected, expected: identities }),
-      ),
-    );
+    await run(async () => {
+      // A typed password is sealed in the vault first; the CSMS only ever gets its id.
+      const secretId =
+        password !== ''
+          ? (await api.call('secrets.put', { ...CSMS_PASSWORD, value: password })).id
+          : useSaved
+            ? saved?.id
+            : undefined;
+      const status = await api.call('csms.start', {
+        host,
+        port: portNumber,
+        admitUnexpected,
+        expected: identities,
+        tls,
+        ...(secretId === undefined ? {} : { passwordSecretId: secretId }),
+      });
+      setPassword('');
+      onStarted(status);
+    });
   }
 
   return (
@@ -65,6 +89,61 @@ export function CsmsStartForm({ onStarted }: { onStarted(status: CsmsStatus): vo
           ))}
         </select>
       </div>
+      <div className="field checkbox">
+        <input
+          id={`${id}-tls`}
+          type="checkbox"
+          checked={tls}
+          onChange={(e) => setTls(e.target.checked)}
+          disabled={busy}
+          data-testid="csms-tls"
+        />
+        <label htmlFor={`${id}-tls`}>{t('csms.tls')}</label>
+      </div>
+      <p className="hint field-help">{t('csms.tls.help')}</p>
+      <div className="field">
+        <label htmlFor={`${id}-password`}>{t('csms.password')}</label>
+        <span className="password-input">
+          <input
+            id={`${id}-password`}
+            type={showPassword ? 'text' : 'password'}
+            autoComplete="new-password"
+            spellCheck={false}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            disabled={busy}
+            aria-describedby={`${id}-password-help`}
+            data-testid="csms-password"
+          />
+          <button
+            type="button"
+            className="secondary"
+            aria-pressed={showPassword}
+            aria-controls={`${id}-password`}
+            onClick={() => setShowPassword((v) => !v)}
+            disabled={busy}
+            data-testid="csms-password-show"
+          >
+            {showPassword ? t('csms.password.hide') : t('csms.password.show')}
+          </button>
+        </span>
+        <p className="hint field-help" id={`${id}-password-help`}>
+          {t('csms.password.help')}
+        </p>
+      </div>
+      {saved && password === '' && (
+        <div className="field checkbox">
+          <input
+            id={`${id}-saved`}
+            type="checkbox"
+            checked={useSaved}
+            onChange={(e) => setUseSaved(e.target.checked)}
+            disabled={busy}
+            data-testid="csms-password-saved"
+          />
+          <label htmlFor={`${id}-saved`}>{t('csms.password.saved')}</label>
+        </div>
+      )}
       <div className="field">
         <label htmlFor={`${id}-expected`}>{t('csms.expected')}</label>
         <textarea

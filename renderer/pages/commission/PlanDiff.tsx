@@ -1,10 +1,26 @@
 // The plan of a run as a diff: each key with the value on the box and the value it gets, secrets
-// never shown, the 2.0.1 network slot and priority, the box's answers once written, notes and problems.
+// never shown, the 2.0.1 network slot and priority, the current limit and what the box then reports,
+// the box's answers once written, notes and problems.
 import type { Plan, PlannedWrite } from '../../../main/commissioning/types.ts';
+import type { Translate } from '../../i18n/i18n.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { answerText, issueText } from './run-text.ts';
 
-function WriteRow({ write, answer }: { write: PlannedWrite; answer: string | undefined }) {
+/** What the box reported after the limit was written: a number of amps, or that it reports none. */
+function reportedText(t: Translate, answer: string): string {
+  if (answer === 'NotReported') return t('run.ui.plan.limitNotReported');
+  return Number.isFinite(Number(answer)) ? t('run.ui.plan.limitReported', { amps: answer }) : answer;
+}
+
+function WriteRow({
+  write,
+  answer,
+  show = answerText,
+}: {
+  write: PlannedWrite;
+  answer: string | undefined;
+  show?: (t: Translate, answer: string) => string;
+}) {
   const { t } = useI18n();
   const from = write.secret
     ? t('run.ui.plan.hidden')
@@ -29,7 +45,7 @@ function WriteRow({ write, answer }: { write: PlannedWrite; answer: string | und
           <code>{write.to}</code>
         )}
       </td>
-      <td data-testid="answer">{answer ? answerText(t, answer) : t('run.ui.plan.notYet')}</td>
+      <td data-testid="answer">{answer ? show(t, answer) : t('run.ui.plan.notYet')}</td>
     </tr>
   );
 }
@@ -49,7 +65,22 @@ export function PlanDiff({ plan, results }: { plan: Plan; results: Record<string
       secret: false,
     });
   }
-  const writes = [...calls, ...plan.writes, ...(plan.priority ? [plan.priority] : [])];
+  // The limit goes after the settings and before the priority, as the run sends it.
+  const limit: PlannedWrite[] = plan.chargingLimit
+    ? [
+        {
+          key: 'SetChargingProfile',
+          from: null,
+          to: t(`run.ui.plan.limitValue.${plan.ocppVersion === '1.6' ? '16' : '201'}`, {
+            amps: plan.chargingLimit.amps,
+            purpose: plan.chargingLimit.purpose,
+          }),
+          secret: false,
+        },
+        { key: 'GetCompositeSchedule', from: null, to: t('run.ui.plan.limitCheck'), secret: false },
+      ]
+    : [];
+  const writes = [...calls, ...plan.writes, ...limit, ...(plan.priority ? [plan.priority] : [])];
   return (
     <div className="plan" data-testid="plan">
       {plan.networkProfile && (
@@ -78,7 +109,12 @@ export function PlanDiff({ plan, results }: { plan: Plan; results: Record<string
           </thead>
           <tbody>
             {writes.map((w) => (
-              <WriteRow key={w.key} write={w} answer={results[w.key]} />
+              <WriteRow
+                key={w.key}
+                write={w}
+                answer={results[w.key]}
+                {...(w.key === 'GetCompositeSchedule' ? { show: reportedText } : {})}
+              />
             ))}
           </tbody>
         </table>

@@ -1,0 +1,43 @@
+// The "valid until" of an imported card as people and tools write it: 2026-12-31, 31.12.2026 (German
+// Excel), or an ISO date-time as SteVe and OCPI export it. Stored as an ISO date-time in UTC.
+
+function isRealDate(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** The end of that day in UTC: a card "valid until 31.12.2026" still works on the 31st. */
+function endOfDay(year: number, month: number, day: number): string | null {
+  if (year < 2000 || year > 2199 || !isRealDate(year, month, day)) return null;
+  return new Date(Date.UTC(year, month - 1, day, 23, 59, 59)).toISOString();
+}
+
+/** An ISO date-time string in UTC, or null when the text is no date the tool can be sure of. */
+export function parseExpiry(text: string): string | null {
+  const value = text.trim();
+  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (m) return endOfDay(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value);
+  if (m) return endOfDay(Number(m[3]), Number(m[2]), Number(m[1]));
+  m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    value,
+  );
+  if (m) {
+    const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m?.[i] ?? 0)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    if (!isRealDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
+    if (year < 2000 || year > 2199) return null;
+    // Without a zone the time is read as UTC, as OCPP's dateTime fields are.
+    const zone = m[7] ?? 'Z';
+    const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`;
+    const parsed = new Date(iso);
+    return Number.isNaN(parsed.getTime()) ? null : parsed.toISOString();
+  }
+  return null;
+}

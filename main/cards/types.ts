@@ -1,0 +1,98 @@
+// The shapes the cards api hands out around enrollment: import previews, export files, what each box
+// holds against what it should hold, and a site push's progress. Plain data; the renderer imports types only.
+import type { ErrorCode, ErrorParams } from '../api/errors.ts';
+
+/** Something about one row of an imported file, as an error code so every face translates it alike. */
+export interface RowIssue {
+  code: ErrorCode;
+  params: ErrorParams;
+}
+
+export type ImportRowStatus = 'ok' | 'warning' | 'error';
+
+export interface ImportRowView {
+  row: number;
+  status: ImportRowStatus;
+  /** The UID as written in the file (cut to 40 characters). */
+  uidText: string;
+  /** The stored form (raw bytes, upper-case hex) when the UID could be read. */
+  uidHex: string | null;
+  label: string | null;
+  owner: string | null;
+  group: string | null;
+  validUntil: string | null;
+  issues: RowIssue[];
+}
+
+export interface ImportPreview {
+  /** Pass to cards.importCommit; valid for 30 minutes and only while nothing else changed the cards. */
+  token: string;
+  sha256: string;
+  delimiter: ',' | ';' | '\t';
+  columns: { found: string[]; ignored: string[] };
+  counts: { rows: number; ok: number; warnings: number; errors: number; blank: number };
+  /** Groups named in the file that do not exist, with how many rows name them (create with createGroups). */
+  unknownGroups: Array<{ name: string; rows: number }>;
+  /** Groups the commit will create (createGroups was set). */
+  groupsToCreate: string[];
+  /** Every row with an error or a warning (up to 1000) and the first rows of the file. */
+  rows: ImportRowView[];
+  rowsTruncated: boolean;
+  expiresAt: string;
+}
+
+export interface ImportCommitResult {
+  imported: number;
+  skipped: number;
+  groupsCreated: string[];
+  /** The ids of the new cards are firstId..lastId: one import, one run of ids. */
+  firstId: number | null;
+  lastId: number | null;
+}
+
+export type ExportShape = 'plain' | 'steve' | 'ocpi';
+
+export interface ExportFile {
+  filename: string;
+  content: string;
+  mime: string;
+  count: number;
+}
+
+/** One box: what it holds (the last list it confirmed) and what it should hold now. */
+export interface StationLocalList {
+  stationId: number;
+  identity: string;
+  siteId: number | null;
+  groupIds: number[];
+  connected: boolean;
+  holds: { version: number; count: number; pushedAt: string } | null;
+  shouldHold: number;
+  /** Entries to add, change or remove to get from what it holds to what it should hold. */
+  toPush: number;
+}
+
+export type BoxPushState = 'queued' | 'pushing' | 'done' | 'skipped' | 'failed' | 'cancelled';
+
+export interface SitePushProgress {
+  siteId: number;
+  identity: string;
+  state: BoxPushState;
+  /** Entries sent so far and in all (for 'pushing'); the list's size otherwise. */
+  done: number;
+  total: number;
+  version?: number;
+  /** Why a box was skipped ('offline', 'not-admitted', 'no-groups') or what failed. */
+  reason?: RowIssue;
+}
+
+export interface SitePushSummary {
+  siteId: number;
+  total: number;
+  pushed: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  cancelled: number;
+  boxes: SitePushProgress[];
+}

@@ -1,0 +1,205 @@
+// `wbc cards import|export` and `wbc cards push --site`: card lists from and to files (the preview is
+// printed, nothing is written without --yes or a y at the prompt) and the cards of a whole site pushed.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { errorText } from '../../locales/translate.ts';
+import { AppError, type ErrorCode } from '../api/errors.ts';
+import { decodeCsvBytes } from '../cards/csv-decode.ts';
+import type { ImportPreview, SitePushProgress } from '../cards/types.ts';
+import type { Core } from '../core.ts';
+import type { CardsSubcommand } from './commands-cards.ts';
+import { csmsOptions } from './commands-ocpp.ts';
+import { type CliContext, call, numberArg, print, t, usage } from './context.ts';
+
+async function groupByName(core: Core, name: string): Promise<number> {
+  const groups = await call(core, 'groups.list', {});
+  const found =
+    groups.find((g) => g.name.toLowerCase() === name.toLowerCase()) ??
+    groups.find((g) => g.groupIdTag.toLowerCase() === name.toLowerCase()) ??
+    (/^\d+$/.test(name) ? groups.find((g) => g.id === Number(name)) : undefined);
+  if (!found) throw new AppError('NOT_FOUND', { entity: 'group', id: name });
+  return found.id;
+}
+
+function readInput(ctx: CliContext, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const detail = (error as { code?: string }).code ?? String(error);
+    throw new AppError('BAD_REQUEST', { detail: t(ctx, 'cli.cards.io.unreadable', { file, detail }) });
+  }
+}
+
+function printPreview(ctx: CliContext, preview: ImportPreview): void {
+  ctx.output.out(t(ctx, 'cli.cards.import.summary', preview.counts));
+  for (const row of preview.rows) {
+    for (const issue of row.issues) {
+      const { message } = errorText(ctx.language, issue.code, issue.params);
+      ctx.output.out(t(ctx, 'cli.cards.import.row', { row: row.row, message }));
+    }
+  }
+  if (preview.rowsTruncated) ctx.output.out(t(ctx, 'cli.cards.import.more'));
+  if (preview.unknownGroups.length > 0) {
+    const names = preview.unknownGroups.map((g) => `${g.name} (${g.rows})`).join(', ');
+    ctx.output.out(t(ctx, 'cli.cards.import.unknownGroups', { names }));
+  }
+  if (preview.groupsToCreate.length > 0) {
+    ctx.output.out(t(ctx, 'cards.io.groupsToCreate', { names: preview.groupsToCreate.join(', ') }));
+  }
+}
+
+/** y/j/yes/ja at a terminal; nothing else (and no terminal) is a no. */
+async function confirmed(ctx: CliContext, count: number): Promise<boolean> {
+  if (ctx.options.yes) return true;
+  if (!process.stdin.isTTY) return false;
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await prompt.question(t(ctx, 'cli.cards.import.confirm', { count }));
+    return /^(y|yes|j|ja)$/i.test(answer.trim());
+  } finally {
+    prompt.close();
+  }
+}
+
+const importUsage = 'cards import FILE [--group NAME] [--create-groups] [--format PRESET] [--yes]';
+
+const importCards: CardsSubcommand = {
+  name: 'import',
+  usage: importUsage,
+  async run(ctx, core) {
+    const file = ctx.args[0];
+    if (!file) usage(ctx, importUsage);
+    const { text } = decodeCsvBytes(readInput(ctx, file as string));
+    const groupId = ctx.options.group ? await groupByName(core, ctx.options.group) : undefined;
+    const preview = await call(core, 'cards.importPreview', {
+      csv: text,
+      ...(groupId === undefined ? {} : { groupId }),
+      createGroups: ctx.options['create-groups'] === true,
+      ...(ctx.options.format ? { defaults: { format: ctx.options.format as never } } : {}),
+    });
+    if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'preview', ...preview, token: undefined }));
+    else printPreview(ctx, preview);
+    if (preview.counts.ok === 0) throw new AppError('CARDS_IMPORT_NOTHING', { rows: preview.counts.rows });
+    if (!(await confirmed(ctx, preview.counts.ok))) throw new AppError('CARDS_IMPORT_NOT_CONFIRMED', {});
+    // Read again: a file saved in Excel meanwhile is refused rather than imported from the old preview.
+    const now = decodeCsvBytes(readInput(ctx, file as string)).text;
+    const sha256 = createHash('sha256').update(now).digest('hex');
+    const result = await call(core, 'cards.importCommit', { token: preview.token, sha256 });
+    print(ctx, result, () => {
+      ctx.output.out(t(ctx, 'cli.cards.import.done', { imported: result.imported, skipped: result.skipped }));
+      if (result.groupsCreated.length > 0) {
+        ctx.output.out(t(ctx, 'cli.cards.import.groupsCreated', { names: result.groupsCreated.join(', ') }));
+      }
+    });
+  },
+};
+
+const exportUsage =
+  'cards export [--shape plain|steve|ocpi] [--group NAME] [--format PRESET] [--country CC --party PID] [--out FILE]';
+
+const exportCards: CardsSubcommand = {
+  name: 'export',
+  usage: exportUsage,
+  async run(ctx, core) {
+    const groupId = ctx.options.group ? await groupByName(core, ctx.options.group) : undefined;
+    const file = await call(core, 'cards.export', {
+      shape: (ctx.options.shape ?? 'plain') as never,
+      ...(groupId === undefined ? {} : { groupId }),
+      ...(ctx.options.format ? { format: ctx.options.format as never } : {}),
+      ...(ctx.options.country ? { countryCode: ctx.options.country } : {}),
+      ...(ctx.options.party ? { partyId: ctx.options.party } : {}),
+    });
+    if (!ctx.options.out) {
+      if (ctx.output.json) ctx.output.out(JSON.stringify(file));
+      else process.stdout.write(file.content);
+      return;
+    }
+    writeFileSync(ctx.options.out, file.content);
+    print(ctx, { file: ctx.options.out, count: file.count, mime: file.mime }, () =>
+      ctx.output.err(
+        t(ctx, 'cli.cards.export.written', { count: file.count, file: ctx.options.out as string }),
+      ),
+    );
+  },
+};
+
+function stateText(ctx: CliContext, p: SitePushProgress): string {
+  const text = t(ctx, `cards.push.state.${p.state}`, {
+    done: p.done,
+    total: p.total,
+    version: p.version ?? '',
+  });
+  return p.reason ? `${text}: ${errorText(ctx.language, p.reason.code, p.reason.params).message}` : text;
+}
+
+/**
+ * `wbc cards push --site NAME`: starts the local CSMS, waits (up to --timeout, default 60 s) for the site's
+ * boxes, pushes each its list; boxes that did not come are reported as skipped. Ctrl+C cancels.
+ */
+export async function pushSite(ctx: CliContext, core: Core): Promise<void> {
+  const name = ctx.options.site as string;
+  const sites = await call(core, 'sites.list', {});
+  const site =
+    sites.find((s) => s.name.toLowerCase() === name.toLowerCase()) ??
+    (/^\d+$/.test(name) ? sites.find((s) => s.id === Number(name)) : undefined);
+  if (!site) throw new AppError('NOT_FOUND', { entity: 'site', id: name });
+  const identities = (await call(core, 'stations.list', { siteId: site.id })).map((s) => s.identity);
+  if (identities.length === 0) throw new AppError('CARDS_SITE_NO_BOXES', { site: site.name });
+  const status = await core.ocpp.start(await csmsOptions(ctx, core, identities));
+  const seconds = numberArg(ctx.options.timeout) ?? 60;
+  const abort = new AbortController();
+  let pushing = false;
+  const onSignal = () => {
+    if (pushing) void call(core, 'cards.pushCancel', { siteId: site.id });
+    else abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  const last = new Map<string, string>();
+  const off = core.router.subscribe((event, payload) => {
+    if (event !== 'cards.pushProgress') return;
+    const p = payload as SitePushProgress;
+    if (p.siteId !== site.id || last.get(p.identity) === p.state) return;
+    last.set(p.identity, p.state);
+    if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'box', ...p }));
+    else ctx.output.err(t(ctx, 'cli.cards.push.box', { identity: p.identity, state: stateText(ctx, p) }));
+  });
+  try {
+    if (ctx.output.json)
+      ctx.output.err(JSON.stringify({ event: 'waiting', site: site.name, urls: status.urls }));
+    else {
+      ctx.output.err(
+        t(ctx, 'cli.cards.push.waiting', { seconds, count: identities.length, site: site.name }),
+      );
+      for (const url of status.urls) ctx.output.err(`  ${url}`);
+    }
+    await Promise.allSettled(
+      identities.map((identity) =>
+        core.ocpp.csms.waitFor(identity, { timeoutMs: seconds * 1000, signal: abort.signal }),
+      ),
+    );
+    if (abort.signal.aborted) throw new AppError('CANCELLED', {});
+    pushing = true;
+    const summary = await call(core, 'cards.pushSite', { siteId: site.id });
+    print(ctx, summary, () =>
+      ctx.output.out(
+        t(ctx, 'cards.push.summary', {
+          pushed: summary.pushed,
+          unchanged: summary.unchanged,
+          skipped: summary.skipped,
+          failed: summary.failed,
+          cancelled: summary.cancelled,
+        }),
+      ),
+    );
+    const failed = summary.boxes.find((b) => b.state === 'failed' && b.reason);
+    if (failed?.reason) throw new AppError(failed.reason.code as ErrorCode, failed.reason.params);
+  } finally {
+    off();
+    process.off('SIGINT', onSignal);
+    await core.ocpp.stop();
+  }
+}
+
+/** The subcommands of `wbc cards` this module adds to the table in commands-cards.ts. */
+export const cardsIoSubcommands: CardsSubcommand[] = [importCards, exportCards];

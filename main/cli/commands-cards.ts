@@ -1,0 +1,299 @@
+// The CLI's card commands: `wbc readers` (what is plugged in and what blocks it) and `wbc cards` with
+// its subcommands (enroll from readers, push to a box) kept as a small table that others extend.
+import { readFileSync } from 'node:fs';
+import { errorText } from '../../locales/translate.ts';
+import { AppError } from '../api/errors.ts';
+import type { ReadersSnapshot, ReaderView, TapOutcome } from '../api/types.ts';
+import type { Core } from '../core.ts';
+import { kindNames } from '../rfid/reader-manager.ts';
+import { cardsIoSubcommands, pushSite } from './commands-cards-io.ts';
+import { learnSubcommands } from './commands-learn.ts';
+import { withBox } from './commands-ocpp.ts';
+import { type CliContext, type Command, call, print, t, usage, withCore } from './context.ts';
+
+/** One `wbc cards <name>`; runs with the core open and returns the exit code's reason by throwing. */
+export interface CardsSubcommand {
+  name: string;
+  usage: string;
+  run(ctx: CliContext, core: Core): Promise<void>;
+}
+
+function message(ctx: CliContext, code: string, params: Record<string, string | number>) {
+  return errorText(ctx.language, code, params);
+}
+
+function stateText(ctx: CliContext, reader: ReaderView): string {
+  return t(ctx, `cli.readers.state.${reader.state}`);
+}
+
+function printReaders(ctx: CliContext, snapshot: ReadersSnapshot): void {
+  if (snapshot.readers.length === 0) ctx.output.out(t(ctx, 'cli.readers.none'));
+  const width = Math.max(4, ...snapshot.readers.map((r) => r.id.length));
+  for (const reader of snapshot.readers) {
+    const unverified = reader.unverified ? ` ${t(ctx, 'cli.readers.unverified')}` : '';
+    ctx.output.out(
+      `${reader.id.padEnd(width)}  ${reader.kind.padEnd(6)}  ${stateText(ctx, reader).padEnd(12)}  ${reader.label}${unverified}`,
+    );
+    if (reader.error) {
+      const text = message(ctx, reader.error.code, reader.error.params);
+      ctx.output.out(`  ${text.message}`);
+      ctx.output.out(`  ${text.remedy}`);
+    }
+  }
+  for (const problem of snapshot.problems) {
+    const text = message(ctx, problem.code, problem.params);
+    ctx.output.out(t(ctx, 'cli.readers.problem', { kind: kindNames[problem.kind], message: text.message }));
+    ctx.output.out(`  ${text.remedy}`);
+  }
+}
+
+export const readersCommand: Command = {
+  name: 'readers',
+  usage: 'readers [--watch]',
+  summaryKey: 'cli.readers.summary',
+  run: (ctx) =>
+    withCore(ctx, async (core) => {
+      const snapshot = await call(core, 'readers.list', {});
+      print(ctx, snapshot, () => printReaders(ctx, snapshot));
+      if (!ctx.options.watch) return;
+      // Follows hot-plug until Ctrl+C: each change is the whole list again (one JSON line with --json).
+      const off = core.router.subscribe((event, payload) => {
+        if (event !== 'readers.changed') return;
+        if (ctx.output.json) ctx.output.out(JSON.stringify(payload));
+        else {
+          ctx.output.out('');
+          printReaders(ctx, payload as ReadersSnapshot);
+        }
+      });
+      await untilEnd({ stdin: false });
+      off();
+    }),
+};
+
+/** Resolves on Ctrl+C, SIGTERM or (when asked) the end of standard input. */
+function untilEnd(options: { stdin: boolean; onLine?: (line: string) => void }): Promise<void> {
+  return new Promise((resolve) => {
+    let buffered = '';
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      process.stdin.off('data', data);
+      process.stdin.off('end', done);
+      process.stdin.pause();
+      resolve();
+    };
+    const data = (chunk: Buffer | string) => {
+      buffered += chunk.toString();
+      const lines = buffered.split(/\r?\n/);
+      buffered = lines.pop() ?? '';
+      for (const line of lines) if (line.trim() !== '') options.onLine?.(line.trim());
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    if (options.stdin) {
+      process.stdin.on('data', data);
+      process.stdin.once('end', done);
+      process.stdin.resume();
+    }
+  });
+}
+
+/** A date (2026-12-31: the end of that day, local time) or a full ISO time, as the api takes it. */
+export function validUntilArg(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (!date) return value.trim();
+  const end = new Date(Number(date[1]), Number(date[2]) - 1, Number(date[3]), 23, 59, 59);
+  return Number.isNaN(end.getTime()) ? value : end.toISOString();
+}
+
+async function groupOf(core: Core, name: string): Promise<{ id: number; name: string }> {
+  const groups = await call(core, 'groups.list', {});
+  const found =
+    groups.find((g) => g.name === name) ??
+    groups.find((g) => g.name.toLowerCase() === name.toLowerCase()) ??
+    (/^\d+$/.test(name) ? groups.find((g) => g.id === Number(name)) : undefined);
+  if (!found) throw new AppError('NOT_FOUND', { entity: 'group', id: name });
+  return found;
+}
+
+/** Makes sure every --reader is known: serial:PATH and hid:PATH|VID:PID are added when not listed. */
+async function prepareReaders(ctx: CliContext, core: Core, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const listed = await call(core, 'readers.list', {});
+  const baudRate = ctx.options.baud === undefined ? undefined : Number(ctx.options.baud);
+  const format = ctx.options.format as 'lines' | 'rdm6300' | undefined;
+  const resolved: string[] = [];
+  for (const id of ids) {
+    const known = listed.readers.some((r) => r.id === id);
+    if (id.startsWith('serial:') && (!known || baudRate !== undefined || format !== undefined)) {
+      const reader = await call(core, 'readers.addSerial', {
+        path: id.slice('serial:'.length),
+        ...(baudRate !== undefined ? { baudRate } : {}),
+        ...(format !== undefined ? { format } : {}),
+      });
+      resolved.push(reader.id);
+    } else if (id.startsWith('hid:') && !known) {
+      resolved.push((await call(core, 'readers.addHid', { device: id.slice('hid:'.length) })).id);
+    } else resolved.push(id);
+  }
+  return resolved;
+}
+
+function printTap(ctx: CliContext, outcome: TapOutcome): void {
+  if (ctx.output.json) {
+    const extra = outcome.ok ? {} : message(ctx, outcome.error.code, outcome.error.params);
+    ctx.output.out(JSON.stringify({ event: 'tap', ...outcome, ...extra }));
+    return;
+  }
+  if (!outcome.ok) {
+    const text = message(ctx, outcome.error.code, outcome.error.params);
+    ctx.output.err(t(ctx, 'cli.cards.enroll.refused', { reader: outcome.reader, message: text.message }));
+    ctx.output.err(`  ${text.remedy}`);
+    return;
+  }
+  const params = {
+    label: outcome.card.label ?? t(ctx, 'cli.cards.enroll.noLabel'),
+    uid: outcome.card.uidHex,
+    reader: outcome.reader,
+  };
+  ctx.output.out(
+    t(ctx, outcome.duplicate ? 'cli.cards.enroll.duplicate' : 'cli.cards.enroll.enrolled', params),
+  );
+  for (const flag of outcome.flags) ctx.output.out(`  ! ${t(ctx, `cards.flag.${flag.code}`, flag.params)}`);
+}
+
+/** Tells about a reader of the session when its state changes (opened, unplugged, refused). */
+function readerWatcher(ctx: CliContext, ids: string[]) {
+  const last = new Map<string, string>();
+  return (snapshot: ReadersSnapshot) => {
+    for (const id of ids) {
+      const reader = snapshot.readers.find((r) => r.id === id);
+      const state = reader ? `${reader.state}:${reader.error?.code ?? ''}` : 'missing';
+      if (last.get(id) === state) continue;
+      last.set(id, state);
+      if (ctx.output.json) {
+        ctx.output.err(JSON.stringify({ event: 'reader', id, reader: reader ?? null }));
+      } else if (reader?.state === 'open') {
+        ctx.output.err(t(ctx, 'cli.cards.enroll.readerOpen', { label: reader.label }));
+      } else if (reader?.error) {
+        const text = message(ctx, reader.error.code, reader.error.params);
+        ctx.output.err(t(ctx, 'cli.cards.enroll.readerDown', { label: reader.label, message: text.message }));
+        ctx.output.err(`  ${text.remedy}`);
+      }
+    }
+  };
+}
+
+const enrollUsage =
+  'cards enroll --group NAME [--reader ID ...] [--label Fleet-### | --roster FILE] [--owner X] [--valid-until DATE] [--baud N] [--format lines|rdm6300]';
+
+const enroll: CardsSubcommand = {
+  name: 'enroll',
+  usage: enrollUsage,
+  async run(ctx, core) {
+    const group = ctx.options.group;
+    if (!group) usage(ctx, enrollUsage);
+    const { id: groupId, name: groupName } = await groupOf(core, group as string);
+    const roster = ctx.options.roster
+      ? readFileSync(ctx.options.roster, 'utf8')
+          .split(/\r?\n/)
+          .map((line) => line.trim())
+          .filter(Boolean)
+      : undefined;
+    const readers = await prepareReaders(ctx, core, ctx.options.reader ?? []);
+    const watch = readerWatcher(ctx, readers);
+    const off = core.router.subscribe((event, payload) => {
+      if (event === 'cards.tapped') printTap(ctx, payload as TapOutcome);
+      else if (event === 'readers.changed') watch(payload as ReadersSnapshot);
+    });
+    try {
+      const status = await call(core, 'enrollment.start', {
+        readers,
+        groupId,
+        ...(ctx.options.label !== undefined ? { label: ctx.options.label } : {}),
+        ...(roster !== undefined ? { roster } : {}),
+        ...(ctx.options.owner !== undefined ? { owner: ctx.options.owner } : {}),
+        ...(ctx.options['valid-until'] !== undefined
+          ? { validUntil: validUntilArg(ctx.options['valid-until']) }
+          : {}),
+      });
+      watch(core.readers.snapshot());
+      const readerLabels = readers.length > 0 ? readers.join(', ') : t(ctx, 'cli.cards.enroll.typing');
+      if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'started', ...status }));
+      else ctx.output.err(t(ctx, 'cli.cards.enroll.started', { group: groupName, readers: readerLabels }));
+      // A keyboard reader typing into this terminal, or a person typing: each line is a tap.
+      const source = readers.some((id) => id.startsWith('hid:')) ? 'hid' : 'typed';
+      await untilEnd({
+        stdin: true,
+        onLine: (uid) => {
+          void call(core, 'enrollment.tap', {
+            uid,
+            source,
+            reader: source === 'hid' ? 'window' : 'typed',
+          }).catch((error: unknown) => {
+            // Only an argument the schema refuses ends here; bad UIDs come back as tap outcomes.
+            if (error instanceof Error) ctx.output.err(error.message);
+          });
+        },
+      });
+    } finally {
+      off();
+    }
+    const status = await call(core, 'enrollment.stop', {});
+    // With --json the summary is one more line of the stream, like each tap.
+    if (ctx.output.json) ctx.output.out(JSON.stringify({ event: 'summary', ...status }));
+    else {
+      const { taps, enrolled, duplicates, failed } = status;
+      ctx.output.out(t(ctx, 'cli.cards.enroll.summary', { taps, enrolled, duplicates, failed }));
+    }
+  },
+};
+
+const pushUsage = 'cards push --identity ID --group NAME[,NAME] | cards push --site NAME [--timeout S]';
+
+/** The cards of some groups to one box as its local list, the version read back. */
+const push: CardsSubcommand = {
+  name: 'push',
+  usage: pushUsage,
+  async run(ctx, core) {
+    if (ctx.options.site) return pushSite(ctx, core);
+    const groups = (ctx.options.group ?? '')
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
+    if (groups.length === 0) usage(ctx, pushUsage);
+    await withBox(ctx, core, async (identity) => {
+      const outcome = await call(core, 'cards.push', { identity, groups });
+      print(ctx, outcome, () =>
+        ctx.output.out(
+          t(ctx, 'cli.cards.pushed', {
+            identity,
+            count: outcome.entries,
+            version: outcome.version,
+            parts: outcome.parts,
+          }),
+        ),
+      );
+    });
+  },
+};
+
+/** `wbc cards <subcommand>`: add a subcommand by adding it here. */
+export const cardsSubcommands: CardsSubcommand[] = [enroll, push, ...learnSubcommands, ...cardsIoSubcommands];
+
+export const cardsCommand: Command = {
+  name: 'cards',
+  usage: `cards ${cardsSubcommands.map((s) => s.name).join('|')} ...`,
+  summaryKey: 'cli.cards.summary',
+  run: (ctx) =>
+    withCore(ctx, async (core) => {
+      const [name, ...rest] = ctx.args;
+      const sub = cardsSubcommands.find((s) => s.name === name);
+      if (!sub) {
+        usage(ctx, cardsSubcommands.map((s) => s.usage).join('\n       wbc '));
+        return;
+      }
+      await sub.run({ ...ctx, args: rest }, core);
+    }),
+};

@@ -1,0 +1,120 @@
+// The OCPP schemas, applied the way a commissioning tool must: what the tool sends is checked strictly,
+// what a box sends is let through when a firmware gets a detail wrong (a vendor field, a long text).
+//
+// Strict ocpp-rpc refuses a box's NotifyReport for one unknown enum value, and the run then waits for a
+// report that never comes. Here such a frame is accepted and the violation is kept for the trace; only
+// a box frame the tool cannot use at all (a required field missing, a wrong type) is still refused.
+import { createRequire } from 'node:module';
+
+export interface Violation {
+  schemaId: string;
+  message: string;
+}
+
+/** Validators as ocpp-rpc's strictModeValidators take them. */
+export interface RpcValidator {
+  readonly subprotocol: string;
+  validate(schemaId: string, params: unknown): boolean;
+}
+
+/** Box frames let through despite a violation, keyed by the payload object ocpp-rpc hands on. */
+export const toleratedViolations = new WeakMap<object, Violation>();
+
+/** Calls the box starts; every other action is started by the CSMS. DataTransfer goes both ways. */
+const fromBox: Record<string, ReadonlySet<string>> = {
+  'ocpp1.6': new Set([
+    'Authorize',
+    'BootNotification',
+    'DataTransfer',
+    'DiagnosticsStatusNotification',
+    'FirmwareStatusNotification',
+    'Heartbeat',
+    'MeterValues',
+    'StartTransaction',
+    'StatusNotification',
+    'StopTransaction',
+    'SecurityEventNotification',
+    'SignCertificate',
+    'LogStatusNotification',
+    'SignedFirmwareStatusNotification',
+  ]),
+  'ocpp2.0.1': new Set([
+    'Authorize',
+    'BootNotification',
+    'ClearedChargingLimit',
+    'DataTransfer',
+    'FirmwareStatusNotification',
+    'Get15118EVCertificate',
+    'GetCertificateStatus',
+    'Heartbeat',
+    'LogStatusNotification',
+    'MeterValues',
+    'NotifyChargingLimit',
+    'NotifyCustomerInformation',
+    'NotifyDisplayMessages',
+    'NotifyEVChargingNeeds',
+    'NotifyEVChargingSchedule',
+    'NotifyEvent',
+    'NotifyMonitoringReport',
+    'NotifyReport',
+    'PublishFirmwareStatusNotification',
+    'ReportChargingProfiles',
+    'ReservationStatusUpdate',
+    'SecurityEventNotification',
+    'SignCertificate',
+    'StatusNotification',
+    'TransactionEvent',
+  ]),
+};
+
+/** Keywords that make a frame unusable: the tool would read a field that is not there or not that type. */
+const unusable = new Set(['required', 'type']);
+
+/** True when the payload behind this schema id was written by the box, not by the tool. */
+export function writtenByBox(subprotocol: string, schemaId: string): boolean {
+  const match = /^urn:(\w+)\.(req|conf)$/.exec(schemaId);
+  if (!match) return false;
+  const [, action = '', kind] = match;
+  const boxStarts = fromBox[subprotocol]?.has(action) ?? false;
+  if (action === 'DataTransfer') return true;
+  return kind === 'req' ? boxStarts : !boxStarts;
+}
+
+function keywordsOf(error: unknown): string[] {
+  const details = (error as { details?: { errors?: Array<{ keyword?: string }> } }).details;
+  return (details?.errors ?? []).map((e) => e.keyword ?? '');
+}
+
+export function tolerant(base: RpcValidator): RpcValidator {
+  return {
+    subprotocol: base.subprotocol,
+    validate(schemaId, params) {
+      try {
+        return base.validate(schemaId, params);
+      } catch (error) {
+        const keywords = keywordsOf(error);
+        const usable = keywords.length > 0 && !keywords.some((k) => unusable.has(k));
+        if (!usable || !writtenByBox(base.subprotocol, schemaId)) throw error;
+        if (typeof params === 'object' && params !== null) {
+          toleratedViolations.set(params, {
+            schemaId,
+            message: String((error as Error).message).slice(0, 300),
+          });
+        }
+        return true;
+      }
+    },
+  };
+}
+
+/** ocpp-rpc's own schemas for the versions the tool speaks, made tolerant of box frames. */
+export async function tolerantValidators(): Promise<RpcValidator[]> {
+  const { createValidator } = (await import('ocpp-rpc')).default as unknown as {
+    createValidator(subprotocol: string, schemas: unknown): RpcValidator;
+  };
+  const require = createRequire(import.meta.url);
+  return [
+    tolerant(createValidator('ocpp1.6', require('ocpp-rpc/lib/schemas/ocpp1_6.json'))),
+    tolerant(createValidator('ocpp2.0.1', require('ocpp-rpc/lib/schemas/ocpp2_0_1.json'))),
+  ];
+}

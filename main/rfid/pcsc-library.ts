@@ -1,6 +1,7 @@
 // Loads the PC/SC binding (`smartcard`, N-API) only when a PC/SC reader is wanted, so the app starts on a
 // machine without it, and turns the binding's error messages into reader fault codes a technician can act on.
 import type * as Smartcard from 'smartcard';
+import { probePcscd } from './pcsc-probe.ts';
 import type { ReaderError, ReaderErrorCode } from './reader.ts';
 import { ReaderFailure } from './reader.ts';
 
@@ -60,6 +61,20 @@ export function pcscFault(err: unknown, reader: string, name: string, during: 'o
 
 export function serviceDown(reader: string): ReaderError {
   return { code: 'READER_SERVICE_DOWN', reader, params: {} };
+}
+
+/**
+ * What a probe of pcscd says before the binding is called (see pcsc-probe.ts): a fault when the daemon
+ * is not there or does not answer, so no blocking call is made; undefined when the binding may go ahead.
+ */
+export async function pcscdFault(
+  reader: string,
+  platform?: NodeJS.Platform,
+): Promise<ReaderError | undefined> {
+  const probe = await probePcscd(platform ? { platform } : {});
+  if (probe === 'absent') return serviceDown(reader);
+  if (probe === 'silent') return { code: 'READER_SERVICE_NOT_ANSWERING', reader, params: {} };
+  return undefined;
 }
 
 export function isServiceDown(err: unknown): boolean {

@@ -4,7 +4,7 @@
 // The binding's ReaderMonitor watches the reader on its own thread (no libuv pool thread is held while
 // waiting); its events are handled one at a time, so a tap's 'card' always comes before its 'removed'.
 import type { PcscCard, PcscContext, PcscLibrary, PcscMonitorEvent } from './pcsc-library.ts';
-import { loadPcscLibrary, pcscFault } from './pcsc-library.ts';
+import { loadPcscLibrary, pcscdFault, pcscFault } from './pcsc-library.ts';
 import type { ReaderError, RfidReader } from './reader.ts';
 import { isReaderFailure, ReaderEvents, ReaderFailure } from './reader.ts';
 
@@ -73,6 +73,8 @@ export class PcscRfidReader extends ReaderEvents implements RfidReader {
     let monitor: Monitor | undefined;
     try {
       const lib = await this.#library();
+      const down = await pcscdFault(this.id);
+      if (down) throw new ReaderFailure(down);
       context = new lib.Context();
       const names = context.listReaders().map((reader) => reader.name);
       if (!names.includes(this.name)) {

@@ -1,6 +1,6 @@
 // The PC/SC readers present now, for the reader manager: one short-lived context per scan, so a service
 // that was restarted, or a reader plugged in since the last scan, is simply seen by the next one.
-import { loadPcscLibrary, type PcscLibrary, pcscFault } from './pcsc-library.ts';
+import { loadPcscLibrary, type PcscLibrary, pcscdFault, pcscFault } from './pcsc-library.ts';
 import { PcscRfidReader } from './pcsc-reader.ts';
 import type { ReaderError, RfidReader } from './reader.ts';
 import { isReaderFailure } from './reader.ts';
@@ -32,8 +32,8 @@ export class PcscReaderSource implements ReaderSource {
   }
 
   /**
-   * Lists the readers. The binding's calls are quick and local (a Unix socket to pcscd, or the OS
-   * service): a stopped service answers "not running" at once, so nothing here waits on a timeout.
+   * Lists the readers. The binding's calls block until the service answers, so on Linux pcscd is probed
+   * first (bounded): a daemon that is not there or hangs is reported without calling the binding.
    */
   async scan(): Promise<ReaderScan> {
     let lib: PcscLibrary;
@@ -42,6 +42,9 @@ export class PcscReaderSource implements ReaderSource {
     } catch (err) {
       return { readers: [], problem: problemOf(err) };
     }
+    const platform = this.#options.platform ?? process.platform;
+    const down = await pcscdFault('', platform);
+    if (down) return { readers: [], problem: down };
     let context: InstanceType<PcscLibrary['Context']> | undefined;
     try {
       context = new lib.Context();

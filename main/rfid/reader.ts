@@ -48,6 +48,7 @@ export const readerErrorCodes = [
   'READER_PCSC_UNAVAILABLE',
   'READER_CARD_REMOVED_EARLY',
   'READER_UID_REFUSED',
+  'READER_SERVICE_NOT_ANSWERING',
 ] as const;
 
 export type ReaderErrorCode = (typeof readerErrorCodes)[number];

@@ -274,6 +274,28 @@ test('pcscd not running: scan() says so at once and open() rejects with a Reader
   assert.deepEqual(seen, [{ kind: 'error', code: 'READER_SERVICE_DOWN', params: {} }]);
 });
 
+test('a pcscd that does not answer: scan() and open() say so instead of blocking the app', async (t) => {
+  // A stopped (SIGSTOP) daemon still takes connections but never answers: the binding's calls would
+  // block this thread for good, so the source and the reader probe it first, with a time limit.
+  const pid = pcscd.pid;
+  assert.ok(pid);
+  process.kill(pid, 'SIGSTOP');
+  t.after(() => process.kill(pid, 'SIGCONT'));
+  const hung = { code: 'READER_SERVICE_NOT_ANSWERING', reader: '', params: {} };
+  assert.deepEqual(await boundedScan(), { readers: [], problem: hung });
+  const reader = new PcscRfidReader({ name: pcscd.readers[0] ?? '' });
+  await assert.rejects(reader.open(), (err: unknown) => {
+    assert.ok(isReaderFailure(err));
+    assert.deepEqual(err.fault, { ...hung, reader: reader.id });
+    return true;
+  });
+  process.kill(pid, 'SIGCONT');
+  assert.deepEqual(
+    (await boundedScan()).readers.map((r) => r.label),
+    pcscd.readers,
+  );
+});
+
 test('pcscd back after a restart: scan() lists its readers again and they read cards', async (t) => {
   if (pcscd.running) await pcscd.stop();
   assert.deepEqual((await boundedScan()).readers, []);

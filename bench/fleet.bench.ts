@@ -142,8 +142,8 @@ export async function run(): Promise<void> {
   report({
     name: `fleet of ${BOXES} OCPP 2.0.1 boxes commissioned at once (to reset, ${tool.calls} calls per box)`,
     unit: 'ms',
-    figure: { median: tool.activeMs, p90: tool.activeMs, runs: 1 },
-    floor: { median: floorMs, p90: floorMs, runs: 1 },
+    figure: { median: tool.activeMs, p90: tool.activeMs, p99: tool.activeMs, runs: 1 },
+    floor: { median: floorMs, p90: floorMs, p99: floorMs, runs: 1 },
     floorName: `${BOXES} bare ocpp-rpc sockets making ${tool.calls} round trips each`,
   });
   process.stdout.write(

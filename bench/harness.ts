@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url';
 export interface Stats {
   median: number;
   p90: number;
+  p99: number;
   runs: number;
 }
 
 export function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-  return { median: at(0.5), p90: at(0.9), runs: sorted.length };
+  return { median: at(0.5), p90: at(0.9), p99: at(0.99), runs: sorted.length };
 }
 
 export async function repeat(runs: number, measure: () => Promise<number>): Promise<number[]> {
@@ -33,7 +34,7 @@ export function report(r: Report): void {
   const ratio = r.figure.median / r.floor.median;
   const f = (n: number) => n.toFixed(n < 10 ? 2 : 1);
   process.stdout.write(
-    `${r.name}: median ${f(r.figure.median)} ${r.unit} (p90 ${f(r.figure.p90)}), floor "${r.floorName}" median ${f(r.floor.median)} ${r.unit} (p90 ${f(r.floor.p90)}); ratio ${ratio.toFixed(2)}x over ${r.figure.runs} runs\n`,
+    `${r.name}: median ${f(r.figure.median)} ${r.unit} (p90 ${f(r.figure.p90)}, p99 ${f(r.figure.p99)}), floor "${r.floorName}" median ${f(r.floor.median)} ${r.unit} (p90 ${f(r.floor.p90)}, p99 ${f(r.floor.p99)}); ratio ${ratio.toFixed(2)}x over ${r.figure.runs} runs\n`,
   );
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });

@@ -14,11 +14,12 @@
 // | UID_DECIMAL_WIEGAND        | 8 decimal digits are a Wiegand (W26/W34) number, which does not carry the card's UID bytes.   |
 // | UID_DECIMAL_FORM           | A decimal UID has the 10 digits a keyboard-wedge reader types; {digits} digits cannot be turned back into the card's bytes. |
 // | UID_DECIMAL_RANGE          | {text} is larger than 4294967295, so it cannot be 4 bytes.                                    |
-// | UID_BAD_LENGTH             | A card UID has 4, 7 or 10 bytes (8 for ISO 15693 cards); this one has {length}.               |
+// | UID_BAD_LENGTH             | A card UID has 4, 7 or 10 bytes (8 for ISO 15693, 5 for 125 kHz EM4100); this one has {length}. |
 // | UID_TRUNCATED              | This UID has 6 bytes: the reader cut a 7-byte UID short. Read the card on another reader.     |
 // | UID_RANDOM                 | This card shows a new random number on every tap ({uid}); it cannot be enrolled.              |
 // | UID_PARTIAL_CASCADE *      | {uid} starts with 88, the marker of a longer UID: the reader gave only part of the card's UID.|
 // | UID_WEDGE_PARTIAL *        | The reader only gave {given} of the card's {length} bytes; another card may share them.       |
+// | UID_EM4100 *               | 5 bytes: a 125 kHz EM4100 card ({uid}); most boxes read only 13.56 MHz cards.                 |
 // | UID_WEDGE_MAYBE_PARTIAL *  | This decimal reading starts with 04 (NXP), as 7-byte cards do: it may be only 4 of 7 bytes.   |
 // | UID_FORMAT_DROPS_BYTES *   | This format keeps {kept} of the card's {length} bytes; cards that share them look the same.   |
 // | UID_FORMAT_INVALID         | This format cannot be used: {reason}.                                                         |
@@ -71,6 +72,7 @@ export type UidFlagCode =
   | 'UID_PARTIAL_CASCADE'
   | 'UID_WEDGE_PARTIAL'
   | 'UID_WEDGE_MAYBE_PARTIAL'
+  | 'UID_EM4100'
   | 'UID_FORMAT_DROPS_BYTES';
 
 export type UidCode = UidErrorCode | UidFlagCode;
@@ -121,12 +123,14 @@ export function checkUidBytes(bytes: Uint8Array): UidResult<Uint8Array> {
   const uid = bytesToHex(bytes);
   if (length === 0) return uidProblem('UID_EMPTY');
   if (length === 6) return uidProblem('UID_TRUNCATED', { uid, length });
-  if (length !== 4 && length !== 7 && length !== 10 && !isIso15693(bytes)) {
+  // 5 bytes: the ID of a 125 kHz EM4100 card (RDM6300 and other 125 kHz readers), taken with a warning.
+  if (length !== 4 && length !== 5 && length !== 7 && length !== 10 && !isIso15693(bytes)) {
     return uidProblem('UID_BAD_LENGTH', { uid, length });
   }
   const flags: UidFlag[] = [];
   if (length === 4 && bytes[0] === 0x08) return uidProblem('UID_RANDOM', { uid });
   if (length === 4 && bytes[0] === 0x88) flags.push({ code: 'UID_PARTIAL_CASCADE', params: { uid } });
+  if (length === 5) flags.push({ code: 'UID_EM4100', params: { uid } });
   return { ok: true, value: bytes, flags };
 }
 

@@ -89,9 +89,11 @@ test('a random UID (08...) is refused with a reason', () => {
   assert.equal(uidFromBytes([0x08, 1, 2, 3, 4, 5, 6], 'pcsc').ok, true);
 });
 
-test('a UID has 4, 7 or 10 bytes; 8 only for ISO 15693 (E0)', () => {
+test('a UID has 4, 7 or 10 bytes; 8 only for ISO 15693 (E0); 5 (125 kHz EM4100) with a warning', () => {
   for (const n of [4, 7, 10]) assert.equal(uidFromBytes(new Uint8Array(n).fill(0x11), 'pcsc').ok, true);
-  for (const n of [1, 2, 3, 5, 9, 11, 16]) {
+  const em4100 = uidFromBytes([0x0a, 0x00, 0xb1, 0xc2, 0xd3], 'serial');
+  assert.deepEqual(em4100.ok && em4100.flags.map((f) => f.code), ['UID_EM4100']);
+  for (const n of [1, 2, 3, 9, 11, 16]) {
     const result = uidFromBytes(new Uint8Array(n).fill(0x11), 'pcsc');
     assert.deepEqual(!result.ok && [result.code, result.params.length], ['UID_BAD_LENGTH', n]);
   }

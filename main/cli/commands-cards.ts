@@ -1,6 +1,6 @@
 // The CLI's card commands: `wbc readers` (what is plugged in and what blocks it) and `wbc cards` with
 // its subcommands (enroll from readers, push to a box) kept as a small table that others extend.
-import { readFileSync } from 'node:fs';
+import { fstatSync, readFileSync } from 'node:fs';
 import { errorText } from '../../locales/translate.ts';
 import { AppError } from '../api/errors.ts';
 import type { ReadersSnapshot, ReaderView, TapOutcome } from '../api/types.ts';
@@ -70,7 +70,20 @@ export const readersCommand: Command = {
     }),
 };
 
-/** Resolves on Ctrl+C, SIGTERM or (when asked) the end of standard input. */
+/**
+ * True when standard input is /dev/null (a job started with `&` or by a service manager): its end comes
+ * at once and says nothing about the user, so it must not end a batch that is waiting for taps.
+ */
+function stdinIsNull(): boolean {
+  try {
+    const stat = fstatSync(0);
+    return stat.isCharacterDevice() && !process.stdin.isTTY;
+  } catch {
+    return true;
+  }
+}
+
+/** Resolves on Ctrl+C, SIGTERM or (when asked) the end of standard input (a terminal or a pipe). */
 function untilEnd(options: { stdin: boolean; onLine?: (line: string) => void }): Promise<void> {
   return new Promise((resolve) => {
     let buffered = '';
@@ -90,7 +103,7 @@ function untilEnd(options: { stdin: boolean; onLine?: (line: string) => void }):
     };
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
-    if (options.stdin) {
+    if (options.stdin && !stdinIsNull()) {
       process.stdin.on('data', data);
       process.stdin.once('end', done);
       process.stdin.resume();

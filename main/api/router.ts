@@ -74,7 +74,13 @@ export function createRouter(handlers: Handlers, options: RouterOptions): Router
 
   return {
     async call(method, params, ctx) {
-      const language = options.language();
+      // Read from the store: a call that arrives while the core closes still gets an answer, in English.
+      let language: Language;
+      try {
+        language = options.language();
+      } catch {
+        language = 'en';
+      }
       if (!isMethodName(method)) {
         return {
           ok: false,

@@ -57,6 +57,7 @@ function slug(text: string): string {
   return (
     text
       .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
       .replace(/[^\w-]+/g, '-')
       .replace(/-+/g, '-')
       .replace(/^-|-$/g, '')

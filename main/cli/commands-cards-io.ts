@@ -11,15 +11,11 @@ import type { Core } from '../core.ts';
 import type { CardsSubcommand } from './commands-cards.ts';
 import { csmsOptions } from './commands-ocpp.ts';
 import { type CliContext, call, numberArg, print, t, usage } from './context.ts';
+import { groupNamed, siteNamed } from './find-named.ts';
 
-async function groupByName(core: Core, name: string): Promise<number> {
-  const groups = await call(core, 'groups.list', {});
-  const found =
-    groups.find((g) => g.name.toLowerCase() === name.toLowerCase()) ??
-    groups.find((g) => g.groupIdTag.toLowerCase() === name.toLowerCase()) ??
-    (/^\d+$/.test(name) ? groups.find((g) => g.id === Number(name)) : undefined);
-  if (!found) throw new AppError('NOT_FOUND', { entity: 'group', id: name });
-  return found.id;
+/** The id of the group --group names (by name, idTag or number); undefined without --group. */
+async function groupOption(ctx: CliContext, core: Core): Promise<number | undefined> {
+  return ctx.options.group ? (await groupNamed(core, ctx.options.group, { byIdTag: true })).id : undefined;
 }
 
 function readInput(ctx: CliContext, file: string): Buffer {
@@ -71,7 +67,7 @@ const importCards: CardsSubcommand = {
     const file = ctx.args[0];
     if (!file) usage(ctx, importUsage);
     const { text } = decodeCsvBytes(readInput(ctx, file as string));
-    const groupId = ctx.options.group ? await groupByName(core, ctx.options.group) : undefined;
+    const groupId = await groupOption(ctx, core);
     const preview = await call(core, 'cards.importPreview', {
       csv: text,
       ...(groupId === undefined ? {} : { groupId }),
@@ -102,7 +98,7 @@ const exportCards: CardsSubcommand = {
   name: 'export',
   usage: exportUsage,
   async run(ctx, core) {
-    const groupId = ctx.options.group ? await groupByName(core, ctx.options.group) : undefined;
+    const groupId = await groupOption(ctx, core);
     const file = await call(core, 'cards.export', {
       shape: (ctx.options.shape ?? 'plain') as never,
       ...(groupId === undefined ? {} : { groupId }),
@@ -139,11 +135,7 @@ function stateText(ctx: CliContext, p: SitePushProgress): string {
  */
 export async function pushSite(ctx: CliContext, core: Core): Promise<void> {
   const name = ctx.options.site as string;
-  const sites = await call(core, 'sites.list', {});
-  const site =
-    sites.find((s) => s.name.toLowerCase() === name.toLowerCase()) ??
-    (/^\d+$/.test(name) ? sites.find((s) => s.id === Number(name)) : undefined);
-  if (!site) throw new AppError('NOT_FOUND', { entity: 'site', id: name });
+  const site = await siteNamed(core, name);
   const identities = (await call(core, 'stations.list', { siteId: site.id })).map((s) => s.identity);
   if (identities.length === 0) throw new AppError('CARDS_SITE_NO_BOXES', { site: site.name });
   const status = await core.ocpp.start(await csmsOptions(ctx, core, identities));

@@ -2,7 +2,6 @@
 // its subcommands (enroll from readers, push to a box) kept as a small table that others extend.
 import { fstatSync, readFileSync } from 'node:fs';
 import { errorText } from '../../locales/translate.ts';
-import { AppError } from '../api/errors.ts';
 import type { ReadersSnapshot, ReaderView, TapOutcome } from '../api/types.ts';
 import type { Core } from '../core.ts';
 import { kindNames } from '../rfid/reader-manager.ts';
@@ -10,6 +9,7 @@ import { cardsIoSubcommands, pushSite } from './commands-cards-io.ts';
 import { learnSubcommands } from './commands-learn.ts';
 import { withBox } from './commands-ocpp.ts';
 import { type CliContext, type Command, call, print, t, usage, withCore } from './context.ts';
+import { groupNamed } from './find-named.ts';
 
 /** One `wbc cards <name>`; runs with the core open and returns the exit code's reason by throwing. */
 export interface CardsSubcommand {
@@ -120,16 +120,6 @@ export function validUntilArg(value: string | undefined): string | undefined {
   return Number.isNaN(end.getTime()) ? value : end.toISOString();
 }
 
-async function groupOf(core: Core, name: string): Promise<{ id: number; name: string }> {
-  const groups = await call(core, 'groups.list', {});
-  const found =
-    groups.find((g) => g.name === name) ??
-    groups.find((g) => g.name.toLowerCase() === name.toLowerCase()) ??
-    (/^\d+$/.test(name) ? groups.find((g) => g.id === Number(name)) : undefined);
-  if (!found) throw new AppError('NOT_FOUND', { entity: 'group', id: name });
-  return found;
-}
-
 /** Makes sure every --reader is known: serial:PATH and hid:PATH|VID:PID are added when not listed. */
 async function prepareReaders(ctx: CliContext, core: Core, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
@@ -207,7 +197,7 @@ const enroll: CardsSubcommand = {
   async run(ctx, core) {
     const group = ctx.options.group;
     if (!group) usage(ctx, enrollUsage);
-    const { id: groupId, name: groupName } = await groupOf(core, group as string);
+    const { id: groupId, name: groupName } = await groupNamed(core, group as string);
     const roster = ctx.options.roster
       ? readFileSync(ctx.options.roster, 'utf8')
           .split(/\r?\n/)

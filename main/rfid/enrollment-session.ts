@@ -41,6 +41,9 @@ const tapFaults = new Set<ReaderErrorCode>([
   'READER_BAD_REPORT',
   'READER_NOT_A_UID',
   'READER_PARTIAL_DROPPED',
+  // PC/SC: the card left before its UID was read, or the reader refused GET DATA: tap again.
+  'READER_CARD_REMOVED_EARLY',
+  'READER_UID_REFUSED',
 ]);
 
 /**

@@ -43,6 +43,25 @@ function periodsOf(schedule: Payload): Array<{ startPeriod: number; limit: numbe
   }));
 }
 
+/** A profile as both versions send it; id, EVSE and transaction are where each version puts them. */
+function stored(
+  profile: Payload,
+  schedule: Payload,
+  own: Pick<StoredProfile, 'id' | 'evse' | 'transactionId'>,
+): StoredProfile {
+  return {
+    id: own.id,
+    evse: own.evse,
+    stackLevel: int(profile.stackLevel) ?? -1,
+    purpose: text(profile.chargingProfilePurpose),
+    kind: text(profile.chargingProfileKind),
+    unit: text(schedule.chargingRateUnit),
+    startSchedule: typeof schedule.startSchedule === 'string' ? schedule.startSchedule : null,
+    periods: periodsOf(schedule),
+    transactionId: own.transactionId,
+  };
+}
+
 export class ChargingProfiles {
   readonly #limits: ProfileLimits;
   readonly #version: '1.6' | '2.0.1';
@@ -64,17 +83,13 @@ export class ChargingProfiles {
   /** 1.6 SetChargingProfile.req: connectorId and csChargingProfiles. */
   set16(connectorId: number, profile: Payload): ProfileAnswer {
     const schedule = isRecord(profile.chargingSchedule) ? profile.chargingSchedule : {};
-    return this.#set({
-      id: int(profile.chargingProfileId) ?? -1,
-      evse: connectorId,
-      stackLevel: int(profile.stackLevel) ?? -1,
-      purpose: text(profile.chargingProfilePurpose),
-      kind: text(profile.chargingProfileKind),
-      unit: text(schedule.chargingRateUnit),
-      startSchedule: typeof schedule.startSchedule === 'string' ? schedule.startSchedule : null,
-      periods: periodsOf(schedule),
-      transactionId: profile.transactionId === undefined ? null : String(profile.transactionId),
-    });
+    return this.#set(
+      stored(profile, schedule, {
+        id: int(profile.chargingProfileId) ?? -1,
+        evse: connectorId,
+        transactionId: profile.transactionId === undefined ? null : String(profile.transactionId),
+      }),
+    );
   }
 
   /** 2.0.1 SetChargingProfileRequest: evseId and chargingProfile (one schedule outside ISO 15118). */
@@ -84,17 +99,13 @@ export class ChargingProfiles {
       : [];
     if (schedules.length !== 1) return { status: 'Rejected', reason: 'OneScheduleOnly' };
     const schedule = schedules[0] ?? {};
-    return this.#set({
-      id: int(profile.id) ?? -1,
-      evse: evseId,
-      stackLevel: int(profile.stackLevel) ?? -1,
-      purpose: text(profile.chargingProfilePurpose),
-      kind: text(profile.chargingProfileKind),
-      unit: text(schedule.chargingRateUnit),
-      startSchedule: typeof schedule.startSchedule === 'string' ? schedule.startSchedule : null,
-      periods: periodsOf(schedule),
-      transactionId: typeof profile.transactionId === 'string' ? profile.transactionId : null,
-    });
+    return this.#set(
+      stored(profile, schedule, {
+        id: int(profile.id) ?? -1,
+        evse: evseId,
+        transactionId: typeof profile.transactionId === 'string' ? profile.transactionId : null,
+      }),
+    );
   }
 
   /** ClearChargingProfile: by id, or by the criteria given; how many went. */

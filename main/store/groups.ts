@@ -32,7 +32,11 @@ function toGroup(row: GroupRow): Group {
 /** A tag a box accepts as an OCPP 1.6 idTag (CiString20, printable ASCII) derived from a group name. */
 export function defaultGroupIdTag(name: string): string {
   const ascii = name
+    // German spelling first (Gäste → GAESTE), then any other accent is dropped (Café → CAFE).
+    .replace(/[ÄäÖöÜü]/g, (c) => `${c.normalize('NFD')[0]}E`)
+    .replace(/ß/g, 'SS')
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .replace(/[^\x21-\x7e]+/g, '-')
     .replace(/-+/g, '-')
     .replace(/^-|-$/g, '')

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { ParamsOf, ResultOf } from '../../main/api/contract.ts';
 import type { WireError } from '../../main/api/errors.ts';
 import { applyTap, type Batch, emptyBatch, removeCard, resumeBatch, type Tap } from '../cards/batch.ts';
-import { asWireError, useConnection } from './hooks.ts';
+import { asWireError, useAction, useConnection } from './hooks.ts';
 
 export type ReaderList = ResultOf<'readers.list'>;
 export type ReaderRow = ReaderList['readers'][number];
@@ -90,8 +90,7 @@ export function useEnrollment(): Enrollment {
   const api = useConnection();
   const [status, setStatus] = useState<EnrollmentStatus>();
   const [batch, dispatch] = useReducer(batchReducer, emptyBatch);
-  const [error, setError] = useState<WireError>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run: act, fail, clear: clearError } = useAction();
 
   const shown = useRef(false);
   shown.current = batch.rows.length > 0;
@@ -110,9 +109,9 @@ export function useEnrollment(): Enrollment {
         });
       }
     } catch (e) {
-      setError(asWireError(e));
+      fail(e);
     }
-  }, [api]);
+  }, [api, fail]);
 
   useEffect(() => {
     void load();
@@ -123,20 +122,6 @@ export function useEnrollment(): Enrollment {
       offState();
     };
   }, [api, load]);
-
-  const act = useCallback(async (fn: () => Promise<void>) => {
-    setBusy(true);
-    try {
-      await fn();
-      setError(undefined);
-      return true;
-    } catch (e) {
-      setError(asWireError(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }, []);
 
   const start = useCallback(
     (params: EnrollmentStart) =>
@@ -183,6 +168,5 @@ export function useEnrollment(): Enrollment {
     [act, api],
   );
 
-  const clearError = useCallback(() => setError(undefined), []);
   return { status, batch, error, busy, start, stop, tap, undo, clearError };
 }

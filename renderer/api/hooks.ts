@@ -84,12 +84,18 @@ export interface Action {
   error: WireError | undefined;
   /** Runs fn with busy set; keeps its error for display; resolves true when it succeeded. */
   run(fn: () => Promise<unknown>): Promise<boolean>;
+  /** Keeps the error of a call made outside run (a load) for the same notice. */
+  fail(error: unknown): void;
+  /** Dismisses the notice. */
+  clear(): void;
 }
 
 /** One button or form's call to the core: busy while it runs, the typed error kept for the notice. */
 export function useAction(): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<WireError>();
+  const fail = useCallback((e: unknown) => setError(asWireError(e)), []);
+  const clear = useCallback(() => setError(undefined), []);
   const run = useCallback(async (fn: () => Promise<unknown>) => {
     setBusy(true);
     try {
@@ -103,5 +109,5 @@ export function useAction(): Action {
       setBusy(false);
     }
   }, []);
-  return { busy, error, run };
+  return { busy, error, run, fail, clear };
 }

@@ -65,6 +65,20 @@ export function tapKey(tap: Tap): string {
 /** How many taps are remembered for de-duplication: far more than arrive between event and answer. */
 const SEEN_LIMIT = 200;
 
+/** The row a card's first tap in this batch makes, lit up once. */
+function cardRow(tap: Extract<Tap, { ok: true }>, kind: 'new' | 'duplicate'): BatchRow {
+  return {
+    key: `card-${tap.card.id}`,
+    kind,
+    at: tap.at,
+    reader: tap.reader,
+    card: tap.card,
+    flags: tap.flags,
+    repeats: 0,
+    flash: 1,
+  };
+}
+
 export function applyTap(batch: Batch, tap: Tap): Batch {
   const key = tapKey(tap);
   if (batch.seen.includes(key)) return batch;
@@ -100,19 +114,7 @@ export function applyTap(batch: Batch, tap: Tap): Batch {
       ? batch.rows.map((r) =>
           r.key === rowKey ? { ...r, repeats: r.repeats + 1, flash: r.flash + 1, card: tap.card } : r,
         )
-      : [
-          {
-            key: rowKey,
-            kind: 'duplicate' as const,
-            at: tap.at,
-            reader: tap.reader,
-            card: tap.card,
-            flags: tap.flags,
-            repeats: 0,
-            flash: 1,
-          },
-          ...batch.rows,
-        ];
+      : [cardRow(tap, 'duplicate'), ...batch.rows];
     return {
       ...batch,
       rows,
@@ -122,19 +124,9 @@ export function applyTap(batch: Batch, tap: Tap): Batch {
       seen,
     };
   }
-  const row: BatchRow = {
-    key: rowKey,
-    kind: 'new',
-    at: tap.at,
-    reader: tap.reader,
-    card: tap.card,
-    flags: tap.flags,
-    repeats: 0,
-    flash: 1,
-  };
   return {
     ...batch,
-    rows: [row, ...batch.rows.filter((r) => r.key !== rowKey)],
+    rows: [cardRow(tap, 'new'), ...batch.rows.filter((r) => r.key !== rowKey)],
     enrolled: batch.enrolled + 1,
     undoable: [...batch.undoable.filter((id) => id !== tap.card.id), tap.card.id],
     last: { key: rowKey, kind: 'new' },

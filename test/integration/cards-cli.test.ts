@@ -1,61 +1,20 @@
 // `wbc readers` and `wbc cards enroll|push` as a technician runs them: the real command, a serial reader
 // on a socat pty pair, cards typed on stdin, a simulated box; and a batch killed mid-way loses nothing shown.
 import assert from 'node:assert/strict';
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { type TestContext, test } from 'node:test';
-import { SerialPort } from 'serialport';
-import { createSimStation } from '../../main/simulator/station.ts';
-import { wbc, wbcBin, wbcWaitingForBox } from '../support/cli.ts';
+import { wbc, wbcRunning, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk, testCore } from '../support/core.ts';
 import { ptyPair } from '../support/pty-pair.ts';
+import { mfrc522Bridge } from '../support/serial-bridge.ts';
+import { startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
 
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-
-/** A long-running `wbc` with its stdin open (stdin's end ends an enrollment), killed when the test ends. */
-function wbcRunning(t: TestContext, args: string[]): Running {
-  const child = spawn(process.execPath, [wbcBin, ...args], {
-    env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c) => {
-    stdout += c;
-  });
-  child.stderr.on('data', (c) => {
-    stderr += c;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-/** The MFRC522 end of the pair. */
-async function bridge(t: TestContext, path: string) {
-  const port = new SerialPort({ path, baudRate: 9600, autoOpen: false });
-  port.on('error', () => {});
-  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-  t.after(() => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())));
-  return (line: string) =>
-    new Promise<void>((resolve, reject) =>
-      port.write(`${line}\r\n`, (err) => (err ? reject(err) : port.drain(() => resolve()))),
-    );
-}
-
-const enrolledLines = (text: string) =>
-  [...text.matchAll(/^(Fleet-\d{3}) {2}([0-9A-F]+) {2}enrolled$/gm)].map((m) => ({ label: m[1], uid: m[2] }));
-
-test('wbc cards enroll on a serial reader: a line per card, and every card it printed survives a SIGKILL mid-batch', async (t) => {
-  const dir = tempDir(t);
+/**
+ * `wbc cards enroll` into a new group Fleet (`--group` as given) on a serial reader on a pty pair, once it
+ * says the reader is open: the running command, and the MFRC522 end of the pair to tap cards with.
+ */
+async function enrollOnSerial(t: TestContext, dir: string, group: string, options: string[]) {
   assert.equal((await wbc(['--data-dir', dir, 'groups', 'add', 'Fleet'])).code, 0);
   const pair = await ptyPair(t);
   const cli = wbcRunning(t, [
@@ -66,12 +25,21 @@ test('wbc cards enroll on a serial reader: a line per card, and every card it pr
     '--reader',
     `serial:${pair.a}`,
     '--group',
-    'Fleet',
+    group,
     '--label',
     'Fleet-###',
+    ...options,
   ]);
   await until(() => cli.stderr().includes('is open'), 20_000);
-  const send = await bridge(t, pair.b);
+  return { cli, send: await mfrc522Bridge(t, pair.b) };
+}
+
+const enrolledLines = (text: string) =>
+  [...text.matchAll(/^(Fleet-\d{3}) {2}([0-9A-F]+) {2}enrolled$/gm)].map((m) => ({ label: m[1], uid: m[2] }));
+
+test('wbc cards enroll on a serial reader: a line per card, and every card it printed survives a SIGKILL mid-batch', async (t) => {
+  const dir = tempDir(t);
+  const { cli, send } = await enrollOnSerial(t, dir, 'Fleet', []);
   const uids = Array.from({ length: 40 }, (_, i) => `04 A1 B2 ${(0x10 + i).toString(16).toUpperCase()}`);
   const sending = (async () => {
     for (const uid of uids) await send(`Card UID: ${uid}`).catch(() => {});
@@ -94,26 +62,12 @@ test('wbc cards enroll on a serial reader: a line per card, and every card it pr
 
 test('wbc cards enroll: already enrolled cards and bad UIDs get their own lines; SIGTERM ends with a summary', async (t) => {
   const dir = tempDir(t);
-  await wbc(['--data-dir', dir, 'groups', 'add', 'Fleet']);
-  const pair = await ptyPair(t);
-  const cli = wbcRunning(t, [
-    '--data-dir',
-    dir,
-    'cards',
-    'enroll',
-    '--reader',
-    `serial:${pair.a}`,
-    '--group',
-    'fleet',
-    '--label',
-    'Fleet-###',
+  const { cli, send } = await enrollOnSerial(t, dir, 'fleet', [
     '--owner',
     'Depot North',
     '--valid-until',
     '2099-12-31',
   ]);
-  await until(() => cli.stderr().includes('is open'), 20_000);
-  const send = await bridge(t, pair.b);
   await send('Card UID: 04 A1 B2 C3');
   await until(() => cli.stdout().includes('enrolled'), 20_000);
   await send('Card UID: 08 12 34 56');
@@ -191,9 +145,7 @@ test('wbc cards enroll --json from typed UIDs: one JSON line per tap, then the c
     '--data-dir',
     dir,
   ]);
-  const station = createSimStation({ ocppVersion: '1.6', endpoint: cli2.url, identity: 'WB-CARDS' });
-  t.after(() => station.stop());
-  await station.start();
+  const station = await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli2.url, identity: 'WB-CARDS' });
   assert.equal(await cli2.exited, 0, cli2.stderr());
   assert.match(cli2.stdout(), /WB-CARDS holds 2 cards now/);
   assert.equal(station.localList().entries.length, 2);

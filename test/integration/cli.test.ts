@@ -165,7 +165,7 @@ test('wbc config get gives up after --timeout when the box never comes, exit 1 w
 test('wbc commission takes a template file, waits for the box, and exits 0 once it left for the new CSMS', async (t) => {
   const dir = tempDir(t);
   const { BareCsms } = await import('../support/bare-csms.ts');
-  const { createSimStation } = await import('../../main/simulator/station.ts');
+  const { startedSimBox } = await import('../support/sim.ts');
   const { writeFileSync } = await import('node:fs');
   const company = await BareCsms.start(t);
   const templateFile = `${dir}/depot.json`;
@@ -190,10 +190,7 @@ test('wbc commission takes a template file, waits for the box, and exits 0 once 
     '--data-dir',
     dir,
   ]);
-  const { url } = cli;
-  const box = createSimStation({ ocppVersion: '1.6', endpoint: url, identity: 'WB-CLI-C' });
-  t.after(() => box.stop());
-  await box.start();
+  await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: 'WB-CLI-C' });
   assert.equal(await cli.exited, 0, cli.stderr());
   assert.match(cli.stdout(), /WB-CLI-C is commissioned/);
   assert.match(cli.stderr(), /write the settings/);

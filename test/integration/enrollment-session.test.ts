@@ -1,27 +1,16 @@
 // Batch enrollment through the api as the enrollment screen drives it: a real core, a serial reader on a
 // socat pty pair, a HID reader fed with recorded reports; each tap stored and audited before it is shown.
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { type TestContext, test } from 'node:test';
-import { SerialPort } from 'serialport';
 import type { ReadersSnapshot, TapOutcome } from '../../main/api/types.ts';
 import type { Core } from '../../main/core.ts';
 import { HidSource } from '../../main/rfid/hid-source.ts';
 import { SerialSource } from '../../main/rfid/serial-source.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
+import { FakeHidDevice } from '../support/hid-reports.ts';
 import { ptyPair } from '../support/pty-pair.ts';
+import { mfrc522Bridge } from '../support/serial-bridge.ts';
 import { until } from '../support/until.ts';
-
-async function bridge(t: TestContext, path: string) {
-  const port = new SerialPort({ path, baudRate: 9600, autoOpen: false });
-  port.on('error', () => {});
-  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-  t.after(() => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())));
-  return (line: string) =>
-    new Promise<void>((resolve, reject) =>
-      port.write(`${line}\r\n`, (err) => (err ? reject(err) : port.drain(() => resolve()))),
-    );
-}
 
 /** A core whose only readers are serial ports added by path (the OS lists no ptys). */
 function serialCore(t: TestContext, debounceMs = 300) {
@@ -48,7 +37,7 @@ function serialCore(t: TestContext, debounceMs = 300) {
 async function serialReader(t: TestContext, core: Core) {
   const pair = await ptyPair(t);
   const reader = await callOk(core, 'readers.addSerial', { path: pair.a });
-  return { pair, reader, send: await bridge(t, pair.b) };
+  return { pair, reader, send: await mfrc522Bridge(t, pair.b) };
 }
 
 test('taps on a serial reader become cards of the group with the next labels, stored and audited before shown', async (t) => {
@@ -190,13 +179,6 @@ test('refused starts and taps: no session, an unknown reader or group, label and
   const explained = await callRaw(core, 'enrollment.tap', { uid: '04A1B2C3', source: 'typed' });
   assert.ok(!explained.ok && /Start the enrollment/.test(explained.error.remedy));
 });
-
-/** node-hid's HIDAsync surface, played by the test: no virtual HID device can be made here (no /dev/uhid). */
-class FakeHidDevice extends EventEmitter {
-  close() {
-    return Promise.resolve();
-  }
-}
 
 const hexReports = (text: string): Buffer[] => {
   const usage: Record<string, number> = { '0': 0x27, A: 0x04, B: 0x05, C: 0x06, D: 0x07, E: 0x08, F: 0x09 };

@@ -14,16 +14,10 @@ async function addCards(core: Core, group: string, uids: string[]): Promise<void
   for (const uid of uids) await callOk(core, 'cards.enroll', { uid, groupId: g.id });
 }
 
-test('a 1.6 box on a foreign OCPP stack is read, moved to the company CSMS with a password and its cards', async (t) => {
-  const company = await BareCsms.start(t);
-  const { core, url } = await coreWithCsms(t);
-  const box = await foreignBox16(t, { url, identity: 'FX-0001' });
-  await core.ocpp.csms.waitFor('FX-0001', { timeoutMs: 10_000, booted: true });
-  assert.equal(core.ocpp.csms.box('FX-0001')?.boot?.vendor, 'Foreign');
-
-  await addCards(core, 'Staff', ['04A1B2C3', '04D5E6F7A1B2C3']);
+/** Commissions the box to the company CSMS (heartbeat 300 s, the Staff cards) and waits until it succeeded. */
+async function commissionTo(core: Core, company: BareCsms, identity: string) {
   const started = await callOk(core, 'commissioning.start', {
-    identity: 'FX-0001',
+    identity,
     template: {
       name: 'Depot',
       csms: { url: company.url('/ocpp'), securityProfile: 1 },
@@ -35,6 +29,18 @@ test('a 1.6 box on a foreign OCPP stack is read, moved to the company CSMS with 
   });
   const run = await core.commissioning.settled(started.id);
   assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+  return run;
+}
+
+test('a 1.6 box on a foreign OCPP stack is read, moved to the company CSMS with a password and its cards', async (t) => {
+  const company = await BareCsms.start(t);
+  const { core, url } = await coreWithCsms(t);
+  const box = await foreignBox16(t, { url, identity: 'FX-0001' });
+  await core.ocpp.csms.waitFor('FX-0001', { timeoutMs: 10_000, booted: true });
+  assert.equal(core.ocpp.csms.box('FX-0001')?.boot?.vendor, 'Foreign');
+
+  await addCards(core, 'Staff', ['04A1B2C3', '04D5E6F7A1B2C3']);
+  const run = await commissionTo(core, company, 'FX-0001');
   assert.equal(run.state.results.CentralSystemURI, 'RebootRequired');
   assert.equal(run.state.results.AuthorizationKey, 'Accepted');
   assert.equal(box.config('HeartbeatInterval'), '300');
@@ -76,19 +82,7 @@ test('a 2.0.1 box with its own framing and slots numbered from 1 gets the new CS
   const box = await foreignBox201(t, { url, identity: 'FX-2001' });
   await core.ocpp.csms.waitFor('FX-2001', { timeoutMs: 10_000, booted: true });
   await addCards(core, 'Staff', ['04A1B2C3', '04D5E6F7A1B2C3', '1122AABB']);
-  const started = await callOk(core, 'commissioning.start', {
-    identity: 'FX-2001',
-    template: {
-      name: 'Depot',
-      csms: { url: company.url('/ocpp'), securityProfile: 1 },
-      heartbeatIntervalS: 300,
-      verifyWindowS: 2,
-      groups: ['Staff'],
-    },
-    approval: 'auto',
-  });
-  const run = await core.commissioning.settled(started.id);
-  assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+  const run = await commissionTo(core, company, 'FX-2001');
   assert.equal(box.value('OCPPCommCtrlr.NetworkConfigurationPriority'), '2,1');
   assert.equal(box.value('OCPPCommCtrlr.HeartbeatInterval'), '300');
   assert.equal(box.localList().tokens.length, 3);

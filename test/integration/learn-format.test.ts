@@ -1,17 +1,16 @@
 // Learning how a box writes cards, against simulated boxes over a real WebSocket: a card read on the
 // desktop and tapped at the box, the format saved, and the box's local list then written its way.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { type TestContext, test } from 'node:test';
-import { SerialPort } from 'serialport';
-import type { LearnProgress } from '../../main/api/types.ts';
+import type { LearnOutcome, LearnProgress } from '../../main/api/types.ts';
 import type { Core } from '../../main/core.ts';
 import { SerialSource } from '../../main/rfid/serial-source.ts';
 import type { SimStation, SimStationOptions } from '../../main/simulator/station.ts';
 import { createSimStation } from '../../main/simulator/station.ts';
-import { wbc, wbcBin, wbcWaitingForBox } from '../support/cli.ts';
+import { wbc, wbcRunning, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
 import { ptyPair } from '../support/pty-pair.ts';
+import { mfrc522Bridge } from '../support/serial-bridge.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -48,6 +47,24 @@ async function staffWithCards(core: Core, uids: string[]): Promise<void> {
   for (const uid of uids) await callOk(core, 'cards.enroll', { uid, notation: 'hex', groupId: group.id });
 }
 
+/**
+ * Lets the box decide cards on its list before asking its CSMS (`preAuthorize`: the key of its version),
+ * pushes Staff to it, and returns the idTags the box now holds, sorted.
+ */
+async function pushStaff(core: Core, box: SimStation, preAuthorize: string): Promise<string[]> {
+  const set = await callOk(core, 'config.set', {
+    identity: box.identity,
+    changes: [{ key: preAuthorize, value: 'true' }],
+  });
+  assert.equal(set[0]?.status, 'Accepted');
+  const pushed = await callOk(core, 'cards.push', { identity: box.identity, groups: ['Staff'] });
+  assert.equal(pushed.verified, true);
+  return box
+    .localList()
+    .entries.map((e) => e.idTag)
+    .sort();
+}
+
 test('a box still Pending sends no Authorize: a card tapped there is decided by nobody', async (t) => {
   const { box } = await learnBox(t, {
     ocppVersion: '1.6',
@@ -73,7 +90,7 @@ test('a 1.6 box that writes cards reversed (KEBA-like) is learned, and its list 
   // The tool is not the box's CSMS: the card is refused while it learns.
   assert.deepEqual(tap, { idTag: 'C3B2A104', answeredBy: 'csms', status: 'Invalid' });
   assert.ok(reply.ok, JSON.stringify(reply));
-  const outcome = reply.result as import('../../main/api/types.ts').LearnOutcome;
+  const outcome = reply.result as LearnOutcome;
   assert.equal(outcome.preset, 'hex-lsb-upper');
   assert.equal(outcome.needsAnotherCard, false);
   assert.deepEqual(outcome.heard, { uidHex: '04A1B2C3', idTag: 'C3B2A104' });
@@ -88,20 +105,7 @@ test('a 1.6 box that writes cards reversed (KEBA-like) is learned, and its list 
   assert.equal(audit[0]?.action, 'uid-format.learn');
 
   await staffWithCards(core, ['04A1B2C3', '04 11 22 33 44 55 66']);
-  const set = await callOk(core, 'config.set', {
-    identity: 'WB-KEBA',
-    changes: [{ key: 'LocalPreAuthorize', value: 'true' }],
-  });
-  assert.equal(set[0]?.status, 'Accepted');
-  const pushed = await callOk(core, 'cards.push', { identity: 'WB-KEBA', groups: ['Staff'] });
-  assert.equal(pushed.verified, true);
-  assert.deepEqual(
-    box
-      .localList()
-      .entries.map((e) => e.idTag)
-      .sort(),
-    ['66554433221104', 'C3B2A104'],
-  );
+  assert.deepEqual(await pushStaff(core, box, 'LocalPreAuthorize'), ['66554433221104', 'C3B2A104']);
 
   assert.deepEqual(await box.tap('04A1B2C3'), {
     idTag: 'C3B2A104',
@@ -122,26 +126,14 @@ test('a 2.0.1 box that writes cards as 10 decimal digits is learned, with the id
   const { reply, tap } = await learnWithTap(core, box, '04A1B2C3', '04A1B2C3');
   assert.deepEqual(tap, { idTag: '0077705923', tokenType: 'Local', answeredBy: 'csms', status: 'Unknown' });
   assert.ok(reply.ok, JSON.stringify(reply));
-  const outcome = reply.result as import('../../main/api/types.ts').LearnOutcome;
+  const outcome = reply.result as LearnOutcome;
   // Among the formats that write 4-byte cards alike, the field preset (4 bytes, 10 digits) is kept.
   assert.equal(outcome.preset, 'decimal-msb-10');
   assert.equal(outcome.saved?.tokenType, 'Local');
 
   await staffWithCards(core, ['04A1B2C3', '04 11 22 33 44 55 66']);
-  await callOk(core, 'config.set', {
-    identity: 'WB-DEC',
-    changes: [{ key: 'AuthCtrlr.LocalPreAuthorize', value: 'true' }],
-  });
-  const pushed = await callOk(core, 'cards.push', { identity: 'WB-DEC', groups: ['Staff'] });
-  assert.equal(pushed.verified, true);
   // The 7-byte card as this box reads it: its first 4 bytes, 0x04112233 = 68231731.
-  assert.deepEqual(
-    box
-      .localList()
-      .entries.map((e) => e.idTag)
-      .sort(),
-    ['0068231731', '0077705923'],
-  );
+  assert.deepEqual(await pushStaff(core, box, 'AuthCtrlr.LocalPreAuthorize'), ['0068231731', '0077705923']);
   assert.deepEqual(await box.tap('04A1B2C3'), {
     idTag: '0077705923',
     tokenType: 'Local',
@@ -159,7 +151,7 @@ test('a palindromic card leaves the byte order open: nothing is saved until a se
   });
   const first = await learnWithTap(core, box, '04A1A104', '04A1A104');
   assert.ok(first.reply.ok);
-  const open = first.reply.result as import('../../main/api/types.ts').LearnOutcome;
+  const open = first.reply.result as LearnOutcome;
   assert.equal(open.needsAnotherCard, true);
   assert.equal(open.saved, null);
   assert.ok(open.alternatives.some((a) => a.format.byteOrder !== open.format.byteOrder));
@@ -194,7 +186,7 @@ test('a palindromic card leaves the byte order open: nothing is saved until a se
   await box.tap('04A1B2C3');
   const second = await reply;
   assert.ok(second.ok, JSON.stringify(second));
-  const decided = second.result as import('../../main/api/types.ts').LearnOutcome;
+  const decided = second.result as LearnOutcome;
   assert.equal(decided.preset, 'hex-lsb-upper');
   assert.equal(decided.needsAnotherCard, false);
   assert.equal(decided.evidence.length, 2);
@@ -330,18 +322,6 @@ test('wbc cards learn waits for the box, learns from the tap and keeps the forma
   assert.match(wrong.stderr, /format/);
 });
 
-/** Writes lines into the device's end of a pty pair, as a USB-serial MFRC522 bridge prints them. */
-async function serialBridge(t: TestContext, path: string) {
-  const port = new SerialPort({ path, baudRate: 9600, autoOpen: false });
-  port.on('error', () => {});
-  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-  t.after(() => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())));
-  return (line: string) =>
-    new Promise<void>((resolve, reject) =>
-      port.write(`${line}\r\n`, (err) => (err ? reject(err) : port.drain(() => resolve()))),
-    );
-}
-
 test('without a typed UID, the card read on an open desktop reader is the one learned', async (t) => {
   const core = testCore(t, {
     readerSources: [new SerialSource({ list: async () => [], debounceMs: 300 })],
@@ -361,7 +341,7 @@ test('without a typed UID, the card read on an open desktop reader is the one le
   const pair = await ptyPair(t);
   const reader = await callOk(core, 'readers.addSerial', { path: pair.a });
   await callOk(core, 'enrollment.start', { readers: [reader.id] });
-  const send = await serialBridge(t, pair.b);
+  const send = await mfrc522Bridge(t, pair.b);
   const booted = acceptedBoot(box);
   const reply = callRaw(core, 'formats.learn', { identity: 'WB-READER', timeoutSeconds: 20 });
   await send('Card UID: 04 A1 B2 C3');
@@ -369,39 +349,24 @@ test('without a typed UID, the card read on an open desktop reader is the one le
   await box.tap('04A1B2C3');
   const learned = await reply;
   assert.ok(learned.ok, JSON.stringify(learned));
-  const outcome = learned.result as import('../../main/api/types.ts').LearnOutcome;
+  const outcome = learned.result as LearnOutcome;
   assert.deepEqual(outcome.heard, { uidHex: '04A1B2C3', idTag: 'C3B2A104' });
   assert.equal(outcome.saved?.preset, 'hex-lsb-upper');
 });
 
 test('wbc simulate reads "tap UID" lines and the box sends the card the way its vendor writes it', async (t) => {
   const { core, url } = await coreWithCsms(t);
-  const child = spawn(
-    process.execPath,
-    [
-      wbcBin,
-      'simulate',
-      '--ocpp',
-      '1.6',
-      '--url',
-      url,
-      '--identity',
-      'WB-STDIN',
-      '--uid-format',
-      'hex-lsb-upper',
-    ],
-    { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '' } },
-  );
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  t.after(() => child.kill('SIGKILL'));
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c) => {
-    stdout += c;
-  });
-  child.stderr.on('data', (c) => {
-    stderr += c;
-  });
+  const { child, stdout, stderr, exited } = wbcRunning(t, [
+    'simulate',
+    '--ocpp',
+    '1.6',
+    '--url',
+    url,
+    '--identity',
+    'WB-STDIN',
+    '--uid-format',
+    'hex-lsb-upper',
+  ]);
   await core.ocpp.csms.waitFor('WB-STDIN', { timeoutMs: 10_000, booted: true });
   child.stdin.write('hello\n');
   const reply = callRaw(core, 'formats.learn', {
@@ -421,8 +386,8 @@ test('wbc simulate reads "tap UID" lines and the box sends the card the way its 
   const learned = await reply;
   assert.ok(learned.ok, JSON.stringify(learned));
   assert.equal((learned.result as { preset: string }).preset, 'hex-lsb-upper');
-  assert.match(stdout, /WB-STDIN: card sent as "C3B2A104": Invalid \(answered by the CSMS\)/);
-  assert.match(stderr, /Not understood: "hello"/);
+  assert.match(stdout(), /WB-STDIN: card sent as "C3B2A104": Invalid \(answered by the CSMS\)/);
+  assert.match(stderr(), /Not understood: "hello"/);
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
 });

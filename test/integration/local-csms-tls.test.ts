@@ -1,16 +1,20 @@
 // The local CSMS over wss://: a box already at security profile 2 connects to the laptop once it trusts
 // the tool's CA; one that does not is refused with a reason it can name; the keys stay sealed.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { connect } from 'node:tls';
 import type { Core } from '../../main/core.ts';
-import { createSimStation, type SimOcppVersion } from '../../main/simulator/station.ts';
-import { wbc, wbcBin } from '../support/cli.ts';
+import {
+  createSimStation,
+  type SimOcppVersion,
+  type SimStation,
+  type SimStationOptions,
+} from '../../main/simulator/station.ts';
+import { wbc, wbcRunning } from '../support/cli.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
@@ -44,6 +48,18 @@ async function startTls(core: Core, host = '127.0.0.1') {
   });
 }
 
+/** A box already at security profile 2 that trusts the CAs given, stopped when the test ends (not started). */
+function tlsBox(
+  t: TestContext,
+  options: Pick<SimStationOptions, 'ocppVersion' | 'endpoint' | 'identity' | 'trustedCertificates'> & {
+    password?: string;
+  },
+): SimStation {
+  const box = createSimStation({ password: PASSWORD, securityProfile: 2, ...options });
+  t.after(() => box.stop());
+  return box;
+}
+
 /** Every file under dir, as bytes (the database, its WAL, the vault key, the logs). */
 function filesUnder(dir: string): Array<{ name: string; bytes: Buffer }> {
   return readdirSync(dir).flatMap((name) => {
@@ -63,29 +79,24 @@ for (const ocppVersion of ['1.6', '2.0.1'] as const satisfies SimOcppVersion[]) 
     assert.match(status.tls.caFingerprint, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     assert.equal(status.tls.caFingerprint, new X509Certificate(status.tls.caCertificate).fingerprint256);
     const identity = `WB-TLS-${ocppVersion}`;
-    const box = createSimStation({
+    const box = tlsBox(t, {
       ocppVersion,
       endpoint: url,
       identity,
-      password: PASSWORD,
-      securityProfile: 2,
       trustedCertificates: [status.tls.caCertificate],
     });
-    t.after(() => box.stop());
     await box.start();
     const seen = await core.ocpp.csms.waitFor(identity, { timeoutMs: 10_000, booted: true });
     assert.equal(seen.ocppVersion, ocppVersion);
     assert.equal(box.currentEndpoint(), `${url}/${identity}`);
     // The box's password was checked on the way in: the CSMS refuses a wrong one over TLS too.
-    const intruder = createSimStation({
+    const intruder = tlsBox(t, {
       ocppVersion,
       endpoint: url,
       identity: `${identity}-X`,
       password: 'not-the-password-at-all-0000',
-      securityProfile: 2,
       trustedCertificates: [status.tls.caCertificate],
     });
-    t.after(() => intruder.stop());
     const refused = new Promise<string>((resolve) => intruder.on('dial-failed', (r) => resolve(String(r))));
     void intruder.start().catch(() => undefined);
     assert.match(await refused, /401/);
@@ -98,15 +109,12 @@ test('a box that does not trust the CA is refused, and says the certificate is n
   const stranger = await callOk(testCore(t), 'csms.certificate', {});
   assert.notEqual(stranger.caFingerprint, status.tls?.caFingerprint, 'every installation has its own CA');
   for (const trustedCertificates of [[], [stranger.caCertificate]]) {
-    const box = createSimStation({
+    const box = tlsBox(t, {
       ocppVersion: '1.6',
       endpoint: status.urls[0] ?? '',
       identity: `WB-UNTRUSTING-${trustedCertificates.length}`,
-      password: PASSWORD,
-      securityProfile: 2,
       trustedCertificates,
     });
-    t.after(() => box.stop());
     const failed = new Promise<string>((resolve) => box.on('dial-failed', (r) => resolve(String(r))));
     void box.start().catch(() => undefined);
     const reason = await failed;
@@ -127,14 +135,7 @@ test('a box at profile 2 will not dial ws://, and says so', async (t) => {
   const core = testCore(t);
   const status = await core.ocpp.start({ host: '127.0.0.1', port: 0, admitUnexpected: true });
   assert.throws(
-    () =>
-      createSimStation({
-        ocppVersion: '2.0.1',
-        endpoint: status.urls[0] ?? '',
-        identity: 'WB-PLAIN',
-        password: PASSWORD,
-        securityProfile: 2,
-      }),
+    () => tlsBox(t, { ocppVersion: '2.0.1', endpoint: status.urls[0] ?? '', identity: 'WB-PLAIN' }),
     /needs a wss:\/\/ endpoint/,
   );
 });
@@ -185,16 +186,12 @@ test('the CA is made once; a new address gets a new server certificate from the 
   assert.ok(after.tls?.serverNames.includes('127.0.0.2'));
   assert.match(after.urls[0] ?? '', /^wss:\/\/127\.0\.0\.2:/);
   // The same box, trusting the same CA, connects without anything new installed.
-  const box = createSimStation({
+  await tlsBox(t, {
     ocppVersion: '2.0.1',
     endpoint: after.urls[0] ?? '',
     identity: 'WB-MOVED',
-    password: PASSWORD,
-    securityProfile: 2,
     trustedCertificates: [before.tls?.caCertificate ?? ''],
-  });
-  t.after(() => box.stop());
-  await box.start();
+  }).start();
   await first.ocpp.csms.waitFor('WB-MOVED', { timeoutMs: 10_000 });
   // Started again on the same address: nothing is reissued.
   await callOk(first, 'csms.stop', {});
@@ -215,16 +212,12 @@ test('the private keys are only in the vault: not in the store in clear, the tra
   const dataDir = tempDir(t);
   const core = testCore(t, { dataDir });
   const status = await startTls(core);
-  const box = createSimStation({
+  await tlsBox(t, {
     ocppVersion: '1.6',
     endpoint: status.urls[0] ?? '',
     identity: 'WB-KEYS',
-    password: PASSWORD,
-    securityProfile: 2,
     trustedCertificates: [status.tls?.caCertificate ?? ''],
-  });
-  t.after(() => box.stop());
-  await box.start();
+  }).start();
   await core.ocpp.csms.waitFor('WB-KEYS', { timeoutMs: 10_000, booted: true });
   const keys = core.vault.list().filter((s) => s.purpose === 'csms-tls-key');
   assert.deepEqual(keys.map((k) => k.label).sort(), ['ca', 'server-ecdsa', 'server-rsa']);
@@ -269,32 +262,23 @@ test('wbc csms listen --tls --password-file: prints the CA and its fingerprint, 
   const caPem = readFileSync(caFile, 'utf8');
   assert.match(ca.stdout, new RegExp(new X509Certificate(caPem).fingerprint256));
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      wbcBin,
-      'csms',
-      'listen',
-      '--tls',
-      '--password-file',
-      passwordFile,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--json',
-      '--data-dir',
-      dataDir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '' } },
-  );
-  t.after(() => child.kill('SIGKILL'));
-  let stdout = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
+  const listen = wbcRunning(t, [
+    'csms',
+    'listen',
+    '--tls',
+    '--password-file',
+    passwordFile,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--json',
+    '--data-dir',
+    dataDir,
+  ]);
   const lines = () =>
-    stdout
+    listen
+      .stdout()
       .split('\n')
       .filter(Boolean)
       .map(
@@ -313,22 +297,18 @@ test('wbc csms listen --tls --password-file: prints the CA and its fingerprint, 
     new X509Certificate(caPem).fingerprint256,
     'the same CA as fetched before',
   );
-  assert.doesNotMatch(stdout, new RegExp(PASSWORD));
-  const box = createSimStation({
+  assert.doesNotMatch(listen.stdout(), new RegExp(PASSWORD));
+  await tlsBox(t, {
     ocppVersion: '2.0.1',
     endpoint: listening.urls?.[0] ?? '',
     identity: 'WB-CLI-TLS',
-    password: PASSWORD,
-    securityProfile: 2,
     trustedCertificates: [caPem],
-  });
-  t.after(() => box.stop());
-  await box.start();
+  }).start();
   await until(
     () => lines().some((l) => l.event === 'box' && l.box?.identity === 'WB-CLI-TLS' && l.box.boot),
     20_000,
   );
-  child.kill('SIGINT');
+  listen.child.kill('SIGINT');
   // A password file that is empty is refused before anything listens.
   writeFileSync(passwordFile, '\n');
   const empty = await wbc([

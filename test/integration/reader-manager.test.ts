@@ -1,11 +1,8 @@
 // The reader manager with real serial readers on socat pty pairs: several readers open at once, a reader
 // unplugged and plugged back in (same path) is reopened, and a failing kind of reader hides no other.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { SerialPort } from 'serialport';
 import type { ReadersSnapshot, ReaderView } from '../../main/api/types.ts';
 import { HidSource } from '../../main/rfid/hid-source.ts';
 import type { CardEvent, ReaderError, RfidReader } from '../../main/rfid/reader.ts';
@@ -13,38 +10,10 @@ import { ReaderEvents, ReaderFailure, uidHex } from '../../main/rfid/reader.ts';
 import { ReaderManager } from '../../main/rfid/reader-manager.ts';
 import type { ReaderInfo, ReaderScan, ReaderSource } from '../../main/rfid/reader-source.ts';
 import { SerialSource } from '../../main/rfid/serial-source.ts';
-import { ptyPair } from '../support/pty-pair.ts';
+import { ptyPair, ptyPairAt } from '../support/pty-pair.ts';
+import { mfrc522Bridge } from '../support/serial-bridge.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
-
-/** socat at fixed link paths, so a test can unplug the "adapter" and plug it back in at the same path. */
-async function socatAt(t: TestContext, a: string, b: string) {
-  const child: ChildProcess = spawn(
-    '/usr/bin/socat',
-    ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`],
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const unplug = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  };
-  t.after(unplug);
-  await until(() => existsSync(a) && existsSync(b));
-  return { unplug };
-}
-
-/** The device end of a pair: what an MFRC522 sketch prints. */
-async function bridge(t: TestContext, path: string) {
-  const port = new SerialPort({ path, baudRate: 9600, autoOpen: false });
-  port.on('error', () => {});
-  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-  t.after(() => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())));
-  return (line: string) =>
-    new Promise<void>((resolve, reject) =>
-      port.write(`${line}\r\n`, (err) => (err ? reject(err) : port.drain(() => resolve()))),
-    );
-}
 
 function manager(
   t: TestContext,
@@ -80,8 +49,8 @@ test('two serial readers are open at once and each tap arrives with its own read
     m.snapshot().readers.map((r) => r.state),
     ['open', 'open'],
   );
-  await (await bridge(t, one.b))('Card UID: 04 A1 B2 C3');
-  await (await bridge(t, two.b))('Card UID: 04 D5 E6 F7 A1 B2 C3');
+  await (await mfrc522Bridge(t, one.b))('Card UID: 04 A1 B2 C3');
+  await (await mfrc522Bridge(t, two.b))('Card UID: 04 D5 E6 F7 A1 B2 C3');
   await until(() => seen.cards.length === 2);
   assert.deepEqual(
     seen.cards.map((c) => `${c.reader} ${uidHex(c.uid)}`).sort(),
@@ -96,7 +65,7 @@ test('two serial readers are open at once and each tap arrives with its own read
 test('a picked reader unplugged mid-session shows why, and is reopened when it is plugged back in', async (t) => {
   const dir = tempDir(t, 'wbc-hotplug-');
   const [a, b] = [join(dir, 'ttyA'), join(dir, 'ttyB')];
-  const first = await socatAt(t, a, b);
+  const first = await ptyPairAt(t, a, b);
   const serial = new SerialSource({ list: noPorts });
   const { id } = serial.add(a);
   const { m, seen } = manager(t, [serial]);
@@ -113,9 +82,9 @@ test('a picked reader unplugged mid-session shows why, and is reopened when it i
     'the unplug was announced',
   );
 
-  await socatAt(t, a, b);
+  await ptyPairAt(t, a, b);
   await until(() => view(m, id)?.state === 'open');
-  await (await bridge(t, b))('UID: 04:a1:b2:c3');
+  await (await mfrc522Bridge(t, b))('UID: 04:a1:b2:c3');
   await until(() => seen.cards.length === 1);
   assert.equal(seen.cards[0]?.reader, id);
 });
@@ -203,7 +172,7 @@ test('a kind of reader that cannot be listed (throws, hangs, module missing) hid
   );
   assert.equal(listed.problems[0]?.params.kind, 'PC/SC');
   await m.pick([id]);
-  await (await bridge(t, pair.b))('04A1B2C3');
+  await (await mfrc522Bridge(t, pair.b))('04A1B2C3');
   await until(() => seen.cards.length === 1);
   assert.equal(uidHex(seen.cards[0]?.uid ?? new Uint8Array()), '04A1B2C3');
 });

@@ -4,32 +4,16 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { SerialPort } from 'serialport';
 import type { CardEvent, ReaderError, RemovedEvent } from '../../main/rfid/reader.ts';
 import { isReaderFailure, uidHex } from '../../main/rfid/reader.ts';
 import { parseBridgeLine, Rdm6300Decoder, rdm6300Frame } from '../../main/rfid/serial-bridge.ts';
 import { openFault, SerialRfidReader } from '../../main/rfid/serial-reader.ts';
 import { type PtyPair, ptyPair } from '../support/pty-pair.ts';
+import { serialDevice } from '../support/serial-bridge.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The device's end of the pair: what the bridge board would send. */
-async function device(t: TestContext, path: string) {
-  const port = new SerialPort({ path, baudRate: 9600, autoOpen: false });
-  port.on('error', () => {}); // the unplug test pulls this end away too
-  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-  t.after(() => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())));
-  return {
-    send: (data: string | Uint8Array) =>
-      new Promise<void>((resolve, reject) =>
-        port.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data, (err) =>
-          err ? reject(err) : port.drain(() => resolve()),
-        ),
-      ),
-  };
-}
 
 /** A reader on the pair's A end, with everything it emits recorded. */
 async function reader(
@@ -141,7 +125,7 @@ test('RDM6300 decoder: frames split anywhere, noise and a cut frame resynchronis
 test('a card lying on the bridge is one tap; a second card and the first again are new taps', async (t) => {
   const pair = await ptyPair(t);
   const { seen, uids } = await reader(t, pair, { debounceMs: 800 });
-  const bridge = await device(t, pair.b);
+  const bridge = await serialDevice(t, pair.b);
   await bridge.send(
     'MFRC522 Software Version: 0x92 = v2.0\r\nScan PICC to see UID, SAK, type, and data blocks...\r\n',
   );
@@ -166,7 +150,7 @@ test('a card lying on the bridge is one tap; a second card and the first again a
 test('garbage on the line between cards is reported and no card is lost', async (t) => {
   const pair = await ptyPair(t);
   const { seen, uids } = await reader(t, pair, { debounceMs: 300 });
-  const bridge = await device(t, pair.b);
+  const bridge = await serialDevice(t, pair.b);
   await bridge.send('Card UID: 04 A1 B2 C3\r\n');
   await bridge.send('\u0000\u00ff\u00fe\u0080\u00f8'); // line noise without a line end, glued to the next line
   await bridge.send('Card UID: 04 5A 3B 12 6C 80 81\r\nPICC type: MIFARE 1KB\r\nCard UID: 04 ZZ\r\n');
@@ -186,7 +170,7 @@ test('garbage on the line between cards is reported and no card is lost', async 
 test('RDM6300 frames on the port: a bad checksum is reported, the good frame after it is the card', async (t) => {
   const pair = await ptyPair(t);
   const { seen, uids } = await reader(t, pair, { format: 'rdm6300', debounceMs: 500 });
-  const bridge = await device(t, pair.b);
+  const bridge = await serialDevice(t, pair.b);
   const good = rdm6300Frame(Uint8Array.from([0x1a, 0x00, 0x38, 0xc5, 0xb7]));
   const bad = Uint8Array.from(good);
   bad[11] = 0x46; // one checksum digit flipped to 'F'
@@ -206,7 +190,7 @@ test('RDM6300 frames on the port: a bad checksum is reported, the good frame aft
 test('the reader unplugged mid-read emits gone with a typed error; close afterwards is harmless', async (t) => {
   const pair = await ptyPair(t);
   const { r, seen, uids } = await reader(t, pair);
-  const bridge = await device(t, pair.b);
+  const bridge = await serialDevice(t, pair.b);
   await bridge.send('Card UID: 04 A1 B2 C3\r\nCard UID: 04 A1');
   await until(() => seen.cards.length === 1);
   await pair.unplug();

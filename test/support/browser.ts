@@ -49,18 +49,17 @@ export function pageErrors(page: Page): string[] {
 }
 
 /** Presses Tab until the element with this test id has the focus: proof it is reachable by keyboard.
- *  The target must be on the page (and enabled) first: a panel still loading has no Tab stop yet. */
+ *  The target must be on the page (and enabled) first: a panel still loading has no Tab stop yet.
+ *  The focus is read from document.activeElement, not a ':focus' locator: inside a closed shadow root
+ *  (the calendar button of Chromium's date input) or with the focus on BODY, that locator finds nothing
+ *  and waits out its whole timeout, while activeElement still names the host element (or BODY). */
 export async function tabTo(page: Page, testId: string, max = 80): Promise<void> {
   await page.locator(`[data-testid="${testId}"]:not([disabled])`).waitFor();
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab');
-    if (
-      (await page
-        .locator(':focus')
-        .getAttribute('data-testid')
-        .catch(() => null)) === testId
-    )
-      return;
+    // A string expression: this file is compiled without the DOM types (it runs in Node).
+    const focused = await page.evaluate("document.activeElement?.getAttribute('data-testid') ?? null");
+    if (focused === testId) return;
   }
   throw new Error(`${testId} not reached with ${max} presses of Tab`);
 }

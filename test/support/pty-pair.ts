@@ -20,10 +20,13 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function ptyPair(t: TestContext, timeoutMs = 5000): Promise<PtyPair> {
+export function ptyPair(t: TestContext, timeoutMs = 5000): Promise<PtyPair> {
   const dir = tempDir(t, 'wbc-pty-');
-  const a = join(dir, 'ttyA');
-  const b = join(dir, 'ttyB');
+  return ptyPairAt(t, join(dir, 'ttyA'), join(dir, 'ttyB'), timeoutMs);
+}
+
+/** A pair at fixed link paths, so a test can unplug the "adapter" and plug it back in at the same path. */
+export async function ptyPairAt(t: TestContext, a: string, b: string, timeoutMs = 5000): Promise<PtyPair> {
   const socat = spawn(
     '/usr/bin/socat',
     ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`],

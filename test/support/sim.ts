@@ -21,14 +21,20 @@ export async function coreWithCsms(
   return { core, url };
 }
 
+/** A simulated box started against any CSMS (a core's, a `wbc` command's), stopped when the test ends. */
+export async function startedSimBox(t: TestContext, options: SimStationOptions): Promise<SimStation> {
+  const station = createSimStation(options);
+  t.after(() => station.stop());
+  await station.start();
+  return station;
+}
+
 export async function simBox(
   t: TestContext,
   core: Core,
   options: Omit<SimStationOptions, 'endpoint'> & { endpoint: string },
 ): Promise<SimStation> {
-  const station = createSimStation(options);
-  t.after(() => station.stop());
-  await station.start();
+  const station = await startedSimBox(t, options);
   await core.ocpp.csms.waitFor(options.identity, { timeoutMs: 10_000, booted: true });
   return station;
 }

@@ -3,14 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type HidDecoderOutput, HidKeyboardDecoder, wedgeLineToUid } from '../../main/rfid/hid-keyboard.ts';
-
-/** A capture: one report per line as hex bytes, as `cat /dev/hidrawN | xxd` shows them. */
-function capture(text: string): Uint8Array[] {
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => Uint8Array.from(line.trim().split(/\s+/), (h) => Number.parseInt(h, 16)));
-}
+import { capture, keypadDecimal, upperHex } from '../support/hid-reports.ts';
 
 /** Feeds reports 8 ms apart (a wedge reader's pace) from `start`; returns everything decoded. */
 function feed(
@@ -24,58 +17,6 @@ function feed(
 
 const lines = (out: HidDecoderOutput[]) => out.flatMap((o) => (o.kind === 'line' ? [o.text] : []));
 const errors = (out: HidDecoderOutput[]) => out.flatMap((o) => (o.kind === 'error' ? [o.error] : []));
-
-// 04A1B2C3 + Enter from a reader that types upper-case hex: shift arrives in its own report before
-// each letter, every key is followed by an all-zero release.
-const upperHex = capture(`
-  00 00 27 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  00 00 21 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  02 00 00 00 00 00 00 00
-  02 00 04 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  00 00 1e 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  02 00 00 00 00 00 00 00
-  02 00 05 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  00 00 1f 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  20 00 06 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  00 00 20 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  00 00 28 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-`);
-
-// The same card from a composite device (report id 01) typing the 10-digit decimal of the four bytes
-// read little-endian, on the keypad, ending with keypad Enter: 3283263748 = 0xC3B2A104.
-const keypadDecimal = capture(`
-  01 00 00 5b 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5a 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 60 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5b 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5a 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5e 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5b 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5f 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5c 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 60 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 58 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-`);
 
 // A 7-byte card in lower-case hex (04 5a 3b 12 6c 80 81): no shift, digits row.
 const lowerHex7 = capture(`

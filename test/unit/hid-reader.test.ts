@@ -2,90 +2,14 @@
 // can be made on these machines (no /dev/uhid), so the device is an in-process fake with node-hid's
 // HIDAsync surface (on 'data', on 'error', close) fed with recorded boot-keyboard reports.
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import {
-  type HidDevice,
-  HidKeyboardReader,
-  type HidOpener,
-  rulesCover,
-  udevRulesPath,
-} from '../../main/rfid/hid-reader.ts';
+import { HidKeyboardReader, type HidOpener, rulesCover, udevRulesPath } from '../../main/rfid/hid-reader.ts';
 import { classifyHidDevices, type HidDeviceInfo, HidSource, hidReaders } from '../../main/rfid/hid-source.ts';
 import type { CardEvent, ReaderError } from '../../main/rfid/reader.ts';
 import { isReaderFailure, uidHex } from '../../main/rfid/reader.ts';
+import { capture, FakeHidDevice, keypadDecimal, upperHex } from '../support/hid-reports.ts';
 import { until } from '../support/until.ts';
-
-/** One report per line as hex bytes, as `cat /dev/hidrawN | xxd` shows them. */
-function capture(text: string): Buffer[] {
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => Buffer.from(line.trim().split(/\s+/).join(''), 'hex'));
-}
-
-// 04A1B2C3 + Enter typed in upper-case hex: shift in its own report before each letter, every key released.
-const upperHex = capture(`
-  00 00 27 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  00 00 21 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  02 00 00 00 00 00 00 00
-  02 00 04 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  00 00 1e 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  02 00 00 00 00 00 00 00
-  02 00 05 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  00 00 1f 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  20 00 06 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  00 00 20 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-  00 00 28 00 00 00 00 00
-  00 00 00 00 00 00 00 00
-`);
-
-// The same card from a composite device (report id 01) typing 3283263748 on the keypad, keypad Enter.
-const keypadDecimal = capture(`
-  01 00 00 5b 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5a 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 60 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5b 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5a 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5e 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5b 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5f 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 5c 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 60 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-  01 00 00 58 00 00 00 00 00
-  01 00 00 00 00 00 00 00 00
-`);
-
-/** A stand-in for node-hid's HIDAsync: the test plays the device's side. */
-class FakeHidDevice extends EventEmitter implements HidDevice {
-  closed = 0;
-  send(reports: Buffer[]): void {
-    for (const report of reports) this.emit('data', report);
-  }
-  close(): Promise<void> {
-    this.closed++;
-    return Promise.resolve();
-  }
-}
 
 function reader(
   options: { open?: HidOpener; platform?: NodeJS.Platform; vendorId?: number; idleMs?: number } = {},

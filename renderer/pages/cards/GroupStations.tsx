@@ -35,14 +35,15 @@ function GroupBoxes({ group, sites }: { group: Group; sites: SiteBoxes[] }) {
   const { t } = useI18n();
   const api = useConnection();
   const id = useId();
-  const saved = useMemo(
-    () =>
-      sites
-        .flatMap((s) => s.boxes)
-        .filter((b) => b.groupIds.includes(group.id))
-        .map((b) => b.stationId),
-    [sites, group.id],
-  );
+  // As text, so the ticks are reset only when the saved choice itself changed: the lists reload with
+  // every push and card change, and that must not undo what the user ticked and not saved yet.
+  const savedKey = sites
+    .flatMap((s) => s.boxes)
+    .filter((b) => b.groupIds.includes(group.id))
+    .map((b) => b.stationId)
+    .sort((a, b) => a - b)
+    .join(',');
+  const saved = useMemo(() => (savedKey === '' ? [] : savedKey.split(',').map(Number)), [savedKey]);
   const [chosen, setChosen] = useState<Set<number>>(new Set(saved));
   useEffect(() => setChosen(new Set(saved)), [saved]);
   const action = useAction();
@@ -80,10 +81,13 @@ function GroupBoxes({ group, sites }: { group: Group; sites: SiteBoxes[] }) {
         </fieldset>
       ))}
       <div className="toolbar">
+        {/* aria-disabled, not disabled: saving makes it clean, and a disabled button would drop the focus. */}
         <button
           type="button"
-          disabled={!dirty || action.busy}
+          aria-disabled={!dirty || action.busy}
           onClick={() =>
+            dirty &&
+            !action.busy &&
             void action.run(() =>
               api.call('groups.setStations', { groupId: group.id, stationIds: [...chosen] }),
             )
@@ -110,6 +114,7 @@ function SiteLists({ entry }: { entry: SiteBoxes }) {
   const [progress, setProgress] = useState<Record<string, SitePushProgress>>({});
   const [summary, setSummary] = useState<SitePushSummary>();
   const action = useAction();
+  const cancelling = useAction();
   const siteId = entry.site?.id;
 
   useEffect(
@@ -122,6 +127,7 @@ function SiteLists({ entry }: { entry: SiteBoxes }) {
 
   const push = () =>
     siteId !== undefined &&
+    !action.busy &&
     action.run(async () => {
       setProgress({});
       setSummary(undefined);
@@ -169,9 +175,11 @@ function SiteLists({ entry }: { entry: SiteBoxes }) {
       </div>
       {entry.site && (
         <div className="toolbar">
+          {/* Both stay focusable (aria-disabled): Tab goes from a running push to its Cancel, and the
+              focus is not lost when the push ends. */}
           <button
             type="button"
-            disabled={action.busy}
+            aria-disabled={action.busy}
             onClick={() => void push()}
             data-testid={`push-site-${siteId}`}
           >
@@ -180,8 +188,12 @@ function SiteLists({ entry }: { entry: SiteBoxes }) {
           <button
             type="button"
             className="secondary"
-            disabled={!action.busy}
-            onClick={() => siteId !== undefined && void api.call('cards.pushCancel', { siteId })}
+            aria-disabled={!action.busy}
+            onClick={() =>
+              action.busy &&
+              siteId !== undefined &&
+              void cancelling.run(() => api.call('cards.pushCancel', { siteId }))
+            }
             data-testid={`cancel-push-${siteId}`}
           >
             {t('cards.stations.cancelPush')}
@@ -199,7 +211,7 @@ function SiteLists({ entry }: { entry: SiteBoxes }) {
           })}
         </output>
       )}
-      <ErrorNotice error={action.error} />
+      <ErrorNotice error={action.error ?? cancelling.error} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 // Card lists in and out: a CSV file (or pasted text) is checked row by row and imported only when the
 // user confirms the preview; exports for a spreadsheet, SteVe or OCPI are downloaded as files.
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { WireError } from '../../../main/api/errors.ts';
 import type { ExportShape, ImportPreview, ImportRowView } from '../../../main/cards/types.ts';
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
@@ -35,7 +35,8 @@ function asWire(issue: ImportRowView['issues'][number]): WireError {
   return { code: issue.code, params: issue.params, message: '', remedy: '', fields: [] };
 }
 
-function PreviewRows({ rows }: { rows: ImportRowView[] }) {
+/** The rows of a preview; rows that name no group show the group they get (the form's choice), if any. */
+function PreviewRows({ rows, defaultGroup }: { rows: ImportRowView[]; defaultGroup: string | null }) {
   const { t, describe } = useI18n();
   return (
     <div className="table-scroll">
@@ -66,7 +67,7 @@ function PreviewRows({ rows }: { rows: ImportRowView[] }) {
                 <code>{row.uidHex ?? row.uidText}</code>
               </td>
               <td>{row.label ?? ''}</td>
-              <td>{row.group ?? ''}</td>
+              <td>{row.group ?? defaultGroup ?? ''}</td>
               <td>
                 {row.issues.map((issue) => (
                   <p key={`${issue.code}:${JSON.stringify(issue.params)}`} className="hint">
@@ -95,8 +96,25 @@ function ImportPanel() {
   const [tooLarge, setTooLarge] = useState('');
   const action = useAction();
   const heading = useRef<HTMLHeadingElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const textArea = useRef<HTMLTextAreaElement>(null);
+  const doneMessage = useRef<HTMLOutputElement>(null);
+
+  // Anything that changes what the rows would become makes a shown preview stale: it goes, so the
+  // user never confirms a preview made with other choices than those on the screen.
+  const changed = () => setPreview(undefined);
+
+  // A new preview takes the focus to its heading (a screen reader says the summary first); an import
+  // done takes it to its result, as the Confirm button that had it is gone. After React drew them.
+  useEffect(() => {
+    if (preview) heading.current?.focus();
+  }, [preview]);
+  useEffect(() => {
+    if (done) doneMessage.current?.focus();
+  }, [done]);
 
   const check = (create = createGroups) =>
+    !action.busy &&
     action.run(async () => {
       setDone('');
       const result = await api.call('cards.importPreview', {
@@ -105,12 +123,12 @@ function ImportPanel() {
         ...(groupId ? { groupId: Number(groupId) } : {}),
       });
       setPreview(result);
-      requestAnimationFrame(() => heading.current?.focus());
     });
 
   const pick = async (file: File | undefined) => {
     setPreview(undefined);
     setTooLarge('');
+    setDone('');
     if (!file) return;
     if (file.size > MAX_BYTES) {
       setTooLarge(
@@ -125,12 +143,21 @@ function ImportPanel() {
   };
 
   const commit = (token: string) =>
+    !action.busy &&
     action.run(async () => {
       const result = await api.call('cards.importCommit', { token });
       setPreview(undefined);
       setText('');
+      // The same file picked again must fire a change: the input forgets the imported one.
+      if (fileInput.current) fileInput.current.value = '';
       setDone(t('cards.io.done', { imported: result.imported, skipped: result.skipped }));
     });
+
+  // The focus moves before the Discard button that has it goes, so it never falls to the page body.
+  const discard = () => {
+    textArea.current?.focus();
+    setPreview(undefined);
+  };
 
   return (
     <form
@@ -145,6 +172,7 @@ function ImportPanel() {
       <div className="field">
         <label htmlFor={`${id}-file`}>{t('cards.io.file')}</label>
         <input
+          ref={fileInput}
           id={`${id}-file`}
           type="file"
           accept=".csv,.txt,text/csv,text/plain"
@@ -155,6 +183,7 @@ function ImportPanel() {
       <div className="field">
         <label htmlFor={`${id}-paste`}>{t('cards.io.paste')}</label>
         <textarea
+          ref={textArea}
           id={`${id}-paste`}
           rows={5}
           spellCheck={false}
@@ -162,14 +191,23 @@ function ImportPanel() {
           readOnly={text.length > 20_000}
           onChange={(e) => {
             setText(e.target.value);
-            setPreview(undefined);
+            setDone('');
+            changed();
           }}
           data-testid="import-text"
         />
       </div>
       <div className="field">
         <label htmlFor={`${id}-group`}>{t('cards.io.group')}</label>
-        <select id={`${id}-group`} value={groupId} onChange={(e) => setGroupId(e.target.value)}>
+        <select
+          id={`${id}-group`}
+          value={groupId}
+          onChange={(e) => {
+            setGroupId(e.target.value);
+            changed();
+          }}
+          data-testid="import-group"
+        >
           <option value="">{t('cards.io.group.none')}</option>
           {groups.data?.map((g) => (
             <option key={g.id} value={g.id}>
@@ -183,13 +221,22 @@ function ImportPanel() {
           id={`${id}-create`}
           type="checkbox"
           checked={createGroups}
-          onChange={(e) => setCreateGroups(e.target.checked)}
+          onChange={(e) => {
+            setCreateGroups(e.target.checked);
+            changed();
+          }}
           data-testid="import-create-groups"
         />
         <label htmlFor={`${id}-create`}>{t('cards.io.createGroups')}</label>
       </div>
       <div className="toolbar">
-        <button type="submit" disabled={action.busy || text.trim() === ''} data-testid="import-check">
+        {/* Busy is aria-disabled, not disabled: a disabled button drops the keyboard focus to the page body. */}
+        <button
+          type="submit"
+          disabled={text.trim() === ''}
+          aria-disabled={action.busy}
+          data-testid="import-check"
+        >
           {t('cards.io.read')}
         </button>
       </div>
@@ -200,7 +247,7 @@ function ImportPanel() {
       )}
       <ErrorNotice error={action.error ?? groups.error} />
       {done && (
-        <output aria-live="polite" data-testid="import-done">
+        <output aria-live="polite" tabIndex={-1} ref={doneMessage} data-testid="import-done">
           {done}
         </output>
       )}
@@ -230,18 +277,22 @@ function ImportPanel() {
               {t('cards.io.groupsToCreate', { names: preview.groupsToCreate.join(', ') })}
             </p>
           )}
-          <PreviewRows rows={preview.rows} />
+          <PreviewRows
+            rows={preview.rows}
+            defaultGroup={groups.data?.find((g) => String(g.id) === groupId)?.name ?? null}
+          />
           {preview.rowsTruncated && <p className="hint">{t('cards.io.truncated')}</p>}
           <div className="toolbar">
             <button
               type="button"
-              disabled={action.busy || preview.counts.ok === 0}
+              disabled={preview.counts.ok === 0}
+              aria-disabled={action.busy}
               onClick={() => void commit(preview.token)}
               data-testid="import-confirm"
             >
               {t('cards.io.confirm', { count: preview.counts.ok })}
             </button>
-            <button type="button" className="secondary" onClick={() => setPreview(undefined)}>
+            <button type="button" className="secondary" onClick={discard} data-testid="import-discard">
               {t('cards.io.discard')}
             </button>
           </div>
@@ -264,7 +315,9 @@ function ExportPanel() {
   const action = useAction();
 
   const run = (shape: ExportShape) =>
+    !action.busy &&
     action.run(async () => {
+      setWritten('');
       const file = await api.call('cards.export', {
         shape,
         ...(groupId ? { groupId: Number(groupId) } : {}),
@@ -279,7 +332,12 @@ function ExportPanel() {
     <div className="export-panel" data-testid="export-panel">
       <div className="field">
         <label htmlFor={`${id}-group`}>{t('cards.io.export.group')}</label>
-        <select id={`${id}-group`} value={groupId} onChange={(e) => setGroupId(e.target.value)}>
+        <select
+          id={`${id}-group`}
+          value={groupId}
+          onChange={(e) => setGroupId(e.target.value)}
+          data-testid="export-group"
+        >
           <option value="">{t('cards.io.export.all')}</option>
           {groups.data?.map((g) => (
             <option key={g.id} value={g.id}>
@@ -294,6 +352,7 @@ function ExportPanel() {
           type="checkbox"
           checked={semicolon}
           onChange={(e) => setSemicolon(e.target.checked)}
+          data-testid="export-semicolon"
         />
         <label htmlFor={`${id}-semicolon`}>{t('cards.io.export.semicolon')}</label>
       </div>
@@ -305,6 +364,7 @@ function ExportPanel() {
           maxLength={2}
           autoComplete="off"
           onChange={(e) => setCountryCode(e.target.value)}
+          data-testid="export-country"
         />
       </div>
       <div className="field">
@@ -315,6 +375,7 @@ function ExportPanel() {
           maxLength={3}
           autoComplete="off"
           onChange={(e) => setPartyId(e.target.value)}
+          data-testid="export-party"
         />
       </div>
       <div className="toolbar">
@@ -323,7 +384,7 @@ function ExportPanel() {
             key={shape}
             type="button"
             className="secondary"
-            disabled={action.busy}
+            aria-disabled={action.busy}
             onClick={() => void run(shape)}
             data-testid={`export-${shape}`}
           >
@@ -332,7 +393,11 @@ function ExportPanel() {
         ))}
       </div>
       <ErrorNotice error={action.error ?? groups.error} />
-      {written && <output aria-live="polite">{written}</output>}
+      {written && (
+        <output aria-live="polite" data-testid="export-done">
+          {written}
+        </output>
+      )}
     </div>
   );
 }

@@ -46,6 +46,7 @@ export function LearnFormat({ identity }: { identity: string }) {
   const [outcome, setOutcome] = useState<LearnOutcome | null>(null);
   const [preset, setPreset] = useState<UidPresetName | ''>('');
   const learning = useAction();
+  const cancelling = useAction();
   const editing = useAction();
   const uidField = useRef<HTMLInputElement>(null);
   const startButton = useRef<HTMLButtonElement>(null);
@@ -101,7 +102,7 @@ export function LearnFormat({ identity }: { identity: string }) {
       })
       .then((ok) => {
         // Forget removes its own button: the focus goes to the UID field, where learning starts again.
-        if (ok && thenFocusUid) requestAnimationFrame(() => uidField.current?.focus());
+        if (ok && thenFocusUid) uidField.current?.focus();
       });
 
   const saved = profile.data;
@@ -165,7 +166,7 @@ export function LearnFormat({ identity }: { identity: string }) {
           <button
             type="button"
             className="secondary"
-            onClick={() => void api.call('formats.cancelLearn', { identity })}
+            onClick={() => void cancelling.run(() => api.call('formats.cancelLearn', { identity }))}
             data-testid="learn-format-cancel"
           >
             {t('learnFormat.cancel')}
@@ -176,7 +177,7 @@ export function LearnFormat({ identity }: { identity: string }) {
       <output aria-live="polite" data-testid="learn-format-stage">
         {learning.busy && stage && t(`learnFormat.stage.${stage.stage}`, { idTag: stage.idTag ?? '' })}
       </output>
-      <ErrorNotice error={learning.error} />
+      <ErrorNotice error={learning.error ?? cancelling.error} />
 
       {outcome && !learning.busy && !learning.error && (
         <div data-testid="learn-format-outcome">

@@ -246,7 +246,12 @@ export class LearnSessions {
     booted.catch(() => undefined);
     const status = await trigger('BootNotification', { signal });
     // A box that will not boot on request may still send Authorize; the timeout says what to check.
-    if (status === 'Accepted') await booted;
+    if (status === 'Accepted') {
+      await booted;
+      // The boot is heard as it arrives, before its Accepted answer has left: let the answer go out
+      // before the user is told to tap, so the box is allowed to report the card.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async #desktopCard(identity: string, signal: AbortSignal): Promise<Uid> {

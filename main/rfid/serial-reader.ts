@@ -2,7 +2,7 @@
 // tap although bridges repeat the UID while the card lies there, and typed faults for unplug and permissions.
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import type { ReaderError, ReaderErrorCode, RfidReader } from './reader.ts';
 import { ReaderEvents, ReaderFailure, uidHex } from './reader.ts';
 import type { BridgeOutput } from './serial-bridge.ts';
@@ -63,6 +63,8 @@ export class SerialRfidReader extends ReaderEvents implements RfidReader {
   async open(): Promise<void> {
     if (this.#state !== 'closed') return;
     this.#state = 'opening';
+    // Loaded when a serial reader opens, not at start-up (its native binding costs about 70 ms).
+    const { SerialPort } = await import('serialport');
     const port = new SerialPort({ path: this.path, baudRate: this.baudRate, autoOpen: false });
     const failed = await new Promise<Error | null>((resolve) => port.open((err) => resolve(err)));
     if (failed) {

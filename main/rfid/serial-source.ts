@@ -1,7 +1,6 @@
 // Serial card readers: the USB-serial chips MFRC522 and RDM6300 boards sit behind, as listed by the OS,
 // plus ports the user adds by path (ptys and odd adapters are not listed), each with its baud and format.
 import { existsSync } from 'node:fs';
-import { SerialPort } from 'serialport';
 import type { RfidReader } from './reader.ts';
 import type { ReaderInfo, ReaderScan, ReaderSource } from './reader-source.ts';
 import { type SerialFormat, SerialRfidReader } from './serial-reader.ts';
@@ -40,6 +39,12 @@ export interface SerialSourceOptions {
 
 const defaults: SerialSettings = { baudRate: 9600, format: 'lines' };
 
+/** The OS's serial ports; serialport is loaded on the first scan, not at start-up. */
+async function listSerialPorts(): Promise<SerialPortInfo[]> {
+  const { SerialPort } = await import('serialport');
+  return SerialPort.list();
+}
+
 export function chipOf(port: SerialPortInfo): string | undefined {
   const vendor = port.vendorId?.toLowerCase();
   const product = port.productId?.toLowerCase();
@@ -75,7 +80,7 @@ export class SerialSource implements ReaderSource {
     const readers = new Map<string, ReaderInfo>();
     let problem: ReaderScan['problem'];
     try {
-      const ports = await (this.#options.list ?? (() => SerialPort.list()))();
+      const ports = await (this.#options.list ?? listSerialPorts)();
       for (const port of ports) {
         const chip = chipOf(port);
         if (chip || this.#added.has(port.path)) readers.set(port.path, this.#info(port.path, chip));

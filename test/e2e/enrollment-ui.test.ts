@@ -7,13 +7,21 @@ import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { SerialPort } from 'serialport';
-import type { Core } from '../../main/core.ts';
 import { serialSource } from '../../main/rfid/serial-source.ts';
 import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
 import { callOk, testCore } from '../support/core.ts';
 import { ptyPair } from '../support/pty-pair.ts';
 import { testShell } from '../support/shell.ts';
 import { wedgeBurst } from '../support/wedge.ts';
+import {
+  addGroup,
+  connected,
+  pickGroup,
+  rows,
+  startByKeyboard,
+  tabFromTop,
+  tabPastDate,
+} from './enroll-page.ts';
 
 const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
 const shot = (name: string) => fileURLToPath(new URL(`../../.test-results/${name}.png`, import.meta.url));
@@ -29,14 +37,9 @@ async function setup(t: TestContext) {
   return { core, page };
 }
 
-async function connected(page: Page) {
-  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
-}
-
 /** A keyboard-wedge reader: the UID typed 5 ms per key (on the reader's clock), then Enter. */
 const wedge = (page: Page, uid: string) => wedgeBurst(page, uid);
 
-const rows = (page: Page) => page.getByTestId('batch-table').getByTestId('batch-row');
 const focusedTestId = (page: Page) =>
   page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
 const counts = async (page: Page) =>
@@ -47,55 +50,6 @@ const counts = async (page: Page) =>
       ),
     ),
   );
-
-/** Creates a group through the page's one-field form, by keyboard. */
-async function addGroup(page: Page, name: string) {
-  await page.getByTestId('add-group').getByLabel('Group name').focus();
-  await page.keyboard.type(name);
-  await page.keyboard.press('Enter');
-  await page.getByTestId('groups-table').getByText(name, { exact: true }).waitFor();
-}
-
-/** Picks the group in the enrollment form by keyboard (arrow keys on the select). */
-async function pickGroup(page: Page, core: Core, name: string) {
-  const group = (await callOk(core, 'groups.list', {})).find((g) => g.name === name);
-  assert.ok(group);
-  await tabFromTop(page, 'enroll-group');
-  for (let i = 0; i < 5 && (await page.getByTestId('enroll-group').inputValue()) !== String(group.id); i++) {
-    await page.keyboard.press('ArrowDown');
-  }
-  assert.equal(await page.getByTestId('enroll-group').inputValue(), String(group.id));
-  return group;
-}
-
-/** Tab from the page's heading on (where Alt+2 lands): tabTo only goes forward, never round the end. */
-async function tabFromTop(page: Page, testId: string) {
-  await page.getByTestId('page-title').focus();
-  await tabTo(page, testId);
-}
-
-/**
- * Like tabTo, for targets behind the validity date field: Chromium gives the date input's calendar button
- * a Tab stop inside its closed shadow root, where tabTo's ':focus' locator waits out its whole timeout.
- * document.activeElement still names the input there.
- */
-async function tabPastDate(page: Page, testId: string, max = 60) {
-  await page.locator(`[data-testid="${testId}"]:not([disabled])`).waitFor();
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    if ((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) === testId) return;
-  }
-  throw new Error(`${testId} not reached with ${max} presses of Tab`);
-}
-
-async function startByKeyboard(page: Page) {
-  await page.getByTestId('page-title').focus();
-  await tabPastDate(page, 'enroll-start');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('enroll-session').waitFor();
-  // The focus moves off every field and button, so a reader's typing lands nowhere but the detector.
-  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'session-heading');
-}
 
 test('a stack of cards by keyboard: wedge bursts, a duplicate, slow typing, undo, a bad UID, a reload', async (t) => {
   const { core, page } = await setup(t);

@@ -95,3 +95,11 @@ test('a committed write is announced as data.changed, a refused one is not', asy
   await callRaw(core, 'sites.create', { name: 'depot' });
   assert.deepEqual(seen, ['data.changed:site']);
 });
+
+test('a call that arrives while the core closes still gets an answer (no unhandled rejection)', async (t) => {
+  const core = testCore(t);
+  await core.close();
+  const reply = await callRaw(core, 'sites.list', {});
+  assert.equal(reply.ok, false);
+  assert.ok(!reply.ok && reply.error.code && reply.error.message, JSON.stringify(reply));
+});

@@ -52,6 +52,7 @@ if (electron) {
     '--logLevel',
     'error',
   ]);
+  run(process.execPath, [join(root, 'scripts/build-core.mjs')]);
   const reason = hasDisplay ? t('start.reason.binary') : t('start.reason.display');
   process.stdout.write(`${t('start.noElectron', { reason })}\n`);
   const child = spawn(process.execPath, [join(root, 'bin/wbc.js'), 'serve', ...args], {

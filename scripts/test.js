@@ -54,6 +54,8 @@ step('build the UI', node, [
   '--logLevel',
   'error',
 ]);
+// The CLI and browser-shell tests spawn bin/wbc.js, which runs this bundle: they test what users run.
+step('build the core', node, [join(root, 'scripts/build-core.mjs')]);
 
 const files = only.length > 0 ? only : testFiles(join(root, 'test')).sort();
 const results = join(root, '.test-results');

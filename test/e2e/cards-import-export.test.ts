@@ -11,6 +11,7 @@ import { callOk, testCore } from '../support/core.ts';
 import { testShell } from '../support/shell.ts';
 import { simBox } from '../support/sim.ts';
 import { until } from '../support/until.ts';
+import { unlabelled } from './labelled.ts';
 
 const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
 const shot = (name: string) => fileURLToPath(new URL(`../../.test-results/${name}.png`, import.meta.url));
@@ -52,21 +53,6 @@ const focusedTestId = (page: Page) =>
 async function tabFromTop(page: Page, testId: string) {
   await page.getByTestId('page-title').focus();
   await tabTo(page, testId);
-}
-
-/** Every form control in the section has a name a screen reader says (a label, aria-label or its text). */
-async function unlabelled(page: Page, testId: string): Promise<string[]> {
-  return page.getByTestId(testId).evaluate((root) =>
-    Array.from(root.querySelectorAll('input, select, textarea, button'))
-      .filter((el) => {
-        const labels = (el as HTMLInputElement).labels;
-        const text = el.tagName === 'BUTTON' ? (el.textContent ?? '').trim() : '';
-        return (
-          !labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !text
-        );
-      })
-      .map((el) => el.outerHTML.slice(0, 80)),
-  );
 }
 
 /** Space on the focused file field opens the file dialog; the file is picked there, as a user would. */

@@ -11,6 +11,7 @@ import { callOk } from '../support/core.ts';
 import { testShell } from '../support/shell.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
 import { until } from '../support/until.ts';
+import { unlabelled } from './labelled.ts';
 
 const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
 const shot = (name: string) => fileURLToPath(new URL(`../../.test-results/${name}.png`, import.meta.url));
@@ -59,21 +60,6 @@ async function pickBox(page: Page, identity: string) {
     await page.keyboard.press('ArrowDown');
   }
   assert.equal(await page.getByTestId('box-picker').inputValue(), identity);
-}
-
-/** Every form control in the panel has a name a screen reader says (a label, aria-label or its text). */
-async function unlabelled(page: Page, testId: string): Promise<string[]> {
-  return page.getByTestId(testId).evaluate((root) =>
-    Array.from(root.querySelectorAll('input, select, textarea, button'))
-      .filter((el) => {
-        const labels = (el as HTMLInputElement).labels;
-        const text = el.tagName === 'BUTTON' ? (el.textContent ?? '').trim() : '';
-        return (
-          !labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !text
-        );
-      })
-      .map((el) => el.outerHTML.slice(0, 80)),
-  );
 }
 
 test('Diagnose learns how a KEBA-like box writes cards: typed UID, tap at the box, the format and its example, forget', {

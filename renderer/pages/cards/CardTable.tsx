@@ -2,6 +2,7 @@
 // it there. The enrollment's own table shows only the batch in progress.
 import { useId, useState } from 'react';
 import type { Card, Group } from '../../../main/api/types.ts';
+import { GroupOptions } from '../../components/GroupOptions.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { dateText, readerText, uidPairs } from './card-text.ts';
 
@@ -29,11 +30,7 @@ export function CardTable(props: { cards: Card[]; groups: Group[] }) {
               data-testid="cards-filter"
             >
               <option value="">{t('cards.table.filter.all', { count: props.cards.length })}</option>
-              {props.groups.map((g) => (
-                <option key={g.id} value={String(g.id)}>
-                  {g.name}
-                </option>
-              ))}
+              <GroupOptions groups={props.groups} />
               <option value="none">{t('cards.table.noGroup')}</option>
             </select>
           </div>

@@ -4,6 +4,7 @@ import { type FormEvent, type Ref, useId } from 'react';
 import type { Group } from '../../../main/api/types.ts';
 import type { ReaderList } from '../../api/cards-hooks.ts';
 import type { Roster } from '../../cards/roster.ts';
+import { GroupOptions } from '../../components/GroupOptions.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { today } from './card-text.ts';
 import type { DraftIssue, EnrollDraft, LabelMode } from './enroll-draft.ts';
@@ -79,11 +80,7 @@ export function EnrollSetup(props: {
           data-testid="enroll-group"
         >
           <option value="">{t('cards.enroll.group.none')}</option>
-          {props.groups.map((g) => (
-            <option key={g.id} value={String(g.id)}>
-              {g.name}
-            </option>
-          ))}
+          <GroupOptions groups={props.groups} />
         </select>
       </div>
 

@@ -5,6 +5,7 @@ import type { WireError } from '../../../main/api/errors.ts';
 import type { ExportShape, ImportPreview, ImportRowView } from '../../../main/cards/types.ts';
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { GroupOptions } from '../../components/GroupOptions.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 const MAX_BYTES = 50 * 1024 * 1024;
@@ -209,11 +210,7 @@ function ImportPanel() {
           data-testid="import-group"
         >
           <option value="">{t('cards.io.group.none')}</option>
-          {groups.data?.map((g) => (
-            <option key={g.id} value={g.id}>
-              {g.name}
-            </option>
-          ))}
+          <GroupOptions groups={groups.data ?? []} />
         </select>
       </div>
       <div className="field checkbox">
@@ -339,11 +336,7 @@ function ExportPanel() {
           data-testid="export-group"
         >
           <option value="">{t('cards.io.export.all')}</option>
-          {groups.data?.map((g) => (
-            <option key={g.id} value={g.id}>
-              {g.name}
-            </option>
-          ))}
+          <GroupOptions groups={groups.data ?? []} />
         </select>
       </div>
       <div className="field checkbox">

@@ -14,22 +14,32 @@ import { until } from '../support/until.ts';
  * `wbc cards enroll` into a new group Fleet (`--group` as given) on a serial reader on a pty pair, once it
  * says the reader is open: the running command, and the MFRC522 end of the pair to tap cards with.
  */
-async function enrollOnSerial(t: TestContext, dir: string, group: string, options: string[]) {
+async function enrollOnSerial(
+  t: TestContext,
+  dir: string,
+  group: string,
+  options: string[],
+  stdin: 'pipe' | 'ignore' = 'pipe',
+) {
   assert.equal((await wbc(['--data-dir', dir, 'groups', 'add', 'Fleet'])).code, 0);
   const pair = await ptyPair(t);
-  const cli = wbcRunning(t, [
-    '--data-dir',
-    dir,
-    'cards',
-    'enroll',
-    '--reader',
-    `serial:${pair.a}`,
-    '--group',
-    group,
-    '--label',
-    'Fleet-###',
-    ...options,
-  ]);
+  const cli = wbcRunning(
+    t,
+    [
+      '--data-dir',
+      dir,
+      'cards',
+      'enroll',
+      '--reader',
+      `serial:${pair.a}`,
+      '--group',
+      group,
+      '--label',
+      'Fleet-###',
+      ...options,
+    ],
+    { stdin },
+  );
   await until(() => cli.stderr().includes('is open'), 20_000);
   return { cli, send: await mfrc522Bridge(t, pair.b) };
 }
@@ -58,6 +68,17 @@ test('wbc cards enroll on a serial reader: a line per card, and every card it pr
     assert.equal(byUid.get(uid ?? ''), label, `printed ${uid} is stored as ${label}`);
   const group = (await callOk(core, 'groups.list', {}))[0];
   assert.ok(stored.every((c) => c.groupId === group?.id && c.source === 'serial'));
+});
+
+test('wbc cards enroll started in the background (stdin /dev/null) waits for taps; SIGTERM ends it', async (t) => {
+  const dir = tempDir(t);
+  const { cli, send } = await enrollOnSerial(t, dir, 'Fleet', [], 'ignore');
+  // The end of /dev/null came long ago; the batch is still there for the card.
+  await send('Card UID: 04 A1 B2 C3');
+  await until(() => enrolledLines(cli.stdout()).length === 1, 20_000);
+  cli.child.kill('SIGTERM');
+  assert.equal(await cli.exited, 0, cli.stderr());
+  assert.match(cli.stdout(), /1 taps?: 1 enrolled, 0 already enrolled, 0 refused\./);
 });
 
 test('wbc cards enroll: already enrolled cards and bad UIDs get their own lines; SIGTERM ends with a summary', async (t) => {

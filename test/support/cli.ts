@@ -58,14 +58,20 @@ export interface RunningCli {
 
 /**
  * A long-running `wbc` (enroll, listen, simulate) with its stdin open for the test to write (stdin's end
- * ends an enrollment), killed when the test ends.
+ * ends an enrollment) or, with stdin 'ignore', on /dev/null; killed when the test ends.
  */
-export function wbcRunning(t: { after(fn: () => void): void }, args: string[]): RunningCli {
+export function wbcRunning(
+  t: { after(fn: () => void): void },
+  args: string[],
+  options: { stdin?: 'pipe' | 'ignore' } = {},
+): RunningCli {
+  // stdin 'ignore' is /dev/null, as for a job started with `&` or by a service manager.
   const child = spawn(process.execPath, [wbcBin, ...args], {
     env: wbcEnv(),
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: [options.stdin ?? 'pipe', 'pipe', 'pipe'],
   });
-  return { child, ...collect(child), exited: endedWith(t, child) };
+  // With stdin 'ignore' the child has no stdin stream: such a test never writes to it.
+  return { child: child as ChildProcessWithoutNullStreams, ...collect(child), exited: endedWith(t, child) };
 }
 
 export interface WaitingCli {

@@ -28,8 +28,9 @@ export interface ShellServer {
   close(): Promise<void>;
 }
 
-/** One api call: a card CSV (up to 50 MB, main/cards) is the largest thing the renderer sends. */
-const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+/** One api call: a card CSV (up to 50 MB, main/cards, sent as one JSON string) is the largest thing the
+ *  renderer sends; a longer frame is refused from its header with 1009, before its body is read. */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -77,6 +78,9 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // From here the socket is ours, not the HTTP server's: a peer that resets it mid-handshake must not
+    // become an unhandled 'error' event (ws adds its own handler once the upgrade is done).
+    socket.on('error', (error) => socketFault(error));
     const url = new URL(req.url ?? '/', 'http://local');
     if (url.pathname !== '/api') return refuse(socket, 404, 'Not Found');
     const verdict = checkApiAccess(policy, {
@@ -95,7 +99,15 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
   function send(ws: WebSocket, frame: ServerFrame): void {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
   }
+  function socketFault(error: Error & { code?: string }): void {
+    core.log.log('warn', 'browser shell closed a broken api socket', { code: error.code ?? error.name });
+  }
+  // A frame that breaks the protocol (invalid UTF-8, no mask, RSV bits, a bad opcode or close code, too
+  // long) makes ws close the socket with the fitting code (1007, 1002, 1009) and emit 'error': without
+  // a listener that 'error' ended the whole process. Only this socket ends.
+  wss.on('error', (error) => socketFault(error));
   function serveSocket(ws: WebSocket): void {
+    ws.on('error', (error) => socketFault(error));
     ws.on('message', async (data) => {
       const frame = parseFrame(data);
       if (!frame) {

@@ -6,8 +6,9 @@ import { loadTemplateFile } from '../commissioning/template.ts';
 import type { RunSummary } from '../commissioning/types.ts';
 import type { Core } from '../core.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
-import { csmsTls } from '../ocpp/tls.ts';
+import { csmsTls, renewCsmsCa } from '../ocpp/tls.ts';
 import type { BoxInfo, CsmsStatus } from '../ocpp/types.ts';
+import { storedCaFingerprint } from '../store/vault-reset.ts';
 import { type CliContext, type Command, call, print, t, usage, withCore } from './context.ts';
 import { printTable } from './output.ts';
 
@@ -124,8 +125,16 @@ export const ocppCommands: Command[] = [
         const full =
           'csms listen [--host H] [--port P] [--expect ID,ID] [--admit-all] [--tls] [--password-file F] | csms ca [--out F]';
         if (ctx.args[0] === 'ca') {
-          // The CA to install into boxes before the CSMS ever runs (made now if it does not exist yet).
-          const ca = await call(core, 'csms.certificate', {});
+          // The CA to install into boxes before the CSMS ever runs (made now if it does not exist yet);
+          // --renew --yes replaces it, and only then (boxes that trust the old one need the new one).
+          const old = ctx.options.renew ? storedCaFingerprint(core.store) : null;
+          if (ctx.options.renew && old && !ctx.options.yes) {
+            throw new AppError('CSMS_CA_RENEW_NOT_CONFIRMED', { fingerprint: old });
+          }
+          const ca = ctx.options.renew
+            ? await renewCsmsCa({ store: core.store, vault: core.vault, actor: core.context('cli').actor })
+            : await call(core, 'csms.certificate', {});
+          if (old) ctx.output.err(t(ctx, 'cli.csms.ca.renewed', { fingerprint: ca.caFingerprint, old }));
           const out = ctx.options.out;
           if (out) writeFileSync(out, `${ca.caCertificate}\n`);
           print(ctx, ca, () => {

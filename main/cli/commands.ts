@@ -6,6 +6,7 @@ import { startShellServer } from '../server/shell-server.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
 import { simulateCommand } from './commands-simulate.ts';
+import { vaultCommand } from './commands-vault.ts';
 import {
   type Command,
   call,
@@ -169,4 +170,5 @@ export const commands: Command[] = [
   cardsCommand,
   readersCommand,
   simulateCommand,
+  vaultCommand,
 ];

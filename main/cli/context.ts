@@ -50,6 +50,8 @@ export interface CliContext {
     uid?: string[] | undefined;
     'uid-format'?: string | undefined;
     clear?: boolean | undefined;
+    renew?: boolean | undefined;
+    'allow-remote'?: boolean | undefined;
   };
   output: Output;
   language: Language;

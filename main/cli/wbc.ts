@@ -53,6 +53,9 @@ const globalOptions = {
   uid: { type: 'string', multiple: true },
   'uid-format': { type: 'string' },
   clear: { type: 'boolean', default: false },
+  // csms ca --renew (with --yes), serve --allow-remote
+  renew: { type: 'boolean', default: false },
+  'allow-remote': { type: 'boolean', default: false },
 } as const;
 
 function helpText(language: Language): string {

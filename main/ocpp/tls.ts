@@ -2,14 +2,16 @@
 // can connect to the laptop: made once, keys sealed in the vault, server certificates reissued per address.
 import { createPrivateKey, X509Certificate as NodeCertificate, randomBytes, webcrypto } from 'node:crypto';
 import { hostname } from 'node:os';
+import { AppError } from '../api/errors.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
+import { CSMS_TLS_SETTINGS_KEY } from '../store/vault-reset.ts';
 import type { CsmsTlsInfo } from './types.ts';
 
 /** The vault purpose of the CA's and the server certificates' private keys: never revealed, never exported. */
 export const TLS_KEY_PURPOSE = 'csms-tls-key';
-const SETTINGS_KEY = 'csms.tls';
+const SETTINGS_KEY = CSMS_TLS_SETTINGS_KEY;
 const LABELS = { ca: 'ca', ecdsa: 'server-ecdsa', rsa: 'server-rsa' } as const;
 
 const DAY_MS = 86_400_000;
@@ -257,29 +259,50 @@ function save(
   });
 }
 
+/** The stored CA with its key; a CA whose key is gone is refused, never silently replaced (boxes trust it). */
+function storedCa(deps: TlsDeps, stored: StoredTls): { cert: string; key: string } {
+  const key = keyOf(deps.vault, LABELS.ca);
+  if (!key || !matches(stored.ca, key)) {
+    throw new AppError('CSMS_CA_KEY_LOST', { fingerprint: fingerprint(stored.ca) });
+  }
+  return { cert: stored.ca, key };
+}
+
 /** The CA, made on first use (with server certificates for this computer only). */
 export async function csmsCa(deps: TlsDeps): Promise<CsmsTlsInfo> {
   const stored = readStored(deps.store);
-  const key = stored ? keyOf(deps.vault, LABELS.ca) : null;
-  if (stored && key && matches(stored.ca, key)) return info(stored);
+  if (stored) {
+    storedCa(deps, stored);
+    return info(stored);
+  }
   return (await csmsTls(deps, [])).info;
+}
+
+/** A new CA in place of the stored one, only when the user asked for it (`wbc csms ca --renew --yes`):
+ *  every box that trusted the old CA must be given the new one. */
+export async function renewCsmsCa(deps: TlsDeps): Promise<CsmsTlsInfo> {
+  return (await csmsTls(deps, [], { replaceCa: true })).info;
 }
 
 /**
  * The certificates for a CSMS listening on these addresses. The CA is kept for good (boxes trust it);
  * the server certificates are reissued from it when an address is not among their names or they run out.
  */
-export async function csmsTls(deps: TlsDeps, addresses: string[]): Promise<CsmsTls> {
-  const lib = await x509();
+export async function csmsTls(
+  deps: TlsDeps,
+  addresses: string[],
+  options: { replaceCa?: boolean } = {},
+): Promise<CsmsTls> {
   const names = subjectNames(addresses);
   const stored = readStored(deps.store);
-  const caKey = stored ? keyOf(deps.vault, LABELS.ca) : null;
-  let ca = stored && caKey && matches(stored.ca, caKey) ? { cert: stored.ca, key: caKey } : null;
+  // A stored CA whose key is gone (deleted, or sealed by another vault key) is refused here: a new CA
+  // would lock out every box that trusts the old one. Only an explicit renewal replaces it.
+  let ca = stored && !options.replaceCa ? storedCa(deps, stored) : null;
+  const lib = await x509();
   let action = 'csms.tls.reissue';
   if (!ca) {
-    // No CA yet, or its key is gone (deleted, or a vault key from another machine): a new one.
     ca = await makeCa(lib);
-    action = 'csms.tls.create';
+    action = stored ? 'csms.tls.renew' : 'csms.tls.create';
   }
   const now = Date.now();
   const current = {
@@ -308,7 +331,7 @@ export async function csmsTls(deps: TlsDeps, addresses: string[]): Promise<CsmsT
     deps,
     next,
     {
-      ...(action === 'csms.tls.create' ? { ca: ca.key } : {}),
+      ...(action !== 'csms.tls.reissue' ? { ca: ca.key } : {}),
       ecdsa: server.ecdsa.key,
       rsa: server.rsa.key,
     },

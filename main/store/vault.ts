@@ -37,6 +37,40 @@ function additionalData(purpose: string, label: string): Buffer {
   return Buffer.from(`${purpose}\u0000${label}`, 'utf8');
 }
 
+function keyIdOf(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+/**
+ * The key that opens every secret in the database. A new key is made only for a database that holds no
+ * secret; a missing key, or one that did not seal them, is refused before anything is written, so a
+ * lost key file never quietly becomes a new key (and a new CA over the old one's key).
+ */
+function unlockKey(store: Store, provider: VaultKeyProvider): Buffer {
+  const sealed = store.db
+    .prepare('SELECT key_id, COUNT(*) AS n FROM secrets GROUP BY key_id')
+    .all() as Array<{
+    key_id: string;
+    n: number;
+  }>;
+  const total = sealed.reduce((sum, row) => sum + row.n, 0);
+  let key = provider.loadKey();
+  if (!key) {
+    if (total > 0) throw new AppError('VAULT_KEY_MISSING', { file: provider.location, count: total });
+    try {
+      key = provider.createKey();
+    } catch (error) {
+      // Another process made the key meanwhile: use that one (it was checked the same way).
+      key = (error as { code?: string }).code === 'EEXIST' ? provider.loadKey() : null;
+      if (!key) throw error;
+    }
+  }
+  const id = keyIdOf(key);
+  const foreign = sealed.filter((row) => row.key_id !== id).reduce((sum, row) => sum + row.n, 0);
+  if (foreign > 0) throw new AppError('VAULT_KEY_MISMATCH', { file: provider.location, count: foreign });
+  return key;
+}
+
 export class Vault {
   readonly keyKind: VaultKeyProvider['kind'];
   readonly #store: Store;
@@ -45,8 +79,8 @@ export class Vault {
 
   constructor(store: Store, provider: VaultKeyProvider) {
     this.#store = store;
-    this.#key = provider.loadOrCreateKey();
-    this.#keyId = createHash('sha256').update(this.#key).digest('hex').slice(0, 16);
+    this.#key = unlockKey(store, provider);
+    this.#keyId = keyIdOf(this.#key);
     this.keyKind = provider.kind;
   }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { connect } from 'node:tls';
 import type { Core } from '../../main/core.ts';
+import { renewCsmsCa } from '../../main/ocpp/tls.ts';
 import {
   createSimStation,
   type SimOcppVersion,
@@ -326,18 +327,28 @@ test('wbc csms listen --tls --password-file: prints the CA and its fingerprint, 
   assert.match(empty.stderr, /is empty/);
 });
 
-test('a CA key that was replaced or deleted through the api makes a new CA, never a broken start', async (t) => {
+test('a CA whose key was replaced or deleted through the api is refused, typed, never silently replaced', async (t) => {
   const core = testCore(t);
   const first = await callOk(core, 'csms.certificate', {});
   const caKey = core.vault.list().find((s) => s.purpose === 'csms-tls-key' && s.label === 'ca');
   assert.ok(caKey);
   await callOk(core, 'secrets.put', { purpose: 'csms-tls-key', label: 'ca', value: 'not a key' });
-  const second = await startTls(core);
-  assert.notEqual(second.tls?.caFingerprint, first.caFingerprint);
-  await callOk(core, 'csms.stop', {});
+  const lost = (reply: Awaited<ReturnType<typeof callRaw>>) =>
+    reply.ok ? 'ok' : `${reply.error.code} ${reply.error.params.fingerprint}`;
+  assert.equal(lost(await callRaw(core, 'csms.certificate', {})), `CSMS_CA_KEY_LOST ${first.caFingerprint}`);
+  const start = await callRaw(core, 'csms.start', {
+    host: '127.0.0.1',
+    port: await freePort('127.0.0.1'),
+    admitUnexpected: true,
+    tls: true,
+  });
+  assert.equal(lost(start), `CSMS_CA_KEY_LOST ${first.caFingerprint}`);
   const replaced = core.vault.list().find((s) => s.purpose === 'csms-tls-key' && s.label === 'ca');
   await callOk(core, 'secrets.delete', { id: replaced?.id ?? 0 });
+  assert.equal(lost(await callRaw(core, 'csms.certificate', {})), `CSMS_CA_KEY_LOST ${first.caFingerprint}`);
+  const renewed = await renewCsmsCa({ store: core.store, vault: core.vault, actor: 'test' });
+  assert.notEqual(renewed.caFingerprint, first.caFingerprint);
   const third = await startTls(core);
-  assert.notEqual(third.tls?.caFingerprint, second.tls?.caFingerprint);
+  assert.equal(third.tls?.caFingerprint, renewed.caFingerprint);
   assert.ok(third.running);
 });

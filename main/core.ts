@@ -19,7 +19,7 @@ import { openStore, type Store } from './store/database.ts';
 import { DATABASE_FILE } from './store/paths.ts';
 import { readSettings } from './store/settings.ts';
 import { Vault } from './store/vault.ts';
-import { keyFileProvider, type VaultKeyProvider } from './store/vault-key.ts';
+import { keyFilePath, keyFileProvider, sealedKeyFilePath, type VaultKeyProvider } from './store/vault-key.ts';
 
 export interface CoreOptions {
   dataDir: string;
@@ -67,7 +67,9 @@ export function openCore(options: CoreOptions): Core {
     file: join(options.dataDir, 'logs', 'core.log'),
     stderr: options.logToStderr ?? false,
   });
-  const store = openStore(join(options.dataDir, DATABASE_FILE));
+  const store = openStore(join(options.dataDir, DATABASE_FILE), {
+    keyFiles: [keyFilePath(options.dataDir), sealedKeyFilePath(options.dataDir)],
+  });
   let vault: Vault;
   try {
     vault = new Vault(store, options.keyProvider ?? keyFileProvider(options.dataDir));

@@ -1,13 +1,14 @@
 // `wbc cards import|export` and `wbc cards push --site`: card lists from and to files (the preview is
 // printed, nothing is written without --yes or a y at the prompt) and the cards of a whole site pushed.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { errorText } from '../../locales/translate.ts';
 import { AppError, type ErrorCode } from '../api/errors.ts';
 import { decodeCsvBytes } from '../cards/csv-decode.ts';
 import type { ImportPreview, SitePushProgress } from '../cards/types.ts';
 import type { Core } from '../core.ts';
+import { writePrivateFile } from '../store/private-files.ts';
 import type { CardsSubcommand } from './commands-cards.ts';
 import { csmsOptions } from './commands-ocpp.ts';
 import { type CliContext, call, numberArg, print, t, usage } from './context.ts';
@@ -111,7 +112,7 @@ const exportCards: CardsSubcommand = {
       else process.stdout.write(file.content);
       return;
     }
-    writeFileSync(ctx.options.out, file.content);
+    writePrivateFile(ctx.options.out, file.content);
     print(ctx, { file: ctx.options.out, count: file.count, mime: file.mime }, () =>
       ctx.output.err(
         t(ctx, 'cli.cards.export.written', { count: file.count, file: ctx.options.out as string }),

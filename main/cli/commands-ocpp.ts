@@ -1,6 +1,6 @@
 // The CLI's OCPP commands: run the local CSMS, read and change a box's configuration, export the
 // trace. A box is reached by starting the local CSMS and waiting for it to connect, as on site.
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { AppError, type ErrorCode } from '../api/errors.ts';
 import { loadTemplateFile } from '../commissioning/template.ts';
 import type { RunSummary } from '../commissioning/types.ts';
@@ -8,6 +8,7 @@ import type { Core } from '../core.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
 import { csmsTls, renewCsmsCa } from '../ocpp/tls.ts';
 import type { BoxInfo, CsmsStatus } from '../ocpp/types.ts';
+import { createPrivateWriteStream } from '../store/private-files.ts';
 import { storedCaFingerprint } from '../store/vault-reset.ts';
 import { type CliContext, type Command, call, print, t, usage, withCore } from './context.ts';
 import { printTable } from './output.ts';
@@ -242,7 +243,7 @@ export const ocppCommands: Command[] = [
           for (const line of lines) ctx.output.out(line);
           return;
         }
-        const file = createWriteStream(ctx.options.out, { mode: 0o600 });
+        const file = createPrivateWriteStream(ctx.options.out);
         let count = 0;
         for (const line of lines) {
           if (!file.write(`${line}\n`))

@@ -2,6 +2,7 @@
 // passed through redact() first. Nothing that holds a secret reaches disk or a terminal unmasked.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tightenMode } from '../store/private-files.ts';
 import { redact } from './redact.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -18,7 +19,12 @@ function describe(value: unknown): unknown {
 export function createLogger(options: { file?: string; stderr?: boolean; minLevel?: LogLevel }): Logger {
   const order: LogLevel[] = ['debug', 'info', 'warn', 'error'];
   const min = order.indexOf(options.minLevel ?? 'info');
-  if (options.file) mkdirSync(dirname(options.file), { recursive: true });
+  if (options.file) {
+    // The log names boxes, sites and users: its folder and file are for their owner only.
+    mkdirSync(dirname(options.file), { recursive: true, mode: PRIVATE_DIR_MODE });
+    tightenMode(dirname(options.file), PRIVATE_DIR_MODE);
+    tightenMode(options.file, PRIVATE_FILE_MODE);
+  }
   return {
     log(level, message, fields = {}) {
       if (order.indexOf(level) < min) return;
@@ -26,7 +32,7 @@ export function createLogger(options: { file?: string; stderr?: boolean; minLeve
       const line = redact(
         JSON.stringify({ at: new Date().toISOString(), level, message, ...Object.fromEntries(entries) }),
       );
-      if (options.file) appendFileSync(options.file, `${line}\n`, { mode: 0o600 });
+      if (options.file) appendFileSync(options.file, `${line}\n`, { mode: PRIVATE_FILE_MODE });
       if (options.stderr) process.stderr.write(`${line}\n`);
     },
   };

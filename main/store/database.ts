@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../api/errors.ts';
 import { latestSchemaVersion, type Migration, migrations as shippedMigrations } from './migrations.ts';
+import { PRIVATE_DIR_MODE, tightenMode } from './private-files.ts';
 
 export type Db = Database.Database;
 
@@ -24,6 +25,9 @@ export interface Store {
 export interface OpenOptions {
   now?: () => string;
   migrations?: readonly Migration[];
+  /** Files whose presence says this folder held data before (the vault key): an empty database
+   *  next to one is refused (STORE_EMPTY_BUT_KEYED) instead of being set up anew. */
+  keyFiles?: readonly string[];
 }
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
@@ -43,9 +47,17 @@ function corrupt(file: string, cause?: unknown): AppError {
   return new AppError('STORE_CORRUPT', { file }, { cause });
 }
 
-/** Checks an existing file without writing to it: header, integrity, schema version. */
-function inspectExisting(file: string, known: number): void {
-  if (statSync(file).size === 0) return;
+/** Checks an existing file without writing to it: a file at all, header, integrity, schema version. */
+function inspectExisting(file: string, known: number, keyFiles: readonly string[]): void {
+  const stat = statSync(file);
+  if (!stat.isFile()) throw new AppError('STORE_NOT_A_FILE', { file });
+  if (stat.size === 0) {
+    // A new database is 0 bytes only for a moment; next to a vault key it is data that was lost
+    // (a failed copy, a full disk): setting it up anew would hide that, and the key's secrets with it.
+    const keyFile = keyFiles.find((f) => existsSync(f));
+    if (keyFile) throw new AppError('STORE_EMPTY_BUT_KEYED', { file, keyFile });
+    return;
+  }
   if (!readHeader(file).equals(SQLITE_HEADER)) throw corrupt(file);
   let probe: Db | undefined;
   try {
@@ -66,8 +78,8 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
   const migrations = options.migrations ?? shippedMigrations;
   const known = migrations.reduce((max, m) => Math.max(max, m.version), 0);
   const existed = existsSync(file);
-  if (existed) inspectExisting(file, known);
-  else mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (existed) inspectExisting(file, known, options.keyFiles ?? []);
+  else mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
 
   let db: Db;
   try {
@@ -75,6 +87,9 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
   } catch (error) {
     throw new AppError('STORE_UNAVAILABLE', { file }, { cause: error });
   }
+  // For its owner only, before the first write: SQLite gives the WAL and shared-memory files the
+  // database's mode, so they follow. Files an older version left readable to others are tightened.
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) tightenMode(path);
   try {
     db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk before the UI or the CLI says "done", even across a power cut.
@@ -117,7 +132,10 @@ function migrate(db: Db, file: string, migrations: readonly Migration[]): void {
   if (current > 0) {
     // A copy of the data as the older version knew it, in case a migration surprises a user.
     const backup = `${file}.before-v${pending[0]?.version}.bak`;
-    if (!existsSync(backup)) db.prepare('VACUUM INTO ?').run(backup);
+    if (!existsSync(backup)) {
+      db.prepare('VACUUM INTO ?').run(backup);
+      tightenMode(backup);
+    }
   }
   for (const migration of pending) {
     db.transaction(() => {

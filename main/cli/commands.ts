@@ -1,7 +1,9 @@
 // The CLI's general commands (version, info, serve, sites, groups, audit): each parses its words, calls
 // the api through the router and prints for people or, with --json, for scripts.
 import { existsSync } from 'node:fs';
+import { AppError } from '../api/errors.ts';
 import { appName, appVersion } from '../core.ts';
+import { isLoopbackHost } from '../server/access.ts';
 import { startShellServer } from '../server/shell-server.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
@@ -45,9 +47,14 @@ const generalCommands: Command[] = [
   },
   {
     name: 'serve',
-    usage: 'serve [--host H] [--port P]',
+    usage: 'serve [--host H] [--port P] [--allow-remote]',
     summaryKey: 'cli.serve.summary',
     async run(ctx) {
+      const host = ctx.options.host ?? '127.0.0.1';
+      // Plain HTTP with the token in the URL: beyond this computer only when asked, and said loudly.
+      if (!isLoopbackHost(host) && !ctx.options['allow-remote']) {
+        throw new AppError('SHELL_HOST_NOT_LOOPBACK', { host });
+      }
       if (!existsSync(rendererDir)) {
         printError(ctx.output, {
           code: 'NOT_FOUND',
@@ -67,9 +74,11 @@ const generalCommands: Command[] = [
       const server = await startShellServer({
         core,
         staticDir: rendererDir,
-        host: ctx.options.host ?? '127.0.0.1',
+        host,
         port,
+        allowRemote: ctx.options['allow-remote'] === true,
       });
+      if (!isLoopbackHost(host)) ctx.output.err(t(ctx, 'cli.serve.remoteWarning', { host }));
       print(ctx, { url: server.url, port: server.port, dataDir: core.dataDir }, () => {
         ctx.output.out(t(ctx, 'cli.serve.ready', { url: server.url }));
         ctx.output.out(t(ctx, 'cli.serve.stop'));

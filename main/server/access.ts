@@ -1,6 +1,7 @@
 // Who may talk to the browser shell: a request must name this server as Host (no DNS rebinding),
 // come from its own origin (no other web page), and carry the per-run token. Pure checks, tested alone.
 import { timingSafeEqual } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 
 export interface AccessPolicy {
   token: string;
@@ -9,6 +10,14 @@ export interface AccessPolicy {
 }
 
 export type AccessVerdict = { ok: true } | { ok: false; status: 401 | 403; reason: string };
+
+/** Whether binding to host keeps the server on this computer (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost' || bare === '::1' || bare === '0:0:0:0:0:0:0:1') return true;
+  if (bare.startsWith('::ffff:')) return isLoopbackHost(bare.slice(7));
+  return isIPv4(bare) && bare.startsWith('127.');
+}
 
 export function allowedHosts(boundHost: string, port: number): Set<string> {
   const names = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -3,12 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { AppError } from '../api/errors.ts';
 import { wireError } from '../api/router.ts';
 import type { ClientFrame, ServerFrame } from '../api/wire.ts';
 import type { Core } from '../core.ts';
-import { type AccessPolicy, allowedHosts, checkApiAccess, checkHost } from './access.ts';
+import { type AccessPolicy, allowedHosts, checkApiAccess, checkHost, isLoopbackHost } from './access.ts';
 import { securityHeaders } from './security-headers.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -19,6 +21,9 @@ export interface ShellServerOptions {
   host?: string;
   port?: number;
   token?: string;
+  /** Serve on an address beyond this computer (plain HTTP, the token in the URL): only when the user
+   *  asked for it (`serve --allow-remote`); refused otherwise. */
+  allowRemote?: boolean;
 }
 
 export interface ShellServer {
@@ -56,6 +61,9 @@ function parseFrame(data: WebSocket.RawData): ClientFrame | null {
 export async function startShellServer(options: ShellServerOptions): Promise<ShellServer> {
   const { core } = options;
   const host = options.host ?? '127.0.0.1';
+  const remote = !isLoopbackHost(host);
+  if (remote && !options.allowRemote) throw new AppError('SHELL_HOST_NOT_LOOPBACK', { host });
+  if (remote) core.log.log('warn', 'browser shell listens beyond this computer over plain HTTP', { host });
   const token = options.token ?? randomBytes(24).toString('base64url');
   let policy: AccessPolicy = { token, hosts: new Set() };
 
@@ -128,7 +136,17 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
     http.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
-  policy = { token, hosts: allowedHosts(host, port) };
+  const hosts = allowedHosts(host, port);
+  if (remote && (host === '0.0.0.0' || host === '::')) {
+    // Bound to every interface on purpose: a browser on the LAN names one of this computer's addresses.
+    for (const address of Object.values(networkInterfaces()).flat()) {
+      if (!address) continue;
+      hosts.add(
+        `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${port}`.toLowerCase(),
+      );
+    }
+  }
+  policy = { token, hosts };
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   return {

@@ -3,7 +3,12 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { test } from 'node:test';
+import { isLoopbackHost } from '../../main/server/access.ts';
+import { startShellServer } from '../../main/server/shell-server.ts';
+import { wbc } from '../support/cli.ts';
+import { testCore } from '../support/core.ts';
 import { openSocket, testShell } from '../support/shell.ts';
+import { tempDir } from '../support/temp.ts';
 
 function apiUrl(port: number, token: string | null): string {
   return `ws://127.0.0.1:${port}/api${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
@@ -121,4 +126,28 @@ test('static files: the UI with its CSP, nothing outside the folder, no writes',
   for (const path of ['/../package.json', '/%2e%2e/%2e%2e/etc/passwd', '/..%2fvault.key', '/%00']) {
     assert.equal((await get(server.port, path)).status, 404, path);
   }
+});
+
+test('a host beyond this computer is refused before anything listens, unless the user allows it', async (t) => {
+  const core = testCore(t);
+  for (const host of ['0.0.0.0', '::', '192.168.1.20']) {
+    await assert.rejects(
+      startShellServer({ core, staticDir: tempDir(t), host }),
+      (error: { code?: string; params?: { host?: string } }) =>
+        error.code === 'SHELL_HOST_NOT_LOOPBACK' && error.params?.host === host,
+    );
+  }
+  for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1', '[::1]'])
+    assert.ok(isLoopbackHost(host), host);
+  for (const host of ['0.0.0.0', '::', '10.0.0.1', '::ffff:10.0.0.1', 'box.example']) {
+    assert.equal(isLoopbackHost(host), false, host);
+  }
+});
+
+test('wbc serve --host 0.0.0.0 refuses plain HTTP on the LAN and names --allow-remote', async (t) => {
+  const run = await wbc(['serve', '--host', '0.0.0.0', '--data-dir', tempDir(t)]);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /SHELL_HOST_NOT_LOOPBACK/);
+  assert.match(run.stderr, /plain HTTP/);
+  assert.match(run.stderr, /--allow-remote/);
 });

@@ -1,18 +1,28 @@
 // The desktop shell: one locked-down window (context isolation, sandbox, no Node, strict CSP, no
 // navigation, no new windows, no permissions) and the api served over IPC to that window only.
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, type IpcMainInvokeEvent, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, type IpcMainInvokeEvent, ipcMain, protocol, session } from 'electron';
 import { languageFromLocale, translate } from '../locales/translate.ts';
 import { AppError } from '../main/api/errors.ts';
 import { toWireError } from '../main/api/router.ts';
 import { type Core, openCore } from '../main/core.ts';
+import {
+  APP_INDEX_URL,
+  APP_SCHEME,
+  appProtocolResponse,
+  isAppIndex,
+  isAppUrl,
+} from '../main/server/app-protocol.ts';
 import { contentSecurityPolicy } from '../main/server/security-headers.ts';
 import { resolveDataDir } from '../main/store/paths.ts';
 import { desktopKeyProvider } from './safe-storage-key.ts';
 
-const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
+// The renderer is served from its own origin, app://wbc/, not file://: a file:// page could read other
+// local files and shares its origin with every file on the disk.
+const rendererRoot = join(import.meta.dirname, '../renderer');
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 let core: Core | undefined;
 let mainWindow: BrowserWindow | undefined;
 
@@ -23,7 +33,8 @@ function trustedSender(event: IpcMainInvokeEvent): boolean {
     mainWindow !== undefined &&
     event.sender === mainWindow.webContents &&
     frame !== null &&
-    frame.url === rendererUrl
+    frame.parent === null &&
+    isAppUrl(frame.url)
   );
 }
 
@@ -62,11 +73,11 @@ function createWindow(): BrowserWindow {
   // Nothing opens a second window: the app has no links that leave it.
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event, url) => {
-    if (url !== rendererUrl) event.preventDefault();
+    if (!isAppIndex(url)) event.preventDefault();
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
   win.once('ready-to-show', () => win.show());
-  void win.loadFile(rendererIndex);
+  void win.loadURL(APP_INDEX_URL);
   return win;
 }
 
@@ -83,7 +94,7 @@ function serveApi(opened: Core): void {
 
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event, url) => {
-    if (url !== rendererUrl) event.preventDefault();
+    if (!isAppIndex(url)) event.preventDefault();
   });
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
@@ -105,6 +116,8 @@ app.whenReady().then(() => {
     return;
   }
   lockDownSessions();
+  // The renderer's files, each answer with the same CSP and headers as the browser shell's.
+  protocol.handle(APP_SCHEME, (request) => appProtocolResponse(rendererRoot, request));
   serveApi(core);
   mainWindow = createWindow();
 });

@@ -17,36 +17,53 @@ const types: Record<string, string> = {
   '.wav': 'audio/wav',
 };
 
-export function serveStatic(root: string, urlPath: string, res: ServerResponse): void {
+export interface StaticFile {
+  file: string;
+  size: number;
+  type: string;
+  cacheControl: string;
+}
+
+/** The file under root that urlPath names, or null: outside the folder, a NUL, a folder or nothing there.
+ *  Shared by the browser shell (HTTP) and the desktop window (app://, electron/main.ts). */
+export function resolveStaticFile(root: string, urlPath: string): StaticFile | null {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
   } catch {
-    decoded = '\u0000';
+    return null;
   }
+  if (decoded.includes('\u0000')) return null;
   const relative = decoded === '/' ? 'index.html' : normalize(decoded).replace(/^([/\\])+/, '');
   const file = join(root, relative);
   const inside = file === root || file.startsWith(root.endsWith(sep) ? root : root + sep);
-  let size = -1;
-  if (inside && !decoded.includes('\u0000')) {
-    try {
-      const stat = statSync(file);
-      if (stat.isFile()) size = stat.size;
-    } catch {
-      size = -1;
-    }
+  if (!inside) return null;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) return null;
+    return {
+      file,
+      size: stat.size,
+      type: types[extname(file)] ?? 'application/octet-stream',
+      cacheControl: relative === 'index.html' ? 'no-store' : 'max-age=3600',
+    };
+  } catch {
+    return null;
   }
-  if (size < 0) {
+}
+
+export function serveStatic(root: string, urlPath: string, res: ServerResponse): void {
+  const found = resolveStaticFile(root, urlPath);
+  if (!found) {
     res.writeHead(404, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8' });
     res.end('Not found');
     return;
   }
-  const type = types[extname(file)] ?? 'application/octet-stream';
   res.writeHead(200, {
     ...securityHeaders,
-    'content-type': type,
-    'content-length': size,
-    'cache-control': relative === 'index.html' ? 'no-store' : 'max-age=3600',
+    'content-type': found.type,
+    'content-length': found.size,
+    'cache-control': found.cacheControl,
   });
-  createReadStream(file).pipe(res);
+  createReadStream(found.file).pipe(res);
 }

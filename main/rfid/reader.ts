@@ -49,6 +49,10 @@ export const readerErrorCodes = [
   'READER_CARD_REMOVED_EARLY',
   'READER_UID_REFUSED',
   'READER_SERVICE_NOT_ANSWERING',
+  // A card that did not answer within the read timeout; a --reader id that is not in the list.
+  'READER_READ_TIMEOUT',
+  'READER_UNKNOWN_ID',
+  'READER_UNKNOWN_ID_NONE',
 ] as const;
 
 export type ReaderErrorCode = (typeof readerErrorCodes)[number];

@@ -253,6 +253,22 @@ function ImportPanel() {
           <h4 id={`${id}-preview`} ref={heading} tabIndex={-1}>
             {t('cards.io.summary', preview.counts)}
           </h4>
+          <p className="hint" data-testid="import-columns">
+            {t('cards.io.columns', {
+              mapping: preview.columns.mapping
+                .map((m) => `${t(`cards.field.${m.field}`)} ← "${m.header}"`)
+                .join(', '),
+            })}{' '}
+            {preview.columns.ignored.length > 0
+              ? t('cards.io.ignored', { names: preview.columns.ignored.map((h) => `"${h}"`).join(', ') })
+              : t('cards.io.noIgnored')}{' '}
+            {t('cards.io.validUntilZone', { zone: preview.validUntilZone })}
+          </p>
+          {preview.counts.updates + preview.counts.unchanged > 0 && (
+            <p className="hint" data-testid="import-updates">
+              {t('cards.io.updates', preview.counts)}
+            </p>
+          )}
           {preview.unknownGroups.length > 0 && (
             <p className="hint">
               {t('cards.io.unknownGroups', { names: preview.unknownGroups.map((g) => g.name).join(', ') })}{' '}

@@ -29,7 +29,11 @@ function stateText(ctx: CliContext, reader: ReaderView): string {
 }
 
 function printReaders(ctx: CliContext, snapshot: ReadersSnapshot): void {
-  if (snapshot.readers.length === 0) ctx.output.out(t(ctx, 'cli.readers.none'));
+  if (snapshot.readers.length === 0) {
+    ctx.output.out(t(ctx, 'cli.readers.none'));
+    // Every service answered and none has a reader: what to check is the reader itself, its cable, its driver.
+    if (snapshot.problems.length === 0) ctx.output.out(`  ${t(ctx, 'cli.readers.noneHint')}`);
+  }
   const width = Math.max(4, ...snapshot.readers.map((r) => r.id.length));
   for (const reader of snapshot.readers) {
     const unverified = reader.unverified ? ` ${t(ctx, 'cli.readers.unverified')}` : '';

@@ -31,6 +31,22 @@ function zoneOffsetMs(instant: number, timeZone: string): number {
 }
 
 /**
+ * An instant as the wall time of timeZone with its offset ("2027-12-31T23:59:59+01:00"): how a person's
+ * export states which day a validity ends on, and still the same instant for any tool that reads it.
+ */
+export function localIso(iso: string, timeZone = expiryTimeZone()): string {
+  const instant = Date.parse(iso);
+  if (Number.isNaN(instant)) return iso;
+  const offset = zoneOffsetMs(instant, timeZone);
+  const wall = new Date(Math.floor(instant / 1000) * 1000 + offset).toISOString().slice(0, 19);
+  const minutes = Math.round(Math.abs(offset) / 60_000);
+  const sign = offset < 0 ? '-' : '+';
+  const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
+  const mm = String(minutes % 60).padStart(2, '0');
+  return `${wall}${sign}${hh}:${mm}`;
+}
+
+/**
  * The end of that day (23:59:59) in timeZone, as an ISO instant in UTC: a card "valid until 31.12.2026"
  * still works on the evening of the 31st where it is used. Null for no real date or one out of range.
  */

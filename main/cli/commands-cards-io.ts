@@ -114,7 +114,8 @@ const importCards: CardsSubcommand = {
       }
       return;
     }
-    if (!(await confirmed(ctx, preview.counts.ok))) throw new AppError('CARDS_IMPORT_NOT_CONFIRMED', {});
+    if (!(await confirmed(ctx, preview.counts.ok - preview.counts.unchanged)))
+      throw new AppError('CARDS_IMPORT_NOT_CONFIRMED', {});
     // Read again: a file saved in Excel meanwhile is refused rather than imported from the old preview.
     const now = decodeCsvBytes(readCardFile(file as string)).text;
     const sha256 = createHash('sha256').update(now).digest('hex');

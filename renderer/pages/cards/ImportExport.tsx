@@ -75,6 +75,16 @@ function PreviewRows({ rows, defaultGroup }: { rows: ImportRowView[]; defaultGro
                     {describe(asWire(issue)).message}
                   </p>
                 ))}
+                {row.known && row.changes?.length === 0 && <p className="hint">{t('cards.io.unchanged')}</p>}
+                {row.changes?.map((c) => (
+                  <p key={c.field} className="hint">
+                    {t('cards.io.change', {
+                      field: t(`cards.field.${c.field}`),
+                      before: c.before ?? '–',
+                      after: c.after ?? '–',
+                    })}
+                  </p>
+                ))}
               </td>
             </tr>
           ))}
@@ -298,12 +308,12 @@ function ImportPanel() {
           <div className="toolbar">
             <button
               type="button"
-              disabled={preview.counts.ok === 0}
+              disabled={preview.counts.ok - preview.counts.unchanged === 0}
               aria-disabled={action.busy}
               onClick={() => void commit(preview.token)}
               data-testid="import-confirm"
             >
-              {t('cards.io.confirm', { count: preview.counts.ok })}
+              {t('cards.io.confirm', { count: preview.counts.ok - preview.counts.unchanged })}
             </button>
             <button type="button" className="secondary" onClick={discard} data-testid="import-discard">
               {t('cards.io.discard')}

@@ -77,6 +77,14 @@ export const errorCodes = [
   'CARDS_SITE_PUSH_RUNNING',
   'CARDS_SITE_NO_BOXES',
   'CARDS_BOX_NO_GROUPS',
+  // Cards and the store's write path (issue 8: concurrent batches, background batches, CLI).
+  'STORE_BUSY',
+  'CARDS_ENROLL_NO_INPUT',
+  'CARDS_ENROLL_REFUSED_TAPS',
+  'CARDS_IMPORT_REFUSED_ROWS',
+  'CARDS_FILE_NOT_FOUND',
+  'CARDS_FILE_UNREADABLE',
+  'CARDS_TAP_TYPE_UID',
   // A card reader's faults (main/rfid/reader.ts): raised when the api opens a reader or reads with it.
   ...readerErrorCodes,
   // Raised by the renderer's client, not the core: the core cannot be reached, or the token is missing.

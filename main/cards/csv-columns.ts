@@ -7,8 +7,9 @@ export type CardColumn = 'uid' | 'label' | 'owner' | 'group' | 'validUntil';
 /** Names compared without case, spaces, '_', '-' and '.', so "Karten-ID", "id_tag" and "ID Tag" all match. */
 export const columnAliases: Record<CardColumn, readonly string[]> = {
   uid: ['uid', 'idtag', 'kartenid', 'karte', 'kartennummer', 'rfid', 'rfiduid', 'carduid', 'card'],
-  label: ['label', 'name', 'bezeichnung', 'visualnumber'],
-  owner: ['owner', 'besitzer', 'inhaber', 'user', 'nutzer'],
+  // A label is what is printed on the card (OCPI visual_number); a "Name" column names a person: the owner.
+  label: ['label', 'bezeichnung', 'visualnumber', 'kartenbeschriftung', 'aufdruck'],
+  owner: ['owner', 'name', 'besitzer', 'inhaber', 'user', 'nutzer', 'fahrer', 'driver', 'mitarbeiter'],
   group: ['group', 'parentidtag', 'gruppe', 'groupid'],
   validUntil: ['validuntil', 'expirydate', 'expiry', 'expires', 'gueltigbis', 'gültigbis', 'ablaufdatum'],
 };
@@ -31,12 +32,15 @@ export interface ColumnMap {
   index: Partial<Record<CardColumn, number>>;
   /** Header cells that name none of the known columns: shown, not read. */
   ignored: string[];
+  /** Each field read, with the header cell it is read from, in the file's order. */
+  mapping: Array<{ field: CardColumn; header: string }>;
   width: number;
 }
 
 export function mapHeader(cells: string[]): ColumnMap {
   const index: Partial<Record<CardColumn, number>> = {};
   const ignored: string[] = [];
+  const mapping: ColumnMap['mapping'] = [];
   cells.forEach((cell, i) => {
     const column = byAlias.get(normaliseHeader(cell));
     if (!column) {
@@ -47,6 +51,7 @@ export function mapHeader(cells: string[]): ColumnMap {
       throw new AppError('CARDS_CSV_HEADER_DUPLICATE', { column: cell.trim().slice(0, 40) });
     }
     index[column] = i;
+    mapping.push({ field: column, header: cell.trim() });
   });
   if (index.uid === undefined) {
     throw new AppError('CARDS_CSV_NO_UID_COLUMN', {
@@ -58,5 +63,5 @@ export function mapHeader(cells: string[]): ColumnMap {
       accepted: 'uid, idTag, id_tag, Karten-ID, rfid',
     });
   }
-  return { index, ignored, width: cells.length };
+  return { index, ignored, mapping, width: cells.length };
 }

@@ -4,6 +4,7 @@ import { AppError } from '../api/errors.ts';
 import type { Uid } from '../rfid/uid.ts';
 import { formatUid, type UidPresetName, uidPresets } from '../rfid/uid-format.ts';
 import type { Store } from '../store/database.ts';
+import { localIso } from './expiry-date.ts';
 import type { ExportFile, ExportShape } from './types.ts';
 
 export interface ExportRequest {
@@ -110,7 +111,9 @@ export function exportCards(store: Store, request: ExportRequest, now = new Date
   if (request.shape === 'plain') {
     lines.push(line(['uid', 'label', 'owner', 'group', 'valid_until']));
     for (const r of rows) {
-      lines.push(line([format1(r.uid), r.label, r.owner, r.group_name, r.valid_until]));
+      // In the local time zone with its offset: the day a person reads is the day the card ends on.
+      const validUntil = r.valid_until === null ? null : localIso(r.valid_until);
+      lines.push(line([format1(r.uid), r.label, r.owner, r.group_name, validUntil]));
       count++;
     }
     // The BOM makes Excel read the file as UTF-8 (umlauts in names); CRLF as RFC 4180 says.

@@ -1,17 +1,19 @@
-// Importing a card list: a preview that judges every row (bad UID, duplicate, already enrolled, unknown
-// group, bad date, too long for OCPP 1.6) and writes nothing, then one commit of all good rows or none.
+// Importing a card list: a preview that judges every row (bad UID, duplicate, unknown group, bad date, too
+// long for OCPP 1.6) and writes nothing, then one commit of all good rows or none. A card already enrolled
+// is updated from its row (validity, label, owner, group), each change shown in the preview and audited.
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError, type ErrorCode, type ErrorParams } from '../api/errors.ts';
 import { parseUid } from '../rfid/uid.ts';
 import { toIdTag, type UidPresetName, uidPresets } from '../rfid/uid-format.ts';
 import { recordAudit } from '../store/audit.ts';
+import { getCard } from '../store/cards.ts';
 import type { Store } from '../store/database.ts';
 import { defaultGroupIdTag } from '../store/groups.ts';
 import { type ColumnMap, mapHeader } from './csv-columns.ts';
 import { maxCsvBytes, megabytes } from './csv-decode.ts';
 import { type CsvRecord, looksBinary, readCsv } from './csv-read.ts';
-import { parseExpiry } from './expiry-date.ts';
-import type { ImportCommitResult, ImportPreview, ImportRowView, RowIssue } from './types.ts';
+import { expiryTimeZone, parseExpiry } from './expiry-date.ts';
+import type { CardChange, ImportCommitResult, ImportPreview, ImportRowView, RowIssue } from './types.ts';
 
 export interface PreviewRequest {
   csv: string;
@@ -50,8 +52,18 @@ interface Prepared {
   owners: Array<string | null>;
   groups: GroupRef[];
   validUntil: Array<string | null>;
+  /** Known cards whose row changes them: the values after the import. */
+  updates: Array<{
+    id: number;
+    label: string | null;
+    owner: string | null;
+    group: GroupRef;
+    validUntil: string | null;
+  }>;
   groupsToCreate: string[];
   rows: number;
+  /** Rows refused in the preview (known cards left as they are are not skipped: nothing to do). */
+  refused: number;
 }
 
 /** What the cards and groups look like now, cheaply: a preview made before any change is stale after it. */
@@ -63,6 +75,18 @@ export function cardsFingerprint(store: Store): string {
     .stmt("SELECT count(*) AS n, coalesce(max(id), 0) AS id, coalesce(max(updated_at), '') AS at FROM groups")
     .get() as { n: number; id: number; at: string };
   return `${cards.n}/${cards.id}/${cards.at}|${groups.n}/${groups.id}/${groups.at}`;
+}
+
+interface KnownCard {
+  id: number;
+  label: string | null;
+  owner: string | null;
+  group_id: number | null;
+  valid_until: string | null;
+}
+
+function change(field: CardChange['field'], before: string | null, after: string | null): CardChange | null {
+  return before === after ? null : { field, before, after };
 }
 
 function issue(code: ErrorCode, params: ErrorParams = {}): RowIssue {
@@ -120,13 +144,12 @@ export class CardImports {
     }>;
     const byName = new Map(groupRows.map((g) => [g.name.toLowerCase(), g.id]));
     const byTag = new Map(groupRows.map((g) => [g.group_id_tag.toLowerCase(), g.id]));
-    const enrolled = new Map<string, string>();
-    for (const row of store.stmt('SELECT id, uid, label FROM cards').iterate() as Iterable<{
-      id: number;
-      uid: Buffer;
-      label: string | null;
-    }>) {
-      enrolled.set(row.uid.toString('hex').toUpperCase(), row.label ?? `#${row.id}`);
+    const groupName = new Map(groupRows.map((g) => [g.id, g.name]));
+    const enrolled = new Map<string, KnownCard>();
+    for (const row of store
+      .stmt('SELECT id, uid, label, owner, group_id, valid_until FROM cards')
+      .iterate() as Iterable<KnownCard & { uid: Buffer }>) {
+      enrolled.set(row.uid.toString('hex').toUpperCase(), row);
     }
 
     const prepared: Prepared = {
@@ -138,10 +161,12 @@ export class CardImports {
       owners: [],
       groups: [],
       validUntil: [],
+      updates: [],
       groupsToCreate: [],
       rows: 0,
+      refused: 0,
     };
-    const counts = { rows: 0, ok: 0, warnings: 0, errors: 0, blank: 0 };
+    const counts = { rows: 0, ok: 0, warnings: 0, errors: 0, blank: 0, updates: 0, unchanged: 0 };
     const unknown = new Map<string, { name: string; rows: number }>();
     const toCreate = new Map<string, string>();
     const firstRowOf = new Map<string, number>();
@@ -181,8 +206,6 @@ export class CardImports {
         const first = firstRowOf.get(uidHex);
         if (first !== undefined) issues.push(issue('CARD_IMPORT_DUPLICATE_ROW', { uid: uidHex, first }));
         else firstRowOf.set(uidHex, record.row);
-        const card = enrolled.get(uidHex);
-        if (card !== undefined) issues.push(issue('CARD_IMPORT_ENROLLED', { uid: uidHex, card }));
         for (const flag of parsed.flags) {
           warnings.push(issue('CARD_IMPORT_UID_FLAG', { ...flag.params, uid: uidHex, reason: flag.code }));
         }
@@ -195,6 +218,7 @@ export class CardImports {
           }
         }
       }
+      const known = uidHex === null ? undefined : enrolled.get(uidHex);
       const label = cell(record, index.label) || null;
       if (label && label.length > LABEL_MAX)
         issues.push(issue('CARD_IMPORT_TOO_LONG', { column: 'label', max: LABEL_MAX }));
@@ -221,6 +245,7 @@ export class CardImports {
       }
       const dateText = cell(record, index.validUntil);
       let validUntil = defaultExpiry;
+      const dateGiven = dateText !== '' || defaultExpiry !== null;
       if (dateText) {
         validUntil = parseExpiry(dateText);
         if (validUntil === null) issues.push(issue('CARD_IMPORT_BAD_DATE', { text: dateText.slice(0, 40) }));
@@ -229,17 +254,44 @@ export class CardImports {
         warnings.push(issue('CARD_IMPORT_EXPIRED', { date: validUntil }));
 
       const status = issues.length > 0 ? 'error' : warnings.length > 0 ? 'warning' : 'ok';
+      let changes: CardChange[] | undefined;
       if (status === 'error') counts.errors++;
       else {
         counts.ok++;
         if (status === 'warning') counts.warnings++;
-        prepared.uids.push(uid as Buffer);
-        prepared.labels.push(label);
-        prepared.owners.push(owner);
-        prepared.groups.push(group);
-        prepared.validUntil.push(validUntil);
+        if (known) {
+          // An empty cell keeps what the card has; a value that differs is a change.
+          const after = {
+            label: label ?? known.label,
+            owner: owner ?? known.owner,
+            group: group ?? (known.group_id === null ? null : { id: known.group_id }),
+            validUntil: dateGiven ? validUntil : known.valid_until,
+          };
+          const nameOf = (ref: GroupRef) =>
+            ref === null ? null : 'id' in ref ? (groupName.get(ref.id) ?? `#${ref.id}`) : ref.create;
+          changes = [
+            change('label', known.label, after.label),
+            change('owner', known.owner, after.owner),
+            change(
+              'group',
+              nameOf(known.group_id === null ? null : { id: known.group_id }),
+              nameOf(after.group),
+            ),
+            change('validUntil', known.valid_until, after.validUntil),
+          ].filter((c): c is CardChange => c !== null);
+          if (changes.length > 0) {
+            counts.updates++;
+            prepared.updates.push({ id: known.id, ...after });
+          } else counts.unchanged++;
+        } else {
+          prepared.uids.push(uid as Buffer);
+          prepared.labels.push(label);
+          prepared.owners.push(owner);
+          prepared.groups.push(group);
+          prepared.validUntil.push(validUntil);
+        }
       }
-      if (status !== 'ok' || counts.rows <= SHOWN_FIRST) {
+      if (status !== 'ok' || counts.rows <= SHOWN_FIRST || (changes && changes.length > 0)) {
         if (shown.length < SHOWN_PROBLEMS + SHOWN_FIRST) {
           shown.push({
             row: record.row,
@@ -251,6 +303,7 @@ export class CardImports {
             group: groupText || null,
             validUntil,
             issues: [...issues, ...warnings],
+            ...(known ? { known: true, changes: changes ?? [] } : {}),
           });
         } else truncated = true;
       }
@@ -260,6 +313,7 @@ export class CardImports {
     const mapped = columns as ColumnMap | undefined;
     if (!mapped || counts.rows === 0) throw new AppError('CARDS_CSV_EMPTY', {});
     prepared.rows = counts.rows;
+    prepared.refused = counts.errors;
     prepared.groupsToCreate = [...toCreate.values()];
 
     const token = randomUUID();
@@ -273,8 +327,10 @@ export class CardImports {
         found: (Object.keys(mapped.index) as Array<keyof ColumnMap['index']>).filter(
           (k) => mapped.index[k] !== undefined,
         ),
+        mapping: mapped.mapping,
         ignored: mapped.ignored,
       },
+      validUntilZone: expiryTimeZone(),
       counts,
       unknownGroups: [...unknown.values()],
       groupsToCreate: prepared.groupsToCreate,
@@ -295,7 +351,9 @@ export class CardImports {
       this.#previews.delete(token);
       throw new AppError('CARDS_IMPORT_STALE', { reason: 'import-file-changed' });
     }
-    if (prepared.uids.length === 0) throw new AppError('CARDS_IMPORT_NOTHING', { rows: prepared.rows });
+    if (prepared.uids.length === 0 && prepared.updates.length === 0) {
+      throw new AppError('CARDS_IMPORT_NOTHING', { rows: prepared.rows });
+    }
     const store = this.#store;
     try {
       return store.write(() => {
@@ -349,9 +407,25 @@ export class CardImports {
           lastId = Number(lastInsertRowid);
           firstId ??= lastId;
         }
+        const groupIdOf = (group: GroupRef) =>
+          group === null
+            ? null
+            : 'id' in group
+              ? group.id
+              : (created.get(group.create.toLowerCase()) ?? null);
+        const update = store.stmt(
+          'UPDATE cards SET label = ?, owner = ?, group_id = ?, valid_until = ?, updated_at = ? WHERE id = ?',
+        );
+        for (const u of prepared.updates) {
+          const before = getCard(store, u.id);
+          update.run(u.label, u.owner, groupIdOf(u.group), u.validUntil, now, u.id);
+          const after = getCard(store, u.id);
+          recordAudit(store, { actor, action: 'card.update', entity: 'card', entityId: u.id, before, after });
+        }
         const result: ImportCommitResult = {
           imported: prepared.uids.length,
-          skipped: prepared.rows - prepared.uids.length,
+          updated: prepared.updates.length,
+          skipped: prepared.refused,
           groupsCreated: prepared.groupsToCreate,
           firstId,
           lastId,

@@ -1,15 +1,67 @@
 // The "valid until" of an imported card as people and tools write it: 2026-12-31, 31.12.2026 (German
-// Excel), or an ISO date-time as SteVe and OCPI export it. Stored as an ISO date-time in UTC.
+// Excel), or an ISO date-time as SteVe and OCPI export it. Stored as an ISO date-time in UTC. A bare date
+// means the end of that day where the cards are used: the machine's time zone (sites have none yet), on
+// every path (CSV import, `--valid-until`, the app), so "31.12.2027" and 2027-12-31 are the same instant.
 
 function isRealDate(year: number, month: number, day: number): boolean {
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** The end of that day in UTC: a card "valid until 31.12.2026" still works on the 31st. */
-function endOfDay(year: number, month: number, day: number): string | null {
+/** The time zone a bare date is read in: the machine's (an IANA name such as Europe/Berlin). */
+export function expiryTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** How far the wall clock of timeZone is ahead of UTC at that instant, in milliseconds. */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * An instant as the wall time of timeZone with its offset ("2027-12-31T23:59:59+01:00"): how a person's
+ * export states which day a validity ends on, and still the same instant for any tool that reads it.
+ */
+export function localIso(iso: string, timeZone = expiryTimeZone()): string {
+  const instant = Date.parse(iso);
+  if (Number.isNaN(instant)) return iso;
+  const offset = zoneOffsetMs(instant, timeZone);
+  const wall = new Date(Math.floor(instant / 1000) * 1000 + offset).toISOString().slice(0, 19);
+  const minutes = Math.round(Math.abs(offset) / 60_000);
+  const sign = offset < 0 ? '-' : '+';
+  const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
+  const mm = String(minutes % 60).padStart(2, '0');
+  return `${wall}${sign}${hh}:${mm}`;
+}
+
+/**
+ * The end of that day (23:59:59) in timeZone, as an ISO instant in UTC: a card "valid until 31.12.2026"
+ * still works on the evening of the 31st where it is used. Null for no real date or one out of range.
+ */
+export function endOfDay(
+  year: number,
+  month: number,
+  day: number,
+  timeZone = expiryTimeZone(),
+): string | null {
   if (year < 2000 || year > 2199 || !isRealDate(year, month, day)) return null;
-  return new Date(Date.UTC(year, month - 1, day, 23, 59, 59)).toISOString();
+  const wall = Date.UTC(year, month - 1, day, 23, 59, 59);
+  // Two passes find the offset in force at that wall time (it differs from the guess across a DST change).
+  let instant = wall - zoneOffsetMs(wall, timeZone);
+  instant = wall - zoneOffsetMs(instant, timeZone);
+  return new Date(instant).toISOString();
 }
 
 /** An ISO date-time string in UTC, or null when the text is no date the tool can be sure of. */

@@ -22,6 +22,16 @@ export interface ImportRowView {
   group: string | null;
   validUntil: string | null;
   issues: RowIssue[];
+  /** The card is enrolled already: its row updates it with these changes (none: it stays as it is). */
+  known?: boolean;
+  changes?: CardChange[];
+}
+
+/** One field of a known card that an import changes, before and after (group by name). */
+export interface CardChange {
+  field: 'label' | 'owner' | 'group' | 'validUntil';
+  before: string | null;
+  after: string | null;
 }
 
 export interface ImportPreview {
@@ -29,8 +39,20 @@ export interface ImportPreview {
   token: string;
   sha256: string;
   delimiter: ',' | ';' | '\t';
-  columns: { found: string[]; ignored: string[] };
-  counts: { rows: number; ok: number; warnings: number; errors: number; blank: number };
+  /** Which header cell each field is read from, and the header cells that are not read at all. */
+  columns: { found: string[]; mapping: Array<{ field: string; header: string }>; ignored: string[] };
+  /** ok counts every good row: new cards, known cards to update (updates) and known cards as they are. */
+  counts: {
+    rows: number;
+    ok: number;
+    warnings: number;
+    errors: number;
+    blank: number;
+    updates: number;
+    unchanged: number;
+  };
+  /** The time zone a bare date (31.12.2027) is read in: the end of that day there. */
+  validUntilZone: string;
   /** Groups named in the file that do not exist, with how many rows name them (create with createGroups). */
   unknownGroups: Array<{ name: string; rows: number }>;
   /** Groups the commit will create (createGroups was set). */
@@ -43,6 +65,8 @@ export interface ImportPreview {
 
 export interface ImportCommitResult {
   imported: number;
+  /** Known cards changed by their rows (each with an audit row, before and after). */
+  updated: number;
   skipped: number;
   groupsCreated: string[];
   /** The ids of the new cards are firstId..lastId: one import, one run of ids. */

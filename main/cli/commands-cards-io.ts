@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { errorText } from '../../locales/translate.ts';
 import { AppError, type ErrorCode } from '../api/errors.ts';
 import { decodeCsvBytes } from '../cards/csv-decode.ts';
-import type { ImportPreview, SitePushProgress } from '../cards/types.ts';
+import type { CardChange, ImportPreview, SitePushProgress } from '../cards/types.ts';
 import type { Core } from '../core.ts';
 import { writePrivateFile } from '../store/private-files.ts';
 import type { CardsSubcommand } from './commands-cards.ts';
@@ -19,17 +19,47 @@ async function groupOption(ctx: CliContext, core: Core): Promise<number | undefi
   return ctx.options.group ? (await groupNamed(core, ctx.options.group, { byIdTag: true })).id : undefined;
 }
 
-function readInput(ctx: CliContext, file: string): Buffer {
+/** A file the user named (a card list, a roster): a missing one is "file not found", not a bad request. */
+export function readCardFile(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    const detail = (error as { code?: string }).code ?? String(error);
-    throw new AppError('BAD_REQUEST', { detail: t(ctx, 'cli.cards.io.unreadable', { file, detail }) });
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') throw new AppError('CARDS_FILE_NOT_FOUND', { file }, { cause: error });
+    throw new AppError('CARDS_FILE_UNREADABLE', { file, detail: code ?? String(error) }, { cause: error });
   }
 }
 
+/** "UID ← "idTag", owner ← "Name"": which header cell each field is read from. */
+function mappingText(ctx: CliContext, preview: ImportPreview): string {
+  return preview.columns.mapping.map((m) => `${t(ctx, `cards.field.${m.field}`)} ← "${m.header}"`).join(', ');
+}
+
+function changesText(ctx: CliContext, changes: CardChange[]): string {
+  return changes
+    .map((c) => `${t(ctx, `cards.field.${c.field}`)}: ${c.before ?? '–'} → ${c.after ?? '–'}`)
+    .join('; ');
+}
+
 function printPreview(ctx: CliContext, preview: ImportPreview): void {
+  ctx.output.out(t(ctx, 'cards.io.columns', { mapping: mappingText(ctx, preview) }));
+  ctx.output.out(
+    preview.columns.ignored.length > 0
+      ? t(ctx, 'cards.io.ignored', { names: preview.columns.ignored.map((h) => `"${h}"`).join(', ') })
+      : t(ctx, 'cards.io.noIgnored'),
+  );
+  ctx.output.out(t(ctx, 'cards.io.validUntilZone', { zone: preview.validUntilZone }));
   ctx.output.out(t(ctx, 'cli.cards.import.summary', preview.counts));
+  if (preview.counts.updates + preview.counts.unchanged > 0)
+    ctx.output.out(t(ctx, 'cards.io.updates', preview.counts));
+  for (const row of preview.rows) {
+    if (row.changes && row.changes.length > 0) {
+      const uid = row.uidHex ?? row.uidText;
+      ctx.output.out(
+        t(ctx, 'cli.cards.import.change', { row: row.row, uid, changes: changesText(ctx, row.changes) }),
+      );
+    }
+  }
   for (const row of preview.rows) {
     for (const issue of row.issues) {
       const { message } = errorText(ctx.language, issue.code, issue.params);
@@ -67,7 +97,7 @@ const importCards: CardsSubcommand = {
   async run(ctx, core) {
     const file = ctx.args[0];
     if (!file) usage(ctx, importUsage);
-    const { text } = decodeCsvBytes(readInput(ctx, file as string));
+    const { text } = decodeCsvBytes(readCardFile(file as string));
     const groupId = await groupOption(ctx, core);
     const preview = await call(core, 'cards.importPreview', {
       csv: text,
@@ -78,17 +108,33 @@ const importCards: CardsSubcommand = {
     if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'preview', ...preview, token: undefined }));
     else printPreview(ctx, preview);
     if (preview.counts.ok === 0) throw new AppError('CARDS_IMPORT_NOTHING', { rows: preview.counts.rows });
-    if (!(await confirmed(ctx, preview.counts.ok))) throw new AppError('CARDS_IMPORT_NOT_CONFIRMED', {});
+    if (preview.counts.ok === preview.counts.unchanged) {
+      // Every good row is a known card as it is: nothing to write, and nothing to confirm.
+      if (preview.counts.errors > 0) {
+        throw new AppError('CARDS_IMPORT_REFUSED_ROWS', { refused: preview.counts.errors, imported: 0 });
+      }
+      return;
+    }
+    if (!(await confirmed(ctx, preview.counts.ok - preview.counts.unchanged)))
+      throw new AppError('CARDS_IMPORT_NOT_CONFIRMED', {});
     // Read again: a file saved in Excel meanwhile is refused rather than imported from the old preview.
-    const now = decodeCsvBytes(readInput(ctx, file as string)).text;
+    const now = decodeCsvBytes(readCardFile(file as string)).text;
     const sha256 = createHash('sha256').update(now).digest('hex');
     const result = await call(core, 'cards.importCommit', { token: preview.token, sha256 });
     print(ctx, result, () => {
       ctx.output.out(t(ctx, 'cli.cards.import.done', { imported: result.imported, skipped: result.skipped }));
+      if (result.updated > 0) ctx.output.out(t(ctx, 'cli.cards.import.updated', { updated: result.updated }));
       if (result.groupsCreated.length > 0) {
         ctx.output.out(t(ctx, 'cli.cards.import.groupsCreated', { names: result.groupsCreated.join(', ') }));
       }
     });
+    // Refused rows are cards the user expects in the list and that are not there: the import did not succeed.
+    if (preview.counts.errors > 0) {
+      throw new AppError('CARDS_IMPORT_REFUSED_ROWS', {
+        refused: preview.counts.errors,
+        imported: result.imported,
+      });
+    }
   },
 };
 

@@ -1,11 +1,13 @@
 // The CLI's card commands: `wbc readers` (what is plugged in and what blocks it) and `wbc cards` with
 // its subcommands (enroll from readers, push to a box) kept as a small table that others extend.
-import { fstatSync, readFileSync } from 'node:fs';
+import { fstatSync } from 'node:fs';
 import { errorText } from '../../locales/translate.ts';
+import { AppError } from '../api/errors.ts';
 import type { ReadersSnapshot, ReaderView, TapOutcome } from '../api/types.ts';
+import { expiryTimeZone, parseExpiry } from '../cards/expiry-date.ts';
 import type { Core } from '../core.ts';
 import { kindNames } from '../rfid/reader-manager.ts';
-import { cardsIoSubcommands, pushSite } from './commands-cards-io.ts';
+import { cardsIoSubcommands, pushSite, readCardFile } from './commands-cards-io.ts';
 import { learnSubcommands } from './commands-learn.ts';
 import { withBox } from './commands-ocpp.ts';
 import { type CliContext, type Command, call, print, t, usage, withCore } from './context.ts';
@@ -27,7 +29,11 @@ function stateText(ctx: CliContext, reader: ReaderView): string {
 }
 
 function printReaders(ctx: CliContext, snapshot: ReadersSnapshot): void {
-  if (snapshot.readers.length === 0) ctx.output.out(t(ctx, 'cli.readers.none'));
+  if (snapshot.readers.length === 0) {
+    ctx.output.out(t(ctx, 'cli.readers.none'));
+    // Every service answered and none has a reader: what to check is the reader itself, its cable, its driver.
+    if (snapshot.problems.length === 0) ctx.output.out(`  ${t(ctx, 'cli.readers.noneHint')}`);
+  }
   const width = Math.max(4, ...snapshot.readers.map((r) => r.id.length));
   for (const reader of snapshot.readers) {
     const unverified = reader.unverified ? ` ${t(ctx, 'cli.readers.unverified')}` : '';
@@ -83,11 +89,17 @@ function stdinIsNull(): boolean {
   }
 }
 
-/** Resolves on Ctrl+C, SIGTERM or (when asked) the end of standard input (a terminal or a pipe). */
+/**
+ * Resolves on Ctrl+C, SIGTERM or (when asked) the end of standard input (a terminal or a pipe), and on
+ * nothing else: a ref'd timer holds the process while it waits, so a reader that closes (the smart-card
+ * service restarted) or readers that were never opened cannot let Node end the wait unsettled (exit 13).
+ */
 function untilEnd(options: { stdin: boolean; onLine?: (line: string) => void }): Promise<void> {
   return new Promise((resolve) => {
     let buffered = '';
+    const hold = setInterval(() => {}, 60_000);
     const done = () => {
+      clearInterval(hold);
       process.off('SIGINT', done);
       process.off('SIGTERM', done);
       process.stdin.off('data', data);
@@ -111,13 +123,13 @@ function untilEnd(options: { stdin: boolean; onLine?: (line: string) => void }):
   });
 }
 
-/** A date (2026-12-31: the end of that day, local time) or a full ISO time, as the api takes it. */
+/**
+ * A date (2026-12-31 or 31.12.2026: the end of that day, read as a CSV import reads it) or a full ISO
+ * time, as the api takes it; anything else goes on as typed for the api's schema to refuse.
+ */
 export function validUntilArg(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-  if (!date) return value.trim();
-  const end = new Date(Number(date[1]), Number(date[2]) - 1, Number(date[3]), 23, 59, 59);
-  return Number.isNaN(end.getTime()) ? value : end.toISOString();
+  return parseExpiry(value) ?? value.trim();
 }
 
 /** Makes sure every --reader is known: serial:PATH and hid:PATH|VID:PID are added when not listed. */
@@ -199,12 +211,15 @@ const enroll: CardsSubcommand = {
     if (!group) usage(ctx, enrollUsage);
     const { id: groupId, name: groupName } = await groupNamed(core, group as string);
     const roster = ctx.options.roster
-      ? readFileSync(ctx.options.roster, 'utf8')
+      ? readCardFile(ctx.options.roster)
+          .toString('utf8')
           .split(/\r?\n/)
           .map((line) => line.trim())
           .filter(Boolean)
       : undefined;
     const readers = await prepareReaders(ctx, core, ctx.options.reader ?? []);
+    // No reader and standard input on /dev/null: no tap can ever arrive, so say so instead of waiting.
+    if (readers.length === 0 && stdinIsNull()) throw new AppError('CARDS_ENROLL_NO_INPUT', {});
     const watch = readerWatcher(ctx, readers);
     const off = core.router.subscribe((event, payload) => {
       if (event === 'cards.tapped') printTap(ctx, payload as TapOutcome);
@@ -224,22 +239,33 @@ const enroll: CardsSubcommand = {
       watch(core.readers.snapshot());
       const readerLabels = readers.length > 0 ? readers.join(', ') : t(ctx, 'cli.cards.enroll.typing');
       if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'started', ...status }));
-      else ctx.output.err(t(ctx, 'cli.cards.enroll.started', { group: groupName, readers: readerLabels }));
+      else {
+        ctx.output.err(t(ctx, 'cli.cards.enroll.started', { group: groupName, readers: readerLabels }));
+        if (status.settings.validUntil !== undefined) {
+          ctx.output.err(t(ctx, 'cards.io.validUntilZone', { zone: expiryTimeZone() }));
+        }
+      }
       // A keyboard reader typing into this terminal, or a person typing: each line is a tap.
       const source = readers.some((id) => id.startsWith('hid:')) ? 'hid' : 'typed';
+      const pending = new Set<Promise<unknown>>();
       await untilEnd({
         stdin: true,
         onLine: (uid) => {
-          void call(core, 'enrollment.tap', {
+          const tap = call(core, 'enrollment.tap', {
             uid,
             source,
             reader: source === 'hid' ? 'window' : 'typed',
-          }).catch((error: unknown) => {
-            // Only an argument the schema refuses ends here; bad UIDs come back as tap outcomes.
-            if (error instanceof Error) ctx.output.err(error.message);
-          });
+          })
+            .catch((error: unknown) => {
+              // Only an argument the schema refuses ends here; bad UIDs come back as tap outcomes.
+              if (error instanceof Error) ctx.output.err(error.message);
+            })
+            .finally(() => pending.delete(tap));
+          pending.add(tap);
         },
       });
+      // Every line typed before the end is a tap with its own line and count in the summary.
+      await Promise.all([...pending]);
     } finally {
       off();
     }
@@ -250,6 +276,9 @@ const enroll: CardsSubcommand = {
       const { taps, enrolled, duplicates, failed } = status;
       ctx.output.out(t(ctx, 'cli.cards.enroll.summary', { taps, enrolled, duplicates, failed }));
     }
+    // A refused or failed tap is a card the user thinks is stored and is not: the batch did not succeed.
+    if (status.failed > 0)
+      throw new AppError('CARDS_ENROLL_REFUSED_TAPS', { failed: status.failed, taps: status.taps });
   },
 };
 
@@ -282,8 +311,48 @@ const push: CardsSubcommand = {
   },
 };
 
+const listUsage = 'cards list [--group NAME] [--json]';
+
+/** The stored cards (of one group with --group): one line each, or the cards as JSON. */
+const list: CardsSubcommand = {
+  name: 'list',
+  usage: listUsage,
+  async run(ctx, core) {
+    if (ctx.args.length > 0) usage(ctx, listUsage);
+    const group = ctx.options.group ? await groupNamed(core, ctx.options.group) : undefined;
+    const cards = await call(core, 'cards.list', group ? { groupId: group.id } : {});
+    if (ctx.output.json) {
+      ctx.output.out(JSON.stringify(cards, null, 2));
+      return;
+    }
+    if (cards.length === 0) {
+      ctx.output.out(t(ctx, 'cli.cards.list.none'));
+      return;
+    }
+    const names = new Map((await call(core, 'groups.list', {})).map((g) => [g.id, g.name]));
+    ctx.output.out(t(ctx, 'cli.cards.list.header'));
+    for (const card of cards) {
+      const cells = [
+        card.uidHex.padEnd(20),
+        (card.label ?? '–').padEnd(16),
+        (card.owner ?? '–').padEnd(20),
+        ((card.groupId === null ? undefined : names.get(card.groupId)) ?? '–').padEnd(12),
+        card.validUntil ?? '–',
+      ];
+      ctx.output.out(cells.join('  '));
+    }
+    ctx.output.out(t(ctx, 'cli.cards.list.count', { count: cards.length }));
+  },
+};
+
 /** `wbc cards <subcommand>`: add a subcommand by adding it here. */
-export const cardsSubcommands: CardsSubcommand[] = [enroll, push, ...learnSubcommands, ...cardsIoSubcommands];
+export const cardsSubcommands: CardsSubcommand[] = [
+  list,
+  enroll,
+  push,
+  ...learnSubcommands,
+  ...cardsIoSubcommands,
+];
 
 export const cardsCommand: Command = {
   name: 'cards',

@@ -44,7 +44,12 @@ const tapFaults = new Set<ReaderErrorCode>([
   // PC/SC: the card left before its UID was read, or the reader refused GET DATA: tap again.
   'READER_CARD_REMOVED_EARLY',
   'READER_UID_REFUSED',
+  // The card answered too late (or never) within the read timeout: the tap is refused, once.
+  'READER_READ_TIMEOUT',
 ]);
+
+/** After this many taps in a row on one reader without a UID, the refusal offers typing the UID. */
+export const TYPE_UID_AFTER = 3;
 
 /**
  * A wedge reader opened over HID still types into the focused window (hidraw does not grab it), so the
@@ -53,6 +58,20 @@ const tapFaults = new Set<ReaderErrorCode>([
 const ECHO_MS = 3000;
 
 const sourceOfKind: Record<string, CardSource> = { pcsc: 'pcsc', hid: 'hid', serial: 'serial', wedge: 'hid' };
+
+/**
+ * Why a --reader id is not in the list: the service of its kind is down (say that, not "check the cable"),
+ * or the id is mistyped (name the readers there are).
+ */
+function unknownReader(manager: ReaderManager, id: string): AppError {
+  const snapshot = manager.snapshot();
+  const kind = id.includes(':') ? id.slice(0, id.indexOf(':')) : '';
+  const problem = snapshot.problems.find((p) => p.kind === kind);
+  if (problem) return new AppError(problem.code as ErrorCode, { ...problem.params, path: id });
+  const readers = snapshot.readers.map((r) => r.id);
+  if (readers.length === 0) return new AppError('READER_UNKNOWN_ID_NONE', { id });
+  return new AppError('READER_UNKNOWN_ID', { id, readers: readers.join(', ') });
+}
 
 /** The 10 decimal digits a wedge reader typed, back from the 4 bytes wedgeLineToUid made of them. */
 function wedgeDecimal(uid: Uint8Array): string {
@@ -68,6 +87,8 @@ export class EnrollmentSession {
   #startedAt: string | null = null;
   #counts = { taps: 0, enrolled: 0, duplicates: 0, failed: 0 };
   #recentHid: Array<{ key: string; at: number; outcome: TapOutcome }> = [];
+  /** Taps in a row per reader that gave no UID; a card read resets it. */
+  #noUid = new Map<string, number>();
   #offs: Array<() => void> = [];
 
   constructor(deps: EnrollmentDeps) {
@@ -104,7 +125,7 @@ export class EnrollmentSession {
     // A reader plugged in since the last scan is not refused for being new.
     if (readers.some((id) => !manager.has(id))) await manager.scan();
     for (const id of readers) {
-      if (!manager.has(id)) throw new AppError('READER_NOT_FOUND', { path: id });
+      if (!manager.has(id)) throw unknownReader(manager, id);
     }
     const settings: EnrollmentSettings = {};
     if (request.groupId !== undefined) settings.groupId = request.groupId;
@@ -116,6 +137,7 @@ export class EnrollmentSession {
       this.#counts = { taps: 0, enrolled: 0, duplicates: 0, failed: 0 };
       this.#startedAt = new Date().toISOString();
       this.#recentHid = [];
+      this.#noUid.clear();
       this.#offs = [
         manager.on('card', (event) => this.#readerCard(event)),
         manager.on('fault', (fault) => this.#readerFault(fault)),
@@ -153,6 +175,7 @@ export class EnrollmentSession {
 
   #readerCard(event: CardEvent): void {
     if (!this.#readers.includes(event.reader)) return;
+    this.#noUid.delete(event.reader);
     const kind = event.reader.slice(0, event.reader.indexOf(':'));
     const decimal = event.readAs === 'decimal' && event.uid.length === 4;
     const outcome = this.#enroll({
@@ -171,12 +194,17 @@ export class EnrollmentSession {
 
   #readerFault(fault: ReaderError): void {
     if (!this.#readers.includes(fault.reader) || !tapFaults.has(fault.code)) return;
-    this.#record({
-      at: new Date().toISOString(),
-      reader: fault.reader,
-      ok: false,
-      error: { code: fault.code, params: { ...fault.params } },
-    });
+    const tries = (this.#noUid.get(fault.reader) ?? 0) + 1;
+    this.#noUid.set(fault.reader, tries);
+    // A card or reader that keeps giving no UID will not give one by tapping again: offer typing it.
+    const error =
+      tries >= TYPE_UID_AFTER
+        ? {
+            code: 'CARDS_TAP_TYPE_UID' as const,
+            params: { path: String(fault.params.path ?? fault.reader), tries },
+          }
+        : { code: fault.code, params: { ...fault.params } };
+    this.#record({ at: new Date().toISOString(), reader: fault.reader, ok: false, error });
   }
 
   #echoOf(uid: string, notation: TapRequest['notation']): TapOutcome | undefined {

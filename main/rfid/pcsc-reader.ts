@@ -188,10 +188,11 @@ export class PcscRfidReader extends ReaderEvents implements RfidReader {
     } catch (err) {
       if (this.#state !== 'open') return;
       if (err instanceof ReadTimeout) {
+        // One refused tap: the late answer (if it comes) is dropped with its card, so the tap has one line.
         this.emit('error', {
-          code: 'READER_IO_FAILED',
+          code: 'READER_READ_TIMEOUT',
           reader: this.id,
-          params: { path: this.name, detail: `no answer within ${this.#readTimeoutMs} ms` },
+          params: { path: this.name, ms: this.#readTimeoutMs },
         });
         return;
       }

@@ -19,6 +19,9 @@
 // | READER_BAD_REPORT       | The keyboard reader sent a report of {length} bytes, not 8 or 9.     | The device is not a boot keyboard: choose its HID mode, not the keyboard mode.             |
 // | READER_NOT_A_UID        | The keyboard reader typed "{line}", which is not a UID ({reason}).   | Set the reader to type hex or 10-digit decimal, ending with Enter.                         |
 // | READER_PARTIAL_DROPPED  | The keyboard reader stopped after "{partial}"; the reading was dropped. | Tap the card again and hold it still until the beep.                                    |
+// | READER_READ_TIMEOUT     | The card on {path} did not give its UID within {ms} ms.              | Tap the card again and hold it still (one refused tap; a late answer is dropped).         |
+// | READER_UNKNOWN_ID       | There is no reader {id}. Readers here: {readers}.                    | Pass one of these with --reader.                                                          |
+// | READER_UNKNOWN_ID_NONE  | There is no reader {id}, and no card reader is connected at all.     | Plug the reader in, then run wbc readers.                                                 |
 
 /** How the reader reaches the tool; shown next to its label. */
 export type ReaderKind = 'pcsc' | 'hid' | 'serial' | 'wedge';
@@ -49,6 +52,10 @@ export const readerErrorCodes = [
   'READER_CARD_REMOVED_EARLY',
   'READER_UID_REFUSED',
   'READER_SERVICE_NOT_ANSWERING',
+  // A card that did not answer within the read timeout; a --reader id that is not in the list.
+  'READER_READ_TIMEOUT',
+  'READER_UNKNOWN_ID',
+  'READER_UNKNOWN_ID_NONE',
 ] as const;
 
 export type ReaderErrorCode = (typeof readerErrorCodes)[number];

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import type { RfidReader } from './reader.ts';
 import type { ReaderInfo, ReaderScan, ReaderSource } from './reader-source.ts';
 import { type SerialFormat, SerialRfidReader } from './serial-reader.ts';
+import { listSysfsSerialPorts } from './serial-sysfs.ts';
 
 /** What SerialPort.list() says about a port (ids are hex text; Windows gives them in upper case). */
 export interface SerialPortInfo {
@@ -39,10 +40,18 @@ export interface SerialSourceOptions {
 
 const defaults: SerialSettings = { baudRate: 9600, format: 'lines' };
 
-/** The OS's serial ports; serialport is loaded on the first scan, not at start-up. */
+/**
+ * The OS's serial ports; serialport is loaded on the first scan, not at start-up. On Linux its list runs
+ * udevadm: where that fails (not installed), the ports are read from sysfs instead.
+ */
 async function listSerialPorts(): Promise<SerialPortInfo[]> {
   const { SerialPort } = await import('serialport');
-  return SerialPort.list();
+  try {
+    return await SerialPort.list();
+  } catch (error) {
+    if (process.platform !== 'linux') throw error;
+    return listSysfsSerialPorts();
+  }
 }
 
 export function chipOf(port: SerialPortInfo): string | undefined {

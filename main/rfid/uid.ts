@@ -11,6 +11,7 @@
 // | UID_HEX_GROUPS             | The groups of hex digits in "{text}" are uneven; write one byte per group, or no separators.  |
 // | UID_ODD_HEX                | {digits} hex digits do not make whole bytes; a leading zero may have been lost.               |
 // | UID_AMBIGUOUS_DIGITS       | "{text}" could be hex or a decimal number; say which the reader gave.                         |
+// | UID_TOO_SHORT              | {digits} digits are too short for a card UID (8 hex digits or 10 decimal digits at least).    |
 // | UID_DECIMAL_WIEGAND        | 8 decimal digits are a Wiegand (W26/W34) number, which does not carry the card's UID bytes.   |
 // | UID_DECIMAL_FORM           | A decimal UID has the 10 digits a keyboard-wedge reader types; {digits} digits cannot be turned back into the card's bytes. |
 // | UID_DECIMAL_RANGE          | {text} is larger than 4294967295, so it cannot be 4 bytes.                                    |
@@ -52,6 +53,7 @@ export type UidErrorCode =
   | 'UID_HEX_GROUPS'
   | 'UID_ODD_HEX'
   | 'UID_AMBIGUOUS_DIGITS'
+  | 'UID_TOO_SHORT'
   | 'UID_DECIMAL_WIEGAND'
   | 'UID_DECIMAL_FORM'
   | 'UID_DECIMAL_RANGE'
@@ -204,6 +206,8 @@ export function parseUid(input: string, options: ParseOptions): UidResult<Uid> {
   }
   if (notation === 'auto' && onlyDigits) {
     if (text.length === 10) decimal = true;
+    // Fewer than 8 digits are no UID either way: not 4 bytes of hex, not a wedge reader's 10 digits.
+    else if (text.length < 8) return uidProblem('UID_TOO_SHORT', { text, digits: text.length });
     else if (text.length < 10) return uidProblem('UID_AMBIGUOUS_DIGITS', { text, digits: text.length });
   }
   const parsed = decimal ? parseWedgeDecimal(text) : parseHex(text);

@@ -118,11 +118,47 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
     file,
     schemaVersion: db.pragma('user_version', { simple: true }) as number,
     now,
-    write: (fn) => db.transaction(fn).immediate(),
+    write: (fn) => writeWaiting(db, fn),
     close: () => {
       if (db.open) db.close();
     },
   };
+}
+
+/** How long a write waits in all for another process's write (each try waits busy_timeout itself). */
+const WRITE_WAIT_MS = 60_000;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/**
+ * One write transaction (BEGIN IMMEDIATE). Another process writing the same file (a second `wbc cards
+ * enroll`, the app) makes BEGIN wait busy_timeout; past that the whole transaction is tried again, so a
+ * tap waits rather than being lost, until WRITE_WAIT_MS, then STORE_BUSY (a typed error, nothing written).
+ * A write inside another write is part of it (a savepoint) and is never retried on its own.
+ */
+function writeWaiting<T>(db: Db, fn: () => T): T {
+  if (db.inTransaction) return db.transaction(fn)();
+  const started = Date.now();
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return db.transaction(fn).immediate();
+    } catch (error) {
+      if (!isBusy(error) || db.inTransaction) throw error;
+      if (Date.now() - started >= WRITE_WAIT_MS) {
+        throw new AppError(
+          'STORE_BUSY',
+          { file: db.name, seconds: Math.round(WRITE_WAIT_MS / 1000) },
+          { cause: error },
+        );
+      }
+      // A short, growing pause (synchronous, as the transaction is) so the other writer gets its turn.
+      Atomics.wait(pause, 0, 0, Math.min(50 * attempt, 500));
+    }
+  }
 }
 
 function migrate(db: Db, file: string, migrations: readonly Migration[]): void {

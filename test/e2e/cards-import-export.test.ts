@@ -81,7 +81,7 @@ async function arrowTo(page: Page, testId: string, value: string) {
 
 // A list as German Excel saves it: semicolons, Windows-1252 (umlauts as single bytes), CRLF.
 const germanList = [
-  'Karten-ID;Name;Besitzer;Gruppe',
+  'Karten-ID;Bezeichnung;Besitzer;Gruppe',
   '04 A1 B2 C3;Jürgen Größ;Müller GmbH;Mitarbeiter',
   'ZZ-12;Kaputt;;Mitarbeiter',
   '04a1b2c3;Doppelt;;Mitarbeiter',
@@ -162,6 +162,11 @@ test('a German Excel list by keyboard: each bad row with its reason and nothing 
   await row(6).and(page.locator('[data-status="ok"]')).getByText('=SUMME(A1:A9)').waitFor();
   await row(7).and(page.locator('[data-status="ok"]')).getByText('Mitarbeiter').waitFor();
   await preview.getByText('Groups that do not exist yet: Lieferanten').waitFor();
+  // Which column each field is read from, and the zone a bare date is read in.
+  await preview
+    .getByTestId('import-columns')
+    .getByText(/Columns read: UID ← "Karten-ID", label ← "Bezeichnung", owner ← "Besitzer", group ← "Gruppe"/)
+    .waitFor();
   await page.screenshot({ path: shot('cards-import-preview-en'), fullPage: true });
   // The preview wrote nothing.
   assert.deepEqual(await callOk(core, 'cards.list', {}), []);
@@ -266,7 +271,8 @@ test('a German Excel list by keyboard: each bad row with its reason and nothing 
   await pickFile(page, 'Karten.csv', Buffer.from(germanList, 'latin1'));
   await tabTo(page, 'import-check');
   await page.keyboard.press('Enter');
-  await row(2).getByText('Die Karte 04A1B2C3 ist bereits erfasst (als "Jürgen Größ").').waitFor();
+  // Known cards are no errors any more: they stay as they are (or are updated, with the changes shown).
+  await row(2).getByText('Bekannte Karte, unverändert.').waitFor();
   await row(5).getByText('Es gibt keine Gruppe "Lieferanten".').waitFor();
   assert.equal((await page.getByTestId('import-confirm').textContent())?.trim(), '0 Karten importieren');
   assert.equal(await page.getByTestId('import-confirm').isDisabled(), true);

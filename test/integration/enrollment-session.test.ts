@@ -126,7 +126,7 @@ test('a bad UID from a reader or typed by hand comes back as a typed error, and 
     [
       [reader.id, 'CARD_UID_INVALID', 'UID_RANDOM'],
       [reader.id, 'READER_UNREADABLE_LINE', 'not hex'],
-      ['typed', 'CARD_UID_INVALID', 'UID_AMBIGUOUS_DIGITS'],
+      ['typed', 'CARD_UID_INVALID', 'UID_TOO_SHORT'],
     ],
   );
   assert.deepEqual(await callOk(core, 'cards.list', {}), []);
@@ -162,7 +162,10 @@ test('refused starts and taps: no session, an unknown reader or group, label and
     return reply.ok ? 'ok' : reply.error.code;
   };
   assert.equal(await code('enrollment.tap', { uid: '04A1B2C3', source: 'typed' }), 'ENROLLMENT_NOT_ACTIVE');
-  assert.equal(await code('enrollment.start', { readers: ['serial:/dev/ttyNOPE'] }), 'READER_NOT_FOUND');
+  assert.equal(
+    await code('enrollment.start', { readers: ['serial:/dev/ttyNOPE'] }),
+    'READER_UNKNOWN_ID_NONE',
+  );
   assert.equal(await code('enrollment.start', { readers: [], groupId: 99 }), 'NOT_FOUND');
   assert.equal(
     await code('enrollment.start', { readers: [], label: 'A-#', roster: ['x'] }),
@@ -223,4 +226,14 @@ test('a keyboard reader read over HID also types into the window: the window ech
   assert.equal(after.readers[0]?.error?.code, 'READER_UNPLUGGED');
   const typed = await callOk(core, 'enrollment.tap', { uid: '04A1B2C4', source: 'typed' });
   assert.ok(typed.ok && typed.card.label === 'Fleet-002');
+});
+
+test('a mistyped reader id is refused with the readers there are', async (t) => {
+  const { core } = serialCore(t);
+  const { reader } = await serialReader(t, core);
+  const reply = await callRaw(core, 'enrollment.start', { readers: ['serial:/dev/ttyNOPE'] });
+  assert.equal(reply.ok, false);
+  if (reply.ok) return;
+  assert.equal(reply.error.code, 'READER_UNKNOWN_ID');
+  assert.equal(reply.error.message, `There is no reader serial:/dev/ttyNOPE. Readers here: ${reader.id}.`);
 });

@@ -63,11 +63,11 @@ export interface RunningCli {
 export function wbcRunning(
   t: { after(fn: () => void): void },
   args: string[],
-  options: { stdin?: 'pipe' | 'ignore' } = {},
+  options: { stdin?: 'pipe' | 'ignore'; env?: NodeJS.ProcessEnv } = {},
 ): RunningCli {
   // stdin 'ignore' is /dev/null, as for a job started with `&` or by a service manager.
   const child = spawn(process.execPath, [wbcBin, ...args], {
-    env: wbcEnv(),
+    env: wbcEnv(options.env),
     stdio: [options.stdin ?? 'pipe', 'pipe', 'pipe'],
   });
   // With stdin 'ignore' the child has no stdin stream: such a test never writes to it.

@@ -31,6 +31,8 @@ export interface PcscdOptions {
   debug?: boolean;
   /** Sends pcscd's output to this file instead of log() (readable even while this process is stuck). */
   logFile?: string;
+  /** A daemon that answers but has no reader at all (no vpcd entry): "the service is up, no reader". */
+  withoutReaders?: boolean;
   /** Bounded wait for the daemon and its readers. Default 15000 ms. */
   readyTimeoutMs?: number;
   /** Receives the cleanup to run when done (t.after in tests): stops the daemon, removes its folder. */
@@ -104,16 +106,20 @@ export async function startPcscd(options: PcscdOptions = {}): Promise<PrivatePcs
   const name = options.name ?? 'Virtual PCD';
   const first = options.port ?? (await freePortPair());
   const ports = Array.from({ length: SLOTS }, (_, i) => first + i);
-  const readers = ports.map((_, i) => `${name} 00 ${String(i).padStart(2, '0')}`);
+  const readers = options.withoutReaders
+    ? []
+    : ports.map((_, i) => `${name} 00 ${String(i).padStart(2, '0')}`);
   const confDir = join(processDir, 'reader.conf.d');
   const runDir = join(processDir, 'run');
   mkdirSync(confDir, { recursive: true });
   mkdirSync(runDir, { recursive: true });
   const channel = `0x${first.toString(16).toUpperCase()}`;
-  writeFileSync(
-    join(confDir, 'vpcd'),
-    `FRIENDLYNAME "${name}"\nDEVICENAME   /dev/null:${channel}\nLIBPATH      ${VPCD_DRIVER}\nCHANNELID    ${channel}\n`,
-  );
+  if (!options.withoutReaders) {
+    writeFileSync(
+      join(confDir, 'vpcd'),
+      `FRIENDLYNAME "${name}"\nDEVICENAME   /dev/null:${channel}\nLIBPATH      ${VPCD_DRIVER}\nCHANNELID    ${channel}\n`,
+    );
+  }
   const timeoutMs = options.readyTimeoutMs ?? 15_000;
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();

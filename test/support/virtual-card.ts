@@ -29,7 +29,9 @@ export type CardMisbehaviour =
   /** Leaves the reader while the UID is being read: the GET DATA APDU gets no answer, the link closes. */
   | 'vanish-on-get-data'
   /** Answers GET DATA with an error status word (default 6A 81, "function not supported"). */
-  | 'error-status';
+  | 'error-status'
+  /** Answers GET DATA correctly, but only after lateMs (a slow card, or one at the edge of the field). */
+  | 'late-answer';
 
 export interface VirtualCardOptions {
   /** The vpcd slot's TCP port on 127.0.0.1. */
@@ -40,6 +42,8 @@ export interface VirtualCardOptions {
   misbehave?: CardMisbehaviour;
   /** The status word for 'error-status'. Default [0x6a, 0x81]. */
   errorStatus?: readonly [number, number];
+  /** How late 'late-answer' answers. Default 2000 ms. */
+  lateMs?: number;
   /** Bounded wait for the TCP connection. Default 5000 ms. */
   connectTimeoutMs?: number;
   /** Called as soon as GET DATA (UID) arrives, after it was answered (or not). */
@@ -70,6 +74,7 @@ export class VirtualCard {
   readonly controls: number[] = [];
   readonly #socket: Socket;
   readonly #errorStatus: readonly [number, number];
+  readonly #lateMs: number;
   readonly #onGetData: ((record: GetDataRecord) => void) | undefined;
   #buffer = Buffer.alloc(0);
   #powered = false;
@@ -81,6 +86,7 @@ export class VirtualCard {
     this.atr = Uint8Array.from(options.atr ?? MIFARE_CLASSIC_ATR);
     this.misbehave = options.misbehave ?? 'none';
     this.#errorStatus = options.errorStatus ?? [0x6a, 0x81];
+    this.#lateMs = options.lateMs ?? 2000;
     this.#onGetData = options.onGetData;
     this.tappedAt = tappedAt;
     this.#closed = new Promise((resolve) => socket.once('close', () => resolve()));
@@ -157,6 +163,12 @@ export class VirtualCard {
       this.getData.push(record);
       if (this.misbehave === 'vanish-on-get-data') {
         this.#socket.destroy();
+      } else if (this.misbehave === 'late-answer') {
+        record.answered = true;
+        const answer = Uint8Array.from([...this.uid, 0x90, 0x00]);
+        setTimeout(() => {
+          if (!this.#socket.destroyed) this.#send(answer);
+        }, this.#lateMs);
       } else if (this.misbehave === 'error-status') {
         record.answered = true;
         this.#send(Uint8Array.from(this.#errorStatus));

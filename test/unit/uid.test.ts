@@ -76,8 +76,15 @@ test('other decimal forms are refused with the reason', () => {
   assert.equal(!long.ok && long.code, 'UID_DECIMAL_FORM');
   const big = parseUid('4294967296', typed);
   assert.equal(!big.ok && big.code, 'UID_DECIMAL_RANGE');
-  const auto = parseUid('123456', typed);
+  const auto = parseUid('123456789', typed);
   assert.equal(!auto.ok && auto.code, 'UID_AMBIGUOUS_DIGITS');
+});
+
+test('"123" is refused for being too short, not as "hex or decimal"', () => {
+  for (const text of ['123', '123456', '1234567']) {
+    const auto = parseUid(text, typed);
+    assert.deepEqual(!auto.ok && [auto.code, auto.params.digits], ['UID_TOO_SHORT', text.length]);
+  }
 });
 
 test('a random UID (08...) is refused with a reason', () => {

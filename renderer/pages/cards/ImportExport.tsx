@@ -75,6 +75,16 @@ function PreviewRows({ rows, defaultGroup }: { rows: ImportRowView[]; defaultGro
                     {describe(asWire(issue)).message}
                   </p>
                 ))}
+                {row.known && row.changes?.length === 0 && <p className="hint">{t('cards.io.unchanged')}</p>}
+                {row.changes?.map((c) => (
+                  <p key={c.field} className="hint">
+                    {t('cards.io.change', {
+                      field: t(`cards.field.${c.field}`),
+                      before: c.before ?? '–',
+                      after: c.after ?? '–',
+                    })}
+                  </p>
+                ))}
               </td>
             </tr>
           ))}
@@ -253,6 +263,22 @@ function ImportPanel() {
           <h4 id={`${id}-preview`} ref={heading} tabIndex={-1}>
             {t('cards.io.summary', preview.counts)}
           </h4>
+          <p className="hint" data-testid="import-columns">
+            {t('cards.io.columns', {
+              mapping: preview.columns.mapping
+                .map((m) => `${t(`cards.field.${m.field}`)} ← "${m.header}"`)
+                .join(', '),
+            })}{' '}
+            {preview.columns.ignored.length > 0
+              ? t('cards.io.ignored', { names: preview.columns.ignored.map((h) => `"${h}"`).join(', ') })
+              : t('cards.io.noIgnored')}{' '}
+            {t('cards.io.validUntilZone', { zone: preview.validUntilZone })}
+          </p>
+          {preview.counts.updates + preview.counts.unchanged > 0 && (
+            <p className="hint" data-testid="import-updates">
+              {t('cards.io.updates', preview.counts)}
+            </p>
+          )}
           {preview.unknownGroups.length > 0 && (
             <p className="hint">
               {t('cards.io.unknownGroups', { names: preview.unknownGroups.map((g) => g.name).join(', ') })}{' '}
@@ -282,12 +308,12 @@ function ImportPanel() {
           <div className="toolbar">
             <button
               type="button"
-              disabled={preview.counts.ok === 0}
+              disabled={preview.counts.ok - preview.counts.unchanged === 0}
               aria-disabled={action.busy}
               onClick={() => void commit(preview.token)}
               data-testid="import-confirm"
             >
-              {t('cards.io.confirm', { count: preview.counts.ok })}
+              {t('cards.io.confirm', { count: preview.counts.ok - preview.counts.unchanged })}
             </button>
             <button type="button" className="secondary" onClick={discard} data-testid="import-discard">
               {t('cards.io.discard')}

@@ -113,12 +113,24 @@ export async function withBox(
   }
 }
 
+/** The options of every command that waits for a box on the local CSMS. */
+export const boxOptions = ['identity', 'host', 'port', 'timeout', 'tls', 'password-file', 'admit-all'];
+
 export const ocppCommands: Command[] = [
   {
     name: 'csms',
     usage:
       'csms listen [--port P] [--expect ID,ID] [--admit-all] [--tls] [--password-file F] | csms ca [--out F]',
     summaryKey: 'cli.csms.summary',
+    subcommands: [
+      {
+        name: 'listen',
+        usage: 'csms listen [--host H] [--port P] [--expect ID,ID] [--admit-all] [--tls] [--password-file F]',
+        summaryKey: 'cli.help.csms.listen',
+        options: ['host', 'port', 'expect', 'admit-all', 'tls', 'password-file'],
+      },
+      { name: 'ca', usage: 'csms ca [--out FILE]', summaryKey: 'cli.help.csms.ca', options: ['out'] },
+    ],
     run: (ctx) =>
       withCore(ctx, async (core) => {
         const full =
@@ -180,6 +192,20 @@ export const ocppCommands: Command[] = [
     name: 'config',
     usage: 'config get|set --identity ID [KEY=VALUE ...]',
     summaryKey: 'cli.config.summary',
+    subcommands: [
+      {
+        name: 'get',
+        usage: 'config get --identity ID [--port P] [--timeout S]',
+        summaryKey: 'cli.help.config.get',
+        options: boxOptions,
+      },
+      {
+        name: 'set',
+        usage: 'config set --identity ID KEY=VALUE [KEY=VALUE ...] [--port P] [--timeout S]',
+        summaryKey: 'cli.help.config.set',
+        options: boxOptions,
+      },
+    ],
     run: (ctx) =>
       withCore(ctx, async (core) => {
         const [action, ...pairs] = ctx.args;
@@ -225,6 +251,14 @@ export const ocppCommands: Command[] = [
     name: 'trace',
     usage: 'trace export [--identity ID] [--out FILE]',
     summaryKey: 'cli.trace.summary',
+    subcommands: [
+      {
+        name: 'export',
+        usage: 'trace export [--identity ID] [--out FILE]',
+        summaryKey: 'cli.trace.summary',
+        options: ['identity', 'out'],
+      },
+    ],
     run: (ctx) =>
       withCore(ctx, async (core) => {
         if (ctx.args[0] !== 'export') usage(ctx, 'trace export [--identity ID] [--out FILE]');
@@ -254,6 +288,7 @@ export const commissionCommand: Command = {
   name: 'commission',
   usage: 'commission --identity ID --template FILE',
   summaryKey: 'cli.commission.summary',
+  options: ['template', ...boxOptions],
   run: (ctx) =>
     withCore(ctx, async (core) => {
       const identity = ctx.options.identity;

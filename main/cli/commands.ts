@@ -46,6 +46,7 @@ const generalCommands: Command[] = [
     name: 'serve',
     usage: 'serve [--host H] [--port P]',
     summaryKey: 'cli.serve.summary',
+    options: ['host', 'port'],
     async run(ctx) {
       if (!existsSync(rendererDir)) {
         printError(ctx.output, {
@@ -87,6 +88,17 @@ const generalCommands: Command[] = [
     name: 'sites',
     usage: 'sites list|add NAME|rename ID NAME|delete ID',
     summaryKey: 'cli.sites.summary',
+    subcommands: [
+      { name: 'list', usage: 'sites list', summaryKey: 'cli.help.sites.list' },
+      {
+        name: 'add',
+        usage: 'sites add NAME [--address TEXT]',
+        summaryKey: 'cli.help.sites.add',
+        options: ['address'],
+      },
+      { name: 'rename', usage: 'sites rename ID NAME', summaryKey: 'cli.help.sites.rename' },
+      { name: 'delete', usage: 'sites delete ID', summaryKey: 'cli.help.sites.delete' },
+    ],
     run: (ctx) =>
       withCore(ctx, async (core) => {
         const [action = 'list', ...words] = ctx.args;
@@ -120,6 +132,15 @@ const generalCommands: Command[] = [
     name: 'groups',
     usage: 'groups list|add NAME [--tag TAG]',
     summaryKey: 'cli.groups.summary',
+    subcommands: [
+      { name: 'list', usage: 'groups list', summaryKey: 'cli.help.groups.list' },
+      {
+        name: 'add',
+        usage: 'groups add NAME [--tag TAG]',
+        summaryKey: 'cli.help.groups.add',
+        options: ['tag'],
+      },
+    ],
     run: (ctx) =>
       withCore(ctx, async (core) => {
         const [action = 'list', ...words] = ctx.args;
@@ -145,6 +166,7 @@ const generalCommands: Command[] = [
     name: 'audit',
     usage: 'audit [--limit N] [--entity E]',
     summaryKey: 'cli.audit.summary',
+    options: ['limit', 'entity'],
     run: (ctx) =>
       withCore(ctx, async (core) => {
         const entries = await call(core, 'audit.list', {

@@ -7,6 +7,7 @@ import { AppError } from '../api/errors.ts';
 import { ApiCallError } from '../api/wire.ts';
 import { type Core, openCore } from '../core.ts';
 import { resolveDataDir } from '../store/paths.ts';
+import type { HelpSpec } from './help.ts';
 import { type Output, printError } from './output.ts';
 
 export interface CliContext {
@@ -55,10 +56,8 @@ export interface CliContext {
   language: Language;
 }
 
-export interface Command {
-  name: string;
-  usage: string;
-  summaryKey: string;
+/** One `wbc` command: its help (usage, summary, options, subcommands: see help.ts) and what it does. */
+export interface Command extends HelpSpec {
   run(ctx: CliContext): Promise<number>;
 }
 

@@ -2,6 +2,7 @@
 // the api through the router and prints for people or, with --json, for scripts.
 import { existsSync } from 'node:fs';
 import { appName, appVersion } from '../core.ts';
+import { type LocalChannel, openLocalChannel } from '../server/local-channel.ts';
 import { startShellServer } from '../server/shell-server.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
@@ -15,7 +16,7 @@ import {
   rendererDir,
   t,
   usage,
-  withCore,
+  withApi,
 } from './context.ts';
 import { printError, printTable } from './output.ts';
 
@@ -35,7 +36,7 @@ const generalCommands: Command[] = [
     usage: 'info',
     summaryKey: 'cli.info.summary',
     run: (ctx) =>
-      withCore(ctx, async (core) => {
+      withApi(ctx, async (core) => {
         const info = await call(core, 'app.info', {});
         print(ctx, info, () => {
           for (const [key, value] of Object.entries(info)) ctx.output.out(`${key.padEnd(14)} ${value}`);
@@ -58,11 +59,16 @@ const generalCommands: Command[] = [
         });
         return 1;
       }
-      const core = openCliCore(ctx);
       const port = ctx.options.port === undefined ? 0 : Number(ctx.options.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(ctx, 'serve --port 0..65535');
+      const core = openCliCore(ctx);
+      // The core of this data folder for every later `wbc` command (or refused: one runs already).
+      let channel: LocalChannel;
+      try {
+        channel = await openLocalChannel(core);
+      } catch (error) {
         await core.close();
-        return usage(ctx, 'serve --port 0..65535');
+        throw error;
       }
       const server = await startShellServer({
         core,
@@ -80,6 +86,7 @@ const generalCommands: Command[] = [
         process.once('SIGTERM', stop);
       });
       await server.close();
+      await channel.close();
       await core.close();
       return 0;
     },
@@ -100,7 +107,7 @@ const generalCommands: Command[] = [
       { name: 'delete', usage: 'sites delete ID', summaryKey: 'cli.help.sites.delete' },
     ],
     run: (ctx) =>
-      withCore(ctx, async (core) => {
+      withApi(ctx, async (core) => {
         const [action = 'list', ...words] = ctx.args;
         if (action === 'list') {
           const sites = await call(core, 'sites.list', {});
@@ -142,7 +149,7 @@ const generalCommands: Command[] = [
       },
     ],
     run: (ctx) =>
-      withCore(ctx, async (core) => {
+      withApi(ctx, async (core) => {
         const [action = 'list', ...words] = ctx.args;
         if (action === 'list') {
           const groups = await call(core, 'groups.list', {});
@@ -168,7 +175,7 @@ const generalCommands: Command[] = [
     summaryKey: 'cli.audit.summary',
     options: ['limit', 'entity'],
     run: (ctx) =>
-      withCore(ctx, async (core) => {
+      withApi(ctx, async (core) => {
         const entries = await call(core, 'audit.list', {
           limit: numberArg(ctx.options.limit) ?? 50,
           entity: ctx.options.entity,

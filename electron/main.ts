@@ -7,13 +7,16 @@ import { languageFromLocale, translate } from '../locales/translate.ts';
 import { AppError } from '../main/api/errors.ts';
 import { toWireError } from '../main/api/router.ts';
 import { type Core, openCore } from '../main/core.ts';
+import { type LocalChannel, openLocalChannel } from '../main/server/local-channel.ts';
 import { contentSecurityPolicy } from '../main/server/security-headers.ts';
+import { adoptLegacyFolder } from '../main/store/legacy-folder.ts';
 import { resolveDataDir } from '../main/store/paths.ts';
 import { desktopKeyProvider } from './safe-storage-key.ts';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
 let core: Core | undefined;
+let channel: LocalChannel | undefined;
 let mainWindow: BrowserWindow | undefined;
 
 /** Only our own page, in our own window, may call the api. */
@@ -88,8 +91,18 @@ app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 
-app.whenReady().then(() => {
-  const dataDir = resolveDataDir({ flag: process.env.WBC_DATA_DIR ?? app.getPath('userData') });
+function showFatal(error: unknown): void {
+  const language = languageFromLocale(app.getLocale());
+  const text =
+    error instanceof AppError ? toWireError(error, language) : { message: String(error), remedy: '' };
+  dialog.showErrorBox(translate(language, 'app.name'), `${text.message}\n\n${text.remedy}`);
+}
+
+app.whenReady().then(async () => {
+  // One data folder for every face: the one `wbc` and the browser shell use (WBC_DATA_DIR, else the
+  // platform's), so the desktop and the command line see the same boxes, runs and cards.
+  const dataDir = resolveDataDir();
+  if (!process.env.WBC_DATA_DIR) adoptLegacyFolder(app.getPath('userData'), dataDir);
   try {
     core = openCore({
       dataDir,
@@ -97,10 +110,17 @@ app.whenReady().then(() => {
       defaultLanguage: languageFromLocale(app.getLocale()),
     });
   } catch (error) {
-    const language = languageFromLocale(app.getLocale());
-    const text =
-      error instanceof AppError ? toWireError(error, language) : { message: String(error), remedy: '' };
-    dialog.showErrorBox(translate(language, 'app.name'), `${text.message}\n\n${text.remedy}`);
+    showFatal(error);
+    app.exit(1);
+    return;
+  }
+  // `wbc` commands on this folder go through this app (and through it reach the safeStorage-sealed
+  // key, which they cannot open themselves). Another core already on the folder: say so and stop.
+  try {
+    channel = await openLocalChannel(core);
+  } catch (error) {
+    showFatal(error);
+    await core.close();
     app.exit(1);
     return;
   }
@@ -111,5 +131,5 @@ app.whenReady().then(() => {
 
 app.on('window-all-closed', () => {
   // The trace and the database are closed before the process ends; quitting waits for it.
-  void (core?.close() ?? Promise.resolve()).finally(() => app.quit());
+  void (channel?.close() ?? Promise.resolve()).then(() => core?.close()).finally(() => app.quit());
 });

@@ -115,7 +115,10 @@ function parseFrame(data: WebSocket.RawData): ClientFrame | null {
  * Opens the channel for the core of this process. CORE_ALREADY_RUNNING when another core answers on
  * this data folder; LOCAL_CHANNEL_UNSAFE when the folder or the files are not the user's alone.
  */
-export async function openLocalChannel(core: Core): Promise<LocalChannel> {
+export async function openLocalChannel(
+  core: Core,
+  options: { maxFrameBytes?: number } = {},
+): Promise<LocalChannel> {
   const paths = channelPaths(core.dataDir);
   checkChannelFolder(core.dataDir);
   if (await answers(paths.address)) throw new AppError('CORE_ALREADY_RUNNING', { dataDir: core.dataDir });
@@ -126,7 +129,10 @@ export async function openLocalChannel(core: Core): Promise<LocalChannel> {
     res.writeHead(404);
     res.end();
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: CHANNEL_MAX_FRAME_BYTES });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes ?? CHANNEL_MAX_FRAME_BYTES,
+  });
   const ctx = core.context('cli');
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -176,3 +176,42 @@ test('a socket in a folder others can write is refused: nothing is sent to it', 
   assert.equal(listen.code, 1);
   assert.match(listen.stderr, /LOCAL_CHANNEL_UNSAFE/);
 });
+
+test('wbc commission beside a running csms listen commissions the box connected there', async (t) => {
+  const dir = tempDir(t);
+  const { BareCsms } = await import('../support/bare-csms.ts');
+  const company = await BareCsms.start(t);
+  const templateFile = join(dir, 'depot.json');
+  writeFileSync(
+    templateFile,
+    JSON.stringify({
+      name: 'Depot',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      verifyWindowS: 2,
+    }),
+  );
+  const { cli, port } = await listening(t, dir);
+  await startedSimBox(t, { ocppVersion: '1.6', endpoint: `ws://127.0.0.1:${port}/ocpp`, identity: 'WB-2C' });
+  await until(() => events(cli).some((e) => e.box?.identity === 'WB-2C' && e.box.boot), 20_000);
+  const run = await wbc(['commission', '--identity', 'WB-2C', '--template', templateFile, '--data-dir', dir]);
+  assert.doesNotMatch(run.stderr, /CSMS_PORT_IN_USE/);
+  assert.match(run.stderr, /Using the tool already running/);
+  assert.match(run.stderr, /write the settings/);
+  await company.waitFor('box at company', () => company.connected('WB-2C'), 20_000);
+  cli.child.kill('SIGTERM');
+  assert.equal(await cli.exited, 0);
+});
+
+test('wbc serve runs the core of its data folder: a second serve or csms listen there is told so', async (t) => {
+  const dir = tempDir(t);
+  const serve = wbcRunning(t, ['serve', '--json', '--data-dir', dir]);
+  await until(() => serve.stdout().includes('}'), 20_000);
+  const second = await wbc(['csms', 'listen', '--port', String(await freePort()), '--data-dir', dir]);
+  assert.equal(second.code, 1);
+  assert.match(second.stderr, /CORE_ALREADY_RUNNING/);
+  const added = await wbc(['sites', 'add', 'Depot', '--json', '--data-dir', dir]);
+  assert.equal(added.code, 0, added.stderr);
+  serve.child.kill('SIGTERM');
+  assert.equal(await serve.exited, 0);
+  assert.equal(existsSync(join(dir, 'wbc.sock')), false);
+});

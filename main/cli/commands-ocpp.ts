@@ -8,7 +8,7 @@ import type { Core } from '../core.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
 import { csmsTls } from '../ocpp/tls.ts';
 import type { BoxInfo, CsmsStatus } from '../ocpp/types.ts';
-import { openLocalChannel } from '../server/local-channel.ts';
+import { channelAnswers, channelPaths, openLocalChannel } from '../server/local-channel.ts';
 import {
   type ApiHost,
   type CliContext,
@@ -193,6 +193,9 @@ export async function withBox(
   const cli = cliCoreOf(target);
   if (!cli.local) return withRemoteBox(ctx, cli, id, fn);
   const core = cli.local;
+  // A caller holding its own core (wbc cards) while another runs the folder's CSMS: its box is there.
+  if (await channelAnswers(channelPaths(core.dataDir).address))
+    throw new AppError('CORE_BUSY_ELSEWHERE', { dataDir: core.dataDir });
   const status = await core.ocpp.start(await csmsOptions(ctx, core, [id]));
   // On stderr, so stdout carries only the result: scripts read the addresses from the JSON line.
   if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'waiting', identity: id, urls: status.urls }));

@@ -215,3 +215,15 @@ test('wbc serve runs the core of its data folder: a second serve or csms listen 
   assert.equal(await serve.exited, 0);
   assert.equal(existsSync(join(dir, 'wbc.sock')), false);
 });
+
+test('wbc cards push beside a running csms listen says why it cannot run there instead of a port clash', async (t) => {
+  const dir = tempDir(t);
+  const { cli } = await listening(t, dir);
+  assert.equal((await wbc(['groups', 'add', 'Fleet', '--data-dir', dir])).code, 0);
+  const push = await wbc(['cards', 'push', '--identity', 'WB-P', '--group', 'Fleet', '--data-dir', dir]);
+  assert.equal(push.code, 1);
+  assert.match(push.stderr, /CORE_BUSY_ELSEWHERE/);
+  assert.doesNotMatch(push.stderr, /CSMS_PORT_IN_USE/);
+  cli.child.kill('SIGTERM');
+  assert.equal(await cli.exited, 0);
+});

@@ -138,6 +138,9 @@ async function withRemoteBox(
   else {
     printTls(ctx, status, (line) => ctx.output.err(line));
     ctx.output.err(t(ctx, 'cli.channel.using', { dataDir: core.dataDir }));
+    const asked = ctx.options.port;
+    if (asked !== undefined && status.port !== null && Number(asked) !== status.port)
+      ctx.output.err(t(ctx, 'cli.channel.portIgnored', { port: status.port, asked }));
     ctx.output.err(t(ctx, 'cli.csms.waiting', { identity: id }));
     for (const url of status.urls) ctx.output.err(`  ${url}`);
   }

@@ -193,9 +193,20 @@ test('wbc commission beside a running csms listen commissions the box connected 
   const { cli, port } = await listening(t, dir);
   await startedSimBox(t, { ocppVersion: '1.6', endpoint: `ws://127.0.0.1:${port}/ocpp`, identity: 'WB-2C' });
   await until(() => events(cli).some((e) => e.box?.identity === 'WB-2C' && e.box.boot), 20_000);
-  const run = await wbc(['commission', '--identity', 'WB-2C', '--template', templateFile, '--data-dir', dir]);
+  const run = await wbc([
+    'commission',
+    '--identity',
+    'WB-2C',
+    '--template',
+    templateFile,
+    '--port',
+    '9',
+    '--data-dir',
+    dir,
+  ]);
   assert.doesNotMatch(run.stderr, /CSMS_PORT_IN_USE/);
   assert.match(run.stderr, /Using the tool already running/);
+  assert.match(run.stderr, new RegExp(`listens on port ${port}: --port 9 is not used`));
   assert.match(run.stderr, /write the settings/);
   await company.waitFor('box at company', () => company.connected('WB-2C'), 20_000);
   cli.child.kill('SIGTERM');

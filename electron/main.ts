@@ -13,7 +13,9 @@ import {
   isAppIndex,
   isAppUrl,
 } from '../main/server/app-protocol.ts';
+import { type LocalChannel, openLocalChannel } from '../main/server/local-channel.ts';
 import { contentSecurityPolicy } from '../main/server/security-headers.ts';
+import { adoptLegacyFolder } from '../main/store/legacy-folder.ts';
 import { resolveDataDir } from '../main/store/paths.ts';
 import { desktopKeyProvider } from './safe-storage-key.ts';
 
@@ -24,6 +26,7 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 let core: Core | undefined;
+let channel: LocalChannel | undefined;
 let mainWindow: BrowserWindow | undefined;
 
 /** Only our own page, in our own window, may call the api. */
@@ -99,8 +102,18 @@ app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 
-app.whenReady().then(() => {
-  const dataDir = resolveDataDir({ flag: process.env.WBC_DATA_DIR ?? app.getPath('userData') });
+function showFatal(error: unknown): void {
+  const language = languageFromLocale(app.getLocale());
+  const text =
+    error instanceof AppError ? toWireError(error, language) : { message: String(error), remedy: '' };
+  dialog.showErrorBox(translate(language, 'app.name'), `${text.message}\n\n${text.remedy}`);
+}
+
+app.whenReady().then(async () => {
+  // One data folder for every face: the one `wbc` and the browser shell use (WBC_DATA_DIR, else the
+  // platform's), so the desktop and the command line see the same boxes, runs and cards.
+  const dataDir = resolveDataDir();
+  if (!process.env.WBC_DATA_DIR) adoptLegacyFolder(app.getPath('userData'), dataDir);
   try {
     core = openCore({
       dataDir,
@@ -108,10 +121,17 @@ app.whenReady().then(() => {
       defaultLanguage: languageFromLocale(app.getLocale()),
     });
   } catch (error) {
-    const language = languageFromLocale(app.getLocale());
-    const text =
-      error instanceof AppError ? toWireError(error, language) : { message: String(error), remedy: '' };
-    dialog.showErrorBox(translate(language, 'app.name'), `${text.message}\n\n${text.remedy}`);
+    showFatal(error);
+    app.exit(1);
+    return;
+  }
+  // `wbc` commands on this folder go through this app (and through it reach the safeStorage-sealed
+  // key, which they cannot open themselves). Another core already on the folder: say so and stop.
+  try {
+    channel = await openLocalChannel(core);
+  } catch (error) {
+    showFatal(error);
+    await core.close();
     app.exit(1);
     return;
   }
@@ -124,5 +144,5 @@ app.whenReady().then(() => {
 
 app.on('window-all-closed', () => {
   // The trace and the database are closed before the process ends; quitting waits for it.
-  void (core?.close() ?? Promise.resolve()).finally(() => app.quit());
+  void (channel?.close() ?? Promise.resolve()).then(() => core?.close()).finally(() => app.quit());
 });

@@ -5,6 +5,11 @@ import { readerErrorCodes } from '../rfid/reader.ts';
 export const errorCodes = [
   'VALIDATION_FAILED',
   'UNKNOWN_METHOD',
+  // One core per data folder (main/server/local-channel.ts), and the desktop's sealed key seen from wbc.
+  'CORE_ALREADY_RUNNING',
+  'LOCAL_CHANNEL_UNSAFE',
+  'VAULT_KEY_SEALED',
+  'CORE_BUSY_ELSEWHERE',
   'BAD_REQUEST',
   'NOT_FOUND',
   'ALREADY_EXISTS',

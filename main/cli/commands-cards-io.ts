@@ -94,6 +94,8 @@ const importUsage = 'cards import FILE [--group NAME] [--create-groups] [--forma
 const importCards: CardsSubcommand = {
   name: 'import',
   usage: importUsage,
+  summaryKey: 'cli.help.cards.import',
+  options: ['group', 'create-groups', 'format', 'yes'],
   async run(ctx, core) {
     const file = ctx.args[0];
     if (!file) usage(ctx, importUsage);
@@ -144,6 +146,8 @@ const exportUsage =
 const exportCards: CardsSubcommand = {
   name: 'export',
   usage: exportUsage,
+  summaryKey: 'cli.help.cards.export',
+  options: ['shape', 'group', 'format', 'country', 'party', 'out'],
   async run(ctx, core) {
     const groupId = await groupOption(ctx, core);
     const file = await call(core, 'cards.export', {

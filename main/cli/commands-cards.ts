@@ -17,6 +17,9 @@ import { groupNamed } from './find-named.ts';
 export interface CardsSubcommand {
   name: string;
   usage: string;
+  /** Its help (main/cli/help.ts): what it does and the options it reads. */
+  summaryKey: string;
+  options: readonly string[];
   run(ctx: CliContext, core: Core): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export const readersCommand: Command = {
   name: 'readers',
   usage: 'readers [--watch]',
   summaryKey: 'cli.readers.summary',
+  options: ['watch'],
   run: (ctx) =>
     withCore(ctx, async (core) => {
       const snapshot = await call(core, 'readers.list', {});
@@ -206,6 +210,8 @@ const enrollUsage =
 const enroll: CardsSubcommand = {
   name: 'enroll',
   usage: enrollUsage,
+  summaryKey: 'cli.help.cards.enroll',
+  options: ['group', 'reader', 'label', 'roster', 'owner', 'valid-until', 'baud', 'format'],
   async run(ctx, core) {
     const group = ctx.options.group;
     if (!group) usage(ctx, enrollUsage);
@@ -288,6 +294,8 @@ const pushUsage = 'cards push --identity ID --group NAME[,NAME] | cards push --s
 const push: CardsSubcommand = {
   name: 'push',
   usage: pushUsage,
+  summaryKey: 'cli.help.cards.push',
+  options: ['identity', 'group', 'site', 'timeout', 'host', 'port', 'tls', 'password-file'],
   async run(ctx, core) {
     if (ctx.options.site) return pushSite(ctx, core);
     const groups = (ctx.options.group ?? '')
@@ -317,6 +325,8 @@ const listUsage = 'cards list [--group NAME] [--json]';
 const list: CardsSubcommand = {
   name: 'list',
   usage: listUsage,
+  summaryKey: 'cli.help.cards.list',
+  options: ['group'],
   async run(ctx, core) {
     if (ctx.args.length > 0) usage(ctx, listUsage);
     const group = ctx.options.group ? await groupNamed(core, ctx.options.group) : undefined;
@@ -358,6 +368,7 @@ export const cardsCommand: Command = {
   name: 'cards',
   usage: `cards ${cardsSubcommands.map((s) => s.name).join('|')} ...`,
   summaryKey: 'cli.cards.summary',
+  subcommands: cardsSubcommands,
   run: (ctx) =>
     withCore(ctx, async (core) => {
       const [name, ...rest] = ctx.args;

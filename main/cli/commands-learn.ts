@@ -93,6 +93,8 @@ async function learnOnce(
 const learn: CardsSubcommand = {
   name: 'learn',
   usage: learnUsage,
+  summaryKey: 'cli.help.cards.learn',
+  options: ['identity', 'uid', 'timeout', 'host', 'port'],
   async run(ctx, core) {
     const uids = ctx.options.uid ?? [];
     if (!ctx.options.identity) usage(ctx, learnUsage);
@@ -135,6 +137,8 @@ const learn: CardsSubcommand = {
 const format: CardsSubcommand = {
   name: 'format',
   usage: formatUsage,
+  summaryKey: 'cli.help.cards.format',
+  options: ['identity', 'uid-format', 'clear'],
   async run(ctx, core) {
     const identity = ctx.options.identity;
     if (!identity) return void usage(ctx, formatUsage);

@@ -3,14 +3,27 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { AppError, type ErrorCode } from '../api/errors.ts';
 import { loadTemplateFile } from '../commissioning/template.ts';
-import type { RunSummary } from '../commissioning/types.ts';
+import type { RunDetail, RunSummary } from '../commissioning/types.ts';
 import type { Core } from '../core.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
 import { csmsTls, renewCsmsCa } from '../ocpp/tls.ts';
 import type { BoxInfo, CsmsStatus } from '../ocpp/types.ts';
+import { channelAnswers, channelPaths, openLocalChannel } from '../server/local-channel.ts';
 import { createPrivateWriteStream } from '../store/private-files.ts';
 import { storedCaFingerprint } from '../store/vault-reset.ts';
-import { type CliContext, type Command, call, print, t, usage, withCore } from './context.ts';
+import {
+  type ApiHost,
+  type CliContext,
+  type CliCore,
+  type Command,
+  call,
+  cliCoreOf,
+  print,
+  t,
+  usage,
+  withApi,
+  withCore,
+} from './context.ts';
 import { printTable } from './output.ts';
 
 /** The local CSMS's basic-auth password: from --password-file (never the command line, where `ps`
@@ -31,17 +44,19 @@ function csmsPassword(ctx: CliContext): string | undefined {
   return password;
 }
 
-export async function csmsOptions(ctx: CliContext, core: Core, expected: string[]) {
+/** The local CSMS's settings from the options; with a core, the TLS certificates made ready too. */
+export async function csmsOptions(ctx: CliContext, core: Core | null, expected: string[]) {
   const port = ctx.options.port === undefined ? 9220 : Number(ctx.options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) usage(ctx, 'csms listen --port 1..65535');
   const password = csmsPassword(ctx);
   const host = ctx.options.host ?? '0.0.0.0';
-  const tls = ctx.options.tls
-    ? await csmsTls(
-        { store: core.store, vault: core.vault, actor: core.context('cli').actor },
-        listenAddresses(host),
-      )
-    : undefined;
+  const tls =
+    ctx.options.tls && core
+      ? await csmsTls(
+          { store: core.store, vault: core.vault, actor: core.context('cli').actor },
+          listenAddresses(host),
+        )
+      : undefined;
   return {
     host,
     port,
@@ -85,15 +100,107 @@ function untilSignal(): Promise<void> {
   });
 }
 
-/** Starts the local CSMS for one box, waits until it connects (or the timeout), runs fn on it. */
+/** The local CSMS's password as the api takes it: sealed in the vault, only its id travels. */
+async function passwordSecret(ctx: CliContext, core: ApiHost): Promise<number | undefined> {
+  const password = csmsPassword(ctx);
+  if (!password) return undefined;
+  const secret = await call(core, 'secrets.put', {
+    purpose: 'csms-basic-auth',
+    label: 'local-csms',
+    value: password,
+  });
+  return secret.id;
+}
+
+/**
+ * Waits for the box on the CSMS of the core running elsewhere on this data folder (started there, or
+ * by this command when it was not listening, and then stopped again), runs fn on it. The box stays
+ * connected to that CSMS afterwards: the next command finds it there.
+ */
+async function withRemoteBox(
+  ctx: CliContext,
+  core: CliCore,
+  id: string,
+  fn: (identity: string) => Promise<void>,
+) {
+  let status = await call(core, 'csms.status', {});
+  let startedHere = false;
+  if (!status.running) {
+    const { password: _password, tls: _tls, ...options } = await csmsOptions(ctx, null, [id]);
+    const passwordSecretId = await passwordSecret(ctx, core);
+    status = await call(core, 'csms.start', {
+      ...options,
+      tls: ctx.options.tls === true,
+      ...(passwordSecretId ? { passwordSecretId } : {}),
+    });
+    startedHere = true;
+  }
+  if (ctx.output.json)
+    ctx.output.err(JSON.stringify({ event: 'waiting', identity: id, urls: status.urls, shared: true }));
+  else {
+    printTls(ctx, status, (line) => ctx.output.err(line));
+    ctx.output.err(t(ctx, 'cli.channel.using', { dataDir: core.dataDir }));
+    const asked = ctx.options.port;
+    if (asked !== undefined && status.port !== null && Number(asked) !== status.port)
+      ctx.output.err(t(ctx, 'cli.channel.portIgnored', { port: status.port, asked }));
+    ctx.output.err(t(ctx, 'cli.csms.waiting', { identity: id }));
+    for (const url of status.urls) ctx.output.err(`  ${url}`);
+  }
+  const timeoutS = ctx.options.timeout === undefined ? 300 : Number(ctx.options.timeout);
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  let off = () => {};
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let admitting = false;
+      const timer = setTimeout(() => reject(new AppError('BOX_OFFLINE', { identity: id })), timeoutS * 1000);
+      const settle = (error?: unknown) => {
+        clearTimeout(timer);
+        off();
+        if (error) reject(error);
+        else resolve();
+      };
+      abort.signal.addEventListener('abort', () => settle(new AppError('CANCELLED')));
+      const look = (box: BoxInfo | undefined) => {
+        if (!box || box.identity !== id || box.state === 'offline') return;
+        if (box.admitted) return settle();
+        // The user named this box: a box waiting in the lobby of the shared CSMS is let in, as here.
+        if (admitting) return;
+        admitting = true;
+        call(core, 'boxes.admit', { identity: id }).then((b) => look(b), settle);
+      };
+      off = core.router.subscribe((event, payload) => {
+        if (event === 'boxes.changed') look(payload as BoxInfo);
+      });
+      look(status.boxes.find((b) => b.identity === id));
+    });
+    await fn(id);
+  } finally {
+    off();
+    process.off('SIGINT', onSignal);
+    if (startedHere) await call(core, 'csms.stop', {});
+  }
+}
+
+/**
+ * Waits for the box on the local CSMS (the running core's, through its channel, or one started here
+ * for this command), until it connects or the timeout, and runs fn on it.
+ */
 export async function withBox(
   ctx: CliContext,
-  core: Core,
+  target: Core | CliCore,
   fn: (identity: string) => Promise<void>,
 ): Promise<void> {
   const identity = ctx.options.identity;
   if (!identity) usage(ctx, 'config get|set --identity ID');
   const id = identity as string;
+  const cli = cliCoreOf(target);
+  if (!cli.local) return withRemoteBox(ctx, cli, id, fn);
+  const core = cli.local;
+  // A caller holding its own core (wbc cards) while another runs the folder's CSMS: its box is there.
+  if (await channelAnswers(channelPaths(core.dataDir).address))
+    throw new AppError('CORE_BUSY_ELSEWHERE', { dataDir: core.dataDir });
   const status = await core.ocpp.start(await csmsOptions(ctx, core, [id]));
   // On stderr, so stdout carries only the result: scripts read the addresses from the JSON line.
   if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'waiting', identity: id, urls: status.urls }));
@@ -115,26 +222,114 @@ export async function withBox(
   }
 }
 
+/**
+ * `wbc csms listen`: runs the core and its CSMS until Ctrl+C and opens the data folder's local channel,
+ * so later `wbc` commands use this CSMS and its boxes; refused when a core already runs on the folder.
+ */
+function listen(ctx: CliContext): Promise<number> {
+  return withCore(ctx, async (core) => {
+    const channel = await openLocalChannel(core);
+    try {
+      const expected = (ctx.options.expect ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const { password: _password, tls: _tls, ...options } = await csmsOptions(ctx, core, expected);
+      const password = csmsPassword(ctx);
+      // The password goes through the vault, as from the app: the api only takes its id.
+      const secret = password
+        ? await call(core, 'secrets.put', {
+            purpose: 'csms-basic-auth',
+            label: 'local-csms',
+            value: password,
+          })
+        : undefined;
+      const status = await call(core, 'csms.start', {
+        ...options,
+        tls: ctx.options.tls === true,
+        ...(secret ? { passwordSecretId: secret.id } : {}),
+      });
+      // With --json every event is one line (JSON lines), the box events that follow too.
+      if (ctx.output.json) {
+        ctx.output.out(
+          JSON.stringify({ event: 'listening', urls: status.urls, port: status.port, tls: status.tls }),
+        );
+      } else {
+        printTls(ctx, status, (line) => ctx.output.out(line));
+        ctx.output.out(t(ctx, 'cli.csms.listening'));
+        for (const url of status.urls) ctx.output.out(`  ${url}/<identity>`);
+      }
+      const off = core.router.subscribe((event, payload) => {
+        if (event !== 'boxes.changed') return;
+        const box = payload as BoxInfo;
+        if (ctx.output.json) ctx.output.out(JSON.stringify({ event: 'box', box }));
+        else ctx.output.out(describeBox(ctx, box));
+      });
+      await untilSignal();
+      off();
+      await core.ocpp.stop();
+    } finally {
+      await channel.close();
+    }
+  });
+}
+
+/** The options of every command that waits for a box on the local CSMS. */
+export const boxOptions = ['identity', 'host', 'port', 'timeout', 'tls', 'password-file', 'admit-all'];
+
 export const ocppCommands: Command[] = [
   {
     name: 'csms',
     usage:
       'csms listen [--port P] [--expect ID,ID] [--admit-all] [--tls] [--password-file F] | csms ca [--out F]',
     summaryKey: 'cli.csms.summary',
-    run: (ctx) =>
-      withCore(ctx, async (core) => {
-        const full =
-          'csms listen [--host H] [--port P] [--expect ID,ID] [--admit-all] [--tls] [--password-file F] | csms ca [--out F]';
+    subcommands: [
+      {
+        name: 'listen',
+        usage: 'csms listen [--host H] [--port P] [--expect ID,ID] [--admit-all] [--tls] [--password-file F]',
+        summaryKey: 'cli.help.csms.listen',
+        options: ['host', 'port', 'expect', 'admit-all', 'tls', 'password-file'],
+      },
+      {
+        name: 'ca',
+        usage: 'csms ca [--out FILE] [--renew --yes]',
+        summaryKey: 'cli.help.csms.ca',
+        options: ['out', 'renew', 'yes'],
+      },
+      { name: 'status', usage: 'csms status', summaryKey: 'cli.help.csms.status' },
+    ],
+    run: async (ctx) => {
+      if (ctx.args[0] === 'listen') return listen(ctx);
+      return withApi(ctx, async (core) => {
+        if (ctx.args[0] === 'status') {
+          // The CSMS of the core running on this data folder, with its boxes (none runs: not running).
+          const status = await call(core, 'csms.status', {});
+          print(ctx, status, () => {
+            ctx.output.out(t(ctx, status.running ? 'cli.csms.listening' : 'cli.csms.notRunning'));
+            for (const url of status.urls) ctx.output.out(`  ${url}/<identity>`);
+            for (const box of status.boxes) ctx.output.out(describeBox(ctx, box));
+          });
+          return;
+        }
         if (ctx.args[0] === 'ca') {
           // The CA to install into boxes before the CSMS ever runs (made now if it does not exist yet);
           // --renew --yes replaces it, and only then (boxes that trust the old one need the new one).
-          const old = ctx.options.renew ? storedCaFingerprint(core.store) : null;
+          // Renewing changes what a running CSMS serves: only with the folder's core in this process.
+          const local = core.local;
+          if (ctx.options.renew && !local)
+            throw new AppError('CORE_BUSY_ELSEWHERE', { dataDir: core.dataDir });
+          const old = ctx.options.renew && local ? storedCaFingerprint(local.store) : null;
           if (ctx.options.renew && old && !ctx.options.yes) {
             throw new AppError('CSMS_CA_RENEW_NOT_CONFIRMED', { fingerprint: old });
           }
-          const ca = ctx.options.renew
-            ? await renewCsmsCa({ store: core.store, vault: core.vault, actor: core.context('cli').actor })
-            : await call(core, 'csms.certificate', {});
+          const ca =
+            ctx.options.renew && local
+              ? await renewCsmsCa({
+                  store: local.store,
+                  vault: local.vault,
+                  actor: local.context('cli').actor,
+                })
+              : await call(core, 'csms.certificate', {});
           if (old) ctx.output.err(t(ctx, 'cli.csms.ca.renewed', { fingerprint: ca.caFingerprint, old }));
           const out = ctx.options.out;
           if (out) writeFileSync(out, `${ca.caCertificate}\n`);
@@ -145,53 +340,33 @@ export const ocppCommands: Command[] = [
           });
           return;
         }
-        if (ctx.args[0] !== 'listen') usage(ctx, full);
-        const expected = (ctx.options.expect ?? '')
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
-        const { password: _password, tls: _tls, ...options } = await csmsOptions(ctx, core, expected);
-        const password = csmsPassword(ctx);
-        // The password goes through the vault, as from the app: the api only takes its id.
-        const secret = password
-          ? await call(core, 'secrets.put', {
-              purpose: 'csms-basic-auth',
-              label: 'local-csms',
-              value: password,
-            })
-          : undefined;
-        const status = await call(core, 'csms.start', {
-          ...options,
-          tls: ctx.options.tls === true,
-          ...(secret ? { passwordSecretId: secret.id } : {}),
-        });
-        // With --json every event is one line (JSON lines), the box events that follow too.
-        if (ctx.output.json) {
-          ctx.output.out(
-            JSON.stringify({ event: 'listening', urls: status.urls, port: status.port, tls: status.tls }),
-          );
-        } else {
-          printTls(ctx, status, (line) => ctx.output.out(line));
-          ctx.output.out(t(ctx, 'cli.csms.listening'));
-          for (const url of status.urls) ctx.output.out(`  ${url}/<identity>`);
-        }
-        const off = core.router.subscribe((event, payload) => {
-          if (event !== 'boxes.changed') return;
-          const box = payload as BoxInfo;
-          if (ctx.output.json) ctx.output.out(JSON.stringify({ event: 'box', box }));
-          else ctx.output.out(describeBox(ctx, box));
-        });
-        await untilSignal();
-        off();
-        await core.ocpp.stop();
-      }),
+        usage(
+          ctx,
+          'csms listen [--host H] [--port P] [--expect ID,ID] [--admit-all] [--tls] [--password-file F] | csms ca [--out F] | csms status',
+        );
+      });
+    },
   },
   {
     name: 'config',
     usage: 'config get|set --identity ID [KEY=VALUE ...]',
     summaryKey: 'cli.config.summary',
+    subcommands: [
+      {
+        name: 'get',
+        usage: 'config get --identity ID [--port P] [--timeout S]',
+        summaryKey: 'cli.help.config.get',
+        options: boxOptions,
+      },
+      {
+        name: 'set',
+        usage: 'config set --identity ID KEY=VALUE [KEY=VALUE ...] [--port P] [--timeout S]',
+        summaryKey: 'cli.help.config.set',
+        options: boxOptions,
+      },
+    ],
     run: (ctx) =>
-      withCore(ctx, async (core) => {
+      withApi(ctx, async (core) => {
         const [action, ...pairs] = ctx.args;
         if (action === 'get') {
           await withBox(ctx, core, async (identity) => {
@@ -235,17 +410,25 @@ export const ocppCommands: Command[] = [
     name: 'trace',
     usage: 'trace export [--identity ID] [--out FILE]',
     summaryKey: 'cli.trace.summary',
+    subcommands: [
+      {
+        name: 'export',
+        usage: 'trace export [--identity ID] [--out FILE]',
+        summaryKey: 'cli.trace.summary',
+        options: ['identity', 'out'],
+      },
+    ],
     run: (ctx) =>
-      withCore(ctx, async (core) => {
+      withApi(ctx, async (core) => {
         if (ctx.args[0] !== 'export') usage(ctx, 'trace export [--identity ID] [--out FILE]');
-        const lines = core.ocpp.trace.exportJsonLines(ctx.options.identity);
+        const lines = traceLines(core, ctx.options.identity);
         if (!ctx.options.out) {
-          for (const line of lines) ctx.output.out(line);
+          for await (const line of lines) ctx.output.out(line);
           return;
         }
         const file = createPrivateWriteStream(ctx.options.out);
         let count = 0;
-        for (const line of lines) {
+        for await (const line of lines) {
           if (!file.write(`${line}\n`))
             await new Promise<void>((resolve) => file.once('drain', () => resolve()));
           count++;
@@ -259,13 +442,49 @@ export const ocppCommands: Command[] = [
   },
 ];
 
+/** The trace as JSON lines (each frame's JSON unpacked), read page by page through the api. */
+async function* traceLines(core: ApiHost, identity: string | undefined): AsyncGenerator<string> {
+  let afterId = 0;
+  for (;;) {
+    const page = await call(core, 'trace.list', { ...(identity ? { identity } : {}), afterId, limit: 1000 });
+    if (page.length === 0) return;
+    for (const frame of page) {
+      yield JSON.stringify({ ...frame, frame: JSON.parse(frame.frame) as unknown });
+      afterId = frame.id ?? afterId;
+    }
+  }
+}
+
+/** The run once it has ended: in this process from the service, through the channel from its events. */
+async function settledRun(core: CliCore, id: number): Promise<RunDetail> {
+  if (core.local) return core.local.commissioning.settled(id);
+  const open = new Set(['running', 'waiting-for-box', 'awaiting-approval']);
+  await new Promise<void>((resolve) => {
+    const off = core.router.subscribe((event, payload) => {
+      const run = payload as RunSummary;
+      if (event !== 'commissioning.changed' || run.id !== id || open.has(run.status)) return;
+      off();
+      resolve();
+    });
+    // It may have ended before we listened.
+    void call(core, 'commissioning.get', { id }).then((run) => {
+      if (!open.has(run.status)) {
+        off();
+        resolve();
+      }
+    });
+  });
+  return call(core, 'commissioning.get', { id });
+}
+
 /** `wbc commission`: waits for the box, runs the template on it, prints each step and the outcome. */
 export const commissionCommand: Command = {
   name: 'commission',
   usage: 'commission --identity ID --template FILE',
   summaryKey: 'cli.commission.summary',
+  options: ['template', ...boxOptions],
   run: (ctx) =>
-    withCore(ctx, async (core) => {
+    withApi(ctx, async (core) => {
       const identity = ctx.options.identity;
       const file = ctx.options.template;
       if (!identity || !file) usage(ctx, 'commission --identity ID --template FILE [--port P] [--timeout S]');
@@ -288,7 +507,7 @@ export const commissionCommand: Command = {
             );
         });
         const started = await call(core, 'commissioning.start', { identity: id, template, approval: 'auto' });
-        const run = await core.commissioning.settled(started.id);
+        const run = await settledRun(core, started.id);
         off();
         print(ctx, run, () => {
           ctx.output.out(

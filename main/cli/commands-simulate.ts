@@ -44,6 +44,7 @@ export const simulateCommand: Command = {
   name: 'simulate',
   usage: 'simulate --ocpp 1.6|2.0.1 --url URL --identity ID [--count N] [--uid-format PRESET]',
   summaryKey: 'cli.simulate.summary',
+  options: ['ocpp', 'url', 'identity', 'count', 'password', 'uid-format'],
   async run(ctx) {
     const { ocpp, url, identity } = ctx.options;
     const count = ctx.options.count === undefined ? 1 : Number(ctx.options.count);

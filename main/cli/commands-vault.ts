@@ -29,6 +29,9 @@ export const vaultCommand: Command = {
   name: 'vault',
   usage: 'vault reset [--yes]',
   summaryKey: 'cli.vault.summary',
+  subcommands: [
+    { name: 'reset', usage: 'vault reset [--yes]', summaryKey: 'cli.vault.summary', options: ['yes'] },
+  ],
   async run(ctx) {
     if (ctx.args[0] !== 'reset') return usage(ctx, 'vault reset [--yes]');
     const dataDir = resolveDataDir({ flag: ctx.options['data-dir'] });

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { AppError } from '../api/errors.ts';
 import { appName, appVersion } from '../core.ts';
 import { isLoopbackHost } from '../server/access.ts';
+import { type LocalChannel, openLocalChannel } from '../server/local-channel.ts';
 import { startShellServer } from '../server/shell-server.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
@@ -18,7 +19,7 @@ import {
   rendererDir,
   t,
   usage,
-  withCore,
+  withApi,
 } from './context.ts';
 import { printError, printTable } from './output.ts';
 
@@ -38,7 +39,7 @@ const generalCommands: Command[] = [
     usage: 'info',
     summaryKey: 'cli.info.summary',
     run: (ctx) =>
-      withCore(ctx, async (core) => {
+      withApi(ctx, async (core) => {
         const info = await call(core, 'app.info', {});
         print(ctx, info, () => {
           for (const [key, value] of Object.entries(info)) ctx.output.out(`${key.padEnd(14)} ${value}`);
@@ -49,6 +50,7 @@ const generalCommands: Command[] = [
     name: 'serve',
     usage: 'serve [--host H] [--port P] [--allow-remote]',
     summaryKey: 'cli.serve.summary',
+    options: ['host', 'port', 'allow-remote'],
     async run(ctx) {
       const host = ctx.options.host ?? '127.0.0.1';
       // Plain HTTP with the token in the URL: beyond this computer only when asked, and said loudly.
@@ -65,11 +67,16 @@ const generalCommands: Command[] = [
         });
         return 1;
       }
-      const core = openCliCore(ctx);
       const port = ctx.options.port === undefined ? 0 : Number(ctx.options.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      if (!Number.isInteger(port) || port < 0 || port > 65535) return usage(ctx, 'serve --port 0..65535');
+      const core = openCliCore(ctx);
+      // The core of this data folder for every later `wbc` command (or refused: one runs already).
+      let channel: LocalChannel;
+      try {
+        channel = await openLocalChannel(core);
+      } catch (error) {
         await core.close();
-        return usage(ctx, 'serve --port 0..65535');
+        throw error;
       }
       const server = await startShellServer({
         core,
@@ -89,6 +96,7 @@ const generalCommands: Command[] = [
         process.once('SIGTERM', stop);
       });
       await server.close();
+      await channel.close();
       await core.close();
       return 0;
     },
@@ -97,8 +105,19 @@ const generalCommands: Command[] = [
     name: 'sites',
     usage: 'sites list|add NAME|rename ID NAME|delete ID',
     summaryKey: 'cli.sites.summary',
+    subcommands: [
+      { name: 'list', usage: 'sites list', summaryKey: 'cli.help.sites.list' },
+      {
+        name: 'add',
+        usage: 'sites add NAME [--address TEXT]',
+        summaryKey: 'cli.help.sites.add',
+        options: ['address'],
+      },
+      { name: 'rename', usage: 'sites rename ID NAME', summaryKey: 'cli.help.sites.rename' },
+      { name: 'delete', usage: 'sites delete ID', summaryKey: 'cli.help.sites.delete' },
+    ],
     run: (ctx) =>
-      withCore(ctx, async (core) => {
+      withApi(ctx, async (core) => {
         const [action = 'list', ...words] = ctx.args;
         if (action === 'list') {
           const sites = await call(core, 'sites.list', {});
@@ -130,8 +149,17 @@ const generalCommands: Command[] = [
     name: 'groups',
     usage: 'groups list|add NAME [--tag TAG]',
     summaryKey: 'cli.groups.summary',
+    subcommands: [
+      { name: 'list', usage: 'groups list', summaryKey: 'cli.help.groups.list' },
+      {
+        name: 'add',
+        usage: 'groups add NAME [--tag TAG]',
+        summaryKey: 'cli.help.groups.add',
+        options: ['tag'],
+      },
+    ],
     run: (ctx) =>
-      withCore(ctx, async (core) => {
+      withApi(ctx, async (core) => {
         const [action = 'list', ...words] = ctx.args;
         if (action === 'list') {
           const groups = await call(core, 'groups.list', {});
@@ -155,8 +183,9 @@ const generalCommands: Command[] = [
     name: 'audit',
     usage: 'audit [--limit N] [--entity E]',
     summaryKey: 'cli.audit.summary',
+    options: ['limit', 'entity'],
     run: (ctx) =>
-      withCore(ctx, async (core) => {
+      withApi(ctx, async (core) => {
         const entries = await call(core, 'audit.list', {
           limit: numberArg(ctx.options.limit) ?? 50,
           entity: ctx.options.entity,

@@ -1,12 +1,19 @@
 // What every CLI command shares: its context (words, options, output, language), opening the core,
 // calling the api through the router, and printing for people or as JSON for scripts.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Language, translate } from '../../locales/translate.ts';
 import type { MethodName, ParamsOf, ResultOf } from '../api/contract.ts';
 import { AppError } from '../api/errors.ts';
+import type { CallContext } from '../api/router.ts';
+import type { Face } from '../api/types.ts';
 import { ApiCallError } from '../api/wire.ts';
 import { type Core, openCore } from '../core.ts';
+import { connectLocalChannel } from '../server/local-channel-client.ts';
 import { resolveDataDir } from '../store/paths.ts';
+import { keyFilePath } from '../store/vault-key.ts';
+import type { HelpSpec } from './help.ts';
 import { type Output, printError } from './output.ts';
 
 export interface CliContext {
@@ -57,10 +64,8 @@ export interface CliContext {
   language: Language;
 }
 
-export interface Command {
-  name: string;
-  usage: string;
-  summaryKey: string;
+/** One `wbc` command: its help (usage, summary, options, subcommands: see help.ts) and what it does. */
+export interface Command extends HelpSpec {
   run(ctx: CliContext): Promise<number>;
 }
 
@@ -68,14 +73,73 @@ export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const rendererDir = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
 
 export function openCliCore(ctx: CliContext): Core {
-  return openCore({
-    dataDir: resolveDataDir({ flag: ctx.options['data-dir'] }),
-    defaultLanguage: ctx.language,
-  });
+  const dataDir = resolveDataDir({ flag: ctx.options['data-dir'] });
+  // The desktop sealed this folder's key with the OS key store: only the running app can open it.
+  if (existsSync(join(dataDir, 'vault.key.sealed')) && !existsSync(keyFilePath(dataDir)))
+    throw new AppError('VAULT_KEY_SEALED', { dataDir });
+  return openCore({ dataDir, defaultLanguage: ctx.language });
+}
+
+/** What a command needs to call the api: a core in this process or the running one's channel. */
+export type ApiHost = Pick<Core, 'router' | 'context'>;
+
+/**
+ * The core as a command sees it: calls and events, and `local` when it runs in this process. When a
+ * core already runs on the data folder (desktop, `wbc serve`, `wbc csms listen`), calls go through its
+ * local channel and `local` is null: its CSMS, its boxes and its runs are the ones the command uses.
+ */
+export interface CliCore extends ApiHost {
+  readonly dataDir: string;
+  readonly local: Core | null;
+}
+
+export function cliCoreOf(core: Core | CliCore): CliCore {
+  if ('local' in core) return core;
+  return { dataDir: core.dataDir, router: core.router, context: (face) => core.context(face), local: core };
+}
+
+/** The running core's channel on this data folder as a CliCore, or null when none runs. */
+async function remoteCore(ctx: CliContext): Promise<(CliCore & { close(): Promise<void> }) | null> {
+  const dataDir = resolveDataDir({ flag: ctx.options['data-dir'] });
+  const channel = await connectLocalChannel(dataDir, ctx.language);
+  if (!channel) return null;
+  const context = (face: Face): CallContext => ({ face, actor: `${face}` });
+  return {
+    dataDir,
+    local: null,
+    context,
+    router: {
+      call: (method, params) => channel.call(method, params),
+      subscribe: (listener) => channel.subscribe(listener),
+      emit: () => undefined,
+    },
+    close: () => channel.close(),
+  };
+}
+
+/**
+ * Like withCore, but through the core already running on the data folder when there is one (its
+ * channel), else with a core opened in this process; closed cleanly either way.
+ */
+export async function withApi(ctx: CliContext, fn: (core: CliCore) => Promise<void>): Promise<number> {
+  const remote = await remoteCore(ctx);
+  if (!remote) return withCore(ctx, (core) => fn(cliCoreOf(core)));
+  try {
+    await fn(remote);
+    return 0;
+  } catch (error) {
+    if (error instanceof ApiCallError) {
+      printError(ctx.output, error.error);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await remote.close();
+  }
 }
 
 export async function call<M extends MethodName>(
-  core: Core,
+  core: ApiHost,
   method: M,
   params: ParamsOf<M>,
 ): Promise<ResultOf<M>> {

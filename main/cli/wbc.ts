@@ -6,6 +6,7 @@ import { AppError } from '../api/errors.ts';
 import { toWireError, wireError } from '../api/router.ts';
 import { commands } from './commands.ts';
 import type { CliContext } from './context.ts';
+import { commandHelp, findHelp } from './help.ts';
 import { consoleOutput, printError } from './output.ts';
 
 const globalOptions = {
@@ -70,6 +71,8 @@ function helpText(language: Language): string {
   lines.push(`  ${'--data-dir DIR'.padEnd(46)} ${t('cli.option.dataDir')}`);
   lines.push(`  ${'--json'.padEnd(46)} ${t('cli.option.json')}`);
   lines.push(`  ${'--lang en|de'.padEnd(46)} ${t('cli.option.lang')}`);
+  lines.push(`  ${'--help, -h'.padEnd(46)} ${t('cli.opt.help')}`);
+  lines.push('', t('cli.help.more.general'));
   return lines.join('\n');
 }
 
@@ -90,8 +93,20 @@ export async function main(argv: string[]): Promise<number> {
   const output = consoleOutput(values.json);
   const [name, ...rest] = positionals;
 
-  if (!name || name === 'help' || (values.help && !name)) {
+  // Help is answered here, before any command runs: nothing is opened, started or written.
+  const helpWords = name === 'help' ? rest : values.help ? positionals : undefined;
+  if (!name || (helpWords && helpWords.length === 0)) {
     output.out(helpText(language));
+    return 0;
+  }
+  if (helpWords) {
+    const found = findHelp(commands, helpWords);
+    if (!found) {
+      printError(output, wireError('UNKNOWN_METHOD', { method: String(helpWords[0]) }, language));
+      output.err(helpText(language));
+      return 2;
+    }
+    output.out(commandHelp(language, found.path, found.spec));
     return 0;
   }
   const command = commands.find((c) => c.name === name);

@@ -1,5 +1,5 @@
 // Where the tool keeps its data: a flag, then WBC_DATA_DIR, then the platform's per-user data folder.
-// Tests and portable installs point it elsewhere; the desktop shell passes Electron's userData.
+// One folder for every face of an installation (desktop, browser shell, wbc); tests point it elsewhere.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 

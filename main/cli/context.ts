@@ -50,6 +50,8 @@ export interface CliContext {
     uid?: string[] | undefined;
     'uid-format'?: string | undefined;
     clear?: boolean | undefined;
+    expected?: boolean | undefined;
+    concurrency?: string | undefined;
   };
   output: Output;
   language: Language;

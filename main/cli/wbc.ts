@@ -53,6 +53,9 @@ const globalOptions = {
   uid: { type: 'string', multiple: true },
   'uid-format': { type: 'string' },
   clear: { type: 'boolean', default: false },
+  // commission: a fleet (h-fleet)
+  expected: { type: 'boolean', default: false },
+  concurrency: { type: 'string' },
 } as const;
 
 function helpText(language: Language): string {

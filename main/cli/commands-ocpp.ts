@@ -265,6 +265,8 @@ async function commissionMany(
 ): Promise<number> {
   const concurrency = fleetConcurrency(ctx);
   const timeoutS = ctx.options.timeout === undefined ? 300 : Number(ctx.options.timeout);
+  // A timeout that is no number would cancel every box that has not connected yet at once.
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) usage(ctx, COMMISSION_USAGE);
   const status = await core.ocpp.start(await csmsOptions(ctx, core, identities));
   if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'waiting', identities, urls: status.urls }));
   else {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { TemplateInput } from '../../main/commissioning/template.ts';
 import { openCore } from '../../main/core.ts';
 import { BareCsms } from '../support/bare-csms.ts';
-import { wbcWaitingForBox } from '../support/cli.ts';
+import { wbc, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk } from '../support/core.ts';
 import { coreWithCsms, simBox, startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
@@ -210,4 +210,26 @@ test('a fleet run waiting for its place is cancelled untouched, and its box conn
       .length,
     0,
   );
+});
+
+test('wbc commission refuses an unclear choice of boxes before it starts a CSMS, saying what it takes', async (t) => {
+  const dir = tempDir(t);
+  const file = templateFile(dir, { name: 'X', csms: { url: 'ws://127.0.0.1:9/ocpp', securityProfile: 0 } });
+  const run = (...args: string[]) => wbc(['commission', '--template', file, ...args, '--data-dir', dir]);
+  const both = await run('--identity', 'WB-1,WB-2', '--site', 'East');
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /Usage: wbc commission --identity ID\[,ID\.\.\.\] \| --site NAME \| --expected/);
+  const noSite = await run('--site', 'Nowhere');
+  assert.equal(noSite.code, 1);
+  assert.match(noSite.stderr, /NOT_FOUND/);
+  const noExpected = await run('--expected');
+  assert.equal(noExpected.code, 1);
+  assert.match(
+    noExpected.stderr,
+    /--expected takes the local CSMS's expected boxes: name them with --expect ID,ID/,
+  );
+  const zero = await run('--identity', 'WB-1,WB-2', '--concurrency', '0');
+  assert.equal(zero.code, 1);
+  assert.match(zero.stderr, /--concurrency takes a whole number from 1 to 256/);
+  for (const r of [both, noSite, noExpected, zero]) assert.doesNotMatch(r.stderr, /Waiting for/);
 });

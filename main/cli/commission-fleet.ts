@@ -3,12 +3,15 @@
 // a summary, and an exit code that is 0 only when every box is confirmed.
 import { errorText } from '../../locales/translate.ts';
 import { AppError } from '../api/errors.ts';
-import { FLEET_CONCURRENCY } from '../commissioning/service.ts';
 import type { Template } from '../commissioning/template.ts';
 import type { RunDetail } from '../commissioning/types.ts';
 import type { Core } from '../core.ts';
 import { type CliContext, call, t, usage } from './context.ts';
 import { siteNamed } from './find-named.ts';
+
+/** Boxes of a CLI fleet that move at once unless --concurrency says otherwise: the car park's LAN and
+ *  the laptop stay responsive. */
+export const FLEET_CONCURRENCY = 8;
 
 export const COMMISSION_USAGE =
   'commission --identity ID[,ID...] | --site NAME | --expected --expect ID,ID  --template FILE [--concurrency N] [--port P] [--timeout S]';

@@ -11,10 +11,6 @@ import { CommissioningRunner, SHUTDOWN } from './runner.ts';
 import type { Template } from './template.ts';
 import type { RunDetail, RunSummary } from './types.ts';
 
-/** How many runs of one fleet move at once unless the caller says otherwise: a car park's LAN and the
- *  laptop stay responsive, and a box that waits for its turn is not yet touched. */
-export const FLEET_CONCURRENCY = 8;
-
 /** A fleet's runs that wait for a free place: created (so they show and can be cancelled), not yet driven. */
 interface FleetQueue {
   limit: number;
@@ -61,15 +57,16 @@ export class CommissioningService extends EventEmitter {
   }
 
   /**
-   * One run per box, at most `concurrency` of them moving at once: the others are created (they show in
-   * the list and can be cancelled) and start, in the order given, as places free up.
+   * One run per box, at most `concurrency` of them moving at once (all of them when not given): the others
+   * are created (they show in the list and can be cancelled) and start, in the order given, as places free
+   * up. A box that waits for its place is not touched.
    */
   startFleet(
     actor: string,
     identities: string[],
     template: Template,
     approval: 'auto' | 'manual',
-    concurrency = FLEET_CONCURRENCY,
+    concurrency = Number.POSITIVE_INFINITY,
   ): { fleetId: string; runs: RunSummary[] } {
     const fleetId = newFleetId();
     const unique = [...new Set(identities)];

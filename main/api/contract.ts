@@ -297,6 +297,8 @@ export const methods = {
         identities: z.array(identity).min(1).max(5000),
         template: templateSchema,
         approval: z.enum(['auto', 'manual']).default('auto'),
+        /** How many of its runs move at once (default: all); the others wait for a place, untouched. */
+        concurrency: z.number().int().min(1).max(256).optional(),
       })
       .strict(),
   ),

@@ -169,7 +169,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     'commissioning.start': (p, ctx) =>
       deps.commissioning.start(ctx.actor, p.identity, p.template, p.approval),
     'commissioning.fleet': (p, ctx) =>
-      deps.commissioning.startFleet(ctx.actor, p.identities, p.template, p.approval),
+      deps.commissioning.startFleet(ctx.actor, p.identities, p.template, p.approval, p.concurrency),
     'commissioning.list': (p) => deps.commissioning.runs.list(p),
     'commissioning.get': (p) => deps.commissioning.runs.get(p.id),
     'commissioning.approve': (p, ctx) => deps.commissioning.approve(ctx.actor, p.id),

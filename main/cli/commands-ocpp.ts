@@ -2,7 +2,7 @@
 // trace. A box is reached by starting the local CSMS and waiting for it to connect, as on site.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { AppError, type ErrorCode } from '../api/errors.ts';
-import { loadTemplateFile } from '../commissioning/template.ts';
+import { loadTemplateFile, type Template } from '../commissioning/template.ts';
 import type { RunDetail, RunSummary } from '../commissioning/types.ts';
 import type { Core } from '../core.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
@@ -11,6 +11,13 @@ import type { BoxInfo, CsmsStatus } from '../ocpp/types.ts';
 import { channelAnswers, channelPaths, openLocalChannel } from '../server/local-channel.ts';
 import { createPrivateWriteStream } from '../store/private-files.ts';
 import { storedCaFingerprint } from '../store/vault-reset.ts';
+import {
+  COMMISSION_USAGE,
+  commissionTargets,
+  fleetConcurrency,
+  runFleet,
+  runOutcomeLine,
+} from './commission-fleet.ts';
 import {
   type ApiHost,
   type CliContext,
@@ -477,20 +484,51 @@ async function settledRun(core: CliCore, id: number): Promise<RunDetail> {
   return call(core, 'commissioning.get', { id });
 }
 
-/** `wbc commission`: waits for the box, runs the template on it, prints each step and the outcome. */
+/** Starts the local CSMS for a fleet's boxes, says where they should connect, and runs the fleet. */
+async function commissionMany(
+  ctx: CliContext,
+  core: Core,
+  identities: string[],
+  template: Template,
+): Promise<number> {
+  const concurrency = fleetConcurrency(ctx);
+  const timeoutS = ctx.options.timeout === undefined ? 300 : Number(ctx.options.timeout);
+  // A timeout that is no number would cancel every box that has not connected yet at once.
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) usage(ctx, COMMISSION_USAGE);
+  const status = await core.ocpp.start(await csmsOptions(ctx, core, identities));
+  if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'waiting', identities, urls: status.urls }));
+  else {
+    printTls(ctx, status, (line) => ctx.output.err(line));
+    ctx.output.err(t(ctx, 'cli.csms.waiting', { identity: identities.join(', ') }));
+    for (const url of status.urls) ctx.output.err(`  ${url}`);
+  }
+  try {
+    return await runFleet(ctx, core, { identities, template, concurrency, timeoutS });
+  } finally {
+    await core.ocpp.stop();
+  }
+}
+
+/** `wbc commission`: waits for the box (or each box of a fleet), runs the template on it, prints the outcome. */
 export const commissionCommand: Command = {
   name: 'commission',
-  usage: 'commission --identity ID --template FILE',
+  usage: COMMISSION_USAGE,
   summaryKey: 'cli.commission.summary',
-  options: ['template', ...boxOptions],
-  run: (ctx) =>
-    withApi(ctx, async (core) => {
-      const identity = ctx.options.identity;
-      const file = ctx.options.template;
-      if (!identity || !file) usage(ctx, 'commission --identity ID --template FILE [--port P] [--timeout S]');
-      const template = loadTemplateFile(file as string);
-      const id = identity as string;
-      await withBox(ctx, core, async () => {
+  options: ['template', 'site', 'expected', 'expect', 'concurrency', ...boxOptions],
+  run: async (ctx) => {
+    let exit = 0;
+    const code = await withApi(ctx, async (core) => {
+      const targets = await commissionTargets(ctx, core);
+      const template = loadTemplateFile(ctx.options.template as string);
+      if (targets.fleet) {
+        // A fleet runs on a CSMS of its own in this process; beside a running core it is not offered yet.
+        if (!core.local) throw new AppError('CORE_BUSY_ELSEWHERE', { dataDir: core.dataDir });
+        exit = await commissionMany(ctx, core.local, targets.identities, template);
+        return;
+      }
+      const id = targets.identities[0] as string;
+      const one: CliContext = { ...ctx, options: { ...ctx.options, identity: id } };
+      await withBox(one, core, async () => {
         const off = core.router.subscribe((event, payload) => {
           if (event !== 'commissioning.changed') return;
           const run = payload as RunSummary;
@@ -510,16 +548,13 @@ export const commissionCommand: Command = {
         const run = await settledRun(core, started.id);
         off();
         print(ctx, run, () => {
-          ctx.output.out(
-            t(ctx, `cli.commission.${run.status === 'succeeded' ? 'succeeded' : 'ended'}`, {
-              identity: id,
-              status: t(ctx, `run.status.${run.status}`),
-            }),
-          );
+          ctx.output.out(runOutcomeLine(ctx, run));
           for (const [key, status] of Object.entries(run.state.results))
             ctx.output.out(`  ${key.padEnd(44)} ${status}`);
         });
         if (run.error) throw new AppError(run.error.code as ErrorCode, run.error.params);
       });
-    }),
+    });
+    return code || exit;
+  },
 };

@@ -59,6 +59,8 @@ export interface CliContext {
     clear?: boolean | undefined;
     renew?: boolean | undefined;
     'allow-remote'?: boolean | undefined;
+    expected?: boolean | undefined;
+    concurrency?: string | undefined;
   };
   output: Output;
   language: Language;

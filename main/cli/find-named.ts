@@ -2,8 +2,7 @@
 // the name as typed, then in any case, then (where a command allows) a group's idTag, then its number.
 import type { ResultOf } from '../api/contract.ts';
 import { AppError } from '../api/errors.ts';
-import type { Core } from '../core.ts';
-import { call } from './context.ts';
+import { type ApiHost, call } from './context.ts';
 
 type Group = ResultOf<'groups.list'>[number];
 type Site = ResultOf<'sites.list'>[number];
@@ -24,7 +23,7 @@ function named<T extends { id: number; name: string }>(
 
 /** The group `name` stands for; `byIdTag`: its groupIdTag names it too. NOT_FOUND when none does. */
 export async function groupNamed(
-  core: Core,
+  core: ApiHost,
   name: string,
   options: { byIdTag?: boolean } = {},
 ): Promise<Group> {
@@ -35,7 +34,7 @@ export async function groupNamed(
 }
 
 /** The site `name` stands for. NOT_FOUND when none does. */
-export async function siteNamed(core: Core, name: string): Promise<Site> {
+export async function siteNamed(core: ApiHost, name: string): Promise<Site> {
   const sites = await call(core, 'sites.list', {});
   const found = named(sites, name);
   if (!found) throw new AppError('NOT_FOUND', { entity: 'site', id: name });

@@ -57,6 +57,9 @@ const globalOptions = {
   // csms ca --renew (with --yes), serve --allow-remote
   renew: { type: 'boolean', default: false },
   'allow-remote': { type: 'boolean', default: false },
+  // commission: a fleet (h-fleet)
+  expected: { type: 'boolean', default: false },
+  concurrency: { type: 'string' },
 } as const;
 
 function helpText(language: Language): string {

@@ -81,7 +81,93 @@ export function planFor(
   if (ocppVersion === '1.6') plan16(plan, config, template, profiles);
   else plan201(plan, config, template);
   if (template.maxCurrentA !== undefined) planLimit(plan, config, template.maxCurrentA);
+  checkCapabilities(plan, config, template);
   return plan;
+}
+
+/**
+ * What the template asks that this box shows it cannot take: found here, from the snapshot, so the run
+ * stops before its first write with the reason and the way around it, instead of after a refused write or
+ * a call the box never answers. Each check looks only at what the box reported; a box that says nothing
+ * either way is not blocked (its answers during the run still count).
+ */
+function checkCapabilities(plan: Plan, config: ConfigEntry[], t: Template): void {
+  if (plan.ocppVersion === '1.6') {
+    if (plan.certificate && !hasSecurityExtension16(config)) {
+      plan.problems.push({ code: 'NO_INSTALL_CERTIFICATE', params: { type: plan.certificate.type } });
+    }
+    // Without the key the box has no OCPP way to change its profile; the write would come back NotSupported
+    // after the password and the URL were already on the box.
+    if (t.csms.securityProfile >= 1 && !has(config, 'SecurityProfile')) {
+      plan.problems.push({ code: 'NO_SECURITY_PROFILE_KEY', params: { wanted: t.csms.securityProfile } });
+    }
+  }
+  if (t.groups.length > 0) checkLocalList(plan, config, t);
+}
+
+/**
+ * Whether a 1.6 box has the security whitepaper's certificate management (InstallCertificate). The
+ * whitepaper ("Improved security for OCPP 1.6-J") adds no name to SupportedFeatureProfiles and makes its
+ * configuration keys optional, so there is no single flag to read. A box that implements it reports at
+ * least one of the keys only the whitepaper defines: SecurityProfile, CpoName (the CSR's organisation),
+ * CertificateStoreMaxLength, CertificateSignedMaxChainSize, AdditionalRootCertificateCheck. Some firmwares
+ * also list a non-standard "Security" profile; that counts too. AuthorizationKey alone does not: boxes
+ * that only do basic auth carry it without any certificate handling.
+ */
+export function hasSecurityExtension16(config: ConfigEntry[]): boolean {
+  const keys = [
+    'SecurityProfile',
+    'CpoName',
+    'CertificateStoreMaxLength',
+    'CertificateSignedMaxChainSize',
+    'AdditionalRootCertificateCheck',
+  ];
+  if (keys.some((key) => has(config, key))) return true;
+  const profiles = value(config, 'SupportedFeatureProfiles');
+  return profiles !== null && listed(profiles, 'Security');
+}
+
+/**
+ * The template's groups go to the box as its local list. 1.6: the LocalAuthListManagement profile with its
+ * required keys LocalAuthListEnabled and SendLocalListMaxLength; 2.0.1: LocalAuthListCtrlr, Available not
+ * false. A list that is there but switched off is switched on first (a plain write in the diff), unless
+ * the template itself switches it off.
+ */
+function checkLocalList(plan: Plan, config: ConfigEntry[], t: Template): void {
+  const groups = t.groups.length;
+  const block = (detail: string) => plan.problems.push({ code: 'NO_LOCAL_LIST', params: { groups, detail } });
+  const absent = (keys: string[]) =>
+    plan.problems.push({ code: 'NO_LOCAL_LIST_KEYS', params: { groups, keys: keys.join(', ') } });
+  const enabledKey = plan.ocppVersion === '1.6' ? 'LocalAuthListEnabled' : 'LocalAuthListCtrlr.Enabled';
+  if (plan.ocppVersion === '1.6') {
+    const profiles = value(config, 'SupportedFeatureProfiles');
+    if (profiles !== null && !listed(profiles, 'LocalAuthListManagement')) {
+      return void block(`SupportedFeatureProfiles = ${profiles}`);
+    }
+    const missing = ['LocalAuthListEnabled', 'SendLocalListMaxLength'].filter((key) => !has(config, key));
+    if (missing.length > 0) return void absent(missing);
+  } else {
+    const available = value(config, 'LocalAuthListCtrlr.Available');
+    if (available?.toLowerCase() === 'false') return void block('LocalAuthListCtrlr.Available = false');
+    if (available === null && !has(config, enabledKey)) {
+      return void absent(['LocalAuthListCtrlr.Available', 'LocalAuthListCtrlr.Enabled']);
+    }
+  }
+  if (t.localAuthorization?.listEnabled === false) {
+    plan.problems.push({ code: 'LOCAL_LIST_SWITCHED_OFF', params: { groups, key: enabledKey } });
+    return;
+  }
+  const enabled = value(config, enabledKey);
+  if (enabled?.toLowerCase() === 'false' && !plan.writes.some((w) => w.key === enabledKey)) {
+    // With the other settings, before the URL that sends the box away (and before the cards step).
+    const at = plan.writes.findIndex((w) => !w.secret);
+    plan.writes.splice(at === -1 ? plan.writes.length : at, 0, {
+      key: enabledKey,
+      from: enabled,
+      to: 'true',
+      secret: false,
+    });
+  }
 }
 
 /**

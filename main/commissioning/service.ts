@@ -11,12 +11,23 @@ import { CommissioningRunner, SHUTDOWN } from './runner.ts';
 import type { Template } from './template.ts';
 import type { RunDetail, RunSummary } from './types.ts';
 
+/** A fleet's runs that wait for a free place: created (so they show and can be cancelled), not yet driven. */
+interface FleetQueue {
+  limit: number;
+  moving: number;
+  waiting: number[];
+  actor: string;
+}
+
 export class CommissioningService extends EventEmitter {
   readonly runs: RunStore;
   readonly #store: Store;
   readonly #vault: Vault;
   readonly #ocpp: OcppService;
   readonly #active = new Map<number, { abort: AbortController; done: Promise<RunDetail> }>();
+  readonly #fleets = new Map<string, FleetQueue>();
+  /** Runs waiting in a fleet queue, and how to tell whoever awaits them that they settled. */
+  readonly #queued = new Map<number, { fleetId: string; done: Promise<RunDetail>; settle: () => void }>();
 
   constructor(store: Store, vault: Vault, ocpp: OcppService) {
     super();
@@ -27,7 +38,7 @@ export class CommissioningService extends EventEmitter {
     // A box that comes back picks up its unfinished run (after a crash or a restart of the tool).
     ocpp.on('connected', (box: BoxInfo) => {
       for (const id of this.runs.unfinished(box.identity))
-        if (!this.#active.has(id)) this.#drive(id, 'local-csms');
+        if (!this.#active.has(id) && !this.#queued.has(id)) this.#drive(id, 'local-csms');
     });
   }
 
@@ -45,18 +56,62 @@ export class CommissioningService extends EventEmitter {
     return summary(run);
   }
 
+  /**
+   * One run per box, at most `concurrency` of them moving at once (all of them when not given): the others
+   * are created (they show in the list and can be cancelled) and start, in the order given, as places free
+   * up. A box that waits for its place is not touched.
+   */
   startFleet(
     actor: string,
     identities: string[],
     template: Template,
     approval: 'auto' | 'manual',
+    concurrency = Number.POSITIVE_INFINITY,
   ): { fleetId: string; runs: RunSummary[] } {
     const fleetId = newFleetId();
     const unique = [...new Set(identities)];
-    return {
-      fleetId,
-      runs: unique.map((identity) => this.start(actor, identity, template, approval, fleetId)),
-    };
+    for (const identity of unique) {
+      const busy = this.runs.list({ identity, limit: 5 }).find((r) => this.#active.has(r.id));
+      if (busy) throw new AppError('ALREADY_EXISTS', { entity: 'run', name: `${identity} #${busy.id}` });
+    }
+    const queue: FleetQueue = { limit: Math.max(1, concurrency), moving: 0, waiting: [], actor };
+    this.#fleets.set(fleetId, queue);
+    const runs = unique.map((identity) => {
+      const run = this.runs.create(actor, identity, template, approval, fleetId);
+      let settle: () => void = () => undefined;
+      const done = new Promise<void>((resolve) => {
+        settle = resolve;
+      }).then(() => this.settled(run.id));
+      this.#queued.set(run.id, { fleetId, done, settle });
+      queue.waiting.push(run.id);
+      return summary(run);
+    });
+    this.#pump(fleetId);
+    return { fleetId, runs };
+  }
+
+  /** Starts a fleet's waiting runs while it has places; a run cancelled while it waited is passed over. */
+  #pump(fleetId: string): void {
+    const queue = this.#fleets.get(fleetId);
+    if (!queue) return;
+    while (queue.moving < queue.limit && queue.waiting.length > 0) {
+      const id = queue.waiting.shift() as number;
+      const waiting = this.#queued.get(id);
+      this.#queued.delete(id);
+      const status = this.runs.get(id).status;
+      if ((status === 'running' || status === 'waiting-for-box') && !this.#active.has(id)) {
+        queue.moving++;
+        this.#drive(id, queue.actor);
+        const free = () => {
+          queue.moving--;
+          this.#pump(fleetId);
+        };
+        // A run that ends in any way frees its place; its own outcome goes to whoever awaits it.
+        this.#active.get(id)?.done.then(free, free);
+      }
+      waiting?.settle();
+    }
+    if (queue.waiting.length === 0 && queue.moving === 0) this.#fleets.delete(fleetId);
   }
 
   approve(actor: string, id: number): RunSummary {
@@ -75,6 +130,24 @@ export class CommissioningService extends EventEmitter {
   }
 
   cancel(actor: string, id: number): RunSummary {
+    const queued = this.#queued.get(id);
+    if (queued) {
+      // Never started: it leaves the queue cancelled, and whoever awaits it hears so.
+      const queue = this.#fleets.get(queued.fleetId);
+      if (queue) queue.waiting = queue.waiting.filter((w) => w !== id);
+      this.#queued.delete(id);
+      const next = this.runs.update(
+        id,
+        (r) => {
+          r.status = 'cancelled';
+          r.error = { code: 'CANCELLED', params: {} };
+        },
+        { actor, action: 'commissioning.cancelled' },
+      );
+      this.emit('run', summary(next));
+      queued.settle();
+      return summary(next);
+    }
     const active = this.#active.get(id);
     if (active) active.abort.abort();
     else {
@@ -117,12 +190,18 @@ export class CommissioningService extends EventEmitter {
       .map((r) => this.retry(actor, r.id));
   }
 
-  /** Resolves when the run stops moving (ended, awaiting approval, or cancelled). */
+  /** Resolves when the run stops moving (ended, awaiting approval, or cancelled); a run still waiting
+   *  for its place in a fleet first waits for that. */
   settled(id: number): Promise<RunDetail> {
-    return this.#active.get(id)?.done ?? Promise.resolve(this.runs.get(id));
+    return this.#active.get(id)?.done ?? this.#queued.get(id)?.done ?? Promise.resolve(this.runs.get(id));
   }
 
   async close(): Promise<void> {
+    // Runs still waiting for a place stay as they are (they resume when their box connects again).
+    const queued = [...this.#queued.values()];
+    this.#queued.clear();
+    this.#fleets.clear();
+    for (const waiting of queued) waiting.settle();
     for (const { abort } of this.#active.values()) abort.abort(SHUTDOWN);
     await Promise.allSettled([...this.#active.values()].map((a) => a.done));
   }

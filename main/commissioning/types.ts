@@ -92,7 +92,12 @@ export interface PlanIssue {
     | 'NO_FREE_SLOT'
     | 'MAX_CURRENT_NOT_CONFIGURABLE'
     | 'MAX_CURRENT_NOT_SUPPORTED'
-    | 'CERTIFICATE_NEEDED';
+    | 'CERTIFICATE_NEEDED'
+    | 'NO_INSTALL_CERTIFICATE'
+    | 'NO_SECURITY_PROFILE_KEY'
+    | 'NO_LOCAL_LIST'
+    | 'NO_LOCAL_LIST_KEYS'
+    | 'LOCAL_LIST_SWITCHED_OFF';
   params: Record<string, string | number>;
 }
 

@@ -34,6 +34,10 @@ export interface Config16Init {
   connectors: number;
   urlKey: string;
   heartbeatIntervalS: number | undefined;
+  /** Keys this box does not have (a box without the security extension or the local list). */
+  without?: string[];
+  /** Its SupportedFeatureProfiles, from the simulator's standard list. */
+  featureProfiles?: (standard: string) => string;
 }
 
 /** What a change may depend on beyond the store itself. */
@@ -101,6 +105,12 @@ export class Config16 {
     this.#define({ key: 'AuthorizationKey', kind: 'authorizationKey' }, init.password ?? '');
     this.#define({ key: init.urlKey, kind: 'url' }, init.endpoint);
     if (this.identityKey) this.#define({ key: this.identityKey, kind: 'identity' }, init.identity);
+    for (const key of init.without ?? []) {
+      this.#defs.delete(key.toLowerCase());
+      this.#values.delete(key);
+    }
+    if (init.featureProfiles)
+      this.put('SupportedFeatureProfiles', init.featureProfiles(this.get('SupportedFeatureProfiles')));
   }
 
   /** The stored value (what GetConfiguration shows; reboot keys take effect at the next boot). */

@@ -50,6 +50,15 @@ export interface SimStationOptions {
   uidFormat?: SimUidFormat;
   /** Receives one line per event; never passwords or keys. */
   log?: (line: string) => void;
+  // missing capabilities (h-fleet)
+  /** 1.6: without the security whitepaper's certificate management: InstallCertificate and
+   *  ExtendedTriggerMessage answered with a CALLERROR NotImplemented, none of its keys reported. */
+  noSecurityExtension?: boolean;
+  /** 1.6: no SecurityProfile key (ChangeConfiguration answers NotSupported); the rest of the extension stays. */
+  noSecurityProfileKey?: boolean;
+  /** No local authorization list: 1.6 without LocalAuthListManagement (its keys and calls gone), 2.0.1
+   *  LocalAuthListCtrlr.Available and Enabled false. */
+  noLocalList?: boolean;
 }
 
 export type { SimUidFormat, TapOutcome } from './card-tap.ts';
@@ -111,6 +120,9 @@ function checkOptions(options: SimStationOptions): void {
   const hardwareMaxA = options.hardwareMaxA ?? 32;
   if (!Number.isFinite(hardwareMaxA) || hardwareMaxA < 6 || hardwareMaxA > 500) {
     throw new Error('hardwareMaxA must be 6 to 500 A');
+  }
+  if ((options.noSecurityExtension || options.noSecurityProfileKey) && options.ocppVersion !== '1.6') {
+    throw new Error('noSecurityExtension and noSecurityProfileKey apply to OCPP 1.6 only');
   }
   if (options.urlKey !== undefined) {
     if (options.ocppVersion !== '1.6') throw new Error('urlKey applies to OCPP 1.6 only');

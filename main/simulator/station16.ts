@@ -1,5 +1,6 @@
 // A simulated OCPP 1.6-J box: answers the CSMS calls a commissioning tool makes (configuration,
 // security keys, local list, reset, triggers, remote start/stop) the way the 1.6 spec and whitepaper say.
+import { featureProfiles16, missingCalls16, missingKeys16 } from './capabilities.ts';
 import { CertificateStore } from './certificates.ts';
 import { ChargingProfiles, type StoredProfile, WHOLE_BOX } from './charging-profiles.ts';
 import { Charging16 } from './charging16.ts';
@@ -40,6 +41,8 @@ export class Station16 extends StationRuntime {
       connectors,
       urlKey: options.urlKey ?? 'Cst_BackendUrl',
       heartbeatIntervalS: options.heartbeatIntervalS,
+      without: missingKeys16(options),
+      featureProfiles: (standard) => featureProfiles16(options, standard),
     });
     this.#bank = new ConnectorBank(connectors);
     this.#certificates = new CertificateStore(this.#config.int('CertificateStoreMaxLength'));
@@ -152,6 +155,12 @@ export class Station16 extends StationRuntime {
   }
 
   protected handlers(): Map<string, CallHandler> {
+    const handlers = this.#allHandlers();
+    for (const missing of missingCalls16(this.options)) handlers.delete(missing);
+    return handlers;
+  }
+
+  #allHandlers(): Map<string, CallHandler> {
     return new Map<string, CallHandler>([
       [
         'GetConfiguration',

@@ -1,5 +1,7 @@
 // A simulated OCPP 2.0.1 box: device model, network profiles by slot with fallback, reports in parts,
 // the local list and remote start/stop, answered the way the 2.0.1 spec asks of a charging station.
+
+import { localListOverrides201 } from './capabilities.ts';
 import { CertificateStore } from './certificates.ts';
 import { ChargingProfiles, type StoredProfile, WHOLE_BOX } from './charging-profiles.ts';
 import { Charging201 } from './charging201.ts';
@@ -50,6 +52,9 @@ export class Station201 extends StationRuntime {
         model: (options.model ?? 'SimBox 201').slice(0, 20),
         heartbeatIntervalS: options.heartbeatIntervalS,
         slots: SLOTS,
+      }).map((spec) => {
+        const value = localListOverrides201(options)[`${spec.component}.${spec.variable}`];
+        return value === undefined ? spec : { ...spec, value };
       }),
     );
     this.#slots = new NetworkSlots(SLOTS, {

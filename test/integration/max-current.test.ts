@@ -175,6 +175,8 @@ test('a box that shows it has no smart charging blocks the run at the plan, nami
     [
       entry('SupportedFeatureProfiles', 'Core,LocalAuthListManagement'),
       entry('Cst_BackendUrl', 'ws://x/ocpp'),
+      // A box that can take the template's security profile: only the missing smart charging blocks it.
+      entry('SecurityProfile', '0'),
     ],
     t,
     [

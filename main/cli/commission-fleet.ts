@@ -1,0 +1,195 @@
+// `wbc commission` for a car park in one process: which boxes (--identity A,B,C, --site NAME, --expected),
+// one fleet run by the commissioning service with bounded concurrency, a line per box as it finishes,
+// a summary, and an exit code that is 0 only when every box is confirmed.
+import { errorText } from '../../locales/translate.ts';
+import { AppError } from '../api/errors.ts';
+import type { Template } from '../commissioning/template.ts';
+import type { RunDetail } from '../commissioning/types.ts';
+import type { Core } from '../core.ts';
+import { type ApiHost, type CliContext, call, t, usage } from './context.ts';
+import { siteNamed } from './find-named.ts';
+
+/** Boxes of a CLI fleet that move at once unless --concurrency says otherwise: the car park's LAN and
+ *  the laptop stay responsive. */
+export const FLEET_CONCURRENCY = 8;
+
+export const COMMISSION_USAGE =
+  'commission --identity ID[,ID...] | --site NAME | --expected --expect ID,ID  --template FILE [--concurrency N] [--port P] [--timeout S]';
+
+export interface CommissionTargets {
+  identities: string[];
+  /** Several boxes, or boxes chosen by site or expected list: one fleet with a line per box. */
+  fleet: boolean;
+}
+
+function list(value: string | undefined): string[] {
+  return [
+    ...new Set(
+      (value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+/** The boxes a `wbc commission` names: exactly one of --identity, --site and --expected. */
+export async function commissionTargets(ctx: CliContext, core: ApiHost): Promise<CommissionTargets> {
+  const { identity, site, expected } = ctx.options;
+  const chosen = [identity !== undefined, site !== undefined, expected === true].filter(Boolean).length;
+  if (chosen !== 1 || !ctx.options.template) usage(ctx, COMMISSION_USAGE);
+  const none = (detail: string): never => {
+    throw new AppError('BAD_REQUEST', { detail: t(ctx, 'cli.fleet.noBoxes', { detail }) });
+  };
+  if (identity !== undefined) {
+    const identities = list(identity);
+    if (identities.length === 0) usage(ctx, COMMISSION_USAGE);
+    return { identities, fleet: identities.length > 1 };
+  }
+  if (site !== undefined) {
+    const found = await siteNamed(core, site);
+    const stations = await call(core, 'stations.list', { siteId: found.id });
+    const identities = stations.map((s) => s.identity);
+    if (identities.length === 0) none(t(ctx, 'cli.fleet.siteEmpty', { site: found.name }));
+    return { identities, fleet: true };
+  }
+  // The local CSMS's expected boxes: the ones this command's CSMS admits at once (--expect).
+  const identities = list(ctx.options.expect);
+  if (identities.length === 0) none(t(ctx, 'cli.fleet.noExpected'));
+  return { identities, fleet: true };
+}
+
+export function fleetConcurrency(ctx: CliContext): number {
+  const raw = ctx.options.concurrency;
+  if (raw === undefined) return FLEET_CONCURRENCY;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 256 || raw.trim() === '') {
+    throw new AppError('BAD_REQUEST', { detail: t(ctx, 'cli.fleet.concurrency') });
+  }
+  return n;
+}
+
+/**
+ * Whether a box's run counts as done for the exit code. One place, so the run's outcomes (confirmed,
+ * left not confirmed, failed) change it here and nowhere else: today a run that succeeded.
+ */
+export function runConfirmed(run: RunDetail): boolean {
+  return run.status === 'succeeded';
+}
+
+/** 0 only when every box's run is confirmed; 1 when any box failed, was cancelled or never came. */
+export function fleetExitCode(runs: RunDetail[]): number {
+  return runs.length > 0 && runs.every(runConfirmed) ? 0 : 1;
+}
+
+/** The one line that says how a box's run ended: the same words for one box and for a fleet. */
+export function runOutcomeLine(ctx: CliContext, run: RunDetail): string {
+  return t(ctx, `cli.commission.${run.status === 'succeeded' ? 'succeeded' : 'ended'}`, {
+    identity: run.identity,
+    status: t(ctx, `run.status.${run.status}`),
+  });
+}
+
+interface BoxOutcome {
+  run: RunDetail;
+  /** Never connected before --timeout: its run was cancelled untouched. */
+  absent: boolean;
+}
+
+function printBox(ctx: CliContext, outcome: BoxOutcome, timeoutS: number): void {
+  const { run, absent } = outcome;
+  const error = run.error ? errorText(ctx.language, run.error.code, run.error.params) : null;
+  if (ctx.output.json) {
+    ctx.output.out(
+      JSON.stringify({
+        event: 'box',
+        identity: run.identity,
+        run: run.id,
+        status: run.status,
+        step: run.step,
+        absent,
+        confirmed: runConfirmed(run),
+        results: run.state.results,
+        error: absent
+          ? {
+              code: 'BOX_OFFLINE',
+              message: t(ctx, 'cli.fleet.absent', { identity: run.identity, seconds: timeoutS }),
+            }
+          : run.error && error
+            ? { code: run.error.code, params: run.error.params, message: error.message, remedy: error.remedy }
+            : null,
+      }),
+    );
+    return;
+  }
+  if (absent) ctx.output.out(t(ctx, 'cli.fleet.absent', { identity: run.identity, seconds: timeoutS }));
+  else ctx.output.out(error ? `${runOutcomeLine(ctx, run)} ${error.message}` : runOutcomeLine(ctx, run));
+}
+
+function printSummary(ctx: CliContext, outcomes: BoxOutcome[]): void {
+  const counts = new Map<string, number>();
+  for (const { run, absent } of outcomes) {
+    const key = absent ? 'absent' : run.status;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  if (ctx.output.json) {
+    ctx.output.out(
+      JSON.stringify({ event: 'summary', total: outcomes.length, counts: Object.fromEntries(counts) }),
+    );
+    return;
+  }
+  const parts = [...counts].map(([key, count]) =>
+    t(ctx, 'cli.fleet.count', {
+      count,
+      status: key === 'absent' ? t(ctx, 'cli.fleet.status.absent') : t(ctx, `run.status.${key}`),
+    }),
+  );
+  ctx.output.out(t(ctx, 'cli.fleet.summary', { total: outcomes.length, counts: parts.join(', ') }));
+}
+
+/**
+ * Starts one fleet for the boxes on the already running local CSMS and waits for all of them. A box that
+ * has not connected within timeoutS has its run cancelled before anything is sent to it; a box that did
+ * connect keeps its run going. Ctrl+C cancels the whole fleet. Returns the exit code.
+ */
+export async function runFleet(
+  ctx: CliContext,
+  core: Core,
+  request: { identities: string[]; template: Template; concurrency: number; timeoutS: number },
+): Promise<number> {
+  const { identities, template, concurrency, timeoutS } = request;
+  const started = await call(core, 'commissioning.fleet', {
+    identities,
+    template,
+    approval: 'auto',
+    concurrency,
+  });
+  const absent = new Set<number>();
+  const deadline = setTimeout(() => {
+    for (const summary of started.runs) {
+      const run = core.commissioning.runs.get(summary.id);
+      const unfinished = run.status === 'running' || run.status === 'waiting-for-box';
+      if (!unfinished || run.step !== 'identify') continue;
+      if (core.ocpp.csms.box(run.identity)?.state === 'connected') continue;
+      absent.add(run.id);
+      core.commissioning.cancel(core.context('cli').actor, run.id);
+    }
+  }, timeoutS * 1000);
+  const onSignal = () => void core.commissioning.cancelFleet(core.context('cli').actor, started.fleetId);
+  process.once('SIGINT', onSignal);
+  try {
+    const outcomes = await Promise.all(
+      started.runs.map(async (summary) => {
+        const run = await core.commissioning.settled(summary.id);
+        const outcome = { run, absent: absent.has(run.id) };
+        printBox(ctx, outcome, timeoutS);
+        return outcome;
+      }),
+    );
+    printSummary(ctx, outcomes);
+    return fleetExitCode(outcomes.map((o) => o.run));
+  } finally {
+    clearTimeout(deadline);
+    process.off('SIGINT', onSignal);
+  }
+}

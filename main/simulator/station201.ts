@@ -58,6 +58,12 @@ export class Station201 extends StationRuntime {
       messageTimeout: 30,
       ocppInterface: 'Wired0',
     });
+    if (this.misbehave.getVariablesItemsPerMessage !== undefined) {
+      this.#model.put(
+        'DeviceDataCtrlr.ItemsPerMessage[GetVariables]',
+        String(this.misbehave.getVariablesItemsPerMessage),
+      );
+    }
     this.#model.live('SecurityCtrlr.SecurityProfile', () => String(this.#securityProfile()));
     this.#model.live('LocalAuthListCtrlr.Entries', () => String(this.#list.entries().length));
     this.#model.live('SecurityCtrlr.CertificateEntries', () => String(this.#certificates.count));
@@ -277,8 +283,13 @@ export class Station201 extends StationRuntime {
 
   #report(requestId: number, variables: ReturnType<typeof baseReport>) {
     if (variables.length === 0) return reply({ status: 'EmptyResultSet' });
+    if (this.misbehave.withholdReportWhilePending && this.registration !== 'Accepted') {
+      this.log('report withheld: not Accepted yet');
+      return reply({ status: 'Accepted' });
+    }
+    const maxParts = this.misbehave.reportStopsAfterParts;
     return reply({ status: 'Accepted' }, () => {
-      void sendReport((m, params) => this.send(m, params), this.#model, requestId, variables);
+      void sendReport((m, params) => this.send(m, params), this.#model, requestId, variables, maxParts);
     });
   }
 

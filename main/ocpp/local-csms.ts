@@ -247,7 +247,8 @@ export class LocalCsms extends EventEmitter {
     return this.#boxes.get(identity)?.registration ?? null;
   }
 
-  /** How long a call waits for the BootNotification of a box that connected but has not booted (ms). */
+  /** How long a call waits for the BootNotification of a box that connected but has not booted (ms);
+   *  0 sends calls at once, as before the gate. */
   bootWaitMs = 10_000;
   /** Whether a box booted at this tool before (set by the service from its stations): such a box that
    *  only reconnected, without booting, is called after the wait instead of refused. */
@@ -276,7 +277,8 @@ export class LocalCsms extends EventEmitter {
   #bootGate(record: BoxRecord, signal: AbortSignal | undefined): Promise<void> {
     const peer = record.peer;
     const bootedNow = () => record.boot !== null && record.boot.receivedAt >= record.connectedAt;
-    if (!peer || record.state !== 'connected' || bootedNow()) return Promise.resolve();
+    if (!peer || record.state !== 'connected' || bootedNow() || this.bootWaitMs <= 0)
+      return Promise.resolve();
     let gate = this.#bootGates.get(peer);
     if (!gate) {
       const bootedBefore = record.boot !== null;

@@ -272,4 +272,36 @@ test('wbc config set answers a name the known box cannot have at once, with the 
     assert.match(run.stderr, closest);
     assert.doesNotMatch(run.stderr, /ws:\/\/127\.0\.0\.1/, 'it did not start waiting for the box');
   }
+  // A box the tool has never seen: a name that is no setting on either version is still answered at once.
+  const unseen = await wbc([
+    'config',
+    'set',
+    '--identity',
+    'WB-NEVER',
+    'Heartbeat Interval=300',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--timeout',
+    '120',
+    '--data-dir',
+    dir,
+  ]);
+  assert.equal(unseen.code, 1, unseen.stderr);
+  assert.match(unseen.stderr, /SETTING_NAME_INVALID/);
+});
+
+test('a 2.0.1 name given for a 1.6 box is written as its 1.6 key', async (t) => {
+  const { core, url } = await csms(t, {});
+  const box = await startedSimBox(t, { ocppVersion: '1.6', endpoint: url, identity: 'WB-BACK' });
+  await core.ocpp.csms.waitFor('WB-BACK', { timeoutMs: 5_000, booted: true });
+  const results = await callOk(core, 'config.set', {
+    identity: 'WB-BACK',
+    changes: [{ key: 'OCPPCommCtrlr.HeartbeatInterval', value: '240' }],
+  });
+  assert.deepEqual(results, [
+    { key: 'HeartbeatInterval', status: 'Accepted', requestedKey: 'OCPPCommCtrlr.HeartbeatInterval' },
+  ]);
+  assert.equal(box.configuration().HeartbeatInterval, '240');
 });

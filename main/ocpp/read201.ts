@@ -109,7 +109,7 @@ function tooBig(error: unknown): boolean {
   return (
     error instanceof AppError &&
     error.code === 'BOX_CALL_FAILED' &&
-    /OccurrenceConstraint|FormationViolation|ProtocolError|PropertyConstraint/.test(
+    /OccurrenceConstraint|FormatViolation|FormationViolation|ProtocolError|PropertyConstraint/.test(
       String(error.params.reason ?? ''),
     )
   );

@@ -31,6 +31,8 @@ export interface Misbehaviour {
   dropCallsBeforeBoot?: boolean;
   /** 2.0.1: DeviceDataCtrlr.ItemsPerMessage[GetVariables] (default 50); a longer GetVariables is a CALLERROR. */
   getVariablesItemsPerMessage?: number;
+  /** 2.0.1: reports DeviceDataCtrlr.BytesPerMessage[GetVariables] and answers a longer GetVariables with a CALLERROR. */
+  getVariablesBytesPerMessage?: number;
 }
 
 export interface SimStationOptions {

@@ -50,7 +50,20 @@ export class Station201 extends StationRuntime {
         model: (options.model ?? 'SimBox 201').slice(0, 20),
         heartbeatIntervalS: options.heartbeatIntervalS,
         slots: SLOTS,
-      }),
+      }).concat(
+        this.misbehave.getVariablesBytesPerMessage === undefined
+          ? []
+          : [
+              {
+                component: 'DeviceDataCtrlr',
+                variable: 'BytesPerMessage',
+                instance: 'GetVariables',
+                dataType: 'integer',
+                mutability: 'ReadOnly',
+                value: String(this.misbehave.getVariablesBytesPerMessage),
+              },
+            ],
+      ),
     );
     this.#slots = new NetworkSlots(SLOTS, {
       ocppCsmsUrl: options.endpoint,

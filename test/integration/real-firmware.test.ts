@@ -144,6 +144,31 @@ test('2.0.1 withholding its report while Pending is read with GetVariables, batc
   );
 });
 
+test('2.0.1 GetVariables stay within the box BytesPerMessage, so it never has to refuse one', async (t) => {
+  const { core, url } = await csms(t, { reportWaitMs: 300 });
+  const box = await startedSimBox(t, {
+    ocppVersion: '2.0.1',
+    endpoint: url,
+    identity: 'WB-BYTES',
+    misbehave: { withholdReportWhilePending: true, getVariablesBytesPerMessage: 700 },
+  });
+  await core.ocpp.csms.waitFor('WB-BYTES', { timeoutMs: 5_000, booted: true });
+  const snapshot = await callOk(core, 'config.read', { identity: 'WB-BYTES' });
+  assert.equal(snapshot.readVia, 'get-variables');
+  assert.equal(
+    snapshot.entries.find((e) => e.key === 'OCPPCommCtrlr.HeartbeatInterval')?.value,
+    box.configuration()['OCPPCommCtrlr.HeartbeatInterval'],
+  );
+  core.ocpp.trace.flush();
+  const frames = core.ocpp.trace.list({ identity: 'WB-BYTES', limit: 5000 });
+  const calls = frames.filter(
+    (f) => f.direction === 'out' && f.kind === 'call' && f.action === 'GetVariables',
+  );
+  assert.ok(calls.length > 5, `${calls.length} messages`);
+  for (const f of calls) assert.ok(Buffer.byteLength(f.frame) <= 700, `${Buffer.byteLength(f.frame)} bytes`);
+  assert.ok(!frames.some((f) => f.direction === 'in' && f.kind === 'error'), 'no CALLERROR from the box');
+});
+
 test('2.0.1 whose report stops after two parts keeps those parts and reads the rest with GetVariables', async (t) => {
   const { core, url } = await csms(t, { reportWaitMs: 300 });
   const box = await startedSimBox(t, {

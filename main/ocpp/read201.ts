@@ -105,7 +105,7 @@ function item(w: Pick<Wanted, 'component' | 'variable'>) {
 }
 
 /** Too many items or bytes for the box: it says so with a CALLERROR, and a smaller batch may pass. */
-function tooBig(error: unknown): boolean {
+export function tooBig(error: unknown): boolean {
   return (
     error instanceof AppError &&
     error.code === 'BOX_CALL_FAILED' &&

@@ -6,7 +6,7 @@ import { createCaller } from './call.ts';
 import { type ComponentRef, formatKey, parseKey, type VariableRef } from './key201.ts';
 import type { IncomingCall } from './local-csms.ts';
 import type { OcppPeer } from './peer.ts';
-import { readByGetVariables } from './read201.ts';
+import { readByGetVariables, tooBig } from './read201.ts';
 import {
   type ConfigRead,
   type LocalListStatus,
@@ -33,6 +33,11 @@ interface NotifyReport {
 }
 
 const SET_CHUNK = 8;
+
+interface ComponentVariable {
+  component: ComponentRef;
+  variable: VariableRef;
+}
 /** How long a box may take to send the first (or next) NotifyReport part before GetVariables is used. */
 export const REPORT_WAIT_MS = 5_000;
 
@@ -169,31 +174,39 @@ export function createSession201(peer: OcppPeer, context: SessionContext): Stati
         return { ...ref, key: c.key, value: c.value };
       });
       const results: SettingResult[] = [];
-      for (let i = 0; i < parsed.length; i += SET_CHUNK) {
-        const chunk = parsed.slice(i, i + SET_CHUNK);
-        const answer = await caller.call<{
-          setVariableResult: Array<{
-            attributeStatus: SettingStatus;
-            component: ComponentRef;
-            variable: VariableRef;
-          }>;
-        }>(
-          'SetVariables',
-          {
-            setVariableData: chunk.map((c) => ({
-              attributeType: 'Actual',
-              attributeValue: c.value,
-              component: c.component,
-              variable: c.variable,
-            })),
-          },
-          options,
-        );
+      type Parsed = (typeof parsed)[number];
+      // A box that takes fewer variables per message than SET_CHUNK refuses the whole message with a
+      // CALLERROR (nothing applied): the same variables go again in halves.
+      const setChunk = async (chunk: Parsed[]): Promise<void> => {
+        let answer: { setVariableResult: Array<{ attributeStatus: SettingStatus } & ComponentVariable> };
+        try {
+          answer = await caller.call(
+            'SetVariables',
+            {
+              setVariableData: chunk.map((c) => ({
+                attributeType: 'Actual',
+                attributeValue: c.value,
+                component: c.component,
+                variable: c.variable,
+              })),
+            },
+            options,
+          );
+        } catch (error) {
+          if (chunk.length > 1 && tooBig(error)) {
+            const half = Math.ceil(chunk.length / 2);
+            await setChunk(chunk.slice(0, half));
+            await setChunk(chunk.slice(half));
+            return;
+          }
+          throw error;
+        }
         for (const c of chunk) {
           const match = answer.setVariableResult.find((r) => formatKey(r.component, r.variable) === c.key);
           results.push({ key: c.key, status: match?.attributeStatus ?? 'NoAnswer' });
         }
-      }
+      };
+      for (let i = 0; i < parsed.length; i += SET_CHUNK) await setChunk(parsed.slice(i, i + SET_CHUNK));
       return results;
     },
 

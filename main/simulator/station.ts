@@ -33,6 +33,8 @@ export interface Misbehaviour {
   getVariablesItemsPerMessage?: number;
   /** 2.0.1: reports DeviceDataCtrlr.BytesPerMessage[GetVariables] and answers a longer GetVariables with a CALLERROR. */
   getVariablesBytesPerMessage?: number;
+  /** 2.0.1: DeviceDataCtrlr.ItemsPerMessage[SetVariables] (default 50); a longer SetVariables is a CALLERROR. */
+  setVariablesItemsPerMessage?: number;
 }
 
 export interface SimStationOptions {

@@ -71,6 +71,12 @@ export class Station201 extends StationRuntime {
       messageTimeout: 30,
       ocppInterface: 'Wired0',
     });
+    if (this.misbehave.setVariablesItemsPerMessage !== undefined) {
+      this.#model.put(
+        'DeviceDataCtrlr.ItemsPerMessage[SetVariables]',
+        String(this.misbehave.setVariablesItemsPerMessage),
+      );
+    }
     if (this.misbehave.getVariablesItemsPerMessage !== undefined) {
       this.#model.put(
         'DeviceDataCtrlr.ItemsPerMessage[GetVariables]',

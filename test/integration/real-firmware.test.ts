@@ -330,3 +330,35 @@ test('a 2.0.1 name given for a 1.6 box is written as its 1.6 key', async (t) => 
   ]);
   assert.equal(box.configuration().HeartbeatInterval, '240');
 });
+
+test('2.0.1 SetVariables to a box that takes 3 variables per message: every variable still gets its answer', async (t) => {
+  const { core, url } = await csms(t, {});
+  const box = await startedSimBox(t, {
+    ocppVersion: '2.0.1',
+    endpoint: url,
+    identity: 'WB-SMALL',
+    misbehave: { setVariablesItemsPerMessage: 3 },
+  });
+  await core.ocpp.csms.waitFor('WB-SMALL', { timeoutMs: 5_000, booted: true });
+  const keys = [
+    'OCPPCommCtrlr.HeartbeatInterval',
+    'OCPPCommCtrlr.OfflineThreshold',
+    'OCPPCommCtrlr.ResetRetries',
+    'OCPPCommCtrlr.RetryBackOffRepeatTimes',
+    'OCPPCommCtrlr.RetryBackOffRandomRange',
+    'OCPPCommCtrlr.RetryBackOffWaitMinimum',
+    'OCPPCommCtrlr.WebSocketPingInterval',
+    'SampledDataCtrlr.TxUpdatedInterval',
+    'SampledDataCtrlr.TxEndedInterval',
+    'AlignedDataCtrlr.Interval',
+  ];
+  const results = await callOk(core, 'config.set', {
+    identity: 'WB-SMALL',
+    changes: keys.map((key) => ({ key, value: '7' })),
+  });
+  assert.deepEqual(
+    results.map((r) => `${r.key}=${r.status}`),
+    keys.map((k) => `${k}=Accepted`),
+  );
+  for (const key of keys) assert.equal(box.configuration()[key], '7', key);
+});

@@ -4,6 +4,18 @@ import { AppError } from '../api/errors.ts';
 import type { OcppPeer } from './peer.ts';
 import type { StationSession } from './session.ts';
 
+/** How long calls wait after the boot was seen, so the boot's answer is on the wire before them. */
+const AFTER_BOOT_MS = 50;
+
+/** How long a box may take to boot after connecting before the tool asks whether it only reconnected. */
+const PROBE_AFTER_MS = 1_000;
+
+/** Resolves once the boot received at that time is AFTER_BOOT_MS old (at once for an older one). */
+export function afterBoot(receivedAt: string): Promise<void> {
+  const left = Date.parse(receivedAt) + AFTER_BOOT_MS - Date.now();
+  return left > 0 ? new Promise((resolve) => setTimeout(resolve, left)) : Promise.resolve();
+}
+
 export interface BootGatePort {
   identity: string;
   peer: OcppPeer;
@@ -30,9 +42,9 @@ function answered(error: unknown): boolean {
 }
 
 /**
- * Resolves once the box has booted on this connection, or has answered a harmless probe (TriggerMessage
- * Heartbeat: a box that only reconnected answers it at once, even with a CALLERROR), or has gone (the call
- * then fails BOX_OFFLINE itself). When neither comes within waitMs: a box known from before goes ahead,
+ * Resolves once the box has booted on this connection, or has answered a harmless probe sent when it has
+ * not booted within a second (TriggerMessage Heartbeat: a box that only reconnected answers it at once,
+ * even with a CALLERROR), or has gone (the call then fails BOX_OFFLINE itself). When neither comes within waitMs: a box known from before goes ahead,
  * any other is BOX_NOT_BOOTED. The probe is withdrawn as soon as the wait ends, so it blocks no call.
  */
 export function awaitBoot(port: BootGatePort): Promise<void> {
@@ -45,6 +57,9 @@ export function awaitBoot(port: BootGatePort): Promise<void> {
       off();
       clearTimeout(timer);
       probe.abort();
+      // The tool's answer to the boot is sent after the boot is seen: calls wait a moment, so the box has
+      // its answer before the first call (some firmwares take calls only once their boot is answered).
+      if (outcome === 'booted') return void setTimeout(resolve, AFTER_BOOT_MS);
       if (outcome !== 'silent') return resolve();
       const seconds = Math.round(port.waitMs / 1000);
       if (port.knownBefore()) {
@@ -62,19 +77,27 @@ export function awaitBoot(port: BootGatePort): Promise<void> {
     const timer = setTimeout(() => finish('silent'), port.waitMs);
     check();
     if (settled) return;
-    port.peer
-      .call(
-        'TriggerMessage',
-        { requestedMessage: 'Heartbeat' },
-        { callTimeoutMs: port.waitMs + 1_000, signal: probe.signal },
-      )
-      .then(
-        () => finish('answered'),
-        (error: unknown) => {
-          if (!port.current()) finish('gone');
-          else if (answered(error)) finish('answered');
-        },
-      );
+    // A box that is starting boots within a moment of connecting: only one that has not by then is asked.
+    const probeTimer = setTimeout(
+      () => {
+        if (settled) return;
+        port.peer
+          .call(
+            'TriggerMessage',
+            { requestedMessage: 'Heartbeat' },
+            { callTimeoutMs: port.waitMs + 1_000, signal: probe.signal },
+          )
+          .then(
+            () => finish('answered'),
+            (error: unknown) => {
+              if (!port.current()) finish('gone');
+              else if (answered(error)) finish('answered');
+            },
+          );
+      },
+      Math.min(PROBE_AFTER_MS, port.waitMs / 2),
+    );
+    probe.signal.addEventListener('abort', () => clearTimeout(probeTimer), { once: true });
   });
 }
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { RPCServer } from 'ocpp-rpc';
 import { AppError } from '../api/errors.ts';
-import { abortable, awaitBoot, gatedSession } from './boot-gate.ts';
+import { abortable, afterBoot, awaitBoot, gatedSession } from './boot-gate.ts';
 import type { OcppPeer } from './peer.ts';
 import { createSession, type StationSession } from './session.ts';
 import { tolerantValidators, toleratedViolations } from './tolerant-validators.ts';
@@ -277,8 +277,8 @@ export class LocalCsms extends EventEmitter {
   #bootGate(record: BoxRecord, signal: AbortSignal | undefined): Promise<void> {
     const peer = record.peer;
     const bootedNow = () => record.boot !== null && record.boot.receivedAt >= record.connectedAt;
-    if (!peer || record.state !== 'connected' || bootedNow() || this.bootWaitMs <= 0)
-      return Promise.resolve();
+    if (!peer || record.state !== 'connected' || this.bootWaitMs <= 0) return Promise.resolve();
+    if (record.boot && bootedNow()) return abortable(afterBoot(record.boot.receivedAt), signal);
     let gate = this.#bootGates.get(peer);
     if (!gate) {
       const bootedBefore = record.boot !== null;

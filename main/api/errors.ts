@@ -38,6 +38,10 @@ export const errorCodes = [
   'BOX_NO_ANSWER',
   'BOX_CALL_FAILED',
   'BOX_BAD_ANSWER',
+  // Station sessions (main/ocpp): a box not booted yet, setting names that cannot be or are not the box's.
+  'BOX_NOT_BOOTED',
+  'SETTING_NAME_INVALID',
+  'SETTING_NAME_UNKNOWN',
   'CANCELLED',
   'LOCAL_LIST_TOO_LONG',
   'LOCAL_LIST_REFUSED',

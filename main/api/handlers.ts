@@ -129,7 +129,8 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
 
     'config.read': (p) => deps.ocpp.readConfiguration(p.identity, 'read'),
     'config.latest': (p) => deps.ocpp.latestSnapshot(p.identity),
-    'config.set': (p, ctx) => deps.ocpp.changeSettings(ctx.actor, p.identity, p.changes),
+    'config.set': (p, ctx) =>
+      deps.ocpp.changeSettings(ctx.actor, p.identity, p.changes, undefined, { strict: true }),
 
     'templates.list': (p) => listTemplates(store, p.siteId),
     'templates.save': (p, ctx) => {

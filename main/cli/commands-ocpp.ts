@@ -378,6 +378,9 @@ export const ocppCommands: Command[] = [
         if (action === 'get') {
           await withBox(ctx, core, async (identity) => {
             const snapshot = await call(core, 'config.read', { identity });
+            // How the box was read (a 2.0.1 box that withholds its report is read with GetVariables).
+            if (!ctx.output.json && snapshot.readVia)
+              ctx.output.err(t(ctx, `session.readVia.${snapshot.readVia}`));
             print(ctx, snapshot, () =>
               printTable(
                 ctx.output,
@@ -396,10 +399,21 @@ export const ocppCommands: Command[] = [
             return { key: pair.slice(0, at), value: pair.slice(at + 1) };
           });
           if (changes.length === 0) usage(ctx, 'config set --identity ID KEY=VALUE [KEY=VALUE ...]');
+          // A name that cannot be (or is not) the box's is answered now, not after waiting for the box.
+          // (Through a running core's channel, that core checks them when the call arrives.)
+          if (ctx.options.identity && core.local)
+            core.local.ocpp.checkSettingNames(ctx.options.identity, changes, { strict: true });
           let refused = false;
           await withBox(ctx, core, async (identity) => {
             const results = await call(core, 'config.set', { identity, changes });
             refused = results.some((r) => r.status !== 'Accepted' && r.status !== 'RebootRequired');
+            for (const r of results) {
+              if (r.requestedKey && !ctx.output.json) {
+                // A 2.0.1 name is Component.Variable: the name it was mapped to tells the box's version.
+                const version = r.key.includes('.') ? '2.0.1' : '1.6';
+                ctx.output.err(t(ctx, 'session.names.mapped', { from: r.requestedKey, to: r.key, version }));
+              }
+            }
             print(ctx, results, () => printTable(ctx.output, results, ['key', 'status']));
           });
           if (refused)

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { RPCServer } from 'ocpp-rpc';
 import { AppError } from '../api/errors.ts';
+import { abortable, afterBoot, awaitBoot, gatedSession } from './boot-gate.ts';
 import type { OcppPeer } from './peer.ts';
 import { createSession, type StationSession } from './session.ts';
 import { tolerantValidators, toleratedViolations } from './tolerant-validators.ts';
@@ -246,14 +247,61 @@ export class LocalCsms extends EventEmitter {
     return this.#boxes.get(identity)?.registration ?? null;
   }
 
-  /** The session of a connected, admitted box; throws a typed error otherwise. */
+  /** How long a call waits for the BootNotification of a box that connected but has not booted (ms);
+   *  0 sends calls at once, as before the gate. */
+  bootWaitMs = 10_000;
+  /** Whether a box booted at this tool before (set by the service from its stations): such a box that
+   *  only reconnected, without booting, is called after the wait instead of refused. */
+  knownBoot: (identity: string) => boolean = () => false;
+  readonly #gatedSessions = new WeakMap<StationSession, StationSession>();
+  readonly #bootGates = new WeakMap<OcppPeer, Promise<void>>();
+
+  /** The session of a connected, admitted box; throws a typed error otherwise. Every call through it
+   *  first waits (bounded) for the box's BootNotification on this connection (boot-gate.ts). */
   session(identity: string): StationSession {
     const record = this.#boxes.get(identity);
     if (record?.state !== 'connected' || !record.peer || !record.session) {
       throw new AppError('BOX_OFFLINE', { identity });
     }
     if (!record.admitted) throw new AppError('BOX_NOT_ADMITTED', { identity });
-    return record.session;
+    const raw = record.session;
+    let gated = this.#gatedSessions.get(raw);
+    if (!gated) {
+      gated = gatedSession(raw, (signal) => this.#bootGate(record, signal));
+      this.#gatedSessions.set(raw, gated);
+    }
+    return gated;
+  }
+
+  /** One wait per connection, shared by every call that comes while it runs; a refusal is not kept. */
+  #bootGate(record: BoxRecord, signal: AbortSignal | undefined): Promise<void> {
+    const peer = record.peer;
+    const bootedNow = () => record.boot !== null && record.boot.receivedAt >= record.connectedAt;
+    if (!peer || record.state !== 'connected' || this.bootWaitMs <= 0) return Promise.resolve();
+    if (record.boot && bootedNow()) return abortable(afterBoot(record.boot.receivedAt), signal);
+    let gate = this.#bootGates.get(peer);
+    if (!gate) {
+      const bootedBefore = record.boot !== null;
+      gate = awaitBoot({
+        identity: record.identity,
+        peer,
+        waitMs: this.bootWaitMs,
+        bootedNow,
+        current: () => record.peer === peer && record.state === 'connected',
+        knownBefore: () => bootedBefore || this.knownBoot(record.identity),
+        onChange: (listener) => {
+          const onBox = (info: BoxInfo) => {
+            if (info.identity === record.identity) listener();
+          };
+          this.on('box', onBox);
+          return () => this.off('box', onBox);
+        },
+        trace: (detail) => this.#options.trace.event(record.identity, 'boot-wait', detail),
+      });
+      gate.catch(() => this.#bootGates.delete(peer));
+      this.#bootGates.set(peer, gate);
+    }
+    return abortable(gate, signal);
   }
 
   /** Resolves with the box once it is connected (and admitted); rejects when cancelled or timed out. */

@@ -5,10 +5,27 @@ import { AppError } from '../api/errors.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { Store } from '../store/database.ts';
 import { LocalCsms, type LocalCsmsOptions } from './local-csms.ts';
+import { REPORT_WAIT_MS } from './session201.ts';
+import { type NameMapping, resolveNames } from './setting-names.ts';
 import { TraceRecorder } from './trace.ts';
-import type { BoxInfo, ConfigEntry, ConfigSnapshot, CsmsStatus, SettingResult } from './types.ts';
+import type { BoxInfo, ConfigEntry, ConfigSnapshot, CsmsStatus, ReadVia, SettingResult } from './types.ts';
 
-export type CsmsStartOptions = Omit<LocalCsmsOptions, 'trace'>;
+export type CsmsStartOptions = Omit<LocalCsmsOptions, 'trace'> & {
+  /** How long a call waits for the BootNotification of a box that connected but has not booted
+   *  (default 10 s, or WBC_BOOT_WAIT_S). */
+  bootWaitMs?: number;
+  /** How long a 2.0.1 read waits for the first (or next) NotifyReport part before reading with
+   *  GetVariables (default 5 s, or WBC_REPORT_WAIT_S). */
+  reportWaitMs?: number;
+};
+
+/** A duration from the environment in seconds (for the CLI and tests), else the default in ms. */
+function envMs(name: string, fallback: number): number {
+  const seconds = Number(process.env[name]);
+  return process.env[name] !== undefined && Number.isFinite(seconds) && seconds >= 0
+    ? seconds * 1000
+    : fallback;
+}
 
 const SECRET_KEYS = /authorizationkey|basicauthpassword|password/i;
 
@@ -19,6 +36,7 @@ export class OcppService extends EventEmitter {
   /** The boot each station row was last written for: a box's status updates do not rewrite it. */
   readonly #recorded = new Map<string, string>();
   readonly #snapshots = new Map<string, ConfigSnapshot>();
+  #reportWaitMs = REPORT_WAIT_MS;
 
   constructor(store: Store) {
     super();
@@ -31,9 +49,14 @@ export class OcppService extends EventEmitter {
     return this.#csms;
   }
 
-  async start(options: CsmsStartOptions): Promise<CsmsStatus> {
+  async start(startOptions: CsmsStartOptions): Promise<CsmsStatus> {
     if (this.#csms?.running) await this.stop();
+    const { bootWaitMs, reportWaitMs, ...options } = startOptions;
     const csms = new LocalCsms({ ...options, trace: this.trace });
+    // real-firmware read paths: a box that has not booted yet is waited for, a withheld report is not.
+    csms.bootWaitMs = bootWaitMs ?? envMs('WBC_BOOT_WAIT_S', 10_000);
+    csms.knownBoot = (identity) => this.#recorded.has(identity) || this.#knownStation(identity);
+    this.#reportWaitMs = reportWaitMs ?? envMs('WBC_REPORT_WAIT_S', REPORT_WAIT_MS);
     // A waiting run listens to its box here: one listener per run, so no fixed ceiling.
     csms.setMaxListeners(0);
     csms.on('box', (info: BoxInfo) => {
@@ -69,14 +92,16 @@ export class OcppService extends EventEmitter {
 
   async readConfiguration(identity: string, reason: string, signal?: AbortSignal): Promise<ConfigSnapshot> {
     const session = this.csms.session(identity);
-    const entries = await session.readConfiguration({ signal });
+    const { entries, readVia } = await session.readSnapshot({ signal, reportWaitMs: this.#reportWaitMs });
     const takenAt = this.#store.now();
+    // How the box was read is kept with the entries (a JSON object; older rows hold a bare array).
+    const stored = JSON.stringify({ readVia, entries });
     const info = this.#store.write(() =>
       this.#store.db
         .prepare(
           'INSERT INTO config_snapshots (identity, ocpp_version, taken_at, reason, entries) VALUES (?, ?, ?, ?, ?)',
         )
-        .run(identity, session.ocppVersion, takenAt, reason, JSON.stringify(entries)),
+        .run(identity, session.ocppVersion, takenAt, reason, stored),
     );
     return {
       id: Number(info.lastInsertRowid),
@@ -85,6 +110,7 @@ export class OcppService extends EventEmitter {
       takenAt,
       reason,
       entries,
+      readVia,
     };
   }
 
@@ -104,26 +130,62 @@ export class OcppService extends EventEmitter {
         }
       | undefined;
     if (!row) return null;
+    const stored = JSON.parse(row.entries) as ConfigEntry[] | { readVia: ReadVia; entries: ConfigEntry[] };
     return {
       id: row.id,
       identity: row.identity,
       ocppVersion: row.ocpp_version,
       takenAt: row.taken_at,
       reason: row.reason,
-      entries: JSON.parse(row.entries) as ConfigEntry[],
+      ...(Array.isArray(stored) ? { entries: stored } : { entries: stored.entries, readVia: stored.readVia }),
     };
+  }
+
+  /**
+   * Setting names as the user typed them, checked before anything waits for the box: mapped to the name
+   * the box's OCPP version uses (HeartbeatInterval on 2.0.1 is OCPPCommCtrlr.HeartbeatInterval), and refused
+   * at once when they cannot be, or (by a full read of the box) are not, its names. The version comes from
+   * the connected box, else from what the tool recorded at its boot.
+   */
+  checkSettingNames<T extends { key: string }>(
+    identity: string,
+    changes: T[],
+    options: { version?: '1.6' | '2.0.1'; strict?: boolean } = {},
+  ): { changes: T[]; mapped: NameMapping[] } {
+    const snapshot = this.latestSnapshot(identity);
+    const seen = options.version ?? this.#csms?.box(identity)?.ocppVersion ?? this.#recordedVersion(identity);
+    // Only a name the user typed is held against the names the box reported: a run's planned writes
+    // include keys some firmwares take without reporting them.
+    const full =
+      options.strict === true &&
+      snapshot !== null &&
+      snapshot.ocppVersion === seen &&
+      snapshot.readVia !== 'get-variables';
+    return resolveNames(
+      { identity, version: seen ?? null, known: full ? snapshot.entries.map((e) => e.key) : null },
+      changes,
+    );
   }
 
   /** Writes settings and records each key the box confirmed (or refused) in the audit log. */
   async changeSettings(
     actor: string,
     identity: string,
-    changes: Array<{ key: string; value: string }>,
+    requested: Array<{ key: string; value: string }>,
     signal?: AbortSignal,
+    options: { strict?: boolean } = {},
   ): Promise<SettingResult[]> {
     const session = this.csms.session(identity);
     const before = new Map((this.latestSnapshot(identity)?.entries ?? []).map((e) => [e.key, e.value]));
-    const results = await session.changeSettings(changes, { signal });
+    const resolved = this.checkSettingNames(identity, requested, {
+      ...options,
+      version: session.ocppVersion,
+    });
+    const changes = resolved.changes;
+    const asked = new Map(resolved.mapped.map((m) => [m.to, m.from]));
+    const results = (await session.changeSettings(changes, { signal })).map((r) =>
+      asked.has(r.key) ? { ...r, requestedKey: asked.get(r.key) as string } : r,
+    );
     this.#store.write(() => {
       for (const result of results) {
         const secret = SECRET_KEYS.test(result.key);
@@ -151,6 +213,19 @@ export class OcppService extends EventEmitter {
   async close(): Promise<void> {
     await this.stop();
     this.trace.close();
+  }
+
+  /** A box that booted at this tool in an earlier run (its station row is written at boot). */
+  #knownStation(identity: string): boolean {
+    return this.#recordedVersion(identity) !== undefined;
+  }
+
+  #recordedVersion(identity: string): '1.6' | '2.0.1' | undefined {
+    const row = this.#store.db
+      .prepare('SELECT ocpp_version FROM stations WHERE identity = ?')
+      .get(identity) as { ocpp_version: string | null } | undefined;
+    const version = row?.ocpp_version;
+    return version === '1.6' || version === '2.0.1' ? version : undefined;
   }
 
   #recordStation(info: BoxInfo): void {

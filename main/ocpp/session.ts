@@ -6,7 +6,7 @@ import type { OcppPeer } from './peer.ts';
 import { createSession16 } from './session16.ts';
 import { createSession201 } from './session201.ts';
 import type { Violation } from './tolerant-validators.ts';
-import type { ConfigEntry, LocalListEntry, OcppProtocol, SettingResult } from './types.ts';
+import type { ConfigEntry, LocalListEntry, OcppProtocol, ReadVia, SettingResult } from './types.ts';
 
 export type ResetKind = 'soft' | 'hard';
 export type LocalListUpdate = 'Full' | 'Differential';
@@ -22,12 +22,25 @@ export interface LocalListLimits {
   enabled: boolean;
 }
 
+export interface ReadOptions extends CallOptions {
+  /** 2.0.1: how long to wait for the first (and each next) NotifyReport part before reading with
+   *  GetVariables instead (ms). */
+  reportWaitMs?: number | undefined;
+}
+
+export interface ConfigRead {
+  entries: ConfigEntry[];
+  readVia: ReadVia;
+}
+
 export interface StationSession {
   readonly identity: string;
   readonly ocppVersion: '1.6' | '2.0.1';
   /** A raw call, for what no method below covers; the caller types the answer. */
   call<T>(action: string, params: unknown, options?: CallOptions): Promise<T>;
-  readConfiguration(options?: CallOptions): Promise<ConfigEntry[]>;
+  readConfiguration(options?: ReadOptions): Promise<ConfigEntry[]>;
+  /** The configuration and how it was read (a 2.0.1 box without a report is read with GetVariables). */
+  readSnapshot(options?: ReadOptions): Promise<ConfigRead>;
   changeSettings(
     changes: Array<{ key: string; value: string }>,
     options?: CallOptions,

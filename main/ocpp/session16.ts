@@ -1,9 +1,10 @@
 // OCPP 1.6-J station session: GetConfiguration / ChangeConfiguration, Reset, TriggerMessage and the
 // local authorization list (SendLocalList with idTagInfo and parentIdTag as the group).
 import { AppError } from '../api/errors.ts';
-import { createCaller } from './call.ts';
+import { type CallOptions, createCaller } from './call.ts';
 import type { OcppPeer } from './peer.ts';
 import {
+  type ConfigRead,
   type LocalListStatus,
   listLimits,
   type SessionContext,
@@ -24,25 +25,28 @@ export function createSession16(peer: OcppPeer, context: SessionContext): Statio
   const caller = createCaller(peer, context.identity, context.callTimeoutMs, context.onTolerated);
   const { identity } = context;
 
+  async function readSnapshot(options?: CallOptions): Promise<ConfigRead> {
+    const answer = await caller.call<{ configurationKey?: KeyValue16[]; unknownKey?: string[] }>(
+      'GetConfiguration',
+      {},
+      options,
+    );
+    const entries: ConfigEntry[] = (answer.configurationKey ?? []).map((k) => ({
+      key: k.key,
+      value: writeOnly16.has(k.key) ? null : (k.value ?? null),
+      readonly: k.readonly,
+      ...(writeOnly16.has(k.key) ? { writeOnly: true } : {}),
+    }));
+    return { entries: entries.sort((a, b) => a.key.localeCompare(b.key)), readVia: 'get-configuration' };
+  }
+
   return {
     identity,
     ocppVersion: '1.6',
     call: caller.call,
 
-    async readConfiguration(options) {
-      const answer = await caller.call<{ configurationKey?: KeyValue16[]; unknownKey?: string[] }>(
-        'GetConfiguration',
-        {},
-        options,
-      );
-      const entries: ConfigEntry[] = (answer.configurationKey ?? []).map((k) => ({
-        key: k.key,
-        value: writeOnly16.has(k.key) ? null : (k.value ?? null),
-        readonly: k.readonly,
-        ...(writeOnly16.has(k.key) ? { writeOnly: true } : {}),
-      }));
-      return entries.sort((a, b) => a.key.localeCompare(b.key));
-    },
+    readConfiguration: async (options) => (await readSnapshot(options)).entries,
+    readSnapshot,
 
     async changeSettings(changes, options) {
       const results: SettingResult[] = [];

@@ -6,9 +6,12 @@ import { createCaller } from './call.ts';
 import { type ComponentRef, formatKey, parseKey, type VariableRef } from './key201.ts';
 import type { IncomingCall } from './local-csms.ts';
 import type { OcppPeer } from './peer.ts';
+import { readByGetVariables, tooBig } from './read201.ts';
 import {
+  type ConfigRead,
   type LocalListStatus,
   listLimits,
+  type ReadOptions,
   type SessionContext,
   type StationSession,
   statusOf,
@@ -31,6 +34,15 @@ interface NotifyReport {
 
 const SET_CHUNK = 8;
 
+interface ComponentVariable {
+  component: ComponentRef;
+  variable: VariableRef;
+}
+/** How long a box may take to send the first (or next) NotifyReport part before GetVariables is used. */
+export const REPORT_WAIT_MS = 5_000;
+
+const sorted = (entries: ConfigEntry[]) => entries.sort((a, b) => a.key.localeCompare(b.key));
+
 function entryOf(datum: ReportDatum): ConfigEntry {
   const actual =
     datum.variableAttribute.find((a) => (a.type ?? 'Actual') === 'Actual') ?? datum.variableAttribute[0];
@@ -51,51 +63,100 @@ export function createSession201(peer: OcppPeer, context: SessionContext): Stati
   const caller = createCaller(peer, context.identity, context.callTimeoutMs, context.onTolerated);
   const { identity } = context;
 
-  /** Collects NotifyReport parts for one request until the part with tbc false and no gap before it. */
-  function collectReport(requestId: number, timeoutMs: number, signal?: AbortSignal): Promise<ReportDatum[]> {
-    return new Promise((resolve, reject) => {
-      const parts = new Map<number, NotifyReport>();
-      let last = -1;
-      const done = (error?: AppError) => {
-        context.incoming.off('call', onCall);
-        peer.off('close', onClose);
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (error) reject(error);
-        else
-          resolve([...parts.values()].sort((a, b) => a.seqNo - b.seqNo).flatMap((p) => p.reportData ?? []));
-      };
-      const arm = () =>
-        setTimeout(
-          () =>
-            done(
-              new AppError('BOX_NO_ANSWER', {
-                identity,
-                action: 'NotifyReport',
-                seconds: Math.round(timeoutMs / 1000),
-              }),
-            ),
-          timeoutMs,
-        );
-      let timer = arm();
-      const onCall = (call: IncomingCall) => {
-        if (call.action !== 'NotifyReport') return;
-        const part = call.params as unknown as NotifyReport;
-        if (part.requestId !== requestId) return;
-        parts.set(part.seqNo, part);
-        if (!part.tbc) last = part.seqNo;
-        clearTimeout(timer);
-        timer = arm();
-        if (last >= 0 && parts.size === last + 1) done();
-      };
-      const onAbort = () => done(new AppError('CANCELLED'));
-      // The parts of a report come on the socket that asked for it: a box that drops the line before
-      // the last part is offline for this read (the run waits for it and reads again), not silent.
-      const onClose = () => done(new AppError('BOX_OFFLINE', { identity }));
-      peer.on('close', onClose);
-      context.incoming.on('call', onCall);
-      signal?.addEventListener('abort', onAbort);
-    });
+  /**
+   * Collects NotifyReport parts for one request. wait() ends with the whole report (the part with tbc
+   * false and no gap before it), or with what came so far when no part arrived for waitMs (the first
+   * part or the next): many firmwares withhold the report while Pending, some stop half-way.
+   */
+  function collectReport(requestId: number, signal?: AbortSignal) {
+    const parts = new Map<number, NotifyReport>();
+    let last = -1;
+    let settle: ((complete: boolean | AppError) => void) | null = null;
+    let outcome: boolean | AppError | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    let waitMs = 0;
+    const data = () =>
+      [...parts.values()].sort((a, b) => a.seqNo - b.seqNo).flatMap((p) => p.reportData ?? []);
+    const done = (result: boolean | AppError) => {
+      if (outcome !== null) return;
+      outcome = result;
+      stop();
+      settle?.(result);
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      if (settle) timer = setTimeout(() => done(false), waitMs);
+    };
+    const onCall = (call: IncomingCall) => {
+      if (call.action !== 'NotifyReport') return;
+      const part = call.params as unknown as NotifyReport;
+      if (part.requestId !== requestId) return;
+      parts.set(part.seqNo, part);
+      if (!part.tbc) last = part.seqNo;
+      if (last >= 0 && parts.size === last + 1) done(true);
+      else arm();
+    };
+    const onAbort = () => done(new AppError('CANCELLED'));
+    // The parts of a report come on the socket that asked for it: a box that drops the line before
+    // the last part is offline for this read (the run waits for it and reads again), not silent.
+    const onClose = () => done(new AppError('BOX_OFFLINE', { identity }));
+    function stop() {
+      context.incoming.off('call', onCall);
+      peer.off('close', onClose);
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+    peer.on('close', onClose);
+    context.incoming.on('call', onCall);
+    signal?.addEventListener('abort', onAbort);
+    return {
+      /** After GetBaseReport was Accepted: the report, and whether it came whole. */
+      wait(ms: number): Promise<{ data: ReportDatum[]; complete: boolean }> {
+        waitMs = ms;
+        return new Promise((resolve, reject) => {
+          const finish = (result: boolean | AppError) =>
+            result instanceof AppError ? reject(result) : resolve({ data: data(), complete: result });
+          if (outcome !== null) return finish(outcome);
+          settle = finish;
+          arm();
+        });
+      },
+      stop,
+    };
+  }
+
+  async function readSnapshot(options: ReadOptions = {}): Promise<ConfigRead> {
+    const requestId = randomInt(1, 2 ** 31 - 1);
+    const waitMs = options.reportWaitMs ?? REPORT_WAIT_MS;
+    const report = collectReport(requestId, options.signal);
+    let status: string;
+    try {
+      ({ status } = await caller.call<{ status: string }>(
+        'GetBaseReport',
+        { requestId, reportBase: 'FullInventory' },
+        options,
+      ));
+    } catch (error) {
+      report.stop();
+      // A box without GetBaseReport (a CALLERROR NotImplemented / NotSupported) is read variable by variable.
+      if (!(error instanceof AppError && error.code === 'BOX_CALL_FAILED')) throw error;
+      status = 'NotImplemented';
+    }
+    if (status === 'EmptyResultSet') {
+      report.stop();
+      return { entries: [], readVia: 'report' };
+    }
+    let partial: ConfigEntry[] = [];
+    if (status === 'Accepted') {
+      const got = await report.wait(waitMs);
+      partial = got.data.map(entryOf);
+      if (got.complete) return { entries: sorted(partial), readVia: 'report' };
+    } else report.stop();
+    // No report (withheld while Pending, refused) or one that stopped half-way: what came is kept, the
+    // variables the tool needs are read with GetVariables.
+    const have = new Set(partial.map((e) => e.key));
+    const more = await readByGetVariables(caller, have, options);
+    return { entries: sorted([...partial, ...more]), readVia: 'get-variables' };
   }
 
   return {
@@ -103,29 +164,8 @@ export function createSession201(peer: OcppPeer, context: SessionContext): Stati
     ocppVersion: '2.0.1',
     call: caller.call,
 
-    async readConfiguration(options = {}) {
-      const requestId = randomInt(1, 2 ** 31 - 1);
-      const timeoutMs = options.timeoutMs ?? context.callTimeoutMs;
-      const report = collectReport(requestId, timeoutMs, options.signal);
-      report.catch(() => undefined); // settled below; avoid an unhandled rejection while the call runs
-      let status: string;
-      try {
-        ({ status } = await caller.call<{ status: string }>(
-          'GetBaseReport',
-          { requestId, reportBase: 'FullInventory' },
-          options,
-        ));
-      } catch (error) {
-        void report.catch(() => undefined);
-        throw error;
-      }
-      if (status === 'EmptyResultSet') return [];
-      if (status !== 'Accepted') {
-        throw new AppError('BOX_CALL_FAILED', { identity, action: 'GetBaseReport', reason: status });
-      }
-      const data = await report;
-      return data.map(entryOf).sort((a, b) => a.key.localeCompare(b.key));
-    },
+    readConfiguration: async (options) => (await readSnapshot(options)).entries,
+    readSnapshot,
 
     async changeSettings(changes, options) {
       const parsed = changes.map((c) => {
@@ -134,31 +174,39 @@ export function createSession201(peer: OcppPeer, context: SessionContext): Stati
         return { ...ref, key: c.key, value: c.value };
       });
       const results: SettingResult[] = [];
-      for (let i = 0; i < parsed.length; i += SET_CHUNK) {
-        const chunk = parsed.slice(i, i + SET_CHUNK);
-        const answer = await caller.call<{
-          setVariableResult: Array<{
-            attributeStatus: SettingStatus;
-            component: ComponentRef;
-            variable: VariableRef;
-          }>;
-        }>(
-          'SetVariables',
-          {
-            setVariableData: chunk.map((c) => ({
-              attributeType: 'Actual',
-              attributeValue: c.value,
-              component: c.component,
-              variable: c.variable,
-            })),
-          },
-          options,
-        );
+      type Parsed = (typeof parsed)[number];
+      // A box that takes fewer variables per message than SET_CHUNK refuses the whole message with a
+      // CALLERROR (nothing applied): the same variables go again in halves.
+      const setChunk = async (chunk: Parsed[]): Promise<void> => {
+        let answer: { setVariableResult: Array<{ attributeStatus: SettingStatus } & ComponentVariable> };
+        try {
+          answer = await caller.call(
+            'SetVariables',
+            {
+              setVariableData: chunk.map((c) => ({
+                attributeType: 'Actual',
+                attributeValue: c.value,
+                component: c.component,
+                variable: c.variable,
+              })),
+            },
+            options,
+          );
+        } catch (error) {
+          if (chunk.length > 1 && tooBig(error)) {
+            const half = Math.ceil(chunk.length / 2);
+            await setChunk(chunk.slice(0, half));
+            await setChunk(chunk.slice(half));
+            return;
+          }
+          throw error;
+        }
         for (const c of chunk) {
           const match = answer.setVariableResult.find((r) => formatKey(r.component, r.variable) === c.key);
           results.push({ key: c.key, status: match?.attributeStatus ?? 'NoAnswer' });
         }
-      }
+      };
+      for (let i = 0; i < parsed.length; i += SET_CHUNK) await setChunk(parsed.slice(i, i + SET_CHUNK));
       return results;
     },
 

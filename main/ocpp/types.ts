@@ -44,6 +44,8 @@ export type SettingStatus =
 export interface SettingResult {
   key: string;
   status: SettingStatus;
+  /** The name the user gave, when the box's OCPP version calls it `key` (HeartbeatInterval on 2.0.1). */
+  requestedKey?: string;
 }
 
 export interface LocalListEntry {
@@ -107,6 +109,10 @@ export interface CsmsTlsInfo {
   serverFingerprint: string;
 }
 
+/** How a box's configuration was read: 1.6 GetConfiguration, 2.0.1 its full report (GetBaseReport), or
+ *  2.0.1 GetVariables for the variables the tool needs, when the box sent no (complete) report. */
+export type ReadVia = 'get-configuration' | 'report' | 'get-variables';
+
 export interface ConfigSnapshot {
   id: number;
   identity: string;
@@ -114,6 +120,8 @@ export interface ConfigSnapshot {
   takenAt: string;
   reason: string;
   entries: ConfigEntry[];
+  /** Absent in snapshots stored before the tool said how it read them. */
+  readVia?: ReadVia;
 }
 
 export interface PushOutcome {

@@ -125,6 +125,8 @@ export class Link {
   readonly #after = new Map<string, () => void>();
   #answered = 0;
   #open = true;
+  /** Whether this connection has carried the box's BootNotification (see dropCallsBeforeBoot). */
+  #bootSent = false;
   #onClose: ((code: number) => void) | null = null;
 
   private constructor(client: SimClient, url: string, misbehave: Misbehaviour, log: (line: string) => void) {
@@ -206,6 +208,7 @@ export class Link {
   }
 
   async call(method: string, params: Payload): Promise<Payload> {
+    if (method === 'BootNotification') this.#bootSent = true;
     this.#log(`→ ${method}`);
     const result = await this.#client.call(method, params);
     const answer = isRecord(result) ? result : {};
@@ -231,6 +234,10 @@ export class Link {
     for (const [method, handler] of handlers) {
       this.#client.handle(method, async ({ params, messageId, signal }) => {
         this.#log(`← ${method}`);
+        if (this.#misbehave.dropCallsBeforeBoot && !this.#bootSent) {
+          this.#log(`← ${method} dropped: not booted yet`);
+          return NOREPLY as Payload;
+        }
         if (never.has(method)) {
           this.#log(`← ${method} left unanswered`);
           return NOREPLY as Payload;

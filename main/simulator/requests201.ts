@@ -30,8 +30,18 @@ export function checkItems(model: DeviceModel, items: unknown, limitKey: string)
   }
 }
 
+/** A message longer than the box takes (its frame, counted as the CSMS sent it) is a CALLERROR too. */
+export function checkBytes(model: DeviceModel, p: Payload, limitKey: string): void {
+  const limit = model.int(limitKey);
+  const bytes = Buffer.byteLength(JSON.stringify(p)) + ENVELOPE_BYTES;
+  if (limit > 0 && bytes > limit) {
+    throw createRPCError('FormatViolation', `at most ${limit} bytes per message, got ${bytes}`);
+  }
+}
+
 export function getVariables(model: DeviceModel, p: Payload): Payload {
   checkItems(model, p.getVariableData, 'DeviceDataCtrlr.ItemsPerMessage[GetVariables]');
+  checkBytes(model, p, 'DeviceDataCtrlr.BytesPerMessage[GetVariables]');
   const items = Array.isArray(p.getVariableData) ? p.getVariableData.filter(isRecord) : [];
   const getVariableResult = items.map((item) => {
     const { component, variable } = refs(item);

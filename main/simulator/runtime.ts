@@ -280,7 +280,13 @@ export abstract class StationRuntime implements SimStation {
     link.onClose((code) => this.#down(link, code));
     this.log(`connected to ${safeUrl(link.url)}`);
     this.emit('connected', link.url);
-    if (this.#needsBoot) void this.#boot(link);
+    const delay = this.misbehave.bootDelayMs ?? 0;
+    if (this.#needsBoot && delay > 0) {
+      this.log(`booting in ${delay} ms`);
+      this.#bootTimer = this.later(delay, () => {
+        if (this.link === link && link.open) void this.#boot(link);
+      });
+    } else if (this.#needsBoot) void this.#boot(link);
     else this.restartHeartbeat();
   }
 

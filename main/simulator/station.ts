@@ -20,6 +20,21 @@ export interface Misbehaviour {
   rejectKeys?: string[];
   /** The local authorization list is emptied (version 0) on reset. */
   loseListOnReset?: boolean;
+  // real-firmware read paths (h-session)
+  /** 2.0.1: GetBaseReport is answered Accepted, but no NotifyReport follows while its boot is not Accepted. */
+  withholdReportWhilePending?: boolean;
+  /** 2.0.1: a report stops after this many NotifyReport parts; the rest never comes. */
+  reportStopsAfterParts?: number;
+  /** Waits this long after connecting before it sends its BootNotification (a box still starting). */
+  bootDelayMs?: number;
+  /** Calls that arrive before it has sent its BootNotification on this connection are dropped, never answered. */
+  dropCallsBeforeBoot?: boolean;
+  /** 2.0.1: DeviceDataCtrlr.ItemsPerMessage[GetVariables] (default 50); a longer GetVariables is a CALLERROR. */
+  getVariablesItemsPerMessage?: number;
+  /** 2.0.1: reports DeviceDataCtrlr.BytesPerMessage[GetVariables] and answers a longer GetVariables with a CALLERROR. */
+  getVariablesBytesPerMessage?: number;
+  /** 2.0.1: DeviceDataCtrlr.ItemsPerMessage[SetVariables] (default 50); a longer SetVariables is a CALLERROR. */
+  setVariablesItemsPerMessage?: number;
 }
 
 export interface SimStationOptions {

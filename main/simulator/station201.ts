@@ -52,10 +52,25 @@ export class Station201 extends StationRuntime {
         model: (options.model ?? 'SimBox 201').slice(0, 20),
         heartbeatIntervalS: options.heartbeatIntervalS,
         slots: SLOTS,
-      }).map((spec) => {
-        const value = localListOverrides201(options)[`${spec.component}.${spec.variable}`];
-        return value === undefined ? spec : { ...spec, value };
-      }),
+      })
+        .map((spec) => {
+          const value = localListOverrides201(options)[`${spec.component}.${spec.variable}`];
+          return value === undefined ? spec : { ...spec, value };
+        })
+        .concat(
+          this.misbehave.getVariablesBytesPerMessage === undefined
+            ? []
+            : [
+                {
+                  component: 'DeviceDataCtrlr',
+                  variable: 'BytesPerMessage',
+                  instance: 'GetVariables',
+                  dataType: 'integer',
+                  mutability: 'ReadOnly',
+                  value: String(this.misbehave.getVariablesBytesPerMessage),
+                },
+              ],
+        ),
     );
     this.#slots = new NetworkSlots(SLOTS, {
       ocppCsmsUrl: options.endpoint,
@@ -63,6 +78,18 @@ export class Station201 extends StationRuntime {
       messageTimeout: 30,
       ocppInterface: 'Wired0',
     });
+    if (this.misbehave.setVariablesItemsPerMessage !== undefined) {
+      this.#model.put(
+        'DeviceDataCtrlr.ItemsPerMessage[SetVariables]',
+        String(this.misbehave.setVariablesItemsPerMessage),
+      );
+    }
+    if (this.misbehave.getVariablesItemsPerMessage !== undefined) {
+      this.#model.put(
+        'DeviceDataCtrlr.ItemsPerMessage[GetVariables]',
+        String(this.misbehave.getVariablesItemsPerMessage),
+      );
+    }
     this.#model.live('SecurityCtrlr.SecurityProfile', () => String(this.#securityProfile()));
     this.#model.live('LocalAuthListCtrlr.Entries', () => String(this.#list.entries().length));
     this.#model.live('SecurityCtrlr.CertificateEntries', () => String(this.#certificates.count));
@@ -282,8 +309,13 @@ export class Station201 extends StationRuntime {
 
   #report(requestId: number, variables: ReturnType<typeof baseReport>) {
     if (variables.length === 0) return reply({ status: 'EmptyResultSet' });
+    if (this.misbehave.withholdReportWhilePending && this.registration !== 'Accepted') {
+      this.log('report withheld: not Accepted yet');
+      return reply({ status: 'Accepted' });
+    }
+    const maxParts = this.misbehave.reportStopsAfterParts;
     return reply({ status: 'Accepted' }, () => {
-      void sendReport((m, params) => this.send(m, params), this.#model, requestId, variables);
+      void sendReport((m, params) => this.send(m, params), this.#model, requestId, variables, maxParts);
     });
   }
 

@@ -143,6 +143,8 @@ test('Diagnose (OCPP 1.6): read, filter, change HeartbeatInterval, live trace, m
     .getByTestId('config-status')
     .getByText(/^Read at .*: \d+ keys\.$/)
     .waitFor();
+  // How the box was read (a 2.0.1 box without its report would say GetVariables).
+  await page.getByTestId('config-read-via').getByText('read with GetConfiguration').waitFor();
   // The read shows up live in the trace, call and answer.
   await trace.locator('tr[data-action="GetConfiguration"][data-kind="call"]').waitFor();
   await trace.locator('tr[data-action="GetConfiguration"][data-kind="result"]').waitFor();

@@ -67,13 +67,20 @@ test('a 1.6 foreign box: the configuration is read with its write-only key shown
     changes: [
       { key: 'ChargePointId', value: 'OTHER' },
       { key: 'HeartbeatInterval', value: '120' },
-      { key: 'NoSuchKey', value: '1' },
     ],
   });
   assert.deepEqual(
     results.map((r) => `${r.key}:${r.status}`),
-    ['ChargePointId:Rejected', 'HeartbeatInterval:Accepted', 'NoSuchKey:NotSupported'],
+    ['ChargePointId:Rejected', 'HeartbeatInterval:Accepted'],
   );
+  // A name the box did not report is refused before anything is sent, with the names it does have.
+  const reply = await core.router.call(
+    'config.set',
+    { identity: 'FX-0002', changes: [{ key: 'HeartbeatIntervall', value: '60' }] },
+    core.context('cli'),
+  );
+  assert.equal(reply.ok ? 'ok' : reply.error.code, 'SETTING_NAME_UNKNOWN');
+  if (!reply.ok) assert.match(reply.error.remedy ?? '', /HeartbeatInterval/);
 });
 
 test('a 2.0.1 box with its own framing and slots numbered from 1 gets the new CSMS in a free slot and leaves for it', async (t) => {

@@ -42,7 +42,16 @@ const slots = [1, 2, 3];
 
 export function foreignBox201(
   t: TestContext,
-  options: { url: string; identity: string },
+  options: {
+    url: string;
+    identity: string;
+    /** GetBaseReport answered Accepted, and no NotifyReport ever follows (as while Pending on some firmwares). */
+    withholdReport?: boolean;
+    /** Waits this long after each connect before its BootNotification. */
+    bootDelayMs?: number;
+    /** Drops (never answers) calls that come before its BootNotification on this connection. */
+    dropCallsBeforeBoot?: boolean;
+  },
 ): Promise<ForeignBox201> {
   const v = (
     component: string,
@@ -78,6 +87,7 @@ export function foreignBox201(
   let list = { version: 0, tokens: [] as string[] };
   const connections: string[] = [];
   let socket: WebSocket | undefined;
+  let bootSentOn: WebSocket | undefined;
   let stopped = false;
   const waiting = new Map<string, (frame: Frame) => void>();
 
@@ -90,7 +100,9 @@ export function foreignBox201(
     });
 
   const boot = async (ws: WebSocket) => {
+    if (options.bootDelayMs) await new Promise((r) => setTimeout(r, options.bootDelayMs));
     while (!stopped && socket === ws) {
+      bootSentOn = ws;
       const answer = await call(ws, 'BootNotification', {
         reason: 'PowerUp',
         chargingStation: {
@@ -139,7 +151,7 @@ export function foreignBox201(
   ): Record<string, unknown> | null => {
     switch (action) {
       case 'GetBaseReport':
-        setTimeout(() => report(ws, Number(p.requestId)), 10);
+        if (!options.withholdReport) setTimeout(() => report(ws, Number(p.requestId)), 10);
         return { status: 'Accepted' };
       case 'GetVariables':
         return {
@@ -267,6 +279,7 @@ export function foreignBox201(
       }
       if (frame[0] === 2) {
         const [, id, action, payload] = frame;
+        if (options.dropCallsBeforeBoot && bootSentOn !== ws) return;
         const result = answer(ws, action, payload);
         if (result) send(ws, [3, id, result]);
         else send(ws, [4, id, 'NotImplemented', `${action} is not implemented`, {}]);

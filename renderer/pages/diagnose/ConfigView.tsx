@@ -91,6 +91,11 @@ export function ConfigView({ identity }: { identity: string }) {
                 : t('config.empty')}
         </output>
       </div>
+      {snapshot?.readVia && state === 'idle' && (
+        <p className="hint" data-testid="config-read-via">
+          {t(`session.readVia.${snapshot.readVia}`)}
+        </p>
+      )}
       <ErrorNotice error={error} />
       {previous && snapshot && (
         <p className="diff-summary" data-testid="config-diff">

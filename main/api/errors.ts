@@ -94,6 +94,16 @@ export const errorCodes = [
   'CARDS_FILE_NOT_FOUND',
   'CARDS_FILE_UNREADABLE',
   'CARDS_TAP_TYPE_UID',
+  // The company CSMS (main/csms): a connector's faults, shared by every connector and the outbox.
+  'CSMS_UNREACHABLE',
+  'CSMS_TIMEOUT',
+  'CSMS_TLS_FAILED',
+  'CSMS_AUTH_FAILED',
+  'CSMS_RATE_LIMITED',
+  'CSMS_BAD_ANSWER',
+  'CSMS_REJECTED',
+  'CSMS_CAPABILITY_MISSING',
+  'CSMS_CONNECTOR_NOT_FOUND',
   // A card reader's faults (main/rfid/reader.ts): raised when the api opens a reader or reads with it.
   ...readerErrorCodes,
   // Raised by the renderer's client, not the core: the core cannot be reached, or the token is missing.

@@ -3,7 +3,7 @@
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { AppError, type ErrorCode } from '../api/errors.ts';
 import { loadTemplateFile } from '../commissioning/template.ts';
-import type { RunSummary } from '../commissioning/types.ts';
+import type { RunDetail, RunSummary } from '../commissioning/types.ts';
 import type { Core } from '../core.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
 import { csmsTls } from '../ocpp/tls.ts';
@@ -249,16 +249,34 @@ export const ocppCommands: Command[] = [
   },
 ];
 
-/** `wbc commission`: waits for the box, runs the template on it, prints each step and the outcome. */
+/** Exit code of a run that left the laptop but that no CSMS confirmed: not a success, not a failure. */
+export const EXIT_LEFT_NOT_CONFIRMED = 3;
+
+/** What a failed run put back (or kept) and what the box does with what it holds at its next reboot. */
+function printRollback(ctx: CliContext, run: RunDetail): void {
+  const rollback = run.state.rollback;
+  if (!rollback) return;
+  ctx.output.out(t(ctx, rollback.mode === 'kept' ? 'cli.commission.kept' : 'cli.commission.putBack'));
+  for (const entry of rollback.entries) {
+    const value = entry.outcome === 'restored' ? (entry.from ?? '') : entry.secret ? '***' : entry.to;
+    ctx.output.out(`  ${t(ctx, `rollback.${entry.outcome}`, { key: entry.key, value })}`);
+  }
+  ctx.output.out(t(ctx, `rollback.next.${rollback.nextReboot}`));
+}
+
+/** `wbc commission`: waits for the box, runs the template on it, prints each step and the outcome.
+ *  Exit 0: confirmed by the company CSMS; 3: left, not confirmed; 1: failed or cancelled (Ctrl+C). */
 export const commissionCommand: Command = {
   name: 'commission',
-  usage: 'commission --identity ID --template FILE',
+  usage: 'commission --identity ID --template FILE [--keep-on-failure]',
   summaryKey: 'cli.commission.summary',
-  run: (ctx) =>
-    withCore(ctx, async (core) => {
+  run: async (ctx) => {
+    let exit = 0;
+    const code = await withCore(ctx, async (core) => {
       const identity = ctx.options.identity;
       const file = ctx.options.template;
-      if (!identity || !file) usage(ctx, 'commission --identity ID --template FILE [--port P] [--timeout S]');
+      if (!identity || !file)
+        usage(ctx, 'commission --identity ID --template FILE [--port P] [--timeout S] [--keep-on-failure]');
       const template = loadTemplateFile(file as string);
       const id = identity as string;
       await withBox(ctx, core, async () => {
@@ -277,20 +295,46 @@ export const commissionCommand: Command = {
               }),
             );
         });
-        const started = await call(core, 'commissioning.start', { identity: id, template, approval: 'auto' });
-        const run = await core.commissioning.settled(started.id);
-        off();
+        const started = await call(core, 'commissioning.start', {
+          identity: id,
+          template,
+          approval: 'auto',
+          keepOnFailure: ctx.options['keep-on-failure'] === true,
+        });
+        // Ctrl+C (or SIGTERM) cancels the run wherever it stands, waiting for its box included.
+        const cancel = () => void core.commissioning.cancel('cli', started.id);
+        process.on('SIGINT', cancel);
+        process.on('SIGTERM', cancel);
+        let run: RunDetail;
+        try {
+          run = await core.commissioning.settled(started.id);
+        } finally {
+          process.off('SIGINT', cancel);
+          process.off('SIGTERM', cancel);
+          off();
+        }
         print(ctx, run, () => {
-          ctx.output.out(
-            t(ctx, `cli.commission.${run.status === 'succeeded' ? 'succeeded' : 'ended'}`, {
-              identity: id,
-              status: t(ctx, `run.status.${run.status}`),
-            }),
-          );
+          if (run.status === 'confirmed')
+            ctx.output.out(
+              t(ctx, 'cli.commission.confirmed', { identity: id, by: run.state.verify?.confirmedBy ?? '?' }),
+            );
+          else if (run.status === 'left-not-confirmed') {
+            ctx.output.out(
+              t(ctx, 'cli.commission.left', { identity: id, seconds: run.state.verify?.windowS ?? 0 }),
+            );
+            ctx.output.out(t(ctx, 'cli.commission.leftCheck', { identity: id }));
+          } else
+            ctx.output.out(
+              t(ctx, 'cli.commission.ended', { identity: id, status: t(ctx, `run.status.${run.status}`) }),
+            );
           for (const [key, status] of Object.entries(run.state.results))
             ctx.output.out(`  ${key.padEnd(44)} ${status}`);
+          printRollback(ctx, run);
         });
         if (run.error) throw new AppError(run.error.code as ErrorCode, run.error.params);
+        if (run.status === 'left-not-confirmed') exit = EXIT_LEFT_NOT_CONFIRMED;
       });
-    }),
+    });
+    return code === 0 ? exit : code;
+  },
 };

@@ -53,6 +53,8 @@ const globalOptions = {
   uid: { type: 'string', multiple: true },
   'uid-format': { type: 'string' },
   clear: { type: 'boolean', default: false },
+  // commission (h-run)
+  'keep-on-failure': { type: 'boolean', default: false },
 } as const;
 
 function helpText(language: Language): string {

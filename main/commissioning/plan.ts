@@ -81,7 +81,21 @@ export function planFor(
   if (ocppVersion === '1.6') plan16(plan, config, template, profiles);
   else plan201(plan, config, template);
   if (template.maxCurrentA !== undefined) planLimit(plan, config, template.maxCurrentA);
+  plan.writes = writeOnlyLast(plan.writes);
   return plan;
+}
+
+/**
+ * Writes that cannot be put back after a failure: values the box never reveals (its new password), and
+ * the security profile (OCPP lets it only rise, and it needs the password first). They go last, and the
+ * runner writes them right before the reset, after everything that can still fail.
+ */
+export function cannotPutBack(write: PlannedWrite): boolean {
+  return write.secret || write.key === 'SecurityProfile';
+}
+
+export function writeOnlyLast(writes: PlannedWrite[]): PlannedWrite[] {
+  return [...writes.filter((w) => !cannotPutBack(w)), ...writes.filter(cannotPutBack)];
 }
 
 /**
@@ -145,7 +159,7 @@ function plan16(plan: Plan, config: ConfigEntry[], t: Template, profiles: UrlPro
   }
   if (t.csms.caCertificate && t.csms.securityProfile >= 2)
     plan.certificate = { type: 'CentralSystemRootCertificate' };
-  // The password first: the box reconnects with it, and must have it before it may leave for the new CSMS.
+  // The password: written last (writeOnlyLast), right before the reset, so it is in place when the box leaves.
   if (t.csms.securityProfile >= 1 && t.csms.securityProfile <= 2)
     want(plan.writes, config, 'AuthorizationKey', PASSWORD_PLACEHOLDER, true);
   for (const [key, to] of commonSettings(t, {

@@ -162,7 +162,7 @@ test('wbc config get gives up after --timeout when the box never comes, exit 1 w
   assert.match(run.stderr, /BOX_OFFLINE: The box WB-NOBODY is not connected/);
 });
 
-test('wbc commission takes a template file, waits for the box, and exits 0 once it left for the new CSMS', async (t) => {
+test('wbc commission takes a template file, waits for the box, and exits 3 "left, not confirmed" once it left (no CSMS confirms it)', async (t) => {
   const dir = tempDir(t);
   const { BareCsms } = await import('../support/bare-csms.ts');
   const { startedSimBox } = await import('../support/sim.ts');
@@ -191,10 +191,53 @@ test('wbc commission takes a template file, waits for the box, and exits 0 once 
     dir,
   ]);
   await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: 'WB-CLI-C' });
-  assert.equal(await cli.exited, 0, cli.stderr());
-  assert.match(cli.stdout(), /WB-CLI-C is commissioned/);
+  assert.equal(await cli.exited, 3, cli.stderr());
+  assert.match(cli.stdout(), /WB-CLI-C left, not confirmed/);
+  assert.match(cli.stdout(), /Check in the company CSMS that WB-CLI-C is connected/);
+  assert.doesNotMatch(cli.stdout(), /commissioned|verified/);
   assert.match(cli.stderr(), /write the settings/);
   await company.waitFor('box at company', () => company.connected('WB-CLI-C'));
+});
+
+test('Ctrl+C (SIGINT) cancels a running wbc commission: it ends at once with CANCELLED', async (t) => {
+  const dir = tempDir(t);
+  const { BareCsms } = await import('../support/bare-csms.ts');
+  const { startedSimBox } = await import('../support/sim.ts');
+  const { writeFileSync } = await import('node:fs');
+  const company = await BareCsms.start(t);
+  const templateFile = `${dir}/depot.json`;
+  // A long window: the run watches the box after its reset until Ctrl+C ends it.
+  writeFileSync(
+    templateFile,
+    JSON.stringify({
+      name: 'Depot',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      verifyWindowS: 600,
+    }),
+  );
+  const cli = await wbcWaitingForBox(t, [
+    'commission',
+    '--identity',
+    'WB-CLI-INT',
+    '--template',
+    templateFile,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--data-dir',
+    dir,
+  ]);
+  await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: 'WB-CLI-INT' });
+  await company.waitFor('box at company', () => company.connected('WB-CLI-INT'));
+  await new Promise<void>((resolve) => {
+    const check = () =>
+      /verify it reached the new CSMS/.test(cli.stderr()) ? resolve() : setTimeout(check, 50);
+    check();
+  });
+  cli.child.kill('SIGINT');
+  assert.equal(await cli.exited, 1, cli.stderr());
+  assert.match(cli.stderr(), /CANCELLED/);
 });
 
 test('wbc commission with a broken template names the field and writes nothing', async (t) => {

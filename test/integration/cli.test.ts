@@ -232,7 +232,7 @@ test('Ctrl+C (SIGINT) cancels a running wbc commission: it ends at once with CAN
   await company.waitFor('box at company', () => company.connected('WB-CLI-INT'));
   await new Promise<void>((resolve) => {
     const check = () =>
-      /verify it reached the new CSMS/.test(cli.stderr()) ? resolve() : setTimeout(check, 50);
+      /watch it leave for the new CSMS/.test(cli.stderr()) ? resolve() : setTimeout(check, 50);
     check();
   });
   cli.child.kill('SIGINT');

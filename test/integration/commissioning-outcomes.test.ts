@@ -236,3 +236,38 @@ test('a box the local CSMS keeps refusing after its reset (old password) fails t
   assert.ok(refused.length >= 3);
   assert.doesNotMatch(JSON.stringify([run, refused]), /an-old-password-0001/);
 });
+
+test('a box dropped mid-run whose reconnects the local CSMS refuses is not waited for forever: the run fails as locked out', async (t) => {
+  const core = testCore(t);
+  let expected = 'shared-password-0001';
+  await core.ocpp.start({
+    host: '127.0.0.1',
+    port: 0,
+    admitUnexpected: true,
+    bootIntervalS: 1,
+    password: () => expected,
+  });
+  const url = `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`;
+  const company = await BareCsms.start(t);
+  await simBox(t, core, {
+    ocppVersion: '1.6',
+    endpoint: url,
+    identity: 'WB-DROPPED',
+    password: 'shared-password-0001',
+    securityProfile: 1,
+    misbehave: { dropAfterCalls: 2 },
+  });
+  // From now on the tool expects another password than the box holds (an old password on the box).
+  expected = 'rotated-password-0002';
+  const seen = new Set<string>();
+  core.commissioning.on('run', (r: RunSummary) => seen.add(r.status));
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-DROPPED',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 2 },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.ok(seen.has('waiting-for-box'), 'the box dropped off and was waited for');
+  assert.equal(run.status, 'failed');
+  assert.equal(run.error?.code, 'COMMISSION_BOX_LOCKED_OUT');
+});

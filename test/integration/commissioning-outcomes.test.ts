@@ -271,3 +271,42 @@ test('a box dropped mid-run whose reconnects the local CSMS refuses is not waite
   assert.equal(run.status, 'failed');
   assert.equal(run.error?.code, 'COMMISSION_BOX_LOCKED_OUT');
 });
+
+test('with a CSMS connector, a box the company CSMS reports connected and accepted is confirmed', async (t) => {
+  const { CsmsStatusApi } = await import('../support/csms-status-api.ts');
+  const company = await BareCsms.start(t);
+  const api = await CsmsStatusApi.start(t, company);
+  const { core, url } = await coreWithCsms(t);
+  core.commissioning.usePresence(api.presence(), 100);
+  await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'WB-SEEN' });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-SEEN',
+    // A long window: the confirmation ends the watch, not the window.
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 600 },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'confirmed', JSON.stringify(run.error));
+  assert.equal(run.state.verify?.outcome, 'confirmed');
+  assert.equal(run.state.verify?.confirmedBy, `status API at ${api.url}`);
+  assert.equal(company.lastBoot('WB-SEEN'), 'Accepted');
+  assert.doesNotMatch(JSON.stringify(run), new RegExp(api.token));
+});
+
+test('with a CSMS connector, a box the company CSMS keeps Pending is not confirmed: left, not confirmed', async (t) => {
+  const { CsmsStatusApi } = await import('../support/csms-status-api.ts');
+  const company = await BareCsms.start(t, { boot: () => 'Pending' });
+  const api = await CsmsStatusApi.start(t, company);
+  const { core, url } = await coreWithCsms(t);
+  core.commissioning.usePresence(api.presence(), 100);
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-PENDING' });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-PENDING',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 3 },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error));
+  assert.ok(api.requests > 0, 'the connector was asked');
+  assert.equal(company.lastBoot('WB-PENDING'), 'Pending');
+});

@@ -25,7 +25,7 @@ function movesTheBox(plan: Plan, key: string): boolean {
 }
 
 function nextReboot(plan: Plan, entries: RollbackEntry[]): RollbackState['nextReboot'] {
-  const held = entries.filter((e) => e.outcome !== 'restored');
+  const held = entries.filter((e) => e.outcome !== 'restored' && e.outcome !== 'unused');
   if (held.some((e) => movesTheBox(plan, e.key))) return 'new-csms';
   if (held.some((e) => e.secret || e.outcome === 'one-way')) return 'new-password';
   if (held.some((e) => e.outcome === 'not-restored')) return 'unknown';
@@ -47,7 +47,7 @@ export async function putBack(options: {
 }): Promise<RollbackState | null> {
   const { ocpp, plan, identity } = options;
   const written = acceptedWrites(plan, options.results).reverse();
-  if (written.length === 0) return null;
+  if (written.length === 0 && !OK_STATUSES.has(String(options.results.SetNetworkProfile ?? ''))) return null;
   const entries: RollbackEntry[] = [];
   for (const write of written) {
     const entry: RollbackEntry = {
@@ -94,6 +94,18 @@ export async function putBack(options: {
       // Written back but not read back: not claimed as restored.
       for (const entry of toCheck) entry.outcome = 'not-restored';
     }
+  }
+  // 2.0.1: the new CSMS's network slot cannot be emptied by OCPP; it is harmless while the priority
+  // does not name it (the priority is written last and put back first).
+  if (plan.networkProfile && OK_STATUSES.has(String(options.results.SetNetworkProfile ?? ''))) {
+    const priorityHeld = entries.some((e) => e.key === plan.priority?.key && e.outcome !== 'restored');
+    entries.push({
+      key: `SetNetworkProfile ${plan.networkProfile.slot}`,
+      from: null,
+      to: plan.networkProfile.url,
+      secret: false,
+      outcome: priorityHeld ? 'kept' : 'unused',
+    });
   }
   return { mode: options.keep ? 'kept' : 'restored', entries, nextReboot: nextReboot(plan, entries) };
 }

@@ -78,9 +78,10 @@ export interface RollbackEntry {
   to: string;
   secret: boolean;
   /** restored: written back and read back equal; kept: the user chose to keep it; write-only: cannot be read
-   *  or put back; one-way: OCPP lets it only rise (security profile); not-restored: the box refused, did
-   *  not answer, or read back something else. */
-  outcome: 'restored' | 'kept' | 'write-only' | 'one-way' | 'not-restored';
+   *  or put back; one-way: OCPP lets it only rise (security profile); unused: a 2.0.1 network slot that
+   *  stays filled but is not in the priority list; not-restored: the box refused, did not answer, or read
+   *  back something else. */
+  outcome: 'restored' | 'kept' | 'write-only' | 'one-way' | 'unused' | 'not-restored';
   /** The value the box reported when read back after the put-back (never for secrets). */
   readBack?: string | null;
 }

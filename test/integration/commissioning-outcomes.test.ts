@@ -310,3 +310,46 @@ test('with a CSMS connector, a box the company CSMS keeps Pending is not confirm
   assert.ok(api.requests > 0, 'the connector was asked');
   assert.equal(company.lastBoot('WB-PENDING'), 'Pending');
 });
+
+test('2.0.1: a box that rejects the new priority gets its settings back, keeps dialing its old slot, and the unused new slot is named', async (t) => {
+  const company = await BareCsms.start(t);
+  const { core, url } = await coreWithCsms(t);
+  const sim = await simBox(t, core, {
+    ocppVersion: '2.0.1',
+    endpoint: url,
+    identity: 'WB-PRIO',
+    misbehave: { rejectKeys: ['OCPPCommCtrlr.NetworkConfigurationPriority'] },
+  });
+  const before = sim.configuration();
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-PRIO',
+    template: {
+      name: 'Depot',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      heartbeatIntervalS: 120,
+      verifyWindowS: 2,
+    },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'failed');
+  assert.equal(run.error?.code, 'COMMISSION_WRITE_REFUSED');
+  assert.equal(run.state.results['OCPPCommCtrlr.HeartbeatInterval'], 'Accepted');
+  const after = sim.configuration();
+  const heartbeat = Object.keys(after).find((k) => k.startsWith('OCPPCommCtrlr.HeartbeatInterval')) ?? '';
+  assert.equal(after[heartbeat], before[heartbeat]);
+  assert.deepEqual(
+    run.state.rollback?.entries.map((e) => [e.key, e.outcome]),
+    [
+      ['OCPPCommCtrlr.HeartbeatInterval', 'restored'],
+      ['SetNetworkProfile 1', 'unused'],
+    ],
+  );
+  assert.equal(run.state.rollback?.nextReboot, 'as-before');
+  assert.equal(
+    run.state.results['SecurityCtrlr.BasicAuthPassword'],
+    undefined,
+    'the password was never sent',
+  );
+  assert.match(sim.currentEndpoint(), new RegExp(`^${url}`));
+});

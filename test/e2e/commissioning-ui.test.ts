@@ -220,3 +220,28 @@ test('a car park: five 2.0.1 boxes chosen with "all connected", started as a fle
   await page.screenshot({ path: shot('fleet-run-201-en'), fullPage: true });
   assert.deepEqual(pageErrors(page), []);
 });
+
+test('after its reset the box is watched with a countdown of the window, and the run can be cancelled there', async (t) => {
+  const { company, core, page } = await setup(t, [{ ocppVersion: '1.6', identity: 'WB-WATCH' }]);
+  await callOk(core, 'templates.save', {
+    template: {
+      name: 'Long watch',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      verifyWindowS: 600,
+    },
+  });
+  await page.keyboard.press('Alt+1');
+  await commission(page, 'WB-WATCH');
+  const view = page.getByTestId('run-view');
+  await view.and(page.locator('[data-status="awaiting-approval"]')).waitFor();
+  await tabTo(page, 'approve');
+  await page.keyboard.press('Enter');
+  const countdown = page.getByTestId('countdown');
+  await countdown.getByText(/s left of the 600 s window/).waitFor({ timeout: 20_000 });
+  assert.ok(await countdown.getAttribute('data-deadline'));
+  await page.screenshot({ path: shot('run-countdown-en'), fullPage: true });
+  await company.waitFor('box at company', () => company.connected('WB-WATCH'));
+  await page.getByTestId('cancel-run').click();
+  await view.and(page.locator('[data-status="cancelled"]')).waitFor();
+  await countdown.waitFor({ state: 'detached' });
+});

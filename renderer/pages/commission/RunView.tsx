@@ -25,11 +25,13 @@ function Countdown({ run }: { run: RunDetail }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!Number.isFinite(deadline)) return;
+    setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [deadline]);
   if (!verify || !Number.isFinite(deadline) || ended(run)) return null;
-  const seconds = Math.max(0, Math.ceil((deadline - now) / 1000));
+  // Never more than the window: the laptop's clock and the tool's may differ by a moment.
+  const seconds = Math.min(verify.windowS, Math.max(0, Math.ceil((deadline - now) / 1000)));
   return (
     <p className="notice" data-testid="countdown" data-deadline={verify.deadline}>
       {t('run.ui.countdown', { seconds, window: verify.windowS })}

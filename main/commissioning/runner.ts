@@ -548,6 +548,10 @@ export class CommissioningRunner {
       });
     }
     const outcome = await this.#awayOrBack(run.identity, left());
+    if (outcome.kind === 'rejected') {
+      this.#saveVerify('rejected', { confirmedBy: outcome.by });
+      throw new AppError('COMMISSION_CSMS_REJECTED', { identity: run.identity, csms: outcome.by });
+    }
     if (outcome.kind === 'returned') {
       this.#saveVerify('returned');
       throw new AppError('COMMISSION_NOT_VERIFIED', {
@@ -570,7 +574,7 @@ export class CommissioningRunner {
   async #awayOrBack(
     identity: string,
     ms: number,
-  ): Promise<{ kind: 'returned' } | { kind: 'confirmed'; by: string } | { kind: 'left' }> {
+  ): Promise<{ kind: 'returned' | 'left' } | { kind: 'confirmed' | 'rejected'; by: string }> {
     const { csms } = this.#deps.ocpp;
     const stop = new AbortController();
     const signal = AbortSignal.any([this.#signal, stop.signal]);
@@ -579,8 +583,8 @@ export class CommissioningRunner {
     );
     const presence = this.#deps.presence;
     const confirmed = presence
-      ? this.#pollPresence(presence, identity, signal).then((by) =>
-          by === null ? new Promise<never>(() => undefined) : { kind: 'confirmed' as const, by },
+      ? this.#pollPresence(presence, identity, signal).then((answer) =>
+          answer === null ? new Promise<never>(() => undefined) : { kind: answer, by: presence.name },
         )
       : new Promise<never>(() => undefined);
     try {
@@ -591,16 +595,19 @@ export class CommissioningRunner {
     }
   }
 
-  /** Asks the connector until it confirms the box (its name) or the wait ends (null). */
+  /** Asks the connector until it confirms the box, reports it connected but Rejected, or the wait ends. */
   async #pollPresence(
     presence: StationPresence,
     identity: string,
     signal: AbortSignal,
-  ): Promise<string | null> {
+  ): Promise<'confirmed' | 'rejected' | null> {
     const every = this.#deps.presencePollMs ?? 2000;
     while (!signal.aborted) {
       try {
-        if (confirms(await presence.stationStatus(identity, signal))) return presence.name;
+        const status = await presence.stationStatus(identity, signal);
+        if (confirms(status)) return 'confirmed';
+        // Pending may still turn Accepted; Rejected is the company CSMS refusing the box.
+        if (status?.connected && status.bootStatus === 'Rejected') return 'rejected';
       } catch {
         // A CSMS that does not answer confirms nothing; the window decides.
       }

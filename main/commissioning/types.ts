@@ -60,13 +60,21 @@ export interface RunState {
 
 /** Watching the box after its reset: deadline is when the window closes (the run view counts down to it). */
 export interface VerifyState {
-  outcome: 'watching' | 'left' | 'confirmed' | 'returned' | 'returned-late' | 'stayed' | 'locked-out';
+  outcome:
+    | 'watching'
+    | 'left'
+    | 'confirmed'
+    | 'rejected'
+    | 'returned'
+    | 'returned-late'
+    | 'stayed'
+    | 'locked-out';
   at: string;
   windowS: number;
   deadline?: string;
   /** Where the window came from: the template, the box model's typical reboot time, or the default. */
   windowSource?: 'template' | 'profile' | 'default';
-  /** The CSMS connector that confirmed the box, when one did. */
+  /** The CSMS connector that confirmed (or reported the rejection of) the box, when one did. */
   confirmedBy?: string;
 }
 

@@ -353,3 +353,21 @@ test('2.0.1: a box that rejects the new priority gets its settings back, keeps d
   );
   assert.match(sim.currentEndpoint(), new RegExp(`^${url}`));
 });
+
+test('with a CSMS connector, a box the company CSMS rejects fails the run with the reason', async (t) => {
+  const { CsmsStatusApi } = await import('../support/csms-status-api.ts');
+  const company = await BareCsms.start(t, { boot: () => 'Rejected' });
+  const api = await CsmsStatusApi.start(t, company);
+  const { core, url } = await coreWithCsms(t);
+  core.commissioning.usePresence(api.presence(), 100);
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-REFUSED' });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-REFUSED',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 600 },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'failed');
+  assert.equal(run.error?.code, 'COMMISSION_CSMS_REJECTED');
+  assert.equal(run.state.verify?.outcome, 'rejected');
+});

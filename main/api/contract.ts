@@ -288,7 +288,13 @@ export const methods = {
 
   'commissioning.start': method<RunSummary>()(
     z
-      .object({ identity, template: templateSchema, approval: z.enum(['auto', 'manual']).default('manual') })
+      .object({
+        identity,
+        template: templateSchema,
+        approval: z.enum(['auto', 'manual']).default('manual'),
+        /** Keep what the box accepted when a later step fails (default: put every value back). */
+        keepOnFailure: z.boolean().default(false),
+      })
       .strict(),
   ),
   'commissioning.fleet': method<{ fleetId: string; runs: RunSummary[] }>()(

@@ -50,6 +50,10 @@ export const errorCodes = [
   'COMMISSION_WRITE_REFUSED',
   'COMMISSION_NOT_VERIFIED',
   'COMMISSION_LIMIT_REFUSED',
+  // Honest run outcomes (h-run): a box back after the window, a box the local CSMS keeps refusing.
+  'COMMISSION_RETURNED_LATE',
+  'COMMISSION_BOX_LOCKED_OUT',
+  'COMMISSION_CSMS_REJECTED',
   // Batch enrollment (main/rfid/enrollment-session.ts).
   'ENROLLMENT_NOT_ACTIVE',
   'ENROLLMENT_ROSTER_EXHAUSTED',

@@ -168,7 +168,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       pushGroupsToBox({ store, ocpp: deps.ocpp, actor: ctx.actor, identity: p.identity, groups: p.groups }),
 
     'commissioning.start': (p, ctx) =>
-      deps.commissioning.start(ctx.actor, p.identity, p.template, p.approval),
+      deps.commissioning.start(ctx.actor, p.identity, p.template, p.approval, null, p.keepOnFailure),
     'commissioning.fleet': (p, ctx) =>
       deps.commissioning.startFleet(ctx.actor, p.identities, p.template, p.approval, p.concurrency),
     'commissioning.list': (p) => deps.commissioning.runs.list(p),

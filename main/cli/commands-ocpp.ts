@@ -523,12 +523,28 @@ async function commissionMany(
   }
 }
 
-/** `wbc commission`: waits for the box (or each box of a fleet), runs the template on it, prints the outcome. */
+/** Exit code of a run that left the laptop but that no CSMS confirmed: not a success, not a failure. */
+export const EXIT_LEFT_NOT_CONFIRMED = 3;
+
+/** What a failed run put back (or kept) and what the box does with what it holds at its next reboot. */
+function printRollback(ctx: CliContext, run: RunDetail): void {
+  const rollback = run.state.rollback;
+  if (!rollback) return;
+  ctx.output.out(t(ctx, rollback.mode === 'kept' ? 'cli.commission.kept' : 'cli.commission.putBack'));
+  for (const entry of rollback.entries) {
+    const value = entry.outcome === 'restored' ? (entry.from ?? '') : entry.secret ? '***' : entry.to;
+    ctx.output.out(`  ${t(ctx, `rollback.${entry.outcome}`, { key: entry.key, value })}`);
+  }
+  ctx.output.out(t(ctx, `rollback.next.${rollback.nextReboot}`));
+}
+
+/** `wbc commission`: waits for the box (or each box of a fleet), runs the template on it, prints the outcome.
+ *  Exit 0: confirmed by the company CSMS; 3: left, not confirmed; 1: failed or cancelled (Ctrl+C). */
 export const commissionCommand: Command = {
   name: 'commission',
   usage: COMMISSION_USAGE,
   summaryKey: 'cli.commission.summary',
-  options: ['template', 'site', 'expected', 'expect', 'concurrency', ...boxOptions],
+  options: ['template', 'site', 'expected', 'expect', 'concurrency', 'keep-on-failure', ...boxOptions],
   run: async (ctx) => {
     let exit = 0;
     const code = await withApi(ctx, async (core) => {
@@ -558,17 +574,37 @@ export const commissionCommand: Command = {
               }),
             );
         });
-        const started = await call(core, 'commissioning.start', { identity: id, template, approval: 'auto' });
-        const run = await settledRun(core, started.id);
-        off();
+        const started = await call(core, 'commissioning.start', {
+          identity: id,
+          template,
+          approval: 'auto',
+          keepOnFailure: ctx.options['keep-on-failure'] === true,
+        });
+        // Ctrl+C (or SIGTERM) cancels the run wherever it stands, waiting for its box included.
+        const cancel = () =>
+          void call(core, 'commissioning.cancel', { id: started.id }).catch(() => undefined);
+        process.on('SIGINT', cancel);
+        process.on('SIGTERM', cancel);
+        let run: RunDetail;
+        try {
+          run = await settledRun(core, started.id);
+        } finally {
+          process.off('SIGINT', cancel);
+          process.off('SIGTERM', cancel);
+          off();
+        }
         print(ctx, run, () => {
           ctx.output.out(runOutcomeLine(ctx, run));
+          if (run.status === 'left-not-confirmed')
+            ctx.output.out(t(ctx, 'cli.commission.leftCheck', { identity: id }));
           for (const [key, status] of Object.entries(run.state.results))
             ctx.output.out(`  ${key.padEnd(44)} ${status}`);
+          printRollback(ctx, run);
         });
         if (run.error) throw new AppError(run.error.code as ErrorCode, run.error.params);
+        if (run.status === 'left-not-confirmed') exit = EXIT_LEFT_NOT_CONFIRMED;
       });
     });
-    return code || exit;
+    return code === 0 ? exit : code;
   },
 };

@@ -71,23 +71,28 @@ export function fleetConcurrency(ctx: CliContext): number {
 
 /**
  * Whether a box's run counts as done for the exit code. One place, so the run's outcomes (confirmed,
- * left not confirmed, failed) change it here and nowhere else: today a run that succeeded.
+ * left not confirmed, failed) change it here and nowhere else: only a run the company CSMS confirmed.
  */
 export function runConfirmed(run: RunDetail): boolean {
-  return run.status === 'succeeded';
+  return run.status === 'confirmed';
 }
 
-/** 0 only when every box's run is confirmed; 1 when any box failed, was cancelled or never came. */
+/** 0 only when every box's run is confirmed; 3 when the rest only left, not confirmed (as for one box);
+ *  1 when any box failed, was cancelled or never came. */
 export function fleetExitCode(runs: RunDetail[]): number {
-  return runs.length > 0 && runs.every(runConfirmed) ? 0 : 1;
+  if (runs.length > 0 && runs.every(runConfirmed)) return 0;
+  if (runs.length > 0 && runs.every((r) => runConfirmed(r) || r.status === 'left-not-confirmed')) return 3;
+  return 1;
 }
 
 /** The one line that says how a box's run ended: the same words for one box and for a fleet. */
 export function runOutcomeLine(ctx: CliContext, run: RunDetail): string {
-  return t(ctx, `cli.commission.${run.status === 'succeeded' ? 'succeeded' : 'ended'}`, {
-    identity: run.identity,
-    status: t(ctx, `run.status.${run.status}`),
-  });
+  const identity = run.identity;
+  if (run.status === 'confirmed')
+    return t(ctx, 'cli.commission.confirmed', { identity, by: run.state.verify?.confirmedBy ?? '?' });
+  if (run.status === 'left-not-confirmed')
+    return t(ctx, 'cli.commission.left', { identity, seconds: run.state.verify?.windowS ?? 0 });
+  return t(ctx, 'cli.commission.ended', { identity, status: t(ctx, `run.status.${run.status}`) });
 }
 
 interface BoxOutcome {

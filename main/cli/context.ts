@@ -50,6 +50,7 @@ export interface CliContext {
     watch?: boolean | undefined;
     yes?: boolean | undefined;
     'create-groups'?: boolean | undefined;
+    'keep-on-failure'?: boolean | undefined;
     shape?: string | undefined;
     country?: string | undefined;
     party?: string | undefined;

@@ -60,6 +60,8 @@ const globalOptions = {
   // commission: a fleet (h-fleet)
   expected: { type: 'boolean', default: false },
   concurrency: { type: 'string' },
+  // commission (h-run)
+  'keep-on-failure': { type: 'boolean', default: false },
 } as const;
 
 function helpText(language: Language): string {

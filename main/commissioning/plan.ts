@@ -82,6 +82,7 @@ export function planFor(
   else plan201(plan, config, template);
   if (template.maxCurrentA !== undefined) planLimit(plan, config, template.maxCurrentA);
   checkCapabilities(plan, config, template);
+  plan.writes = writeOnlyLast(plan.writes);
   return plan;
 }
 
@@ -171,6 +172,19 @@ function checkLocalList(plan: Plan, config: ConfigEntry[], t: Template): void {
 }
 
 /**
+ * Writes that cannot be put back after a failure: values the box never reveals (its new password), and
+ * the security profile (OCPP lets it only rise, and it needs the password first). They go last, and the
+ * runner writes them right before the reset, after everything that can still fail.
+ */
+export function cannotPutBack(write: PlannedWrite): boolean {
+  return write.secret || write.key === 'SecurityProfile';
+}
+
+export function writeOnlyLast(writes: PlannedWrite[]): PlannedWrite[] {
+  return [...writes.filter((w) => !cannotPutBack(w)), ...writes.filter(cannotPutBack)];
+}
+
+/**
  * The maximum current protects the house connection: it becomes a charging profile for the whole box
  * (1.6 3.13.1: ChargePointMaxProfile only on connector 0). A box that shows it cannot take one blocks
  * the run here, before anything is written; one that says nothing about it is asked, and its answer counts.
@@ -231,7 +245,7 @@ function plan16(plan: Plan, config: ConfigEntry[], t: Template, profiles: UrlPro
   }
   if (t.csms.caCertificate && t.csms.securityProfile >= 2)
     plan.certificate = { type: 'CentralSystemRootCertificate' };
-  // The password first: the box reconnects with it, and must have it before it may leave for the new CSMS.
+  // The password: written last (writeOnlyLast), right before the reset, so it is in place when the box leaves.
   if (t.csms.securityProfile >= 1 && t.csms.securityProfile <= 2)
     want(plan.writes, config, 'AuthorizationKey', PASSWORD_PLACEHOLDER, true);
   for (const [key, to] of commonSettings(t, {

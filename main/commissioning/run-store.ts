@@ -15,12 +15,26 @@ import {
   stepNames,
 } from './types.ts';
 
+/** The table's CHECK knows 'succeeded' (schema 3); the two outcomes of a run that ended without a failure
+ *  are told apart by its verify state, so no migration rebuilds the table. Old 'succeeded' rows were never
+ *  confirmed by a CSMS: they read as left-not-confirmed. */
+type StoredStatus = Exclude<RunStatus, 'confirmed' | 'left-not-confirmed'> | 'succeeded';
+
+function stored(status: RunStatus): StoredStatus {
+  return status === 'confirmed' || status === 'left-not-confirmed' ? 'succeeded' : status;
+}
+
+function shown(status: StoredStatus, state: RunState): RunStatus {
+  if (status !== 'succeeded') return status;
+  return state.verify?.outcome === 'confirmed' ? 'confirmed' : 'left-not-confirmed';
+}
+
 interface RunRow {
   id: number;
   identity: string;
   fleet_id: string | null;
   template: string;
-  status: RunStatus;
+  status: StoredStatus;
   step: StepName;
   approval: 'auto' | 'manual';
   state: string;
@@ -31,19 +45,20 @@ interface RunRow {
 
 function toDetail(row: RunRow): RunDetail {
   const template = JSON.parse(row.template) as Template;
+  const state = JSON.parse(row.state) as RunState;
   return {
     id: row.id,
     identity: row.identity,
     fleetId: row.fleet_id,
     templateName: template.name,
-    status: row.status,
+    status: shown(row.status, state),
     step: row.step,
     error: row.error ? (JSON.parse(row.error) as RunError) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     template,
     approval: row.approval,
-    state: JSON.parse(row.state) as RunState,
+    state,
   };
 }
 
@@ -69,6 +84,7 @@ export class RunStore {
     template: Template,
     approval: 'auto' | 'manual',
     fleetId: string | null,
+    keepOnFailure = false,
   ): RunDetail {
     const state: RunState = {
       steps: stepNames.map((step) => ({ step, status: 'pending', startedAt: null, finishedAt: null })),
@@ -82,6 +98,8 @@ export class RunStore {
       reset: null,
       verify: null,
       reconnects: 0,
+      keepOnFailure,
+      rollback: null,
     };
     const now = this.#store.now();
     return this.#store.write(() => {
@@ -150,7 +168,7 @@ export class RunStore {
           'UPDATE commissioning_runs SET status = ?, step = ?, state = ?, error = ?, updated_at = ? WHERE id = ?',
         )
         .run(
-          run.status,
+          stored(run.status),
           run.step,
           JSON.stringify(run.state),
           run.error ? JSON.stringify(run.error) : null,

@@ -10,10 +10,13 @@ import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
 import { compositeLimit, compositeScheduleCall, setChargingProfileCall } from './charging-limit.ts';
 import { generatePassword } from './passwords.ts';
-import { loadUrlProfiles, PASSWORD_PLACEHOLDER, type PlannedWrite, planFor } from './plan.ts';
+import { cannotPutBack, loadUrlProfiles, PASSWORD_PLACEHOLDER, type PlannedWrite, planFor } from './plan.ts';
+import { confirms, type StationPresence } from './presence.ts';
 import { pushGroupsToBox } from './push-cards.ts';
+import { putBack } from './rollback.ts';
 import type { RunStore } from './run-store.ts';
-import { type RunDetail, type StepName, stepNames } from './types.ts';
+import { type RunDetail, type StepName, stepNames, type VerifyState } from './types.ts';
+import { verifyWindow } from './verify-window.ts';
 
 export interface RunnerDeps {
   store: Store;
@@ -22,7 +25,22 @@ export interface RunnerDeps {
   runs: RunStore;
   actor: string;
   onChange: (run: RunDetail) => void;
+  /** The company CSMS, asked whether it has the box; without one a run never says "confirmed". */
+  presence?: StationPresence | null;
+  /** How often the presence connector is asked while the window is open (default 2 s). */
+  presencePollMs?: number;
 }
+
+/** What the local CSMS emits when it refuses a box's handshake (401 and the like). */
+export interface RefusedConnection {
+  identity: string | null;
+  reason: string;
+  remoteAddress: string | null;
+  at: string;
+}
+
+/** Refused handshakes of the run's box in a row (no successful connection between) that end the run. */
+export const LOCKOUT_REFUSALS = 3;
 
 export const SHUTDOWN = 'shutdown';
 const OK_STATUSES = new Set(['Accepted', 'RebootRequired']);
@@ -31,20 +49,63 @@ export const SET_LIMIT = 'SetChargingProfile';
 export const READ_LIMIT = 'GetCompositeSchedule';
 /** Failures that mean "the box is not there right now": the run waits for it instead of failing. */
 const WAIT_CODES = new Set(['BOX_OFFLINE']);
+/** Steps whose failure leaves values on a box that has not left: those are put back. */
+const ROLLBACK_STEPS = new Set<StepName>(['write', 'cards', 'reset']);
 
 export class CommissioningRunner {
   readonly #deps: RunnerDeps;
   readonly #id: number;
+  /** The caller's signal: cancel, or SHUTDOWN. */
+  readonly #outer: AbortSignal;
+  /** Ends every wait of the run: the caller's signal, or the box locked out of the local CSMS. */
   readonly #signal: AbortSignal;
+  readonly #lockout = new AbortController();
+  #locked: RefusedConnection | null = null;
 
   constructor(deps: RunnerDeps, id: number, signal: AbortSignal) {
     this.#deps = deps;
     this.#id = id;
-    this.#signal = signal;
+    this.#outer = signal;
+    this.#signal = AbortSignal.any([signal, this.#lockout.signal]);
   }
 
   /** Drives the run until it ends, waits for approval, or is cancelled. */
   async drive(): Promise<RunDetail> {
+    const stopWatching = this.#watchRefusals(this.#deps.runs.get(this.#id).identity);
+    try {
+      return await this.#drive();
+    } finally {
+      stopWatching();
+    }
+  }
+
+  /**
+   * A box whose reconnects the local CSMS keeps refusing (a password it does not know) would be waited for
+   * forever: after LOCKOUT_REFUSALS refusals in a row the run stops waiting and says why.
+   */
+  #watchRefusals(identity: string): () => void {
+    const { ocpp } = this.#deps;
+    let count = 0;
+    const onRefused = (r: RefusedConnection) => {
+      if (r.identity !== identity) return;
+      count++;
+      if (count >= LOCKOUT_REFUSALS && !this.#locked) {
+        this.#locked = r;
+        this.#lockout.abort('locked-out');
+      }
+    };
+    const onBox = (info: { identity: string; state: string }) => {
+      if (info.identity === identity && info.state === 'connected') count = 0;
+    };
+    ocpp.on('refused', onRefused);
+    ocpp.on('box', onBox);
+    return () => {
+      ocpp.off('refused', onRefused);
+      ocpp.off('box', onBox);
+    };
+  }
+
+  async #drive(): Promise<RunDetail> {
     const { runs } = this.#deps;
     for (;;) {
       let run = runs.get(this.#id);
@@ -65,7 +126,16 @@ export class CommissioningRunner {
             ? error
             : new AppError('INTERNAL', { method: 'commissioning', incident: 'run' }, { cause: error });
         // The tool shutting down is not the user cancelling: the run stays as it was and resumes later.
-        if (this.#signal.aborted && this.#signal.reason === SHUTDOWN) return this.#deps.runs.get(this.#id);
+        if (this.#outer.aborted && this.#outer.reason === SHUTDOWN) return this.#deps.runs.get(this.#id);
+        if (this.#locked && !this.#outer.aborted) {
+          if (run.step === 'verify') this.#saveVerify('locked-out');
+          return this.#fail(run.step, 'COMMISSION_BOX_LOCKED_OUT', {
+            identity: run.identity,
+            count: LOCKOUT_REFUSALS,
+            reason: this.#locked.reason,
+            address: this.#locked.remoteAddress ?? '?',
+          });
+        }
         if (appError.code === 'CANCELLED' || this.#signal.aborted) {
           return this.#save((r) => {
             r.status = 'cancelled';
@@ -78,9 +148,41 @@ export class CommissioningRunner {
           });
           continue;
         }
+        if (ROLLBACK_STEPS.has(run.step)) await this.#putBack(run.id);
         return this.#fail(run.step, appError.code, appError.params);
       }
     }
+  }
+
+  /** After a failed write, card push or reset: every value the box accepted goes back, unless kept. */
+  async #putBack(id: number): Promise<void> {
+    const run = this.#deps.runs.get(id);
+    const plan = run.state.plan;
+    if (!plan) return;
+    // The caller's signal only: a lockout that ended the run must not cut the put-back short.
+    const rollback = await putBack({
+      ocpp: this.#deps.ocpp,
+      actor: this.#deps.actor,
+      identity: run.identity,
+      runId: run.id,
+      plan,
+      results: Object.fromEntries(Object.entries(run.state.results).map(([k, v]) => [k, String(v)])),
+      keep: run.state.keepOnFailure === true,
+      signal: this.#outer,
+    });
+    if (!rollback) return;
+    this.#save(
+      (r) => {
+        r.state.rollback = rollback;
+      },
+      {
+        action: rollback.mode === 'kept' ? 'commissioning.kept' : 'commissioning.put-back',
+        after: {
+          entries: rollback.entries.map((e) => ({ key: e.key, outcome: e.outcome })),
+          nextReboot: rollback.nextReboot,
+        },
+      },
+    );
   }
 
   #save(change: (run: RunDetail) => void, audit?: { action: string; after?: unknown }): RunDetail {
@@ -235,6 +337,7 @@ export class CommissioningRunner {
         return;
       }
       case 'reset': {
+        await this.#writeOnly(run, options);
         // Saved before the call: if the box drops the socket while answering, the reset still happened.
         const status = await this.#session(run).reset('soft', options);
         if (status !== 'Accepted' && status !== 'Scheduled') {
@@ -248,22 +351,25 @@ export class CommissioningRunner {
       case 'verify':
         await this.#verify(run);
         return;
-      case 'report':
+      case 'report': {
+        // Only a CSMS that reported the box confirms it; a box that merely stayed away is not confirmed.
+        const status = run.state.verify?.outcome === 'confirmed' ? 'confirmed' : 'left-not-confirmed';
         this.#finish('report', (r) => {
-          r.status = 'succeeded';
+          r.status = status;
         });
         this.#save(() => undefined, {
-          action: 'commissioning.succeeded',
+          action: `commissioning.${status}`,
           after: { verify: run.state.verify },
         });
         return;
+      }
     }
   }
 
   async #write(run: RunDetail, options: { signal: AbortSignal }): Promise<void> {
     const plan = run.state.plan;
     if (!plan) throw new AppError('INTERNAL', { method: 'commissioning', incident: 'no-plan' });
-    const { ocpp, vault } = this.#deps;
+    const { ocpp } = this.#deps;
     const confirmed = new Map(Object.entries(run.state.results));
     const done = (key: string) => OK_STATUSES.has(String(confirmed.get(key) ?? ''));
     const record = (key: string, status: string) => {
@@ -307,20 +413,21 @@ export class CommissioningRunner {
       record('SetNetworkProfile', answer.status);
       if (answer.status !== 'Accepted') refuse('SetNetworkProfile', answer.status);
     }
-    const writes: PlannedWrite[] = [...plan.writes, ...(plan.priority ? [plan.priority] : [])];
+    // What cannot be put back (the box's new password, a higher security profile) is not written here:
+    // it goes right before the reset (see #writeOnly).
+    const writes: PlannedWrite[] = [
+      ...plan.writes.filter((w) => !cannotPutBack(w)),
+      ...(plan.priority ? [plan.priority] : []),
+    ];
     for (const write of writes) {
       // The limit goes after every setting (a 2.0.1 box may need smart charging switched on first)
       // and before the priority that sends the box away at its reset.
       if (write === plan.priority) await this.#limit(run, confirmed, record, options);
       if (done(write.key)) continue;
-      const value =
-        write.secret && write.to === PASSWORD_PLACEHOLDER
-          ? vault.use(run.state.passwordSecretId ?? -1, (secret) => secret)
-          : write.to;
       const [result] = await ocpp.changeSettings(
         this.#deps.actor,
         run.identity,
-        [{ key: write.key, value }],
+        [{ key: write.key, value: write.to }],
         options.signal,
       );
       const status = result?.status ?? 'NoAnswer';
@@ -329,6 +436,32 @@ export class CommissioningRunner {
     }
     if (!plan.priority) await this.#limit(run, confirmed, record, options);
     this.#finish('write');
+  }
+
+  /** What cannot be put back (AuthorizationKey, BasicAuthPassword, SecurityProfile): last, just before the reset. */
+  async #writeOnly(run: RunDetail, options: { signal: AbortSignal }): Promise<void> {
+    const plan = run.state.plan;
+    if (!plan) return;
+    for (const write of plan.writes.filter(cannotPutBack)) {
+      if (OK_STATUSES.has(String(this.#deps.runs.get(run.id).state.results[write.key] ?? ''))) continue;
+      const value =
+        write.secret && write.to === PASSWORD_PLACEHOLDER
+          ? this.#deps.vault.use(run.state.passwordSecretId ?? -1, (secret) => secret)
+          : write.to;
+      const [result] = await this.#deps.ocpp.changeSettings(
+        this.#deps.actor,
+        run.identity,
+        [{ key: write.key, value }],
+        options.signal,
+      );
+      const status = result?.status ?? 'NoAnswer';
+      this.#save((r) => {
+        r.state.results[write.key] = status;
+      });
+      if (!OK_STATUSES.has(status)) {
+        throw new AppError('COMMISSION_WRITE_REFUSED', { identity: run.identity, key: write.key, status });
+      }
+    }
   }
 
   /**
@@ -374,36 +507,53 @@ export class CommissioningRunner {
     if (reported !== null && reported > limit.amps + 0.05) throw refused('NotApplied', `${reported} A`);
   }
 
-  /** The box must leave the tool after its reset and not come back within the template's window. */
+  #saveVerify(outcome: VerifyState['outcome'], extra: Partial<VerifyState> = {}): void {
+    this.#save((r) => {
+      const windowS = r.state.verify?.windowS ?? verifyWindow(r.template, r.state.boot).windowS;
+      r.state.verify = { ...r.state.verify, windowS, ...extra, outcome, at: new Date().toISOString() };
+    });
+  }
+
+  /**
+   * After its reset the box must leave the tool and not come back within the window (the box model's
+   * reboot time, or the template's). A CSMS connector that reports it connected and booted Accepted
+   * confirms it; without one the run ends left-not-confirmed, and the service keeps watching for it.
+   */
   async #verify(run: RunDetail): Promise<void> {
     const { csms } = this.#deps.ocpp;
-    const windowS = run.template.verifyWindowS;
+    const { windowS, source } = verifyWindow(run.template, run.state.boot);
+    // A resumed run keeps the deadline it had: the countdown shown never jumps back.
+    const kept = run.state.verify?.outcome === 'watching' ? Date.parse(run.state.verify.deadline ?? '') : NaN;
+    const deadline = Number.isFinite(kept) ? kept : Date.now() + windowS * 1000;
+    if (!Number.isFinite(kept)) {
+      this.#saveVerify('watching', {
+        windowS,
+        windowSource: source,
+        deadline: new Date(deadline).toISOString(),
+      });
+    }
+    const left = () => Math.max(0, deadline - Date.now());
     const gone = await waitUntil(
       () => csms.box(run.identity)?.state !== 'connected',
-      windowS * 1000,
+      left(),
       this.#signal,
       csms,
     );
     if (!gone) {
-      this.#save((r) => {
-        r.state.verify = { outcome: 'stayed', at: new Date().toISOString(), windowS };
-      });
+      this.#saveVerify('stayed');
       throw new AppError('COMMISSION_NOT_VERIFIED', {
         identity: run.identity,
         reason: 'stayed',
         seconds: windowS,
       });
     }
-    const back = await waitUntil(
-      () => csms.box(run.identity)?.state === 'connected',
-      windowS * 1000,
-      this.#signal,
-      csms,
-    );
-    if (back) {
-      this.#save((r) => {
-        r.state.verify = { outcome: 'returned', at: new Date().toISOString(), windowS };
-      });
+    const outcome = await this.#awayOrBack(run.identity, left());
+    if (outcome.kind === 'rejected') {
+      this.#saveVerify('rejected', { confirmedBy: outcome.by });
+      throw new AppError('COMMISSION_CSMS_REJECTED', { identity: run.identity, csms: outcome.by });
+    }
+    if (outcome.kind === 'returned') {
+      this.#saveVerify('returned');
       throw new AppError('COMMISSION_NOT_VERIFIED', {
         identity: run.identity,
         reason: `returned-${run.state.ocppVersion ?? '1.6'}`,
@@ -411,8 +561,65 @@ export class CommissioningRunner {
       });
     }
     this.#finish('verify', (r) => {
-      r.state.verify = { outcome: 'left', at: new Date().toISOString(), windowS };
+      r.state.verify = {
+        ...(r.state.verify ?? { windowS }),
+        outcome: outcome.kind === 'confirmed' ? 'confirmed' : 'left',
+        at: new Date().toISOString(),
+        ...(outcome.kind === 'confirmed' ? { confirmedBy: outcome.by } : {}),
+      };
     });
+  }
+
+  /** Until the window closes: the box back at the tool, or the company CSMS confirming it, or neither. */
+  async #awayOrBack(
+    identity: string,
+    ms: number,
+  ): Promise<{ kind: 'returned' | 'left' } | { kind: 'confirmed' | 'rejected'; by: string }> {
+    const { csms } = this.#deps.ocpp;
+    const stop = new AbortController();
+    const signal = AbortSignal.any([this.#signal, stop.signal]);
+    const back = waitUntil(() => csms.box(identity)?.state === 'connected', ms, signal, csms).then(
+      (returned) => (returned ? { kind: 'returned' as const } : { kind: 'left' as const }),
+    );
+    const presence = this.#deps.presence;
+    const confirmed = presence
+      ? this.#pollPresence(presence, identity, signal).then((answer) =>
+          answer === null ? new Promise<never>(() => undefined) : { kind: answer, by: presence.name },
+        )
+      : new Promise<never>(() => undefined);
+    try {
+      return await Promise.race([back, confirmed]);
+    } finally {
+      stop.abort();
+      await back.catch(() => undefined);
+    }
+  }
+
+  /** Asks the connector until it confirms the box, reports it connected but Rejected, or the wait ends. */
+  async #pollPresence(
+    presence: StationPresence,
+    identity: string,
+    signal: AbortSignal,
+  ): Promise<'confirmed' | 'rejected' | null> {
+    const every = this.#deps.presencePollMs ?? 2000;
+    while (!signal.aborted) {
+      try {
+        const status = await presence.stationStatus(identity, signal);
+        if (confirms(status)) return 'confirmed';
+        // Pending may still turn Accepted; Rejected is the company CSMS refusing the box.
+        if (status?.connected && status.bootStatus === 'Rejected') return 'rejected';
+      } catch {
+        // A CSMS that does not answer confirms nothing; the window decides.
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, every);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return null;
   }
 }
 

@@ -6,8 +6,9 @@ import type { OcppService } from '../ocpp/service.ts';
 import type { BoxInfo } from '../ocpp/types.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
+import type { StationPresence } from './presence.ts';
 import { newFleetId, RunStore, summary } from './run-store.ts';
-import { CommissioningRunner, SHUTDOWN } from './runner.ts';
+import { CommissioningRunner, type RefusedConnection, SHUTDOWN } from './runner.ts';
 import type { Template } from './template.ts';
 import type { RunDetail, RunSummary } from './types.ts';
 
@@ -28,6 +29,11 @@ export class CommissioningService extends EventEmitter {
   readonly #fleets = new Map<string, FleetQueue>();
   /** Runs waiting in a fleet queue, and how to tell whoever awaits them that they settled. */
   readonly #queued = new Map<number, { fleetId: string; done: Promise<RunDetail>; settle: () => void }>();
+  /** Runs that ended left-not-confirmed while this process runs, by identity: a box that comes back later
+   *  (to the tool, or refused by it) never reached the company CSMS, and its run turns failed. */
+  readonly #watching = new Map<string, number>();
+  #presence: StationPresence | null = null;
+  #presencePollMs: number | undefined;
 
   constructor(store: Store, vault: Vault, ocpp: OcppService) {
     super();
@@ -40,6 +46,45 @@ export class CommissioningService extends EventEmitter {
       for (const id of this.runs.unfinished(box.identity))
         if (!this.#active.has(id) && !this.#queued.has(id)) this.#drive(id, 'local-csms');
     });
+    ocpp.on('box', (box: BoxInfo) => {
+      if (box.state === 'connected') this.#cameBack(box.identity, 'connected');
+    });
+    ocpp.on('refused', (r: RefusedConnection) => {
+      if (r.identity) this.#cameBack(r.identity, r.reason);
+    });
+  }
+
+  /** The company CSMS connector runs ask before they say "confirmed" (null: none configured). */
+  usePresence(presence: StationPresence | null, pollMs?: number): void {
+    this.#presence = presence;
+    this.#presencePollMs = pollMs;
+  }
+
+  #cameBack(identity: string, how: string): void {
+    const id = this.#watching.get(identity);
+    if (id === undefined) return;
+    this.#watching.delete(identity);
+    const run = this.runs.get(id);
+    if (run.status !== 'left-not-confirmed') return;
+    const next = this.runs.update(
+      id,
+      (r) => {
+        r.status = 'failed';
+        const windowS = r.state.verify?.windowS ?? 0;
+        r.state.verify = {
+          ...(r.state.verify ?? { windowS }),
+          outcome: 'returned-late',
+          at: new Date().toISOString(),
+        };
+        r.error = { code: 'COMMISSION_RETURNED_LATE', params: { identity, seconds: windowS, how } };
+      },
+      {
+        actor: 'local-csms',
+        action: 'commissioning.failed',
+        after: { step: 'verify', code: 'COMMISSION_RETURNED_LATE' },
+      },
+    );
+    this.emit('run', summary(next));
   }
 
   start(
@@ -48,10 +93,12 @@ export class CommissioningService extends EventEmitter {
     template: Template,
     approval: 'auto' | 'manual',
     fleetId: string | null = null,
+    keepOnFailure = false,
   ): RunSummary {
     const busy = this.runs.list({ identity, limit: 5 }).find((r) => this.#active.has(r.id));
     if (busy) throw new AppError('ALREADY_EXISTS', { entity: 'run', name: `${identity} #${busy.id}` });
-    const run = this.runs.create(actor, identity, template, approval, fleetId);
+    this.#watching.delete(identity);
+    const run = this.runs.create(actor, identity, template, approval, fleetId, keepOnFailure);
     this.#drive(run.id, actor);
     return summary(run);
   }
@@ -178,7 +225,14 @@ export class CommissioningService extends EventEmitter {
   /** A new run with the same box and template; the old one stays as it ended, for the record. */
   retry(actor: string, id: number): RunSummary {
     const run = this.runs.get(id);
-    return this.start(actor, run.identity, run.template, run.approval, run.fleetId);
+    return this.start(
+      actor,
+      run.identity,
+      run.template,
+      run.approval,
+      run.fleetId,
+      run.state.keepOnFailure === true,
+    );
   }
 
   retryFailed(actor: string, fleetId: string): RunSummary[] {
@@ -216,11 +270,19 @@ export class CommissioningService extends EventEmitter {
         runs: this.runs,
         actor,
         onChange: (run) => this.emit('run', summary(run)),
+        presence: this.#presence,
+        ...(this.#presencePollMs !== undefined ? { presencePollMs: this.#presencePollMs } : {}),
       },
       id,
       abort.signal,
     );
-    const done = runner.drive().finally(() => this.#active.delete(id));
+    const done = runner
+      .drive()
+      .then((run) => {
+        if (run.status === 'left-not-confirmed') this.#watching.set(run.identity, run.id);
+        return run;
+      })
+      .finally(() => this.#active.delete(id));
     this.#active.set(id, { abort, done });
   }
 }

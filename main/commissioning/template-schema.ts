@@ -49,8 +49,9 @@ export const templateSchema = z
     urlKey: z.string().trim().min(1).max(60).optional(),
     /** Further settings, by 1.6 key or 2.0.1 Component.Variable name. */
     settings: z.record(z.string().min(1).max(200), z.string().max(1000)).default({}),
-    /** Seconds the box has to stay away from the tool after its reset for the run to count as verified. */
-    verifyWindowS: z.number().int().min(1).max(3600).default(60),
+    /** Seconds the run watches the box after its reset; absent: the box model's typical reboot time
+     *  (resources/profiles/reboot-times.json), at least 180 s. */
+    verifyWindowS: z.number().int().min(1).max(3600).optional(),
   })
   .strict();
 

@@ -19,7 +19,10 @@ export type RunStatus =
   | 'running'
   | 'waiting-for-box'
   | 'awaiting-approval'
-  | 'succeeded'
+  /** The company CSMS reported the box connected and booted Accepted (through a CSMS connector). */
+  | 'confirmed'
+  /** The box left the tool after its reset and did not come back within the window; nothing confirms it arrived. */
+  | 'left-not-confirmed'
   | 'failed'
   | 'cancelled';
 
@@ -46,9 +49,56 @@ export interface RunState {
   results: Record<string, SettingStatus | string>;
   cards: (PushOutcome & { skipped?: false }) | { skipped: true } | null;
   reset: string | null;
-  verify: { outcome: 'left' | 'returned' | 'stayed'; at: string; windowS: number } | null;
+  verify: VerifyState | null;
   /** How often the box dropped off during the run and came back. */
   reconnects: number;
+  /** Keep every value written when a later step fails (default: put them back). Absent in older runs. */
+  keepOnFailure?: boolean;
+  /** What a failed run did with the values it had written, and what the box holds now. */
+  rollback?: RollbackState | null;
+}
+
+/** Watching the box after its reset: deadline is when the window closes (the run view counts down to it). */
+export interface VerifyState {
+  outcome:
+    | 'watching'
+    | 'left'
+    | 'confirmed'
+    | 'rejected'
+    | 'returned'
+    | 'returned-late'
+    | 'stayed'
+    | 'locked-out';
+  at: string;
+  windowS: number;
+  deadline?: string;
+  /** Where the window came from: the template, the box model's typical reboot time, or the default. */
+  windowSource?: 'template' | 'profile' | 'default';
+  /** The CSMS connector that confirmed (or reported the rejection of) the box, when one did. */
+  confirmedBy?: string;
+}
+
+export interface RollbackEntry {
+  key: string;
+  /** Before the run (null: the box had no value, or it is write-only). */
+  from: string | null;
+  /** What the run wrote ("(generated password)" for a secret). */
+  to: string;
+  secret: boolean;
+  /** restored: written back and read back equal; kept: the user chose to keep it; write-only: cannot be read
+   *  or put back; one-way: OCPP lets it only rise (security profile); unused: a 2.0.1 network slot that
+   *  stays filled but is not in the priority list; not-restored: the box refused, did not answer, or read
+   *  back something else. */
+  outcome: 'restored' | 'kept' | 'write-only' | 'one-way' | 'unused' | 'not-restored';
+  /** The value the box reported when read back after the put-back (never for secrets). */
+  readBack?: string | null;
+}
+
+export interface RollbackState {
+  mode: 'restored' | 'kept';
+  entries: RollbackEntry[];
+  /** What the box does at its next reboot with what it now holds. */
+  nextReboot: 'as-before' | 'new-csms' | 'new-password' | 'unknown';
 }
 
 export interface RunSummary {

@@ -406,6 +406,12 @@ export class LocalCsms extends EventEmitter {
         trace.event(identity, 'refused', {
           reason: offered === undefined ? 'no password' : 'wrong password',
         });
+        this.emit('refused', {
+          identity,
+          reason: offered === undefined ? 'no password' : 'wrong password',
+          remoteAddress: handshake.remoteAddress ?? null,
+          at: new Date().toISOString(),
+        });
         reject(401, 'Unauthorized');
         return;
       }

@@ -67,6 +67,7 @@ export class OcppService extends EventEmitter {
       this.emit('box', info);
     });
     csms.on('connected', (info: BoxInfo) => this.emit('connected', info));
+    csms.on('refused', (r) => this.emit('refused', r));
     await csms.listen();
     this.#csms = csms;
     const status = this.status();

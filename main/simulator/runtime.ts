@@ -117,6 +117,12 @@ export abstract class StationRuntime implements SimStation {
     return this.#boots;
   }
 
+  /** The password it dials with: the one it holds, unless misbehave.passwordAfterReset applies. */
+  protected dialPassword(held: string | undefined): string | undefined {
+    const wrong = this.misbehave.passwordAfterReset;
+    return wrong !== undefined && this.#boots > 1 ? wrong : held;
+  }
+
   async start(): Promise<void> {
     if (this.#stopped) throw new Error('this station was stopped; create a new one');
     if (!this.#started) {
@@ -230,7 +236,7 @@ export abstract class StationRuntime implements SimStation {
       this.applyAtBoot();
       this.#boots += 1;
       this.#malformedSent = false;
-      await this.#pause(REBOOT_MS);
+      await this.#pause(this.misbehave.rebootMs ?? REBOOT_MS);
       if (!this.#stopped) await this.#dial().catch(() => undefined);
     })();
   }

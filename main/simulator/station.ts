@@ -35,6 +35,14 @@ export interface Misbehaviour {
   getVariablesBytesPerMessage?: number;
   /** 2.0.1: DeviceDataCtrlr.ItemsPerMessage[SetVariables] (default 50); a longer SetVariables is a CALLERROR. */
   setVariablesItemsPerMessage?: number;
+  // commissioning outcomes (h-run)
+  /** How long a reset keeps it away before it dials again, in ms (default 200; real boxes take 30 to 120 s). */
+  rebootMs?: number;
+  /** Accepts a new CSMS URL (1.6 URL key; 2.0.1 network profile and priority) and ignores it: after its
+   *  reset it dials the CSMS it used before. */
+  ignoreUrlKey?: boolean;
+  /** After its first reset it presents this password instead of the one it holds (an old or wrong one). */
+  passwordAfterReset?: string;
 }
 
 export interface SimStationOptions {

@@ -88,7 +88,9 @@ export class Station16 extends StationRuntime {
   }
 
   protected dialTargets(): DialTarget[] {
-    const password = this.#securityProfile >= 1 ? this.#config.authorizationKey() : undefined;
+    const password = this.dialPassword(
+      this.#securityProfile >= 1 ? this.#config.authorizationKey() : undefined,
+    );
     return [
       {
         endpoint: this.#endpoint,
@@ -103,8 +105,10 @@ export class Station16 extends StationRuntime {
   }
 
   protected applyAtBoot(): void {
-    this.#endpoint = this.#config.get(this.#config.urlKey);
-    if (this.#config.identityKey) this.#identity = this.#config.get(this.#config.identityKey);
+    // misbehave.ignoreUrlKey: the key reads the new URL, but the box keeps dialing where it dialed before.
+    const ignore = this.misbehave.ignoreUrlKey && this.bootCount() > 0;
+    if (!ignore) this.#endpoint = this.#config.get(this.#config.urlKey);
+    if (this.#config.identityKey && !ignore) this.#identity = this.#config.get(this.#config.identityKey);
     this.#securityProfile = this.#config.int('SecurityProfile');
   }
 

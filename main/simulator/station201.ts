@@ -152,7 +152,7 @@ export class Station201 extends StationRuntime {
 
   protected dialTargets(): DialTarget[] {
     const attempts = Math.max(1, this.#model.int('OCPPCommCtrlr.NetworkProfileConnectionAttempts'));
-    const password = this.#model.value('SecurityCtrlr.BasicAuthPassword') || undefined;
+    const password = this.dialPassword(this.#model.value('SecurityCtrlr.BasicAuthPassword') || undefined);
     return this.#slots.order(this.#priority).flatMap((slot) => {
       const profile = this.#slots.profile(slot);
       if (!profile) return [];
@@ -172,7 +172,9 @@ export class Station201 extends StationRuntime {
 
   protected applyAtBoot(): void {
     this.#identity = this.#model.value('SecurityCtrlr.Identity');
-    this.#priority = this.#model.value('OCPPCommCtrlr.NetworkConfigurationPriority');
+    // misbehave.ignoreUrlKey: the new priority reads back, but the box keeps the slots it dialed before.
+    if (!(this.misbehave.ignoreUrlKey && this.bootCount() > 0))
+      this.#priority = this.#model.value('OCPPCommCtrlr.NetworkConfigurationPriority');
   }
 
   protected connectedVia(target: DialTarget): void {

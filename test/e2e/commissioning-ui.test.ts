@@ -95,7 +95,7 @@ test('a template by keyboard, one 1.6 box planned, approved, moved to the compan
   await page.screenshot({ path: shot('run-plan-en'), fullPage: true });
   await tabTo(page, 'approve');
   await page.keyboard.press('Enter');
-  await view.and(page.locator('[data-status="succeeded"]')).waitFor({ timeout: 20_000 });
+  await view.and(page.locator('[data-status="left-not-confirmed"]')).waitFor({ timeout: 20_000 });
   const steps = await page
     .getByTestId('steps')
     .locator('li')
@@ -109,12 +109,17 @@ test('a template by keyboard, one 1.6 box planned, approved, moved to the compan
       (s) => `${s}:${s === 'cards' ? 'skipped' : 'done'}`,
     ),
   );
-  await page.getByTestId('outcome').getByText('confirmed every write and left for the new CSMS').waitFor();
+  // No CSMS connector confirms it: the run says "left, not confirmed", never "verified".
+  await page
+    .getByTestId('outcome')
+    .getByText('Left, not confirmed: WB-16 left this tool after its restart')
+    .waitFor();
+  assert.doesNotMatch((await page.getByTestId('run-view').textContent()) ?? '', /verified|Success/);
   await diff
     .locator('tr[data-key="Cst_BackendUrl"] [data-testid="answer"]')
     .getByText('Reboot required')
     .waitFor();
-  await page.screenshot({ path: shot('run-succeeded-en'), fullPage: true });
+  await page.screenshot({ path: shot('run-left-not-confirmed-en'), fullPage: true });
   await company.waitFor('box at company', () => company.connected('WB-16'));
 
   // (3) The report: the box as it booted, and no password anywhere on the page.
@@ -124,8 +129,9 @@ test('a template by keyboard, one 1.6 box planned, approved, moved to the compan
   await report.getByTestId('report-model').getByText('Volt 11').waitFor();
   await report
     .getByTestId('report-verify')
-    .getByText(/left for the new CSMS/)
+    .getByText(/left this tool and did not come back within 2 s; no CSMS confirmed it/)
     .waitFor();
+  await report.getByTestId('report-outcome').getByText('Result: left, not confirmed.').waitFor();
   await page.screenshot({ path: shot('run-report-en'), fullPage: true });
   await page.emulateMedia({ media: 'print' });
   await page.screenshot({ path: shot('run-report-print-en'), fullPage: true });
@@ -193,9 +199,14 @@ test('a car park: five 2.0.1 boxes chosen with "all connected", started as a fle
   await fleet.waitFor();
   await page.screenshot({ path: shot('fleet-running-en'), fullPage: true });
   const summary = page.getByTestId('fleet-summary');
-  await summary.getByText(/^5 succeeded, 0 failed, 0 running or waiting/).waitFor({ timeout: 30_000 });
+  await summary
+    .getByText(/^0 confirmed, 5 left but not confirmed, 0 failed, 0 running or waiting/)
+    .waitFor({ timeout: 30_000 });
   for (const identity of identities) {
-    await page.getByTestId(`fleet-${identity}`).and(page.locator('[data-status="succeeded"]')).waitFor();
+    await page
+      .getByTestId(`fleet-${identity}`)
+      .and(page.locator('[data-status="left-not-confirmed"]'))
+      .waitFor();
     await company.waitFor(`${identity} at company`, () => company.connected(identity));
   }
   await page.screenshot({ path: shot('fleet-done-en'), fullPage: true });
@@ -208,4 +219,29 @@ test('a car park: five 2.0.1 boxes chosen with "all connected", started as a fle
   await page.getByTestId('plan-diff').locator('tr[data-key="SetNetworkProfile"]').waitFor();
   await page.screenshot({ path: shot('fleet-run-201-en'), fullPage: true });
   assert.deepEqual(pageErrors(page), []);
+});
+
+test('after its reset the box is watched with a countdown of the window, and the run can be cancelled there', async (t) => {
+  const { company, core, page } = await setup(t, [{ ocppVersion: '1.6', identity: 'WB-WATCH' }]);
+  await callOk(core, 'templates.save', {
+    template: {
+      name: 'Long watch',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      verifyWindowS: 600,
+    },
+  });
+  await page.keyboard.press('Alt+1');
+  await commission(page, 'WB-WATCH');
+  const view = page.getByTestId('run-view');
+  await view.and(page.locator('[data-status="awaiting-approval"]')).waitFor();
+  await tabTo(page, 'approve');
+  await page.keyboard.press('Enter');
+  const countdown = page.getByTestId('countdown');
+  await countdown.getByText(/s left of the 600 s window/).waitFor({ timeout: 20_000 });
+  assert.ok(await countdown.getAttribute('data-deadline'));
+  await page.screenshot({ path: shot('run-countdown-en'), fullPage: true });
+  await company.waitFor('box at company', () => company.connected('WB-WATCH'));
+  await page.getByTestId('cancel-run').click();
+  await view.and(page.locator('[data-status="cancelled"]')).waitFor();
+  await countdown.waitFor({ state: 'detached' });
 });

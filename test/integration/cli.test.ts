@@ -162,7 +162,7 @@ test('wbc config get gives up after --timeout when the box never comes, exit 1 w
   assert.match(run.stderr, /BOX_OFFLINE: The box WB-NOBODY is not connected/);
 });
 
-test('wbc commission takes a template file, waits for the box, and exits 0 once it left for the new CSMS', async (t) => {
+test('wbc commission takes a template file, waits for the box, and exits 3 "left, not confirmed" once it left (no CSMS confirms it)', async (t) => {
   const dir = tempDir(t);
   const { BareCsms } = await import('../support/bare-csms.ts');
   const { startedSimBox } = await import('../support/sim.ts');
@@ -191,10 +191,98 @@ test('wbc commission takes a template file, waits for the box, and exits 0 once 
     dir,
   ]);
   await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: 'WB-CLI-C' });
-  assert.equal(await cli.exited, 0, cli.stderr());
-  assert.match(cli.stdout(), /WB-CLI-C is commissioned/);
+  assert.equal(await cli.exited, 3, cli.stderr());
+  assert.match(cli.stdout(), /WB-CLI-C left, not confirmed/);
+  assert.match(cli.stdout(), /Check in the company CSMS that WB-CLI-C is connected/);
+  assert.doesNotMatch(cli.stdout(), /commissioned|verified/);
   assert.match(cli.stderr(), /write the settings/);
   await company.waitFor('box at company', () => company.connected('WB-CLI-C'));
+});
+
+test('wbc commission that fails after the URL was accepted puts it back and says what the box holds at its next reboot', async (t) => {
+  const dir = tempDir(t);
+  const { BareCsms } = await import('../support/bare-csms.ts');
+  const { startedSimBox } = await import('../support/sim.ts');
+  const { writeFileSync } = await import('node:fs');
+  const company = await BareCsms.start(t);
+  const templateFile = `${dir}/depot.json`;
+  // A 32 A limit on a box whose hardware allows 16 A: refused after every setting was accepted.
+  writeFileSync(
+    templateFile,
+    JSON.stringify({
+      name: 'Depot',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      maxCurrentA: 32,
+      verifyWindowS: 2,
+    }),
+  );
+  const cli = await wbcWaitingForBox(t, [
+    'commission',
+    '--identity',
+    'WB-CLI-BACK',
+    '--template',
+    templateFile,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--data-dir',
+    dir,
+  ]);
+  const box = await startedSimBox(t, {
+    ocppVersion: '1.6',
+    endpoint: cli.url,
+    identity: 'WB-CLI-BACK',
+    hardwareMaxA: 16,
+  });
+  const before = box.configuration().Cst_BackendUrl;
+  assert.equal(await cli.exited, 1, cli.stderr());
+  assert.match(cli.stderr(), /COMMISSION_LIMIT_REFUSED/);
+  assert.match(cli.stdout(), /Put back after the failure \(read back from the box\):/);
+  assert.match(cli.stdout(), new RegExp(`Cst_BackendUrl: put back to ${before} \\(read back\\)`));
+  assert.match(cli.stdout(), /At its next restart the box goes back to the CSMS it used before the run\./);
+  assert.equal(box.configuration().Cst_BackendUrl, before);
+});
+
+test('Ctrl+C (SIGINT) cancels a running wbc commission: it ends at once with CANCELLED', async (t) => {
+  const dir = tempDir(t);
+  const { BareCsms } = await import('../support/bare-csms.ts');
+  const { startedSimBox } = await import('../support/sim.ts');
+  const { writeFileSync } = await import('node:fs');
+  const company = await BareCsms.start(t);
+  const templateFile = `${dir}/depot.json`;
+  // A long window: the run watches the box after its reset until Ctrl+C ends it.
+  writeFileSync(
+    templateFile,
+    JSON.stringify({
+      name: 'Depot',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      verifyWindowS: 600,
+    }),
+  );
+  const cli = await wbcWaitingForBox(t, [
+    'commission',
+    '--identity',
+    'WB-CLI-INT',
+    '--template',
+    templateFile,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--data-dir',
+    dir,
+  ]);
+  await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: 'WB-CLI-INT' });
+  await company.waitFor('box at company', () => company.connected('WB-CLI-INT'));
+  await new Promise<void>((resolve) => {
+    const check = () =>
+      /watch it leave for the new CSMS/.test(cli.stderr()) ? resolve() : setTimeout(check, 50);
+    check();
+  });
+  cli.child.kill('SIGINT');
+  assert.equal(await cli.exited, 1, cli.stderr());
+  assert.match(cli.stderr(), /CANCELLED/);
 });
 
 test('wbc commission with a broken template names the field and writes nothing', async (t) => {

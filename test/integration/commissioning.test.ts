@@ -41,7 +41,7 @@ test('1.6: a box is moved to the company CSMS with a new password and its cards,
     approval: 'auto',
   });
   const run = await finished(core, started.id);
-  assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+  assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error));
   assert.deepEqual(
     run.state.steps.map((s) => `${s.step}:${s.status}`),
     [
@@ -84,7 +84,7 @@ test('2.0.1: the new CSMS goes into a free slot, first in priority, and the box 
     approval: 'auto',
   });
   const run = await finished(core, started.id);
-  assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+  assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error));
   assert.equal(run.state.plan?.networkProfile?.slot, 1);
   assert.equal(run.state.plan?.priority?.to, '1,0');
   assert.equal(run.state.results.SetNetworkProfile, 'Accepted');
@@ -129,7 +129,7 @@ test('a box that drops off in the middle of the run is waited for, and the run g
     approval: 'auto',
   });
   const run = await finished(core, started.id);
-  assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+  assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error));
   assert.ok(run.state.reconnects > 0, 'the box dropped off at least once');
   assert.ok(seen.has('waiting-for-box'));
 });
@@ -181,7 +181,7 @@ test('with manual approval the plan waits, nothing is written until approved', a
       .some((f) => f.action === 'ChangeConfiguration'),
   );
   await callOk(core, 'commissioning.approve', { id: started.id });
-  assert.equal((await finished(core, started.id)).status, 'succeeded');
+  assert.equal((await finished(core, started.id)).status, 'left-not-confirmed');
 });
 
 test('a template that would lower the security profile is blocked at the plan', async (t) => {
@@ -300,7 +300,7 @@ for (const [ocppVersion, drops] of [
         approval: 'auto',
       });
       const run = await finished(core, started.id);
-      assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+      assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error));
       assert.ok(run.state.reconnects > 0);
       await company.waitFor('box at company', () => company.connected(identity));
       // A write whose answer reached the tool is never sent again; one whose answer was lost in the drop is.

@@ -55,6 +55,7 @@ export class BareCsms {
   readonly #http: Server;
   readonly #clients = new Map<string, ServerClient>();
   readonly #boots = new Map<string, number>();
+  readonly #lastBoot = new Map<string, BootStatus>();
   readonly #options: BareCsmsOptions;
   #nextTransaction = 1;
 
@@ -95,6 +96,11 @@ export class BareCsms {
     const client = this.#clients.get(identity);
     if (!client) throw new Error(`${identity} is not connected`);
     return client;
+  }
+
+  /** What it answered the box's last BootNotification, or null before any. */
+  lastBoot(identity: string): BootStatus | null {
+    return this.#lastBoot.get(identity) ?? null;
   }
 
   connected(identity: string): boolean {
@@ -169,6 +175,7 @@ export class BareCsms {
         const n = this.#boots.get(identity) ?? 0;
         this.#boots.set(identity, n + 1);
         const status = this.#options.boot?.(identity, n) ?? 'Accepted';
+        this.#lastBoot.set(identity, status);
         return {
           status,
           currentTime,

@@ -77,6 +77,8 @@ export function wbcRunning(
 export interface WaitingCli {
   /** The local CSMS address the command printed (on stderr) while it waits for its box. */
   url: string;
+  /** The process, for a test that sends it a signal (Ctrl+C is SIGINT). */
+  child: ChildProcess;
   stdout(): string;
   stderr(): string;
   exited: Promise<number | null>;
@@ -93,7 +95,7 @@ export function wbcWaitingForBox(t: { after(fn: () => void): void }, args: strin
   return new Promise((resolve, reject) => {
     child.stderr.on('data', () => {
       const m = output.stderr().match(/(ws:\/\/127\.0\.0\.1:\d+\/ocpp)/);
-      if (m?.[1]) resolve({ url: m[1], ...output, exited });
+      if (m?.[1]) resolve({ url: m[1], child, ...output, exited });
     });
     void exited.then((code) =>
       reject(new Error(`wbc exited ${code} before printing its address: ${output.stderr()}`)),

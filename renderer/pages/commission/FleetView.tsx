@@ -48,7 +48,13 @@ export function FleetView(props: {
     <section aria-labelledby="fleet-heading" className="fleet" data-testid="fleet-view">
       <h3 id="fleet-heading">{t('fleet.title', { count: runs.length })}</h3>
       <output aria-live="polite" className="fleet-summary" data-testid="fleet-summary">
-        {t('fleet.summary', { succeeded: count('succeeded'), failed, active, total: runs.length })}
+        {t('fleet.summary', {
+          confirmed: count('confirmed'),
+          left: count('left-not-confirmed'),
+          failed,
+          active,
+          total: runs.length,
+        })}
       </output>
       <div className="toolbar">
         <button

@@ -1,8 +1,10 @@
 // The printable record of a finished run: which box, what it was set to (secrets masked), what it
-// answered, its cards, reset and verification, with times. Print hides everything but this.
+// answered, its cards, reset and verification, what a failed run put back, with times. Print hides
+// everything but this.
 import type { RunDetail } from '../../../main/commissioning/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PlanDiff } from './PlanDiff.tsx';
+import { RollbackList } from './RollbackList.tsx';
 import { timeText } from './run-text.ts';
 
 function Row({ label, value, testId }: { label: string; value: string; testId?: string }) {
@@ -34,7 +36,9 @@ export function RunReport({ run, onClose }: { run: RunDetail; onClose(): void })
   return (
     <section className="report" aria-labelledby="report-heading" data-testid="run-report">
       <h3 id="report-heading">{t('report.title', { identity: run.identity })}</h3>
-      <p>{t(`report.outcome.${run.status}`)}</p>
+      <p data-testid="report-outcome" data-outcome={run.status}>
+        {t(`report.outcome.${run.status}`)}
+      </p>
       <h4>{t('report.box')}</h4>
       <dl>
         <Row label={t('report.identity')} value={run.identity} />
@@ -59,6 +63,7 @@ export function RunReport({ run, onClose }: { run: RunDetail; onClose(): void })
         <Row label={t('report.verify')} value={verifyText} testId="report-verify" />
         <Row label={t('report.reconnects')} value={String(run.state.reconnects)} />
       </dl>
+      {run.state.rollback && <RollbackList rollback={run.state.rollback} />}
       <h4>{t('report.times')}</h4>
       <dl>
         <Row label={t('report.started')} value={time(run.createdAt)} />

@@ -1,5 +1,6 @@
 // One box's commissioning run, live: the steps, the plan as a diff with Approve, the box's answers,
-// waiting for the box explained, and how it ended (success, or the error with its remedy and Retry).
+// waiting for the box explained, a countdown while the box is watched after its reset, and how it ended:
+// confirmed, left but not confirmed, or failed (the error with its remedy, what was put back, Retry).
 import { useEffect, useRef, useState } from 'react';
 import type { RunDetail } from '../../../main/commissioning/types.ts';
 import { useRun } from '../../api/commissioning-hooks.ts';
@@ -7,19 +8,54 @@ import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PlanDiff } from './PlanDiff.tsx';
+import { RollbackList } from './RollbackList.tsx';
 import { RunReport } from './RunReport.tsx';
 import { wireError } from './run-text.ts';
 import { StepList } from './StepList.tsx';
 
-const ended = (run: RunDetail) => ['succeeded', 'failed', 'cancelled'].includes(run.status);
+const ended = (run: RunDetail) =>
+  ['confirmed', 'left-not-confirmed', 'failed', 'cancelled'].includes(run.status);
+
+/** Seconds left of the verify window, ticking once a second while the box is watched. */
+function Countdown({ run }: { run: RunDetail }) {
+  const { t } = useI18n();
+  const verify = run.state.verify;
+  const deadline =
+    verify?.outcome === 'watching' && run.step === 'verify' ? Date.parse(verify.deadline ?? '') : NaN;
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!Number.isFinite(deadline)) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [deadline]);
+  if (!verify || !Number.isFinite(deadline) || ended(run)) return null;
+  // Never more than the window: the laptop's clock and the tool's may differ by a moment.
+  const seconds = Math.min(verify.windowS, Math.max(0, Math.ceil((deadline - now) / 1000)));
+  return (
+    <p className="notice" data-testid="countdown" data-deadline={verify.deadline}>
+      {t('run.ui.countdown', { seconds, window: verify.windowS })}
+    </p>
+  );
+}
 
 function Outcome({ run }: { run: RunDetail }) {
   const { t } = useI18n();
-  if (run.status === 'succeeded')
+  if (run.status === 'confirmed')
     return (
-      <p className="outcome ok" data-testid="outcome" data-outcome="succeeded">
-        {t('run.ui.outcome.succeeded', { identity: run.identity })}
+      <p className="outcome ok" data-testid="outcome" data-outcome="confirmed">
+        {t('run.ui.outcome.confirmed', {
+          identity: run.identity,
+          by: run.state.verify?.confirmedBy ?? '?',
+        })}
       </p>
+    );
+  if (run.status === 'left-not-confirmed')
+    return (
+      <div className="outcome warn" data-testid="outcome" data-outcome="left-not-confirmed">
+        <p>{t('run.ui.outcome.left-not-confirmed', { identity: run.identity })}</p>
+        <p>{t('run.ui.outcome.leftCheck')}</p>
+      </div>
     );
   if (run.status === 'cancelled')
     return (
@@ -32,6 +68,7 @@ function Outcome({ run }: { run: RunDetail }) {
     <div data-testid="outcome" data-outcome="failed">
       <p className="outcome bad">{t('run.ui.outcome.failed')}</p>
       {run.error && <ErrorNotice error={wireError(run.error, t)} />}
+      {run.state.rollback && <RollbackList rollback={run.state.rollback} />}
     </div>
   );
 }
@@ -67,6 +104,7 @@ export function RunView({ id, onRun, onClose }: { id: number; onRun(id: number):
         </p>
       )}
       {run.state.steps.length > 0 && <StepList steps={run.state.steps} />}
+      <Countdown run={run} />
       {run.status === 'awaiting-approval' && <p className="notice">{t('run.ui.approve.help')}</p>}
       {run.state.plan && (
         <>

@@ -34,7 +34,7 @@ export const emptyDraft: TemplateDraft = {
   groups: [],
   urlProfile: '',
   urlKey: '',
-  verifyWindowS: '60',
+  verifyWindowS: '',
 };
 
 const text = (n: number | undefined) => (n === undefined ? '' : String(n));
@@ -54,7 +54,7 @@ export function draftOf(template: Template): TemplateDraft {
     groups: template.groups,
     urlProfile: template.urlKey ? 'own' : (template.urlProfile ?? ''),
     urlKey: template.urlKey ?? '',
-    verifyWindowS: String(template.verifyWindowS),
+    verifyWindowS: text(template.verifyWindowS),
   };
 }
 

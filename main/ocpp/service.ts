@@ -2,10 +2,11 @@
 // configuration snapshots and audited writes. Boxes that boot are recorded as stations.
 import { EventEmitter } from 'node:events';
 import { AppError } from '../api/errors.ts';
+import type { Logger } from '../log/logger.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { Store } from '../store/database.ts';
 import { LocalCsms, type LocalCsmsOptions } from './local-csms.ts';
-import { TraceRecorder } from './trace.ts';
+import { type TraceLimits, TraceRecorder } from './trace.ts';
 import type { BoxInfo, ConfigEntry, ConfigSnapshot, CsmsStatus, SettingResult } from './types.ts';
 
 export type CsmsStartOptions = Omit<LocalCsmsOptions, 'trace'>;
@@ -19,11 +20,13 @@ export class OcppService extends EventEmitter {
   /** The boot each station row was last written for: a box's status updates do not rewrite it. */
   readonly #recorded = new Map<string, string>();
   readonly #snapshots = new Map<string, ConfigSnapshot>();
+  readonly #log: Logger | undefined;
 
-  constructor(store: Store) {
+  constructor(store: Store, options: { log?: Logger; traceLimits?: Partial<TraceLimits> } = {}) {
     super();
     this.#store = store;
-    this.trace = new TraceRecorder(store);
+    this.#log = options.log;
+    this.trace = new TraceRecorder(store, { limits: options.traceLimits, log: options.log });
   }
 
   get csms(): LocalCsms {
@@ -33,17 +36,24 @@ export class OcppService extends EventEmitter {
 
   async start(options: CsmsStartOptions): Promise<CsmsStatus> {
     if (this.#csms?.running) await this.stop();
-    const csms = new LocalCsms({ ...options, trace: this.trace });
+    const csms = new LocalCsms({
+      ...options,
+      trace: this.trace,
+      ...(this.#log === undefined ? {} : { log: this.#log }),
+    });
     // A waiting run listens to its box here: one listener per run, so no fixed ceiling.
     csms.setMaxListeners(0);
     csms.on('box', (info: BoxInfo) => {
-      if (info.boot && info.boot.receivedAt !== this.#recorded.get(info.identity)) {
+      // A lobby box is a stranger until admitted: it gets no stations row (10,000 identities would
+      // otherwise leave 10,000 rows). Admitting it emits 'box' again, and then it is recorded.
+      if (info.admitted && info.boot && info.boot.receivedAt !== this.#recorded.get(info.identity)) {
         this.#recorded.set(info.identity, info.boot.receivedAt);
         this.#recordStation(info);
       }
       this.emit('box', info);
     });
     csms.on('connected', (info: BoxInfo) => this.emit('connected', info));
+    csms.on('refused', (r) => this.emit('refused', r));
     await csms.listen();
     this.#csms = csms;
     const status = this.status();

@@ -239,10 +239,14 @@ test('a box sending a 5 MB frame is cut off with a trace line; the database does
     ws.once('error', reject);
   });
   const before = size();
-  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  // Either the CSMS cuts the box off, or it took the frame and answers it (what it did before).
+  const outcome = new Promise<string>((resolve) => {
+    ws.once('close', (code) => resolve(`closed ${code}`));
+    ws.once('message', () => resolve('answered'));
+  });
   ws.on('error', () => undefined);
   ws.send(JSON.stringify([2, 'big-1', 'DataTransfer', { vendorId: 'X', data: 'x'.repeat(5 * 1024 * 1024) }]));
-  assert.equal(await closed, 1009, 'closed as too big (RFC 6455 1009)');
+  assert.equal(await outcome, 'closed 1009', 'closed as too big (RFC 6455 1009)');
   const cut = await until(() =>
     core.ocpp.trace.list({ identity: 'WB-BIG', limit: 50 }).find((f) => f.kind === 'frame-too-large'),
   );

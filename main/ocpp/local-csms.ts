@@ -132,6 +132,7 @@ export class LocalCsms extends EventEmitter {
   readonly #throttle: AuthThrottle;
   /** The idTag a running test charge started with, per box: the only one a transaction is accepted for. */
   readonly #testCharges = new Map<string, string>();
+  #refusalLog = { minute: 0, lines: 0, suppressed: 0 };
   readonly #expected: Set<string>;
   readonly #boxes = new Map<string, BoxRecord>();
   #server: RPCServer | null = null;
@@ -216,7 +217,16 @@ export class LocalCsms extends EventEmitter {
       });
     }
     // A request that is not HTTP at all: answered 400 by Node unless the socket is gone; never thrown.
-    http.on('clientError', (_error, socket: Duplex) => refuseSocket(socket, 400));
+    http.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
+      // A peer that went away is no refusal; anything that is not HTTP (or headers over 16 KB) is.
+      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') {
+        const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+        this.#refused(null, 'bad-request', (socket as Socket).remoteAddress ?? null, {
+          error: error.code ?? 'parse error',
+        });
+        refuseSocket(socket, tooLarge ? 431 : 400);
+      } else socket.destroy();
+    });
     http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.#upgrade(server, request, socket, head),
     );
@@ -405,7 +415,19 @@ export class LocalCsms extends EventEmitter {
       remoteAddress,
       ...details,
     });
-    this.#logLine('warn', 'local CSMS refused a connection', { identity, reason, remoteAddress });
+    // At most 100 lines a minute: a flood from the LAN must not fill the disk through the log.
+    const minute = Math.floor(Date.now() / 60_000);
+    if (minute !== this.#refusalLog.minute) {
+      if (this.#refusalLog.suppressed > 0)
+        this.#logLine('warn', 'local CSMS: more refusals not logged (see the trace)', {
+          count: this.#refusalLog.suppressed,
+        });
+      this.#refusalLog = { minute, lines: 0, suppressed: 0 };
+    }
+    if (this.#refusalLog.lines < 100) {
+      this.#refusalLog.lines += 1;
+      this.#logLine('warn', 'local CSMS refused a connection', { identity, reason, remoteAddress });
+    } else this.#refusalLog.suppressed += 1;
     this.emit('refused', { identity, reason, remoteAddress, at } satisfies CsmsRefusal);
   }
 

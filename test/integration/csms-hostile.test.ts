@@ -383,3 +383,24 @@ test('lobby boxes get no stations row until admitted; the lobby is capped, the b
   await callOk(core, 'boxes.admit', { identity: 'WB-L3' });
   await until(() => stations().some((s) => s.identity === 'WB-L3'));
 });
+
+test('frames older than the kept age are pruned, and the trace says so', async (t) => {
+  const { core } = await csms(t);
+  const old = new Date(Date.now() - 200 * 86_400_000).toISOString();
+  core.store.db
+    .prepare(
+      "INSERT INTO trace_frames (at, identity, direction, kind, action, message_id, frame) VALUES (?, 'WB-OLD', 'in', 'call', 'Heartbeat', 'h1', '[2,\"h1\",\"Heartbeat\",{}]')",
+    )
+    .run(old);
+  core.store.db
+    .prepare("INSERT INTO settings (key, value) VALUES ('trace.limits', ?)")
+    .run(JSON.stringify({ maxAgeDays: 30 }));
+  core.ocpp.trace.event('(test)', 'marker');
+  core.ocpp.trace.flush();
+  core.ocpp.trace.flush();
+  const rows = core.ocpp.trace.list({ limit: 100 });
+  assert.equal(rows.filter((f) => f.identity === 'WB-OLD').length, 0);
+  assert.ok(
+    rows.some((f) => f.kind === 'pruned' && /"reason":"age"/.test(f.frame) && /"frames":1/.test(f.frame)),
+  );
+});

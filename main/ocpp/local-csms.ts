@@ -250,6 +250,11 @@ export class LocalCsms extends EventEmitter {
       }
       throw error;
     }
+    // Faults of the listening socket or of ws after start: logged, never an uncaught 'error' event.
+    http.on('error', (error) => this.#logLine('error', 'local CSMS: server error', { error }));
+    server.on('error', (error: unknown) =>
+      this.#logLine('error', 'local CSMS: WebSocket server error', { error }),
+    );
     this.#http = http;
     this.#server = server;
   }

@@ -404,3 +404,20 @@ test('frames older than the kept age are pruned, and the trace says so', async (
     rows.some((f) => f.kind === 'pruned' && /"reason":"age"/.test(f.frame) && /"frames":1/.test(f.frame)),
   );
 });
+
+test('a stream of new identities leaves at most 100 boxes in the lobby and no stations rows', async (t) => {
+  const { core, url } = await csms(t, { admitUnexpected: false, expected: ['WB-KNOWN'] });
+  for (let i = 0; i < 150; i++) {
+    const identity = `WB-STRANGER-${i}`;
+    assert.equal(await handshakeStatus(`${url}/${identity}`), 101);
+    await until(() => core.ocpp.csms.box(identity)?.state === 'offline');
+  }
+  const boxes = core.ocpp.status().boxes;
+  assert.equal(boxes.length, 100);
+  assert.ok(
+    boxes.some((b) => b.identity === 'WB-STRANGER-149'),
+    'the newest are kept',
+  );
+  assert.ok(!boxes.some((b) => b.identity === 'WB-STRANGER-0'), 'the oldest were forgotten');
+  assert.equal((core.store.db.prepare('SELECT COUNT(*) AS n FROM stations').get() as { n: number }).n, 0);
+});

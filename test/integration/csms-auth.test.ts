@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { type TestContext, test } from 'node:test';
 import type { CsmsRefusal } from '../../main/ocpp/local-csms.ts';
+import { createSimStation } from '../../main/simulator/station.ts';
 import { bareBox, boot16 } from '../support/bare-box.ts';
 import { wbc, wbcRunning } from '../support/cli.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
@@ -184,4 +185,38 @@ test('wbc csms listen says each refusal and prints what a box sent escaped, neve
   assert.doesNotMatch(out.replaceAll('\n', ''), /\p{Cc}/u);
   listen.child.kill('SIGINT');
   assert.equal(await listen.exited, 0);
+});
+
+// Before, the run waited forever for a box the tool kept refusing: the time limit turns that into a failure.
+test('a box that falls back to the tool after commissioning gets in with its new password, so the run sees it come back', {
+  timeout: 90_000,
+}, async (t) => {
+  const { core, url } = await csmsWithSharedPassword(t);
+  // The box knows the shared password of the tool; the run gives it its own (2.0.1 BasicAuthPassword,
+  // one for every network slot), so it falls back to the tool with that one.
+  const box = createSimStation({
+    ocppVersion: '2.0.1',
+    endpoint: url,
+    identity: 'WB-BACK',
+    password: SHARED,
+    securityProfile: 1,
+  });
+  t.after(() => box.stop());
+  await box.start();
+  await core.ocpp.csms.waitFor('WB-BACK', { timeoutMs: 10_000, booted: true });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-BACK',
+    // Port 9 on loopback: nothing listens, the box cannot reach its new CSMS and falls back.
+    template: {
+      name: 'Depot',
+      csms: { url: 'ws://127.0.0.1:9/ocpp', securityProfile: 1 },
+      verifyWindowS: 30,
+    },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  // Before, the tool refused the box's new password (401 forever) and the run took its silence for success.
+  assert.equal(run.status, 'failed');
+  assert.equal(run.state.verify?.outcome, 'returned');
+  assert.equal(core.ocpp.csms.box('WB-BACK')?.state, 'connected');
 });

@@ -92,7 +92,7 @@ export function openCore(options: CoreOptions): Core {
     node: process.versions.node,
   });
 
-  const ocpp = new OcppService(store);
+  const ocpp = new OcppService(store, { log });
   const commissioning = new CommissioningService(store, vault, ocpp);
   let router: Router | undefined;
   const readers = new ReaderManager({

@@ -33,6 +33,8 @@ export const errorCodes = [
   'INTERNAL',
   'CSMS_NOT_RUNNING',
   'CSMS_PORT_IN_USE',
+  // The local CSMS as a door to the LAN (main/ocpp/handshake-guard.ts, auth-throttle.ts).
+  'CSMS_PASSWORD_WEAK',
   'BOX_OFFLINE',
   'BOX_NOT_ADMITTED',
   'BOX_NO_ANSWER',

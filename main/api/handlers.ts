@@ -5,6 +5,7 @@ import { buildCardsHandlers } from '../cards/api-handlers.ts';
 import { pushGroupsToBox } from '../commissioning/push-cards.ts';
 import type { CommissioningService } from '../commissioning/service.ts';
 import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
+import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import { testCharge } from '../ocpp/test-charge.ts';
@@ -110,6 +111,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     'csms.start': async (p, ctx) => {
       const password =
         p.passwordSecretId === undefined ? undefined : vault.use(p.passwordSecretId, (value) => value);
+      if (password !== undefined) checkCsmsPassword(password);
       // The certificates cover the addresses the CSMS will show; a new address gets a new server certificate.
       const tls = p.tls
         ? await csmsTls({ store, vault, actor: ctx.actor }, listenAddresses(p.host))
@@ -119,7 +121,8 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
         port: p.port,
         expected: p.expected,
         admitUnexpected: p.admitUnexpected,
-        ...(password === undefined ? {} : { password: () => password }),
+        // Each box's own password from the vault, the shared one only for boxes without one yet.
+        ...(password === undefined ? {} : { password: boxPasswords(vault, password) }),
         ...(tls === undefined ? {} : { tls }),
       });
     },

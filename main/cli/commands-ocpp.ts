@@ -5,7 +5,8 @@ import { AppError, type ErrorCode } from '../api/errors.ts';
 import { loadTemplateFile, type Template } from '../commissioning/template.ts';
 import type { RunDetail, RunSummary } from '../commissioning/types.ts';
 import type { Core } from '../core.ts';
-import { listenAddresses } from '../ocpp/local-csms.ts';
+import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
+import { type CsmsRefusal, listenAddresses } from '../ocpp/local-csms.ts';
 import { csmsTls, renewCsmsCa } from '../ocpp/tls.ts';
 import type { BoxInfo, CsmsStatus } from '../ocpp/types.ts';
 import { channelAnswers, channelPaths, openLocalChannel } from '../server/local-channel.ts';
@@ -32,12 +33,17 @@ import {
   withCore,
 } from './context.ts';
 import { printTable } from './output.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 /** The local CSMS's basic-auth password: from --password-file (never the command line, where `ps`
  *  shows it), else WBC_CSMS_PASSWORD; one trailing line break of the file is not part of it. */
 function csmsPassword(ctx: CliContext): string | undefined {
   const file = ctx.options['password-file'];
-  if (file === undefined) return process.env.WBC_CSMS_PASSWORD || undefined;
+  if (file === undefined) {
+    const fromEnv = process.env.WBC_CSMS_PASSWORD || undefined;
+    if (fromEnv !== undefined) checkCsmsPassword(fromEnv);
+    return fromEnv;
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -48,6 +54,7 @@ function csmsPassword(ctx: CliContext): string | undefined {
   const password = text.replace(/\r?\n$/, '');
   if (password === '')
     throw new AppError('BAD_REQUEST', { detail: t(ctx, 'cli.csms.passwordFile.empty', { file }) });
+  checkCsmsPassword(password);
   return password;
 }
 
@@ -69,7 +76,9 @@ export async function csmsOptions(ctx: CliContext, core: Core | null, expected: 
     port,
     expected,
     admitUnexpected: ctx.options['admit-all'] === true || expected.length === 0,
-    ...(password ? { password: () => password } : {}),
+    // Each box's own password from the vault (set by a commissioning run), else the shared one.
+    // (Without a core here the password goes through the api, which does the same: main/api/handlers.ts.)
+    ...(password && core ? { password: boxPasswords(core.vault, password) } : {}),
     ...(tls ? { tls } : {}),
   };
 }
@@ -83,20 +92,34 @@ function printTls(ctx: CliContext, status: CsmsStatus, write: (line: string) => 
 }
 
 function describeBox(ctx: CliContext, box: BoxInfo): string {
-  if (box.state === 'offline') return t(ctx, 'cli.csms.offline', { identity: box.identity });
-  if (!box.admitted) return t(ctx, 'cli.csms.lobby', { identity: box.identity });
+  // Everything here came from the box: escaped before it reaches the terminal.
+  const identity = terminalSafe(box.identity);
+  if (box.state === 'offline') return t(ctx, 'cli.csms.offline', { identity });
+  if (!box.admitted) return t(ctx, 'cli.csms.lobby', { identity });
   if (box.boot) {
     return t(ctx, 'cli.csms.booted', {
-      identity: box.identity,
-      vendor: `${box.boot.vendor} ${box.boot.model}`.trim(),
-      firmware: box.boot.firmwareVersion ?? '?',
+      identity,
+      vendor: terminalSafe(`${box.boot.vendor} ${box.boot.model}`.trim()),
+      firmware: terminalSafe(box.boot.firmwareVersion ?? '?'),
       version: box.ocppVersion,
     });
   }
   return t(ctx, 'cli.csms.connected', {
-    identity: box.identity,
+    identity,
     version: box.ocppVersion,
     address: box.remoteAddress ?? '?',
+  });
+}
+
+/** A refused handshake as `csms listen` says it (the log and the trace have it too). */
+function describeRefusal(ctx: CliContext, refusal: CsmsRefusal): string {
+  return t(ctx, 'cli.csms.refused', {
+    identity:
+      refusal.identity === null
+        ? ''
+        : t(ctx, 'cli.csms.refused.identity', { identity: terminalSafe(refusal.identity) }),
+    address: refusal.remoteAddress ?? '?',
+    reason: t(ctx, `cli.csms.refusal.${refusal.reason}`),
   });
 }
 
@@ -272,7 +295,27 @@ function listen(ctx: CliContext): Promise<number> {
         if (ctx.output.json) ctx.output.out(JSON.stringify({ event: 'box', box }));
         else ctx.output.out(describeBox(ctx, box));
       });
+      // Refusals (wrong password, bad identity, throttled, ...) are said here, not only in the trace.
+      const onRefused = (refusal: CsmsRefusal) => {
+        if (ctx.output.json) ctx.output.out(JSON.stringify({ event: 'refused', ...refusal }));
+        else ctx.output.out(describeRefusal(ctx, refusal));
+      };
+      core.ocpp.on('refused', onRefused);
+      const offTrace = core.ocpp.trace.subscribe((frame) => {
+        if (frame.kind !== 'pruned') return;
+        const details = JSON.parse(frame.frame) as { frames?: number; reason?: string };
+        if (ctx.output.json) ctx.output.out(JSON.stringify({ event: 'trace-pruned', ...details }));
+        else
+          ctx.output.out(
+            t(ctx, 'cli.csms.tracePruned', {
+              frames: details.frames ?? 0,
+              reason: t(ctx, `cli.csms.pruneReason.${details.reason ?? 'total'}`),
+            }),
+          );
+      });
       await untilSignal();
+      core.ocpp.off('refused', onRefused);
+      offTrace();
       off();
       await core.ocpp.stop();
     } finally {
@@ -386,7 +429,12 @@ export const ocppCommands: Command[] = [
                 ctx.output,
                 snapshot.entries.map((e) => ({
                   ...e,
-                  value: e.writeOnly ? t(ctx, 'cli.config.writeOnly') : e.value,
+                  key: terminalSafe(e.key),
+                  value: e.writeOnly
+                    ? t(ctx, 'cli.config.writeOnly')
+                    : e.value === null
+                      ? null
+                      : terminalSafe(e.value),
                 })),
                 ['key', 'value', 'readonly'],
               ),

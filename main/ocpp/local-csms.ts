@@ -1,13 +1,18 @@
 // The tool's own CSMS on the laptop: boxes connect to it over LAN, are answered Pending at boot so the
 // tool may read and change them, wait in a lobby until admitted, and are kept in a map by identity.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import type { Duplex } from 'node:stream';
 import type { RPCServer } from 'ocpp-rpc';
 import { AppError } from '../api/errors.ts';
+import type { Logger, LogLevel } from '../log/logger.ts';
+import { AuthThrottle, type AuthThrottleOptions } from './auth-throttle.ts';
 import { abortable, afterBoot, awaitBoot, gatedSession } from './boot-gate.ts';
+import { checkUpgrade, isRefusal, type RefusalReason, refusalText, refuseSocket } from './handshake-guard.ts';
 import type { OcppPeer } from './peer.ts';
 import { createSession, type StationSession } from './session.ts';
 import { tolerantValidators, toleratedViolations } from './tolerant-validators.ts';
@@ -40,6 +45,33 @@ export interface LocalCsmsOptions {
   callTimeoutMs?: number;
   /** Serve wss:// with these certificates (main/ocpp/tls.ts) instead of ws://. */
   tls?: { key: string[]; cert: string[]; info: CsmsTlsInfo };
+  /** The largest frame a box may send (bytes); a larger one closes its socket (1009). Default 1 MB. */
+  maxFrameBytes?: number;
+  /** Boxes waiting in the lobby at most; the one offline longest makes room for a new one. */
+  maxLobby?: number;
+  /** Backoff after failed logins per address and identity (auth-throttle.ts). */
+  throttle?: AuthThrottleOptions;
+  /** Where refusals and faults are logged (main/log), besides the trace. */
+  log?: Logger;
+}
+
+/** A handshake the CSMS refused: what `refused` events carry (the CLI, the log, a waiting run). */
+export interface CsmsRefusal {
+  identity: string | null;
+  reason: string;
+  remoteAddress: string | null;
+  at: string;
+}
+
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+const DEFAULT_MAX_LOBBY = 100;
+/** Offline boxes kept in memory at most (admitted or not); the longest offline is forgotten first. */
+const MAX_OFFLINE_RECORDS = 1000;
+
+function sameSecret(offered: Buffer, expected: string): boolean {
+  const a = createHash('sha256').update(offered).digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
 }
 
 /** The addresses of this laptop a CSMS bound to host can be reached on (IPv4, as boxes are set up). */
@@ -96,8 +128,12 @@ function bootInfo(protocol: OcppProtocol, params: Record<string, unknown>): Boot
 }
 
 export class LocalCsms extends EventEmitter {
-  readonly #options: Required<Omit<LocalCsmsOptions, 'password' | 'expected' | 'tls'>> &
-    Pick<LocalCsmsOptions, 'password' | 'tls'>;
+  readonly #options: Required<Omit<LocalCsmsOptions, 'password' | 'expected' | 'tls' | 'throttle' | 'log'>> &
+    Pick<LocalCsmsOptions, 'password' | 'tls' | 'log'>;
+  readonly #throttle: AuthThrottle;
+  /** The idTag a running test charge started with, per box: the only one a transaction is accepted for. */
+  readonly #testCharges = new Map<string, string>();
+  #refusalLog = { minute: 0, lines: 0, suppressed: 0 };
   readonly #expected: Set<string>;
   readonly #boxes = new Map<string, BoxRecord>();
   #server: RPCServer | null = null;
@@ -115,7 +151,11 @@ export class LocalCsms extends EventEmitter {
       callTimeoutMs: options.callTimeoutMs ?? 30_000,
       password: options.password,
       tls: options.tls,
+      maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      maxLobby: options.maxLobby ?? DEFAULT_MAX_LOBBY,
+      log: options.log,
     };
+    this.#throttle = new AuthThrottle(options.throttle);
     this.#expected = new Set(options.expected ?? []);
   }
 
@@ -151,7 +191,11 @@ export class LocalCsms extends EventEmitter {
       strictModeValidators: (await tolerantValidators()) as unknown as never[],
       callTimeoutMs: this.#options.callTimeoutMs,
       pingIntervalMs: 30_000,
-      respondWithDetailedErrors: true,
+      // A box gets the error code and a short text, never the schema's internals nor its own frame
+      // echoed back (a frame nested 10,000 deep cannot be copied into a reply, and closed the box).
+      respondWithDetailedErrors: false,
+      // ws refuses a larger frame before buffering it and closes the socket with 1009.
+      wssOptions: { maxPayload: this.#options.maxFrameBytes },
     });
     server.auth((accept, reject, handshake) => this.#authorize(accept, reject, handshake));
     server.on('client', (client: unknown) => this.#attach(client as OcppPeer));
@@ -168,14 +212,25 @@ export class LocalCsms extends EventEmitter {
     if (tls) {
       // A box that does not trust the CA (or speaks no TLS) ends the handshake: traced, never thrown.
       http.on('tlsClientError', (error: Error & { code?: string }, socket) => {
-        this.#options.trace.event('(none)', 'refused', {
-          reason: 'TLS handshake failed',
+        this.#refused(null, 'tls-failed', socket.remoteAddress ?? null, {
           error: error.code ?? error.message,
-          remoteAddress: socket.remoteAddress ?? null,
         });
       });
     }
-    http.on('upgrade', server.handleUpgrade);
+    // A request that is not HTTP at all: answered 400 by Node unless the socket is gone; never thrown.
+    http.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
+      // A peer that went away is no refusal; anything that is not HTTP (or headers over 16 KB) is.
+      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') {
+        const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+        this.#refused(null, 'bad-request', (socket as Socket).remoteAddress ?? null, {
+          error: error.code ?? 'parse error',
+        });
+        refuseSocket(socket, tooLarge ? 431 : 400);
+      } else socket.destroy();
+    });
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.#upgrade(server, request, socket, head),
+    );
     try {
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
@@ -196,6 +251,11 @@ export class LocalCsms extends EventEmitter {
       }
       throw error;
     }
+    // Faults of the listening socket or of ws after start: logged, never an uncaught 'error' event.
+    http.on('error', (error) => this.#logLine('error', 'local CSMS: server error', { error }));
+    server.on('error', (error: unknown) =>
+      this.#logLine('error', 'local CSMS: WebSocket server error', { error }),
+    );
     this.#http = http;
     this.#server = server;
   }
@@ -337,6 +397,122 @@ export class LocalCsms extends EventEmitter {
     return () => record.incoming.off('call', listener);
   }
 
+  /** A log line that can never throw into a socket handler (a full disk, a data folder gone). */
+  #logLine(level: LogLevel, message: string, fields: Record<string, unknown>): void {
+    try {
+      this.#options.log?.log(level, message, fields);
+    } catch {
+      // the trace still has it
+    }
+  }
+
+  /** A test charge (test-charge.ts) starts a transaction with idTag: only that one is Accepted. */
+  allowTestCharge(identity: string, idTag: string | null): void {
+    if (idTag === null) this.#testCharges.delete(identity);
+    else this.#testCharges.set(identity, idTag);
+  }
+
+  #testChargeTag(identity: string, idTag: unknown): boolean {
+    const allowed = this.#testCharges.get(identity);
+    // 1.6 idTag is CiString20: case does not count.
+    return (
+      allowed !== undefined && typeof idTag === 'string' && allowed.toLowerCase() === idTag.toLowerCase()
+    );
+  }
+
+  /** The way in for every upgrade: checked here first, ocpp-rpc only ever sees a request that parses. */
+  #upgrade(server: RPCServer, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A peer resetting mid-handshake must not become an uncaught 'error'.
+    socket.on('error', () => undefined);
+    const address = (socket as Socket).remoteAddress ?? null;
+    const check = checkUpgrade(request);
+    if (isRefusal(check)) {
+      this.#refused(check.identity, check.reason, address);
+      refuseSocket(socket, check.status);
+      return;
+    }
+    const waitMs = this.#throttle.waitMs(address, check.identity);
+    if (waitMs > 0) {
+      this.#refused(check.identity, 'throttled', address, { retryAfterS: Math.ceil(waitMs / 1000) });
+      refuseSocket(socket, 429, { 'Retry-After': String(Math.ceil(waitMs / 1000)) });
+      return;
+    }
+    const fault = (error: unknown) => {
+      this.#logLine('error', 'local CSMS: handshake fault, connection refused', {
+        error,
+        identity: check.identity,
+        remoteAddress: address,
+      });
+      this.#refused(check.identity, 'fault', address);
+      refuseSocket(socket, 500);
+    };
+    try {
+      const pending = server.handleUpgrade(request, socket as Socket, head) as unknown;
+      if (pending instanceof Promise) pending.catch(fault);
+    } catch (error) {
+      fault(error);
+    }
+  }
+
+  /** One refused handshake: in the trace, in the log and as a `refused` event (CLI, a waiting run). */
+  #refused(
+    identity: string | null,
+    reason: RefusalReason,
+    remoteAddress: string | null,
+    details: Record<string, unknown> = {},
+  ): void {
+    const at = now();
+    this.#options.trace.event(identity ?? '(none)', 'refused', {
+      reason,
+      detail: refusalText[reason],
+      remoteAddress,
+      ...details,
+    });
+    // At most 100 lines a minute: a flood from the LAN must not fill the disk through the log.
+    const minute = Math.floor(Date.now() / 60_000);
+    if (minute !== this.#refusalLog.minute) {
+      if (this.#refusalLog.suppressed > 0)
+        this.#logLine('warn', 'local CSMS: more refusals not logged (see the trace)', {
+          count: this.#refusalLog.suppressed,
+        });
+      this.#refusalLog = { minute, lines: 0, suppressed: 0 };
+    }
+    if (this.#refusalLog.lines < 100) {
+      this.#refusalLog.lines += 1;
+      this.#logLine('warn', 'local CSMS refused a connection', { identity, reason, remoteAddress });
+    } else this.#refusalLog.suppressed += 1;
+    this.emit('refused', { identity, reason, remoteAddress, at } satisfies CsmsRefusal);
+  }
+
+  /** Whether a new box may be kept: an admitted one always; a lobby box when the lobby has room
+   *  (the box offline longest is forgotten to make it). Also forgets offline boxes beyond a ceiling. */
+  #roomFor(identity: string): boolean {
+    if (this.#boxes.has(identity)) return true;
+    const offline = [...this.#boxes.values()]
+      .filter((b) => b.state === 'offline' && !this.#expected.has(b.identity))
+      .sort((a, b) => a.lastSeenAt.localeCompare(b.lastSeenAt));
+    while (offline.length > 0 && this.#boxes.size >= MAX_OFFLINE_RECORDS) {
+      const oldest = offline.shift();
+      if (oldest) this.#forget(oldest);
+    }
+    const admitted = this.#options.admitUnexpected || this.#expected.has(identity);
+    if (admitted) return true;
+    const lobby = () => [...this.#boxes.values()].filter((b) => !b.admitted).length;
+    const offlineLobby = offline.filter((b) => !b.admitted);
+    while (lobby() >= this.#options.maxLobby) {
+      const oldest = offlineLobby.shift();
+      if (!oldest) return false;
+      this.#forget(oldest);
+    }
+    return true;
+  }
+
+  #forget(record: BoxRecord): void {
+    this.#boxes.delete(record.identity);
+    this.#testCharges.delete(record.identity);
+    this.#options.trace.event(record.identity, 'forgotten', { admitted: record.admitted });
+  }
+
   #record(identity: string): BoxRecord {
     let record = this.#boxes.get(identity);
     if (!record) {
@@ -384,37 +560,40 @@ export class LocalCsms extends EventEmitter {
       remoteAddress: string | undefined;
     },
   ): void {
-    const trace = this.#options.trace;
     const identity = handshake.identity;
     // Any path before the identity is taken: the box's URL field may hold a path copied from a vendor
     // manual (/steve/websocket/CentralSystemService/<id>); the identity is always the last segment.
     // Only the tool's own URL without an identity (ws://laptop:9220/ocpp) is a mistake to refuse.
+    const address = handshake.remoteAddress ?? null;
     if (handshake.endpoint.replace(/\/+$/, '') === '' && `/${identity}` === this.#options.path) {
-      trace.event('(none)', 'refused', { reason: 'no identity after the path', path: this.#options.path });
+      this.#refused(null, 'no-identity', address, { path: this.#options.path });
       reject(404, 'Not found');
       return;
     }
-    if (!identity || identity.length > 48) {
-      trace.event('(none)', 'refused', { reason: 'missing or too long identity' });
-      reject(400, 'Bad identity');
+    let expectedPassword: string | undefined;
+    try {
+      expectedPassword = this.#options.password?.(identity);
+    } catch (error) {
+      // A box password the vault cannot open: nobody gets in under that identity, and the log says why.
+      this.#logLine('error', 'local CSMS: cannot read the password for a box', { identity, error });
+      this.#refused(identity, 'fault', address);
+      reject(500, 'Internal Server Error');
       return;
     }
-    const expectedPassword = this.#options.password?.(identity);
     if (expectedPassword !== undefined) {
-      const offered = handshake.password?.toString('utf8');
-      if (offered !== expectedPassword) {
-        trace.event(identity, 'refused', {
-          reason: offered === undefined ? 'no password' : 'wrong password',
-        });
-        this.emit('refused', {
-          identity,
-          reason: offered === undefined ? 'no password' : 'wrong password',
-          remoteAddress: handshake.remoteAddress ?? null,
-          at: new Date().toISOString(),
-        });
+      const offered = handshake.password;
+      if (offered === undefined || !sameSecret(offered, expectedPassword)) {
+        this.#throttle.failed(address, identity);
+        this.#refused(identity, offered === undefined ? 'no-password' : 'wrong-password', address);
         reject(401, 'Unauthorized');
         return;
       }
+      this.#throttle.succeeded(identity);
+    }
+    if (!this.#roomFor(identity)) {
+      this.#refused(identity, 'lobby-full', address, { maxLobby: this.#options.maxLobby });
+      reject(503, 'Service Unavailable');
+      return;
     }
     const chosen = supportedProtocols.find((p) => handshake.protocols.has(p));
     // OCPP-J: without a common subprotocol the handshake completes without one and the socket is closed.
@@ -426,8 +605,7 @@ export class LocalCsms extends EventEmitter {
     const identity = peer.identity;
     const protocol = peer.protocol as OcppProtocol | undefined;
     if (!protocol || !supportedProtocols.includes(protocol)) {
-      trace.event(identity, 'refused', {
-        reason: 'no supported OCPP subprotocol',
+      this.#refused(identity, 'no-subprotocol', peer.handshake.remoteAddress ?? null, {
         offered: [...peer.handshake.protocols],
       });
       void peer.close({ code: 1002, reason: 'Supported subprotocols: ocpp2.0.1, ocpp1.6' });
@@ -464,6 +642,16 @@ export class LocalCsms extends EventEmitter {
     });
     peer.on('strictValidationFailure', ({ error }) => {
       trace.event(identity, 'schema-violation', { error: error.message });
+    });
+    peer.on('socketError', (error) => {
+      // ws refused the frame before buffering it (maxPayload) and closes the socket with 1009.
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        trace.event(identity, 'frame-too-large', { maxBytes: this.#options.maxFrameBytes });
+        this.#logLine('warn', 'box sent a frame over the limit; its socket was closed', {
+          identity,
+          maxBytes: this.#options.maxFrameBytes,
+        });
+      } else trace.event(identity, 'socket-error', { error: error.code ?? error.message });
     });
     peer.on('badMessage', ({ error }) => trace.event(identity, 'malformed', { error: error.message }));
     peer.on('close', ({ code, reason }) => {
@@ -524,12 +712,20 @@ export class LocalCsms extends EventEmitter {
         // The tool is not the box's CSMS: it learns the idTag (card format) but never authorises charging.
         return v16 ? { idTagInfo: { status: 'Invalid' } } : { idTokenInfo: { status: 'Unknown' } };
       case 'StartTransaction':
+        // Only the test charge's own remote start is accepted: the tool never authorizes charging.
         return {
           transactionId: Math.floor(Date.now() / 1000) % 2_000_000_000,
-          idTagInfo: { status: 'Accepted' },
+          idTagInfo: { status: this.#testChargeTag(record.identity, params.idTag) ? 'Accepted' : 'Invalid' },
         };
-      case 'TransactionEvent':
-        return {};
+      case 'TransactionEvent': {
+        const token = params.idToken as { idToken?: unknown } | undefined;
+        if (token === undefined) return {};
+        return {
+          idTokenInfo: {
+            status: this.#testChargeTag(record.identity, token.idToken) ? 'Accepted' : 'Invalid',
+          },
+        };
+      }
       case 'DataTransfer':
         return { status: 'UnknownVendorId' };
       case 'SignCertificate':

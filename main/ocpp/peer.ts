@@ -29,5 +29,7 @@ export interface OcppPeer {
   on(event: 'close', listener: (event: { code?: number; reason?: string }) => void): void;
   on(event: 'strictValidationFailure', listener: (event: { error: Error; messageId?: string }) => void): void;
   on(event: 'badMessage', listener: (event: { buffer: unknown; error: Error }) => void): void;
+  /** The WebSocket's own faults (a frame over maxPayload, invalid UTF-8, a bad opcode): the socket closes. */
+  on(event: 'socketError', listener: (error: Error & { code?: string }) => void): void;
   off(event: 'close', listener: (event: { code?: number; reason?: string }) => void): void;
 }

@@ -2,12 +2,13 @@
 // configuration snapshots and audited writes. Boxes that boot are recorded as stations.
 import { EventEmitter } from 'node:events';
 import { AppError } from '../api/errors.ts';
+import type { Logger } from '../log/logger.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { Store } from '../store/database.ts';
 import { LocalCsms, type LocalCsmsOptions } from './local-csms.ts';
 import { REPORT_WAIT_MS } from './session201.ts';
 import { type NameMapping, resolveNames } from './setting-names.ts';
-import { TraceRecorder } from './trace.ts';
+import { type TraceLimits, TraceRecorder } from './trace.ts';
 import type { BoxInfo, ConfigEntry, ConfigSnapshot, CsmsStatus, ReadVia, SettingResult } from './types.ts';
 
 export type CsmsStartOptions = Omit<LocalCsmsOptions, 'trace'> & {
@@ -37,11 +38,13 @@ export class OcppService extends EventEmitter {
   readonly #recorded = new Map<string, string>();
   readonly #snapshots = new Map<string, ConfigSnapshot>();
   #reportWaitMs = REPORT_WAIT_MS;
+  readonly #log: Logger | undefined;
 
-  constructor(store: Store) {
+  constructor(store: Store, options: { log?: Logger; traceLimits?: Partial<TraceLimits> } = {}) {
     super();
     this.#store = store;
-    this.trace = new TraceRecorder(store);
+    this.#log = options.log;
+    this.trace = new TraceRecorder(store, { limits: options.traceLimits, log: options.log });
   }
 
   get csms(): LocalCsms {
@@ -52,7 +55,11 @@ export class OcppService extends EventEmitter {
   async start(startOptions: CsmsStartOptions): Promise<CsmsStatus> {
     if (this.#csms?.running) await this.stop();
     const { bootWaitMs, reportWaitMs, ...options } = startOptions;
-    const csms = new LocalCsms({ ...options, trace: this.trace });
+    const csms = new LocalCsms({
+      ...options,
+      trace: this.trace,
+      ...(this.#log === undefined ? {} : { log: this.#log }),
+    });
     // real-firmware read paths: a box that has not booted yet is waited for, a withheld report is not.
     csms.bootWaitMs = bootWaitMs ?? envMs('WBC_BOOT_WAIT_S', 10_000);
     csms.knownBoot = (identity) => this.#recorded.has(identity) || this.#knownStation(identity);
@@ -60,7 +67,9 @@ export class OcppService extends EventEmitter {
     // A waiting run listens to its box here: one listener per run, so no fixed ceiling.
     csms.setMaxListeners(0);
     csms.on('box', (info: BoxInfo) => {
-      if (info.boot && info.boot.receivedAt !== this.#recorded.get(info.identity)) {
+      // A lobby box is a stranger until admitted: it gets no stations row (10,000 identities would
+      // otherwise leave 10,000 rows). Admitting it emits 'box' again, and then it is recorded.
+      if (info.admitted && info.boot && info.boot.receivedAt !== this.#recorded.get(info.identity)) {
         this.#recorded.set(info.identity, info.boot.receivedAt);
         this.#recordStation(info);
       }

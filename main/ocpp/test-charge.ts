@@ -67,6 +67,8 @@ export async function testCharge(
   try {
     // Remote start is refused while boot is Pending: the box boots once more and is Accepted.
     csms.acceptBoot(identity, true);
+    // The one transaction the tool accepts: this remote start's idTag (every other is Invalid).
+    csms.allowTestCharge(identity, options.idTag);
     const booted = waitForCall(
       csms,
       identity,
@@ -181,5 +183,6 @@ export async function testCharge(
   } finally {
     offMeter();
     csms.acceptBoot(identity, false);
+    csms.allowTestCharge(identity, null);
   }
 }

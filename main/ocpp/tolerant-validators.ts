@@ -85,6 +85,17 @@ function keywordsOf(error: unknown): string[] {
   return (details?.errors ?? []).map((e) => e.keyword ?? '');
 }
 
+/** The error ocpp-rpc answers a box with: its code and a short text, without the schema's paths and
+ *  keywords or the box's own payload echoed back (a frame nested 10,000 deep cannot be serialised). */
+function withoutInternals(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null) return error;
+  const rpc = error as { details?: unknown; message?: string };
+  rpc.details = {};
+  if (typeof rpc.message === 'string' && rpc.message.length > 200)
+    rpc.message = `${rpc.message.slice(0, 200)}…`;
+  return error;
+}
+
 export function tolerant(base: RpcValidator): RpcValidator {
   return {
     subprotocol: base.subprotocol,
@@ -94,7 +105,7 @@ export function tolerant(base: RpcValidator): RpcValidator {
       } catch (error) {
         const keywords = keywordsOf(error);
         const usable = keywords.length > 0 && !keywords.some((k) => unusable.has(k));
-        if (!usable || !writtenByBox(base.subprotocol, schemaId)) throw error;
+        if (!usable || !writtenByBox(base.subprotocol, schemaId)) throw withoutInternals(error);
         if (typeof params === 'object' && params !== null) {
           toleratedViolations.set(params, {
             schemaId,

@@ -1,7 +1,8 @@
 // The OCPP trace: every frame in both directions, per box, timestamped, redacted before it is kept.
 // Frames are buffered and written in one transaction every few milliseconds, so a busy car park does not wait on disk.
 
-import { redactRawFrame } from '../log/redact.ts';
+import type { Logger, LogLevel } from '../log/logger.ts';
+import { redact, redactRawFrame } from '../log/redact.ts';
 import type { Store } from '../store/database.ts';
 import type { TraceDirection, TraceFrame } from './types.ts';
 
@@ -16,6 +17,27 @@ interface FrameRow {
   action: string | null;
   message_id: string | null;
   frame: string;
+}
+
+/** How much trace is kept: per box, in total and by age. The oldest frames go first; the user is told
+ *  by a `pruned` event in the trace (and the log). Overridden by the settings row `trace.limits` (JSON). */
+export interface TraceLimits {
+  maxTotalBytes: number;
+  maxBoxBytes: number;
+  maxAgeDays: number;
+}
+
+export const defaultTraceLimits: TraceLimits = {
+  maxTotalBytes: 256 * 1024 * 1024,
+  maxBoxBytes: 32 * 1024 * 1024,
+  maxAgeDays: 90,
+};
+
+/** Message ids are at most 36 characters in OCPP-J, actions a few dozen: longer is a box's noise. */
+function column(value: string | null, max: number): string | null {
+  if (value === null) return null;
+  const masked = redact(value);
+  return masked.length > max ? `${masked.slice(0, max)}…` : masked;
 }
 
 /** Reads what an OCPP-J frame is: [2,id,action,payload] call, [3,id,payload] result, [4,id,code,...] error. */
@@ -41,9 +63,44 @@ export class TraceRecorder {
   /** Call actions by message id, so a result can be labelled with the action it answers. */
   readonly #pending = new Map<string, string>();
   readonly #listeners = new Set<(frame: TraceFrame) => void>();
+  readonly #limits: Partial<TraceLimits>;
+  readonly #log: Logger | undefined;
+  /** Bytes written per box (and in total) since the last look at the bounds. */
+  #written = new Map<string, number>();
+  #writtenTotal = 0;
+  #agedAt = 0;
 
-  constructor(store: Store) {
+  constructor(
+    store: Store,
+    options: { limits?: Partial<TraceLimits> | undefined; log?: Logger | undefined } = {},
+  ) {
     this.#store = store;
+    this.#limits = options.limits ?? {};
+    this.#log = options.log;
+  }
+
+  /** The bounds in force: the settings row `trace.limits` over the options over the defaults. */
+  limits(): TraceLimits {
+    let stored: Partial<TraceLimits> = {};
+    try {
+      const row = this.#store.db.prepare("SELECT value FROM settings WHERE key = 'trace.limits'").get() as
+        | { value: string }
+        | undefined;
+      if (row) stored = JSON.parse(row.value) as Partial<TraceLimits>;
+    } catch {
+      stored = {};
+    }
+    const pick = (key: keyof TraceLimits) => {
+      const value = stored[key] ?? this.#limits[key];
+      return typeof value === 'number' && Number.isFinite(value) && value > 0
+        ? value
+        : defaultTraceLimits[key];
+    };
+    return {
+      maxTotalBytes: pick('maxTotalBytes'),
+      maxBoxBytes: pick('maxBoxBytes'),
+      maxAgeDays: pick('maxAgeDays'),
+    };
   }
 
   frame(identity: string, direction: 'in' | 'out', raw: string): TraceFrame {
@@ -60,8 +117,8 @@ export class TraceRecorder {
       identity,
       direction,
       kind,
-      action: label,
-      messageId,
+      action: column(label, 64),
+      messageId: column(messageId, 64),
       frame: redactRawFrame(raw),
     });
   }
@@ -97,6 +154,82 @@ export class TraceRecorder {
       for (const f of frames)
         insert.run(f.at, f.identity, f.direction, f.kind, f.action, f.messageId, f.frame);
     });
+    for (const f of frames) {
+      const bytes = Buffer.byteLength(f.frame);
+      this.#written.set(f.identity, (this.#written.get(f.identity) ?? 0) + bytes);
+      this.#writtenTotal += bytes;
+    }
+    this.#bound();
+  }
+
+  /** Keeps the trace within its limits, oldest frames first; each cut is itself a `pruned` event. */
+  #bound(): void {
+    const limits = this.limits();
+    const db = this.#store.db;
+    const cut = (identity: string | null, keepBytes: number): number => {
+      const cutoff = db
+        .prepare(
+          `SELECT id FROM (SELECT id, SUM(length(CAST(frame AS BLOB))) OVER (ORDER BY id DESC ROWS UNBOUNDED PRECEDING) AS kept
+             FROM trace_frames WHERE (? IS NULL OR identity = ?)) WHERE kept > ? ORDER BY id DESC LIMIT 1`,
+        )
+        .get(identity, identity, keepBytes) as { id: number } | undefined;
+      if (!cutoff) return 0;
+      return this.#store.write(
+        () =>
+          db
+            .prepare('DELETE FROM trace_frames WHERE (? IS NULL OR identity = ?) AND id <= ?')
+            .run(identity, identity, cutoff.id).changes,
+      );
+    };
+    const size = (identity: string | null) =>
+      (
+        db
+          .prepare(
+            'SELECT COALESCE(SUM(length(CAST(frame AS BLOB))), 0) AS n FROM trace_frames WHERE (? IS NULL OR identity = ?)',
+          )
+          .get(identity, identity) as { n: number }
+      ).n;
+    // Thousands of strangers each writing a little: their counts start afresh (the total still holds).
+    if (this.#written.size > 5000) this.#written.clear();
+    // Looked at when a box wrote a tenth of its bound since the last look (a sum over its own rows).
+    for (const [identity, bytes] of this.#written) {
+      if (bytes < limits.maxBoxBytes / 10) continue;
+      this.#written.delete(identity);
+      if (size(identity) > limits.maxBoxBytes) {
+        const frames = cut(identity, Math.floor(limits.maxBoxBytes * 0.9));
+        if (frames > 0) this.#pruned(identity, frames, 'box', limits);
+      }
+    }
+    if (this.#writtenTotal >= limits.maxTotalBytes / 20) {
+      this.#writtenTotal = 0;
+      if (size(null) > limits.maxTotalBytes) {
+        const frames = cut(null, Math.floor(limits.maxTotalBytes * 0.9));
+        if (frames > 0) this.#pruned('(trace)', frames, 'total', limits);
+      }
+    }
+    const nowMs = Date.now();
+    if (nowMs - this.#agedAt > 60_000) {
+      this.#agedAt = nowMs;
+      const before = new Date(nowMs - limits.maxAgeDays * 86_400_000).toISOString();
+      const frames = this.#store.write(
+        () => db.prepare('DELETE FROM trace_frames WHERE at < ?').run(before).changes,
+      );
+      if (frames > 0) this.#pruned('(trace)', frames, 'age', limits);
+    }
+  }
+
+  /** A log line that can never throw into a socket handler (a full disk, a data folder gone). */
+  #logLine(level: LogLevel, message: string, fields: Record<string, unknown>): void {
+    try {
+      this.#log?.log(level, message, fields);
+    } catch {
+      // the trace still has it
+    }
+  }
+
+  #pruned(identity: string, frames: number, reason: 'box' | 'total' | 'age', limits: TraceLimits): void {
+    this.#logLine('info', 'trace pruned to stay within its bounds', { identity, frames, reason, ...limits });
+    this.event(identity, 'pruned', { frames, reason, ...limits });
   }
 
   list(query: { identity?: string | undefined; afterId?: number | undefined; limit: number }): TraceFrame[] {

@@ -2,6 +2,7 @@
 // verify, report. Each step's outcome is committed before the next begins; a box that drops off mid-step
 // leaves the run waiting for it, and the run goes on from the same step when the box returns.
 import { AppError } from '../api/errors.ts';
+import { BOX_PASSWORD_NEXT_PURPOSE, BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
 import type { LocalCsms } from '../ocpp/local-csms.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import type { StationSession } from '../ocpp/session.ts';
@@ -294,9 +295,10 @@ export class CommissioningRunner {
         // The password is in the vault before the box ever hears it, so it can never be lost between the two.
         let secretId = run.state.passwordSecretId;
         if (secretId === null && plan.writes.some((w) => w.secret)) {
+          // As the box's *next* password: its current one stays until the box has accepted this one.
           secretId = this.#deps.vault.put(
             this.#deps.actor,
-            'ocpp-basic-auth',
+            BOX_PASSWORD_NEXT_PURPOSE,
             run.identity,
             generatePassword(version),
           ).id;
@@ -455,13 +457,32 @@ export class CommissioningRunner {
         options.signal,
       );
       const status = result?.status ?? 'NoAnswer';
-      this.#save((r) => {
-        r.state.results[write.key] = status;
+      // The box's answer and, when it took its new password, that password becoming its own: one transaction.
+      this.#deps.store.write(() => {
+        const promoted = write.secret && OK_STATUSES.has(status) ? this.#promotePassword(run) : null;
+        this.#save((r) => {
+          r.state.results[write.key] = status;
+          if (promoted !== null) r.state.passwordSecretId = promoted;
+        });
       });
       if (!OK_STATUSES.has(status)) {
         throw new AppError('COMMISSION_WRITE_REFUSED', { identity: run.identity, key: write.key, status });
       }
     }
+  }
+
+  /** The box accepted its new password: it replaces the box's old one in the vault (the old one is gone
+   *  from the box too). Returns the id it is kept under now; null when it was promoted before. */
+  #promotePassword(run: RunDetail): number | null {
+    const id = this.#deps.runs.get(run.id).state.passwordSecretId;
+    const next = this.#deps.vault
+      .list()
+      .find((s) => s.id === id && s.purpose === BOX_PASSWORD_NEXT_PURPOSE && s.label === run.identity);
+    if (!next) return null;
+    const value = this.#deps.vault.use(next.id, (secret) => secret);
+    const own = this.#deps.vault.put(this.#deps.actor, BOX_PASSWORD_PURPOSE, run.identity, value);
+    this.#deps.vault.delete(this.#deps.actor, next.id);
+    return own.id;
   }
 
   /**

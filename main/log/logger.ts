@@ -25,6 +25,8 @@ export function createLogger(options: { file?: string; stderr?: boolean; minLeve
     tightenMode(dirname(options.file), PRIVATE_DIR_MODE);
     tightenMode(options.file, PRIVATE_FILE_MODE);
   }
+  // A log that cannot be written (disk full, folder removed) must never take down what was logging.
+  let fileFailed = false;
   return {
     log(level, message, fields = {}) {
       if (order.indexOf(level) < min) return;
@@ -32,7 +34,17 @@ export function createLogger(options: { file?: string; stderr?: boolean; minLeve
       const line = redact(
         JSON.stringify({ at: new Date().toISOString(), level, message, ...Object.fromEntries(entries) }),
       );
-      if (options.file) appendFileSync(options.file, `${line}\n`, { mode: PRIVATE_FILE_MODE });
+      if (options.file) {
+        try {
+          appendFileSync(options.file, `${line}\n`, { mode: PRIVATE_FILE_MODE });
+          fileFailed = false;
+        } catch (error) {
+          // Said once on stderr, not for every line; the line itself still goes to stderr when asked.
+          if (!fileFailed)
+            process.stderr.write(`log file ${options.file} cannot be written: ${(error as Error).message}\n`);
+          fileFailed = true;
+        }
+      }
       if (options.stderr) process.stderr.write(`${line}\n`);
     },
   };

@@ -35,8 +35,9 @@ export interface LocalCsmsOptions {
   port?: number;
   /** The path boxes are given, before their identity: ws://laptop:port/ocpp/<identity> */
   path?: string;
-  /** Basic-auth password every box must present (user = its identity); none: no basic auth. */
-  password?: (identity: string) => string | undefined;
+  /** Basic-auth password(s) a box may present (user = its identity); none: no basic auth. Several while a
+   *  box is being given a new one it has not confirmed yet (main/ocpp/box-passwords.ts). */
+  password?: (identity: string) => string | readonly string[] | undefined;
   /** Identities admitted as soon as they connect; every other box waits in the lobby. */
   expected?: Iterable<string>;
   admitUnexpected?: boolean;
@@ -570,7 +571,7 @@ export class LocalCsms extends EventEmitter {
       reject(404, 'Not found');
       return;
     }
-    let expectedPassword: string | undefined;
+    let expectedPassword: string | readonly string[] | undefined;
     try {
       expectedPassword = this.#options.password?.(identity);
     } catch (error) {
@@ -582,7 +583,10 @@ export class LocalCsms extends EventEmitter {
     }
     if (expectedPassword !== undefined) {
       const offered = handshake.password;
-      if (offered === undefined || !sameSecret(offered, expectedPassword)) {
+      const accepted = typeof expectedPassword === 'string' ? [expectedPassword] : expectedPassword;
+      // Every candidate is compared, so the time taken does not tell which one (if any) matched.
+      const matches = offered === undefined ? [] : accepted.filter((p) => sameSecret(offered, p));
+      if (offered === undefined || matches.length === 0) {
         this.#throttle.failed(address, identity);
         this.#refused(identity, offered === undefined ? 'no-password' : 'wrong-password', address);
         reject(401, 'Unauthorized');

@@ -231,7 +231,7 @@ test('a box the local CSMS keeps refusing after its reset (old password) fails t
   const run = await core.commissioning.settled(started.id);
   assert.equal(run.status, 'failed');
   assert.equal(run.error?.code, 'COMMISSION_BOX_LOCKED_OUT');
-  assert.equal(run.error?.params.reason, 'wrong password');
+  assert.equal(run.error?.params.reason, 'wrong-password');
   assert.equal(run.state.verify?.outcome, 'locked-out');
   assert.ok(refused.length >= 3);
   assert.doesNotMatch(JSON.stringify([run, refused]), /an-old-password-0001/);

@@ -220,3 +220,84 @@ test('a box that falls back to the tool after commissioning gets in with its new
   assert.equal(run.state.verify?.outcome, 'returned');
   assert.equal(core.ocpp.csms.box('WB-BACK')?.state, 'connected');
 });
+
+test('a box being given a new password gets in with its current one and the new one until it took it; the shared one stays for boxes without their own', async (t) => {
+  const { core, url } = await csmsWithSharedPassword(t);
+  // A box commissioned before (its own password) and a run giving it the next one, not confirmed yet.
+  core.vault.put('test', 'ocpp-basic-auth', 'WB-RERUN', OWN);
+  core.vault.put('test', 'ocpp-basic-auth-next', 'WB-RERUN', 'next-box-password-0123456789');
+  // A first run on a new box: only the next one, not confirmed.
+  core.vault.put('test', 'ocpp-basic-auth-next', 'WB-FIRST', 'first-box-password-0123456789');
+  const status = (identity: string, password: string) =>
+    handshakeStatus(`${url}/${identity}`, { authorization: basic(identity, password) });
+  assert.equal(await status('WB-RERUN', OWN), 101, 'the password the box holds today');
+  assert.equal(await status('WB-RERUN', 'next-box-password-0123456789'), 101, 'the one it is being given');
+  assert.equal(await status('WB-RERUN', SHARED), 401, 'never the shared one for a box with its own');
+  assert.equal(await status('WB-FIRST', SHARED), 101);
+  assert.equal(await status('WB-FIRST', 'first-box-password-0123456789'), 101);
+});
+
+test('a run whose password write the box refuses leaves the box its old password at the local CSMS: it is not locked out', async (t) => {
+  const { BareCsms } = await import('../support/bare-csms.ts');
+  const { simBox } = await import('../support/sim.ts');
+  const company = await BareCsms.start(t);
+  const { core, url } = await csmsWithSharedPassword(t);
+  await simBox(t, core, {
+    ocppVersion: '1.6',
+    endpoint: url,
+    identity: 'WB-KEEPS',
+    password: SHARED,
+    securityProfile: 1,
+    misbehave: { rejectKeys: ['AuthorizationKey'] },
+  });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-KEEPS',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 2 },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'failed');
+  assert.equal(run.state.results.AuthorizationKey, 'Rejected');
+  const own = core.vault.list().filter((s) => s.label === 'WB-KEEPS' && s.purpose === 'ocpp-basic-auth');
+  assert.equal(own.length, 0, 'the password the box refused never became its own');
+  // The box still holds the shared password, and the local CSMS still lets it in with it.
+  assert.equal(
+    await handshakeStatus(`${url}/WB-KEEPS`, {
+      authorization: basic('WB-KEEPS', SHARED),
+      localAddress: '127.0.0.4',
+    }),
+    101,
+  );
+});
+
+test('a run whose password the box took keeps it as the box own: the next password is gone from the vault', async (t) => {
+  const { BareCsms } = await import('../support/bare-csms.ts');
+  const { simBox } = await import('../support/sim.ts');
+  const company = await BareCsms.start(t);
+  const { core, url } = await csmsWithSharedPassword(t);
+  const sim = await simBox(t, core, {
+    ocppVersion: '1.6',
+    endpoint: url,
+    identity: 'WB-TOOK',
+    password: SHARED,
+    securityProfile: 1,
+  });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-TOOK',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 2 },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.state.results.AuthorizationKey, 'Accepted', JSON.stringify(run.error));
+  const secrets = core.vault.list().filter((s) => s.label === 'WB-TOOK');
+  assert.deepEqual(
+    secrets.map((s) => s.purpose),
+    ['ocpp-basic-auth'],
+  );
+  const held = sim.secret('AuthorizationKey');
+  assert.ok(held);
+  assert.equal(
+    core.vault.use(secrets[0]?.id ?? -1, (v) => v),
+    held,
+  );
+});

@@ -66,3 +66,14 @@ test('a structured audit record is masked by key, not only by pattern', () => {
   });
   assert.deepEqual(value, { before: { key: 'AuthorizationKey', value: '***' }, after: { password: '***' } });
 });
+
+test('a log whose folder was removed does not throw at the code that logs', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { createLogger } = await import('../../main/log/logger.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'wbc-log-'));
+  const logger = createLogger({ file: join(dir, 'logs', 'core.log') });
+  rmSync(dir, { recursive: true, force: true });
+  assert.doesNotThrow(() => logger.log('error', 'a socket fault after the data folder went away'));
+});

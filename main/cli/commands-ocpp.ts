@@ -35,15 +35,11 @@ import {
 import { printTable } from './output.ts';
 import { terminalSafe } from './terminal-text.ts';
 
-/** The local CSMS's basic-auth password: from --password-file (never the command line, where `ps`
- *  shows it), else WBC_CSMS_PASSWORD; one trailing line break of the file is not part of it. */
-function csmsPassword(ctx: CliContext): string | undefined {
+/** A password from the file --password-file names (never the command line, where `ps` shows it), else
+ *  from the environment variable; one trailing line break of the file is not part of it. */
+export function passwordFromFileOrEnv(ctx: CliContext, envName: string): string | undefined {
   const file = ctx.options['password-file'];
-  if (file === undefined) {
-    const fromEnv = process.env.WBC_CSMS_PASSWORD || undefined;
-    if (fromEnv !== undefined) checkCsmsPassword(fromEnv);
-    return fromEnv;
-  }
+  if (file === undefined) return process.env[envName] || undefined;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -54,7 +50,13 @@ function csmsPassword(ctx: CliContext): string | undefined {
   const password = text.replace(/\r?\n$/, '');
   if (password === '')
     throw new AppError('BAD_REQUEST', { detail: t(ctx, 'cli.csms.passwordFile.empty', { file }) });
-  checkCsmsPassword(password);
+  return password;
+}
+
+/** The local CSMS's basic-auth password (--password-file or WBC_CSMS_PASSWORD), refused when weak. */
+function csmsPassword(ctx: CliContext): string | undefined {
+  const password = passwordFromFileOrEnv(ctx, 'WBC_CSMS_PASSWORD');
+  if (password !== undefined) checkCsmsPassword(password);
   return password;
 }
 

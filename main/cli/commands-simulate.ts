@@ -4,6 +4,7 @@
 import { createInterface } from 'node:readline';
 import { AppError } from '../api/errors.ts';
 import type { SimOcppVersion, SimStation, SimUidFormat } from '../simulator/station.ts';
+import { passwordFromFileOrEnv } from './commands-ocpp.ts';
 import { type CliContext, type Command, t, usage } from './context.ts';
 
 /** One stdin line: "tap [IDENTITY] UID" holds the card to that box (the first one when not named). */
@@ -42,9 +43,10 @@ async function tapLine(ctx: CliContext, stations: SimStation[], line: string): P
 
 export const simulateCommand: Command = {
   name: 'simulate',
-  usage: 'simulate --ocpp 1.6|2.0.1 --url URL --identity ID [--count N] [--uid-format PRESET]',
+  usage:
+    'simulate --ocpp 1.6|2.0.1 --url URL --identity ID [--count N] [--password-file F] [--uid-format PRESET]',
   summaryKey: 'cli.simulate.summary',
-  options: ['ocpp', 'url', 'identity', 'count', 'password', 'uid-format'],
+  options: ['ocpp', 'url', 'identity', 'count', 'password-file', 'uid-format'],
   async run(ctx) {
     const { ocpp, url, identity } = ctx.options;
     const count = ctx.options.count === undefined ? 1 : Number(ctx.options.count);
@@ -61,6 +63,10 @@ export const simulateCommand: Command = {
         'simulate --ocpp 1.6|2.0.1 --url ws://HOST:PORT/PATH --identity ID [--count 1..1000] [--uid-format PRESET]',
       );
     }
+    // A password on the command line is visible to every user of the machine (ps): a file or WBC_SIM_PASSWORD.
+    if (ctx.options.password !== undefined)
+      throw new AppError('BAD_REQUEST', { detail: t(ctx, 'cli.simulate.passwordOnCommandLine') });
+    const password = passwordFromFileOrEnv(ctx, 'WBC_SIM_PASSWORD');
     const { createSimStation } = await import('../simulator/station.ts');
     const width = String(count).length;
     const stations: SimStation[] = [];
@@ -71,7 +77,7 @@ export const simulateCommand: Command = {
           ocppVersion: ocpp as SimOcppVersion,
           endpoint: url,
           identity: id,
-          ...(ctx.options.password ? { password: ctx.options.password } : {}),
+          ...(password ? { password } : {}),
           ...(ctx.options['uid-format'] ? { uidFormat: ctx.options['uid-format'] as SimUidFormat } : {}),
           log: (line) => {
             if (ctx.output.json) ctx.output.out(JSON.stringify({ identity: id, event: line }));

@@ -306,3 +306,20 @@ test('wbc commission with a broken template names the field and writes nothing',
   assert.match(run.stderr, /csms\.url/);
   assert.match(run.stderr, /csms\.securityProfile/);
 });
+
+test('wbc simulate refuses a password on the command line (ps shows it) and says where to put it instead', async () => {
+  const result = await wbc([
+    'simulate',
+    '--ocpp',
+    '1.6',
+    '--url',
+    'ws://127.0.0.1:9/ocpp',
+    '--identity',
+    'WB-PW',
+    '--password',
+    'visible-to-everyone-0001',
+  ]);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /--password-file/);
+  assert.doesNotMatch(result.stdout + result.stderr, /visible-to-everyone-0001/);
+});

@@ -180,3 +180,27 @@ test('MaEVe cannot tell whether a box is connected: no station.status, and the m
     ['url:true', 'dns:true', 'tcp:true', 'auth:true', 'api-version:true'],
   );
 });
+
+test('the connection test says when the address is not the manager API or nothing listens there', async (t) => {
+  const { maeve } = await setup(t);
+  const emsp = { countryCode: 'DE', partyId: 'WBC', issuer: 'X' };
+  const wrongPath = new MaeveConnector({ baseUrl: maeve.baseUrl.replace('/api/v0', ''), emsp });
+  const checks = await wrongPath.testConnection(signal());
+  assert.equal(checks.at(-1)?.step, 'api-version');
+  assert.equal(checks.at(-1)?.errorCode, 'CSMS_BAD_ANSWER');
+  assert.match(checks.at(-1)?.detail ?? '', /no manager API/);
+
+  const port = new URL(maeve.baseUrl).port;
+  await maeve.close();
+  const gone = new MaeveConnector({ baseUrl: `http://127.0.0.1:${port}/api/v0`, emsp });
+  const goneChecks = await gone.testConnection(signal());
+  assert.deepEqual(goneChecks.at(-1), {
+    step: 'tcp',
+    ok: false,
+    detail: `127.0.0.1:${port}: ECONNREFUSED`,
+    errorCode: 'CSMS_UNREACHABLE',
+  });
+  const call = await failure(gone.getToken('04A1B2C3', signal()));
+  assert.equal(call.code, 'CSMS_UNREACHABLE');
+  assert.equal(call.params.reason, 'ECONNREFUSED');
+});

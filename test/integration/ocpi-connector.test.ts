@@ -239,9 +239,61 @@ test('a slow answer is a timeout, a reset connection and malformed JSON each get
   assert.equal(reset.code, 'CSMS_UNREACHABLE');
   assert.equal(reset.params.reason, 'ECONNRESET');
 
+  cpo.fault({ kind: 'cut' }, '/ocpi/cpo');
+  const cut = await failure(ocpi.upsertToken(card('04A1B2C3'), signal()));
+  assert.equal(cut.code, 'CSMS_UNREACHABLE');
+
   cpo.fault({ kind: 'raw', body: '{"data": [1, 2' }, '/ocpi/cpo');
   const garbled = await failure(ocpi.upsertToken(card('04A1B2C3'), signal()));
   assert.equal(garbled.code, 'CSMS_BAD_ANSWER');
+
+  cpo.fault({ kind: 'raw', body: '<html>maintenance</html>' }, '/ocpi/cpo');
+  const html = await failure(ocpi.upsertToken(card('04A1B2C3'), signal()));
+  assert.equal(html.code, 'CSMS_BAD_ANSWER');
+
+  // 503 with Retry-After: retried later, and the outbox learns when.
+  cpo.fault({ kind: 'status', status: 503, headers: { 'retry-after': '120' } }, '/ocpi/cpo');
+  const down = await failure(ocpi.upsertToken(card('04A1B2C3'), signal()));
+  assert.equal(down.code, 'CSMS_UNREACHABLE');
+  assert.equal(down.params.retryAfterS, 120);
+});
+
+test('an answer too large is cut off, a cancelled call says so, a bad address is refused up front', async (t) => {
+  const cpo = await server(t);
+  const small = connector(cpo, { token: cpo.tokenA, maxAnswerBytes: 2000 }).ocpi;
+  cpo.fault(
+    { kind: 'raw', body: JSON.stringify({ data: 'x'.repeat(100_000), status_code: 1000 }) },
+    '/ocpi/versions',
+  );
+  const large = await failure(small.register(signal()));
+  assert.equal(large.code, 'CSMS_BAD_ANSWER');
+  assert.match(String(large.params.detail), /larger than 2000 bytes/);
+
+  const { ocpi } = connector(cpo);
+  cpo.fault({ kind: 'delay', ms: 2000 }, '/ocpi/versions');
+  const abort = new AbortController();
+  const pending = ocpi.register(abort.signal);
+  setTimeout(() => abort.abort(), 50);
+  const cancelled = await failure(pending);
+  assert.equal(cancelled.code, 'CANCELLED');
+
+  for (const versionsUrl of [
+    'ftp://cpo.example/versions',
+    'https://user:secret@cpo.example/versions',
+    'cpo',
+  ]) {
+    const refused = (() => {
+      try {
+        connector(cpo, { versionsUrl });
+      } catch (error) {
+        return error;
+      }
+      return null;
+    })();
+    assert.ok(refused instanceof AppError);
+    assert.equal(refused.code, 'VALIDATION_FAILED');
+    assert.ok(!JSON.stringify(refused.params).includes('secret'));
+  }
 });
 
 function locations(

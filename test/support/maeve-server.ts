@@ -83,7 +83,8 @@ export async function startMaeveServer(): Promise<MaeveTestServer> {
       status(res, code, error);
       return;
     }
-    const path = url.pathname.replace(/^\/api\/v0/, '');
+    if (!url.pathname.startsWith('/api/v0/')) return status(res, 404);
+    const path = url.pathname.slice('/api/v0'.length);
     let body: Record<string, unknown> = {};
     if (method === 'POST') {
       try {

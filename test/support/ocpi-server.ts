@@ -20,6 +20,8 @@ export type Fault =
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
   | { kind: 'delay'; ms: number }
   | { kind: 'reset' }
+  /** Headers and half a body, then the connection is cut. */
+  | { kind: 'cut' }
   | { kind: 'raw'; body: string };
 
 export interface OcpiEvseFixture {
@@ -174,6 +176,12 @@ export async function startOcpiServer(options: OcpiServerOptions = {}): Promise<
       const fault = (faults.splice(index, 1)[0] as { fault: Fault }).fault;
       if (fault.kind === 'reset') {
         req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'cut') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"data": null, "status_');
+        setTimeout(() => req.socket.destroy(), 20);
         return;
       }
       if (fault.kind === 'raw') {

@@ -12,6 +12,7 @@ import type {
   TokenRecord,
 } from '../connector.ts';
 import {
+  configuredUrl,
   DEFAULT_MAX_ANSWER_BYTES,
   DEFAULT_TIMEOUT_MS,
   displayUrl,
@@ -78,7 +79,7 @@ export class MaeveConnector implements CsmsConnector {
   private readonly base: string;
 
   constructor(config: MaeveConfig) {
-    const url = new URL(config.baseUrl);
+    const url = configuredUrl(config.baseUrl, 'baseUrl');
     this.config = config;
     this.base = url.href.replace(/\/+$/, '');
     this.name = `MaEVe at ${displayUrl(url)}`;
@@ -297,6 +298,13 @@ export class MaeveConnector implements CsmsConnector {
       return checks;
     }
     try {
+      if (answer.status === 404) {
+        throw new AppError('CSMS_BAD_ANSWER', {
+          name: this.name,
+          action,
+          detail: 'HTTP 404: no manager API at this address (it ends in /api/v0)',
+        });
+      }
       this.expect(answer, action, [200]);
       if (!Array.isArray(parseJson(this.peer, { action }, answer))) {
         throw new AppError('CSMS_BAD_ANSWER', { name: this.name, action, detail: 'not a token list' });

@@ -15,6 +15,7 @@ import type {
 import { expectOk, OCPI_UNKNOWN_TOKEN, type OcpiEnvelope, readEnvelope } from './envelope.ts';
 import { evseMatches, type OcpiEvse, statusOf } from './evse-status.ts';
 import {
+  configuredUrl,
   DEFAULT_MAX_ANSWER_BYTES,
   DEFAULT_TIMEOUT_MS,
   displayUrl,
@@ -112,7 +113,7 @@ export class OcpiConnector implements CsmsConnector {
   private handshake: Promise<void> | null = null;
 
   constructor(config: OcpiConfig) {
-    const url = new URL(config.versionsUrl);
+    const url = configuredUrl(config.versionsUrl, 'versionsUrl');
     this.config = config;
     this.name = `OCPI ${OCPI_VERSION} at ${displayUrl(url)}`;
     this.token = config.token;

@@ -181,8 +181,32 @@ export function raiseForStatus(peer: HttpPeer, answer: HttpAnswer): void {
     });
   }
   if (status >= 500) {
-    throw new AppError('CSMS_UNREACHABLE', { name: peer.name, reason: `HTTP ${status}` });
+    // A 503 may say when the service is back (Retry-After): the outbox can wait that long instead of guessing.
+    const retry = answer.headers['retry-after'];
+    throw new AppError('CSMS_UNREACHABLE', {
+      name: peer.name,
+      reason: `HTTP ${status}`,
+      ...(retry !== undefined ? { retryAfterS: retryAfterSeconds(retry) } : {}),
+    });
   }
+}
+
+/** The address a connector is set up with: http(s), no user info (credentials live in the vault). */
+export function configuredUrl(raw: string, field: string): URL {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      { fields: field },
+      { fields: [{ path: field, issue: 'an http:// or https:// address without a user name or password' }] },
+    );
+  }
+  return url;
 }
 
 /** The answer's body as JSON, or CSMS_BAD_ANSWER naming what came instead (never the body itself). */

@@ -234,8 +234,17 @@ test('a slow answer is a timeout, a reset connection and malformed JSON each get
   const late = await failure(impatient.upsertToken(card('04A1B2C3'), signal()));
   assert.equal(late.code, 'CSMS_TIMEOUT');
 
+  // A reset on a kept-alive connection looks like a socket the CPO closed while idle: sent again once.
+  await ocpi.upsertToken(card('04A1B2C3'), signal());
   cpo.fault({ kind: 'reset' }, '/ocpi/cpo');
-  const reset = await failure(ocpi.upsertToken(card('04A1B2C3'), signal()));
+  const puts = () => cpo.requests.filter((r) => r.method === 'PUT').length;
+  const before = puts();
+  await ocpi.upsertToken(card('04A1B2C3'), signal());
+  assert.equal(puts() - before, 2);
+  // A reset on a new connection is the CPO's: reported, not repeated.
+  const fresh = connector(cpo, { token: cpo.tokenC ?? '', registered: true }).ocpi;
+  cpo.fault({ kind: 'reset' });
+  const reset = await failure(fresh.upsertToken(card('04A1B2C3'), signal()));
   assert.equal(reset.code, 'CSMS_UNREACHABLE');
   assert.equal(reset.params.reason, 'ECONNRESET');
 
@@ -457,6 +466,11 @@ test('TLS: a good certificate passes, an expired one and one for another host fa
   assert.equal(expiredCall.code, 'CSMS_TLS_FAILED');
   assert.match(String(expiredCall.params.reason), /expired/);
 
+  // The same good server, but the laptop was not given the CSMS's private CA.
+  const untrusted = await connector(good).ocpi.testConnection(signal());
+  assert.equal(untrusted.at(-1)?.errorCode, 'CSMS_TLS_FAILED');
+  assert.match(untrusted.at(-1)?.detail ?? '', /not trusted/);
+
   const elsewhere = await server(t, { tls: await serverCertificate(ca, ['csms.example.com']) });
   const elsewhereChecks = await connector(elsewhere, { caCertificate: ca.cert }).ocpi.testConnection(
     signal(),
@@ -479,8 +493,8 @@ test('no token ever appears in an error, its message or its remedy', async (t) =
   await collect(ocpi.upsertToken(card('04A1B2C3'), signal()));
   cpo.fault({ kind: 'raw', body: 'not json' }, '/ocpi/cpo');
   await collect(ocpi.upsertToken(card('04A1B2C3'), signal()));
-  cpo.fault({ kind: 'reset' }, '/ocpi/cpo');
-  await collect(ocpi.stationStatus('WB-0001', signal()));
+  cpo.fault({ kind: 'reset' });
+  await collect(connector(cpo, { token: tokenC, registered: true }).ocpi.stationStatus('WB-0001', signal()));
   cpo.fault({ kind: 'status', status: 429 }, '/ocpi/cpo');
   await collect(ocpi.getToken('04A1B2C3', signal()));
   const tokenA = cpo.tokenA;

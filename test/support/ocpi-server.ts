@@ -43,6 +43,8 @@ export interface OcpiServerOptions {
   /** Locations returned per page (X-Limit). Tokens are read base64-encoded only (2.2.1): a raw one is refused. */
   pageSize?: number;
   locations?: OcpiLocationFixture[];
+  /** Every answer waits this long first (a CPO far away; for benchmarks against the latency floor). */
+  latencyMs?: number;
 }
 
 export interface OcpiTestServer {
@@ -171,6 +173,7 @@ export async function startOcpiServer(options: OcpiServerOptions = {}): Promise<
     const { authorization: _auth, ...headers } = req.headers;
     state.requests.push({ method, path: `${path}${url.search}`, headers, token, body });
 
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const index = faults.findIndex((f) => path.startsWith(f.prefix));
     if (index >= 0) {
       const fault = (faults.splice(index, 1)[0] as { fault: Fault }).fault;

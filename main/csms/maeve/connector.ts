@@ -12,6 +12,7 @@ import type {
   TokenRecord,
 } from '../connector.ts';
 import {
+  closeConnections,
   configuredUrl,
   DEFAULT_MAX_ANSWER_BYTES,
   DEFAULT_TIMEOUT_MS,
@@ -274,6 +275,10 @@ export class MaeveConnector implements CsmsConnector {
       }
       if (list.length < PAGE) return;
     }
+  }
+
+  async close(): Promise<void> {
+    closeConnections(this.peer);
   }
 
   /** url, dns, tcp, tls; auth and api-version by one GET /token?limit=1 (the manager API has no version call). */

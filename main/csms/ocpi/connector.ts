@@ -15,6 +15,7 @@ import type {
 import { expectOk, OCPI_UNKNOWN_TOKEN, type OcpiEnvelope, readEnvelope } from './envelope.ts';
 import { evseMatches, type OcpiEvse, statusOf } from './evse-status.ts';
 import {
+  closeConnections,
   configuredUrl,
   DEFAULT_MAX_ANSWER_BYTES,
   DEFAULT_TIMEOUT_MS,
@@ -163,7 +164,7 @@ export class OcpiConnector implements CsmsConnector {
     url: URL,
     action: string,
     signal: AbortSignal,
-    options: { body?: unknown; correlationId?: string; parties?: boolean } = {},
+    options: { body?: unknown; correlationId?: string; parties?: boolean; idempotent?: boolean } = {},
   ): Promise<HttpAnswer> {
     return send(
       this.peer,
@@ -171,6 +172,7 @@ export class OcpiConnector implements CsmsConnector {
         method,
         url,
         action,
+        idempotent: options.idempotent ?? true,
         headers: this.headers(options.correlationId ?? randomUUID(), options.parties ?? true),
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       },
@@ -292,7 +294,12 @@ export class OcpiConnector implements CsmsConnector {
         },
       ],
     };
-    const answer = await this.call('POST', endpoints.credentials, action, signal, { body, parties: false });
+    // Not repeated on a stale connection: a second POST would meet "already registered".
+    const answer = await this.call('POST', endpoints.credentials, action, signal, {
+      body,
+      parties: false,
+      idempotent: false,
+    });
     const envelope = expectOk(this.peer, action, answer);
     const data = envelope.data;
     if (!isRecord(data) || typeof data.token !== 'string' || data.token === '' || data.token.length > 64) {
@@ -480,6 +487,10 @@ export class OcpiConnector implements CsmsConnector {
     } catch (error) {
       return this.forgetOnAuthFailure(error);
     }
+  }
+
+  async close(): Promise<void> {
+    closeConnections(this.peer);
   }
 
   /** url, dns, tcp, tls, then auth (GET versions with the token) and api-version (2.2.1 and its endpoints). */

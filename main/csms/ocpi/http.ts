@@ -1,7 +1,7 @@
 // One HTTP(S) exchange with a company CSMS, bounded in time and size, its faults turned into CSMS_* AppErrors
 // (network, TLS, timeout, 401/403, 429 Retry-After, 5xx): shared by the OCPI and the MaEVe connectors.
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { AppError } from '../../api/errors.ts';
 
 /** Who the tool is talking to and how patiently; never holds a credential. */
@@ -23,6 +23,8 @@ export interface HttpCall {
   body?: string;
   /** What the call does, for error messages ("PUT token 04A1B2C3"); never a credential. */
   action: string;
+  /** false for a call that must not be sent twice (the credentials POST); default true. */
+  idempotent?: boolean;
 }
 
 export interface HttpAnswer {
@@ -34,6 +36,36 @@ export interface HttpAnswer {
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 const DEFAULT_RETRY_AFTER_S = 60;
+/**
+ * An idle kept-alive connection is closed after this long: below the 5 s most servers keep one open, so
+ * the tool rarely reuses a socket the CSMS has just closed (and a laptop waking from sleep drops them).
+ */
+const IDLE_SOCKET_MS = 4000;
+
+interface Agents {
+  http: HttpAgent;
+  https: HttpsAgent;
+}
+const agentsByPeer = new WeakMap<HttpPeer, Agents>();
+
+/** Kept-alive connections per connector: thousands of cards do not each pay a TCP and TLS handshake. */
+function agentsOf(peer: HttpPeer): Agents {
+  let agents = agentsByPeer.get(peer);
+  if (!agents) {
+    const options = { keepAlive: true, maxSockets: 64, timeout: IDLE_SOCKET_MS, scheduling: 'lifo' as const };
+    agents = { http: new HttpAgent(options), https: new HttpsAgent(options) };
+    agentsByPeer.set(peer, agents);
+  }
+  return agents;
+}
+
+/** Closes the connector's kept-alive connections (CsmsConnector.close). */
+export function closeConnections(peer: HttpPeer): void {
+  const agents = agentsByPeer.get(peer);
+  agents?.http.destroy();
+  agents?.https.destroy();
+  agentsByPeer.delete(peer);
+}
 
 /** Node's TLS verification codes: a certificate the laptop does not accept. */
 const TLS_CODES = new Set([
@@ -87,7 +119,25 @@ export function retryAfterSeconds(value: string | string[] | undefined, now = Da
  * CSMS_BAD_ANSWER (too large) or CANCELLED (the caller's signal); any HTTP status is returned as is.
  * No error carries a header, a body or a cause: they could hold the credential.
  */
-export function send(peer: HttpPeer, call: HttpCall, signal: AbortSignal): Promise<HttpAnswer> {
+export async function send(peer: HttpPeer, call: HttpCall, signal: AbortSignal): Promise<HttpAnswer> {
+  try {
+    return await sendOnce(peer, call, signal, true);
+  } catch (error) {
+    // A kept-alive socket the CSMS closed while idle fails at once; the call never reached it. Sent
+    // again once on a fresh connection, unless it must not be repeated.
+    if (error instanceof StaleSocket && call.idempotent !== false) return sendOnce(peer, call, signal, false);
+    if (error instanceof StaleSocket) throw error.appError;
+    throw error;
+  }
+}
+
+class StaleSocket extends Error {
+  constructor(readonly appError: AppError) {
+    super('stale socket');
+  }
+}
+
+function sendOnce(peer: HttpPeer, call: HttpCall, signal: AbortSignal, reuse: boolean): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(new AppError('CANCELLED'));
@@ -96,7 +146,8 @@ export function send(peer: HttpPeer, call: HttpCall, signal: AbortSignal): Promi
     const secure = call.url.protocol === 'https:';
     const requestFn = secure ? httpsRequest : httpRequest;
     let settled = false;
-    const finish = (error: AppError | null, answer?: HttpAnswer) => {
+    let answered = false;
+    const finish = (error: Error | null, answer?: HttpAnswer) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -115,8 +166,7 @@ export function send(peer: HttpPeer, call: HttpCall, signal: AbortSignal): Promi
         ...call.headers,
       },
       ...(secure && peer.caCertificate ? { ca: peer.caCertificate } : {}),
-      // A new connection per call: a socket kept alive across a laptop's sleep would fail the next call.
-      agent: false,
+      agent: reuse ? (secure ? agentsOf(peer).https : agentsOf(peer).http) : false,
     });
     const timer = setTimeout(() => {
       finish(new AppError('CSMS_TIMEOUT', { name: peer.name, seconds: Math.round(peer.timeoutMs / 1000) }));
@@ -128,10 +178,13 @@ export function send(peer: HttpPeer, call: HttpCall, signal: AbortSignal): Promi
       if (TLS_CODES.has(code)) {
         finish(new AppError('CSMS_TLS_FAILED', { name: peer.name, reason: tlsReason(code) }));
       } else {
-        finish(new AppError('CSMS_UNREACHABLE', { name: peer.name, reason: code }));
+        const unreachable = new AppError('CSMS_UNREACHABLE', { name: peer.name, reason: code });
+        const stale = req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') && !answered;
+        finish(stale ? new StaleSocket(unreachable) : unreachable);
       }
     });
     req.on('response', (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {

@@ -225,6 +225,15 @@ test('429 with Retry-After tells the outbox how long to wait', async (t) => {
   const slow = await failure(ocpi.upsertToken(card('04A1B2C3'), signal()));
   assert.equal(slow.code, 'CSMS_RATE_LIMITED');
   assert.equal(slow.params.retryAfterS, 7);
+
+  // Retry-After may also be an HTTP date; without one the outbox still gets a wait.
+  const at = new Date(Date.now() + 600_000).toUTCString();
+  cpo.fault({ kind: 'status', status: 429, headers: { 'retry-after': at } }, '/ocpi/cpo');
+  const dated = await failure(ocpi.upsertToken(card('04A1B2C3'), signal()));
+  assert.ok(Number(dated.params.retryAfterS) > 500 && Number(dated.params.retryAfterS) <= 600);
+  cpo.fault({ kind: 'status', status: 429 }, '/ocpi/cpo');
+  const bare = await failure(ocpi.upsertToken(card('04A1B2C3'), signal()));
+  assert.equal(bare.params.retryAfterS, 60);
 });
 
 test('a slow answer is a timeout, a reset connection and malformed JSON each get their own code', async (t) => {
@@ -233,6 +242,7 @@ test('a slow answer is a timeout, a reset connection and malformed JSON each get
   cpo.fault({ kind: 'delay', ms: 3000 }, '/ocpi/versions');
   const late = await failure(impatient.upsertToken(card('04A1B2C3'), signal()));
   assert.equal(late.code, 'CSMS_TIMEOUT');
+  assert.equal(late.params.seconds, 0.2);
 
   // A reset on a kept-alive connection looks like a socket the CPO closed while idle: sent again once.
   await ocpi.upsertToken(card('04A1B2C3'), signal());
@@ -479,6 +489,13 @@ test('TLS: a good certificate passes, an expired one and one for another host fa
   assert.equal(elsewhereChecks.at(-1)?.errorCode, 'CSMS_TLS_FAILED');
   assert.match(elsewhereChecks.at(-1)?.detail ?? '', /another host/);
   assert.equal(elsewhere.requests.length, 0, 'no credential was sent to the wrong host');
+
+  // https:// typed for a CSMS that speaks plain http on that port.
+  const plain = await server(t);
+  const mistyped = connector(plain, { versionsUrl: plain.versionsUrl.replace('http:', 'https:') }).ocpi;
+  const mistypedCall = await failure(mistyped.register(signal()));
+  assert.equal(mistypedCall.code, 'CSMS_TLS_FAILED');
+  assert.match(String(mistypedCall.params.reason), /plain http/);
 });
 
 test('no token ever appears in an error, its message or its remedy', async (t) => {

@@ -94,6 +94,9 @@ export function tlsReason(code: string): string {
       return 'the certificate is not valid yet (CERT_NOT_YET_VALID)';
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return 'the certificate is for another host (ERR_TLS_CERT_ALTNAME_INVALID)';
+    case 'EPROTO':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      return `no TLS handshake: the port may speak plain http (${code})`;
     default:
       return `the certificate is not trusted (${code})`;
   }
@@ -169,7 +172,8 @@ function sendOnce(peer: HttpPeer, call: HttpCall, signal: AbortSignal, reuse: bo
       agent: reuse ? (secure ? agentsOf(peer).https : agentsOf(peer).http) : false,
     });
     const timer = setTimeout(() => {
-      finish(new AppError('CSMS_TIMEOUT', { name: peer.name, seconds: Math.round(peer.timeoutMs / 1000) }));
+      const seconds = Number((peer.timeoutMs / 1000).toFixed(peer.timeoutMs < 10_000 ? 1 : 0));
+      finish(new AppError('CSMS_TIMEOUT', { name: peer.name, seconds }));
     }, peer.timeoutMs);
     const onAbort = () => finish(new AppError('CANCELLED'));
     signal.addEventListener('abort', onAbort, { once: true });

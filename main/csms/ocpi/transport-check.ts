@@ -103,7 +103,7 @@ export async function checkTransport(
   }
   if (url.username || url.password) {
     // Credentials belong in the vault, not in an address that ends up in logs.
-    checks.push(failed('url', 'the address holds a user name or password', 'CSMS_AUTH_FAILED'));
+    checks.push(failed('url', 'the address holds a user name or password', 'VALIDATION_FAILED'));
     return { checks, url: null };
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');

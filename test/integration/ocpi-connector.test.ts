@@ -74,9 +74,19 @@ async function failure(work: Promise<unknown>): Promise<AppError> {
 
 test('the credentials handshake: token A opens it, token C comes back to the vault and is used from then on', async (t) => {
   const cpo = await server(t);
-  const { ocpi, stored } = connector(cpo);
+  const stored: OcpiCredentialsResult[] = [];
+  let usedBeforeStored = -1;
+  const { ocpi } = connector(cpo, {
+    onCredentials: async (result) => {
+      // The vault has it before the tool sends anything with it.
+      usedBeforeStored = cpo.requests.filter((r) => r.token === result.tokenC).length;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      stored.push(result);
+    },
+  });
 
   await ocpi.upsertToken(card('04A1B2C3'), signal());
+  assert.equal(usedBeforeStored, 0);
 
   assert.equal(stored.length, 1);
   assert.equal(stored[0]?.tokenC, cpo.tokenC);
@@ -101,6 +111,16 @@ test('the credentials handshake: token A opens it, token C comes back to the vau
   const refused = await failure(again.upsertToken(card('04A1B2C4'), signal()));
   assert.equal(refused.code, 'CSMS_AUTH_FAILED');
   assert.equal(refused.params.status, 401);
+});
+
+test('cards sent at once before the handshake share one handshake', async (t) => {
+  const cpo = await server(t);
+  const { ocpi, stored } = connector(cpo);
+  const uids = ['04000001', '04000002', '04000003', '04000004', '04000005'];
+  await Promise.all(uids.map((uid) => ocpi.upsertToken(card(uid), signal())));
+  assert.equal(cpo.requests.filter((r) => r.path === '/ocpi/2.2.1/credentials').length, 1);
+  assert.equal(stored.length, 1);
+  assert.equal(cpo.tokens.size, 5);
 });
 
 test('the token travels base64-encoded, with request and correlation ids and the OCPI party headers', async (t) => {

@@ -107,6 +107,9 @@ export const errorCodes = [
   'CSMS_AUTH_FAILED',
   'CSMS_RATE_LIMITED',
   'CSMS_BAD_ANSWER',
+  // OCPI 2.2.1 and MaEVe connectors (main/csms/ocpi, main/csms/maeve).
+  'CSMS_VERSION_UNSUPPORTED',
+  'CSMS_PROFILE_UNSUPPORTED',
   'CSMS_REJECTED',
   'CSMS_CAPABILITY_MISSING',
   'CSMS_CONNECTOR_NOT_FOUND',

@@ -127,8 +127,17 @@ async function remoteCore(ctx: CliContext): Promise<(CliCore & { close(): Promis
 export async function withApi(ctx: CliContext, fn: (core: CliCore) => Promise<void>): Promise<number> {
   const remote = await remoteCore(ctx);
   if (!remote) return withCore(ctx, (core) => fn(cliCoreOf(core)));
+  return printingApiErrors(ctx, () => fn(remote), () => remote.close());
+}
+
+/** Runs fn: 0 when it ends, 1 with an api error printed the way a technician reads it; always closes. */
+async function printingApiErrors(
+  ctx: CliContext,
+  fn: () => Promise<void>,
+  close: () => Promise<void>,
+): Promise<number> {
   try {
-    await fn(remote);
+    await fn();
     return 0;
   } catch (error) {
     if (error instanceof ApiCallError) {
@@ -137,7 +146,7 @@ export async function withApi(ctx: CliContext, fn: (core: CliCore) => Promise<vo
     }
     throw error;
   } finally {
-    await remote.close();
+    await close();
   }
 }
 
@@ -154,18 +163,7 @@ export async function call<M extends MethodName>(
 /** Opens the core, runs fn, prints an api error the way a technician reads it, always closes. */
 export async function withCore(ctx: CliContext, fn: (core: Core) => Promise<void>): Promise<number> {
   const core = openCliCore(ctx);
-  try {
-    await fn(core);
-    return 0;
-  } catch (error) {
-    if (error instanceof ApiCallError) {
-      printError(ctx.output, error.error);
-      return 1;
-    }
-    throw error;
-  } finally {
-    await core.close();
-  }
+  return printingApiErrors(ctx, () => fn(core), () => core.close());
 }
 
 export function print(ctx: CliContext, value: unknown, text: () => void): void {

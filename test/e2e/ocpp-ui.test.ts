@@ -2,7 +2,6 @@
 // boxes (OCPP 1.6 and 2.0.1) from the lobby by keyboard, read and change configuration, watch the trace.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -10,6 +9,7 @@ import type { Core } from '../../main/core.ts';
 import { createSimStation, type SimStationOptions } from '../../main/simulator/station.ts';
 import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
 import { testCore } from '../support/core.ts';
+import { freePort } from '../support/free-port.ts';
 import { testShell } from '../support/shell.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
 
@@ -21,18 +21,6 @@ const AUTH_KEY = '5ec2e7c0ffee5ec2e7c0ffee5ec2e7c0';
 async function shell(t: TestContext, core?: Core) {
   assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
   return testShell(t, { staticDir: built, ...(core ? { core } : {}) });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function connected(page: Page) {

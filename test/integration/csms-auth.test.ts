@@ -2,30 +2,19 @@
 // password guessing throttled, weak passwords refused, no transaction authorized outside a test charge,
 // and `wbc csms listen` saying refusals and printing a box's text escaped. Real sockets on loopback.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { type TestContext, test } from 'node:test';
 import type { CsmsRefusal } from '../../main/ocpp/local-csms.ts';
 import { createSimStation } from '../../main/simulator/station.ts';
 import { bareBox, boot16 } from '../support/bare-box.ts';
 import { wbc, wbcRunning } from '../support/cli.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
+import { freePort } from '../support/free-port.ts';
 import { basic, handshakeStatus, rawExchange, upgradeRequest } from '../support/raw-http.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
 
 const SHARED = 'shared-csms-password-2026';
 const OWN = 'own-box-password-0123456789';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The CSMS as the app and `wbc csms listen` start it: the shared password through the vault. */
 async function csmsWithSharedPassword(t: TestContext) {

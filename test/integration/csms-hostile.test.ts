@@ -2,7 +2,6 @@
 // control characters, broken headers), oversized and deeply nested frames, a bounded trace and lobby.
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import WebSocket from 'ws';
@@ -10,6 +9,7 @@ import type { CsmsRefusal } from '../../main/ocpp/local-csms.ts';
 import type { OcppService } from '../../main/ocpp/service.ts';
 import { bareBox, boot16 } from '../support/bare-box.ts';
 import { callOk, testCore } from '../support/core.ts';
+import { freePort } from '../support/free-port.ts';
 import { basic, handshakeStatus, rawExchange, upgradeRequest } from '../support/raw-http.ts';
 import { until } from '../support/until.ts';
 
@@ -21,17 +21,6 @@ async function csms(t: TestContext, options: Parameters<OcppService['start']>[0]
   const refusals: CsmsRefusal[] = [];
   core.ocpp.on('refused', (r: CsmsRefusal) => refusals.push(r));
   return { core, port: core.ocpp.csms.port, url: `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`, refusals };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A small seeded generator, so a failing fuzz case can be replayed. */

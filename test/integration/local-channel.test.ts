@@ -3,24 +3,16 @@
 // box over a real WebSocket); stale and unsafe sockets, and a second listener, are refused or cleaned.
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { type RunningCli, wbc, wbcRunning } from '../support/cli.ts';
+import { freePort } from '../support/free-port.ts';
 import { startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
 
 /** A port free on loopback now (csms listen takes 1..65535, not 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface ListenEvent {
   event: string;

@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { connect } from 'node:tls';
@@ -17,22 +16,13 @@ import {
 } from '../../main/simulator/station.ts';
 import { wbc, wbcRunning } from '../support/cli.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
+import { freePort } from '../support/free-port.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
 
 const PASSWORD = '0123456789abcdef0123456789abcdef';
 
 /** A port free right now: the api (like a user) names a port, it does not take "any". */
-function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startTls(core: Core, host = '127.0.0.1') {
   const secret = await callOk(core, 'secrets.put', {

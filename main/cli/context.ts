@@ -127,7 +127,11 @@ async function remoteCore(ctx: CliContext): Promise<(CliCore & { close(): Promis
 export async function withApi(ctx: CliContext, fn: (core: CliCore) => Promise<void>): Promise<number> {
   const remote = await remoteCore(ctx);
   if (!remote) return withCore(ctx, (core) => fn(cliCoreOf(core)));
-  return printingApiErrors(ctx, () => fn(remote), () => remote.close());
+  return printingApiErrors(
+    ctx,
+    () => fn(remote),
+    () => remote.close(),
+  );
 }
 
 /** Runs fn: 0 when it ends, 1 with an api error printed the way a technician reads it; always closes. */
@@ -163,7 +167,11 @@ export async function call<M extends MethodName>(
 /** Opens the core, runs fn, prints an api error the way a technician reads it, always closes. */
 export async function withCore(ctx: CliContext, fn: (core: Core) => Promise<void>): Promise<number> {
   const core = openCliCore(ctx);
-  return printingApiErrors(ctx, () => fn(core), () => core.close());
+  return printingApiErrors(
+    ctx,
+    () => fn(core),
+    () => core.close(),
+  );
 }
 
 export function print(ctx: CliContext, value: unknown, text: () => void): void {

@@ -266,7 +266,24 @@ export class LocalCsms extends EventEmitter {
     const http = this.#http;
     this.#server = null;
     this.#http = null;
-    if (server) await server.close({ force: true });
+    if (server) {
+      // Boxes are told the tool is going away (1001), as a WebSocket peer should be, instead of a dropped
+      // line (1006); one that does not answer the close within 2 s is cut off.
+      const peers = [...this.#boxes.values()].flatMap((b) => (b.peer ? [b.peer] : []));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(
+          peers.map((peer) =>
+            peer.close({ code: 1001, reason: 'The tool is closing' }).catch(() => undefined),
+          ),
+        ),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, 2000);
+        }),
+      ]);
+      clearTimeout(timer);
+      await server.close({ force: true });
+    }
     if (http) {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

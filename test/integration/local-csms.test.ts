@@ -210,3 +210,13 @@ test('a box whose URL has another path before its identity (copied from a vendor
   await core.ocpp.csms.waitFor('WB-PATH', { timeoutMs: 5_000, booted: true });
   assert.equal(core.ocpp.csms.box('WB-PATH')?.state, 'connected');
 });
+
+test('stopping the CSMS tells each connected box it is going away (1001), not a dropped line (1006)', async (t) => {
+  const { core, url } = await csms(t);
+  const box = bareBox(t, { url, identity: 'WB-BYE' });
+  await box.connect();
+  await boot16(box);
+  const gone = closed(box);
+  await core.ocpp.stop();
+  assert.equal((await gone).code, 1001);
+});

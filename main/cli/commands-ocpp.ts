@@ -77,7 +77,9 @@ export async function csmsOptions(ctx: CliContext, core: Core | null, expected: 
     host,
     port,
     expected,
-    admitUnexpected: ctx.options['admit-all'] === true || expected.length === 0,
+    // Anyone on the site's LAN can dial in: a box the user did not name waits in the lobby (no station row,
+    // nothing sent to it) until a command names it or the app admits it; --admit-all lets every box in.
+    admitUnexpected: ctx.options['admit-all'] === true,
     // Each box's own password from the vault (set by a commissioning run), else the shared one.
     // (Without a core here the password goes through the api, which does the same: main/api/handlers.ts.)
     ...(password && core ? { password: boxPasswords(core.vault, password) } : {}),
@@ -290,6 +292,7 @@ function listen(ctx: CliContext): Promise<number> {
         printTls(ctx, status, (line) => ctx.output.out(line));
         ctx.output.out(t(ctx, 'cli.csms.listening'));
         for (const url of status.urls) ctx.output.out(`  ${url}/<identity>`);
+        if (ctx.options['admit-all'] !== true) ctx.output.out(t(ctx, 'cli.csms.lobbyHint'));
       }
       const off = core.router.subscribe((event, payload) => {
         if (event !== 'boxes.changed') return;

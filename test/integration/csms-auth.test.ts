@@ -3,6 +3,7 @@
 // and `wbc csms listen` saying refusals and printing a box's text escaped. Real sockets on loopback.
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
+import { openCore } from '../../main/core.ts';
 import type { CsmsRefusal } from '../../main/ocpp/local-csms.ts';
 import { createSimStation } from '../../main/simulator/station.ts';
 import { bareBox, boot16 } from '../support/bare-box.ts';
@@ -152,6 +153,7 @@ test('wbc csms listen says each refusal and prints what a box sent escaped, neve
     '127.0.0.1',
     '--port',
     String(port),
+    '--admit-all',
     '--data-dir',
     tempDir(t),
   ]);
@@ -289,4 +291,37 @@ test('a run whose password the box took keeps it as the box own: the next passwo
     core.vault.use(secrets[0]?.id ?? -1, (v) => v),
     held,
   );
+});
+
+test('wbc csms listen keeps a box nobody named in the lobby: no station row until a command names it', async (t) => {
+  const port = await freePort();
+  const dir = tempDir(t);
+  const listen = wbcRunning(t, [
+    'csms',
+    'listen',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--data-dir',
+    dir,
+  ]);
+  await until(() => listen.stdout().includes(`ws://127.0.0.1:${port}/ocpp`), 20_000);
+  assert.match(listen.stdout(), /wait in the lobby/);
+  const box = bareBox(t, { url: `ws://127.0.0.1:${port}/ocpp`, identity: 'WB-STRANGER' });
+  await box.connect();
+  await boot16(box);
+  await until(() => listen.stdout().includes('WB-STRANGER is waiting in the lobby'), 20_000);
+  const status = JSON.parse((await wbc(['csms', 'status', '--json', '--data-dir', dir])).stdout) as {
+    boxes: { identity: string; admitted: boolean }[];
+  };
+  assert.deepEqual(
+    status.boxes.map((b) => [b.identity, b.admitted]),
+    [['WB-STRANGER', false]],
+  );
+  listen.child.kill('SIGINT');
+  assert.equal(await listen.exited, 0);
+  const core = openCore({ dataDir: dir, defaultLanguage: 'en' });
+  t.after(() => core.close());
+  assert.deepEqual(await callOk(core, 'stations.list', {}), [], 'a stranger leaves no station row');
 });

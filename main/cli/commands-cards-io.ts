@@ -8,6 +8,7 @@ import { AppError, type ErrorCode } from '../api/errors.ts';
 import { decodeCsvBytes } from '../cards/csv-decode.ts';
 import type { CardChange, ImportPreview, SitePushProgress } from '../cards/types.ts';
 import type { Core } from '../core.ts';
+import { channelAnswers, channelPaths } from '../server/local-channel.ts';
 import { writePrivateFile } from '../store/private-files.ts';
 import type { CardsSubcommand } from './commands-cards.ts';
 import { csmsOptions } from './commands-ocpp.ts';
@@ -189,6 +190,9 @@ export async function pushSite(ctx: CliContext, core: Core): Promise<void> {
   const site = await siteNamed(core, name);
   const identities = (await call(core, 'stations.list', { siteId: site.id })).map((s) => s.identity);
   if (identities.length === 0) throw new AppError('CARDS_SITE_NO_BOXES', { site: site.name });
+  // The site's boxes are at the CSMS of the core running this folder: a second CSMS here would never see them.
+  if (await channelAnswers(channelPaths(core.dataDir).address))
+    throw new AppError('CORE_BUSY_ELSEWHERE', { dataDir: core.dataDir });
   const status = await core.ocpp.start(await csmsOptions(ctx, core, identities));
   const seconds = numberArg(ctx.options.timeout) ?? 60;
   const abort = new AbortController();

@@ -183,39 +183,32 @@ export class CommissioningService extends EventEmitter {
       const queue = this.#fleets.get(queued.fleetId);
       if (queue) queue.waiting = queue.waiting.filter((w) => w !== id);
       this.#queued.delete(id);
-      const next = this.runs.update(
-        id,
-        (r) => {
-          r.status = 'cancelled';
-          r.error = { code: 'CANCELLED', params: {} };
-        },
-        { actor, action: 'commissioning.cancelled' },
-      );
-      this.emit('run', summary(next));
+      const next = this.#markCancelled(actor, id);
       queued.settle();
-      return summary(next);
+      return next;
     }
     const active = this.#active.get(id);
     if (active) active.abort.abort();
     else {
       const run = this.runs.get(id);
-      if (
-        run.status === 'awaiting-approval' ||
-        run.status === 'waiting-for-box' ||
-        run.status === 'running'
-      ) {
-        const next = this.runs.update(
-          id,
-          (r) => {
-            r.status = 'cancelled';
-            r.error = { code: 'CANCELLED', params: {} };
-          },
-          { actor, action: 'commissioning.cancelled' },
-        );
-        this.emit('run', summary(next));
-      }
+      if (run.status === 'awaiting-approval' || run.status === 'waiting-for-box' || run.status === 'running')
+        this.#markCancelled(actor, id);
     }
     return summary(this.runs.get(id));
+  }
+
+  /** A run nobody drives any more ends cancelled: stored, audited, then told. */
+  #markCancelled(actor: string, id: number): RunSummary {
+    const next = this.runs.update(
+      id,
+      (r) => {
+        r.status = 'cancelled';
+        r.error = { code: 'CANCELLED', params: {} };
+      },
+      { actor, action: 'commissioning.cancelled' },
+    );
+    this.emit('run', summary(next));
+    return summary(next);
   }
 
   cancelFleet(actor: string, fleetId: string): RunSummary[] {

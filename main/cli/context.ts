@@ -61,6 +61,14 @@ export interface CliContext {
     'allow-remote'?: boolean | undefined;
     expected?: boolean | undefined;
     concurrency?: string | undefined;
+    kind?: string | undefined;
+    'csms-url'?: string | undefined;
+    user?: string | undefined;
+    'secret-file'?: string | undefined;
+    'in-flight'?: string | undefined;
+    wait?: string | undefined;
+    'keep-ours'?: boolean | undefined;
+    'take-theirs'?: boolean | undefined;
   };
   output: Output;
   language: Language;

@@ -60,6 +60,15 @@ const globalOptions = {
   // commission: a fleet (h-fleet)
   expected: { type: 'boolean', default: false },
   concurrency: { type: 'string' },
+  // sync (h-sync)
+  kind: { type: 'string' },
+  'csms-url': { type: 'string' },
+  user: { type: 'string' },
+  'secret-file': { type: 'string' },
+  'in-flight': { type: 'string' },
+  wait: { type: 'string' },
+  'keep-ours': { type: 'boolean', default: false },
+  'take-theirs': { type: 'boolean', default: false },
 } as const;
 
 function helpText(language: Language): string {

@@ -27,6 +27,8 @@ export interface SteveServer {
   readonly writes: Array<{ method: 'POST' | 'PUT'; idTag: string }>;
   readonly requests: Array<{ method: string; path: string; authorization: string | null }>;
   setPassword(password: string): void;
+  /** Every answer comes this much later (a slow CSMS, or one a test kills a client against). */
+  setDelay(ms: number): void;
   /** The next `count` requests (of `on`: writes only, or any) get the fault. */
   fault(fault: SteveFault, count?: number, on?: 'write' | 'any'): void;
   /** The CSMS goes down (port closed, connections cut) and, with up(), comes back on the same port. */
@@ -46,6 +48,7 @@ export async function startSteveServer(
   const requests: SteveServer['requests'] = [];
   const faults: Array<{ fault: SteveFault; on: 'write' | 'any' }> = [];
   let nextPk = 1;
+  let delayMs = 0;
   const sockets = new Set<Socket>();
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -89,6 +92,7 @@ export async function startSteveServer(
     const path = url.pathname;
     const method = req.method ?? 'GET';
     requests.push({ method, path: `${path}${url.search}`, authorization: req.headers.authorization ?? null });
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     const isWrite = method !== 'GET';
     const at = faults.findIndex((f) => f.on === 'any' || isWrite);
     if (at >= 0) {
@@ -221,6 +225,9 @@ export async function startSteveServer(
     requests,
     setPassword: (next) => {
       password = next;
+    },
+    setDelay: (ms) => {
+      delayMs = ms;
     },
     fault: (fault, count = 1, on = 'write') => {
       for (let i = 0; i < count; i++) faults.push({ fault, on });

@@ -456,6 +456,7 @@ export const methods = {
         timeoutS: z.number().int().min(1).max(600).optional(),
         backoffBaseMs: z.number().int().min(10).max(3_600_000).optional(),
         caCertificate: z.string().max(20_000).optional(),
+        graphqlUrl: z.string().trim().url().max(500).optional(),
       })
       .strict(),
   ),

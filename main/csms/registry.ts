@@ -3,6 +3,7 @@
 import { AppError } from '../api/errors.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
+import { citrineosConnector } from './citrineos.ts';
 import type { ConnectorKind, CsmsConnector } from './connector.ts';
 import { type ConnectorInfo, lendCredential } from './connectors-store.ts';
 import { steveConnector } from './steve.ts';
@@ -11,6 +12,16 @@ import { steveConnector } from './steve.ts';
 export type ConnectorFactory = (info: ConnectorInfo, credential: string | null) => CsmsConnector;
 
 export const connectorFactories: Partial<Record<ConnectorKind, ConnectorFactory>> = {
+  citrineos: (info, credential) =>
+    citrineosConnector({
+      name: displayName(info),
+      baseUrl: info.baseUrl,
+      graphqlUrl: info.settings.graphqlUrl,
+      adminSecret: credential,
+      tenantId: info.settings.tenantId,
+      timeoutS: info.settings.timeoutS,
+      caCertificate: info.settings.caCertificate,
+    }),
   steve: (info, credential) =>
     steveConnector({
       name: displayName(info),

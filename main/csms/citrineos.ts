@@ -78,6 +78,7 @@ export function citrineosConnector(options: CitrineOptions): CsmsConnector {
       headers: options.adminSecret ? { 'x-hasura-admin-secret': options.adminSecret } : {},
       body: { query, variables },
       timeoutS,
+      caCertificate: options.caCertificate,
       signal,
     });
     const body = answer.json as {
@@ -196,6 +197,7 @@ export function citrineosConnector(options: CitrineOptions): CsmsConnector {
       url: `${base}/data/configuration/password?tenantId=${tenantId}`,
       body: { stationId: identity, password, setOnCharger: false },
       timeoutS,
+      caCertificate: options.caCertificate,
       signal,
     });
   }
@@ -272,6 +274,7 @@ export function citrineosConnector(options: CitrineOptions): CsmsConnector {
         method: 'GET',
         url: `${base}/data/configuration/boot?stationId=${encodeURIComponent(identity)}&tenantId=${tenantId}`,
         timeoutS,
+        caCertificate: options.caCertificate,
         signal,
         accept: [404],
       });

@@ -2,7 +2,7 @@
 // certificate's subject, expiry and whether it is for this host). The connector adds auth and API version.
 import { lookup } from 'node:dns/promises';
 import { isIP, connect as netConnect } from 'node:net';
-import { checkServerIdentity, type PeerCertificate, connect as tlsConnect } from 'node:tls';
+import { checkServerIdentity, type PeerCertificate, rootCertificates, connect as tlsConnect } from 'node:tls';
 import type { ConnectionCheck } from './connector.ts';
 
 export interface NetworkCheckOptions {
@@ -43,7 +43,7 @@ function tlsCheck(
       host: address,
       port,
       servername: isIP(host) ? undefined : host,
-      ...(options.caCertificate ? { ca: options.caCertificate } : {}),
+      ...(options.caCertificate ? { ca: [...rootCertificates, options.caCertificate] } : {}),
       rejectUnauthorized: false,
     });
     socket.setTimeout(options.timeoutS * 1000, () => {

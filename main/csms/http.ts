@@ -1,5 +1,8 @@
 // One HTTP exchange with a company CSMS, its faults turned into the shared CSMS_* errors: refused, reset,
 // timed out, TLS, 401/403, 429 with Retry-After, 5xx, 4xx with the CSMS's own words, unreadable JSON.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { AppError } from '../api/errors.ts';
 
 export interface HttpAnswer {
@@ -20,6 +23,8 @@ export interface HttpOptions {
   body?: unknown;
   timeoutS: number;
   signal?: AbortSignal | undefined;
+  /** A company CA (PEM) trusted for this CSMS beside the system's. */
+  caCertificate?: string | undefined;
   /** Statuses the caller reads itself (404 for "not there"). */
   accept?: readonly number[];
 }
@@ -68,29 +73,70 @@ function errorDetail(json: unknown, status: number): string {
   return `HTTP ${status}${typeof text === 'string' && text ? `: ${text.slice(0, 200)}` : ''}`;
 }
 
-export async function httpJson(options: HttpOptions): Promise<HttpAnswer> {
-  const timeout = AbortSignal.timeout(options.timeoutS * 1000);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(options.url, {
-      method: options.method,
-      headers: {
-        accept: 'application/json',
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...options.headers,
+interface RawAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** One request with node:http(s), so a company CA can be trusted for this CSMS alone (fetch cannot). */
+function request(options: HttpOptions): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(options.url);
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(body === undefined
+        ? {}
+        : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+      ...options.headers,
+    };
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(
+      url,
+      {
+        method: options.method,
+        headers,
+        ...(options.caCertificate ? { ca: [...rootCertificates, options.caCertificate] } : {}),
       },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal,
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const h = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') h.set(k, v);
+          resolve({ status: res.statusCode ?? 0, headers: h, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      },
+    );
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error('timeout'), { code: 'WBC_TIMEOUT' })),
+      options.timeoutS * 1000,
+    );
+    const abort = () => req.destroy(Object.assign(new Error('aborted'), { code: 'ABORT_ERR' }));
+    options.signal?.addEventListener('abort', abort, { once: true });
+    req.on('error', reject);
+    req.on('close', () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abort);
     });
-    text = await response.text();
+    req.end(body);
+  });
+}
+
+export async function httpJson(options: HttpOptions): Promise<HttpAnswer> {
+  let raw: RawAnswer;
+  try {
+    raw = await request(options);
   } catch (error) {
-    if (timeout.aborted)
+    const code = causeCode(error);
+    if (code === 'WBC_TIMEOUT')
       throw new AppError('CSMS_TIMEOUT', { name: options.name, seconds: options.timeoutS });
     if (options.signal?.aborted) throw error;
     throw networkError(options, error);
   }
+  const { status, headers, text } = raw;
   let json: unknown = null;
   let unreadable = false;
   if (text.trim() !== '') {
@@ -100,7 +146,6 @@ export async function httpJson(options: HttpOptions): Promise<HttpAnswer> {
       unreadable = true;
     }
   }
-  const { status } = response;
   const accepted = options.accept?.includes(status) ?? false;
   if (!accepted) {
     if (status === 401 || status === 403)
@@ -108,7 +153,7 @@ export async function httpJson(options: HttpOptions): Promise<HttpAnswer> {
     if (status === 429) {
       throw new AppError('CSMS_RATE_LIMITED', {
         name: options.name,
-        retryAfterS: retryAfterSeconds(response.headers.get('retry-after')),
+        retryAfterS: retryAfterSeconds(headers.get('retry-after')),
       });
     }
     if (status >= 500) {
@@ -129,7 +174,7 @@ export async function httpJson(options: HttpOptions): Promise<HttpAnswer> {
       detail: `HTTP ${status}, not JSON`,
     });
   }
-  return { status, headers: response.headers, json };
+  return { status, headers, json };
 }
 
 /** A CSMS_BAD_ANSWER for a body that parsed but is not the shape the API documents. */

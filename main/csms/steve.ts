@@ -85,6 +85,7 @@ export function steveConnector(options: SteveOptions): CsmsConnector {
       headers: { authorization: auth },
       body,
       timeoutS,
+      caCertificate: options.caCertificate,
       signal,
       accept,
     });

@@ -206,8 +206,9 @@ export class SyncWorker {
       } catch (error) {
         if (signal.aborted) return;
         const e = errorOf(error);
-        if (e.code === 'CSMS_AUTH_FAILED') {
-          // The same credentials will not work for the next card either: the run stops for this CSMS.
+        if (e.code === 'CSMS_AUTH_FAILED' || e.code === 'CSMS_TLS_FAILED') {
+          // The same credentials (or certificate) will not work for the next card either: the run stops
+          // for this CSMS and the card waits, for new credentials, a renewed certificate, another network.
           this.#fail(job, e, 'pending', 0);
           summary.stoppedBy = e;
           stop = true;

@@ -1,7 +1,8 @@
 // A SteVe stand-in over real HTTP on loopback: /api/v1/ocppTags with HTTP basic auth, its status codes
 // and error body ({timestamp, status, error, message, path}), plus faults on demand for the sync tests.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Server, Socket } from 'node:net';
 
 export interface SteveTag {
   ocppTagPk: number;
@@ -39,7 +40,7 @@ export interface SteveServer {
 
 export async function startSteveServer(
   t: { after(fn: () => Promise<void> | void): void },
-  options: { user?: string; password?: string } = {},
+  options: { user?: string; password?: string; tls?: { cert: string; key: string } } = {},
 ): Promise<SteveServer> {
   const user = options.user ?? 'api';
   let password = options.password ?? 'steve-api-secret';
@@ -187,7 +188,7 @@ export async function startSteveServer(
   }
 
   const makeServer = () => {
-    const server = createServer((req, res) => {
+    const listener = (req: IncomingMessage, res: ServerResponse) => {
       let raw = '';
       req.on('data', (c) => {
         raw += c;
@@ -197,8 +198,9 @@ export async function startSteveServer(
           error(res, req.url ?? '', 500, 'Internal Server Error', String(e)),
         );
       });
-    });
-    server.on('connection', (socket) => {
+    };
+    const server: Server = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
+    server.on('connection', (socket: Socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
     });
@@ -219,7 +221,7 @@ export async function startSteveServer(
   t.after(down);
 
   return {
-    url: `http://127.0.0.1:${port}/steve`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/steve`,
     tags,
     writes,
     requests,

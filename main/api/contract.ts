@@ -457,6 +457,9 @@ export const methods = {
         backoffBaseMs: z.number().int().min(10).max(3_600_000).optional(),
         caCertificate: z.string().max(20_000).optional(),
         graphqlUrl: z.string().trim().url().max(500).optional(),
+        shape: z.enum(['plain', 'steve', 'ocpi']).optional(),
+        countryCode: z.string().trim().max(2).optional(),
+        partyId: z.string().trim().max(3).optional(),
       })
       .strict(),
   ),

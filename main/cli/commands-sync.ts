@@ -32,6 +32,16 @@ function secretFrom(ctx: CliContext): string | undefined {
   }
 }
 
+function caFrom(ctx: CliContext): string | undefined {
+  const file = ctx.options['ca-file'];
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new AppError('BAD_REQUEST', { detail: t(ctx, 'cli.sync.caFileUnreadable', { file }) });
+  }
+}
+
 const cell = (value: string | null | boolean | undefined) =>
   value === null || value === undefined ? '—' : String(value);
 
@@ -56,9 +66,22 @@ function sideBySide(ctx: CliContext, job: SyncJob): void {
 const subcommands: SyncSub[] = [
   {
     name: 'add',
-    usage: 'sync add NAME --kind steve|citrineos|ocpi|maeve|file --csms-url URL [--user U] [--secret-file F]',
+    usage:
+      'sync add NAME --kind steve|citrineos|ocpi|maeve|file --csms-url URL [--user U] [--secret-file F] [--ca-file F]',
     summaryKey: 'cli.help.sync.add',
-    options: ['kind', 'csms-url', 'user', 'secret-file', 'in-flight', 'timeout'],
+    options: [
+      'kind',
+      'csms-url',
+      'user',
+      'secret-file',
+      'in-flight',
+      'timeout',
+      'graphql-url',
+      'ca-file',
+      'shape',
+      'country',
+      'party',
+    ],
     run: (ctx) =>
       withApi(ctx, async (core) => {
         const name = connectorArg(ctx, 'sync add NAME --kind K --csms-url URL');
@@ -76,6 +99,11 @@ const subcommands: SyncSub[] = [
           credential: secretFrom(ctx),
           concurrency: numberArg(ctx.options['in-flight']),
           timeoutS: numberArg(ctx.options.timeout),
+          graphqlUrl: ctx.options['graphql-url'],
+          caCertificate: caFrom(ctx),
+          shape: ctx.options.shape as 'plain' | 'steve' | 'ocpi' | undefined,
+          countryCode: ctx.options.country,
+          partyId: ctx.options.party,
         });
         print(ctx, info, () =>
           ctx.output.out(t(ctx, 'cli.sync.added', { name: info.name, kind: info.kind })),
@@ -162,6 +190,7 @@ const subcommands: SyncSub[] = [
         print(ctx, summary, () => {
           ctx.output.out(t(ctx, 'cli.sync.ran', { ...summary, stoppedBy: '' }));
           if (summary.stoppedBy) ctx.output.out(`  ${reasonText(ctx, summary.stoppedBy)}`);
+          if (summary.file) ctx.output.out(t(ctx, 'cli.sync.handedOver', { file: summary.file }));
           if (summary.conflicts > 0) ctx.output.out(t(ctx, 'cli.sync.seeConflicts'));
         });
       });

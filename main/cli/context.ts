@@ -67,6 +67,8 @@ export interface CliContext {
     'secret-file'?: string | undefined;
     'in-flight'?: string | undefined;
     wait?: string | undefined;
+    'graphql-url'?: string | undefined;
+    'ca-file'?: string | undefined;
     'keep-ours'?: boolean | undefined;
     'take-theirs'?: boolean | undefined;
   };

@@ -52,6 +52,8 @@ const optionValues: Record<string, string> = {
   'secret-file': 'FILE',
   'in-flight': 'N',
   wait: 'S',
+  'graphql-url': 'URL',
+  'ca-file': 'FILE',
 };
 
 /** Options every command takes. */

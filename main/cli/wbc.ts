@@ -67,6 +67,8 @@ const globalOptions = {
   'secret-file': { type: 'string' },
   'in-flight': { type: 'string' },
   wait: { type: 'string' },
+  'graphql-url': { type: 'string' },
+  'ca-file': { type: 'string' },
   'keep-ours': { type: 'boolean', default: false },
   'take-theirs': { type: 'boolean', default: false },
 } as const;

@@ -20,6 +20,10 @@ export interface ConnectorSettings {
   backoffMaxMs?: number | undefined;
   /** A company CA (PEM) the CSMS's certificate is issued by. */
   caCertificate?: string | undefined;
+  /** File export: the file's shape and, for OCPI, the eMSP's country code and party id. */
+  shape?: 'plain' | 'steve' | 'ocpi' | undefined;
+  countryCode?: string | undefined;
+  partyId?: string | undefined;
   /** CitrineOS: its GraphQL (Hasura) endpoint when not beside the REST API. */
   graphqlUrl?: string | undefined;
 }

@@ -38,6 +38,8 @@ export interface SyncJob {
   lastError: JobError | null;
   /** A conflict: the card as the CSMS holds it. */
   theirs: RemoteToken | null;
+  /** Done by handing a file over (file export connector): the file written. */
+  handedOver: string | null;
   createdAt: string;
   updatedAt: string;
   doneAt: string | null;
@@ -56,6 +58,7 @@ export interface JobRow {
   next_attempt_at: string;
   last_error: string | null;
   theirs: string | null;
+  handed_over: string | null;
   created_at: string;
   updated_at: string;
   done_at: string | null;
@@ -75,6 +78,7 @@ export function toJob(row: JobRow): SyncJob {
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error === null ? null : (JSON.parse(row.last_error) as JobError),
     theirs: row.theirs === null ? null : (JSON.parse(row.theirs) as RemoteToken),
+    handedOver: row.handed_over,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     doneAt: row.done_at,

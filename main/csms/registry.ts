@@ -6,12 +6,14 @@ import type { Vault } from '../store/vault.ts';
 import { citrineosConnector } from './citrineos.ts';
 import type { ConnectorKind, CsmsConnector } from './connector.ts';
 import { type ConnectorInfo, lendCredential } from './connectors-store.ts';
+import { fileConnector } from './file-handover.ts';
 import { steveConnector } from './steve.ts';
 
 /** What builds one kind of connector from its settings and its credential. */
 export type ConnectorFactory = (info: ConnectorInfo, credential: string | null) => CsmsConnector;
 
 export const connectorFactories: Partial<Record<ConnectorKind, ConnectorFactory>> = {
+  file: (info) => fileConnector(info),
   citrineos: (info, credential) =>
     citrineosConnector({
       name: displayName(info),

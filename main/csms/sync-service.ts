@@ -4,6 +4,7 @@ import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
 import type { ConnectionCheck, RemoteToken } from './connector.ts';
 import { type ConnectorInfo, getConnector, listConnectors } from './connectors-store.ts';
+import { handOverByFile } from './file-handover.ts';
 import {
   countJobs,
   listJobs,
@@ -51,6 +52,7 @@ export async function runSync(
   options: { maxWaitS?: number; signal?: AbortSignal; progress?: (job: SyncJob) => void } = {},
 ): Promise<SyncRunSummary> {
   const info = getConnector(store, name);
+  if (info.kind === 'file') return handOverByFile(store, info);
   const connector = buildConnector(store, vault, info);
   try {
     return await new SyncWorker(store, info, connector).run(options);

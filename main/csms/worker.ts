@@ -26,6 +26,8 @@ export interface SyncRunSummary {
   /** Still pending when the run stopped, and why the last attempt failed. */
   pending: number;
   stoppedBy: { code: ErrorCode; params: ErrorParams } | null;
+  /** File export: the file the cards were handed over in. */
+  file?: string;
 }
 
 /** Errors after which the job waits and is tried again; any other AppError fails it for the user. */

@@ -201,6 +201,7 @@ export const migrations: readonly Migration[] = [
         next_attempt_at TEXT NOT NULL,
         last_error TEXT,
         theirs TEXT,
+        handed_over TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
         done_at TEXT

@@ -2,9 +2,10 @@
 // run again (every card exactly once at the CSMS), the reason of a waiting card in words, a conflict
 // shown side by side and decided, --json for scripts.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { openCore } from '../../main/core.ts';
 import { wbc, wbcRunning } from '../support/cli.ts';
 import { startSteveServer } from '../support/steve-server.ts';
@@ -157,4 +158,34 @@ test('wbc sync test walks address, DNS, connection and credentials, and names th
   const down = await wbc(['--data-dir', dir, 'sync', 'test', 'company']);
   assert.equal(down.code, 1);
   assert.match(down.stdout, /FAILED\s+connection\s+127\.0\.0\.1:\d+: ECONNREFUSED/);
+});
+
+test('a CSMS without an API gets a file: the cards written in SteVe CSV, the jobs marked handed over by file', async (t) => {
+  const dir = tempDir(t);
+  const uids = await enrolled(dir, 3);
+  const out = join(dir, 'handover');
+  const added = await wbc([
+    '--data-dir',
+    dir,
+    'sync',
+    'add',
+    'paper',
+    '--kind',
+    'file',
+    '--csms-url',
+    pathToFileURL(out).href,
+    '--shape',
+    'steve',
+  ]);
+  assert.equal(added.code, 0, added.stderr);
+  assert.equal((await wbc(['--data-dir', dir, 'sync', 'test', 'paper'])).code, 0);
+  const ran = await wbc(['--data-dir', dir, 'sync', 'run', 'paper']);
+  assert.equal(ran.code, 0, ran.stderr);
+  const file = ran.stdout.match(/Handed over by file: (.+)\. Give it/)?.[1];
+  assert.ok(file, ran.stdout);
+  const csv = readFileSync(file, 'utf8');
+  for (const uid of uids) assert.ok(csv.includes(uid), uid);
+  const jobs = JSON.parse((await wbc(['--data-dir', dir, '--json', 'sync', 'status', 'paper'])).stdout)[0];
+  assert.equal(jobs.counts.done, 3);
+  assert.equal(jobs.counts.pending, 0);
 });

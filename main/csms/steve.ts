@@ -68,6 +68,7 @@ export function steveConnector(options: SteveOptions): CsmsConnector {
   const auth = `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`;
   const name = options.name;
   const parents = new Map<string, Promise<void>>();
+  const justRead = new Map<string, SteveTag | null>();
 
   const call = (
     method: string,
@@ -126,7 +127,10 @@ export function steveConnector(options: SteveOptions): CsmsConnector {
     // PUT /api/v1/ocppTags/{ocppTagPk} updates; POST creates (201). A run killed after a POST finds the
     // tag on its next try and PUTs the same values: the card is created once whatever happens.
     for (let round = 0; round < 2; round++) {
-      const existing = await find(form.idTag, signal);
+      // What getToken just read for this card (one GET less per card on a first push), else a fresh read.
+      const fresh = round === 0 ? justRead.get(form.idTag) : undefined;
+      justRead.delete(form.idTag);
+      const existing = fresh !== undefined ? fresh : await find(form.idTag, signal);
       if (existing) {
         await call('PUT', `/${existing.ocppTagPk}`, `update card ${form.idTag}`, signal, form);
         return;
@@ -178,6 +182,7 @@ export function steveConnector(options: SteveOptions): CsmsConnector {
     },
     async getToken(uid, signal) {
       const tag = await find(uid, signal);
+      justRead.set(uid, tag);
       return tag ? toRemote(tag, uid) : null;
     },
     async upsertToken(token, signal) {

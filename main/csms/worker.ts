@@ -1,6 +1,7 @@
 // Delivers the outbox to each company CSMS: a bounded number of requests in flight per CSMS, backoff
 // with jitter, Retry-After honoured, a conflict held for the user. All state is in the database, so a
 // run killed at any moment leaves every job pending or done, and a repeated PUT changes nothing.
+import { setMaxListeners } from 'node:events';
 import { AppError, type ErrorCode, type ErrorParams } from '../api/errors.ts';
 import type { Store } from '../store/database.ts';
 import type { CsmsConnector, RemoteToken } from './connector.ts';
@@ -102,33 +103,31 @@ export class SyncWorker {
     return { kind: 'done', pushed: job.payload };
   }
 
-  /** Records an outcome only for the revision delivered: a newer change keeps the job pending. */
-  #settle(job: SyncJob, outcome: Outcome): boolean {
-    return this.#store.write(() => {
-      const now = this.#store.now();
-      if (outcome.kind === 'conflict') {
-        return (
-          this.#store.db
-            .prepare(
-              "UPDATE sync_outbox SET state = 'conflict', theirs = ?, last_error = NULL, updated_at = ? WHERE id = ? AND revision = ?",
-            )
-            .run(JSON.stringify(outcome.theirs), now, job.id, job.revision).changes === 1
-        );
-      }
-      const changed = this.#store.db
-        .prepare(
-          "UPDATE sync_outbox SET state = 'done', last_error = NULL, done_at = ?, updated_at = ? WHERE id = ? AND revision = ?",
-        )
-        .run(now, now, job.id, job.revision).changes;
-      if (outcome.pushed) {
-        this.#store.db
-          .prepare(
-            'INSERT INTO sync_pushed (connector_id, key, payload, pushed_at) VALUES (?, ?, ?, ?) ON CONFLICT (connector_id, key) DO UPDATE SET payload = excluded.payload, pushed_at = excluded.pushed_at',
+  /** Records an outcome only for the revision delivered: a newer change keeps the job pending. Runs
+   *  inside the caller's transaction (a batch of outcomes is one commit). */
+  #settleOne(job: SyncJob, outcome: Outcome, now: string): boolean {
+    if (outcome.kind === 'conflict') {
+      return (
+        this.#store
+          .stmt(
+            "UPDATE sync_outbox SET state = 'conflict', theirs = ?, last_error = NULL, updated_at = ? WHERE id = ? AND revision = ?",
           )
-          .run(this.#info.id, job.key, JSON.stringify(outcome.pushed), now);
-      }
-      return changed === 1;
-    });
+          .run(JSON.stringify(outcome.theirs), now, job.id, job.revision).changes === 1
+      );
+    }
+    const changed = this.#store
+      .stmt(
+        "UPDATE sync_outbox SET state = 'done', last_error = NULL, done_at = ?, updated_at = ? WHERE id = ? AND revision = ?",
+      )
+      .run(now, now, job.id, job.revision).changes;
+    if (outcome.pushed) {
+      this.#store
+        .stmt(
+          'INSERT INTO sync_pushed (connector_id, key, payload, pushed_at) VALUES (?, ?, ?, ?) ON CONFLICT (connector_id, key) DO UPDATE SET payload = excluded.payload, pushed_at = excluded.pushed_at',
+        )
+        .run(this.#info.id, job.key, JSON.stringify(outcome.pushed), now);
+    }
+    return changed === 1;
   }
 
   #fail(
@@ -148,13 +147,16 @@ export class SyncWorker {
     });
   }
 
-  /** Counts the attempt before it is made: a run killed mid-request leaves the job pending, attempted. */
-  #claim(job: SyncJob): void {
-    this.#store.write(() =>
-      this.#store.db
-        .prepare('UPDATE sync_outbox SET attempts = attempts + 1, updated_at = ? WHERE id = ?')
-        .run(this.#store.now(), job.id),
-    );
+  /** Counts the attempts before they are made (one commit for the batch): a run killed mid-request
+   *  leaves its jobs pending, attempted, and the next run repeats the idempotent write. */
+  #claim(jobs: SyncJob[]): void {
+    this.#store.write(() => {
+      const now = this.#store.now();
+      const claim = this.#store.stmt(
+        'UPDATE sync_outbox SET attempts = attempts + 1, updated_at = ? WHERE id = ?',
+      );
+      for (const job of jobs) claim.run(now, job.id);
+    });
   }
 
   #due(exclude: ReadonlySet<number>, limit: number): SyncJob[] {
@@ -181,6 +183,8 @@ export class SyncWorker {
   async run(options: WorkerOptions = {}): Promise<SyncRunSummary> {
     const random = options.random ?? Math.random;
     const signal = options.signal ?? new AbortController().signal;
+    // Each request in flight listens to the run's signal.
+    setMaxListeners(0, signal);
     const maxWaitMs = (options.maxWaitS ?? 30) * 1000;
     const concurrency = Math.max(1, this.#info.settings.concurrency ?? 4);
     const summary: SyncRunSummary = {
@@ -198,13 +202,34 @@ export class SyncWorker {
     /** The CSMS asked to slow down (429): nothing is sent before this instant. */
     let notBefore = 0;
 
+    // Outcomes are committed in batches (many cards, one fsync); a run killed before a batch is committed
+    // leaves those jobs pending, and repeating their PUT changes nothing at the CSMS.
+    let settling: Array<{ job: SyncJob; outcome: Outcome }> = [];
+    let flushTimer: NodeJS.Timeout | null = null;
+    const flush = () => {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = null;
+      const batch = settling;
+      settling = [];
+      if (batch.length === 0) return;
+      this.#store.write(() => {
+        const now = this.#store.now();
+        for (const { job, outcome } of batch) {
+          const settled = this.#settleOne(job, outcome, now);
+          if (settled && outcome.kind === 'done') summary.delivered++;
+          if (settled && outcome.kind === 'conflict') summary.conflicts++;
+        }
+      });
+      for (const { job } of batch) options.progress?.(job);
+    };
+
     const work = async (job: SyncJob) => {
-      this.#claim(job);
       try {
         const outcome = await this.#deliver(job, signal);
-        const settled = this.#settle(job, outcome);
-        if (settled && outcome.kind === 'done') summary.delivered++;
-        if (settled && outcome.kind === 'conflict') summary.conflicts++;
+        settling.push({ job, outcome });
+        if (settling.length >= concurrency) flush();
+        else flushTimer ??= setTimeout(flush, 25);
+        return;
       } catch (error) {
         if (signal.aborted) return;
         const e = errorOf(error);
@@ -229,14 +254,17 @@ export class SyncWorker {
           this.#fail(job, e, 'failed', 0);
           summary.failed++;
         }
-      } finally {
-        options.progress?.(job);
       }
+      options.progress?.(job);
     };
 
     while (!signal.aborted) {
       if (!stop && Date.now() >= notBefore && inFlight.size < concurrency) {
-        const jobs = this.#due(new Set(inFlight.keys()), concurrency - inFlight.size);
+        const jobs = this.#due(
+          new Set([...inFlight.keys(), ...settling.map((s) => s.job.id)]),
+          concurrency - inFlight.size,
+        );
+        if (jobs.length > 0) this.#claim(jobs);
         for (const job of jobs) {
           const p = work(job).finally(() => inFlight.delete(job.id));
           inFlight.set(job.id, p);
@@ -247,6 +275,8 @@ export class SyncWorker {
         await Promise.race(inFlight.values());
         continue;
       }
+      // Nothing in flight: what was delivered is committed before deciding whether to wait or stop.
+      flush();
       if (stop) break;
       const next = this.#nextDue();
       if (next === null) break;
@@ -255,6 +285,7 @@ export class SyncWorker {
       if (waitMs > 0) await sleep(waitMs, signal);
     }
     await Promise.allSettled(inFlight.values());
+    flush();
     summary.pending = (
       this.#store.db
         .prepare("SELECT COUNT(*) AS n FROM sync_outbox WHERE connector_id = ? AND state = 'pending'")

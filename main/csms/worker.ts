@@ -110,14 +110,14 @@ export class SyncWorker {
       return (
         this.#store
           .stmt(
-            "UPDATE sync_outbox SET state = 'conflict', theirs = ?, last_error = NULL, updated_at = ? WHERE id = ? AND revision = ?",
+            "UPDATE sync_outbox SET state = 'conflict', theirs = ?, attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE id = ? AND revision = ?",
           )
           .run(JSON.stringify(outcome.theirs), now, job.id, job.revision).changes === 1
       );
     }
     const changed = this.#store
       .stmt(
-        "UPDATE sync_outbox SET state = 'done', last_error = NULL, done_at = ?, updated_at = ? WHERE id = ? AND revision = ?",
+        "UPDATE sync_outbox SET state = 'done', attempts = attempts + 1, last_error = NULL, done_at = ?, updated_at = ? WHERE id = ? AND revision = ?",
       )
       .run(now, now, job.id, job.revision).changes;
     if (outcome.pushed) {
@@ -141,21 +141,9 @@ export class SyncWorker {
       const next = new Date(Date.now() + delayMs).toISOString();
       this.#store.db
         .prepare(
-          'UPDATE sync_outbox SET state = CASE WHEN revision = ? THEN ? ELSE state END, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?',
+          'UPDATE sync_outbox SET state = CASE WHEN revision = ? THEN ? ELSE state END, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?',
         )
         .run(job.revision, state, JSON.stringify(error), next, now, job.id);
-    });
-  }
-
-  /** Counts the attempts before they are made (one commit for the batch): a run killed mid-request
-   *  leaves its jobs pending, attempted, and the next run repeats the idempotent write. */
-  #claim(jobs: SyncJob[]): void {
-    this.#store.write(() => {
-      const now = this.#store.now();
-      const claim = this.#store.stmt(
-        'UPDATE sync_outbox SET attempts = attempts + 1, updated_at = ? WHERE id = ?',
-      );
-      for (const job of jobs) claim.run(now, job.id);
     });
   }
 
@@ -264,7 +252,6 @@ export class SyncWorker {
           new Set([...inFlight.keys(), ...settling.map((s) => s.job.id)]),
           concurrency - inFlight.size,
         );
-        if (jobs.length > 0) this.#claim(jobs);
         for (const job of jobs) {
           const p = work(job).finally(() => inFlight.delete(job.id));
           inFlight.set(job.id, p);

@@ -206,7 +206,7 @@ export const migrations: readonly Migration[] = [
         updated_at TEXT NOT NULL,
         done_at TEXT
       );
-      CREATE INDEX sync_outbox_due ON sync_outbox(connector_id, state, next_attempt_at);
+      CREATE INDEX sync_outbox_due ON sync_outbox(connector_id, state, id);
       CREATE INDEX sync_outbox_key ON sync_outbox(key, state);
       CREATE TABLE sync_pushed (
         connector_id INTEGER NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,

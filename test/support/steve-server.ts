@@ -13,6 +13,26 @@ export interface SteveTag {
   note: string | null;
 }
 
+/** The tags by primary key, with an index by idTag kept on every set and delete (a test may set some). */
+class SteveTags extends Map<number, SteveTag> {
+  readonly #byIdTag = new Map<string, number>();
+  override set(pk: number, tag: SteveTag): this {
+    const before = this.get(pk);
+    if (before) this.#byIdTag.delete(before.idTag);
+    this.#byIdTag.set(tag.idTag, pk);
+    return super.set(pk, tag);
+  }
+  override delete(pk: number): boolean {
+    const before = this.get(pk);
+    if (before) this.#byIdTag.delete(before.idTag);
+    return super.delete(pk);
+  }
+  byIdTag(idTag: string): SteveTag | undefined {
+    const pk = this.#byIdTag.get(idTag);
+    return pk === undefined ? undefined : this.get(pk);
+  }
+}
+
 /** One fault answered instead of the real thing, to requests matching `on`. */
 export type SteveFault =
   | { kind: 'status'; status: 500 | 503 }
@@ -44,7 +64,7 @@ export async function startSteveServer(
 ): Promise<SteveServer> {
   const user = options.user ?? 'api';
   let password = options.password ?? 'steve-api-secret';
-  const tags = new Map<number, SteveTag>();
+  const tags = new SteveTags();
   const writes: SteveServer['writes'] = [];
   const requests: SteveServer['requests'] = [];
   const faults: Array<{ fault: SteveFault; on: 'write' | 'any' }> = [];
@@ -66,7 +86,7 @@ export async function startSteveServer(
   ) =>
     send(res, status, { timestamp: new Date().toISOString(), status, error: reason, message, path }, headers);
 
-  const byIdTag = (idTag: string) => [...tags.values()].find((tag) => tag.idTag === idTag);
+  const byIdTag = (idTag: string) => tags.byIdTag(idTag);
 
   function readForm(body: unknown): { form: Omit<SteveTag, 'ocppTagPk'> } | { problem: string } {
     const b = body as Partial<SteveTag> | null;
@@ -147,7 +167,7 @@ export async function startSteveServer(
         return send(
           res,
           200,
-          [...tags.values()].filter((tag) => idTag === null || tag.idTag === idTag),
+          idTag === null ? [...tags.values()] : [byIdTag(idTag)].filter((tag) => tag !== undefined),
         );
       }
       if (method === 'POST') {

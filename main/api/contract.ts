@@ -14,7 +14,7 @@ import { templateSchema } from '../commissioning/template-schema.ts';
 import type { RunDetail, RunSummary, StoredTemplate } from '../commissioning/types.ts';
 import { type ConnectionCheck, connectorKinds } from '../csms/connector.ts';
 import type { ConnectorInfo } from '../csms/connectors-store.ts';
-import type { SyncJob } from '../csms/outbox.ts';
+import type { SyncJob, TokenJob } from '../csms/outbox.ts';
 import type { ConnectorStatus, DryRunItem } from '../csms/sync-service.ts';
 import type { SyncRunSummary } from '../csms/worker.ts';
 import type {
@@ -469,7 +469,7 @@ export const methods = {
     z.object({ connector: name, maxWaitS: z.number().min(0).max(3600).default(30) }).strict(),
   ),
   'sync.dryRun': method<DryRunItem[]>()(z.object({ connector: name }).strict()),
-  'sync.conflicts': method<SyncJob[]>()(z.object({ connector: name.optional() }).strict()),
+  'sync.conflicts': method<TokenJob[]>()(z.object({ connector: name.optional() }).strict()),
   'sync.resolve': method<SyncJob>()(z.object({ jobId: id, choice: z.enum(['ours', 'theirs']) }).strict()),
   'sync.retry': method<{ retried: number }>()(z.object({ connector: name }).strict()),
 } as const;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { errorText } from '../../locales/translate.ts';
 import { AppError, type ErrorCode, type ErrorParams } from '../api/errors.ts';
 import { connectorKinds } from '../csms/connector.ts';
-import type { SyncJob, TokenPayload } from '../csms/outbox.ts';
+import type { StationPayload, TokenJob, TokenPayload } from '../csms/outbox.ts';
 import { type CliContext, type Command, call, numberArg, print, t, usage, withApi } from './context.ts';
 import type { HelpSpec } from './help.ts';
 import { printTable } from './output.ts';
@@ -32,6 +32,9 @@ function secretFrom(ctx: CliContext): string | undefined {
   }
 }
 
+const isStation = (payload: TokenPayload | StationPayload): payload is StationPayload =>
+  'identity' in payload;
+
 function caFrom(ctx: CliContext): string | undefined {
   const file = ctx.options['ca-file'];
   if (file === undefined) return undefined;
@@ -45,7 +48,7 @@ function caFrom(ctx: CliContext): string | undefined {
 const cell = (value: string | null | boolean | undefined) =>
   value === null || value === undefined ? '—' : String(value);
 
-function sideBySide(ctx: CliContext, job: SyncJob): void {
+function sideBySide(ctx: CliContext, job: TokenJob): void {
   const ours = job.payload;
   const theirs = job.theirs;
   ctx.output.out(t(ctx, 'cli.sync.conflictHead', { id: job.id, uid: job.key }));
@@ -169,6 +172,11 @@ const subcommands: SyncSub[] = [
                 })),
                 ['id', 'card', 'change', 'state', 'attempts', 'reason'],
               );
+              for (const job of s.open) {
+                for (const step of job.manualSteps ?? []) {
+                  ctx.output.out(`  ${job.id}: ${t(ctx, step.messageKey, step.params)}`);
+                }
+              }
             }
           }
         });
@@ -213,8 +221,8 @@ const subcommands: SyncSub[] = [
                 id: i.jobId,
                 card: i.key,
                 action: t(ctx, `sync.action.${i.action}`),
-                group: `${cell(i.theirs?.groupIdTag)} → ${cell(i.ours.groupIdTag)}`,
-                label: `${cell(i.theirs?.label)} → ${cell(i.ours.label)}`,
+                group: isStation(i.ours) ? '' : `${cell(i.theirs?.groupIdTag)} → ${cell(i.ours.groupIdTag)}`,
+                label: isStation(i.ours) ? '' : `${cell(i.theirs?.label)} → ${cell(i.ours.label)}`,
               })),
               ['id', 'card', 'action', 'group', 'label'],
             );

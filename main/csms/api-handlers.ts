@@ -5,7 +5,7 @@ import type { DataEntity } from '../api/types.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
 import { getConnector, listConnectors, saveConnector } from './connectors-store.ts';
-import { listJobs, resolveConflict, retryJobs } from './outbox.ts';
+import { listConflicts, resolveConflict, retryJobs } from './outbox.ts';
 import { dryRun, runSync, syncStatus, testConnector } from './sync-service.ts';
 
 export type SyncMethod =
@@ -40,10 +40,7 @@ export function buildSyncHandlers(deps: SyncHandlerDeps): Pick<Handlers, SyncMet
     'sync.run': (p) => runSync(store, vault, p.connector, { maxWaitS: p.maxWaitS }),
     'sync.dryRun': (p) => dryRun(store, vault, p.connector, new AbortController().signal),
     'sync.conflicts': (p) =>
-      listJobs(store, {
-        state: 'conflict',
-        connectorId: p.connector === undefined ? undefined : getConnector(store, p.connector).id,
-      }),
+      listConflicts(store, p.connector === undefined ? undefined : getConnector(store, p.connector).id),
     'sync.resolve': (p, ctx) => {
       const job = resolveConflict(store, ctx.actor, p.jobId, p.choice);
       if (p.choice === 'theirs') deps.changed('card');

@@ -3,7 +3,7 @@
 import { AppError, type ErrorCode, type ErrorParams } from '../api/errors.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { Store } from '../store/database.ts';
-import type { RemoteToken, TokenRecord } from './connector.ts';
+import type { ManualStep, RemoteToken, StationRecord, TokenRecord } from './connector.ts';
 
 export const jobStates = ['pending', 'done', 'failed', 'conflict', 'manual'] as const;
 export type JobState = (typeof jobStates)[number];
@@ -24,12 +24,25 @@ export interface JobError {
   params: ErrorParams;
 }
 
-export interface SyncJob {
+/** A commissioned station as queued for the CSMS: its password only as the vault secret's id. */
+export interface StationPayload extends Omit<StationRecord, 'password'> {
+  passwordSecretId: number | null;
+}
+
+/** A job's key for a station: prefixed, so it never meets a card's UID hex. */
+export const stationKey = (identity: string) => `station:${identity}`;
+
+export type SyncJob = JobBase &
+  (
+    | { kind: 'token.upsert' | 'token.revoke'; payload: TokenPayload }
+    | { kind: 'station.register'; payload: StationPayload }
+  );
+export type TokenJob = Extract<SyncJob, { kind: 'token.upsert' | 'token.revoke' }>;
+
+interface JobBase {
   id: number;
   connectorId: number;
-  kind: JobKind;
   key: string;
-  payload: TokenPayload;
   revision: number;
   state: JobState;
   force: boolean;
@@ -40,6 +53,8 @@ export interface SyncJob {
   theirs: RemoteToken | null;
   /** Done by handing a file over (file export connector): the file written. */
   handedOver: string | null;
+  /** What the user does by hand at this CSMS (state manual), as locale keys and values. */
+  manualSteps: ManualStep[] | null;
   createdAt: string;
   updatedAt: string;
   doneAt: string | null;
@@ -59,6 +74,7 @@ export interface JobRow {
   last_error: string | null;
   theirs: string | null;
   handed_over: string | null;
+  manual_steps: string | null;
   created_at: string;
   updated_at: string;
   done_at: string | null;
@@ -70,7 +86,7 @@ export function toJob(row: JobRow): SyncJob {
     connectorId: row.connector_id,
     kind: row.kind,
     key: row.key,
-    payload: JSON.parse(row.payload) as TokenPayload,
+    payload: JSON.parse(row.payload) as TokenPayload & StationPayload,
     revision: row.revision,
     state: row.state,
     force: row.force === 1,
@@ -79,6 +95,7 @@ export function toJob(row: JobRow): SyncJob {
     lastError: row.last_error === null ? null : (JSON.parse(row.last_error) as JobError),
     theirs: row.theirs === null ? null : (JSON.parse(row.theirs) as RemoteToken),
     handedOver: row.handed_over,
+    manualSteps: row.manual_steps === null ? null : (JSON.parse(row.manual_steps) as ManualStep[]),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     doneAt: row.done_at,
@@ -117,6 +134,13 @@ export interface JobQuery {
   connectorId?: number | undefined;
   state?: JobState | undefined;
   limit?: number | undefined;
+}
+
+/** The conflicts (only cards can be one), oldest first. */
+export function listConflicts(store: Store, connectorId?: number): TokenJob[] {
+  return listJobs(store, { state: 'conflict', connectorId }).filter(
+    (job): job is TokenJob => job.kind !== 'station.register',
+  );
 }
 
 export function listJobs(store: Store, query: JobQuery = {}): SyncJob[] {
@@ -175,13 +199,14 @@ export function resolveConflict(store: Store, actor: string, id: number, choice:
             | { id: number }
             | undefined)
         : undefined;
+      const ours = job.payload as TokenPayload;
       const taken: TokenPayload = {
         uid: job.key,
         label: theirs.label,
         owner: theirs.owner,
-        groupIdTag: group ? theirs.groupIdTag : job.payload.groupIdTag,
+        groupIdTag: group ? theirs.groupIdTag : ours.groupIdTag,
         validUntil: theirs.validUntil,
-        valid: job.payload.valid,
+        valid: ours.valid,
       };
       store.db
         .prepare("UPDATE sync_outbox SET state = 'done', done_at = ?, updated_at = ? WHERE id = ?")
@@ -224,5 +249,34 @@ export function retryJobs(store: Store, connectorId: number): number {
         "UPDATE sync_outbox SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE connector_id = ? AND state = 'failed'",
       )
       .run(now, now, connectorId).changes;
+  });
+}
+
+/**
+ * Queues a commissioned station for every company CSMS, inside the caller's transaction (the run that
+ * commissions it): a waiting job for the same station takes the newer record. The password stays in the
+ * vault; the job names its secret, lent to the connector only while it registers the station.
+ */
+export function queueStation(
+  store: Store,
+  station: Omit<StationRecord, 'password'>,
+  passwordSecretId: number | null,
+): number {
+  return store.write(() => {
+    const now = store.now();
+    const payload = JSON.stringify({ ...station, passwordSecretId } satisfies StationPayload);
+    const key = stationKey(station.identity);
+    store.db
+      .prepare(
+        "UPDATE sync_outbox SET payload = ?, revision = revision + 1, next_attempt_at = ?, updated_at = ? WHERE key = ? AND state IN ('pending', 'conflict')",
+      )
+      .run(payload, now, now, key);
+    return store.db
+      .prepare(
+        `INSERT INTO sync_outbox (connector_id, kind, key, payload, state, next_attempt_at, created_at, updated_at)
+         SELECT c.id, 'station.register', ?, ?, 'pending', ?, ?, ? FROM connectors c
+         WHERE NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.connector_id = c.id AND o.key = ? AND o.state IN ('pending', 'conflict'))`,
+      )
+      .run(key, payload, now, now, now, key).changes;
   });
 }

@@ -9,6 +9,7 @@ import {
   countJobs,
   listJobs,
   type StateCounts,
+  type StationPayload,
   type SyncJob,
   sameToken,
   type TokenPayload,
@@ -26,8 +27,8 @@ export interface ConnectorStatus {
 export interface DryRunItem {
   jobId: number;
   key: string;
-  action: 'create' | 'update' | 'revoke' | 'unchanged' | 'conflict' | 'unknown';
-  ours: TokenPayload;
+  action: 'create' | 'update' | 'revoke' | 'unchanged' | 'conflict' | 'unknown' | 'register' | 'manual';
+  ours: TokenPayload | StationPayload;
   theirs: RemoteToken | null;
 }
 
@@ -55,7 +56,7 @@ export async function runSync(
   if (info.kind === 'file') return handOverByFile(store, info);
   const connector = buildConnector(store, vault, info);
   try {
-    return await new SyncWorker(store, info, connector).run(options);
+    return await new SyncWorker(store, info, connector, (id) => vault.use(id, (value) => value)).run(options);
   } finally {
     await connector.close?.();
   }
@@ -87,6 +88,11 @@ export async function dryRun(
   const items: DryRunItem[] = [];
   try {
     for (const job of listJobs(store, { connectorId: info.id, state: 'pending', limit: 100_000 })) {
+      if (job.kind === 'station.register') {
+        const action = connector.registerStation ? 'register' : 'manual';
+        items.push({ jobId: job.id, key: job.key, action, ours: job.payload, theirs: null });
+        continue;
+      }
       const theirs = connector.getToken ? await connector.getToken(job.key, signal) : null;
       const pushedBefore =
         store.db

@@ -4,7 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import { AppError, type ErrorCode, type ErrorParams } from '../api/errors.ts';
 import type { Store } from '../store/database.ts';
-import type { CsmsConnector, RemoteToken } from './connector.ts';
+import type { CsmsConnector, ManualStep, RemoteToken } from './connector.ts';
 import type { ConnectorInfo } from './connectors-store.ts';
 import { type JobRow, type SyncJob, sameToken, type TokenPayload, toJob, tokenOf } from './outbox.ts';
 
@@ -61,17 +61,31 @@ function errorOf(error: unknown): { code: ErrorCode; params: ErrorParams } {
   return { code: 'CSMS_UNREACHABLE', params: { name: '', reason: 'internal error' } };
 }
 
-type Outcome = { kind: 'done'; pushed: TokenPayload | null } | { kind: 'conflict'; theirs: RemoteToken };
+type Outcome =
+  | { kind: 'done'; pushed: TokenPayload | null }
+  | { kind: 'conflict'; theirs: RemoteToken }
+  | { kind: 'manual'; steps: ManualStep[] };
 
 export class SyncWorker {
   readonly #store: Store;
   readonly #info: ConnectorInfo;
   readonly #connector: CsmsConnector;
 
-  constructor(store: Store, info: ConnectorInfo, connector: CsmsConnector) {
+  readonly #lend: (secretId: number) => string;
+
+  /** `lend` hands a station's password from the vault for the one call that registers it. */
+  constructor(
+    store: Store,
+    info: ConnectorInfo,
+    connector: CsmsConnector,
+    lend: (secretId: number) => string = () => {
+      throw new AppError('NOT_FOUND', { entity: 'secret', id: 0 });
+    },
+  ) {
     this.#store = store;
     this.#info = info;
     this.#connector = connector;
+    this.#lend = lend;
   }
 
   #pushedBefore(key: string): boolean {
@@ -84,6 +98,14 @@ export class SyncWorker {
 
   async #deliver(job: SyncJob, signal: AbortSignal): Promise<Outcome> {
     const c = this.#connector;
+    if (job.kind === 'station.register') {
+      const { passwordSecretId, ...station } = job.payload;
+      // SteVe and the like: the station is added by hand, and the job says exactly what to enter.
+      if (!c.registerStation) return { kind: 'manual', steps: c.manualSteps(station) };
+      const password = passwordSecretId === null ? null : this.#lend(passwordSecretId);
+      await c.registerStation({ ...station, password }, signal);
+      return { kind: 'done', pushed: null };
+    }
     if (job.kind === 'token.revoke') {
       if (!c.revokeToken)
         throw new AppError('CSMS_CAPABILITY_MISSING', { name: c.name, capability: 'token.revoke' });
@@ -106,6 +128,20 @@ export class SyncWorker {
   /** Records an outcome only for the revision delivered: a newer change keeps the job pending. Runs
    *  inside the caller's transaction (a batch of outcomes is one commit). */
   #settleOne(job: SyncJob, outcome: Outcome, now: string): boolean {
+    if (outcome.kind === 'manual') {
+      const missing = {
+        code: 'CSMS_CAPABILITY_MISSING',
+        params: { name: this.#connector.name, capability: job.kind },
+      };
+      return (
+        this.#store
+          .stmt(
+            "UPDATE sync_outbox SET state = 'manual', attempts = attempts + 1, last_error = ?, manual_steps = ?, updated_at = ? WHERE id = ? AND revision = ?",
+          )
+          .run(JSON.stringify(missing), JSON.stringify(outcome.steps), now, job.id, job.revision).changes ===
+        1
+      );
+    }
     if (outcome.kind === 'conflict') {
       return (
         this.#store
@@ -206,6 +242,7 @@ export class SyncWorker {
           const settled = this.#settleOne(job, outcome, now);
           if (settled && outcome.kind === 'done') summary.delivered++;
           if (settled && outcome.kind === 'conflict') summary.conflicts++;
+          if (settled && outcome.kind === 'manual') summary.manual++;
         }
       });
       for (const { job } of batch) options.progress?.(job);

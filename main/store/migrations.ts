@@ -202,6 +202,7 @@ export const migrations: readonly Migration[] = [
         last_error TEXT,
         theirs TEXT,
         handed_over TEXT,
+        manual_steps TEXT,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
         done_at TEXT

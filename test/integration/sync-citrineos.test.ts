@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { citrineosConnector } from '../../main/csms/citrineos.ts';
+import { queueStation } from '../../main/csms/outbox.ts';
 import { presenceOf } from '../../main/csms/presence.ts';
 import { startCitrineServer } from '../support/citrineos-server.ts';
 import { callOk, testCore } from '../support/core.ts';
@@ -101,4 +102,30 @@ test('cards reach CitrineOS as Authorizations through the outbox: group, validit
   await callOk(core, 'sync.run', { connector: 'citrine' });
   assert.equal([...server.authorizations.values()].find((a) => a.idToken === '04AABBCC')?.status, 'Blocked');
   assert.equal(server.authorizations.size, 3, 'blocked, not deleted, and never twice');
+});
+
+test('a commissioned station queued in the outbox reaches CitrineOS with its password lent from the vault', async (t) => {
+  const server = await startCitrineServer(t, { adminSecret: SECRET });
+  const core = testCore(t);
+  await callOk(core, 'sync.add', {
+    kind: 'citrineos',
+    name: 'citrine',
+    baseUrl: server.url,
+    credential: SECRET,
+  });
+  const secret = core.vault.put('test', 'ocpp-basic-auth', 'WB-0001', station.password);
+  const { password: _password, ...record } = station;
+  assert.equal(queueStation(core.store, record, secret.id), 1);
+  assert.equal(queueStation(core.store, { ...record, firmwareVersion: '1.2.4' }, secret.id), 0, 'collapsed');
+  const dry = await callOk(core, 'sync.dryRun', { connector: 'citrine' });
+  assert.deepEqual(
+    dry.map((d) => d.action),
+    ['register'],
+  );
+  const summary = await callOk(core, 'sync.run', { connector: 'citrine' });
+  assert.equal(summary.delivered, 1);
+  assert.equal(server.stations.get('WB-0001')?.firmwareVersion, '1.2.4');
+  assert.equal(server.passwords.get('WB-0001'), station.password);
+  const rows = JSON.stringify(core.store.db.prepare('SELECT * FROM sync_outbox').all());
+  assert.ok(!rows.includes(station.password), 'the password is never in the outbox');
 });

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import type { Core } from '../../main/core.ts';
+import { queueStation, type TokenJob } from '../../main/csms/outbox.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
 import { type SteveServer, startSteveServer } from '../support/steve-server.ts';
 import { tempDir } from '../support/temp.ts';
@@ -82,7 +83,7 @@ test('each change is queued in the same transaction; changes to one card collaps
   core.store.write(() => core.store.db.prepare("UPDATE cards SET label = 'Van 2' WHERE id = ?").run(card.id));
   await callOk(core, 'groups.update', { id: group.id, groupIdTag: 'FLEET2' });
   const jobs = await callOk(core, 'sync.status', { connector: 'company' });
-  const open = jobs[0]?.open ?? [];
+  const open = (jobs[0]?.open ?? []) as TokenJob[];
   assert.equal(open.length, 1);
   assert.equal(open[0]?.payload.label, 'Van 2');
   assert.equal(open[0]?.payload.groupIdTag, 'FLEET2');
@@ -93,10 +94,8 @@ test('each change is queued in the same transaction; changes to one card collaps
       throw new Error('rolled back');
     }),
   );
-  assert.equal(
-    (await callOk(core, 'sync.status', { connector: 'company' }))[0]?.open[0]?.payload.label,
-    'Van 2',
-  );
+  const after = (await callOk(core, 'sync.status', { connector: 'company' }))[0]?.open[0] as TokenJob;
+  assert.equal(after.payload.label, 'Van 2');
   await callOk(core, 'sync.run', { connector: 'company' });
   assert.equal([...steve.tags.values()].find((x) => x.idTag === '04AABBCC')?.parentIdTag, 'FLEET2');
   // Deleting the card revokes it at the CSMS (expired, blocked), never deletes it.
@@ -273,4 +272,35 @@ test('the CSMS password never appears in the outbox, the audit log, the core log
   for (const file of readdirSync(join(dataDir, 'logs'))) {
     assert.ok(!readFileSync(join(dataDir, 'logs', file), 'utf8').includes(PASSWORD), file);
   }
+});
+
+test('a station for SteVe, whose API cannot add one, waits as "by hand" with exactly what to enter', async (t) => {
+  const { core } = await setup(t);
+  queueStation(
+    core.store,
+    {
+      identity: 'WB-0007',
+      ocppVersion: '1.6',
+      securityProfile: 1,
+      siteName: null,
+      vendor: null,
+      model: null,
+      serialNumber: null,
+      firmwareVersion: null,
+      connectors: null,
+      maxCurrentA: null,
+    },
+    null,
+  );
+  const summary = await callOk(core, 'sync.run', { connector: 'company' });
+  assert.equal(summary.manual, 1);
+  const [status] = await callOk(core, 'sync.status', { connector: 'company' });
+  const job = status?.open.find((j) => j.kind === 'station.register');
+  assert.equal(job?.state, 'manual');
+  assert.equal(job?.lastError?.code, 'CSMS_CAPABILITY_MISSING');
+  assert.deepEqual(job?.manualSteps?.[0], {
+    capability: 'station.register',
+    messageKey: 'sync.manual.steve.station',
+    params: { identity: 'WB-0007', profile: 1 },
+  });
 });

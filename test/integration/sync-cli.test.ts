@@ -2,7 +2,7 @@
 // run again (every card exactly once at the CSMS), the reason of a waiting card in words, a conflict
 // shown side by side and decided, --json for scripts.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -86,6 +86,14 @@ test('wbc sync run killed with -9 mid-sync and run again: every card exactly onc
   assert.equal([...steve.tags.values()].length, uids.length + 1);
   const status = await wbc(['--data-dir', dir, '--json', 'sync', 'status', 'company']);
   assert.equal(JSON.parse(status.stdout)[0].counts.done, uids.length);
+  // The API password never reaches the terminal, the logs or the database file in clear.
+  assert.ok(
+    !`${first.stdout()}${first.stderr()}${second.stdout}${second.stderr}${status.stdout}`.includes(PASSWORD),
+  );
+  for (const file of readdirSync(join(dir, 'logs'))) {
+    assert.ok(!readFileSync(join(dir, 'logs', file), 'utf8').includes(PASSWORD), file);
+  }
+  assert.ok(!readFileSync(join(dir, 'commissioner.db')).includes(PASSWORD), 'the database file');
 });
 
 test('wbc sync status says in words why cards wait; a conflict is shown side by side and decided', async (t) => {

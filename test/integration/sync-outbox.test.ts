@@ -263,7 +263,7 @@ test('the CSMS password never appears in the outbox, the audit log, the core log
   const status = await callOk(core, 'sync.status', {});
   assert.ok(!JSON.stringify(status).includes(PASSWORD));
   const dump = (sql: string) => JSON.stringify(core.store.db.prepare(sql).all());
-  for (const table of ['sync_outbox', 'audit_log', 'connectors', 'sync_pushed']) {
+  for (const table of ['sync_outbox', 'audit_log', 'connectors', 'sync_pushed', 'trace_frames', 'settings']) {
     assert.ok(!dump(`SELECT * FROM ${table}`).includes(PASSWORD), table);
   }
   // It is sent only as the basic-auth header, base64 inside it, never in the URL.

@@ -190,7 +190,7 @@ export async function startSteveServer(
     }
     const pk = Number(pkPart);
     const tag = Number.isInteger(pk) ? tags.get(pk) : undefined;
-    if (!tag) return error(res, path, 404, 'Not Found', `Could not find ocppTag with pk ${pkPart}`);
+    if (!tag) return error(res, path, 404, 'Not Found', `Could not find ocppTag with id ${pkPart}`);
     if (method === 'GET') return send(res, 200, tag);
     if (method === 'PUT') {
       const read = readForm(body);

@@ -264,6 +264,16 @@ const subcommands: SyncSub[] = [
         );
       }),
   },
+  {
+    name: 'retry',
+    usage: 'sync retry NAME',
+    summaryKey: 'cli.help.sync.retry',
+    run: (ctx) =>
+      withApi(ctx, async (core) => {
+        const result = await call(core, 'sync.retry', { connector: connectorArg(ctx, 'sync retry NAME') });
+        print(ctx, result, () => ctx.output.out(t(ctx, 'cli.sync.retried', { count: result.retried })));
+      }),
+  },
 ];
 
 export const syncCommand: Command = {

@@ -240,13 +240,15 @@ export function resolveConflict(store: Store, actor: string, id: number, choice:
   });
 }
 
-/** Failed and manual jobs back to pending (the user fixed the cause), due now. */
+/** Failed jobs back to pending (the user fixed the cause), due now; one a later change replaced stays. */
 export function retryJobs(store: Store, connectorId: number): number {
   return store.write(() => {
     const now = store.now();
     return store.db
       .prepare(
-        "UPDATE sync_outbox SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE connector_id = ? AND state = 'failed'",
+        `UPDATE sync_outbox AS o SET state = 'pending', next_attempt_at = ?, updated_at = ?
+         WHERE o.connector_id = ? AND o.state = 'failed'
+           AND NOT EXISTS (SELECT 1 FROM sync_outbox n WHERE n.connector_id = o.connector_id AND n.key = o.key AND n.id > o.id)`,
       )
       .run(now, now, connectorId).changes;
   });

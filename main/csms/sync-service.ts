@@ -32,6 +32,15 @@ export interface DryRunItem {
   theirs: RemoteToken | null;
 }
 
+/** A failed job a later change of the same card replaced: history, not something to act on. */
+function superseded(store: Store, job: SyncJob): boolean {
+  return (
+    store.db
+      .prepare('SELECT 1 FROM sync_outbox WHERE connector_id = ? AND key = ? AND id > ?')
+      .get(job.connectorId, job.key, job.id) !== undefined
+  );
+}
+
 export function syncStatus(store: Store, name?: string): ConnectorStatus[] {
   const connectors = name === undefined ? listConnectors(store) : [getConnector(store, name)];
   return connectors.map((connector) => ({
@@ -39,7 +48,9 @@ export function syncStatus(store: Store, name?: string): ConnectorStatus[] {
     counts: countJobs(store, connector.id),
     open: [
       ...listJobs(store, { connectorId: connector.id, state: 'conflict' }),
-      ...listJobs(store, { connectorId: connector.id, state: 'failed' }),
+      ...listJobs(store, { connectorId: connector.id, state: 'failed' }).filter(
+        (job) => !superseded(store, job),
+      ),
       ...listJobs(store, { connectorId: connector.id, state: 'manual' }),
       ...listJobs(store, { connectorId: connector.id, state: 'pending', limit: 200 }),
     ],

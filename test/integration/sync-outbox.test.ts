@@ -304,3 +304,35 @@ test('a station for SteVe, whose API cannot add one, waits as "by hand" with exa
     params: { identity: 'WB-0007', profile: 1 },
   });
 });
+
+test('a card the CSMS refuses fails with its words and waits again only when the user retries it', async (t) => {
+  const { steve, core } = await setup(t);
+  // SteVe refuses an expiry it cannot parse: 400 with its own message.
+  core.store.write(() =>
+    core.store.db
+      .prepare(
+        "INSERT INTO cards (uid, source, label, valid_until, created_at, updated_at) VALUES (X'04BADBAD', 'typed', 'Bad', 'not a date', 'x', 'x')",
+      )
+      .run(),
+  );
+  const first = await callOk(core, 'sync.run', { connector: 'company' });
+  assert.equal(first.failed, 1);
+  const [status] = await callOk(core, 'sync.status', { connector: 'company' });
+  const failed = status?.open.find((j) => j.state === 'failed');
+  assert.equal(failed?.lastError?.code, 'CSMS_REJECTED');
+  assert.match(String(failed?.lastError?.params.detail), /HTTP 400: expiryDate: cannot be parsed/);
+  assert.equal((await callOk(core, 'sync.run', { connector: 'company' })).failed, 0, 'not retried by itself');
+  core.store.write(() =>
+    core.store.db.prepare("UPDATE cards SET valid_until = NULL WHERE label = 'Bad'").run(),
+  );
+  assert.equal(
+    (await callOk(core, 'sync.run', { connector: 'company' })).delivered,
+    1,
+    'a change queues it anew',
+  );
+  // The failed job was replaced by the change: retrying does not send the refused values again.
+  assert.equal(await callOk(core, 'sync.retry', { connector: 'company' }).then((r) => r.retried), 0);
+  const [after] = await callOk(core, 'sync.status', { connector: 'company' });
+  assert.equal(after?.open.length, 0);
+  assert.equal(steve.writes.filter((w) => w.idTag === '04BADBAD').length, 1);
+});

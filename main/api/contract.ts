@@ -12,6 +12,11 @@ import type {
 } from '../cards/types.ts';
 import { templateSchema } from '../commissioning/template-schema.ts';
 import type { RunDetail, RunSummary, StoredTemplate } from '../commissioning/types.ts';
+import { type ConnectionCheck, connectorKinds } from '../csms/connector.ts';
+import type { ConnectorInfo } from '../csms/connectors-store.ts';
+import type { SyncJob, TokenJob } from '../csms/outbox.ts';
+import type { ConnectorStatus, DryRunItem } from '../csms/sync-service.ts';
+import type { SyncRunSummary } from '../csms/worker.ts';
 import type {
   BoxInfo,
   ConfigSnapshot,
@@ -440,6 +445,39 @@ export const methods = {
       })
       .strict(),
   ),
+
+  // sync (h-sync)
+  'sync.list': method<ConnectorInfo[]>()(none),
+  /** Adds a company CSMS, or updates the one of that name; the credential goes to the vault only. */
+  'sync.add': method<ConnectorInfo>()(
+    z
+      .object({
+        kind: z.enum(connectorKinds),
+        name,
+        baseUrl: z.string().trim().url().max(500),
+        user: z.string().trim().max(200).optional(),
+        credential: z.string().min(1).max(4000).optional(),
+        tenantId: z.number().int().min(0).optional(),
+        concurrency: z.number().int().min(1).max(64).optional(),
+        timeoutS: z.number().int().min(1).max(600).optional(),
+        backoffBaseMs: z.number().int().min(10).max(3_600_000).optional(),
+        caCertificate: z.string().max(20_000).optional(),
+        graphqlUrl: z.string().trim().url().max(500).optional(),
+        shape: z.enum(['plain', 'steve', 'ocpi']).optional(),
+        countryCode: z.string().trim().max(2).optional(),
+        partyId: z.string().trim().max(3).optional(),
+      })
+      .strict(),
+  ),
+  'sync.test': method<ConnectionCheck[]>()(z.object({ connector: name }).strict()),
+  'sync.status': method<ConnectorStatus[]>()(z.object({ connector: name.optional() }).strict()),
+  'sync.run': method<SyncRunSummary>()(
+    z.object({ connector: name, maxWaitS: z.number().min(0).max(3600).default(30) }).strict(),
+  ),
+  'sync.dryRun': method<DryRunItem[]>()(z.object({ connector: name }).strict()),
+  'sync.conflicts': method<TokenJob[]>()(z.object({ connector: name.optional() }).strict()),
+  'sync.resolve': method<SyncJob>()(z.object({ jobId: id, choice: z.enum(['ours', 'theirs']) }).strict()),
+  'sync.retry': method<{ retried: number }>()(z.object({ connector: name }).strict()),
 } as const;
 
 export type Methods = typeof methods;

@@ -5,6 +5,7 @@ import { buildCardsHandlers } from '../cards/api-handlers.ts';
 import { pushGroupsToBox } from '../commissioning/push-cards.ts';
 import type { CommissioningService } from '../commissioning/service.ts';
 import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
+import { buildSyncHandlers } from '../csms/api-handlers.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
 import type { OcppService } from '../ocpp/service.ts';
@@ -192,5 +193,6 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       changed,
       progress: (progress) => deps.events().emit('cards.pushProgress', progress),
     }),
+    ...buildSyncHandlers({ store, vault, changed }),
   };
 }

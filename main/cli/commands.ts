@@ -9,6 +9,7 @@ import { startShellServer } from '../server/shell-server.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
 import { simulateCommand } from './commands-simulate.ts';
+import { syncCommand } from './commands-sync.ts';
 import { vaultCommand } from './commands-vault.ts';
 import {
   type Command,
@@ -208,5 +209,6 @@ export const commands: Command[] = [
   cardsCommand,
   readersCommand,
   simulateCommand,
+  syncCommand,
   vaultCommand,
 ];

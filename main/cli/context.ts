@@ -62,6 +62,16 @@ export interface CliContext {
     'allow-remote'?: boolean | undefined;
     expected?: boolean | undefined;
     concurrency?: string | undefined;
+    kind?: string | undefined;
+    'csms-url'?: string | undefined;
+    user?: string | undefined;
+    'secret-file'?: string | undefined;
+    'in-flight'?: string | undefined;
+    wait?: string | undefined;
+    'graphql-url'?: string | undefined;
+    'ca-file'?: string | undefined;
+    'keep-ours'?: boolean | undefined;
+    'take-theirs'?: boolean | undefined;
   };
   output: Output;
   language: Language;

@@ -46,6 +46,14 @@ const optionValues: Record<string, string> = {
   uid: 'HEX',
   'uid-format': 'PRESET',
   concurrency: 'N',
+  kind: 'steve|citrineos|ocpi|maeve|file',
+  'csms-url': 'URL',
+  user: 'NAME',
+  'secret-file': 'FILE',
+  'in-flight': 'N',
+  wait: 'S',
+  'graphql-url': 'URL',
+  'ca-file': 'FILE',
 };
 
 /** Options every command takes. */

@@ -62,6 +62,17 @@ const globalOptions = {
   concurrency: { type: 'string' },
   // commission (h-run)
   'keep-on-failure': { type: 'boolean', default: false },
+  // sync (h-sync)
+  kind: { type: 'string' },
+  'csms-url': { type: 'string' },
+  user: { type: 'string' },
+  'secret-file': { type: 'string' },
+  'in-flight': { type: 'string' },
+  wait: { type: 'string' },
+  'graphql-url': { type: 'string' },
+  'ca-file': { type: 'string' },
+  'keep-ours': { type: 'boolean', default: false },
+  'take-theirs': { type: 'boolean', default: false },
 } as const;
 
 function helpText(language: Language): string {

@@ -170,6 +170,133 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'company CSMS connectors and the sync outbox, queued by triggers in the same transaction as a change',
+    // Triggers, not calls in each writer: every path that writes a card or a group's tag (enrollment,
+    // CSV import, the app, a future one) queues its job in the very transaction of the change. Pending
+    // jobs for one key collapse into one (its payload the latest, its revision bumped so a delivery of
+    // the older payload does not mark it done).
+    sql: `
+      CREATE TABLE connectors (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('ocpi', 'citrineos', 'steve', 'maeve', 'file')),
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        base_url TEXT NOT NULL,
+        settings TEXT NOT NULL DEFAULT '{}',
+        secret_id INTEGER REFERENCES secrets(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE sync_outbox (
+        id INTEGER PRIMARY KEY,
+        connector_id INTEGER NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('token.upsert', 'token.revoke', 'station.register')),
+        key TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        revision INTEGER NOT NULL DEFAULT 1,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'conflict', 'manual')),
+        force INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        theirs TEXT,
+        handed_over TEXT,
+        manual_steps TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        done_at TEXT
+      );
+      CREATE INDEX sync_outbox_due ON sync_outbox(connector_id, state, id);
+      CREATE INDEX sync_outbox_key ON sync_outbox(key, state);
+      CREATE TABLE sync_pushed (
+        connector_id INTEGER NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        pushed_at TEXT NOT NULL,
+        PRIMARY KEY (connector_id, key)
+      );
+      CREATE TRIGGER sync_card_insert AFTER INSERT ON cards BEGIN
+        UPDATE sync_outbox SET kind = 'token.upsert', revision = revision + 1, force = 0,
+            payload = json_object('uid', hex(NEW.uid), 'label', NEW.label, 'owner', NEW.owner,
+              'groupIdTag', (SELECT group_id_tag FROM groups WHERE id = NEW.group_id),
+              'validUntil', NEW.valid_until, 'valid', json('true')),
+            next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          WHERE key = hex(NEW.uid) AND state IN ('pending', 'conflict');
+        INSERT INTO sync_outbox (connector_id, kind, key, payload, state, next_attempt_at, created_at, updated_at)
+          SELECT c.id, 'token.upsert', hex(NEW.uid),
+            json_object('uid', hex(NEW.uid), 'label', NEW.label, 'owner', NEW.owner,
+              'groupIdTag', (SELECT group_id_tag FROM groups WHERE id = NEW.group_id),
+              'validUntil', NEW.valid_until, 'valid', json('true')),
+            'pending', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          FROM connectors c
+          WHERE NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.connector_id = c.id AND o.key = hex(NEW.uid)
+            AND o.state IN ('pending', 'conflict'));
+      END;
+      CREATE TRIGGER sync_card_update AFTER UPDATE OF uid, label, owner, group_id, valid_until ON cards
+        WHEN NEW.uid IS NOT OLD.uid OR NEW.label IS NOT OLD.label OR NEW.owner IS NOT OLD.owner
+          OR NEW.group_id IS NOT OLD.group_id OR NEW.valid_until IS NOT OLD.valid_until
+      BEGIN
+        UPDATE sync_outbox SET kind = 'token.upsert', revision = revision + 1,
+            payload = json_object('uid', hex(NEW.uid), 'label', NEW.label, 'owner', NEW.owner,
+              'groupIdTag', (SELECT group_id_tag FROM groups WHERE id = NEW.group_id),
+              'validUntil', NEW.valid_until, 'valid', json('true')),
+            next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          WHERE key = hex(NEW.uid) AND state IN ('pending', 'conflict');
+        INSERT INTO sync_outbox (connector_id, kind, key, payload, state, next_attempt_at, created_at, updated_at)
+          SELECT c.id, 'token.upsert', hex(NEW.uid),
+            json_object('uid', hex(NEW.uid), 'label', NEW.label, 'owner', NEW.owner,
+              'groupIdTag', (SELECT group_id_tag FROM groups WHERE id = NEW.group_id),
+              'validUntil', NEW.valid_until, 'valid', json('true')),
+            'pending', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          FROM connectors c
+          WHERE NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.connector_id = c.id AND o.key = hex(NEW.uid)
+            AND o.state IN ('pending', 'conflict'));
+      END;
+      CREATE TRIGGER sync_card_delete AFTER DELETE ON cards BEGIN
+        UPDATE sync_outbox SET kind = 'token.revoke', revision = revision + 1,
+            payload = json_object('uid', hex(OLD.uid), 'label', OLD.label, 'owner', OLD.owner,
+              'groupIdTag', (SELECT group_id_tag FROM groups WHERE id = OLD.group_id),
+              'validUntil', OLD.valid_until, 'valid', json('false')),
+            next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          WHERE key = hex(OLD.uid) AND state IN ('pending', 'conflict');
+        INSERT INTO sync_outbox (connector_id, kind, key, payload, state, next_attempt_at, created_at, updated_at)
+          SELECT c.id, 'token.revoke', hex(OLD.uid),
+            json_object('uid', hex(OLD.uid), 'label', OLD.label, 'owner', OLD.owner,
+              'groupIdTag', (SELECT group_id_tag FROM groups WHERE id = OLD.group_id),
+              'validUntil', OLD.valid_until, 'valid', json('false')),
+            'pending', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          FROM connectors c
+          WHERE NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.connector_id = c.id AND o.key = hex(OLD.uid)
+            AND o.state IN ('pending', 'conflict'));
+      END;
+      CREATE TRIGGER sync_group_tag AFTER UPDATE OF group_id_tag ON groups
+        WHEN NEW.group_id_tag IS NOT OLD.group_id_tag
+      BEGIN
+        UPDATE sync_outbox SET revision = revision + 1,
+            payload = json_set(payload, '$.groupIdTag', NEW.group_id_tag),
+            next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          WHERE state IN ('pending', 'conflict') AND kind = 'token.upsert'
+            AND key IN (SELECT hex(uid) FROM cards WHERE group_id = NEW.id);
+        INSERT INTO sync_outbox (connector_id, kind, key, payload, state, next_attempt_at, created_at, updated_at)
+          SELECT c.id, 'token.upsert', hex(k.uid),
+            json_object('uid', hex(k.uid), 'label', k.label, 'owner', k.owner, 'groupIdTag', NEW.group_id_tag,
+              'validUntil', k.valid_until, 'valid', json('true')),
+            'pending', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+            strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          FROM connectors c JOIN cards k ON k.group_id = NEW.id
+          WHERE NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.connector_id = c.id AND o.key = hex(k.uid)
+            AND o.state IN ('pending', 'conflict'));
+      END;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -9,6 +9,7 @@ import { buildHandlers } from './api/handlers.ts';
 import { type CallContext, createRouter, type Router } from './api/router.ts';
 import type { AppInfo, Face, Settings } from './api/types.ts';
 import { CommissioningService } from './commissioning/service.ts';
+import { configuredPresence } from './csms/presence.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { OcppService } from './ocpp/service.ts';
 import { defaultReaderSources } from './rfid/default-sources.ts';
@@ -94,6 +95,8 @@ export function openCore(options: CoreOptions): Core {
 
   const ocpp = new OcppService(store, { log });
   const commissioning = new CommissioningService(store, vault, ocpp);
+  // A run says "confirmed" only when a company CSMS set up here reports the box connected and accepted.
+  commissioning.usePresence(() => configuredPresence(store, vault));
   let router: Router | undefined;
   const readers = new ReaderManager({
     sources: options.readerSources ?? defaultReaderSources(),

@@ -2,6 +2,7 @@
 // verify, report. Each step's outcome is committed before the next begins; a box that drops off mid-step
 // leaves the run waiting for it, and the run goes on from the same step when the box returns.
 import { AppError } from '../api/errors.ts';
+import { queueStation } from '../csms/outbox.ts';
 import { BOX_PASSWORD_NEXT_PURPOSE, BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
 import type { LocalCsms } from '../ocpp/local-csms.ts';
 import type { OcppService } from '../ocpp/service.ts';
@@ -340,6 +341,7 @@ export class CommissioningRunner {
       }
       case 'reset': {
         await this.#writeOnly(run, options);
+        this.#queueAtCompanyCsms(run);
         // Saved before the call: if the box drops the socket while answering, the reset still happened.
         const status = await this.#session(run).reset('soft', options);
         if (status !== 'Accepted' && status !== 'Scheduled') {
@@ -469,6 +471,33 @@ export class CommissioningRunner {
         throw new AppError('COMMISSION_WRITE_REFUSED', { identity: run.identity, key: write.key, status });
       }
     }
+  }
+
+  /**
+   * The box, with the password it now holds, goes to the outbox of every company CSMS set up here before
+   * it is reset, so `wbc sync run` (or the app) registers it there; a CSMS that cannot take stations over
+   * its API keeps the job as "by hand" with what to enter. Queued again by a rerun: the job collapses.
+   */
+  #queueAtCompanyCsms(run: RunDetail): void {
+    const current = this.#deps.runs.get(run.id);
+    const boot = current.state.boot;
+    const limit = current.template.maxCurrentA;
+    queueStation(
+      this.#deps.store,
+      {
+        identity: run.identity,
+        ocppVersion: current.state.ocppVersion ?? '1.6',
+        securityProfile: current.template.csms.securityProfile as 0 | 1 | 2 | 3,
+        siteName: null,
+        vendor: boot?.vendor || null,
+        model: boot?.model || null,
+        serialNumber: boot?.serialNumber ?? null,
+        firmwareVersion: boot?.firmwareVersion ?? null,
+        connectors: null,
+        maxCurrentA: limit ?? null,
+      },
+      current.state.passwordSecretId,
+    );
   }
 
   /** The box accepted its new password: it replaces the box's old one in the vault (the old one is gone

@@ -32,7 +32,8 @@ export class CommissioningService extends EventEmitter {
   /** Runs that ended left-not-confirmed while this process runs, by identity: a box that comes back later
    *  (to the tool, or refused by it) never reached the company CSMS, and its run turns failed. */
   readonly #watching = new Map<string, number>();
-  #presence: StationPresence | null = null;
+  /** Fixed, or asked anew for each run (the company CSMSs set up may change between runs). */
+  #presence: StationPresence | null | (() => StationPresence | null) = null;
   #presencePollMs: number | undefined;
 
   constructor(store: Store, vault: Vault, ocpp: OcppService) {
@@ -55,7 +56,7 @@ export class CommissioningService extends EventEmitter {
   }
 
   /** The company CSMS connector runs ask before they say "confirmed" (null: none configured). */
-  usePresence(presence: StationPresence | null, pollMs?: number): void {
+  usePresence(presence: StationPresence | null | (() => StationPresence | null), pollMs?: number): void {
     this.#presence = presence;
     this.#presencePollMs = pollMs;
   }
@@ -263,7 +264,7 @@ export class CommissioningService extends EventEmitter {
         runs: this.runs,
         actor,
         onChange: (run) => this.emit('run', summary(run)),
-        presence: this.#presence,
+        presence: typeof this.#presence === 'function' ? this.#presence() : this.#presence,
         ...(this.#presencePollMs !== undefined ? { presencePollMs: this.#presencePollMs } : {}),
       },
       id,

@@ -26,6 +26,10 @@ export interface ConnectorSettings {
   partyId?: string | undefined;
   /** CitrineOS: its GraphQL (Hasura) endpoint when not beside the REST API. */
   graphqlUrl?: string | undefined;
+  /** OCPI: true once the credentials handshake gave token C (then the stored credential is token C). */
+  registered?: boolean | undefined;
+  /** OCPI: the CPO's party as its credentials named it (the OCPI-to-* headers). */
+  cpo?: { countryCode: string; partyId: string } | null | undefined;
 }
 
 export interface ConnectorInfo {

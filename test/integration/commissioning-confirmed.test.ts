@@ -1,0 +1,55 @@
+// The one-run promise against a company CSMS over real HTTP (a CitrineOS 1.8 stand-in): the run queues the
+// box with the password it now holds before its reset, the outbox registers both there, and the run says
+// "confirmed" only once that CSMS records the box connected and booted Accepted; simulated box, real WebSockets.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BareCsms } from '../support/bare-csms.ts';
+import { startCitrineServer } from '../support/citrineos-server.ts';
+import { callOk } from '../support/core.ts';
+import { coreWithCsms, simBox } from '../support/sim.ts';
+import { until } from '../support/until.ts';
+
+test('a box registered at the company CSMS by its own run, with the password it holds, is confirmed there', async (t) => {
+  const company = await BareCsms.start(t);
+  const citrine = await startCitrineServer(t, { adminSecret: 'hasura-admin-secret' });
+  const { core, url } = await coreWithCsms(t);
+  // The core asks the company CSMSs set up here (main/core.ts); no presence is given by the test.
+  await callOk(core, 'sync.add', {
+    kind: 'citrineos',
+    name: 'citrine',
+    baseUrl: citrine.url,
+    credential: 'hasura-admin-secret',
+  });
+  const box = await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'WB-CONF' });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-CONF',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 60 },
+    approval: 'auto',
+  });
+  // The run queued the box before its reset; the outbox registers it with the password it now holds.
+  await until(() => core.commissioning.runs.get(started.id).state.reset !== null, 30_000);
+  const sent = await callOk(core, 'sync.run', { connector: 'citrine' });
+  assert.equal(sent.delivered, 1);
+  assert.ok(citrine.stations.has('WB-CONF'));
+  assert.equal(citrine.passwords.get('WB-CONF'), box.secret('BasicAuthPassword'));
+  // Not confirmed before the company CSMS has seen the box boot.
+  assert.notEqual(core.commissioning.runs.get(started.id).status, 'confirmed');
+  await company.waitFor('box at the company CSMS', () => company.connected('WB-CONF'));
+  citrine.connect('WB-CONF', 'Accepted');
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'confirmed', JSON.stringify(run.error));
+  assert.match(run.state.verify?.confirmedBy ?? '', /citrine/);
+});
+
+test('without a company CSMS that can tell, the same run ends left, not confirmed', async (t) => {
+  const company = await BareCsms.start(t);
+  const { core, url } = await coreWithCsms(t);
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-NOCONF' });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-NOCONF',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 2 },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'left-not-confirmed');
+});

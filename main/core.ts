@@ -96,7 +96,7 @@ export function openCore(options: CoreOptions): Core {
   const ocpp = new OcppService(store, { log });
   const commissioning = new CommissioningService(store, vault, ocpp);
   // A run says "confirmed" only when a company CSMS set up here reports the box connected and accepted.
-  commissioning.usePresence(() => configuredPresence(store, vault));
+  commissioning.setPresence(() => configuredPresence(store, vault));
   let router: Router | undefined;
   const readers = new ReaderManager({
     sources: options.readerSources ?? defaultReaderSources(),

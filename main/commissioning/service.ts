@@ -56,7 +56,7 @@ export class CommissioningService extends EventEmitter {
   }
 
   /** The company CSMS connector runs ask before they say "confirmed" (null: none configured). */
-  usePresence(presence: StationPresence | null | (() => StationPresence | null), pollMs?: number): void {
+  setPresence(presence: StationPresence | null | (() => StationPresence | null), pollMs?: number): void {
     this.#presence = presence;
     this.#presencePollMs = pollMs;
   }

@@ -277,7 +277,7 @@ test('with a CSMS connector, a box the company CSMS reports connected and accept
   const company = await BareCsms.start(t);
   const api = await CsmsStatusApi.start(t, company);
   const { core, url } = await coreWithCsms(t);
-  core.commissioning.usePresence(api.presence(), 100);
+  core.commissioning.setPresence(api.presence(), 100);
   await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'WB-SEEN' });
   const started = await callOk(core, 'commissioning.start', {
     identity: 'WB-SEEN',
@@ -298,7 +298,7 @@ test('with a CSMS connector, a box the company CSMS keeps Pending is not confirm
   const company = await BareCsms.start(t, { boot: () => 'Pending' });
   const api = await CsmsStatusApi.start(t, company);
   const { core, url } = await coreWithCsms(t);
-  core.commissioning.usePresence(api.presence(), 100);
+  core.commissioning.setPresence(api.presence(), 100);
   await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-PENDING' });
   const started = await callOk(core, 'commissioning.start', {
     identity: 'WB-PENDING',
@@ -359,7 +359,7 @@ test('with a CSMS connector, a box the company CSMS rejects fails the run with t
   const company = await BareCsms.start(t, { boot: () => 'Rejected' });
   const api = await CsmsStatusApi.start(t, company);
   const { core, url } = await coreWithCsms(t);
-  core.commissioning.usePresence(api.presence(), 100);
+  core.commissioning.setPresence(api.presence(), 100);
   await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-REFUSED' });
   const started = await callOk(core, 'commissioning.start', {
     identity: 'WB-REFUSED',

@@ -135,6 +135,8 @@ app.whenReady().then(async () => {
     app.exit(1);
     return;
   }
+  // The one core of this folder sends the company-CSMS outbox by itself while the app is open.
+  core.startAutoSync();
   lockDownSessions();
   // The renderer's files, each answer with the same CSP and headers as the browser shell's.
   protocol.handle(APP_SCHEME, (request) => appProtocolResponse(rendererRoot, request));

@@ -9,6 +9,7 @@ import { buildHandlers } from './api/handlers.ts';
 import { type CallContext, createRouter, type Router } from './api/router.ts';
 import type { AppInfo, Face, Settings } from './api/types.ts';
 import { CommissioningService } from './commissioning/service.ts';
+import { AutoSync } from './csms/auto-sync.ts';
 import { configuredPresence } from './csms/presence.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { OcppService } from './ocpp/service.ts';
@@ -30,6 +31,8 @@ export interface CoreOptions {
   logToStderr?: boolean;
   /** Where card readers are looked for; default USB HID and serial (tests pass their own). */
   readerSources?: ReaderSource[];
+  /** How often the outbox is looked at once startAutoSync() ran; default 30 s. */
+  autoSyncMs?: number;
   /** How often the readers are scanned for hot-plug while someone uses them; default 1000 ms. */
   readerScanMs?: number;
 }
@@ -46,6 +49,8 @@ export interface Core {
   readonly log: Logger;
   language(): Language;
   context(face: Face): CallContext;
+  /** The outbox goes out by itself from now on (faces that run for long: desktop, serve, csms listen). */
+  startAutoSync(): void;
   /** Stops the local CSMS, writes the buffered trace and closes the database. */
   close(): Promise<void>;
 }
@@ -97,6 +102,13 @@ export function openCore(options: CoreOptions): Core {
   const commissioning = new CommissioningService(store, vault, ocpp);
   // A run says "confirmed" only when a company CSMS set up here reports the box connected and accepted.
   commissioning.setPresence(() => configuredPresence(store, vault));
+  const autoSync = new AutoSync({
+    store,
+    vault,
+    log,
+    ...(options.autoSyncMs === undefined ? {} : { intervalMs: options.autoSyncMs }),
+    delivered: () => router?.emit('data.changed', { entity: 'sync' }),
+  });
   let router: Router | undefined;
   const readers = new ReaderManager({
     sources: options.readerSources ?? defaultReaderSources(),
@@ -144,7 +156,9 @@ export function openCore(options: CoreOptions): Core {
     log,
     language,
     context: (face) => ({ face, actor: `${user}@${face}` }),
+    startAutoSync: () => autoSync.start(),
     close: async () => {
+      await autoSync.close();
       await enrollment.stop();
       await readers.close();
       await commissioning.close();

@@ -100,7 +100,8 @@ export type DataEntity =
   | 'secret'
   | 'settings'
   | 'template'
-  | 'uidFormat';
+  | 'uidFormat'
+  | 'sync';
 
 /** One card read on the desktop reader and what a box sent for it: the evidence a learned format rests on. */
 export interface UidEvidence {

@@ -263,6 +263,8 @@ export async function withBox(
 function listen(ctx: CliContext): Promise<number> {
   return withCore(ctx, async (core) => {
     const channel = await openLocalChannel(core);
+    // The folder's core: the company-CSMS outbox goes out by itself while it runs.
+    core.startAutoSync();
     try {
       const expected = (ctx.options.expect ?? '')
         .split(',')

@@ -79,6 +79,8 @@ const generalCommands: Command[] = [
         await core.close();
         throw error;
       }
+      // The folder's core: the company-CSMS outbox goes out by itself while it runs.
+      core.startAutoSync();
       const server = await startShellServer({
         core,
         staticDir: rendererDir,

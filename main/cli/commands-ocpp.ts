@@ -1,6 +1,7 @@
 // The CLI's OCPP commands: run the local CSMS, read and change a box's configuration, export the
 // trace. A box is reached by starting the local CSMS and waiting for it to connect, as on site.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { errorText } from '../../locales/translate.ts';
 import { AppError, type ErrorCode } from '../api/errors.ts';
 import { loadTemplateFile, type Template } from '../commissioning/template.ts';
 import type { RunDetail, RunSummary } from '../commissioning/types.ts';
@@ -581,6 +582,16 @@ async function commissionMany(
 /** Exit code of a run that left the laptop but that no CSMS confirmed: not a success, not a failure. */
 export const EXIT_LEFT_NOT_CONFIRMED = 3;
 
+/** Where the box stands at each company CSMS set up here, as the run left it before the reset. */
+function printRegistration(ctx: CliContext, run: RunDetail): void {
+  for (const entry of run.state.registration ?? []) {
+    const reason = entry.error
+      ? errorText(ctx.language, entry.error.code as ErrorCode, entry.error.params).message
+      : '';
+    ctx.output.out(`  ${t(ctx, `cli.commission.registration.${entry.state}`, { csms: entry.csms, reason })}`);
+  }
+}
+
 /** What a failed run put back (or kept) and what the box does with what it holds at its next reboot. */
 function printRollback(ctx: CliContext, run: RunDetail): void {
   const rollback = run.state.rollback;
@@ -655,6 +666,7 @@ export const commissionCommand: Command = {
           for (const [key, status] of Object.entries(run.state.results))
             ctx.output.out(`  ${key.padEnd(44)} ${status}`);
           printRollback(ctx, run);
+          printRegistration(ctx, run);
         });
         if (run.error) throw new AppError(run.error.code as ErrorCode, run.error.params);
         if (run.status === 'left-not-confirmed') exit = EXIT_LEFT_NOT_CONFIRMED;

@@ -2,7 +2,9 @@
 // verify, report. Each step's outcome is committed before the next begins; a box that drops off mid-step
 // leaves the run waiting for it, and the run goes on from the same step when the box returns.
 import { AppError } from '../api/errors.ts';
-import { queueStation } from '../csms/outbox.ts';
+import { listConnectors } from '../csms/connectors-store.ts';
+import { queueStation, stationKey } from '../csms/outbox.ts';
+import { runSync } from '../csms/sync-service.ts';
 import { BOX_PASSWORD_NEXT_PURPOSE, BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
 import type { LocalCsms } from '../ocpp/local-csms.ts';
 import type { OcppService } from '../ocpp/service.ts';
@@ -17,7 +19,13 @@ import { confirms, type StationPresence } from './presence.ts';
 import { pushGroupsToBox } from './push-cards.ts';
 import { putBack } from './rollback.ts';
 import type { RunStore } from './run-store.ts';
-import { type RunDetail, type StepName, stepNames, type VerifyState } from './types.ts';
+import {
+  type CsmsRegistration,
+  type RunDetail,
+  type StepName,
+  stepNames,
+  type VerifyState,
+} from './types.ts';
 import { verifyWindow } from './verify-window.ts';
 
 export interface RunnerDeps {
@@ -342,6 +350,7 @@ export class CommissioningRunner {
       case 'reset': {
         await this.#writeOnly(run, options);
         this.#queueAtCompanyCsms(run);
+        await this.#registerAtCompanyCsms(run, options.signal);
         // Saved before the call: if the box drops the socket while answering, the reset still happened.
         const status = await this.#session(run).reset('soft', options);
         if (status !== 'Accepted' && status !== 'Scheduled') {
@@ -498,6 +507,44 @@ export class CommissioningRunner {
       },
       current.state.passwordSecretId,
     );
+  }
+
+  /**
+   * The one-run promise: before the reset, each company CSMS set up here is given the box (and the cards
+   * waiting for it) now, within 20 s, so the box is expected when it dials in. A CSMS that cannot be
+   * reached (a site without internet) keeps the job in the outbox; the run says so and goes on.
+   */
+  async #registerAtCompanyCsms(run: RunDetail, signal: AbortSignal): Promise<void> {
+    const { store, vault } = this.#deps;
+    const connectors = listConnectors(store).filter((c) => c.kind !== 'file');
+    if (connectors.length === 0) return;
+    const registration: CsmsRegistration[] = [];
+    for (const info of connectors) {
+      try {
+        await runSync(store, vault, info.name, {
+          maxWaitS: 0,
+          signal: AbortSignal.any([signal, AbortSignal.timeout(20_000)]),
+        });
+      } catch {
+        // Unreachable, refused, timed out: what the station's job says below is what the user is told.
+      }
+      if (signal.aborted) throw new AppError('CANCELLED');
+      const job = store.db
+        .prepare(
+          'SELECT state, last_error FROM sync_outbox WHERE connector_id = ? AND key = ? ORDER BY id DESC LIMIT 1',
+        )
+        .get(info.id, stationKey(run.identity)) as
+        | { state: CsmsRegistration['state']; last_error: string | null }
+        | undefined;
+      registration.push({
+        csms: info.name,
+        state: job?.state ?? 'none',
+        error: job?.last_error ? (JSON.parse(job.last_error) as CsmsRegistration['error']) : null,
+      });
+    }
+    this.#save((r) => {
+      r.state.registration = registration;
+    });
   }
 
   /** The box accepted its new password: it replaces the box's old one in the vault (the old one is gone

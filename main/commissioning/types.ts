@@ -49,6 +49,8 @@ export interface RunState {
   results: Record<string, SettingStatus | string>;
   cards: (PushOutcome & { skipped?: false }) | { skipped: true } | null;
   reset: string | null;
+  /** Each company CSMS set up here, given the box right before its reset: done there, or what holds it. */
+  registration?: CsmsRegistration[];
   verify: VerifyState | null;
   /** How often the box dropped off during the run and came back. */
   reconnects: number;
@@ -183,4 +185,12 @@ export interface StoredTemplate {
   name: string;
   template: Template;
   updatedAt: string;
+}
+
+/** The box at one company CSMS before its reset: `done` (it has it), `pending` (waits in the outbox, with
+ *  why), `manual` (that CSMS takes stations by hand only), `failed` (refused, with why). */
+export interface CsmsRegistration {
+  csms: string;
+  state: 'done' | 'pending' | 'manual' | 'failed' | 'conflict' | 'handed_over' | 'none';
+  error: { code: string; params: Record<string, string | number> } | null;
 }

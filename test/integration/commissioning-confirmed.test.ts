@@ -1,5 +1,5 @@
-// The one-run promise against a company CSMS over real HTTP (a CitrineOS 1.8 stand-in): the run queues the
-// box with the password it now holds before its reset, the outbox registers both there, and the run says
+// The one-run promise against a company CSMS over real HTTP (a CitrineOS 1.8 stand-in): the run registers the
+// box with the password it now holds before its reset (through the outbox), and the run says
 // "confirmed" only once that CSMS records the box connected and booted Accepted; simulated box, real WebSockets.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -26,10 +26,11 @@ test('a box registered at the company CSMS by its own run, with the password it 
     template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 60 },
     approval: 'auto',
   });
-  // The run queued the box before its reset; the outbox registers it with the password it now holds.
+  // The run itself gives the box, with the password it now holds, to the company CSMS before the reset.
   await until(() => core.commissioning.runs.get(started.id).state.reset !== null, 30_000);
-  const sent = await callOk(core, 'sync.run', { connector: 'citrine' });
-  assert.equal(sent.delivered, 1);
+  assert.deepEqual(core.commissioning.runs.get(started.id).state.registration, [
+    { csms: 'citrine', state: 'done', error: null },
+  ]);
   assert.ok(citrine.stations.has('WB-CONF'));
   assert.equal(citrine.passwords.get('WB-CONF'), box.secret('BasicAuthPassword'));
   // Not confirmed before the company CSMS has seen the box boot.
@@ -52,4 +53,28 @@ test('without a company CSMS that can tell, the same run ends left, not confirme
   });
   const run = await core.commissioning.settled(started.id);
   assert.equal(run.status, 'left-not-confirmed');
+});
+
+test('a company CSMS that cannot be reached before the reset keeps the box in its outbox, and the run says so', async (t) => {
+  const company = await BareCsms.start(t);
+  const citrine = await startCitrineServer(t, { adminSecret: 'hasura-admin-secret' });
+  const { core, url } = await coreWithCsms(t);
+  await callOk(core, 'sync.add', {
+    kind: 'citrineos',
+    name: 'citrine',
+    baseUrl: citrine.url,
+    credential: 'a-wrong-admin-secret',
+  });
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-OFFLINE' });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-OFFLINE',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 2 },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  const [registration] = run.state.registration ?? [];
+  assert.equal(registration?.state, 'pending');
+  assert.equal(registration?.error?.code, 'CSMS_AUTH_FAILED');
+  assert.equal(citrine.stations.has('WB-OFFLINE'), false);
+  assert.notEqual(run.status, 'confirmed');
 });

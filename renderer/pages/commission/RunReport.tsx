@@ -4,6 +4,7 @@
 import type { RunDetail } from '../../../main/commissioning/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PlanDiff } from './PlanDiff.tsx';
+import { RegistrationList } from './RegistrationList.tsx';
 import { RollbackList } from './RollbackList.tsx';
 import { timeText } from './run-text.ts';
 
@@ -64,6 +65,7 @@ export function RunReport({ run, onClose }: { run: RunDetail; onClose(): void })
         <Row label={t('report.reconnects')} value={String(run.state.reconnects)} />
       </dl>
       {run.state.rollback && <RollbackList rollback={run.state.rollback} />}
+      {run.state.registration && <RegistrationList registration={run.state.registration} />}
       <h4>{t('report.times')}</h4>
       <dl>
         <Row label={t('report.started')} value={time(run.createdAt)} />

@@ -8,6 +8,7 @@ import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PlanDiff } from './PlanDiff.tsx';
+import { RegistrationList } from './RegistrationList.tsx';
 import { RollbackList } from './RollbackList.tsx';
 import { RunReport } from './RunReport.tsx';
 import { wireError } from './run-text.ts';
@@ -69,6 +70,7 @@ function Outcome({ run }: { run: RunDetail }) {
       <p className="outcome bad">{t('run.ui.outcome.failed')}</p>
       {run.error && <ErrorNotice error={wireError(run.error, t)} />}
       {run.state.rollback && <RollbackList rollback={run.state.rollback} />}
+      {run.state.registration && <RegistrationList registration={run.state.registration} />}
     </div>
   );
 }

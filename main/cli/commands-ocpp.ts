@@ -264,6 +264,8 @@ export async function withBox(
 function listen(ctx: CliContext): Promise<number> {
   return withCore(ctx, async (core) => {
     const channel = await openLocalChannel(core);
+    // Ctrl+C and SIGTERM are ours from here on: one that comes while the CSMS starts still stops it cleanly.
+    const stopped = untilSignal();
     // The folder's core: the company-CSMS outbox goes out by itself while it runs.
     core.startAutoSync();
     try {
@@ -321,7 +323,7 @@ function listen(ctx: CliContext): Promise<number> {
             }),
           );
       });
-      await untilSignal();
+      await stopped;
       core.ocpp.off('refused', onRefused);
       offTrace();
       off();

@@ -89,15 +89,17 @@ const generalCommands: Command[] = [
         allowRemote: ctx.options['allow-remote'] === true,
       });
       if (!isLoopbackHost(host)) ctx.output.err(t(ctx, 'cli.serve.remoteWarning', { host }));
-      print(ctx, { url: server.url, port: server.port, dataDir: core.dataDir }, () => {
-        ctx.output.out(t(ctx, 'cli.serve.ready', { url: server.url }));
-        ctx.output.out(t(ctx, 'cli.serve.stop'));
-      });
-      await new Promise<void>((resolve) => {
+      // Listened for before the address is printed: a signal right after it still stops cleanly.
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      print(ctx, { url: server.url, port: server.port, dataDir: core.dataDir }, () => {
+        ctx.output.out(t(ctx, 'cli.serve.ready', { url: server.url }));
+        ctx.output.out(t(ctx, 'cli.serve.stop'));
+      });
+      await stopped;
       await server.close();
       await channel.close();
       await core.close();

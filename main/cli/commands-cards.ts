@@ -10,7 +10,17 @@ import { kindNames } from '../rfid/reader-manager.ts';
 import { cardsIoSubcommands, pushSite, readCardFile } from './commands-cards-io.ts';
 import { learnSubcommands } from './commands-learn.ts';
 import { withBox } from './commands-ocpp.ts';
-import { type CliContext, type Command, call, print, t, usage, withCore } from './context.ts';
+import {
+  type CliContext,
+  type Command,
+  call,
+  cliCoreOf,
+  print,
+  remoteCore,
+  t,
+  usage,
+  withCore,
+} from './context.ts';
 import { groupNamed } from './find-named.ts';
 
 /** One `wbc cards <name>`; runs with the core open and returns the exit code's reason by throwing. */
@@ -303,19 +313,26 @@ const push: CardsSubcommand = {
       .map((g) => g.trim())
       .filter(Boolean);
     if (groups.length === 0) usage(ctx, pushUsage);
-    await withBox(ctx, core, async (identity) => {
-      const outcome = await call(core, 'cards.push', { identity, groups });
-      print(ctx, outcome, () =>
-        ctx.output.out(
-          t(ctx, 'cli.cards.pushed', {
-            identity,
-            count: outcome.entries,
-            version: outcome.version,
-            parts: outcome.parts,
-          }),
-        ),
-      );
-    });
+    // The box is at the CSMS of the core running this folder, if one runs: the push goes through it there.
+    const remote = await remoteCore(ctx);
+    const api = remote ?? cliCoreOf(core);
+    try {
+      await withBox(ctx, api, async (identity) => {
+        const outcome = await call(api, 'cards.push', { identity, groups });
+        print(ctx, outcome, () =>
+          ctx.output.out(
+            t(ctx, 'cli.cards.pushed', {
+              identity,
+              count: outcome.entries,
+              version: outcome.version,
+              parts: outcome.parts,
+            }),
+          ),
+        );
+      });
+    } finally {
+      await remote?.close();
+    }
   },
 };
 

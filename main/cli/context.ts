@@ -112,7 +112,7 @@ export function cliCoreOf(core: Core | CliCore): CliCore {
 }
 
 /** The running core's channel on this data folder as a CliCore, or null when none runs. */
-async function remoteCore(ctx: CliContext): Promise<(CliCore & { close(): Promise<void> }) | null> {
+export async function remoteCore(ctx: CliContext): Promise<(CliCore & { close(): Promise<void> }) | null> {
   const dataDir = resolveDataDir({ flag: ctx.options['data-dir'] });
   const channel = await connectLocalChannel(dataDir, ctx.language);
   if (!channel) return null;

@@ -6,7 +6,9 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { openCore } from '../../main/core.ts';
 import { type RunningCli, wbc, wbcRunning } from '../support/cli.ts';
+import { callOk } from '../support/core.ts';
 import { freePort } from '../support/free-port.ts';
 import { startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
@@ -219,14 +221,26 @@ test('wbc serve runs the core of its data folder: a second serve or csms listen 
   assert.equal(existsSync(join(dir, 'wbc.sock')), false);
 });
 
-test('wbc cards push beside a running csms listen says why it cannot run there instead of a port clash', async (t) => {
+test('wbc cards push beside a running csms listen pushes through it to the box connected there', async (t) => {
   const dir = tempDir(t);
-  const { cli } = await listening(t, dir);
+  const { cli, port } = await listening(t, dir);
+  const box = await startedSimBox(t, {
+    ocppVersion: '1.6',
+    endpoint: `ws://127.0.0.1:${port}/ocpp`,
+    identity: 'WB-P',
+  });
   assert.equal((await wbc(['groups', 'add', 'Fleet', '--data-dir', dir])).code, 0);
+  // A card of the group, written to the same database by another program (the app, an import).
+  const writer = openCore({ dataDir: dir, defaultLanguage: 'en' });
+  const [fleet] = await callOk(writer, 'groups.list', {});
+  await callOk(writer, 'cards.enroll', { uid: '04A1B2C3', groupId: fleet?.id ?? 0 });
+  await writer.close();
   const push = await wbc(['cards', 'push', '--identity', 'WB-P', '--group', 'Fleet', '--data-dir', dir]);
-  assert.equal(push.code, 1);
-  assert.match(push.stderr, /CORE_BUSY_ELSEWHERE/);
-  assert.doesNotMatch(push.stderr, /CSMS_PORT_IN_USE/);
+  assert.equal(push.code, 0, push.stderr);
+  assert.doesNotMatch(push.stderr, /CSMS_PORT_IN_USE|CORE_BUSY_ELSEWHERE/);
+  assert.equal(box.localList().entries.length, 1);
+  // The box stayed on the running CSMS: one connection, never dropped by the command.
+  assert.ok(!events(cli).some((e) => e.box?.identity === 'WB-P' && e.box.state === 'offline'));
   cli.child.kill('SIGTERM');
   assert.equal(await cli.exited, 0);
 });

@@ -1,0 +1,100 @@
+// The Sync page in Debian's Chromium against a SteVe stand-in over real HTTP: what waits and why, the
+// connection test step by step, "send now" by keyboard, and a refusal shown in words; English and German.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
+import { callOk } from '../support/core.ts';
+import { testShell } from '../support/shell.ts';
+import { startSteveServer } from '../support/steve-server.ts';
+import { unlabelled } from './labelled.ts';
+
+const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
+
+test('Sync: a card waiting for SteVe, the connection tested and the card sent by keyboard', async (t) => {
+  assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
+  const steve = await startSteveServer(t);
+  const { core, server } = await testShell(t, { staticDir: built });
+  await callOk(core, 'sync.add', {
+    kind: 'steve',
+    name: 'steve',
+    baseUrl: steve.url,
+    user: 'api',
+    credential: 'steve-api-secret',
+  });
+  const group = await callOk(core, 'groups.create', { name: 'Fleet' });
+  await callOk(core, 'cards.enroll', { uid: '04A1B2C3', groupId: group.id });
+  const browser = await launchBrowser(t);
+  const page = await openPage(browser, server.url);
+  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+  await page.keyboard.press('Alt+4');
+  const panel = page.getByTestId('sync-steve');
+  await panel
+    .getByTestId('sync-counts')
+    .getByText(/^1 waiting, 0 done/)
+    .waitFor();
+  assert.deepEqual(await unlabelled(page, 'sync-steve'), []);
+
+  await tabTo(page, 'sync-test-steve');
+  await page.keyboard.press('Enter');
+  await panel
+    .getByTestId('sync-checks')
+    .getByText(/credentials: ok/)
+    .waitFor();
+
+  await tabTo(page, 'sync-send-steve');
+  await page.keyboard.press('Enter');
+  await panel
+    .getByTestId('sync-sent')
+    .getByText(/1 delivered/)
+    .waitFor();
+  await panel
+    .getByTestId('sync-counts')
+    .getByText(/^0 waiting, 1 done/)
+    .waitFor();
+  assert.deepEqual(
+    steve.writes.map((w) => w.idTag).filter((id) => id === '04A1B2C3'),
+    ['04A1B2C3'],
+  );
+  await page.screenshot({
+    path: fileURLToPath(new URL('../../.test-results/sync-sent-en.png', import.meta.url)),
+  });
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test('Sync: a CSMS that refuses the credentials is said in words, and the card stays waiting (German)', async (t) => {
+  assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
+  const steve = await startSteveServer(t);
+  const { core, server } = await testShell(t, { staticDir: built });
+  await callOk(core, 'settings.set', { language: 'de' });
+  await callOk(core, 'sync.add', {
+    kind: 'steve',
+    name: 'steve',
+    baseUrl: steve.url,
+    user: 'api',
+    credential: 'a-wrong-password',
+  });
+  const group = await callOk(core, 'groups.create', { name: 'Fleet' });
+  await callOk(core, 'cards.enroll', { uid: '04A1B2C3', groupId: group.id });
+  const browser = await launchBrowser(t);
+  const page = await openPage(browser, server.url);
+  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+  await page.keyboard.press('Alt+4');
+  await tabTo(page, 'sync-send-steve');
+  await page.keyboard.press('Enter');
+  const panel = page.getByTestId('sync-steve');
+  await panel
+    .getByText(/hat die Zugangsdaten des Werkzeugs abgelehnt/)
+    .first()
+    .waitFor();
+  await panel
+    .getByTestId('sync-counts')
+    .getByText(/^1 wartend/)
+    .waitFor();
+  assert.equal(steve.writes.length, 0);
+  await page.screenshot({
+    path: fileURLToPath(new URL('../../.test-results/sync-refused-de.png', import.meta.url)),
+  });
+  assert.deepEqual(pageErrors(page), []);
+});

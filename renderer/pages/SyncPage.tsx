@@ -6,6 +6,7 @@ import type { SyncRunSummary } from '../../main/csms/worker.ts';
 import { useQuery } from '../api/hooks.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { AddConnectorForm } from './sync/AddConnectorForm.tsx';
 import { ConnectorPanel } from './sync/ConnectorPanel.tsx';
 
 export function SyncPage() {
@@ -16,6 +17,7 @@ export function SyncPage() {
     return (
       <div className="page">
         <EmptyState titleKey="sync.empty.title" bodyKey="sync.empty.body" />
+        <AddConnectorForm onAdded={status.reload} />
       </div>
     );
   }
@@ -35,6 +37,7 @@ export function SyncPage() {
           }}
         />
       ))}
+      <AddConnectorForm onAdded={status.reload} />
     </div>
   );
 }

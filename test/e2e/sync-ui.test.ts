@@ -98,3 +98,42 @@ test('Sync: a CSMS that refuses the credentials is said in words, and the card s
   });
   assert.deepEqual(pageErrors(page), []);
 });
+
+test('Sync: a company CSMS added from the app by keyboard, its secret never shown again, and tested', async (t) => {
+  assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
+  const steve = await startSteveServer(t);
+  const { core, server } = await testShell(t, { staticDir: built });
+  const browser = await launchBrowser(t);
+  const page = await openPage(browser, server.url);
+  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+  await page.keyboard.press('Alt+4');
+  await page.locator('.empty-state').getByText('Nothing waiting to sync').waitFor();
+  assert.deepEqual(await unlabelled(page, 'sync-add'), []);
+  await tabTo(page, 'sync-add-kind');
+  await page.getByTestId('sync-add-kind').selectOption('steve');
+  await tabTo(page, 'sync-add-name');
+  await page.keyboard.type('Company SteVe');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(steve.url);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('api');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('steve-api-secret');
+  await page.keyboard.press('Enter');
+  const panel = page.getByTestId('sync-Company SteVe');
+  await panel
+    .getByTestId('sync-counts')
+    .getByText(/^0 waiting, 0 done/)
+    .waitFor();
+  assert.equal(await page.getByTestId('sync-add-secret').inputValue(), '', 'the field is emptied');
+  assert.ok(!(await page.content()).includes('steve-api-secret'), 'the secret is not on the page');
+  const stored = JSON.stringify(core.store.db.prepare('SELECT * FROM connectors').all());
+  assert.ok(!stored.includes('steve-api-secret'), 'only the vault holds it');
+  await tabTo(page, 'sync-test-Company SteVe');
+  await page.keyboard.press('Enter');
+  await panel
+    .getByTestId('sync-checks')
+    .getByText(/credentials: ok/)
+    .waitFor();
+  assert.deepEqual(pageErrors(page), []);
+});

@@ -137,3 +137,42 @@ test('Sync: a company CSMS added from the app by keyboard, its secret never show
     .waitFor();
   assert.deepEqual(pageErrors(page), []);
 });
+
+test('Sync: an OCPI 2.2.1 CPO added from the app with the eMSP party; the handshake runs on the first send', async (t) => {
+  assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
+  const { startOcpiServer } = await import('../support/ocpi-server.ts');
+  const cpo = await startOcpiServer();
+  t.after(() => cpo.close());
+  const { core, server } = await testShell(t, { staticDir: built });
+  const group = await callOk(core, 'groups.create', { name: 'Fleet' });
+  await callOk(core, 'cards.enroll', { uid: '04A1B2C3', groupId: group.id });
+  const browser = await launchBrowser(t);
+  const page = await openPage(browser, server.url);
+  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+  await page.keyboard.press('Alt+4');
+  await page.getByTestId('sync-add-kind').selectOption('ocpi');
+  await page.getByTestId('sync-add-country').waitFor();
+  assert.deepEqual(await unlabelled(page, 'sync-add'), []);
+  await page.getByTestId('sync-add-name').fill('cpo');
+  await page.getByTestId('sync-add-url').fill(cpo.versionsUrl);
+  await page.getByTestId('sync-add-country').fill('de');
+  await page.getByTestId('sync-add-party').fill('wbc');
+  await page.getByTestId('sync-add-secret').fill(cpo.tokenA);
+  await page.getByTestId('sync-add-secret').press('Enter');
+  const panel = page.getByTestId('sync-cpo');
+  await panel
+    .getByTestId('sync-counts')
+    .getByText(/^1 waiting/)
+    .waitFor();
+  await tabTo(page, 'sync-send-cpo');
+  await page.keyboard.press('Enter');
+  await panel
+    .getByTestId('sync-sent')
+    .getByText(/1 delivered/)
+    .waitFor();
+  assert.ok(cpo.tokenC, 'the credentials handshake was made');
+  const [token] = [...cpo.tokens.values()];
+  assert.equal(token?.country_code, 'DE');
+  assert.equal(token?.party_id, 'WBC');
+  assert.deepEqual(pageErrors(page), []);
+});

@@ -21,6 +21,10 @@ export function AddConnectorForm(props: { onAdded(): void }) {
   const [baseUrl, setBaseUrl] = useState('');
   const [user, setUser] = useState('');
   const [secret, setSecret] = useState('');
+  const [countryCode, setCountryCode] = useState('');
+  const [partyId, setPartyId] = useState('');
+  // OCPI and MaEVe tokens carry the eMSP's party (country code and party id); the OCPI file shape too.
+  const needsParty = kind === 'ocpi' || kind === 'maeve' || kind === 'file';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -31,6 +35,8 @@ export function AddConnectorForm(props: { onAdded(): void }) {
         baseUrl,
         ...(user.trim() === '' ? {} : { user }),
         ...(secret === '' ? {} : { credential: secret }),
+        ...(needsParty && countryCode.trim() !== '' ? { countryCode: countryCode.trim().toUpperCase() } : {}),
+        ...(needsParty && partyId.trim() !== '' ? { partyId: partyId.trim().toUpperCase() } : {}),
       });
       setName('');
       setBaseUrl('');
@@ -85,6 +91,26 @@ export function AddConnectorForm(props: { onAdded(): void }) {
         disabled={busy}
         testId="sync-add-user"
       />
+      {needsParty && (
+        <>
+          <TextField
+            label={t('sync.add.country')}
+            value={countryCode}
+            onChange={setCountryCode}
+            issues={issuesFor(error, ['countryCode'])}
+            disabled={busy}
+            testId="sync-add-country"
+          />
+          <TextField
+            label={t('sync.add.party')}
+            value={partyId}
+            onChange={setPartyId}
+            issues={issuesFor(error, ['partyId'])}
+            disabled={busy}
+            testId="sync-add-party"
+          />
+        </>
+      )}
       <div className="field">
         <label htmlFor={`${id}-secret`}>{t('sync.add.secret')}</label>
         <input

@@ -3,7 +3,7 @@
 // leaves the run waiting for it, and the run goes on from the same step when the box returns.
 import { AppError } from '../api/errors.ts';
 import { listConnectors } from '../csms/connectors-store.ts';
-import { queueStation, stationKey } from '../csms/outbox.ts';
+import { latestJob, queueStation, stationKey } from '../csms/outbox.ts';
 import { runSync } from '../csms/sync-service.ts';
 import { BOX_PASSWORD_NEXT_PURPOSE, BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
 import type { LocalCsms } from '../ocpp/local-csms.ts';
@@ -529,18 +529,8 @@ export class CommissioningRunner {
         // Unreachable, refused, timed out: what the station's job says below is what the user is told.
       }
       if (signal.aborted) throw new AppError('CANCELLED');
-      const job = store.db
-        .prepare(
-          'SELECT state, last_error FROM sync_outbox WHERE connector_id = ? AND key = ? ORDER BY id DESC LIMIT 1',
-        )
-        .get(info.id, stationKey(run.identity)) as
-        | { state: CsmsRegistration['state']; last_error: string | null }
-        | undefined;
-      registration.push({
-        csms: info.name,
-        state: job?.state ?? 'none',
-        error: job?.last_error ? (JSON.parse(job.last_error) as CsmsRegistration['error']) : null,
-      });
+      const job = latestJob(store, info.id, stationKey(run.identity));
+      registration.push({ csms: info.name, state: job?.state ?? 'none', error: job?.lastError ?? null });
     }
     this.#save((r) => {
       r.state.registration = registration;

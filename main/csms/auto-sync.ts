@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
 import { listConnectors } from './connectors-store.ts';
+import { nextDueAt } from './outbox.ts';
 import { runSync } from './sync-service.ts';
 import type { SyncRunSummary } from './worker.ts';
 
@@ -52,14 +53,8 @@ export class AutoSync {
   }
 
   #due(connectorId: number): boolean {
-    const { store } = this.#options;
-    return (
-      store.db
-        .prepare(
-          "SELECT 1 FROM sync_outbox WHERE connector_id = ? AND state = 'pending' AND next_attempt_at <= ?",
-        )
-        .get(connectorId, store.now()) !== undefined
-    );
+    const next = nextDueAt(this.#options.store, connectorId);
+    return next !== null && next <= Date.now();
   }
 
   async close(): Promise<void> {

@@ -160,6 +160,24 @@ export function listJobs(store: Store, query: JobQuery = {}): SyncJob[] {
 
 export type StateCounts = Record<JobState, number>;
 
+/** When the next waiting job of a CSMS is due (ms since the epoch), or null when nothing waits. */
+export function nextDueAt(store: Store, connectorId: number): number | null {
+  const row = store.db
+    .prepare(
+      "SELECT MIN(next_attempt_at) AS at FROM sync_outbox WHERE connector_id = ? AND state = 'pending'",
+    )
+    .get(connectorId) as { at: string | null };
+  return row.at === null ? null : Date.parse(row.at);
+}
+
+/** The newest job for one key (a card's UID hex, or stationKey(identity)) at one CSMS, if any. */
+export function latestJob(store: Store, connectorId: number, key: string): SyncJob | null {
+  const row = store.db
+    .prepare('SELECT * FROM sync_outbox WHERE connector_id = ? AND key = ? ORDER BY id DESC LIMIT 1')
+    .get(connectorId, key) as JobRow | undefined;
+  return row ? toJob(row) : null;
+}
+
 export function countJobs(store: Store, connectorId: number): StateCounts {
   const counts: StateCounts = { pending: 0, done: 0, failed: 0, conflict: 0, manual: 0 };
   const rows = store.db

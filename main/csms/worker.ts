@@ -6,7 +6,15 @@ import { AppError, type ErrorCode, type ErrorParams } from '../api/errors.ts';
 import type { Store } from '../store/database.ts';
 import type { CsmsConnector, ManualStep, RemoteToken } from './connector.ts';
 import type { ConnectorInfo } from './connectors-store.ts';
-import { type JobRow, type SyncJob, sameToken, type TokenPayload, toJob, tokenOf } from './outbox.ts';
+import {
+  type JobRow,
+  nextDueAt,
+  type SyncJob,
+  sameToken,
+  type TokenPayload,
+  toJob,
+  tokenOf,
+} from './outbox.ts';
 
 export interface WorkerOptions {
   /** Longest the run waits for a job's next attempt before it stops (and leaves it pending). */
@@ -196,12 +204,7 @@ export class SyncWorker {
   }
 
   #nextDue(): number | null {
-    const row = this.#store.db
-      .prepare(
-        "SELECT MIN(next_attempt_at) AS at FROM sync_outbox WHERE connector_id = ? AND state = 'pending'",
-      )
-      .get(this.#info.id) as { at: string | null };
-    return row.at === null ? null : Date.parse(row.at);
+    return nextDueAt(this.#store, this.#info.id);
   }
 
   async run(options: WorkerOptions = {}): Promise<SyncRunSummary> {

@@ -311,8 +311,17 @@ test('a long trace: history in pages plus live frames, only the newest 500 rows 
   await connected(page);
   const count = page.getByTestId('trace-count');
   await count.getByText(/Showing the newest 500 of 15\d\d frames/).waitFor();
+  // Wait for the exact total: a pattern such as 18xx would match before the last live frames arrived.
+  const before = Number(/of (\d+) frames/.exec((await count.textContent()) ?? '')?.[1]);
+  assert.ok(before >= 1500, `history total ${before}`);
   for (let i = 0; i < 300; i++) core.ocpp.trace.frame('WB-BUSY', 'in', heartbeat(`live-${i}`));
-  await count.getByText(/Showing the newest 500 of 18\d\d frames/).waitFor();
+  await page.waitForFunction(
+    (least) =>
+      Number(
+        /of (\d+) frames/.exec(document.querySelector('[data-testid="trace-count"]')?.textContent ?? '')?.[1],
+      ) >= least,
+    before + 300,
+  );
   const trace = page.getByTestId('trace-table');
   assert.equal(await trace.locator('tbody tr').count(), 500);
   await trace.focus();

@@ -9,6 +9,7 @@ import { CommissionPage } from './pages/CommissionPage.tsx';
 import { DiagnosePage } from './pages/DiagnosePage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SyncPage } from './pages/SyncPage.tsx';
+import { parseRoute } from './routing/route.ts';
 
 export const pages = [
   { id: 'commission', Page: CommissionPage },
@@ -20,7 +21,7 @@ export const pages = [
 type PageId = (typeof pages)[number]['id'];
 
 function pageFromHash(hash: string): PageId {
-  const id = hash.replace(/^#\/?/, '');
+  const id = parseRoute(hash).page;
   return pages.find((p) => p.id === id)?.id ?? 'commission';
 }
 

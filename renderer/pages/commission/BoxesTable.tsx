@@ -37,12 +37,18 @@ export function BoxesTable(props: {
             <th scope="col">{t('boxes.identity')}</th>
             <th scope="col">{t('boxes.state')}</th>
             <th scope="col">{t('boxes.ocpp')}</th>
-            <th scope="col">{t('boxes.vendor')}</th>
-            <th scope="col">{t('boxes.model')}</th>
+            <th scope="col">
+              {t('boxes.vendor')}
+              <span className="sub">{t('boxes.model')}</span>
+            </th>
             <th scope="col">{t('boxes.firmware')}</th>
-            <th scope="col">{t('boxes.address')}</th>
+            <th scope="col" className="wide-only">
+              {t('boxes.address')}
+            </th>
             <th scope="col">{t('boxes.connectors')}</th>
-            <th scope="col">{t('run.ui.commission.column')}</th>
+            <th scope="col">
+              <span className="visually-hidden">{t('run.ui.commission.column')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -78,11 +84,13 @@ export function BoxesTable(props: {
                     </div>
                   )}
                 </td>
-                <td>{row.ocppVersion ?? none}</td>
-                <td>{row.vendor ?? none}</td>
-                <td>{row.model ?? none}</td>
+                <td className="nowrap">{row.ocppVersion ?? none}</td>
+                <td>
+                  <span>{row.vendor ?? none}</span>
+                  <span className="sub">{row.model ?? none}</span>
+                </td>
                 <td>{row.firmware ?? none}</td>
-                <td>{row.remoteAddress ?? none}</td>
+                <td className="wide-only nowrap">{row.remoteAddress ?? none}</td>
                 <td>{connectorText(row.connectors) || none}</td>
                 <td>
                   {commissionable(row) && (

@@ -404,7 +404,7 @@ export const methods = {
               .trim()
               .min(1)
               .max(60)
-              .regex(/^[^#]*$/, 'no "#" in a name'),
+              .regex(/^[^#]*$/, 'issue.noHash'),
           )
           .min(1)
           .max(5000)
@@ -413,12 +413,12 @@ export const methods = {
         validUntil: z
           .string()
           .datetime({ offset: true })
-          .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
+          .refine((v) => Date.parse(v) > Date.now(), 'issue.future')
           .optional(),
       })
       .strict()
       .refine((v) => !(v.label && v.roster), {
-        message: 'a label pattern or a roster, not both',
+        message: 'issue.labelOrRoster',
         path: ['roster'],
       }),
   ),

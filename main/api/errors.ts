@@ -129,6 +129,11 @@ export type ErrorParams = Record<string, string | number>;
 export interface FieldIssue {
   path: string;
   issue: string;
+  /** The field's label in the reader's language (set when the issue crosses the wire). */
+  label?: string;
+  /** The catalog key and values behind `issue`, so it can be said again in another language. */
+  key?: string;
+  params?: ErrorParams;
 }
 
 export class AppError extends Error {

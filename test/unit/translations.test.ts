@@ -45,3 +45,20 @@ test("an error message names the thing in the reader's language", () => {
 test('a missing value leaves its placeholder visible instead of printing "undefined"', () => {
   assert.equal(translate('en', 'cli.sites.added', { id: 3 }), 'Site 3 added: {name}');
 });
+
+/** Words German shares with English (names, units, loanwords a German technician writes the same). */
+const sharedWords = new Set(
+  `Wallbox Commissioner Diagnose SteVe CitrineOS MaEVe Name English Deutsch Version Port OCPP Firmware
+   offline Box Filter Plan Status UID hex OK Esc Export ok`.split(/\s+/),
+);
+
+test('no English left standing in the German catalog (only names and words German shares)', () => {
+  const fallbacks: string[] = [];
+  for (const [key, english] of Object.entries(catalogs.en)) {
+    if (catalogs.de[key] !== english) continue;
+    const words = english.replace(/\{\w+\}/g, ' ').match(/\p{L}{2,}/gu) ?? [];
+    const foreign = words.filter((w) => !sharedWords.has(w));
+    if (foreign.length > 0) fallbacks.push(`${key}: ${foreign.join(' ')}`);
+  }
+  assert.deepEqual(fallbacks, []);
+});

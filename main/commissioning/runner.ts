@@ -10,6 +10,7 @@ import type { LocalCsms } from '../ocpp/local-csms.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import type { StationSession } from '../ocpp/session.ts';
 import { waitForEvent } from '../ocpp/wait.ts';
+import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
 import { compositeLimit, compositeScheduleCall, setChargingProfileCall } from './charging-limit.ts';
@@ -195,7 +196,7 @@ export class CommissioningRunner {
     );
   }
 
-  #save(change: (run: RunDetail) => void, audit?: { action: string; after?: unknown }): RunDetail {
+  #save(change: (run: RunDetail) => void, audit?: { action: AuditAction; after?: unknown }): RunDetail {
     const run = this.#deps.runs.update(
       this.#id,
       change,

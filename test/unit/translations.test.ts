@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { catalogs, errorText, languageFromLocale, translate } from '../../locales/translate.ts';
 import { errorCodes } from '../../main/api/errors.ts';
+import { auditActions } from '../../main/store/audit-actions.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -61,4 +62,12 @@ test('no English left standing in the German catalog (only names and words Germa
     if (foreign.length > 0) fallbacks.push(`${key}: ${foreign.join(' ')}`);
   }
   assert.deepEqual(fallbacks, []);
+});
+
+test('every kind of change in the audit log has a readable name in both languages', () => {
+  for (const action of auditActions) {
+    for (const language of ['en', 'de'] as const) {
+      assert.ok(catalogs[language][`audit.action.${action}`], `${language} audit.action.${action}`);
+    }
+  }
 });

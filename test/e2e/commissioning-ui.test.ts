@@ -73,6 +73,8 @@ test('a template by keyboard, one 1.6 box planned, approved, moved to the compan
     .getByText(/Not valid: .*ws:\/\//)
     .waitFor();
   assert.equal(await page.getByTestId('template-url').getAttribute('aria-invalid'), 'true');
+  // The refused save puts the focus on the first field to correct, not left on the form.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'template-url');
   await page.screenshot({ path: shot('template-invalid-en'), fullPage: true });
   await page.getByTestId('template-url').focus();
   await page.keyboard.press('Control+A');

@@ -8,6 +8,8 @@ import type { SyncRunSummary } from '../../../main/csms/worker.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { ConflictList } from './ConflictList.tsx';
+import { DryRunView } from './DryRunView.tsx';
 
 export function ConnectorPanel(props: {
   status: ConnectorStatus;
@@ -15,6 +17,8 @@ export function ConnectorPanel(props: {
   sent: SyncRunSummary | undefined;
   onChecks(checks: ConnectionCheck[]): void;
   onSent(summary: SyncRunSummary): void;
+  /** A conflict was decided: the counts and the list of what is not done change. */
+  onResolved(): void;
 }) {
   const { t, describe } = useI18n();
   const api = useConnection();
@@ -54,6 +58,8 @@ export function ConnectorPanel(props: {
         </button>
       </div>
       <ErrorNotice error={error} />
+      <DryRunView connector={name} />
+      {counts.conflict > 0 && <ConflictList connector={name} onResolved={props.onResolved} />}
       {props.checks && (
         <ol className="sync-checks" data-testid="sync-checks">
           {props.checks.map((c) => (

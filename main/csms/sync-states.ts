@@ -25,15 +25,21 @@ export function syncStates(store: Store, query: { cards?: string[]; stations?: s
   for (const identity of query.stations ?? [])
     keys.set(stationKey(identity), { key: identity, what: 'station' });
   if (keys.size === 0) return [];
-  const names = new Map(listConnectors(store).map((c) => [c.id, c.name]));
+  const connectors = listConnectors(store);
+  const names = new Map(connectors.map((c) => [c.id, c.name]));
+  const order = new Map(connectors.map((c, i) => [c.id, i]));
   const latest = store.db.prepare(
     `SELECT o.* FROM sync_outbox o
      WHERE o.key = ? AND o.id = (SELECT MAX(id) FROM sync_outbox WHERE connector_id = o.connector_id AND key = o.key)
-     ORDER BY o.connector_id`,
+`,
   );
   const states: SyncState[] = [];
   for (const [jobKey, asked] of keys) {
-    for (const row of latest.all(jobKey) as JobRow[]) {
+    // In the order the CSMSs are listed everywhere else (the Sync page, the run's registration).
+    const rows = (latest.all(jobKey) as JobRow[]).sort(
+      (a, b) => (order.get(a.connector_id) ?? 0) - (order.get(b.connector_id) ?? 0),
+    );
+    for (const row of rows) {
       const csms = names.get(row.connector_id);
       if (csms === undefined) continue;
       states.push({

@@ -96,7 +96,9 @@ test('Sync: the dry run says what a send would do and sends nothing; a conflict 
   await tabTo(page, 'sync-keep-ours-04C0FFEE');
   await page.keyboard.press('Enter');
   await conflict.waitFor({ state: 'detached' });
-  await tabTo(page, 'sync-send-steve');
+  // The dry run from before the send is gone (it is no longer true); the focus waits on "Send now".
+  await dry.waitFor({ state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'sync-send-steve');
   await page.keyboard.press('Enter');
   await panel
     .getByTestId('sync-sent')

@@ -1,5 +1,6 @@
 // One company CSMS on the Sync page: what waits for it and why (in words), what must be done by hand, the
 // connection test step by step, and "send now". Every button works from the keyboard; results are announced.
+import { useRef } from 'react';
 import type { ErrorCode } from '../../../main/api/errors.ts';
 import type { ConnectionCheck } from '../../../main/csms/connector.ts';
 import type { SyncJob } from '../../../main/csms/outbox.ts';
@@ -24,6 +25,12 @@ export function ConnectorPanel(props: {
   const api = useConnection();
   const { busy, error, run } = useAction();
   const { connector, counts, open } = props.status;
+  // After a conflict is decided the next step is usually "Send now": the focus waits there.
+  const sendButton = useRef<HTMLButtonElement>(null);
+  const resolved = () => {
+    props.onResolved();
+    sendButton.current?.focus();
+  };
   const name = connector.name;
   const reason = (job: SyncJob) =>
     job.lastError
@@ -53,13 +60,20 @@ export function ConnectorPanel(props: {
         <button type="button" data-testid={`sync-test-${name}`} onClick={() => void test()} disabled={busy}>
           {t('sync.page.test')}
         </button>
-        <button type="button" data-testid={`sync-send-${name}`} onClick={() => void send()} disabled={busy}>
+        <button
+          type="button"
+          ref={sendButton}
+          data-testid={`sync-send-${name}`}
+          onClick={() => void send()}
+          disabled={busy}
+        >
           {t('sync.page.send')}
         </button>
       </div>
       <ErrorNotice error={error} />
-      <DryRunView connector={name} />
-      {counts.conflict > 0 && <ConflictList connector={name} onResolved={props.onResolved} />}
+      {/* A dry run's answer is dropped as soon as the outbox changes: it would no longer be true. */}
+      <DryRunView key={JSON.stringify(counts)} connector={name} />
+      {counts.conflict > 0 && <ConflictList connector={name} onResolved={resolved} />}
       {props.checks && (
         <ol className="sync-checks" data-testid="sync-checks">
           {props.checks.map((c) => (

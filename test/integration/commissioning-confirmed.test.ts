@@ -78,3 +78,33 @@ test('a company CSMS that cannot be reached before the reset keeps the box in it
   assert.equal(citrine.stations.has('WB-OFFLINE'), false);
   assert.notEqual(run.status, 'confirmed');
 });
+
+test('a company CSMS that refuses the tool does not keep another one from confirming the box', async (t) => {
+  const company = await BareCsms.start(t);
+  const citrine = await startCitrineServer(t, { adminSecret: 'hasura-admin-secret' });
+  const { core, url } = await coreWithCsms(t);
+  // Listed first (by name), and refusing the tool's credentials.
+  await callOk(core, 'sync.add', {
+    kind: 'citrineos',
+    name: 'a-spare',
+    baseUrl: citrine.url,
+    credential: 'a-wrong-admin-secret',
+  });
+  await callOk(core, 'sync.add', {
+    kind: 'citrineos',
+    name: 'citrine',
+    baseUrl: citrine.url,
+    credential: 'hasura-admin-secret',
+  });
+  await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'WB-TWO' });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-TWO',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 60 },
+    approval: 'auto',
+  });
+  await company.waitFor('box at the company CSMS', () => company.connected('WB-TWO'));
+  citrine.connect('WB-TWO', 'Accepted');
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'confirmed', JSON.stringify(run.error));
+  assert.match(run.state.verify?.confirmedBy ?? '', /^citrine/);
+});

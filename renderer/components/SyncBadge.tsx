@@ -1,10 +1,10 @@
 // Where a card or a station stands at each company CSMS, on its row: "confirmed at SteVe 14:03:12",
 // "waiting: …" or "failed: …", from the outbox and never more than the tool saw. Nothing without a CSMS.
 import { useEffect, useState } from 'react';
-import type { ErrorCode } from '../../main/api/errors.ts';
 import type { SyncState } from '../../main/csms/sync-states.ts';
 import { useConnection } from '../api/hooks.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import { jobErrorText } from './job-error.ts';
 import { loadSyncStates, type SyncSubject } from './sync-states.ts';
 
 const WATCHED = new Set(['sync', 'card', 'station']);
@@ -29,16 +29,7 @@ export function SyncBadge(props: SyncSubject) {
     };
   }, [api, subject]);
   if (states.length === 0) return null;
-  const reason = (s: SyncState) =>
-    s.error
-      ? describe({
-          code: s.error.code as ErrorCode,
-          params: s.error.params,
-          message: '',
-          remedy: '',
-          fields: [],
-        }).message
-      : t('sync.badge.notSent');
+  const reason = (s: SyncState) => jobErrorText(describe, s.error, t('sync.badge.notSent'));
   const text = (s: SyncState) => {
     const time = new Date(s.at).toLocaleString(language);
     if (s.state === 'done' && s.handedOverByFile) return t('sync.badge.handedOver', { csms: s.csms, time });

@@ -1,14 +1,15 @@
 // Several commissioning runs of a fleet each send the company CSMS's outbox before their reset: against a
 // SteVe stand-in over real HTTP, 20 sends asked for at once are one send in flight at the CSMS.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { runSync } from '../../main/csms/sync-service.ts';
 import { callOk, testCore } from '../support/core.ts';
 import { startSteveServer } from '../support/steve-server.ts';
 
 const PASSWORD = 'steve-api-secret';
 
-test('20 sends to one CSMS at once: one send in flight, each card reaches the CSMS once', async (t) => {
+/** A SteVe stand-in set up as the company CSMS, with one card of group FLEET waiting for it. */
+async function setup(t: TestContext) {
   const steve = await startSteveServer(t, { password: PASSWORD });
   const core = testCore(t);
   const group = await callOk(core, 'groups.create', { name: 'Fleet', groupIdTag: 'FLEET' });
@@ -22,6 +23,11 @@ test('20 sends to one CSMS at once: one send in flight, each card reaches the CS
     concurrency: 4,
     timeoutS: 2,
   });
+  return { steve, core, group };
+}
+
+test('20 sends to one CSMS at once: one send in flight, each card reaches the CSMS once', async (t) => {
+  const { steve, core } = await setup(t);
   // Slow answers keep the first send in flight while the others ask.
   steve.setDelay(100);
   const sends = Array.from({ length: 20 }, () => runSync(core.store, core.vault, 'company', { maxWaitS: 0 }));
@@ -47,18 +53,7 @@ test('20 sends to one CSMS at once: one send in flight, each card reaches the CS
 });
 
 test('a run that gives up waiting leaves the shared send to the others; a card queued meanwhile follows', async (t) => {
-  const steve = await startSteveServer(t, { password: PASSWORD });
-  const core = testCore(t);
-  const group = await callOk(core, 'groups.create', { name: 'Fleet', groupIdTag: 'FLEET' });
-  await callOk(core, 'cards.enroll', { uid: '04A1B2C3', groupId: group.id, label: 'Car 1' });
-  await callOk(core, 'sync.add', {
-    kind: 'steve',
-    name: 'company',
-    baseUrl: steve.url,
-    user: 'api',
-    credential: PASSWORD,
-    timeoutS: 2,
-  });
+  const { steve, core, group } = await setup(t);
   steve.setDelay(100);
   const cancelled = new AbortController();
   const first = runSync(core.store, core.vault, 'company', { maxWaitS: 0, signal: cancelled.signal });

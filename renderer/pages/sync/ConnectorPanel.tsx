@@ -1,13 +1,13 @@
 // One company CSMS on the Sync page: what waits for it and why (in words), what must be done by hand, the
 // connection test step by step, and "send now". Every button works from the keyboard; results are announced.
 import { useRef } from 'react';
-import type { ErrorCode } from '../../../main/api/errors.ts';
 import type { ConnectionCheck } from '../../../main/csms/connector.ts';
 import type { SyncJob } from '../../../main/csms/outbox.ts';
 import type { ConnectorStatus } from '../../../main/csms/sync-service.ts';
 import type { SyncRunSummary } from '../../../main/csms/worker.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { jobErrorText } from '../../components/job-error.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ConflictList } from './ConflictList.tsx';
 import { DryRunView } from './DryRunView.tsx';
@@ -32,16 +32,7 @@ export function ConnectorPanel(props: {
     sendButton.current?.focus();
   };
   const name = connector.name;
-  const reason = (job: SyncJob) =>
-    job.lastError
-      ? describe({
-          code: job.lastError.code as ErrorCode,
-          params: job.lastError.params,
-          message: '',
-          remedy: '',
-          fields: [],
-        }).message
-      : '';
+  const reason = (job: SyncJob) => jobErrorText(describe, job.lastError);
   const test = () => run(async () => props.onChecks(await api.call('sync.test', { connector: name })));
   const send = () => run(async () => props.onSent(await api.call('sync.run', { connector: name })));
   return (

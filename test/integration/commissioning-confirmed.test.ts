@@ -108,3 +108,35 @@ test('a company CSMS that refuses the tool does not keep another one from confir
   assert.equal(run.status, 'confirmed', JSON.stringify(run.error));
   assert.match(run.state.verify?.confirmedBy ?? '', /^citrine/);
 });
+
+test('a long verify window asks the company CSMS many times without piling up listeners', async (t) => {
+  const company = await BareCsms.start(t);
+  const citrine = await startCitrineServer(t, { adminSecret: 'hasura-admin-secret' });
+  const { core, url } = await coreWithCsms(t);
+  await callOk(core, 'sync.add', {
+    kind: 'citrineos',
+    name: 'citrine',
+    baseUrl: citrine.url,
+    credential: 'hasura-admin-secret',
+  });
+  const { configuredPresence } = await import('../../main/csms/presence.ts');
+  // Asked every 20 ms: dozens of polls while the box has not booted at CitrineOS yet.
+  core.commissioning.setPresence(() => configuredPresence(core.store, core.vault), 20);
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'WB-POLL' });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-POLL',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 60 },
+    approval: 'auto',
+  });
+  await company.waitFor('box at the company CSMS', () => company.connected('WB-POLL'));
+  const polls = () => citrine.operations.filter((o) => o === 'Station').length;
+  await until(() => polls() > 30, 30_000);
+  citrine.connect('WB-POLL', 'Accepted');
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'confirmed');
+  assert.deepEqual(warnings, [], 'no MaxListenersExceededWarning');
+});

@@ -8,35 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
 import { callOk } from '../support/core.ts';
 import { testShell } from '../support/shell.ts';
-import { type SteveServer, startSteveServer } from '../support/steve-server.ts';
+import { holdCardElsewhere, startSteveServer } from '../support/steve-server.ts';
 import { unlabelled } from './labelled.ts';
 
 const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
 
-/** Someone set card 04C0FFEE up at SteVe before, in group OTHER with the label "Boss car". */
-function heldElsewhere(steve: SteveServer): void {
-  steve.tags.set(900, {
-    ocppTagPk: 900,
-    idTag: 'OTHER',
-    parentIdTag: null,
-    expiryDate: null,
-    maxActiveTransactionCount: 0,
-    note: null,
-  });
-  steve.tags.set(901, {
-    ocppTagPk: 901,
-    idTag: '04C0FFEE',
-    parentIdTag: 'OTHER',
-    expiryDate: null,
-    maxActiveTransactionCount: -1,
-    note: 'Boss car',
-  });
-}
-
 test('Sync: the dry run says what a send would do and sends nothing; a conflict kept ours by keyboard', async (t) => {
   assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
   const steve = await startSteveServer(t);
-  heldElsewhere(steve);
+  holdCardElsewhere(steve);
   const { core, server } = await testShell(t, { staticDir: built });
   await callOk(core, 'sync.add', {
     kind: 'steve',
@@ -121,7 +101,7 @@ test('Sync: the dry run says what a send would do and sends nothing; a conflict 
 test('Sync (German): a card waiting for a CSMS that refuses says why on its row; taking theirs changes it here', async (t) => {
   assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
   const steve = await startSteveServer(t);
-  heldElsewhere(steve);
+  holdCardElsewhere(steve);
   const { core, server } = await testShell(t, { staticDir: built });
   await callOk(core, 'settings.set', { language: 'de' });
   await callOk(core, 'sync.add', {

@@ -16,6 +16,7 @@ import { type ConnectionCheck, connectorKinds } from '../csms/connector.ts';
 import type { ConnectorInfo } from '../csms/connectors-store.ts';
 import type { SyncJob, TokenJob } from '../csms/outbox.ts';
 import type { ConnectorStatus, DryRunItem } from '../csms/sync-service.ts';
+import type { SyncState } from '../csms/sync-states.ts';
 import type { SyncRunSummary } from '../csms/worker.ts';
 import type {
   BoxInfo,
@@ -478,6 +479,18 @@ export const methods = {
   'sync.conflicts': method<TokenJob[]>()(z.object({ connector: name.optional() }).strict()),
   'sync.resolve': method<SyncJob>()(z.object({ jobId: id, choice: z.enum(['ours', 'theirs']) }).strict()),
   'sync.retry': method<{ retried: number }>()(z.object({ connector: name }).strict()),
+  /** Where each card (UID hex) and station stands at each company CSMS: its latest outbox job. */
+  'sync.states': method<SyncState[]>()(
+    z
+      .object({
+        cards: z
+          .array(z.string().regex(/^[0-9A-Fa-f]{2,64}$/))
+          .max(10_000)
+          .optional(),
+        stations: z.array(identity).max(10_000).optional(),
+      })
+      .strict(),
+  ),
 } as const;
 
 export type Methods = typeof methods;

@@ -699,12 +699,15 @@ export class CommissioningRunner {
       } catch {
         // A CSMS that does not answer confirms nothing; the window decides.
       }
+      // One abort listener per wait, removed when the wait ends (a long window polls many times).
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, every);
-        signal.addEventListener('abort', () => {
+        const done = () => {
           clearTimeout(timer);
+          signal.removeEventListener('abort', done);
           resolve();
-        });
+        };
+        const timer = setTimeout(done, every);
+        signal.addEventListener('abort', done, { once: true });
       });
     }
     return null;

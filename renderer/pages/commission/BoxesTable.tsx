@@ -4,6 +4,7 @@
 import type { BoxRow } from '../../api/ocpp-hooks.ts';
 import { AdmitButton } from '../../components/AdmitButton.tsx';
 import { BoxStateBadge } from '../../components/BoxStateBadge.tsx';
+import { SyncBadge } from '../../components/SyncBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 function connectorText(connectors: Record<string, string>): string {
@@ -74,6 +75,7 @@ export function BoxesTable(props: {
                 </td>
                 <th scope="row">
                   <code>{row.identity}</code>
+                  <SyncBadge station={row.identity} />
                 </th>
                 <td>
                   <BoxStateBadge row={row} />

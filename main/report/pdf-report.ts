@@ -39,12 +39,32 @@ class Layout {
     }
   }
 
+  /** Most values fit on one line: those are measured by width alone and drawn without the line wrapper
+   *  (pdfkit's wrapper is what makes a long report slow). */
+  #oneLine(text: string, font: string, size: number, width: number): boolean {
+    if (text.includes('\n')) return false;
+    // Labels and most values repeat on every box: each width is measured once (kerning makes it costly).
+    const key = `${font}\u0000${size}\u0000${text}`;
+    let measured = this.#widths.get(key);
+    if (measured === undefined) {
+      measured = this.doc.widthOfString(text);
+      this.#widths.set(key, measured);
+    }
+    return measured <= width;
+  }
+
+  readonly #widths = new Map<string, number>();
+
   height(text: string, font: string, size: number, width: number): number {
-    return this.doc.font(font).fontSize(size).heightOfString(text, { width });
+    this.doc.font(font).fontSize(size);
+    if (this.#oneLine(text, font, size, width)) return this.doc.currentLineHeight(true);
+    return this.doc.heightOfString(text, { width });
   }
 
   write(text: string, font: string, size: number, x: number, y: number, width: number): void {
-    this.doc.font(font).fontSize(size).fillColor('black').text(text, x, y, { width, lineBreak: true });
+    this.doc.font(font).fontSize(size).fillColor('black');
+    if (this.#oneLine(text, font, size, width)) this.doc.text(text, x, y, { lineBreak: false });
+    else this.doc.text(text, x, y, { width, lineBreak: true });
   }
 
   paragraph(text: string, font = REGULAR, size = 9.5, gap = 4): void {

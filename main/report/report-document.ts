@@ -38,16 +38,24 @@ export interface ReportDocument {
   pageLabel(page: number, pages: number): string;
 }
 
+/** One formatter per language: making one is far dearer than using it (a site report formats hundreds of times). */
+const formatters = new Map<Language, Intl.DateTimeFormat>();
+
 export function timeIn(language: Language, iso: string | null | undefined): string {
   if (!iso) return translate(language, 'report.none');
-  return new Date(iso).toLocaleString(language === 'de' ? 'de-DE' : 'en-GB', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  });
+  let format = formatters.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
+    formatters.set(language, format);
+  }
+  return format.format(new Date(iso));
 }
 
 function answerText(language: Language, answer: string): string {

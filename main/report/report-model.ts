@@ -161,14 +161,10 @@ function testChargeOf(store: Store, run: RunDetail): TestChargeLine | null {
   };
 }
 
-interface StationFacts {
-  site: string | null;
-  vendor: string | null;
-  model: string | null;
-  serialNumber: string | null;
-  firmwareVersion: string | null;
-  ocppVersion: string | null;
-}
+type StationFacts = Pick<
+  BoxReport,
+  'site' | 'vendor' | 'model' | 'serialNumber' | 'firmwareVersion' | 'ocppVersion'
+>;
 
 function stationFacts(store: Store, identity: string): StationFacts | null {
   const row = store.db

@@ -18,6 +18,7 @@ import type { SyncJob, TokenJob } from '../csms/outbox.ts';
 import type { ConnectorStatus, DryRunItem } from '../csms/sync-service.ts';
 import type { SyncState } from '../csms/sync-states.ts';
 import type { SyncRunSummary } from '../csms/worker.ts';
+import type { BundleFile } from '../diagnostics/support-bundle.ts';
 import type {
   BoxInfo,
   ConfigSnapshot,
@@ -28,6 +29,7 @@ import type {
   TestChargeResult,
   TraceFrame,
 } from '../ocpp/types.ts';
+import type { ReportFile } from '../report/render.ts';
 import { type UidPresetName, uidPresets } from '../rfid/uid-format.ts';
 import { uidFormatChoice } from '../rfid/uid-format-schema.ts';
 import type {
@@ -329,6 +331,29 @@ export const methods = {
   'commissioning.retry': method<RunSummary>()(z.object({ id }).strict()),
   'commissioning.cancelFleet': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
   'commissioning.retryFailed': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
+  // commissioning reports (h-report): one run or a whole site, PDF or HTML, in the language asked or the app's
+  'report.run': method<ReportFile>()(
+    z
+      .object({
+        runId: id,
+        format: z.enum(['pdf', 'html']).default('pdf'),
+        language: z.enum(languages).optional(),
+      })
+      .strict(),
+  ),
+  'report.site': method<ReportFile>()(
+    z
+      .object({
+        siteId: id,
+        format: z.enum(['pdf', 'html']).default('pdf'),
+        language: z.enum(languages).optional(),
+      })
+      .strict(),
+  ),
+  /** One zip for support: trace, configuration snapshots, runs and reports, uploads, logs, environment; secrets masked. */
+  'support.bundle': method<BundleFile>()(
+    z.object({ identity: identity.optional(), language: z.enum(languages).optional() }).strict(),
+  ),
 
   /** Waits for the box's next Authorize and learns its card format from the card read on the desktop. */
   'formats.learn': method<LearnOutcome>()(

@@ -1,35 +1,9 @@
-// The app's address inside the window: `#/page/rest...`, so a box or a site has a page of its own
-// (`#/boxes/WB-0001`, `#/sites/Garage%20Nord`) that survives a reload and can be linked from anywhere.
+// Following the window's address from React: the current page and what on it, and moving to another.
+// The address format itself lives in address.ts (plain functions, tested without a browser).
 import { useEffect, useState } from 'react';
+import { href, parseRoute, type Route } from './address.ts';
 
-export interface Route {
-  /** The page, the first segment (`commission`, `boxes`, ...); '' when the address names none. */
-  page: string;
-  /** The segments after the page, decoded (`['WB-0001']` for `#/boxes/WB-0001`). */
-  rest: string[];
-}
-
-function decode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
-export function parseRoute(hash: string): Route {
-  const segments = hash
-    .replace(/^#\/?/, '')
-    .split('/')
-    .filter((s) => s !== '')
-    .map(decode);
-  return { page: segments[0] ?? '', rest: segments.slice(1) };
-}
-
-/** The address of a page and its segments, each escaped (identities and site names may hold anything). */
-export function href(page: string, ...rest: string[]): string {
-  return `#/${[page, ...rest].map((s) => encodeURIComponent(s)).join('/')}`;
-}
+export { href, parseRoute, type Route };
 
 export function navigate(page: string, ...rest: string[]): void {
   window.location.hash = href(page, ...rest);

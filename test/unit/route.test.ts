@@ -2,7 +2,7 @@
 // spaces, slashes and umlauts, and a reload must find the same place again.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { href, parseRoute } from '../../renderer/routing/route.ts';
+import { href, parseRoute } from '../../renderer/routing/address.ts';
 
 test('a page with a box or a site on it survives the round trip through the address', () => {
   for (const name of ['WB-0001', 'Garage Nord/Ebene 2', 'Müller & Söhne', '100%', '#1?x=y']) {

@@ -8,6 +8,7 @@ import { type LocalChannel, openLocalChannel } from '../server/local-channel.ts'
 import { startShellServer } from '../server/shell-server.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
+import { serialCommands } from './commands-serial.ts';
 import { simulateCommand } from './commands-simulate.ts';
 import { syncCommand } from './commands-sync.ts';
 import { vaultCommand } from './commands-vault.ts';
@@ -210,6 +211,7 @@ export const commands: Command[] = [
   ...generalCommands,
   ...ocppCommands,
   commissionCommand,
+  ...serialCommands,
   cardsCommand,
   readersCommand,
   simulateCommand,

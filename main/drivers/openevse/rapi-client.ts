@@ -132,7 +132,8 @@ export class RapiClient {
           bareNk: () => finish('bare-nk'),
         };
         this.#options.onTrace?.('out', text.trimEnd());
-        this.#line.write(Buffer.from(text, 'latin1')).then(
+        // Not drained: the answer's timeout covers the bytes still in the adapter; a pulled cable ends it anyway.
+        this.#line.write(Buffer.from(text, 'latin1'), { drain: false }).then(
           () => {
             timer = setTimeout(() => finish('retry'), timeoutMs);
           },

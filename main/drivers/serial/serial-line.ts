@@ -14,7 +14,8 @@ export interface SerialLineOptions {
 /** What a protocol needs from a byte line; the serial port is one, tests may pass another wire. */
 export interface ByteLine {
   readonly address: string;
-  write(data: Uint8Array): Promise<void>;
+  /** Resolves once the bytes are handed to the OS; with drain, once they left the computer. */
+  write(data: Uint8Array, options?: { drain?: boolean }): Promise<void>;
   onData(listener: (chunk: Buffer) => void): () => void;
   /** Called once when the line goes away without close() (cable pulled, adapter reset). */
   onGone(listener: (error: AppError) => void): () => void;
@@ -66,7 +67,7 @@ export class SerialLine implements ByteLine {
     return this.#port.isOpen && this.#goneError === null;
   }
 
-  write(data: Uint8Array): Promise<void> {
+  write(data: Uint8Array, options: { drain?: boolean } = {}): Promise<void> {
     if (this.#goneError) return Promise.reject(this.#goneError);
     if (!this.#port.isOpen) return Promise.reject(new AppError('SERIAL_PORT_GONE', { path: this.address }));
     return new Promise<void>((resolve, reject) => {
@@ -74,6 +75,7 @@ export class SerialLine implements ByteLine {
         reject(this.#goneError ?? new AppError('SERIAL_PORT_GONE', { path: this.address }, { cause: error }));
       this.#port.write(Buffer.from(data), (error) => {
         if (error) return fail(error);
+        if (options.drain === false) return resolve();
         this.#port.drain((drainError) => (drainError ? fail(drainError) : resolve()));
       });
     });

@@ -25,6 +25,8 @@ export class OpenEvseHttpSimulator {
   };
   /** Delays every answer by this many ms (a hanging box). */
   delayMs = 0;
+  /** Fields it answers "done" for but does not keep (firmware that ignores a setting it does not know). */
+  readonly ignores = new Set<string>();
   /** Every POST /config body as received (the tests check nothing was sent). */
   readonly posts: Record<string, unknown>[] = [];
   readonly #options: HttpSimOptions;
@@ -89,7 +91,8 @@ export class OpenEvseHttpSimulator {
       this.posts.push(body as Record<string, unknown>);
       let changed = false;
       for (const [key, value] of Object.entries(body)) {
-        if (!(key in this.config) || key === 'firmware' || key === 'version') continue;
+        if (!(key in this.config) || key === 'firmware' || key === 'version' || this.ignores.has(key))
+          continue;
         if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
         if (this.config[key] !== value) changed = true;
         this.config[key] = value;

@@ -125,3 +125,31 @@ test('the serial cable pulled during the current write: unconfirmed, nothing aft
     [['current.installation', 'not-restored']],
   );
 });
+
+test('a box that takes a value but reads back another fails the run and gets the earlier values back', async (t) => {
+  const { runs, serial, http, driver } = await wholeBox(t);
+  http.ignores.add('ocpp_chargeBoxId');
+  const run = await runDriverCommissioning(runs, {
+    actor: 'test',
+    identity: 'WB-0004',
+    template: template(),
+    driver,
+  });
+  assert.equal(run.status, 'failed');
+  assert.equal(run.step, 'verify');
+  assert.deepEqual(run.error, {
+    code: 'DRIVER_READBACK_MISMATCH',
+    params: { name: 'ocpp.identity', expected: 'WB-0004', actual: '' },
+  });
+  assert.deepEqual(
+    run.state.rollback?.entries.map((e) => [e.key, e.outcome, e.readBack]),
+    [
+      ['ocpp.enabled', 'restored', 'false'],
+      ['ocpp.identity', 'restored', ''],
+      ['ocpp.server', 'restored', ''],
+      ['current.installation', 'restored', '16'],
+    ],
+  );
+  assert.equal(serial.sim.state.savedAmps, 16);
+  assert.equal(http.config.ocpp_server, '');
+});

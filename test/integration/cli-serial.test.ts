@@ -32,47 +32,21 @@ test('wbc commission --serial writes through a run and reads back; a current out
   const { pair, sim } = await controller(t);
   const dir = tempDir(t);
   const file = join(dir, 'garage.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
+  const commission = (maxCurrentA: number) => {
+    const template = {
       name: 'Garage',
       csms: { url: 'ws://csms.example.com/ocpp', securityProfile: 0 },
-      maxCurrentA: 40,
-    }),
-  );
-  const refused = await wbc([
-    'commission',
-    '--serial',
-    pair.a,
-    '--driver',
-    'openevse',
-    '--template',
-    file,
-    '--data-dir',
-    join(dir, 'data'),
-  ]);
+      maxCurrentA,
+    };
+    writeFileSync(file, JSON.stringify(template));
+    const args = ['commission', '--serial', pair.a, '--driver', 'openevse', '--template', file];
+    return wbc([...args, '--data-dir', join(dir, 'data')]);
+  };
+  const refused = await commission(40);
   assert.equal(refused.code, 1, refused.stderr);
   assert.match(refused.stdout, /40 A is outside what the box allows for current\.installation \(6 to 32 A\)/);
   assert.equal(sim.received.filter((c) => c.startsWith('$SC')).length, 0);
-  writeFileSync(
-    file,
-    JSON.stringify({
-      name: 'Garage',
-      csms: { url: 'ws://csms.example.com/ocpp', securityProfile: 0 },
-      maxCurrentA: 20,
-    }),
-  );
-  const done = await wbc([
-    'commission',
-    '--serial',
-    pair.a,
-    '--driver',
-    'openevse',
-    '--template',
-    file,
-    '--data-dir',
-    join(dir, 'data'),
-  ]);
+  const done = await commission(20);
   assert.equal(done.code, 0, done.stderr);
   assert.match(done.stdout, /current\.installation\s+16 -> 20\s+Accepted \(read back 20\)/);
   assert.match(done.stdout, /cannot set-ocpp-endpoint/);

@@ -2,9 +2,9 @@
 // of /config read and written with basic auth, and 401, a hanging box and a bad value as clear errors.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AppError } from '../../main/api/errors.ts';
 import { OpenEvseHttpDriver } from '../../main/drivers/openevse/http-driver.ts';
 import { OpenEvseHttpSimulator } from '../../main/simulator/openevse-http.ts';
+import { rejectsWith } from '../support/rejects-with.ts';
 
 async function box(t: import('node:test').TestContext, password?: string) {
   const sim = new OpenEvseHttpSimulator(password ? { password } : {});
@@ -12,17 +12,6 @@ async function box(t: import('node:test').TestContext, password?: string) {
   t.after(() => sim.close());
   return { sim, url };
 }
-
-const rejectsWith = async (promise: Promise<unknown>, code: string) => {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof AppError, String(error));
-    assert.equal(error.code, code, JSON.stringify(error.params));
-    return error;
-  }
-  assert.fail(`expected ${code}`);
-};
 
 test('the OCPP fields are written to /config with basic auth and read back; the auth key never is', async (t) => {
   const { sim, url } = await box(t, 'w1f1-secret');

@@ -2,22 +2,12 @@
 // identify, current writes (saved and volatile) with read-back, and every line fault the issue names.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AppError } from '../../main/api/errors.ts';
+import type { AppError } from '../../main/api/errors.ts';
 import { OpenEvseRapiDriver } from '../../main/drivers/openevse/rapi-driver.ts';
 import type { LiveStatus } from '../../main/drivers/station-driver.ts';
 import { rapiOnPty } from '../support/openevse-rapi.ts';
 import { ptyPair } from '../support/pty-pair.ts';
-
-const rejectsWith = async (promise: Promise<unknown>, code: string) => {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof AppError, String(error));
-    assert.equal(error.code, code, JSON.stringify(error.params));
-    return error;
-  }
-  assert.fail(`expected ${code}`);
-};
+import { rejectsWith } from '../support/rejects-with.ts';
 
 test('identify reads firmware, RAPI version, serial number and the current range the box allows', async (t) => {
   const { driver } = await rapiOnPty(t, {

@@ -108,6 +108,18 @@ export class OpenEvseHttpDriver implements StationDriver {
     return fields.map((f) => f.spec);
   }
 
+  /** fetch's own words for a request that ran out of time, as the error every driver gives for silence. */
+  #throwIfTimedOut(error: unknown): void {
+    const name = (error as Error | undefined)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      throw new AppError('DRIVER_NO_ANSWER', {
+        driver: this.name,
+        address: this.#base,
+        timeoutMs: this.#timeoutMs,
+      });
+    }
+  }
+
   async #call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Record<string, unknown>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.#auth) headers.authorization = this.#auth;
@@ -122,14 +134,7 @@ export class OpenEvseHttpDriver implements StationDriver {
         redirect: 'manual',
       });
     } catch (error) {
-      const name = (error as Error | undefined)?.name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new AppError('DRIVER_NO_ANSWER', {
-          driver: this.name,
-          address: this.#base,
-          timeoutMs: this.#timeoutMs,
-        });
-      }
+      this.#throwIfTimedOut(error);
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new AppError(
         'DRIVER_HTTP_UNREACHABLE',
@@ -149,14 +154,7 @@ export class OpenEvseHttpDriver implements StationDriver {
     try {
       parsed = await response.json();
     } catch (error) {
-      const name = (error as Error | undefined)?.name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new AppError('DRIVER_NO_ANSWER', {
-          driver: this.name,
-          address: this.#base,
-          timeoutMs: this.#timeoutMs,
-        });
-      }
+      this.#throwIfTimedOut(error);
       throw new AppError('DRIVER_BAD_ANSWER', {
         driver: this.name,
         address: this.#base,

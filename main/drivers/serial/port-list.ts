@@ -1,6 +1,6 @@
 // The serial ports a technician can pick: what the OS lists, with USB ids, serial number, maker and the
 // adapter's name, and a poll that reports ports plugged in and pulled out (hot-plug without udev events).
-import { listSysfsSerialPorts } from '../../rfid/serial-sysfs.ts';
+import { listSerialPorts as osSerialPorts } from '../../rfid/serial-source.ts';
 import { nameAdapter } from './adapters.ts';
 
 export interface SerialPortListing {
@@ -26,15 +26,7 @@ export interface RawPortInfo {
 export type PortLister = () => Promise<RawPortInfo[]>;
 
 /** serialport's list; on Linux without udevadm (containers, minimal installs) the ports come from sysfs. */
-export const osPortLister: PortLister = async () => {
-  const { SerialPort } = await import('serialport');
-  try {
-    return await SerialPort.list();
-  } catch (error) {
-    if (process.platform !== 'linux') throw error;
-    return listSysfsSerialPorts();
-  }
-};
+export const osPortLister: PortLister = osSerialPorts;
 
 export function describePort(raw: RawPortInfo): SerialPortListing {
   const named = nameAdapter(raw);

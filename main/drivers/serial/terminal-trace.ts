@@ -19,6 +19,13 @@ export function printable(bytes: Uint8Array): string {
 
 const passwordPrompt = /(pass(word)?|passwd|pin|key)\s*[:>]\s*$/i;
 
+/** Service consoles name their secrets more ways than OCPP does (authkey=, psk:, pin=). */
+const consoleSecret = /(\b(?:auth[_-]?key|psk|pin|pass(?:word)?|passwd|secret)\s*[=:]\s*)[^\s\\]+/gi;
+
+function mask(text: string): string {
+  return redact(text.replace(consoleSecret, `$1${MASK}`));
+}
+
 /** Keeps what the box last asked, so the answer to a password prompt is masked in the trace. */
 export class TerminalTrace {
   #secretNext = false;
@@ -32,14 +39,14 @@ export class TerminalTrace {
           .toString('latin1')
           .replace(/[\r\n]+$/, ''),
       );
-      const shown = redact(text);
+      const shown = mask(text);
       return `<- ${shown} | ${shown === text ? hexOf(bytes) : MASK}`;
     }
     if (this.#secretNext) {
       this.#secretNext = false;
       return `-> ${MASK} | ${MASK}`;
     }
-    const shown = redact(text);
+    const shown = mask(text);
     return `-> ${shown} | ${shown === text ? hexOf(bytes) : MASK}`;
   }
 }

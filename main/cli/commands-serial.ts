@@ -185,7 +185,8 @@ export async function commissionOverDriver(ctx: CliContext): Promise<number> {
     try {
       run = await runDriverCommissioning(local.commissioning.runs, {
         actor: local.context('cli').actor,
-        identity: ctx.options.identity ?? `${driver.name}@${ctx.options.serial ?? ctx.options.http}`,
+        identity:
+          ctx.options.identity ?? defaultIdentity(driver.name, ctx.options.serial ?? ctx.options.http ?? ''),
         template,
         driver,
         keepOnFailure: ctx.options['keep-on-failure'] === true,
@@ -209,6 +210,12 @@ export async function commissionOverDriver(ctx: CliContext): Promise<number> {
     exit = run.status === 'left-not-confirmed' ? 0 : 1;
   });
   return code === 0 ? exit : code;
+}
+
+/** A name for a box with no OCPP identity yet, shaped like one (no ':', '/' or spaces): `openevse-rapi-ttyUSB0`. */
+export function defaultIdentity(driver: string, address: string): string {
+  const place = address.split(/[\\/]/).filter(Boolean).at(-1) ?? 'box';
+  return `${driver}-${place}`.replace(/[:/\s]+/g, '-').slice(0, 48);
 }
 
 function printDriverRun(ctx: CliContext, run: RunDetail): void {

@@ -50,7 +50,7 @@ test('wbc commission --serial writes through a run and reads back; a current out
   assert.equal(done.code, 0, done.stderr);
   assert.match(done.stdout, /current\.installation\s+16 -> 20\s+Accepted \(read back 20\)/);
   assert.match(done.stdout, /cannot set-ocpp-endpoint/);
-  assert.match(done.stdout, /written and read back/);
+  assert.match(done.stdout, /openevse-rapi-ttyA: written and read back/);
   assert.equal(sim.state.savedAmps, 20);
   const audit = await wbc(['audit', '--json', '--data-dir', join(dir, 'data')]);
   assert.match(audit.stdout, /commissioning\.driver\.write/);

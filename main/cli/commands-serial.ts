@@ -7,6 +7,7 @@ import { AppError, type ErrorCode } from '../api/errors.ts';
 import { runDriverCommissioning } from '../commissioning/driver-run.ts';
 import { loadTemplateFile } from '../commissioning/template.ts';
 import type { RunDetail } from '../commissioning/types.ts';
+import { identifyBox } from '../drivers/api-handlers.ts';
 import { openDriver } from '../drivers/open-driver.ts';
 import { withChecksum } from '../drivers/openevse/rapi-frame.ts';
 import { listSerialPorts } from '../drivers/serial/port-list.ts';
@@ -130,13 +131,9 @@ const identifyCommand: Command = {
   async run(ctx) {
     const driver = await driverFor(ctx);
     try {
-      const station = await driver.identify();
-      const settings = driver.describeSettings();
-      const values = await driver.readSettings(
-        settings.filter((s) => s.access !== 'write-only').map((s) => s.name),
-      );
-      const status = driver.readStatus ? await driver.readStatus() : null;
-      print(ctx, { station, capabilities: [...driver.capabilities], settings, values, status }, () => {
+      const seen = await identifyBox(driver);
+      const { station, settings, values, status } = seen;
+      print(ctx, seen, () => {
         ctx.output.out(
           t(ctx, 'cli.identify.box', {
             vendor: station.vendor ?? '?',

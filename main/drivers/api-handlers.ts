@@ -11,6 +11,7 @@ import type {
   LiveStatus,
   SettingReading,
   SettingSpec,
+  StationDriver,
   StationIdentity,
 } from './station-driver.ts';
 
@@ -23,6 +24,17 @@ export interface DriverIdentification {
   settings: readonly SettingSpec[];
   values: SettingReading[];
   status: LiveStatus | null;
+}
+
+/** Reads only: who the box is, what it can do, every readable setting and its live state. */
+export async function identifyBox(driver: StationDriver): Promise<DriverIdentification> {
+  const station = await driver.identify();
+  const settings = driver.describeSettings();
+  const values = await driver.readSettings(
+    settings.filter((s) => s.access !== 'write-only').map((s) => s.name),
+  );
+  const status = driver.readStatus ? await driver.readStatus() : null;
+  return { station, capabilities: [...driver.capabilities], settings, values, status };
 }
 
 export interface DriverHandlerDeps {
@@ -55,13 +67,7 @@ export function driverHandlers(deps: DriverHandlerDeps): Pick<Handlers, DriverMe
     'drivers.identify': async (p) => {
       const driver = await open(p);
       try {
-        const station = await driver.identify();
-        const settings = driver.describeSettings();
-        const values = await driver.readSettings(
-          settings.filter((s) => s.access !== 'write-only').map((s) => s.name),
-        );
-        const status = driver.readStatus ? await driver.readStatus() : null;
-        return { station, capabilities: [...driver.capabilities], settings, values, status };
+        return await identifyBox(driver);
       } finally {
         await driver.close();
       }

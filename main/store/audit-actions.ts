@@ -17,6 +17,8 @@ export const auditActions = [
   'commissioning.put-back',
   'commissioning.confirmed',
   'commissioning.left-not-confirmed',
+  'commissioning.driver.write',
+  'commissioning.driver.done',
   'csms.add',
   'csms.update',
   'csms.tls.create',

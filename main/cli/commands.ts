@@ -6,6 +6,7 @@ import { appName, appVersion } from '../core.ts';
 import { isLoopbackHost } from '../server/access.ts';
 import { type LocalChannel, openLocalChannel } from '../server/local-channel.ts';
 import { startShellServer } from '../server/shell-server.ts';
+import { boxesCommand, runsCommand } from './commands-boxes.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
 import { simulateCommand } from './commands-simulate.ts';
@@ -210,6 +211,8 @@ export const commands: Command[] = [
   ...generalCommands,
   ...ocppCommands,
   commissionCommand,
+  boxesCommand,
+  runsCommand,
   cardsCommand,
   readersCommand,
   simulateCommand,

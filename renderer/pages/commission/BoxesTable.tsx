@@ -5,6 +5,7 @@ import type { BoxRow } from '../../api/ocpp-hooks.ts';
 import { AdmitButton } from '../../components/AdmitButton.tsx';
 import { BoxStateBadge } from '../../components/BoxStateBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { href } from '../../routing/route.ts';
 
 function connectorText(connectors: Record<string, string>): string {
   return Object.entries(connectors)
@@ -67,7 +68,9 @@ export function BoxesTable(props: {
                   )}
                 </td>
                 <th scope="row">
-                  <code>{row.identity}</code>
+                  <a href={href('boxes', row.identity)} data-testid={`box-link-${row.identity}`}>
+                    <code>{row.identity}</code>
+                  </a>
                 </th>
                 <td>
                   <BoxStateBadge row={row} />

@@ -45,9 +45,10 @@ function latestRuns(store: Store, runs: RunStore): Map<string, RunSummary> {
 }
 
 function lastSeen(store: Store, identity: string): string | null {
-  const row = store.db.prepare('SELECT max(at) AS at FROM trace_frames WHERE identity = ?').get(identity) as
-    | { at: string | null }
-    | undefined;
+  // The newest frame by id (the index), not max(at): a box's trace may hold 32 MB of frames.
+  const row = store.db
+    .prepare('SELECT at FROM trace_frames WHERE identity = ? ORDER BY id DESC LIMIT 1')
+    .get(identity) as { at: string | null } | undefined;
   return row?.at ?? null;
 }
 
@@ -60,7 +61,8 @@ function connectionOf(store: Store, live: BoxInfo | undefined, identity: string,
   return { state: 'offline', since } satisfies BoxConnection;
 }
 
-export function listBoxes(sources: BoxSources): BoxOverview[] {
+/** Every box, or (only) the one box named, which spares a box's page the trace look-ups of all others. */
+export function listBoxes(sources: BoxSources, only?: string): BoxOverview[] {
   const { store, ocpp } = sources;
   const stations = new Map(listStations(store).map((s) => [s.identity, s]));
   const live = new Map(ocpp.status().boxes.map((b) => [b.identity, b]));
@@ -71,6 +73,7 @@ export function listBoxes(sources: BoxSources): BoxOverview[] {
   const sites = new Map(listSites(store).map((s) => [s.id, s.name]));
   const identities = new Set([...stations.keys(), ...live.keys(), ...ran.map((r) => r.identity)]);
   return [...identities]
+    .filter((identity) => only === undefined || identity === only)
     .sort((a, b) => a.localeCompare(b))
     .map((identity) => {
       const station = stations.get(identity);
@@ -167,13 +170,17 @@ export function forgetPlan(sources: BoxSources, identity: string, runs: RunSumma
 }
 
 export function showBox(sources: BoxSources, identity: string): BoxDetail {
-  const overview = listBoxes(sources).find((b) => b.identity === identity);
+  const [overview] = listBoxes(sources, identity);
   if (!overview) throw new AppError('NOT_FOUND', { entity: 'station', id: identity });
   const runs = sources.runs.list({ identity, limit: 10_000 });
   const localList =
     overview.stationId === null
       ? null
-      : (stationLocalLists(sources.store, sources.ocpp, {}).find((l) => l.identity === identity) ?? null);
+      : (stationLocalLists(
+          sources.store,
+          sources.ocpp,
+          overview.siteId ? { siteId: overview.siteId } : {},
+        ).find((l) => l.identity === identity) ?? null);
   const groups = sources.store.db
     .prepare(
       `SELECT g.id, g.name FROM groups g JOIN group_stations gs ON gs.group_id = g.id JOIN stations s ON s.id = gs.station_id

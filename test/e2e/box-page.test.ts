@@ -17,6 +17,7 @@ import { simBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 
 const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
+const shot = (name: string) => fileURLToPath(new URL(`../../.test-results/${name}.png`, import.meta.url));
 
 async function go(page: Page, url: string) {
   await page.goto(url);
@@ -114,6 +115,24 @@ test('a box commissioned from its page keeps its run, report and state across re
   assert.ok(!((await page.content()) ?? '').includes(password), 'the password is never on the page');
   await page.reload();
   await report.waitFor();
+
+  // The box's page at 1024 px, in English and in German: everything fits without scrolling sideways.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  for (const language of ['en', 'de'] as const) {
+    await callOk(second, 'settings.set', { language });
+    await go(page, `${server.url}#/boxes/WB-PAGE`);
+    await page
+      .getByTestId('box-commissioning')
+      .getByText(language === 'de' ? 'erledigt, aber nicht bestätigt' : 'done, but not confirmed')
+      .waitFor();
+    await page.screenshot({ path: shot(`box-page-${language}`), fullPage: true });
+    const overflow = await page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    assert.equal(overflow, 0, `${language}: no sideways scrolling at 1024 px`);
+  }
+  await callOk(second, 'settings.set', { language: 'en' });
+  await go(page, `${server.url}#/boxes`);
 
   // The run waiting for approval is still waiting, found from the header after the restart.
   await page.getByTestId('attention').getByText('Runs needing attention: 2').waitFor();

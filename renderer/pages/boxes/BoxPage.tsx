@@ -1,5 +1,6 @@
 // The page of one box (#/boxes/<identity>): what it is, where it stands, every run with its report,
 // its configuration snapshots, the cards it holds, its credentials, and what can be done with it.
+import { Fragment } from 'react';
 import type { BoxDetail } from '../../../main/boxes/types.ts';
 import { useBox } from '../../api/box-hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -29,23 +30,21 @@ function Facts({ box }: { box: BoxDetail }) {
   return (
     <dl className="box-facts">
       {rows.map(([id, label, value]) => (
-        <div key={id}>
+        <Fragment key={id}>
           <dt>{label}</dt>
           <dd data-testid={`box-${id}`}>{value}</dd>
-        </div>
+        </Fragment>
       ))}
-      <div>
-        <dt>{t('box.field.commissioning')}</dt>
-        <dd data-testid="box-commissioning" data-state={box.commissioning}>
-          {commissioningText(t, box)}
-          {reason && <span className="hint"> {t('box.commissioning.reason', { reason })}</span>}{' '}
-          {box.latestRun && (
-            <a href={href('boxes', box.identity, 'runs', String(box.latestRun.id))}>
-              {t('box.commissioning.open', { id: box.latestRun.id })}
-            </a>
-          )}
-        </dd>
-      </div>
+      <dt>{t('box.field.commissioning')}</dt>
+      <dd data-testid="box-commissioning" data-state={box.commissioning}>
+        {commissioningText(t, box)}
+        {reason && <span className="hint"> {t('box.commissioning.reason', { reason })}</span>}{' '}
+        {box.latestRun && (
+          <a href={href('boxes', box.identity, 'runs', String(box.latestRun.id))}>
+            {t('box.commissioning.open', { id: box.latestRun.id })}
+          </a>
+        )}
+      </dd>
     </dl>
   );
 }

@@ -203,3 +203,33 @@ test('a box password cannot be deleted in Settings while the box is known; the d
     ['WB-KNOWN'],
   );
 });
+
+test("a box's password is copied to the clipboard on request, never shown, and the copy is audited", async (t) => {
+  assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
+  const core = testCore(t);
+  await core.vault.put('test', 'ocpp-basic-auth', 'WB-COPY', 'Copy-me-0123456789ab');
+  core.store.write(() =>
+    core.store.db
+      .prepare("INSERT INTO stations (identity, created_at, updated_at) VALUES ('WB-COPY', ?, ?)")
+      .run(core.store.now(), core.store.now()),
+  );
+  const { server } = await testShell(t, { staticDir: built, core });
+  const browser = await launchBrowser(t);
+  const context = await browser.newContext({ locale: 'en-US' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: new URL(server.url).origin,
+  });
+  const page = await context.newPage();
+  await go(page, `${server.url}#/boxes/WB-COPY`);
+  const credentials = page.getByTestId('box-credentials');
+  await credentials.getByText('OCPP password: set, kept in the vault').waitFor();
+  await credentials.getByTestId('copy-credential-current').click();
+  await credentials.getByText('Copied. The clipboard is cleared in 30 s.').waitFor();
+  assert.equal(await page.evaluate('navigator.clipboard.readText()'), 'Copy-me-0123456789ab');
+  assert.ok(!(await page.content()).includes('Copy-me-0123456789ab'), 'copied, not shown');
+  const audit = await callOk(core, 'audit.list', { entity: 'secret' });
+  assert.ok(
+    audit.some((e) => e.action === 'secret.reveal'),
+    'the copy is in the audit log',
+  );
+});

@@ -190,6 +190,10 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       progress: (progress) => deps.events().emit('cards.pushProgress', progress),
     }),
     ...buildSyncHandlers({ store, vault, changed }),
-    ...buildBoxHandlers({ store, vault, ocpp: deps.ocpp, runs: deps.commissioning.runs }, changed),
+    ...buildBoxHandlers(
+      { store, vault, ocpp: deps.ocpp, runs: deps.commissioning.runs },
+      changed,
+      (identity) => deps.commissioning.forgotten(identity),
+    ),
   };
 }

@@ -15,12 +15,17 @@ type BoxHandlers = Pick<
   | 'secrets.delete'
 >;
 
-export function buildBoxHandlers(sources: BoxSources, changed: (entity: DataEntity) => void): BoxHandlers {
+export function buildBoxHandlers(
+  sources: BoxSources,
+  changed: (entity: DataEntity) => void,
+  forgotten: (identity: string) => void,
+): BoxHandlers {
   return {
     'boxes.list': () => listBoxes(sources),
     'boxes.show': (p) => showBox(sources, p.identity),
     'boxes.forget': (p, ctx) => {
       const result = forgetBox(sources, ctx.actor, p.identity);
+      forgotten(p.identity);
       changed('station');
       if (result.secrets > 0) changed('secret');
       return result;

@@ -6,8 +6,9 @@ import { test } from 'node:test';
 import type { BoxConnection } from '../../main/boxes/types.ts';
 import type { Template } from '../../main/commissioning/template.ts';
 import type { Core } from '../../main/core.ts';
+import { BareCsms } from '../support/bare-csms.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
-import { coreWithCsms, startedSimBox } from '../support/sim.ts';
+import { coreWithCsms, simBox, startedSimBox } from '../support/sim.ts';
 
 /** Asks boxes.list until the box is in that state (the CSMS tells of a connection after the socket opens). */
 async function connection(
@@ -95,4 +96,30 @@ test("a company CSMS's credential is not deleted while the CSMS uses it; an unus
   assert.equal(core.vault.list().length, 1, 'nothing deleted');
   const spare = core.vault.put('test', 'note', 'spare', 'nothing uses this');
   assert.deepEqual(await callOk(core, 'secrets.delete', { id: spare.id }), { deleted: true });
+});
+
+test('a box forgotten while the tool watches its left-not-confirmed run comes back as a new box, and the core goes on', async (t) => {
+  const company = await BareCsms.start(t);
+  const { core, url } = await coreWithCsms(t);
+  // Takes the URL key, ignores it, and reboots slower than the (short, for the test) window: it comes back.
+  await simBox(t, core, {
+    ocppVersion: '1.6',
+    endpoint: url,
+    identity: 'WB-BACK',
+    misbehave: { ignoreUrlKey: true, rebootMs: 4000 },
+  });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-BACK',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 1 },
+    approval: 'auto',
+  });
+  assert.equal((await core.commissioning.settled(started.id)).status, 'left-not-confirmed');
+  const forgotten = await callOk(core, 'boxes.forget', { identity: 'WB-BACK' });
+  assert.equal(forgotten.runs, 1);
+  // Back after the window: a box the tool does not know any more, with no run left to turn failed.
+  await connection(core, 'WB-BACK', 'connected');
+  const back = await callOk(core, 'boxes.show', { identity: 'WB-BACK' });
+  assert.equal(back.commissioning, 'never');
+  assert.deepEqual(back.runs, []);
+  assert.deepEqual(await callOk(core, 'commissioning.attention', {}), []);
 });

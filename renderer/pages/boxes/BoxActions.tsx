@@ -35,6 +35,13 @@ export function BoxActions({ box, onDone }: { box: BoxDetail; onDone(): void }) 
       setDone(t('box.testCharge.done', { transactionId: result.transactionId, energyWh: result.energyWh }));
     });
 
+  // The calls that go to the box itself: only while it is connected and admitted.
+  const boxCalls: Array<[string, () => void, boolean]> = [
+    ['readConfig', readConfig, false],
+    ['pushCards', pushCards, true],
+    ['testCharge', testCharge, false],
+  ];
+
   return (
     <section aria-labelledby="box-actions" data-testid="box-actions">
       <h4 id="box-actions">{t('box.actions')}</h4>
@@ -47,33 +54,18 @@ export function BoxActions({ box, onDone }: { box: BoxDetail; onDone(): void }) 
         >
           {t('box.action.commission')}
         </button>
-        <button
-          type="button"
-          className="secondary"
-          onClick={readConfig}
-          disabled={!connected || action.busy}
-          data-testid="box-read-config"
-        >
-          {t('box.action.readConfig')}
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          onClick={pushCards}
-          disabled={!connected || groups.length === 0 || action.busy}
-          data-testid="box-push-cards"
-        >
-          {t('box.action.pushCards')}
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          onClick={testCharge}
-          disabled={!connected || action.busy}
-          data-testid="box-test-charge"
-        >
-          {t('box.action.testCharge')}
-        </button>
+        {boxCalls.map(([key, run, needsGroups]) => (
+          <button
+            key={key}
+            type="button"
+            className="secondary"
+            onClick={run}
+            disabled={!connected || (needsGroups && groups.length === 0) || action.busy}
+            data-testid={`box-${key}`}
+          >
+            {t(`box.action.${key}`)}
+          </button>
+        ))}
         <ForgetBox box={box} />
       </div>
       {!connected && <p className="hint">{t('box.action.needsConnection')}</p>}

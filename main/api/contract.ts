@@ -2,6 +2,7 @@
 // Electron IPC, the browser shell's WebSocket and the CLI serve exactly this list through one router.
 import { z } from 'zod';
 import { languages } from '../../locales/translate.ts';
+import type { BoxDetail, BoxOverview, ForgetResult, SecretUsage } from '../boxes/types.ts';
 import type {
   ExportFile,
   ImportCommitResult,
@@ -379,6 +380,18 @@ export const methods = {
       .extend({ identity, template: templateSchema, keepOnFailure: z.boolean().default(false) })
       .refine((p) => p.serial || p.http, 'issue.serialOrHttp'),
   ),
+
+  // boxes and their runs (h-box)
+  /** Every box the tool knows: stored, on the local CSMS now, or with runs; with its connection and commissioning state. */
+  'boxes.list': method<BoxOverview[]>()(none),
+  /** One box's whole record: its runs (each with its report), snapshots, card list, credentials, what forgetting loses. */
+  'boxes.show': method<BoxDetail>()(z.object({ identity }).strict()),
+  /** Deletes everything stored about the box (refused while one of its runs is unfinished); audited. */
+  'boxes.forget': method<ForgetResult>()(z.object({ identity }).strict()),
+  /** The latest run of each box that needs someone: a plan to approve, a failure, a box nobody confirmed. */
+  'commissioning.attention': method<RunSummary[]>()(none),
+  /** Who relies on a secret (a box, a company CSMS): what deleting it would break. */
+  'secrets.usage': method<SecretUsage>()(z.object({ id }).strict()),
 
   /** Waits for the box's next Authorize and learns its card format from the card read on the desktop. */
   'formats.learn': method<LearnOutcome>()(

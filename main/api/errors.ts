@@ -14,6 +14,11 @@ export const errorCodes = [
   'NOT_FOUND',
   'ALREADY_EXISTS',
   'IN_USE',
+  // A box's page (h-box): forgetting a box mid-run, deleting a password a box or a company CSMS uses.
+  'BOX_RUN_UNFINISHED',
+  'SECRET_USED_BY_BOX',
+  'SECRET_USED_BY_CSMS',
+  'BOX_FORGET_NOT_CONFIRMED',
   'STORE_CORRUPT',
   'STORE_TOO_NEW',
   'STORE_UNAVAILABLE',

@@ -1,6 +1,7 @@
 // Binds every method of the contract to the domain code that does the work. The type Handlers makes
 // a method without a handler a compile error; later capabilities add their own maps here.
 
+import { buildBoxHandlers } from '../boxes/api-handlers.ts';
 import { buildCardsHandlers } from '../cards/api-handlers.ts';
 import { pushGroupsToBox } from '../commissioning/push-cards.ts';
 import type { CommissioningService } from '../commissioning/service.ts';
@@ -102,11 +103,6 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       changed('secret');
       return secret;
     },
-    'secrets.delete': (p, ctx) => {
-      vault.delete(ctx.actor, p.id);
-      changed('secret');
-      return { deleted: true };
-    },
 
     'secrets.reveal': (p, ctx) => ({ value: vault.reveal(ctx.actor, p.id) }),
 
@@ -198,5 +194,10 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     }),
     ...buildSyncHandlers({ store, vault, changed }),
     ...reportHandlers({ store, vault, info: deps.info, defaults: deps.defaults }),
+    ...buildBoxHandlers(
+      { store, vault, ocpp: deps.ocpp, runs: deps.commissioning.runs },
+      changed,
+      (identity) => deps.commissioning.forgotten(identity),
+    ),
   };
 }

@@ -6,6 +6,7 @@ import { appName, appVersion } from '../core.ts';
 import { isLoopbackHost } from '../server/access.ts';
 import { type LocalChannel, openLocalChannel } from '../server/local-channel.ts';
 import { startShellServer } from '../server/shell-server.ts';
+import { boxesCommand, runsCommand } from './commands-boxes.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
 import { bundleCommand, reportCommand } from './commands-report.ts';
@@ -213,6 +214,8 @@ export const commands: Command[] = [
   ...ocppCommands,
   commissionCommand,
   ...serialCommands,
+  boxesCommand,
+  runsCommand,
   cardsCommand,
   readersCommand,
   simulateCommand,

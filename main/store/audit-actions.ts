@@ -47,6 +47,7 @@ export const auditActions = [
   'uid-format.save',
   'uid-format.clear',
   'vault.reset',
+  'station.forget',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -7,6 +7,7 @@ import { isLoopbackHost } from '../server/access.ts';
 import { type LocalChannel, openLocalChannel } from '../server/local-channel.ts';
 import { startShellServer } from '../server/shell-server.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
+import { modbusCommand } from './commands-modbus.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
 import { simulateCommand } from './commands-simulate.ts';
 import { syncCommand } from './commands-sync.ts';
@@ -215,4 +216,5 @@ export const commands: Command[] = [
   simulateCommand,
   syncCommand,
   vaultCommand,
+  modbusCommand,
 ];

@@ -5,6 +5,7 @@ import { type Language, languageFromLocale, translate } from '../../locales/tran
 import { AppError } from '../api/errors.ts';
 import { toWireError, wireError } from '../api/router.ts';
 import { commands } from './commands.ts';
+import { modbusCliOptions } from './commands-modbus.ts';
 import type { CliContext } from './context.ts';
 import { commandHelp, findHelp } from './help.ts';
 import { consoleOutput, printError } from './output.ts';
@@ -73,6 +74,8 @@ const globalOptions = {
   'ca-file': { type: 'string' },
   'keep-ours': { type: 'boolean', default: false },
   'take-theirs': { type: 'boolean', default: false },
+  // modbus (h-modbus)
+  ...modbusCliOptions,
 } as const;
 
 function helpText(language: Language): string {

@@ -1,6 +1,6 @@
 // A box's Modbus register map as data (docs/register-maps.md): validated on load, every fault named by
 // the entry it sits in, and the one place that turns register words into values and back.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -150,7 +150,12 @@ export function parseRegisterMap(data: unknown, file: string): RegisterMap {
   return parsed.data;
 }
 
-export const shippedMapsDir = fileURLToPath(new URL('../../../resources/modbus-maps/', import.meta.url));
+/** resources/modbus-maps from the sources (main/drivers/modbus) or from the bundle (out/cli). */
+export const shippedMapsDir =
+  ['../../../resources/modbus-maps/', '../../resources/modbus-maps/']
+    .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+    .find((dir) => existsSync(dir)) ??
+  fileURLToPath(new URL('../../../resources/modbus-maps/', import.meta.url));
 
 /** A shipped map by name (resources/modbus-maps/NAME.json) or a map file by path. */
 export function loadRegisterMap(nameOrPath: string): RegisterMap {

@@ -9,6 +9,7 @@ import { startShellServer } from '../server/shell-server.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { modbusCommand } from './commands-modbus.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
+import { serialCommands } from './commands-serial.ts';
 import { simulateCommand } from './commands-simulate.ts';
 import { syncCommand } from './commands-sync.ts';
 import { vaultCommand } from './commands-vault.ts';
@@ -211,6 +212,7 @@ export const commands: Command[] = [
   ...generalCommands,
   ...ocppCommands,
   commissionCommand,
+  ...serialCommands,
   cardsCommand,
   readersCommand,
   simulateCommand,

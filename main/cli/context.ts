@@ -47,6 +47,10 @@ export interface CliContext {
     'valid-until'?: string | undefined;
     baud?: string | undefined;
     format?: string | undefined;
+    serial?: string | undefined;
+    driver?: string | undefined;
+    http?: string | undefined;
+    rapi?: boolean | undefined;
     watch?: boolean | undefined;
     yes?: boolean | undefined;
     'create-groups'?: boolean | undefined;

@@ -43,6 +43,11 @@ const globalOptions = {
   'valid-until': { type: 'string' },
   baud: { type: 'string' },
   format: { type: 'string' },
+  // serial list/term, identify, commission --serial, simulate openevse (h-serial)
+  serial: { type: 'string' },
+  driver: { type: 'string' },
+  http: { type: 'string' },
+  rapi: { type: 'boolean', default: false },
   watch: { type: 'boolean', default: false },
   // cards import / export / push --site
   yes: { type: 'boolean', short: 'y', default: false },

@@ -16,13 +16,17 @@ import {
   registerFunctions,
   shippedMapsDir,
 } from '../drivers/modbus/register-map.ts';
+import { openMappedDriver } from '../drivers/open-mapped-driver.ts';
+import type { StationDriver } from '../drivers/station-driver.ts';
+import { passwordFromFileOrEnv } from './commands-ocpp.ts';
 import { type CliContext, type Command, print, t, usage } from './context.ts';
 import { printTable } from './output.ts';
 
 /** The options these commands add to wbc's parser (spread into its table in wbc.ts). */
 export const modbusCliOptions = {
-  serial: { type: 'string' },
   tcp: { type: 'string' },
+  'modbus-tcp': { type: 'string' },
+  profile: { type: 'string' },
   map: { type: 'string' },
   id: { type: 'string' },
   ids: { type: 'string' },
@@ -33,8 +37,33 @@ export const modbusCliOptions = {
   parity: { type: 'string' },
 } as const;
 
-type Options = Partial<Record<keyof typeof modbusCliOptions | 'baud' | 'timeout' | 'count', string>>;
+type Options = Partial<
+  Record<keyof typeof modbusCliOptions | 'serial' | 'baud' | 'timeout' | 'count', string>
+>;
 const opts = (ctx: CliContext) => ctx.options as unknown as Options;
+
+/** What `wbc identify` and `wbc commission` take besides --serial/--http for a mapped driver. */
+export const mappedDriverOptions = ['modbus-tcp', 'map', 'id', 'profile'];
+
+/**
+ * The mapped driver (Modbus map over --serial or --modbus-tcp, console profile over --serial) named on the
+ * command line, opened; undefined when none is named. A console login's password from a file or WBC_BOX_PASSWORD.
+ */
+export function mappedTarget(ctx: CliContext): Promise<StationDriver> | undefined {
+  const o = opts(ctx);
+  if (!o['modbus-tcp'] && !o.map && !o.profile) return undefined;
+  const baud = o.baud === undefined ? undefined : Number(o.baud);
+  return openMappedDriver({
+    serial: o.serial,
+    modbusTcp: o['modbus-tcp'],
+    map: o.map,
+    profile: o.profile,
+    slaveId: intOption(ctx, 'id', 0, 255),
+    ...(baud !== undefined && Number.isInteger(baud) ? { baudRate: baud } : {}),
+    user: ctx.options.user,
+    password: o.profile && ctx.options.user ? passwordFromFileOrEnv(ctx, 'WBC_BOX_PASSWORD') : undefined,
+  });
+}
 
 const targetUsage = '--serial PATH [--baud N] [--parity none|even|odd] | --tcp HOST[:PORT]';
 

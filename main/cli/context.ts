@@ -76,6 +76,11 @@ export interface CliContext {
     'ca-file'?: string | undefined;
     'keep-ours'?: boolean | undefined;
     'take-theirs'?: boolean | undefined;
+    // modbus, identify/commission of mapped drivers (h-modbus)
+    'modbus-tcp'?: string | undefined;
+    map?: string | undefined;
+    id?: string | undefined;
+    profile?: string | undefined;
   };
   output: Output;
   language: Language;

@@ -10,8 +10,8 @@ import type { ModbusRTU } from 'modbus-serial/ModbusRTU.js';
 import { ModbusDriver } from '../main/drivers/modbus/modbus-driver.ts';
 import { openModbusLink, type RtuTarget } from '../main/drivers/modbus/modbus-link.ts';
 import { loadRegisterMap } from '../main/drivers/modbus/register-map.ts';
-import { RegisterBank } from '../test/support/modbus-bank.ts';
-import { startRtuBus } from '../test/support/modbus-rtu-slave.ts';
+import { RegisterBank } from '../main/simulator/modbus-bank.ts';
+import { startRtuBus } from '../main/simulator/modbus-rtu.ts';
 import { report, stats } from './harness.ts';
 
 const READS = Number(process.env.BENCH_MODBUS_READS ?? 300);

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConsoleProfile } from '../../main/drivers/console/console-profile.ts';
 import { loadRegisterMap } from '../../main/drivers/modbus/register-map.ts';
+import { RegisterBank } from '../../main/simulator/modbus-bank.ts';
+import { startTcpModbusServer } from '../../main/simulator/modbus-tcp.ts';
 import { wbc } from '../support/cli.ts';
 import { startConsoleBox } from '../support/console-box.ts';
-import { RegisterBank } from '../support/modbus-bank.ts';
-import { startTcpModbusServer } from '../support/modbus-tcp-server.ts';
 import { ptyPair } from '../support/pty-pair.ts';
 import { tempDir } from '../support/temp.ts';
 

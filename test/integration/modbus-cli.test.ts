@@ -6,12 +6,13 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { loadRegisterMap } from '../../main/drivers/modbus/register-map.ts';
-import { wbc } from '../support/cli.ts';
-import { RegisterBank } from '../support/modbus-bank.ts';
-import { startRtuBus } from '../support/modbus-rtu-slave.ts';
-import { startTcpModbusServer } from '../support/modbus-tcp-server.ts';
+import { RegisterBank } from '../../main/simulator/modbus-bank.ts';
+import { startRtuBus } from '../../main/simulator/modbus-rtu.ts';
+import { startTcpModbusServer } from '../../main/simulator/modbus-tcp.ts';
+import { wbc, wbcRunning } from '../support/cli.ts';
 import { ptyPair } from '../support/pty-pair.ts';
 import { tempDir } from '../support/temp.ts';
+import { until } from '../support/until.ts';
 
 const heidelberg = loadRegisterMap('heidelberg-energy-control');
 const box = () =>
@@ -146,4 +147,22 @@ test('no answer over TCP (wrong unit id) is a typed error with its remedy, exit 
     /error MODBUS_NO_ANSWER: 127\.0\.0\.1:\d+ \(slave 9\) did not answer holding 5 within 300 ms/,
   );
   assert.match(run.stderr, /wbc modbus scan finds the ids/);
+});
+
+test('wbc simulate modbus: a trainee box on 127.0.0.1 that wbc modbus reads and writes; stdin changes it', async (t) => {
+  const sim = wbcRunning(t, ['simulate', 'modbus', '--map', 'heidelberg-energy-control']);
+  await until(() => /Modbus TCP on 127\.0\.0\.1:\d+/.test(sim.stderr()));
+  const address = /Modbus TCP on (127\.0\.0\.1:\d+)/.exec(sim.stderr())?.[1] ?? '';
+  const map = ['--tcp', address, '--map', 'heidelberg-energy-control'];
+  const read = await wbc(['modbus', 'read', ...map, '--setting', 'max_current']);
+  assert.equal(read.code, 0, read.stderr);
+  assert.match(read.stdout, /max_current = 16 A/);
+  sim.child.stdin.write('set charging_state 7\n');
+  await until(() => sim.stdout().includes('charging_state = 7'));
+  const state = await wbc(['modbus', 'read', ...map, '--setting', 'charging_state']);
+  assert.match(state.stdout, /charging_state = 7 \(C2 charging\)/);
+  const written = await wbc(['modbus', 'write', ...map, '--setting', 'max_current', '--value', '6']);
+  assert.match(written.stdout, /max_current: 16 -> 6 A/);
+  sim.child.kill('SIGINT');
+  assert.equal(await sim.exited, 0, sim.stderr());
 });

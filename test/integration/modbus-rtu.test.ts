@@ -9,8 +9,8 @@ import { ModbusDriver } from '../../main/drivers/modbus/modbus-driver.ts';
 import { type ModbusLink, openModbusLink } from '../../main/drivers/modbus/modbus-link.ts';
 import { ModbusStationDriver } from '../../main/drivers/modbus/modbus-station.ts';
 import { loadRegisterMap, type RegisterMap } from '../../main/drivers/modbus/register-map.ts';
-import { RegisterBank } from '../support/modbus-bank.ts';
-import { type RtuBus, startRtuBus } from '../support/modbus-rtu-slave.ts';
+import { RegisterBank } from '../../main/simulator/modbus-bank.ts';
+import { type RtuBus, startRtuBus } from '../../main/simulator/modbus-rtu.ts';
 import { type PtyPair, ptyPair } from '../support/pty-pair.ts';
 
 const heidelberg = loadRegisterMap('heidelberg-energy-control');

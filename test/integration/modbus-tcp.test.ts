@@ -9,9 +9,9 @@ import { ModbusDriver } from '../../main/drivers/modbus/modbus-driver.ts';
 import { openModbusLink } from '../../main/drivers/modbus/modbus-link.ts';
 import { modbusTcpFactory, parseTcpAddress } from '../../main/drivers/modbus/modbus-station.ts';
 import { loadRegisterMap } from '../../main/drivers/modbus/register-map.ts';
+import { RegisterBank } from '../../main/simulator/modbus-bank.ts';
+import { startTcpModbusServer } from '../../main/simulator/modbus-tcp.ts';
 import { freePort } from '../support/free-port.ts';
-import { RegisterBank } from '../support/modbus-bank.ts';
-import { startTcpModbusServer } from '../support/modbus-tcp-server.ts';
 
 const alfen = loadRegisterMap('alfen-ng9xx');
 

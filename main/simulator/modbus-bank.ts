@@ -5,7 +5,7 @@ import {
   type MapSetting,
   type RegisterMap,
   registerCount,
-} from '../../main/drivers/modbus/register-map.ts';
+} from '../drivers/modbus/register-map.ts';
 
 type Space = 'holding' | 'input' | 'coil' | 'discrete';
 
@@ -66,11 +66,12 @@ export class RegisterBank {
     });
   }
 
-  /** The answer PDU (function code first) to a request PDU. */
+  /** The answer PDU (function code first) to a request PDU; a malformed one is answered 03, never thrown. */
   answer(pdu: Buffer): Buffer {
     const fn = pdu[0] ?? 0;
     const exception = (code: number) => Buffer.from([fn | 0x80, code]);
     if (this.faults.busy) return exception(6);
+    if (pdu.length < 5 || (fn === 16 && pdu.length < 6 + pdu.readUInt16BE(3) * 2)) return exception(3);
     const address = pdu.readUInt16BE(1);
     const read = (space: Space, count: number) => {
       const words: number[] = [];

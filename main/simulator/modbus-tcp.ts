@@ -11,7 +11,11 @@ export interface TcpModbusServer {
   close(): Promise<void>;
 }
 
-export async function startTcpModbusServer(units: Map<number, RegisterBank>): Promise<TcpModbusServer> {
+/** Listens on 127.0.0.1 only (port 0: any free one). */
+export async function startTcpModbusServer(
+  units: Map<number, RegisterBank>,
+  port = 0,
+): Promise<TcpModbusServer> {
   const sockets = new Set<Socket>();
   const state = { connections: 0 };
   const server: Server = createServer((socket) => {
@@ -43,7 +47,7 @@ export async function startTcpModbusServer(units: Map<number, RegisterBank>): Pr
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   return {

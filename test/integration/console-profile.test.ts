@@ -8,6 +8,7 @@ import { ConsoleDriver } from '../../main/drivers/console/console-driver.ts';
 import { loadConsoleProfile, parseConsoleProfile } from '../../main/drivers/console/console-profile.ts';
 import { type ConsoleBox, startConsoleBox } from '../support/console-box.ts';
 import { ptyPair } from '../support/pty-pair.ts';
+import { rejectsWith } from '../support/rejects-with.ts';
 
 const profile = loadConsoleProfile('example-service-console');
 const credentials = { user: 'service', password: 'wallbox-42' };
@@ -19,17 +20,6 @@ async function connected(t: TestContext): Promise<{ box: ConsoleBox; driver: Con
   const driver = await ConsoleDriver.open({ ...profile, timeoutMs: 600 }, pair.a, credentials);
   t.after(() => driver.close());
   return { box, driver };
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof AppError, String(error));
-    assert.equal(error.code, code, JSON.stringify(error.params));
-    return error;
-  }
-  assert.fail(`expected ${code}`);
 }
 
 test('log in, identify, read every readable setting, write current and OCPP endpoint, reboot', async (t) => {

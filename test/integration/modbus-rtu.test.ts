@@ -12,6 +12,7 @@ import { loadRegisterMap, type RegisterMap } from '../../main/drivers/modbus/reg
 import { RegisterBank } from '../../main/simulator/modbus-bank.ts';
 import { type RtuBus, startRtuBus } from '../../main/simulator/modbus-rtu.ts';
 import { type PtyPair, ptyPair } from '../support/pty-pair.ts';
+import { rejectsWith } from '../support/rejects-with.ts';
 
 const heidelberg = loadRegisterMap('heidelberg-energy-control');
 
@@ -45,17 +46,6 @@ async function bus(
   const link = await openModbusLink({ kind: 'rtu', path: pair.a, ...rtu }, { timeoutMs });
   t.after(() => link.close());
   return { pair, sim, link };
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof AppError, String(error));
-    assert.equal(error.code, code, JSON.stringify(error.params));
-    return error;
-  }
-  assert.fail(`expected ${code}`);
 }
 
 test('Heidelberg over RTU: identify, currents in 0.1 A, max and failsafe current written and read back', async (t) => {

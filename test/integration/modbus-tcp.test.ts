@@ -12,6 +12,7 @@ import { loadRegisterMap } from '../../main/drivers/modbus/register-map.ts';
 import { RegisterBank } from '../../main/simulator/modbus-bank.ts';
 import { startTcpModbusServer } from '../../main/simulator/modbus-tcp.ts';
 import { freePort } from '../support/free-port.ts';
+import { rejectsWith } from '../support/rejects-with.ts';
 
 const alfen = loadRegisterMap('alfen-ng9xx');
 
@@ -38,17 +39,6 @@ async function alfenBox(t: TestContext) {
   );
   t.after(() => server.close());
   return { server, station, socket };
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof AppError, String(error));
-    assert.equal(error.code, code, JSON.stringify(error.params));
-    return error;
-  }
-  assert.fail(`expected ${code}`);
 }
 
 test('Alfen over Modbus TCP: identify across units 200 and 1, float32 max current written in one request', async (t) => {

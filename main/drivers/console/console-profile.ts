@@ -1,10 +1,7 @@
 // A line-based service console described as data (docs/console-profiles.md): serial settings, prompt,
 // login, per setting the command and the answers that mean success or failure. Validated on load.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { AppError, type FieldIssue } from '../../api/errors.ts';
+import { type DataFileKind, loadDataFile, parseDataFile, shippedDir } from '../data-file.ts';
 import type { SettingSpec } from '../station-driver.ts';
 
 const pattern = z.string().min(1).max(300);
@@ -77,16 +74,6 @@ const profileSchema = z.strictObject({
 export type ConsoleProfile = z.output<typeof profileSchema>;
 export type ConsoleSetting = ConsoleProfile['settings'][number];
 
-function where(data: { settings?: unknown }, path: PropertyKey[]): string {
-  const [head, index, ...rest] = path;
-  if (head === 'settings' && typeof index === 'number') {
-    const entry = Array.isArray(data.settings) ? (data.settings[index] as { name?: unknown }) : undefined;
-    const label = typeof entry?.name === 'string' ? ` (${entry.name})` : '';
-    return [`settings[${index}]${label}`, ...rest.map(String)].join('.');
-  }
-  return path.map(String).join('.') || '(profile)';
-}
-
 function regexIssue(source: string): string | undefined {
   try {
     new RegExp(source);
@@ -132,53 +119,24 @@ function meaningIssues(p: ConsoleProfile): Array<{ path: PropertyKey[]; issue: s
   return issues;
 }
 
+const profileFile: DataFileKind<ConsoleProfile> = {
+  schema: profileSchema,
+  meaning: meaningIssues,
+  invalid: 'CONSOLE_PROFILE_INVALID',
+  notFound: 'CONSOLE_PROFILE_NOT_FOUND',
+  notFoundParam: 'profile',
+  folder: 'console-profiles',
+};
+
 export function parseConsoleProfile(data: unknown, file: string): ConsoleProfile {
-  const raw = (typeof data === 'object' && data !== null ? data : {}) as { settings?: unknown };
-  const parsed = profileSchema.safeParse(data);
-  const issues: FieldIssue[] = parsed.success
-    ? meaningIssues(parsed.data).map((i) => ({ path: where(raw, i.path), issue: i.issue }))
-    : parsed.error.issues.map((i) => ({ path: where(raw, i.path), issue: i.message }));
-  if (issues.length > 0 || !parsed.success)
-    throw new AppError(
-      'CONSOLE_PROFILE_INVALID',
-      { file, count: issues.length, first: `${issues[0]?.path}: ${issues[0]?.issue}` },
-      { fields: issues },
-    );
-  return parsed.data;
+  return parseDataFile(profileFile, data, file);
 }
 
-export const shippedProfilesDir =
-  ['../../../resources/console-profiles/', '../../resources/console-profiles/']
-    .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
-    .find((dir) => existsSync(dir)) ??
-  fileURLToPath(new URL('../../../resources/console-profiles/', import.meta.url));
+export const shippedProfilesDir = shippedDir('console-profiles');
 
 /** A shipped profile by name (resources/console-profiles/NAME.json) or a profile file by path. */
 export function loadConsoleProfile(nameOrPath: string): ConsoleProfile {
-  const isPath = /[/\\]/.test(nameOrPath) || nameOrPath.endsWith('.json');
-  const file = isPath
-    ? isAbsolute(nameOrPath)
-      ? nameOrPath
-      : join(process.cwd(), nameOrPath)
-    : join(shippedProfilesDir, `${nameOrPath}.json`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new AppError('CONSOLE_PROFILE_NOT_FOUND', { profile: nameOrPath.slice(0, 120) });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    const issue = error instanceof Error ? error.message : String(error);
-    throw new AppError(
-      'CONSOLE_PROFILE_INVALID',
-      { file: basename(file), count: 1, first: `(json): ${issue}` },
-      { fields: [{ path: '(json)', issue }] },
-    );
-  }
-  return parseConsoleProfile(data, basename(file));
+  return loadDataFile(profileFile, nameOrPath);
 }
 
 /** The profile's setting as the StationDriver port describes it. */

@@ -1,10 +1,8 @@
 // A box's Modbus register map as data (docs/register-maps.md): validated on load, every fault named by
 // the entry it sits in, and the one place that turns register words into values and back.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { AppError, type FieldIssue } from '../../api/errors.ts';
+import { AppError } from '../../api/errors.ts';
+import { type DataFileKind, loadDataFile, parseDataFile, shippedDir } from '../data-file.ts';
 
 export const registerFunctions = ['holding', 'input', 'coil', 'discrete'] as const;
 export type RegisterFunction = (typeof registerFunctions)[number];
@@ -91,16 +89,6 @@ export function registerCount(setting: MapSetting): number {
   return 1;
 }
 
-function where(map: { settings?: unknown }, path: PropertyKey[]): string {
-  const [head, index, ...rest] = path;
-  if (head === 'settings' && typeof index === 'number') {
-    const entry = Array.isArray(map.settings) ? (map.settings[index] as { name?: unknown }) : undefined;
-    const label = typeof entry?.name === 'string' ? ` (${entry.name})` : '';
-    return [`settings[${index}]${label}`, ...rest.map(String)].join('.');
-  }
-  return path.map(String).join('.') || '(map)';
-}
-
 /** What the schema cannot say: one entry per name, bits on bit functions, sane ranges, known roles. */
 function meaningIssues(map: RegisterMap): Array<{ path: PropertyKey[]; issue: string }> {
   const issues: Array<{ path: PropertyKey[]; issue: string }> = [];
@@ -133,56 +121,25 @@ function meaningIssues(map: RegisterMap): Array<{ path: PropertyKey[]; issue: st
   return issues;
 }
 
+const mapFile: DataFileKind<RegisterMap> = {
+  schema: mapSchema,
+  meaning: meaningIssues,
+  invalid: 'MODBUS_MAP_INVALID',
+  notFound: 'MODBUS_MAP_NOT_FOUND',
+  notFoundParam: 'map',
+  folder: 'modbus-maps',
+};
+
 /** Validates a parsed map; `file` names it in the error. */
 export function parseRegisterMap(data: unknown, file: string): RegisterMap {
-  const raw = (typeof data === 'object' && data !== null ? data : {}) as { settings?: unknown };
-  const parsed = mapSchema.safeParse(data);
-  const issues: FieldIssue[] = parsed.success
-    ? meaningIssues(parsed.data).map((i) => ({ path: where(raw, i.path), issue: i.issue }))
-    : parsed.error.issues.map((i) => ({ path: where(raw, i.path), issue: i.message }));
-  if (issues.length > 0 || !parsed.success) {
-    throw new AppError(
-      'MODBUS_MAP_INVALID',
-      { file, count: issues.length, first: `${issues[0]?.path}: ${issues[0]?.issue}` },
-      { fields: issues },
-    );
-  }
-  return parsed.data;
+  return parseDataFile(mapFile, data, file);
 }
 
-/** resources/modbus-maps from the sources (main/drivers/modbus) or from the bundle (out/cli). */
-export const shippedMapsDir =
-  ['../../../resources/modbus-maps/', '../../resources/modbus-maps/']
-    .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
-    .find((dir) => existsSync(dir)) ??
-  fileURLToPath(new URL('../../../resources/modbus-maps/', import.meta.url));
+export const shippedMapsDir = shippedDir('modbus-maps');
 
 /** A shipped map by name (resources/modbus-maps/NAME.json) or a map file by path. */
 export function loadRegisterMap(nameOrPath: string): RegisterMap {
-  const isPath = nameOrPath.includes('/') || nameOrPath.includes('\\') || nameOrPath.endsWith('.json');
-  const file = isPath
-    ? isAbsolute(nameOrPath)
-      ? nameOrPath
-      : join(process.cwd(), nameOrPath)
-    : join(shippedMapsDir, `${nameOrPath}.json`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new AppError('MODBUS_MAP_NOT_FOUND', { map: nameOrPath });
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    const issue = error instanceof Error ? error.message : String(error);
-    throw new AppError(
-      'MODBUS_MAP_INVALID',
-      { file: basename(file), count: 1, first: `(json): ${issue}` },
-      { fields: [{ path: '(json)', issue }] },
-    );
-  }
-  return parseRegisterMap(data, basename(file));
+  return loadDataFile(mapFile, nameOrPath);
 }
 
 export function findSetting(map: RegisterMap, settingName: string): MapSetting {

@@ -112,8 +112,8 @@ test('a wrong password is CONSOLE_LOGIN_FAILED with the box words, without the p
   assert.doesNotMatch(JSON.stringify(error.params), /guess-guess/);
 });
 
-test('a port that does not exist is CONSOLE_PORT_FAILED', async () => {
-  await rejectsWith(ConsoleDriver.open(profile, '/dev/ttyWBC-none'), 'CONSOLE_PORT_FAILED');
+test("a port that does not exist is the serial transport's typed error (SERIAL_PORT_NOT_FOUND)", async () => {
+  await rejectsWith(ConsoleDriver.open(profile, '/dev/ttyWBC-none'), 'SERIAL_PORT_NOT_FOUND');
 });
 
 test('a profile with errors is refused, each pointing at its entry and field', () => {

@@ -182,3 +182,12 @@ test('the adapter pulled: the next request is MODBUS_PORT_GONE, not a hang or a 
   assert.ok(error instanceof AppError, String(error));
   assert.ok(['MODBUS_PORT_GONE', 'MODBUS_NO_ANSWER'].includes(error.code), error.code);
 });
+
+test("an adapter that is not there is the serial transport's typed error, before any request", async () => {
+  const rtu = heidelberg.bus.rtu;
+  assert.ok(rtu);
+  await rejectsWith(
+    openModbusLink({ kind: 'rtu', path: '/dev/ttyWBC-none', ...rtu }),
+    'SERIAL_PORT_NOT_FOUND',
+  );
+});

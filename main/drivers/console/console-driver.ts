@@ -2,6 +2,7 @@
 // one command at a time, and reads the box's answer lines against the profile's patterns.
 import { SerialPort } from 'serialport';
 import { AppError } from '../../api/errors.ts';
+import { serialOpenError } from '../serial/open-errors.ts';
 import { checkSettingWrite } from '../setting-check.ts';
 import type {
   DriverCapability,
@@ -76,11 +77,7 @@ export class ConsoleDriver implements StationDriver {
   ): Promise<ConsoleDriver> {
     const port = new SerialPort({ path, ...profile.serial, autoOpen: false });
     await new Promise<void>((resolve, reject) =>
-      port.open((error) =>
-        error
-          ? reject(new AppError('CONSOLE_PORT_FAILED', { path, detail: error.message }, { cause: error }))
-          : resolve(),
-      ),
+      port.open((error) => (error ? reject(serialOpenError(path, error)) : resolve())),
     );
     const driver = new ConsoleDriver(profile, port, path);
     try {

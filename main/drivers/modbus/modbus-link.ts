@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import type { ModbusRTU as Client } from 'modbus-serial/ModbusRTU.js';
 import { AppError, type ErrorCode } from '../../api/errors.ts';
+import { serialOpenError } from '../serial/open-errors.ts';
 import type { RegisterFunction } from './register-map.ts';
 
 // The package is CommonJS whose module.exports is the client class itself.
@@ -122,6 +123,8 @@ async function connect(client: Client, target: ModbusTarget, connectTimeoutMs: n
   } catch (error) {
     client.close(() => undefined);
     if (error instanceof AppError) throw error;
+    // A serial port that does not open: missing, no permission (dialout), busy (and by whom).
+    if (target.kind === 'rtu') throw serialOpenError(target.path, error);
     const f = (typeof error === 'object' && error !== null ? error : {}) as ModbusFailure;
     throw failed(typeof f.message === 'string' ? f.message : String(error), error);
   }

@@ -17,6 +17,8 @@ import type { ConnectorInfo } from '../csms/connectors-store.ts';
 import type { SyncJob, TokenJob } from '../csms/outbox.ts';
 import type { ConnectorStatus, DryRunItem } from '../csms/sync-service.ts';
 import type { SyncRunSummary } from '../csms/worker.ts';
+import type { DriverIdentification } from '../drivers/api-handlers.ts';
+import type { SerialPortListing } from '../drivers/serial/port-list.ts';
 import type {
   BoxInfo,
   ConfigSnapshot,
@@ -73,6 +75,18 @@ const serialPath = z
   .min(1)
   .max(260)
   .regex(/^(\/.+|COM\d{1,3}|\\\\\.\\COM\d{1,3})$/i, 'an absolute device path or COMn');
+/** Where a box driver finds the box: its serial port, its HTTP API, or both (a whole OpenEVSE). */
+const driverTarget = z
+  .object({
+    driver: z.enum(['openevse']).default('openevse'),
+    serial: serialPath.optional(),
+    http: z.string().trim().min(1).max(300).optional(),
+    baudRate: z.number().int().min(300).max(4_000_000).optional(),
+    user: z.string().max(64).optional(),
+    /** The box's web password (basic auth); never logged. */
+    password: z.string().max(128).optional(),
+  })
+  .strict();
 /** Labels of OCPP idTags are CiString20 in 1.6: the group tag must fit. */
 const groupIdTag = z
   .string()
@@ -328,6 +342,17 @@ export const methods = {
   'commissioning.retry': method<RunSummary>()(z.object({ id }).strict()),
   'commissioning.cancelFleet': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
   'commissioning.retryFailed': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
+  // Boxes on a USB cable or their own HTTP API (main/drivers, h-serial): reads only until a run is started.
+  'drivers.ports': method<SerialPortListing[]>()(none),
+  'drivers.identify': method<DriverIdentification>()(
+    driverTarget.refine((p) => p.serial || p.http, 'a serial port or an HTTP address'),
+  ),
+  /** The whole run (identify, snapshot, plan, write, read back); resolves when it ended. */
+  'drivers.commission': method<RunDetail>()(
+    driverTarget
+      .extend({ identity, template: templateSchema, keepOnFailure: z.boolean().default(false) })
+      .refine((p) => p.serial || p.http, 'a serial port or an HTTP address'),
+  ),
 
   /** Waits for the box's next Authorize and learns its card format from the card read on the desktop. */
   'formats.learn': method<LearnOutcome>()(

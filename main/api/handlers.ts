@@ -6,6 +6,7 @@ import { pushGroupsToBox } from '../commissioning/push-cards.ts';
 import type { CommissioningService } from '../commissioning/service.ts';
 import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
 import { buildSyncHandlers } from '../csms/api-handlers.ts';
+import { driverHandlers } from '../drivers/api-handlers.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
 import type { OcppService } from '../ocpp/service.ts';
@@ -187,6 +188,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
 
     ...formatHandlers({ store, ocpp: deps.ocpp, events: deps.events, readers: deps.readers }),
     ...readerHandlers({ store, events: deps.events, readers: deps.readers, enrollment: deps.enrollment }),
+    ...driverHandlers({ runs: deps.commissioning.runs, events: deps.events }),
     ...buildCardsHandlers({
       store,
       ocpp: deps.ocpp,

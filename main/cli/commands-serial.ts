@@ -7,6 +7,7 @@ import { AppError, type ErrorCode } from '../api/errors.ts';
 import { runDriverCommissioning } from '../commissioning/driver-run.ts';
 import { loadTemplateFile } from '../commissioning/template.ts';
 import type { RunDetail } from '../commissioning/types.ts';
+import { identifyBox } from '../drivers/api-handlers.ts';
 import { openDriver } from '../drivers/open-driver.ts';
 import { withChecksum } from '../drivers/openevse/rapi-frame.ts';
 import { listSerialPorts } from '../drivers/serial/port-list.ts';
@@ -141,13 +142,9 @@ const identifyCommand: Command = {
   async run(ctx) {
     const driver = await driverFor(ctx);
     try {
-      const station = await driver.identify();
-      const settings = driver.describeSettings();
-      const values = await driver.readSettings(
-        settings.filter((s) => s.access !== 'write-only').map((s) => s.name),
-      );
-      const status = driver.readStatus ? await driver.readStatus() : null;
-      print(ctx, { station, capabilities: [...driver.capabilities], settings, values, status }, () => {
+      const seen = await identifyBox(driver);
+      const { station, settings, values, status } = seen;
+      print(ctx, seen, () => {
         ctx.output.out(
           t(ctx, 'cli.identify.box', {
             vendor: station.vendor ?? '?',
@@ -198,7 +195,10 @@ export async function commissionOverDriver(ctx: CliContext): Promise<number> {
         actor: local.context('cli').actor,
         identity:
           ctx.options.identity ??
-          `${driver.name}@${ctx.options.serial ?? ctx.options.http ?? ctx.options['modbus-tcp']}`,
+          defaultIdentity(
+            driver.name,
+            ctx.options.serial ?? ctx.options.http ?? ctx.options['modbus-tcp'] ?? '',
+          ),
         template,
         driver,
         keepOnFailure: ctx.options['keep-on-failure'] === true,
@@ -222,6 +222,12 @@ export async function commissionOverDriver(ctx: CliContext): Promise<number> {
     exit = run.status === 'left-not-confirmed' ? 0 : 1;
   });
   return code === 0 ? exit : code;
+}
+
+/** A name for a box with no OCPP identity yet, shaped like one (no ':', '/' or spaces): `openevse-rapi-ttyUSB0`. */
+export function defaultIdentity(driver: string, address: string): string {
+  const place = address.split(/[\\/]/).filter(Boolean).at(-1) ?? 'box';
+  return `${driver}-${place}`.replace(/[:/\s]+/g, '-').slice(0, 48);
 }
 
 function printDriverRun(ctx: CliContext, run: RunDetail): void {

@@ -29,6 +29,10 @@ export interface RapiSimFaults {
   refuse?: string[];
   /** Never answers anything (the wrong box, or the wrong baud rate). */
   mute?: boolean;
+  /** The next N commands are answered `$NK` without a sequence id, as if they arrived garbled. */
+  garbledCommands?: number;
+  /** Firmware before RAPI 3.0: answers carry no sequence id. */
+  noSequenceIds?: boolean;
 }
 
 interface SimState {
@@ -120,7 +124,11 @@ export class RapiSimulator {
       this.faults.silentCommands = (this.faults.silentCommands ?? 0) - 1;
       return;
     }
-    const seq = frame.sequence === null ? '' : ` :${hex(frame.sequence)}`;
+    if ((this.faults.garbledCommands ?? 0) > 0) {
+      this.faults.garbledCommands = (this.faults.garbledCommands ?? 0) - 1;
+      return this.#sendFrame('$NK');
+    }
+    const seq = frame.sequence === null || this.faults.noSequenceIds ? '' : ` :${hex(frame.sequence)}`;
     const [ok, args, after] = this.#execute(frame.kind, frame.args);
     await this.#sendFrame(`$${ok ? 'OK' : 'NK'}${args.length ? ` ${args.join(' ')}` : ''}${seq}`);
     if (after) await after();

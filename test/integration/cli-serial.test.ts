@@ -50,7 +50,7 @@ test('wbc commission --serial writes through a run and reads back; a current out
   assert.equal(done.code, 0, done.stderr);
   assert.match(done.stdout, /current\.installation\s+16 -> 20\s+Accepted \(read back 20\)/);
   assert.match(done.stdout, /cannot set-ocpp-endpoint/);
-  assert.match(done.stdout, /written and read back/);
+  assert.match(done.stdout, /openevse-rapi-ttyA: written and read back/);
   assert.equal(sim.state.savedAmps, 20);
   const audit = await wbc(['audit', '--json', '--data-dir', join(dir, 'data')]);
   assert.match(audit.stdout, /commissioning\.driver\.write/);
@@ -60,7 +60,7 @@ test('wbc serial term adds the checksum, shows hex, and masks a password in its 
   const { pair } = await controller(t);
   const out = join(tempDir(t), 'trace.txt');
   const term = wbcRunning(t, ['serial', 'term', pair.a, '--rapi', '--out', out]);
-  await until(() => term.stderr().includes('open at 115200 baud'));
+  await until(() => term.stderr().includes('open at 115200 baud'), 30_000);
   term.child.stdin.write('$GV\n');
   await until(() => term.stdout().includes('<- $OK 8.2.3 5.2.1'));
   term.child.stdin.write('password=hunter2\n');
@@ -71,4 +71,17 @@ test('wbc serial term adds the checksum, shows hex, and masks a password in its 
   assert.match(trace, /-> \$GV\^35\\r \| 24 47 56 5E 33 35 0D/);
   assert.match(trace, /<- \$OK 8\.2\.3 5\.2\.1\^[0-9A-F]{2}\\r \| 24 4F 4B/);
   assert.ok(!trace.includes('hunter2'));
+});
+
+test('wbc simulate openevse gives a trainee a controller on a pty and the WiFi API on loopback', async (t) => {
+  const pair = await ptyPair(t);
+  const sim = wbcRunning(t, ['simulate', 'openevse', '--serial', pair.b, '--port', '0']);
+  // A fresh checkout runs the sources through tsx: the first start may take a while.
+  const url = await until(() => /WiFi API on (http:\/\/127\.0\.0\.1:\d+)/.exec(sim.stderr())?.[1], 30_000);
+  const run = await wbc(['identify', '--serial', pair.a, '--http', url, '--data-dir', tempDir(t)]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /RAPI 5\.2\.1 \+ HTTP \(WiFi 5\.1\.2\)/);
+  assert.match(run.stdout, /ocpp\.idTag\s+DefaultIdTag/);
+  sim.child.kill('SIGINT');
+  assert.equal(await sim.exited, 0);
 });

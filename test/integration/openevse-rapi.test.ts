@@ -76,6 +76,19 @@ test('an answer with a wrong checksum is not believed: the command is sent again
   assert.equal(sim.state.savedAmps, 24);
 });
 
+test('a command the box could not read ($NK without our id) is sent again; old firmware without ids works', async (t) => {
+  const { driver, sim } = await rapiOnPty(t);
+  await driver.identify();
+  sim.faults = { garbledCommands: 1 };
+  await driver.writeSetting('current.installation', 18);
+  assert.equal(sim.state.savedAmps, 18);
+  assert.equal(driver.client.stats.retries, 1);
+  sim.faults = { noSequenceIds: true };
+  assert.deepEqual(await driver.readSettings(['current.installation']), [
+    { name: 'current.installation', value: 18 },
+  ]);
+});
+
 test('one lost answer is retried; a box that never answers gives DRIVER_NO_ANSWER', async (t) => {
   const { driver, sim } = await rapiOnPty(t, {}, { timeoutMs: 150, retries: 1 });
   sim.faults = { silentCommands: 1 };

@@ -626,7 +626,7 @@ export const commissionCommand: Command = {
   ],
   run: async (ctx) => {
     // A box on a USB cable or its own HTTP API: the driver-backed run (commands-serial.ts).
-    if (ctx.options.serial || ctx.options.http) {
+    if (ctx.options.serial || ctx.options.http || ctx.options['modbus-tcp']) {
       const { commissionOverDriver } = await import('./commands-serial.ts');
       return commissionOverDriver(ctx);
     }

@@ -14,13 +14,24 @@ import { listSerialPorts } from '../drivers/serial/port-list.ts';
 import { SerialLine } from '../drivers/serial/serial-line.ts';
 import { TerminalTrace } from '../drivers/serial/terminal-trace.ts';
 import type { StationDriver } from '../drivers/station-driver.ts';
+import { mappedDriverOptions, mappedTarget } from './commands-modbus.ts';
 import { passwordFromFileOrEnv } from './commands-ocpp.ts';
 import { type CliContext, type Command, print, t, usage, withApi } from './context.ts';
 
-export const driverOptions = ['serial', 'driver', 'http', 'baud', 'user', 'password-file'];
+export const driverOptions = [
+  'serial',
+  'driver',
+  'http',
+  'baud',
+  'user',
+  'password-file',
+  ...mappedDriverOptions,
+];
 
 async function driverFor(ctx: CliContext): Promise<StationDriver> {
   const { serial, http } = ctx.options;
+  const mapped = mappedTarget(ctx);
+  if (mapped) return mapped;
   if (!serial && !http)
     return usage(ctx, 'identify --serial PATH [--http ADDRESS] [--driver openevse]') as never;
   const baud = ctx.options.baud === undefined ? undefined : Number(ctx.options.baud);
@@ -183,7 +194,11 @@ export async function commissionOverDriver(ctx: CliContext): Promise<number> {
       run = await runDriverCommissioning(local.commissioning.runs, {
         actor: local.context('cli').actor,
         identity:
-          ctx.options.identity ?? defaultIdentity(driver.name, ctx.options.serial ?? ctx.options.http ?? ''),
+          ctx.options.identity ??
+          defaultIdentity(
+            driver.name,
+            ctx.options.serial ?? ctx.options.http ?? ctx.options['modbus-tcp'] ?? '',
+          ),
         template,
         driver,
         keepOnFailure: ctx.options['keep-on-failure'] === true,

@@ -54,8 +54,18 @@ export const simulateCommand: Command = {
       summaryKey: 'cli.simulate.openevse',
       options: ['serial', 'port'],
     },
+    {
+      name: 'modbus',
+      usage: 'simulate modbus --map NAME [--port P] [--serial PATH] [--id N]',
+      summaryKey: 'modbus.simulate.summary',
+      options: ['map', 'port', 'serial', 'id'],
+    },
   ],
   async run(ctx) {
+    if (ctx.args[0] === 'modbus') {
+      const { simulateModbus } = await import('./simulate-modbus.ts');
+      return simulateModbus(ctx);
+    }
     if (ctx.args[0] === 'openevse') {
       const { simulateOpenEvse } = await import('./simulate-openevse.ts');
       return simulateOpenEvse(ctx);

@@ -8,6 +8,7 @@ import { type LocalChannel, openLocalChannel } from '../server/local-channel.ts'
 import { startShellServer } from '../server/shell-server.ts';
 import { boxesCommand, runsCommand } from './commands-boxes.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
+import { modbusCommand } from './commands-modbus.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
 import { bundleCommand, reportCommand } from './commands-report.ts';
 import { serialCommands } from './commands-serial.ts';
@@ -223,4 +224,5 @@ export const commands: Command[] = [
   vaultCommand,
   reportCommand,
   bundleCommand,
+  modbusCommand,
 ];

@@ -77,6 +77,11 @@ export interface CliContext {
     'keep-ours'?: boolean | undefined;
     'take-theirs'?: boolean | undefined;
     run?: string | undefined;
+    // modbus, identify/commission of mapped drivers (h-modbus)
+    'modbus-tcp'?: string | undefined;
+    map?: string | undefined;
+    id?: string | undefined;
+    profile?: string | undefined;
   };
   output: Output;
   language: Language;

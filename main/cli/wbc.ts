@@ -5,6 +5,7 @@ import { type Language, languageFromLocale, translate } from '../../locales/tran
 import { AppError } from '../api/errors.ts';
 import { toWireError, wireError } from '../api/router.ts';
 import { commands } from './commands.ts';
+import { modbusCliOptions } from './commands-modbus.ts';
 import type { CliContext } from './context.ts';
 import { commandHelp, findHelp } from './help.ts';
 import { consoleOutput, printError } from './output.ts';
@@ -80,6 +81,8 @@ const globalOptions = {
   'take-theirs': { type: 'boolean', default: false },
   // report (h-report)
   run: { type: 'string' },
+  // modbus (h-modbus)
+  ...modbusCliOptions,
 } as const;
 
 function helpText(language: Language): string {

@@ -2,13 +2,14 @@
 // or both (a whole OpenEVSE: controller over RAPI, WiFi module over HTTP).
 import { AppError } from '../api/errors.ts';
 import { CombinedDriver } from './combined-driver.ts';
+import { isMappedTarget, type MappedTarget, openMappedDriver } from './open-mapped-driver.ts';
 import { OpenEvseHttpDriver } from './openevse/http-driver.ts';
 import { OpenEvseRapiDriver } from './openevse/rapi-driver.ts';
 import type { StationDriver } from './station-driver.ts';
 
 export const serialDriverNames = ['openevse'] as const;
 
-export interface DriverTarget {
+export interface DriverTarget extends MappedTarget {
   driver?: string | undefined;
   serial?: string | undefined;
   baudRate?: number | undefined;
@@ -19,6 +20,8 @@ export interface DriverTarget {
 }
 
 export async function openDriver(target: DriverTarget): Promise<StationDriver> {
+  // Modbus maps and console profiles (h-modbus).
+  if (isMappedTarget(target)) return openMappedDriver(target);
   const name = target.driver ?? 'openevse';
   if (!(serialDriverNames as readonly string[]).includes(name))
     throw new AppError('DRIVER_UNKNOWN', { name, known: serialDriverNames.join(', ') });

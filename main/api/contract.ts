@@ -17,6 +17,8 @@ import type { ConnectorInfo } from '../csms/connectors-store.ts';
 import type { SyncJob, TokenJob } from '../csms/outbox.ts';
 import type { ConnectorStatus, DryRunItem } from '../csms/sync-service.ts';
 import type { SyncRunSummary } from '../csms/worker.ts';
+import type { ProxyStatus } from '../ocpp/proxy/proxy-server.ts';
+import type { ProxyCallResult } from '../ocpp/proxy/relay.ts';
 import type {
   BoxInfo,
   ConfigSnapshot,
@@ -165,6 +167,33 @@ export const methods = {
   /** The local CSMS's CA certificate (made on first use), to install into a box before it connects. */
   'csms.certificate': method<CsmsTlsInfo>()(none),
   'csms.stop': method<CsmsStatus>()(none),
+  // proxy (h-proxy): boxes relayed to their company CSMS, every frame traced (main/ocpp/proxy).
+  'proxy.status': method<ProxyStatus>()(none),
+  'proxy.start': method<ProxyStatus>()(
+    z
+      .object({
+        /** ws:// or wss:// of the company CSMS, without the box's identity (appended per box). */
+        upstream: z.string().trim().min(1).max(500),
+        host: z.string().trim().min(1).max(64).default('0.0.0.0'),
+        /** 0: any free port (the answer says which). */
+        port: z.number().int().min(0).max(65535).default(9230),
+        /** PEM of the CA that signed the CSMS's certificate, when the system does not trust it. */
+        caCertificate: z.string().max(20_000).optional(),
+      })
+      .strict(),
+  ),
+  'proxy.stop': method<ProxyStatus>()(none),
+  /** A read-only call of the tool's own into a relayed box's session; anything else is refused typed. */
+  'proxy.call': method<ProxyCallResult>()(
+    z
+      .object({
+        identity,
+        action: z.string().trim().min(1).max(64),
+        payload: z.record(z.string(), z.unknown()).default({}),
+        timeoutS: z.number().int().min(1).max(300).default(30),
+      })
+      .strict(),
+  ),
   'boxes.admit': method<BoxInfo>()(z.object({ identity }).strict()),
 
   'config.read': method<ConfigSnapshot>()(z.object({ identity }).strict()),

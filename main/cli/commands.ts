@@ -8,6 +8,7 @@ import { type LocalChannel, openLocalChannel } from '../server/local-channel.ts'
 import { startShellServer } from '../server/shell-server.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
+import { proxyCommand } from './commands-proxy.ts';
 import { simulateCommand } from './commands-simulate.ts';
 import { syncCommand } from './commands-sync.ts';
 import { vaultCommand } from './commands-vault.ts';
@@ -215,4 +216,5 @@ export const commands: Command[] = [
   simulateCommand,
   syncCommand,
   vaultCommand,
+  proxyCommand,
 ];

@@ -72,6 +72,8 @@ export interface CliContext {
     'ca-file'?: string | undefined;
     'keep-ours'?: boolean | undefined;
     'take-theirs'?: boolean | undefined;
+    upstream?: string | undefined;
+    ca?: string | undefined;
   };
   output: Output;
   language: Language;

@@ -73,6 +73,9 @@ const globalOptions = {
   'ca-file': { type: 'string' },
   'keep-ours': { type: 'boolean', default: false },
   'take-theirs': { type: 'boolean', default: false },
+  // proxy (h-proxy)
+  upstream: { type: 'string' },
+  ca: { type: 'string' },
 } as const;
 
 function helpText(language: Language): string {

@@ -9,6 +9,7 @@ import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { RPCServer } from 'ocpp-rpc';
 import { AppError } from '../api/errors.ts';
+import { LineBudget } from '../log/line-budget.ts';
 import type { Logger, LogLevel } from '../log/logger.ts';
 import { AuthThrottle, type AuthThrottleOptions } from './auth-throttle.ts';
 import { abortable, afterBoot, awaitBoot, gatedSession } from './boot-gate.ts';
@@ -134,7 +135,7 @@ export class LocalCsms extends EventEmitter {
   readonly #throttle: AuthThrottle;
   /** The idTag a running test charge started with, per box: the only one a transaction is accepted for. */
   readonly #testCharges = new Map<string, string>();
-  #refusalLog = { minute: 0, lines: 0, suppressed: 0 };
+  readonly #refusalLog = new LineBudget(100);
   readonly #expected: Set<string>;
   readonly #boxes = new Map<string, BoxRecord>();
   #server: RPCServer | null = null;
@@ -487,18 +488,10 @@ export class LocalCsms extends EventEmitter {
       ...details,
     });
     // At most 100 lines a minute: a flood from the LAN must not fill the disk through the log.
-    const minute = Math.floor(Date.now() / 60_000);
-    if (minute !== this.#refusalLog.minute) {
-      if (this.#refusalLog.suppressed > 0)
-        this.#logLine('warn', 'local CSMS: more refusals not logged (see the trace)', {
-          count: this.#refusalLog.suppressed,
-        });
-      this.#refusalLog = { minute, lines: 0, suppressed: 0 };
-    }
-    if (this.#refusalLog.lines < 100) {
-      this.#refusalLog.lines += 1;
+    const skipped = (count: number) =>
+      this.#logLine('warn', 'local CSMS: more refusals not logged (see the trace)', { count });
+    if (this.#refusalLog.take(skipped))
       this.#logLine('warn', 'local CSMS refused a connection', { identity, reason, remoteAddress });
-    } else this.#refusalLog.suppressed += 1;
     this.emit('refused', { identity, reason, remoteAddress, at } satisfies CsmsRefusal);
   }
 

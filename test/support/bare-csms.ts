@@ -13,6 +13,8 @@ export interface Handshake {
   endpoint: string;
   protocol: string | undefined;
   password: string | undefined;
+  /** The subprotocols the box offered, in its order. */
+  offered: string[];
 }
 
 export interface Received {
@@ -32,12 +34,17 @@ export interface BareCsmsOptions {
   /** The answer to the n-th BootNotification (0-based) of a box; default Accepted. */
   boot?: (identity: string, n: number) => BootStatus;
   bootInterval?: number;
+  /** The basic-auth password a box must present (user = identity); a wrong or missing one gets 401. */
+  password?: (identity: string) => string | undefined;
+  /** The subprotocols it takes, in its order of preference (default ocpp1.6, ocpp2.0.1). */
+  protocols?: string[];
 }
 
 interface ServerClient {
   identity: string;
   protocol: string | undefined;
   handshake: { endpoint: string; identity: string; password: Buffer | undefined; protocols: Set<string> };
+  session: { offered?: string[] };
   call(method: string, params?: unknown, options?: Record<string, unknown>): Promise<unknown>;
   handle(handler: (request: { method: string; params: unknown }) => unknown): void;
   close(options?: Record<string, unknown>): Promise<unknown>;
@@ -51,6 +58,8 @@ export class BareCsms {
   readonly received: Received[] = [];
   readonly badFrames: BadFrame[] = [];
   readonly closes: Array<{ identity: string; code: number }> = [];
+  /** Every frame as text, both ways, as its WebSocket carried it. */
+  readonly frames: Array<{ identity: string; message: string; outbound: boolean }> = [];
   readonly #server: RPCServer;
   readonly #http: Server;
   readonly #clients = new Map<string, ServerClient>();
@@ -73,10 +82,15 @@ export class BareCsms {
       callTimeoutMs: 5_000,
     });
     server.auth((accept, reject, handshake) => {
+      const expected = options.password?.(handshake.identity);
+      if (expected !== undefined && handshake.password?.toString('utf8') !== expected)
+        return reject(401, 'Unauthorized');
       // ocpp-rpc would take a socket without a matching subprotocol; the spec says refuse it.
-      const protocol = ['ocpp1.6', 'ocpp2.0.1'].find((p) => handshake.protocols.has(p));
+      const protocol = (options.protocols ?? ['ocpp1.6', 'ocpp2.0.1']).find((p) =>
+        handshake.protocols.has(p),
+      );
       if (!protocol) return reject(400, 'no OCPP subprotocol');
-      accept({}, protocol);
+      accept({ offered: [...handshake.protocols] }, protocol);
     });
     const http = await server.listen(0, '127.0.0.1');
     const csms = new BareCsms(server, http, options);
@@ -146,6 +160,15 @@ export class BareCsms {
       endpoint: client.handshake.endpoint,
       protocol: client.protocol,
       password: client.handshake.password?.toString('utf8'),
+      offered: client.session.offered ?? [...client.handshake.protocols],
+    });
+    client.on('message', (event) => {
+      const message = event.message;
+      this.frames.push({
+        identity,
+        message: Buffer.isBuffer(message) ? message.toString('utf8') : String(message),
+        outbound: event.outbound === true,
+      });
     });
     this.#clients.set(identity, client);
     client.on('close', (event) => {

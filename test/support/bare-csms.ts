@@ -1,7 +1,8 @@
 // A bare CSMS for simulator tests: a real ocpp-rpc server on 127.0.0.1 (port 0) in strict mode that
 // answers what boxes send, records every handshake, call and bad frame, and lets a test call the box.
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TestContext } from 'node:test';
 import { RPCServer } from 'ocpp-rpc';
 
@@ -38,6 +39,8 @@ export interface BareCsmsOptions {
   password?: (identity: string) => string | undefined;
   /** The subprotocols it takes, in its order of preference (default ocpp1.6, ocpp2.0.1). */
   protocols?: string[];
+  /** Serve wss:// with this certificate (a company CA's, test/support/tls-certs.ts). */
+  tls?: { cert: string; key: string };
 }
 
 interface ServerClient {
@@ -92,7 +95,15 @@ export class BareCsms {
       if (!protocol) return reject(400, 'no OCPP subprotocol');
       accept({ offered: [...handshake.protocols] }, protocol);
     });
-    const http = await server.listen(0, '127.0.0.1');
+    const tls = options.tls;
+    const http = tls
+      ? createTlsServer({ cert: tls.cert, key: tls.key })
+      : await server.listen(0, '127.0.0.1');
+    if (tls) {
+      http.on('upgrade', (request, socket: Socket, head) => server.handleUpgrade(request, socket, head));
+      http.on('tlsClientError', () => undefined);
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    }
     const csms = new BareCsms(server, http, options);
     t.after(() => csms.close());
     return csms;
@@ -103,7 +114,7 @@ export class BareCsms {
   }
 
   url(path = '/ocpp'): string {
-    return `ws://127.0.0.1:${this.port}${path}`;
+    return `${this.#options.tls ? 'wss' : 'ws'}://127.0.0.1:${this.port}${path}`;
   }
 
   client(identity: string): ServerClient {
@@ -151,6 +162,7 @@ export class BareCsms {
   async close(): Promise<void> {
     await this.#server.close({ force: true });
     this.#http.closeAllConnections();
+    if (this.#options.tls) this.#http.close();
   }
 
   #adopt(client: ServerClient): void {

@@ -317,3 +317,73 @@ test('the project simulator and foreign OCPP stacks (1.6 and 2.0.1) boot through
   // The box's Heartbeat that the trigger asked for goes to its CSMS, as the box meant it.
   await csms.waitFor('triggered heartbeat', () => csms.calls('WB-SIM', 'Heartbeat').length > 0);
 });
+
+test("the local CSMS's guards hold at the proxy too: a frame over the limit, repeated wrong passwords, a second socket", async (t) => {
+  const csms = await BareCsms.start(t, { password: () => 'the-company-password-1' });
+  const core = testCore(t);
+  const status = await core.proxy.start({
+    upstream: csms.url('/ocpp'),
+    host: '127.0.0.1',
+    port: 0,
+    maxFrameBytes: 64 * 1024,
+  });
+  const url = `ws://127.0.0.1:${status.port}/ocpp`;
+  const box = bareBox(t, { url, identity: 'WB-BIG', password: 'the-company-password-1' });
+  const closed = new Promise<number>((resolve) => box.on('close', (e: { code: number }) => resolve(e.code)));
+  await box.connect();
+  box.sendRaw(`[2,"1","DataTransfer",{"vendorId":"x","data":"${'A'.repeat(100 * 1024)}"}]`);
+  assert.equal(await closed, 1009);
+  await until(() => csms.closes.find((c) => c.identity === 'WB-BIG'));
+  assert.equal(csms.closes.find((c) => c.identity === 'WB-BIG')?.code, 1001);
+  assert.ok(!csms.frames.some((f) => f.message.includes('DataTransfer')), 'the frame never reached the CSMS');
+  assert.ok(traced(core, 'WB-BIG').some((f) => f.kind === 'frame-too-large' && f.side === 'box'));
+
+  // The same identity again: the newer socket is the box now, the older one is closed with 4000.
+  const first = bareBox(t, { url, identity: 'WB-TWICE', password: 'the-company-password-1' });
+  const firstClosed = new Promise<number>((resolve) =>
+    first.on('close', (e: { code: number }) => resolve(e.code)),
+  );
+  await first.connect();
+  const second = bareBox(t, { url, identity: 'WB-TWICE', password: 'the-company-password-1' });
+  await second.connect();
+  assert.equal(await firstClosed, 4000);
+  assert.equal(((await boot16(second)) as { status: string }).status, 'Accepted');
+
+  // Wrong passwords are the CSMS's to judge; past the free ones the proxy answers 429 without dialling.
+  const basic = { Authorization: `Basic ${Buffer.from('WB-GUESS:not-the-password-000').toString('base64')}` };
+  for (let i = 0; i < 6; i++) assert.equal(await handshakeStatus(`${url}/WB-GUESS`, ['ocpp1.6'], basic), 401);
+  const dialled = csms.tried.length;
+  assert.equal(await handshakeStatus(`${url}/WB-GUESS`, ['ocpp1.6'], basic), 429);
+  assert.equal(csms.tried.length, dialled);
+  assert.equal(csms.tried.filter((identity) => identity === 'WB-GUESS').length, 6);
+  // Counted per address too (as at the local CSMS): another identity from there waits as well.
+  assert.equal(await handshakeStatus(`${url}/WB-OTHER`, ['ocpp1.6'], basic), 429);
+});
+
+test("a 2.0.1 box's report for the tool's own GetBaseReport is answered by the tool and never reaches the CSMS", async (t) => {
+  const csms = await BareCsms.start(t);
+  const { core, url } = await proxyTo(t, csms.url('/ocpp'));
+  await startedSimBox(t, { ocppVersion: '2.0.1', endpoint: url, identity: 'WB-REPORT' });
+  await until(() => core.proxy.status().boxes[0]?.bootStatus === 'Accepted', 10_000);
+  const answer = await callOk(core, 'proxy.call', {
+    identity: 'WB-REPORT',
+    action: 'GetBaseReport',
+    payload: { requestId: 424242, reportBase: 'FullInventory' },
+  });
+  assert.equal((answer.result as { status?: string }).status, 'Accepted');
+  await until(() => {
+    const parts = traced(core, 'WB-REPORT').filter((f) => f.action === 'NotifyReport' && f.kind === 'call');
+    return parts.length > 0 && parts.some((f) => !f.frame.includes('"tbc":true')) ? parts : undefined;
+  }, 10_000);
+  const parts = traced(core, 'WB-REPORT').filter((f) => f.action === 'NotifyReport');
+  assert.ok(
+    parts.every((f) => f.side === 'tool'),
+    'the parts and their answers are marked as the tool’s',
+  );
+  assert.equal(csms.calls('WB-REPORT', 'NotifyReport').length, 0);
+  // The CSMS's own session goes on as before.
+  const own = await csms.call('WB-REPORT', 'GetVariables', {
+    getVariableData: [{ component: { name: 'SecurityCtrlr' }, variable: { name: 'Identity' } }],
+  });
+  assert.ok(Array.isArray(own.getVariableResult));
+});

@@ -61,6 +61,8 @@ export class BareCsms {
   readonly received: Received[] = [];
   readonly badFrames: BadFrame[] = [];
   readonly closes: Array<{ identity: string; code: number }> = [];
+  /** The identity of every handshake that reached it, taken or refused. */
+  readonly tried: string[];
   /** Every frame as text, both ways, as its WebSocket carried it. */
   readonly frames: Array<{ identity: string; message: string; outbound: boolean }> = [];
   readonly #server: RPCServer;
@@ -71,7 +73,8 @@ export class BareCsms {
   readonly #options: BareCsmsOptions;
   #nextTransaction = 1;
 
-  private constructor(server: RPCServer, http: Server, options: BareCsmsOptions) {
+  private constructor(server: RPCServer, http: Server, options: BareCsmsOptions, tried: string[]) {
+    this.tried = tried;
     this.#server = server;
     this.#http = http;
     this.#options = options;
@@ -84,7 +87,9 @@ export class BareCsms {
       strictMode: true,
       callTimeoutMs: 5_000,
     });
+    const tried: string[] = [];
     server.auth((accept, reject, handshake) => {
+      tried.push(handshake.identity);
       const expected = options.password?.(handshake.identity);
       if (expected !== undefined && handshake.password?.toString('utf8') !== expected)
         return reject(401, 'Unauthorized');
@@ -104,7 +109,7 @@ export class BareCsms {
       http.on('tlsClientError', () => undefined);
       await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     }
-    const csms = new BareCsms(server, http, options);
+    const csms = new BareCsms(server, http, options, tried);
     t.after(() => csms.close());
     return csms;
   }

@@ -96,6 +96,8 @@ export class BoxRelay extends EventEmitter {
   lastSeenAt = this.connectedAt;
   #closing = false;
   #alive = true;
+  /** The box's socket was closed by the tool's own guard (a frame over the limit, a protocol error). */
+  #boxFault = false;
   /** Box frames held while the CSMS side reconnects. */
   #held: Frame[] = [];
   #heldBytes = 0;
@@ -358,6 +360,7 @@ export class BoxRelay extends EventEmitter {
   #socketError(side: 'box' | 'csms', error: Error & { code?: string }): void {
     // ws refused a frame over the limit before buffering it; it closes that socket with 1009.
     const tooLarge = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+    if (side === 'box') this.#boxFault = true;
     this.#options.trace.event(
       this.identity,
       tooLarge ? 'frame-too-large' : 'socket-error',
@@ -384,7 +387,7 @@ export class BoxRelay extends EventEmitter {
     this.#upstream = null;
     // The CSMS learns what the box said (its code), or that it went away when it said nothing.
     if (upstream) {
-      if (sendable(code)) upstream.close(code, reason);
+      if (sendable(code) && !this.#boxFault) upstream.close(code, reason);
       else upstream.close(1001, 'The box went away');
       setTimeout(() => upstream.terminate(), 2000).unref();
     }

@@ -15,6 +15,11 @@ export function parseUpstream(text: string): URL {
       url: displayUpstream(url),
       reason: 'not ws:// or wss://',
     });
+  if (url.username !== '' || url.password !== '')
+    throw new AppError('PROXY_UPSTREAM_INVALID', {
+      url: displayUpstream(url),
+      reason: "a user or password in the address (the box's own basic auth is passed on)",
+    });
   if (url.search !== '' || url.hash !== '')
     throw new AppError('PROXY_UPSTREAM_INVALID', {
       url: displayUpstream(url),

@@ -149,17 +149,12 @@ test('an unreachable CSMS is a 502 for the box, and a guarded door stays guarded
 
 test('a CSMS that drops is reported and dialled again; the box stays connected and its next call gets through', async (t) => {
   const csms = await BareCsms.start(t);
-  const core = testCore(t);
-  const status = await callOk(core, 'proxy.start', {
-    upstream: csms.url('/ocpp'),
-    host: '127.0.0.1',
-    port: 0,
-  });
+  const { core, url } = await proxyTo(t, csms.url('/ocpp'));
   const events: string[] = [];
   core.proxy.on('event', (e: { type: string; side?: string }) =>
     events.push(`${e.type}${e.side ? `:${e.side}` : ''}`),
   );
-  const box = bareBox(t, { url: `ws://127.0.0.1:${status.port}/ocpp`, identity: 'WB-DROP' });
+  const box = bareBox(t, { url, identity: 'WB-DROP' });
   let boxClosed = false;
   box.on('close', () => {
     boxClosed = true;
@@ -180,13 +175,7 @@ test('a CSMS that drops is reported and dialled again; the box stays connected a
 
 test('a CSMS gone for good: the box is closed with 1001 and reconnects by itself; a box that leaves closes the CSMS side', async (t) => {
   const csms = await BareCsms.start(t);
-  const core = testCore(t);
-  const status = await callOk(core, 'proxy.start', {
-    upstream: csms.url('/ocpp'),
-    host: '127.0.0.1',
-    port: 0,
-  });
-  const url = `ws://127.0.0.1:${status.port}/ocpp`;
+  const { core, url } = await proxyTo(t, csms.url('/ocpp'));
   const leaving = bareBox(t, { url, identity: 'WB-LEAVE' });
   await leaving.connect();
   await leaving.close({ code: 1000, reason: 'bye' });

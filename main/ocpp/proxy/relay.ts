@@ -373,15 +373,17 @@ export class BoxRelay extends EventEmitter {
     });
   }
 
+  /** One side went away: a trace row on its side, a log line and a `dropped` event. */
+  #dropped(side: 'box' | 'csms', code: number, reason: string, message: string): void {
+    this.#options.trace.event(this.identity, `${side}-closed`, { code, reason }, side);
+    this.#options.log(side === 'box' ? 'info' : 'warn', message, { identity: this.identity, code });
+    this.emit('event', { type: 'dropped', identity: this.identity, side, code } satisfies RelayEvent);
+  }
+
   #boxClosed(code: number, reason: string): void {
     if (this.#closing) return;
     this.#closing = true;
-    this.#options.trace.event(this.identity, 'box-closed', { code, reason }, 'box');
-    this.#options.log('info', 'proxy: the box closed its connection; closing the CSMS side', {
-      identity: this.identity,
-      code,
-    });
-    this.emit('event', { type: 'dropped', identity: this.identity, side: 'box', code } satisfies RelayEvent);
+    this.#dropped('box', code, reason, 'proxy: the box closed its connection; closing the CSMS side');
     this.#failToolCalls();
     const upstream = this.#upstream;
     this.#upstream = null;
@@ -397,12 +399,7 @@ export class BoxRelay extends EventEmitter {
   #csmsClosed(code: number, reason: string): void {
     if (this.#closing) return;
     this.#upstream = null;
-    this.#options.trace.event(this.identity, 'csms-closed', { code, reason }, 'csms');
-    this.#options.log('warn', 'proxy: the CSMS closed its connection; reconnecting', {
-      identity: this.identity,
-      code,
-    });
-    this.emit('event', { type: 'dropped', identity: this.identity, side: 'csms', code } satisfies RelayEvent);
+    this.#dropped('csms', code, reason, 'proxy: the CSMS closed its connection; reconnecting');
     // What the CSMS had asked is gone with its connection; the box's answers go to the new one.
     this.#csmsInFlight.clear();
     this.#bootCalls.clear();

@@ -318,8 +318,11 @@ export class ProxyServer extends EventEmitter {
   #refuseFromUpstream(identity: string, outcome: DialOutcome, address: string | null, socket: Duplex): void {
     if (outcome.kind === 'refused') {
       if (outcome.status === 401 || outcome.status === 403) this.#throttle.failed(address, identity);
-      this.#refused(identity, 'upstream-refused', outcome.status, address);
-      refuseSocket(socket, outcome.status, outcome.retryAfter ? { 'Retry-After': outcome.retryAfter } : {});
+      // A refusal is passed on as it was; anything else that is not an upgrade (a redirect, a web page)
+      // is no answer a box could use: 502.
+      const status = outcome.status >= 400 && outcome.status <= 599 ? outcome.status : 502;
+      this.#refused(identity, 'upstream-refused', status, address, { upstreamStatus: outcome.status });
+      refuseSocket(socket, status, outcome.retryAfter ? { 'Retry-After': outcome.retryAfter } : {});
     } else if (outcome.kind === 'no-subprotocol') {
       this.#refused(identity, 'upstream-no-subprotocol', 502, address);
       refuseSocket(socket, 502);

@@ -179,6 +179,8 @@ export const methods = {
         port: z.number().int().min(0).max(65535).default(9230),
         /** PEM of the CA that signed the CSMS's certificate, when the system does not trust it. */
         caCertificate: z.string().max(20_000).optional(),
+        /** Boxes dial wss:// with the tool's own CA, as at the local CSMS (security profile 2). */
+        tls: z.boolean().default(false),
       })
       .strict(),
   ),

@@ -198,6 +198,6 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       progress: (progress) => deps.events().emit('cards.pushProgress', progress),
     }),
     ...buildSyncHandlers({ store, vault, changed }),
-    ...proxyHandlers(deps.proxy ?? new ProxyService(deps.ocpp.trace)),
+    ...proxyHandlers(deps.proxy ?? new ProxyService(deps.ocpp.trace), { store, vault }),
   };
 }

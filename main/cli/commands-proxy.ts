@@ -6,7 +6,7 @@ import type { TraceFrame } from '../ocpp/types.ts';
 import { untilSignal } from './commands-ocpp.ts';
 import { type CliContext, type Command, call, numberArg, t, usage, withApi } from './context.ts';
 
-const proxyUsage = 'proxy --upstream URL [--port N] [--host H] [--ca FILE]';
+const proxyUsage = 'proxy --upstream URL [--port N] [--host H] [--ca FILE] [--tls]';
 
 function caFile(file: string | undefined): string | undefined {
   if (file === undefined) return undefined;
@@ -58,7 +58,7 @@ export const proxyCommand: Command = {
   name: 'proxy',
   usage: proxyUsage,
   summaryKey: 'proxy.cli.summary',
-  options: ['upstream', 'port', 'host', 'ca'],
+  options: ['upstream', 'port', 'host', 'ca', 'tls'],
   run: (ctx) =>
     withApi(ctx, async (core) => {
       const upstream = ctx.options.upstream;
@@ -71,10 +71,12 @@ export const proxyCommand: Command = {
         ...(ctx.options.host === undefined ? {} : { host: ctx.options.host }),
         ...(ctx.options.port === undefined ? {} : { port: numberArg(ctx.options.port) }),
         ...(caCertificate === undefined ? {} : { caCertificate }),
+        tls: ctx.options.tls === true,
       });
       if (ctx.output.json) ctx.output.out(JSON.stringify({ event: 'relaying', ...status }));
       else {
         ctx.output.out(t(ctx, 'proxy.cli.listening', { upstream: status.upstream ?? '' }));
+        if (status.tls) ctx.output.out(t(ctx, 'proxy.cli.tls', { fingerprint: status.tls.caFingerprint }));
         for (const url of status.urls) ctx.output.out(`  ${url}/<identity>`);
       }
       const off = core.router.subscribe((event, payload) => {

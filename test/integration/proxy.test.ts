@@ -376,3 +376,35 @@ test("a 2.0.1 box's report for the tool's own GetBaseReport is answered by the t
   });
   assert.ok(Array.isArray(own.getVariableResult));
 });
+
+test("a box at security profile 2 dials the proxy on wss:// with the tool's CA and stays at its profile", async (t) => {
+  const password = 'company-profile2-password-01';
+  const csms = await BareCsms.start(t, { password: () => password });
+  const core = testCore(t);
+  const status = await callOk(core, 'proxy.start', {
+    upstream: csms.url('/ocpp'),
+    host: '127.0.0.1',
+    port: 0,
+    tls: true,
+  });
+  assert.ok(status.tls);
+  assert.match(status.urls[0] ?? '', /^wss:\/\/127\.0\.0\.1:\d+\/ocpp$/);
+  const endpoint = `wss://127.0.0.1:${status.port}/ocpp`;
+  await startedSimBox(t, {
+    ocppVersion: '1.6',
+    endpoint,
+    identity: 'WB-TLS',
+    password,
+    securityProfile: 2,
+    trustedCertificates: [status.tls.caCertificate],
+  });
+  await until(() => core.proxy.status().boxes[0]?.bootStatus === 'Accepted', 10_000);
+  assert.equal(csms.handshakes[0]?.password, password);
+  // A box that does not trust the tool's CA gets no further than TLS, and that is said.
+  const stranger = new WebSocket(`${endpoint}/WB-STRANGER`, ['ocpp1.6']);
+  stranger.on('error', () => undefined);
+  await until(() =>
+    traced(core, '(none)').some((f) => f.kind === 'refused' && f.frame.includes('tls-failed')),
+  );
+  assert.equal(csms.tried.includes('WB-STRANGER'), false);
+});

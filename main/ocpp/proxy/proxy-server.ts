@@ -2,6 +2,7 @@
 // The door to the LAN is guarded like the local CSMS's (handshake-guard, frame limit, auth throttle).
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -11,7 +12,9 @@ import type { Logger, LogLevel } from '../../log/logger.ts';
 import { AuthThrottle, type AuthThrottleOptions } from '../auth-throttle.ts';
 import { checkUpgrade, isRefusal, refuseSocket } from '../handshake-guard.ts';
 import { listenAddresses } from '../local-csms.ts';
+import type { CsmsTls } from '../tls.ts';
 import type { TraceRecorder } from '../trace.ts';
+import type { CsmsTlsInfo } from '../types.ts';
 import { type DialOutcome, dialUpstream, type UpstreamTarget } from './dial.ts';
 import { BoxRelay, type ProxyCallResult, type RelayEvent } from './relay.ts';
 import { displayUpstream, parseUpstream, upstreamFor } from './upstream-url.ts';
@@ -24,6 +27,8 @@ export interface ProxyOptions {
   port?: number;
   /** PEM of the CA that signed the CSMS's certificate, when it is not one the system trusts. */
   ca?: string | undefined;
+  /** Boxes dial wss:// with the tool's own CA (main/ocpp/tls.ts): a box at security profile 2 stays there. */
+  tls?: CsmsTls | undefined;
   /** The largest frame either side may send (bytes); a larger one closes that socket (1009). */
   maxFrameBytes?: number;
   throttle?: AuthThrottleOptions;
@@ -52,6 +57,8 @@ export interface ProxyStatus {
   /** The company CSMS, without credentials. */
   upstream: string | null;
   boxes: RelayedBox[];
+  /** The CA boxes must trust while the proxy serves wss://; null for ws://. */
+  tls: CsmsTlsInfo | null;
 }
 
 /** A handshake the proxy refused (its own guard, or the CSMS's answer passed on). */
@@ -117,10 +124,11 @@ export class ProxyServer extends EventEmitter {
         port === null
           ? []
           : listenAddresses(this.#options.host ?? '0.0.0.0').map(
-              (a) => `ws://${a.includes(':') ? `[${a}]` : a}:${port}/ocpp`,
+              (a) => `${this.#options.tls ? 'wss' : 'ws'}://${a.includes(':') ? `[${a}]` : a}:${port}/ocpp`,
             ),
       upstream: this.upstream,
       boxes: [...this.#relays.values()].map((r) => this.#info(r)),
+      tls: this.#options.tls?.info ?? null,
     };
   }
 
@@ -151,10 +159,20 @@ export class ProxyServer extends EventEmitter {
       handleProtocols: (_protocols, request) => this.#chosen.get(request) || false,
     });
     wss.on('error', (error) => this.#logLine('error', 'proxy: WebSocket server error', { error }));
-    const http = createServer((_req, res) => {
+    const notFound = (_req: unknown, res: { statusCode: number; end(): void }) => {
       res.statusCode = 404;
       res.end();
-    });
+    };
+    const tls = this.#options.tls;
+    const http: Server = tls
+      ? createTlsServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, notFound)
+      : createServer(notFound);
+    // A box that does not trust the tool's CA (or speaks no TLS) ends the handshake: traced, never thrown.
+    http.on('tlsClientError', (error: Error & { code?: string }, socket: Socket) =>
+      this.#refused(null, 'tls-failed', 0, socket.remoteAddress ?? null, {
+        error: error.code ?? error.message,
+      }),
+    );
     http.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
       if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') {
         this.#refused(null, 'bad-request', error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, null);

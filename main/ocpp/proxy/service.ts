@@ -26,7 +26,9 @@ export class ProxyService extends EventEmitter {
   }
 
   status(): ProxyStatus {
-    return this.#server?.status() ?? { running: false, port: null, urls: [], upstream: null, boxes: [] };
+    return (
+      this.#server?.status() ?? { running: false, port: null, urls: [], upstream: null, boxes: [], tls: null }
+    );
   }
 
   async start(options: ProxyStartOptions): Promise<ProxyStatus> {

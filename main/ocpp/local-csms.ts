@@ -2,8 +2,7 @@
 // tool may read and change them, wait in a lobby until admitted, and are kept in a map by identity.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
@@ -13,6 +12,7 @@ import { LineBudget } from '../log/line-budget.ts';
 import type { Logger, LogLevel } from '../log/logger.ts';
 import { AuthThrottle, type AuthThrottleOptions } from './auth-throttle.ts';
 import { abortable, afterBoot, awaitBoot, gatedSession } from './boot-gate.ts';
+import { boxListener } from './box-listener.ts';
 import { checkUpgrade, isRefusal, type RefusalReason, refusalText, refuseSocket } from './handshake-guard.ts';
 import type { OcppPeer } from './peer.ts';
 import { createSession, type StationSession } from './session.ts';
@@ -202,33 +202,9 @@ export class LocalCsms extends EventEmitter {
     server.auth((accept, reject, handshake) => this.#authorize(accept, reject, handshake));
     server.on('client', (client: unknown) => this.#attach(client as OcppPeer));
     // Our own HTTP server, so a port in use is a typed error and not an uncaught exception.
-    const notFound = (_req: unknown, res: { statusCode: number; end(): void }) => {
-      res.statusCode = 404;
-      res.end();
-    };
-    const tls = this.#options.tls;
-    // wss://: two certificate pairs (ECDSA and RSA), Node serves the one the box's cipher suites need.
-    const http: Server = tls
-      ? createTlsServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, notFound)
-      : createServer(notFound);
-    if (tls) {
-      // A box that does not trust the CA (or speaks no TLS) ends the handshake: traced, never thrown.
-      http.on('tlsClientError', (error: Error & { code?: string }, socket) => {
-        this.#refused(null, 'tls-failed', socket.remoteAddress ?? null, {
-          error: error.code ?? error.message,
-        });
-      });
-    }
-    // A request that is not HTTP at all: answered 400 by Node unless the socket is gone; never thrown.
-    http.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
-      // A peer that went away is no refusal; anything that is not HTTP (or headers over 16 KB) is.
-      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') {
-        const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-        this.#refused(null, 'bad-request', (socket as Socket).remoteAddress ?? null, {
-          error: error.code ?? 'parse error',
-        });
-        refuseSocket(socket, tooLarge ? 431 : 400);
-      } else socket.destroy();
+    const http = boxListener({
+      tls: this.#options.tls,
+      refused: (reason, address, details) => this.#refused(null, reason, address, details),
     });
     http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.#upgrade(server, request, socket, head),

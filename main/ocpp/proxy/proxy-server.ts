@@ -1,8 +1,7 @@
 // Proxy mode: boxes dial the tool, the tool dials their company CSMS as they would and relays both ways.
 // The door to the LAN is guarded like the local CSMS's (handshake-guard, frame limit, auth throttle).
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -10,6 +9,7 @@ import { AppError } from '../../api/errors.ts';
 import { LineBudget } from '../../log/line-budget.ts';
 import type { Logger, LogLevel } from '../../log/logger.ts';
 import { AuthThrottle, type AuthThrottleOptions } from '../auth-throttle.ts';
+import { boxListener } from '../box-listener.ts';
 import { checkUpgrade, isRefusal, refuseSocket } from '../handshake-guard.ts';
 import { listenAddresses } from '../local-csms.ts';
 import type { CsmsTls } from '../tls.ts';
@@ -159,25 +159,10 @@ export class ProxyServer extends EventEmitter {
       handleProtocols: (_protocols, request) => this.#chosen.get(request) || false,
     });
     wss.on('error', (error) => this.#logLine('error', 'proxy: WebSocket server error', { error }));
-    const notFound = (_req: unknown, res: { statusCode: number; end(): void }) => {
-      res.statusCode = 404;
-      res.end();
-    };
-    const tls = this.#options.tls;
-    const http: Server = tls
-      ? createTlsServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, notFound)
-      : createServer(notFound);
-    // A box that does not trust the tool's CA (or speaks no TLS) ends the handshake: traced, never thrown.
-    http.on('tlsClientError', (error: Error & { code?: string }, socket: Socket) =>
-      this.#refused(null, 'tls-failed', 0, socket.remoteAddress ?? null, {
-        error: error.code ?? error.message,
-      }),
-    );
-    http.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
-      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') {
-        this.#refused(null, 'bad-request', error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400, null);
-        refuseSocket(socket, error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400);
-      } else socket.destroy();
+    const http = boxListener({
+      tls: this.#options.tls,
+      refused: (reason, address, details) =>
+        this.#refused(null, reason, reason === 'bad-request' ? 400 : 0, address, details),
     });
     http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       this.#upgrade(wss, request, socket, head).catch((error: unknown) => {

@@ -2,13 +2,25 @@
 // relayed boxes listed, read-only calls sent into their sessions, and what it saw at boot as presence.
 import { EventEmitter } from 'node:events';
 import { AppError } from '../../api/errors.ts';
-import type { StationPresence, StationStatus } from '../../commissioning/presence.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { TraceRecorder } from '../trace.ts';
 import { type ProxyEvent, type ProxyOptions, ProxyServer, type ProxyStatus } from './proxy-server.ts';
 import type { ProxyCallResult } from './relay.ts';
 
 export type ProxyStartOptions = Omit<ProxyOptions, 'trace' | 'log'>;
+
+/** The shape main/commissioning/presence.ts's StationPresence declares (ocpp/ does not import commissioning/). */
+export interface ProxyPresence {
+  readonly name: string;
+  stationStatus(
+    identity: string,
+    signal: AbortSignal,
+  ): Promise<{
+    connected: boolean;
+    bootStatus: 'Accepted' | 'Pending' | 'Rejected' | null;
+    lastSeen: string | null;
+  } | null>;
+}
 
 export class ProxyService extends EventEmitter {
   readonly #trace: TraceRecorder;
@@ -62,12 +74,12 @@ export class ProxyService extends EventEmitter {
    * CSMS, and that CSMS's answer to its BootNotification on this connection. Null when it does not relay
    * the box (not running, or the box is not connected through it).
    */
-  presence(name: (upstream: string) => string): StationPresence | null {
+  presence(name: (upstream: string) => string): ProxyPresence | null {
     const server = this.#server;
     if (!server) return null;
     return {
       name: name(server.upstream),
-      stationStatus: async (identity): Promise<StationStatus | null> => {
+      stationStatus: async (identity) => {
         const box = server.box(identity);
         if (!box) return null;
         const boot = box.bootStatus;

@@ -13,6 +13,7 @@ import { ProxyService } from '../ocpp/proxy/service.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import { testCharge } from '../ocpp/test-charge.ts';
 import { csmsCa, csmsTls } from '../ocpp/tls.ts';
+import { reportHandlers } from '../report/api-handlers.ts';
 import { deleteCard, enrollCard } from '../rfid/enroll.ts';
 import type { EnrollmentSession } from '../rfid/enrollment-session.ts';
 import { readerHandlers } from '../rfid/reader-handlers.ts';
@@ -199,5 +200,6 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     }),
     ...buildSyncHandlers({ store, vault, changed }),
     ...proxyHandlers(deps.proxy ?? new ProxyService(deps.ocpp.trace), { store, vault }),
+    ...reportHandlers({ store, vault, info: deps.info, defaults: deps.defaults }),
   };
 }

@@ -9,6 +9,7 @@ import { startShellServer } from '../server/shell-server.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
 import { proxyCommand } from './commands-proxy.ts';
+import { bundleCommand, reportCommand } from './commands-report.ts';
 import { simulateCommand } from './commands-simulate.ts';
 import { syncCommand } from './commands-sync.ts';
 import { vaultCommand } from './commands-vault.ts';
@@ -217,4 +218,6 @@ export const commands: Command[] = [
   syncCommand,
   vaultCommand,
   proxyCommand,
+  reportCommand,
+  bundleCommand,
 ];

@@ -74,6 +74,7 @@ export interface CliContext {
     'take-theirs'?: boolean | undefined;
     upstream?: string | undefined;
     ca?: string | undefined;
+    run?: string | undefined;
   };
   output: Output;
   language: Language;

@@ -76,6 +76,8 @@ const globalOptions = {
   // proxy (h-proxy)
   upstream: { type: 'string' },
   ca: { type: 'string' },
+  // report (h-report)
+  run: { type: 'string' },
 } as const;
 
 function helpText(language: Language): string {

@@ -3,6 +3,7 @@
 import { useId, useState } from 'react';
 import type { Card, Group } from '../../../main/api/types.ts';
 import { GroupOptions } from '../../components/GroupOptions.tsx';
+import { SyncBadge } from '../../components/SyncBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { dateText, readerText, uidPairs } from './card-text.ts';
 
@@ -54,6 +55,7 @@ export function CardTable(props: { cards: Card[]; groups: Group[] }) {
                     <th scope="row">{c.label ?? ''}</th>
                     <td>
                       <code className="uid-hex">{uidPairs(c.uidHex)}</code>
+                      <SyncBadge card={c.uidHex} />
                     </td>
                     <td>{c.groupId === null ? '' : (groupName.get(c.groupId) ?? '')}</td>
                     <td>{c.owner ?? ''}</td>

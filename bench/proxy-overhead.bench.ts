@@ -10,7 +10,8 @@ import { RPCClient, RPCServer } from 'ocpp-rpc';
 import { openCore } from '../main/core.ts';
 import { report, stats } from './harness.ts';
 
-const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
+/** Round trips per connection; six connections each way, taken in turns. */
+const CALLS = Number(process.env.BENCH_CALLS ?? 1000);
 
 /** Microseconds per frame: each round trip is a call and its result. */
 async function perFrame(endpoint: string, identity: string): Promise<number[]> {
@@ -48,7 +49,7 @@ export async function run(): Promise<void> {
   // Interleaved halves, so a slower moment of the machine falls on both sides alike.
   const direct: number[] = [];
   const relayed: number[] = [];
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < 6; round++) {
     direct.push(...(await perFrame(upstream, `BENCH-D${round}`)));
     relayed.push(...(await perFrame(proxied, `BENCH-P${round}`)));
   }

@@ -3,15 +3,17 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { type Language, languageFromLocale } from '../locales/translate.ts';
+import { type Language, languageFromLocale, translate } from '../locales/translate.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { buildHandlers } from './api/handlers.ts';
 import { type CallContext, createRouter, type Router } from './api/router.ts';
 import type { AppInfo, Face, Settings } from './api/types.ts';
+import { firstPresence } from './commissioning/presence.ts';
 import { CommissioningService } from './commissioning/service.ts';
 import { AutoSync } from './csms/auto-sync.ts';
 import { configuredPresence } from './csms/presence.ts';
 import { createLogger, type Logger } from './log/logger.ts';
+import { ProxyService } from './ocpp/proxy/service.ts';
 import { OcppService } from './ocpp/service.ts';
 import { defaultReaderSources } from './rfid/default-sources.ts';
 import { EnrollmentSession } from './rfid/enrollment-session.ts';
@@ -43,6 +45,8 @@ export interface Core {
   readonly vault: Vault;
   readonly ocpp: OcppService;
   readonly commissioning: CommissioningService;
+  /** Proxy mode (main/ocpp/proxy): boxes relayed to their company CSMS. */
+  readonly proxy: ProxyService;
   readonly readers: ReaderManager;
   readonly enrollment: EnrollmentSession;
   readonly router: Router;
@@ -100,8 +104,15 @@ export function openCore(options: CoreOptions): Core {
 
   const ocpp = new OcppService(store, { log });
   const commissioning = new CommissioningService(store, vault, ocpp);
-  // A run says "confirmed" only when a company CSMS set up here reports the box connected and accepted.
-  commissioning.setPresence(() => configuredPresence(store, vault));
+  const proxy = new ProxyService(ocpp.trace, log);
+  // A run says "confirmed" only when a company CSMS set up here reports the box connected and accepted,
+  // or the tool's own proxy, relaying the box, saw that CSMS accept its boot.
+  commissioning.setPresence(() =>
+    firstPresence([
+      proxy.presence((upstream) => translate(language(), 'proxy.confirmedBy', { upstream })),
+      configuredPresence(store, vault),
+    ]),
+  );
   const autoSync = new AutoSync({
     store,
     vault,
@@ -126,6 +137,7 @@ export function openCore(options: CoreOptions): Core {
     vault,
     ocpp,
     commissioning,
+    proxy,
     info,
     defaults,
     events: () => router as Router,
@@ -150,6 +162,7 @@ export function openCore(options: CoreOptions): Core {
     vault,
     ocpp,
     commissioning,
+    proxy,
     readers,
     enrollment,
     router,
@@ -162,6 +175,7 @@ export function openCore(options: CoreOptions): Core {
       await enrollment.stop();
       await readers.close();
       await commissioning.close();
+      await proxy.stop();
       await ocpp.close();
       store.close();
     },

@@ -22,6 +22,8 @@ import type { SyncRunSummary } from '../csms/worker.ts';
 import type { BundleFile } from '../diagnostics/support-bundle.ts';
 import type { DriverIdentification } from '../drivers/api-handlers.ts';
 import type { SerialPortListing } from '../drivers/serial/port-list.ts';
+import type { ProxyStatus } from '../ocpp/proxy/proxy-server.ts';
+import type { ProxyCallResult } from '../ocpp/proxy/relay.ts';
 import type {
   BoxInfo,
   ConfigSnapshot,
@@ -183,6 +185,35 @@ export const methods = {
   /** The local CSMS's CA certificate (made on first use), to install into a box before it connects. */
   'csms.certificate': method<CsmsTlsInfo>()(none),
   'csms.stop': method<CsmsStatus>()(none),
+  // proxy (h-proxy): boxes relayed to their company CSMS, every frame traced (main/ocpp/proxy).
+  'proxy.status': method<ProxyStatus>()(none),
+  'proxy.start': method<ProxyStatus>()(
+    z
+      .object({
+        /** ws:// or wss:// of the company CSMS, without the box's identity (appended per box). */
+        upstream: z.string().trim().min(1).max(500),
+        host: z.string().trim().min(1).max(64).default('0.0.0.0'),
+        /** 0: any free port (the answer says which). */
+        port: z.number().int().min(0).max(65535).default(9230),
+        /** PEM of the CA that signed the CSMS's certificate, when the system does not trust it. */
+        caCertificate: z.string().max(20_000).optional(),
+        /** Boxes dial wss:// with the tool's own CA, as at the local CSMS (security profile 2). */
+        tls: z.boolean().default(false),
+      })
+      .strict(),
+  ),
+  'proxy.stop': method<ProxyStatus>()(none),
+  /** A read-only call of the tool's own into a relayed box's session; anything else is refused typed. */
+  'proxy.call': method<ProxyCallResult>()(
+    z
+      .object({
+        identity,
+        action: z.string().trim().min(1).max(64),
+        payload: z.record(z.string(), z.unknown()).default({}),
+        timeoutS: z.number().int().min(1).max(300).default(30),
+      })
+      .strict(),
+  ),
   'boxes.admit': method<BoxInfo>()(z.object({ identity }).strict()),
 
   'config.read': method<ConfigSnapshot>()(z.object({ identity }).strict()),

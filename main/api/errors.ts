@@ -38,6 +38,14 @@ export const errorCodes = [
   'INTERNAL',
   'CSMS_NOT_RUNNING',
   'CSMS_PORT_IN_USE',
+  // Proxy mode (main/ocpp/proxy): the tool relays a box to its real CSMS.
+  'PROXY_PORT_IN_USE',
+  'PROXY_UPSTREAM_INVALID',
+  'PROXY_CA_UNREADABLE',
+  'PROXY_NOT_RUNNING',
+  'PROXY_ALREADY_RUNNING',
+  'PROXY_BOX_NOT_RELAYED',
+  'PROXY_CALL_NOT_READ_ONLY',
   // The local CSMS as a door to the LAN (main/ocpp/handshake-guard.ts, auth-throttle.ts).
   'CSMS_PASSWORD_WEAK',
   'BOX_OFFLINE',

@@ -10,6 +10,8 @@ import { buildSyncHandlers } from '../csms/api-handlers.ts';
 import { driverHandlers } from '../drivers/api-handlers.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
+import { proxyHandlers } from '../ocpp/proxy/api-handlers.ts';
+import { ProxyService } from '../ocpp/proxy/service.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import { testCharge } from '../ocpp/test-charge.ts';
 import { csmsCa, csmsTls } from '../ocpp/tls.ts';
@@ -35,6 +37,8 @@ export interface HandlerDeps {
   vault: Vault;
   ocpp: OcppService;
   commissioning: CommissioningService;
+  /** Proxy mode; a core without one (tests of other parts) gets a stopped one of its own. */
+  proxy?: ProxyService;
   info: () => AppInfo;
   defaults: Settings;
   /** Set after the router exists: handlers announce committed changes through it. */
@@ -193,6 +197,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       progress: (progress) => deps.events().emit('cards.pushProgress', progress),
     }),
     ...buildSyncHandlers({ store, vault, changed }),
+    ...proxyHandlers(deps.proxy ?? new ProxyService(deps.ocpp.trace), { store, vault }),
     ...reportHandlers({ store, vault, info: deps.info, defaults: deps.defaults }),
     ...buildBoxHandlers(
       { store, vault, ocpp: deps.ocpp, runs: deps.commissioning.runs },

@@ -128,7 +128,7 @@ function describeRefusal(ctx: CliContext, refusal: CsmsRefusal): string {
   });
 }
 
-function untilSignal(): Promise<void> {
+export function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());

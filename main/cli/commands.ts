@@ -10,6 +10,7 @@ import { boxesCommand, runsCommand } from './commands-boxes.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { modbusCommand } from './commands-modbus.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
+import { proxyCommand } from './commands-proxy.ts';
 import { bundleCommand, reportCommand } from './commands-report.ts';
 import { serialCommands } from './commands-serial.ts';
 import { simulateCommand } from './commands-simulate.ts';
@@ -222,6 +223,7 @@ export const commands: Command[] = [
   simulateCommand,
   syncCommand,
   vaultCommand,
+  proxyCommand,
   reportCommand,
   bundleCommand,
   modbusCommand,

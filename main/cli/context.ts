@@ -76,6 +76,8 @@ export interface CliContext {
     'ca-file'?: string | undefined;
     'keep-ours'?: boolean | undefined;
     'take-theirs'?: boolean | undefined;
+    upstream?: string | undefined;
+    ca?: string | undefined;
     run?: string | undefined;
     // modbus, identify/commission of mapped drivers (h-modbus)
     'modbus-tcp'?: string | undefined;

@@ -79,6 +79,9 @@ const globalOptions = {
   'ca-file': { type: 'string' },
   'keep-ours': { type: 'boolean', default: false },
   'take-theirs': { type: 'boolean', default: false },
+  // proxy (h-proxy)
+  upstream: { type: 'string' },
+  ca: { type: 'string' },
   // report (h-report)
   run: { type: 'string' },
   // modbus (h-modbus)

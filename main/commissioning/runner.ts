@@ -672,7 +672,7 @@ export class CommissioningRunner {
     const presence = this.#deps.presence;
     const confirmed = presence
       ? this.#pollPresence(presence, identity, signal).then((answer) =>
-          answer === null ? new Promise<never>(() => undefined) : { kind: answer, by: presence.name },
+          answer === null ? new Promise<never>(() => undefined) : answer,
         )
       : new Promise<never>(() => undefined);
     try {
@@ -688,14 +688,15 @@ export class CommissioningRunner {
     presence: StationPresence,
     identity: string,
     signal: AbortSignal,
-  ): Promise<'confirmed' | 'rejected' | null> {
+  ): Promise<{ kind: 'confirmed' | 'rejected'; by: string } | null> {
     const every = this.#deps.presencePollMs ?? 2000;
     while (!signal.aborted) {
       try {
         const status = await presence.stationStatus(identity, signal);
-        if (confirms(status)) return 'confirmed';
+        const by = status?.source ?? presence.name;
+        if (confirms(status)) return { kind: 'confirmed', by };
         // Pending may still turn Accepted; Rejected is the company CSMS refusing the box.
-        if (status?.connected && status.bootStatus === 'Rejected') return 'rejected';
+        if (status?.connected && status.bootStatus === 'Rejected') return { kind: 'rejected', by };
       } catch {
         // A CSMS that does not answer confirms nothing; the window decides.
       }

@@ -2,16 +2,17 @@
 // tool may read and change them, wait in a lobby until admitted, and are kept in a map by identity.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { RPCServer } from 'ocpp-rpc';
 import { AppError } from '../api/errors.ts';
+import { LineBudget } from '../log/line-budget.ts';
 import type { Logger, LogLevel } from '../log/logger.ts';
 import { AuthThrottle, type AuthThrottleOptions } from './auth-throttle.ts';
 import { abortable, afterBoot, awaitBoot, gatedSession } from './boot-gate.ts';
+import { boxListener } from './box-listener.ts';
 import { checkUpgrade, isRefusal, type RefusalReason, refusalText, refuseSocket } from './handshake-guard.ts';
 import type { OcppPeer } from './peer.ts';
 import { createSession, type StationSession } from './session.ts';
@@ -134,7 +135,7 @@ export class LocalCsms extends EventEmitter {
   readonly #throttle: AuthThrottle;
   /** The idTag a running test charge started with, per box: the only one a transaction is accepted for. */
   readonly #testCharges = new Map<string, string>();
-  #refusalLog = { minute: 0, lines: 0, suppressed: 0 };
+  readonly #refusalLog = new LineBudget(100);
   readonly #expected: Set<string>;
   readonly #boxes = new Map<string, BoxRecord>();
   #server: RPCServer | null = null;
@@ -201,33 +202,9 @@ export class LocalCsms extends EventEmitter {
     server.auth((accept, reject, handshake) => this.#authorize(accept, reject, handshake));
     server.on('client', (client: unknown) => this.#attach(client as OcppPeer));
     // Our own HTTP server, so a port in use is a typed error and not an uncaught exception.
-    const notFound = (_req: unknown, res: { statusCode: number; end(): void }) => {
-      res.statusCode = 404;
-      res.end();
-    };
-    const tls = this.#options.tls;
-    // wss://: two certificate pairs (ECDSA and RSA), Node serves the one the box's cipher suites need.
-    const http: Server = tls
-      ? createTlsServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, notFound)
-      : createServer(notFound);
-    if (tls) {
-      // A box that does not trust the CA (or speaks no TLS) ends the handshake: traced, never thrown.
-      http.on('tlsClientError', (error: Error & { code?: string }, socket) => {
-        this.#refused(null, 'tls-failed', socket.remoteAddress ?? null, {
-          error: error.code ?? error.message,
-        });
-      });
-    }
-    // A request that is not HTTP at all: answered 400 by Node unless the socket is gone; never thrown.
-    http.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
-      // A peer that went away is no refusal; anything that is not HTTP (or headers over 16 KB) is.
-      if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') {
-        const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-        this.#refused(null, 'bad-request', (socket as Socket).remoteAddress ?? null, {
-          error: error.code ?? 'parse error',
-        });
-        refuseSocket(socket, tooLarge ? 431 : 400);
-      } else socket.destroy();
+    const http = boxListener({
+      tls: this.#options.tls,
+      refused: (reason, address, details) => this.#refused(null, reason, address, details),
     });
     http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.#upgrade(server, request, socket, head),
@@ -487,18 +464,10 @@ export class LocalCsms extends EventEmitter {
       ...details,
     });
     // At most 100 lines a minute: a flood from the LAN must not fill the disk through the log.
-    const minute = Math.floor(Date.now() / 60_000);
-    if (minute !== this.#refusalLog.minute) {
-      if (this.#refusalLog.suppressed > 0)
-        this.#logLine('warn', 'local CSMS: more refusals not logged (see the trace)', {
-          count: this.#refusalLog.suppressed,
-        });
-      this.#refusalLog = { minute, lines: 0, suppressed: 0 };
-    }
-    if (this.#refusalLog.lines < 100) {
-      this.#refusalLog.lines += 1;
+    const skipped = (count: number) =>
+      this.#logLine('warn', 'local CSMS: more refusals not logged (see the trace)', { count });
+    if (this.#refusalLog.take(skipped))
       this.#logLine('warn', 'local CSMS refused a connection', { identity, reason, remoteAddress });
-    } else this.#refusalLog.suppressed += 1;
     this.emit('refused', { identity, reason, remoteAddress, at } satisfies CsmsRefusal);
   }
 

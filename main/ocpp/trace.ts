@@ -4,7 +4,7 @@
 import type { Logger, LogLevel } from '../log/logger.ts';
 import { redact, redactRawFrame } from '../log/redact.ts';
 import type { Store } from '../store/database.ts';
-import type { TraceDirection, TraceFrame } from './types.ts';
+import type { TraceDirection, TraceFrame, TraceSide } from './types.ts';
 
 export type { TraceFrame } from './types.ts';
 
@@ -17,6 +17,7 @@ interface FrameRow {
   action: string | null;
   message_id: string | null;
   frame: string;
+  side: TraceSide | null;
 }
 
 /** How much trace is kept: per box, in total and by age. The oldest frames go first; the user is told
@@ -103,7 +104,8 @@ export class TraceRecorder {
     };
   }
 
-  frame(identity: string, direction: 'in' | 'out', raw: string): TraceFrame {
+  /** One frame; `side` marks who sent it when the tool relays (proxy mode). */
+  frame(identity: string, direction: 'in' | 'out', raw: string, side?: TraceSide): TraceFrame {
     const { kind, messageId, action } = classify(raw);
     const key = `${identity}\u0000${messageId}`;
     let label = action;
@@ -120,10 +122,11 @@ export class TraceRecorder {
       action: column(label, 64),
       messageId: column(messageId, 64),
       frame: redactRawFrame(raw),
+      ...(side === undefined ? {} : { side }),
     });
   }
 
-  event(identity: string, kind: string, details: Record<string, unknown> = {}): TraceFrame {
+  event(identity: string, kind: string, details: Record<string, unknown> = {}, side?: TraceSide): TraceFrame {
     return this.#push({
       at: new Date().toISOString(),
       identity,
@@ -132,6 +135,7 @@ export class TraceRecorder {
       action: null,
       messageId: null,
       frame: redactRawFrame(JSON.stringify(details)),
+      ...(side === undefined ? {} : { side }),
     });
   }
 
@@ -148,11 +152,11 @@ export class TraceRecorder {
     const frames = this.#buffer;
     this.#buffer = [];
     const insert = this.#store.db.prepare(
-      'INSERT INTO trace_frames (at, identity, direction, kind, action, message_id, frame) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO trace_frames (at, identity, direction, kind, action, message_id, frame, side) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.#store.write(() => {
       for (const f of frames)
-        insert.run(f.at, f.identity, f.direction, f.kind, f.action, f.messageId, f.frame);
+        insert.run(f.at, f.identity, f.direction, f.kind, f.action, f.messageId, f.frame, f.side ?? null);
     });
     for (const f of frames) {
       const bytes = Buffer.byteLength(f.frame);
@@ -246,6 +250,7 @@ export class TraceRecorder {
       action: r.action,
       messageId: r.message_id,
       frame: r.frame,
+      ...(r.side === null ? {} : { side: r.side }),
     }));
   }
 

@@ -73,6 +73,9 @@ export interface BoxInfo {
 }
 
 export type TraceDirection = 'in' | 'out' | 'event';
+/** Who sent a frame the proxy relays (main/ocpp/proxy): the box, the company CSMS, or the tool itself
+ *  (its own read-only calls and the box's answers to them). */
+export type TraceSide = 'box' | 'csms' | 'tool';
 
 export interface TraceFrame {
   id?: number;
@@ -85,6 +88,8 @@ export interface TraceFrame {
   messageId: string | null;
   /** The frame as JSON text with credentials masked; for events a short JSON description. */
   frame: string;
+  /** Set for frames of a relayed box (proxy mode); absent for the local CSMS's own frames. */
+  side?: TraceSide;
 }
 
 export interface CsmsStatus {

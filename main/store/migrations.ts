@@ -297,6 +297,15 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    name: 'the side a relayed frame came from (proxy mode): box, csms or the tool itself',
+    // Null for the local CSMS's frames (the tool is the CSMS there); set for every frame the proxy relays
+    // or sends itself, so the trace tells the company CSMS's calls from the tool's own.
+    sql: `
+      ALTER TABLE trace_frames ADD COLUMN side TEXT CHECK (side IS NULL OR side IN ('box', 'csms', 'tool'));
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

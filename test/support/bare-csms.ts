@@ -1,7 +1,8 @@
 // A bare CSMS for simulator tests: a real ocpp-rpc server on 127.0.0.1 (port 0) in strict mode that
 // answers what boxes send, records every handshake, call and bad frame, and lets a test call the box.
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TestContext } from 'node:test';
 import { RPCServer } from 'ocpp-rpc';
 
@@ -13,6 +14,8 @@ export interface Handshake {
   endpoint: string;
   protocol: string | undefined;
   password: string | undefined;
+  /** The subprotocols the box offered, in its order. */
+  offered: string[];
 }
 
 export interface Received {
@@ -32,12 +35,19 @@ export interface BareCsmsOptions {
   /** The answer to the n-th BootNotification (0-based) of a box; default Accepted. */
   boot?: (identity: string, n: number) => BootStatus;
   bootInterval?: number;
+  /** The basic-auth password a box must present (user = identity); a wrong or missing one gets 401. */
+  password?: (identity: string) => string | undefined;
+  /** The subprotocols it takes, in its order of preference (default ocpp1.6, ocpp2.0.1). */
+  protocols?: string[];
+  /** Serve wss:// with this certificate (a company CA's, test/support/tls-certs.ts). */
+  tls?: { cert: string; key: string };
 }
 
 interface ServerClient {
   identity: string;
   protocol: string | undefined;
   handshake: { endpoint: string; identity: string; password: Buffer | undefined; protocols: Set<string> };
+  session: { offered?: string[] };
   call(method: string, params?: unknown, options?: Record<string, unknown>): Promise<unknown>;
   handle(handler: (request: { method: string; params: unknown }) => unknown): void;
   close(options?: Record<string, unknown>): Promise<unknown>;
@@ -51,6 +61,10 @@ export class BareCsms {
   readonly received: Received[] = [];
   readonly badFrames: BadFrame[] = [];
   readonly closes: Array<{ identity: string; code: number }> = [];
+  /** The identity of every handshake that reached it, taken or refused. */
+  readonly tried: string[];
+  /** Every frame as text, both ways, as its WebSocket carried it. */
+  readonly frames: Array<{ identity: string; message: string; outbound: boolean }> = [];
   readonly #server: RPCServer;
   readonly #http: Server;
   readonly #clients = new Map<string, ServerClient>();
@@ -59,7 +73,8 @@ export class BareCsms {
   readonly #options: BareCsmsOptions;
   #nextTransaction = 1;
 
-  private constructor(server: RPCServer, http: Server, options: BareCsmsOptions) {
+  private constructor(server: RPCServer, http: Server, options: BareCsmsOptions, tried: string[]) {
+    this.tried = tried;
     this.#server = server;
     this.#http = http;
     this.#options = options;
@@ -72,14 +87,29 @@ export class BareCsms {
       strictMode: true,
       callTimeoutMs: 5_000,
     });
+    const tried: string[] = [];
     server.auth((accept, reject, handshake) => {
+      tried.push(handshake.identity);
+      const expected = options.password?.(handshake.identity);
+      if (expected !== undefined && handshake.password?.toString('utf8') !== expected)
+        return reject(401, 'Unauthorized');
       // ocpp-rpc would take a socket without a matching subprotocol; the spec says refuse it.
-      const protocol = ['ocpp1.6', 'ocpp2.0.1'].find((p) => handshake.protocols.has(p));
+      const protocol = (options.protocols ?? ['ocpp1.6', 'ocpp2.0.1']).find((p) =>
+        handshake.protocols.has(p),
+      );
       if (!protocol) return reject(400, 'no OCPP subprotocol');
-      accept({}, protocol);
+      accept({ offered: [...handshake.protocols] }, protocol);
     });
-    const http = await server.listen(0, '127.0.0.1');
-    const csms = new BareCsms(server, http, options);
+    const tls = options.tls;
+    const http = tls
+      ? createTlsServer({ cert: tls.cert, key: tls.key })
+      : await server.listen(0, '127.0.0.1');
+    if (tls) {
+      http.on('upgrade', (request, socket: Socket, head) => server.handleUpgrade(request, socket, head));
+      http.on('tlsClientError', () => undefined);
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    }
+    const csms = new BareCsms(server, http, options, tried);
     t.after(() => csms.close());
     return csms;
   }
@@ -89,7 +119,7 @@ export class BareCsms {
   }
 
   url(path = '/ocpp'): string {
-    return `ws://127.0.0.1:${this.port}${path}`;
+    return `${this.#options.tls ? 'wss' : 'ws'}://127.0.0.1:${this.port}${path}`;
   }
 
   client(identity: string): ServerClient {
@@ -137,6 +167,7 @@ export class BareCsms {
   async close(): Promise<void> {
     await this.#server.close({ force: true });
     this.#http.closeAllConnections();
+    if (this.#options.tls) this.#http.close();
   }
 
   #adopt(client: ServerClient): void {
@@ -146,6 +177,15 @@ export class BareCsms {
       endpoint: client.handshake.endpoint,
       protocol: client.protocol,
       password: client.handshake.password?.toString('utf8'),
+      offered: client.session.offered ?? [...client.handshake.protocols],
+    });
+    client.on('message', (event) => {
+      const message = event.message;
+      this.frames.push({
+        identity,
+        message: Buffer.isBuffer(message) ? message.toString('utf8') : String(message),
+        outbound: event.outbound === true,
+      });
     });
     this.#clients.set(identity, client);
     client.on('close', (event) => {

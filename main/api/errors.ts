@@ -89,6 +89,10 @@ export const errorCodes = [
   'CARDS_IMPORT_NOT_CONFIRMED',
   'CARDS_EXPORT_PARTY',
   'GROUP_HAS_CARDS',
+  // Sites hold their boxes, groups on boxes (issue 9, main/cards/site-boxes.ts, store/groups.ts).
+  'SITE_HAS_BOXES',
+  'SITE_MOVE_SAME',
+  'GROUP_ON_BOXES',
   'CARDS_SITE_PUSH_RUNNING',
   'CARDS_SITE_NO_BOXES',
   'CARDS_BOX_NO_GROUPS',

@@ -241,7 +241,9 @@ test('groups: renamed, given boxes, and deleted only with a decision about their
   const refused = await callRaw(core, 'groups.delete', { id: staff.id });
   assert.equal(refused.ok ? 'ok' : refused.error.message, 'The group "Drivers" still has 1 cards.');
   assert.equal((await callOk(core, 'cards.list', {})).length, 1, 'nothing was deleted');
-  assert.deepEqual(await callOk(core, 'groups.delete', { id: staff.id, cards: 'ungroup' }), {
+  const onBoxes = await callRaw(core, 'groups.delete', { id: staff.id, cards: 'ungroup' });
+  assert.equal(onBoxes.ok ? 'ok' : onBoxes.error.code, 'GROUP_ON_BOXES');
+  assert.deepEqual(await callOk(core, 'groups.delete', { id: staff.id, cards: 'ungroup', boxes: 'detach' }), {
     deleted: true,
     ungrouped: 1,
   });

@@ -49,6 +49,7 @@ export interface CliContext {
     format?: string | undefined;
     watch?: boolean | undefined;
     yes?: boolean | undefined;
+    'move-to'?: string | undefined;
     'create-groups'?: boolean | undefined;
     'keep-on-failure'?: boolean | undefined;
     shape?: string | undefined;

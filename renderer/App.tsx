@@ -8,6 +8,7 @@ import { CardsPage } from './pages/CardsPage.tsx';
 import { CommissionPage } from './pages/CommissionPage.tsx';
 import { DiagnosePage } from './pages/DiagnosePage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
+import { SitesPage } from './pages/SitesPage.tsx';
 import { SyncPage } from './pages/SyncPage.tsx';
 import { parseRoute } from './routing/route.ts';
 
@@ -17,6 +18,7 @@ export const pages = [
   { id: 'diagnose', Page: DiagnosePage },
   { id: 'sync', Page: SyncPage },
   { id: 'settings', Page: SettingsPage },
+  { id: 'sites', Page: SitesPage },
 ] as const;
 type PageId = (typeof pages)[number]['id'];
 

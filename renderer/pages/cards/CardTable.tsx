@@ -4,11 +4,14 @@ import { useId, useState } from 'react';
 import type { Card, Group } from '../../../main/api/types.ts';
 import { GroupOptions } from '../../components/GroupOptions.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { CardEditForm, CardRowActions } from './CardEdit.tsx';
 import { dateText, readerText, uidPairs } from './card-text.ts';
 
 export function CardTable(props: { cards: Card[]; groups: Group[] }) {
   const { t, language } = useI18n();
   const [filter, setFilter] = useState('');
+  const [editing, setEditing] = useState<number | null>(null);
+  const edited = props.cards.find((c) => c.id === editing);
   const id = useId();
   const groupName = new Map(props.groups.map((g) => [g.id, g.name]));
   const shown =
@@ -34,6 +37,14 @@ export function CardTable(props: { cards: Card[]; groups: Group[] }) {
               <option value="none">{t('cards.table.noGroup')}</option>
             </select>
           </div>
+          {edited && (
+            <CardEditForm
+              key={edited.id}
+              card={edited}
+              groups={props.groups}
+              onDone={() => setEditing(null)}
+            />
+          )}
           <div className="table-scroll cards-scroll">
             <table data-testid="cards-table" className="cards-table">
               <caption className="visually-hidden">{t('cards.table.caption')}</caption>
@@ -46,11 +57,18 @@ export function CardTable(props: { cards: Card[]; groups: Group[] }) {
                   <th scope="col">{t('cards.col.validUntil')}</th>
                   <th scope="col">{t('cards.col.reader')}</th>
                   <th scope="col">{t('cards.col.added')}</th>
+                  <th scope="col">{t('cards.col.state')}</th>
+                  <th scope="col">{t('cards.col.actions')}</th>
                 </tr>
               </thead>
               <tbody>
                 {shown.map((c) => (
-                  <tr key={c.id} data-testid="card-row" data-uid={c.uidHex}>
+                  <tr
+                    key={c.id}
+                    data-testid="card-row"
+                    data-uid={c.uidHex}
+                    data-blocked={c.blockedAt !== null}
+                  >
                     <th scope="row">{c.label ?? ''}</th>
                     <td>
                       <code className="uid-hex">{uidPairs(c.uidHex)}</code>
@@ -60,6 +78,16 @@ export function CardTable(props: { cards: Card[]; groups: Group[] }) {
                     <td>{dateText(c.validUntil, language)}</td>
                     <td>{c.reader ? readerText(c.reader, t) : t(`cards.source.${c.source}`)}</td>
                     <td>{dateText(c.createdAt, language)}</td>
+                    <td>
+                      {c.blockedAt !== null ? (
+                        <span className="badge badge-offline">{t('cards.state.blocked')}</span>
+                      ) : (
+                        t('cards.state.active')
+                      )}
+                    </td>
+                    <td>
+                      <CardRowActions card={c} onEdit={() => setEditing(c.id)} />
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -60,31 +60,21 @@ const edit: CardsSubcommand = {
   },
 };
 
-const blockUsage = 'cards block CARD';
-const block: CardsSubcommand = {
-  name: 'block',
-  usage: blockUsage,
-  summaryKey: 'cli.help.cards.block',
-  options: [],
-  async run(ctx, core) {
-    if (ctx.args.length !== 1) usage(ctx, blockUsage);
-    const card = await cardNamed(core, ctx.args[0] as string);
-    cardLine(ctx, await call(core, 'cards.block', { id: card.id }), 'cli.cards.block.done');
-  },
-};
-
-const unblockUsage = 'cards unblock CARD';
-const unblock: CardsSubcommand = {
-  name: 'unblock',
-  usage: unblockUsage,
-  summaryKey: 'cli.help.cards.unblock',
-  options: [],
-  async run(ctx, core) {
-    if (ctx.args.length !== 1) usage(ctx, unblockUsage);
-    const card = await cardNamed(core, ctx.args[0] as string);
-    cardLine(ctx, await call(core, 'cards.unblock', { id: card.id }), 'cli.cards.unblock.done');
-  },
-};
+/** `wbc cards block CARD` or `wbc cards unblock CARD`: the same words, the opposite change. */
+function blocking(name: 'block' | 'unblock'): CardsSubcommand {
+  const text = `cards ${name} CARD`;
+  return {
+    name,
+    usage: text,
+    summaryKey: `cli.help.cards.${name}`,
+    options: [],
+    async run(ctx, core) {
+      if (ctx.args.length !== 1) usage(ctx, text);
+      const card = await cardNamed(core, ctx.args[0] as string);
+      cardLine(ctx, await call(core, `cards.${name}`, { id: card.id }), `cli.cards.${name}.done`);
+    },
+  };
+}
 
 const deleteUsage = 'cards delete CARD --yes';
 const remove: CardsSubcommand = {
@@ -105,4 +95,4 @@ const remove: CardsSubcommand = {
   },
 };
 
-export const cardEditSubcommands: CardsSubcommand[] = [edit, block, unblock, remove];
+export const cardEditSubcommands: CardsSubcommand[] = [edit, blocking('block'), blocking('unblock'), remove];

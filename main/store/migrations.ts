@@ -7,6 +7,16 @@ export interface Migration {
   sql: string;
 }
 
+/** Migration 7's pieces: the time now as the outbox writes it, and a card's job kind and validity
+ *  (a blocked card goes out as a revocation, valid false). */
+const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+const kindOf = (row: string) =>
+  `CASE WHEN ${row}.blocked_at IS NULL THEN 'token.upsert' ELSE 'token.revoke' END`;
+const validOf = (row: string) => `json(CASE WHEN ${row}.blocked_at IS NULL THEN 'true' ELSE 'false' END)`;
+const CARD_PAYLOAD = `json_object('uid', hex(NEW.uid), 'label', NEW.label, 'owner', NEW.owner,
+  'groupIdTag', (SELECT group_id_tag FROM groups WHERE id = NEW.group_id),
+  'validUntil', NEW.valid_until, 'valid', ${validOf('NEW')})`;
+
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -310,20 +320,16 @@ export const migrations: readonly Migration[] = [
           OR NEW.group_id IS NOT OLD.group_id OR NEW.valid_until IS NOT OLD.valid_until
           OR (NEW.blocked_at IS NULL) IS NOT (OLD.blocked_at IS NULL)
       BEGIN
-        UPDATE sync_outbox SET kind = CASE WHEN NEW.blocked_at IS NULL THEN 'token.upsert' ELSE 'token.revoke' END, revision = revision + 1,
-            payload = json_object('uid', hex(NEW.uid), 'label', NEW.label, 'owner', NEW.owner,
-              'groupIdTag', (SELECT group_id_tag FROM groups WHERE id = NEW.group_id),
-              'validUntil', NEW.valid_until, 'valid', json(CASE WHEN NEW.blocked_at IS NULL THEN 'true' ELSE 'false' END)),
-            next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+        UPDATE sync_outbox SET kind = ${kindOf('NEW')}, revision = revision + 1,
+            payload = ${CARD_PAYLOAD},
+            next_attempt_at = ${NOW},
+            updated_at = ${NOW}
           WHERE key = hex(NEW.uid) AND state IN ('pending', 'conflict');
         INSERT INTO sync_outbox (connector_id, kind, key, payload, state, next_attempt_at, created_at, updated_at)
-          SELECT c.id, CASE WHEN NEW.blocked_at IS NULL THEN 'token.upsert' ELSE 'token.revoke' END, hex(NEW.uid),
-            json_object('uid', hex(NEW.uid), 'label', NEW.label, 'owner', NEW.owner,
-              'groupIdTag', (SELECT group_id_tag FROM groups WHERE id = NEW.group_id),
-              'validUntil', NEW.valid_until, 'valid', json(CASE WHEN NEW.blocked_at IS NULL THEN 'true' ELSE 'false' END)),
-            'pending', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-            strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+          SELECT c.id, ${kindOf('NEW')}, hex(NEW.uid),
+            ${CARD_PAYLOAD},
+            'pending', ${NOW}, ${NOW},
+            ${NOW}
           FROM connectors c
           WHERE NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.connector_id = c.id AND o.key = hex(NEW.uid)
             AND o.state IN ('pending', 'conflict'));
@@ -334,16 +340,16 @@ export const migrations: readonly Migration[] = [
       BEGIN
         UPDATE sync_outbox SET revision = revision + 1,
             payload = json_set(payload, '$.groupIdTag', NEW.group_id_tag),
-            next_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            next_attempt_at = ${NOW},
+            updated_at = ${NOW}
           WHERE state IN ('pending', 'conflict') AND kind IN ('token.upsert', 'token.revoke')
             AND key IN (SELECT hex(uid) FROM cards WHERE group_id = NEW.id);
         INSERT INTO sync_outbox (connector_id, kind, key, payload, state, next_attempt_at, created_at, updated_at)
-          SELECT c.id, CASE WHEN k.blocked_at IS NULL THEN 'token.upsert' ELSE 'token.revoke' END, hex(k.uid),
+          SELECT c.id, ${kindOf('k')}, hex(k.uid),
             json_object('uid', hex(k.uid), 'label', k.label, 'owner', k.owner, 'groupIdTag', NEW.group_id_tag,
-              'validUntil', k.valid_until, 'valid', json(CASE WHEN k.blocked_at IS NULL THEN 'true' ELSE 'false' END)),
-            'pending', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-            strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+              'validUntil', k.valid_until, 'valid', ${validOf('k')}),
+            'pending', ${NOW}, ${NOW},
+            ${NOW}
           FROM connectors c JOIN cards k ON k.group_id = NEW.id
           WHERE NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.connector_id = c.id AND o.key = hex(k.uid)
             AND o.state IN ('pending', 'conflict'));

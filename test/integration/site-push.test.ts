@@ -8,7 +8,7 @@ import { createSimStation } from '../../main/simulator/station.ts';
 import { bareBox, boot16 } from '../support/bare-box.ts';
 import { wbcWaitingForBox } from '../support/cli.ts';
 import { callOk, callRaw } from '../support/core.ts';
-import { coreWithCsms, simBox } from '../support/sim.ts';
+import { coreWithCsms, simBox, stationId } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
 
@@ -16,14 +16,6 @@ async function group(core: Core, name: string, uids: string[]) {
   const g = await callOk(core, 'groups.create', { name });
   for (const uid of uids) await callOk(core, 'cards.enroll', { uid, notation: 'hex', groupId: g.id });
   return g;
-}
-
-function stationId(core: Core, identity: string): number {
-  const row = core.store.db.prepare('SELECT id FROM stations WHERE identity = ?').get(identity) as
-    | { id: number }
-    | undefined;
-  assert.ok(row, `station ${identity} recorded at boot`);
-  return row.id;
 }
 
 function progressOf(core: Core): SitePushProgress[] {

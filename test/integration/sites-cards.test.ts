@@ -7,18 +7,12 @@ import { test } from 'node:test';
 import type { TemplateInput } from '../../main/commissioning/template.ts';
 import type { Core } from '../../main/core.ts';
 import type { TokenJob } from '../../main/csms/outbox.ts';
+import { bareBox, boot16 } from '../support/bare-box.ts';
 import { BareCsms } from '../support/bare-csms.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
-import { coreWithCsms, simBox } from '../support/sim.ts';
+import { coreWithCsms, simBox, stationId } from '../support/sim.ts';
 import { startSteveServer } from '../support/steve-server.ts';
-
-function stationId(core: Core, identity: string): number {
-  const row = core.store.db.prepare('SELECT id FROM stations WHERE identity = ?').get(identity) as
-    | { id: number }
-    | undefined;
-  assert.ok(row, `station ${identity} recorded at boot`);
-  return row.id;
-}
+import { until } from '../support/until.ts';
 
 /** The jobs waiting for the company CSMS, newest state of each card. */
 async function openJobs(core: Core): Promise<TokenJob[]> {
@@ -208,4 +202,27 @@ test("commissioning with a site's template puts the box on that site; a box on a
   assert.equal(await siteOf(core, 'WB-NEW'), depot.id);
   assert.equal(await siteOf(core, 'WB-ELSEWHERE'), other.id, 'a box put on a site by hand stays there');
   assert.equal((await callOk(core, 'sites.list', {})).find((s) => s.id === depot.id)?.stationCount, 1);
+});
+
+test('a known box waiting in the lobby is listed as in the lobby, not offline', async (t) => {
+  const { core, url } = await coreWithCsms(t, { expected: ['WB-OTHER'] });
+  // Known from an earlier visit (a stations row), not expected by this run of the CSMS.
+  core.store.db
+    .prepare("INSERT INTO stations (identity, created_at, updated_at) VALUES ('WB-LOBBY', 'x', 'x')")
+    .run();
+  core.store.db
+    .prepare("INSERT INTO stations (identity, created_at, updated_at) VALUES ('WB-GONE', 'x', 'x')")
+    .run();
+  const box = bareBox(t, { url, identity: 'WB-LOBBY' });
+  await box.connect();
+  await boot16(box);
+  await until(() => core.ocpp.status().boxes.find((b) => b.identity === 'WB-LOBBY'));
+  const lists = await callOk(core, 'stations.localLists', {});
+  assert.deepEqual(
+    lists.map((l) => [l.identity, l.presence]),
+    [
+      ['WB-GONE', 'offline'],
+      ['WB-LOBBY', 'lobby'],
+    ],
+  );
 });

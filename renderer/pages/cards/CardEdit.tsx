@@ -5,6 +5,8 @@ import type { Card, Group } from '../../../main/api/types.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { GroupOptions } from '../../components/GroupOptions.tsx';
+import { SaveCancel } from '../../components/SaveCancel.tsx';
+import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { endOfDay, uidPairs } from './card-text.ts';
 
@@ -64,16 +66,13 @@ export function CardEditForm(props: { card: Card; groups: Group[]; onDone(): voi
           data-testid="card-edit-label"
         />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-owner`}>{t('cards.col.owner')}</label>
-        <input
-          id={`${id}-owner`}
-          value={owner}
-          maxLength={120}
-          onChange={(e) => setOwner(e.target.value)}
-          data-testid="card-edit-owner"
-        />
-      </div>
+      <TextField
+        label={t('cards.col.owner')}
+        value={owner}
+        onChange={setOwner}
+        issues={action.error?.fields.filter((f) => f.path === 'owner') ?? []}
+        testId="card-edit-owner"
+      />
       <div className="field">
         <label htmlFor={`${id}-valid`}>{t('cards.col.validUntil')}</label>
         <input
@@ -100,15 +99,7 @@ export function CardEditForm(props: { card: Card; groups: Group[]; onDone(): voi
           <GroupOptions groups={props.groups} />
         </select>
       </div>
-      <div className="toolbar">
-        <button type="submit" aria-disabled={action.busy} data-testid="card-edit-save">
-          {t('cards.edit.save')}
-        </button>
-        <button type="button" className="secondary" onClick={props.onDone}>
-          {t('cards.edit.cancel')}
-        </button>
-      </div>
-      <ErrorNotice error={action.error} />
+      <SaveCancel saveKey="cards.edit.save" action={action} onCancel={props.onDone} testId="card-edit-save" />
     </form>
   );
 }

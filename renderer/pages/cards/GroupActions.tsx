@@ -4,6 +4,8 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { Group } from '../../../main/api/types.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { SaveCancel } from '../../components/SaveCancel.tsx';
+import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 function RenameForm(props: { group: Group; onDone(): void }) {
@@ -41,28 +43,19 @@ function RenameForm(props: { group: Group; onDone(): void }) {
           data-testid="group-rename-name"
         />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-tag`}>{t('cards.group.tag')}</label>
-        <input
-          id={`${id}-tag`}
-          value={tag}
-          maxLength={20}
-          onChange={(e) => setTag(e.target.value)}
-          aria-describedby={`${id}-tag-help`}
-        />
-        <span className="hint field-help" id={`${id}-tag-help`}>
-          {t('groups.rename.tagHelp')}
-        </span>
-      </div>
-      <div className="toolbar">
-        <button type="submit" aria-disabled={action.busy} data-testid="group-rename-save">
-          {t('groups.rename.save')}
-        </button>
-        <button type="button" className="secondary" onClick={props.onDone}>
-          {t('cards.edit.cancel')}
-        </button>
-      </div>
-      <ErrorNotice error={action.error} />
+      <TextField
+        label={t('cards.group.tag')}
+        value={tag}
+        onChange={setTag}
+        help={t('groups.rename.tagHelp')}
+        issues={action.error?.fields.filter((f) => f.path === 'groupIdTag') ?? []}
+      />
+      <SaveCancel
+        saveKey="groups.rename.save"
+        action={action}
+        onCancel={props.onDone}
+        testId="group-rename-save"
+      />
     </form>
   );
 }

@@ -57,7 +57,6 @@ export function CardTable(props: { cards: Card[]; groups: Group[] }) {
                   <th scope="col">{t('cards.col.validUntil')}</th>
                   <th scope="col">{t('cards.col.reader')}</th>
                   <th scope="col">{t('cards.col.added')}</th>
-                  <th scope="col">{t('cards.col.state')}</th>
                   <th scope="col">{t('cards.col.actions')}</th>
                 </tr>
               </thead>
@@ -69,7 +68,15 @@ export function CardTable(props: { cards: Card[]; groups: Group[] }) {
                     data-uid={c.uidHex}
                     data-blocked={c.blockedAt !== null}
                   >
-                    <th scope="row">{c.label ?? ''}</th>
+                    <th scope="row">
+                      {c.label ?? ''}
+                      {c.blockedAt !== null && (
+                        <>
+                          {' '}
+                          <span className="badge badge-offline">{t('cards.state.blocked')}</span>
+                        </>
+                      )}
+                    </th>
                     <td>
                       <code className="uid-hex">{uidPairs(c.uidHex)}</code>
                     </td>
@@ -78,13 +85,6 @@ export function CardTable(props: { cards: Card[]; groups: Group[] }) {
                     <td>{dateText(c.validUntil, language)}</td>
                     <td>{c.reader ? readerText(c.reader, t) : t(`cards.source.${c.source}`)}</td>
                     <td>{dateText(c.createdAt, language)}</td>
-                    <td>
-                      {c.blockedAt !== null ? (
-                        <span className="badge badge-offline">{t('cards.state.blocked')}</span>
-                      ) : (
-                        t('cards.state.active')
-                      )}
-                    </td>
                     <td>
                       <CardRowActions card={c} onEdit={() => setEditing(c.id)} />
                     </td>

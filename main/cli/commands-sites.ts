@@ -22,7 +22,7 @@ async function siteView(core: ApiHost, word: string) {
     const list = lists.find((l) => l.stationId === station.id);
     return {
       ...station,
-      connected: list?.connected ?? false,
+      presence: list?.presence ?? 'offline',
       groups: (list?.groupIds ?? []).map((id) => groupName.get(id) ?? String(id)),
       holds: list?.holds ?? null,
       shouldHold: list?.shouldHold ?? 0,
@@ -47,7 +47,7 @@ function printSite(ctx: CliContext, view: Awaited<ReturnType<typeof siteView>>):
     ctx.output.out(
       t(ctx, 'cli.sites.show.box', {
         identity: box.identity,
-        state: t(ctx, box.connected ? 'cli.sites.show.connected' : 'cli.sites.show.notConnected'),
+        state: t(ctx, `cli.sites.show.${box.presence === 'offline' ? 'notConnected' : box.presence}`),
         version: box.ocppVersion ?? none,
         model: [box.vendor, box.model].filter(Boolean).join(' ') || none,
         holds: box.holds ? box.holds.count : none,

@@ -16,7 +16,9 @@ import { type ConnectionCheck, connectorKinds } from '../csms/connector.ts';
 import type { ConnectorInfo } from '../csms/connectors-store.ts';
 import type { SyncJob, TokenJob } from '../csms/outbox.ts';
 import type { ConnectorStatus, DryRunItem } from '../csms/sync-service.ts';
+import type { SyncState } from '../csms/sync-states.ts';
 import type { SyncRunSummary } from '../csms/worker.ts';
+import type { BundleFile } from '../diagnostics/support-bundle.ts';
 import type {
   BoxInfo,
   ConfigSnapshot,
@@ -27,6 +29,7 @@ import type {
   TestChargeResult,
   TraceFrame,
 } from '../ocpp/types.ts';
+import type { ReportFile } from '../report/render.ts';
 import { type UidPresetName, uidPresets } from '../rfid/uid-format.ts';
 import { uidFormatChoice } from '../rfid/uid-format-schema.ts';
 import type {
@@ -357,6 +360,29 @@ export const methods = {
   'commissioning.retry': method<RunSummary>()(z.object({ id }).strict()),
   'commissioning.cancelFleet': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
   'commissioning.retryFailed': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
+  // commissioning reports (h-report): one run or a whole site, PDF or HTML, in the language asked or the app's
+  'report.run': method<ReportFile>()(
+    z
+      .object({
+        runId: id,
+        format: z.enum(['pdf', 'html']).default('pdf'),
+        language: z.enum(languages).optional(),
+      })
+      .strict(),
+  ),
+  'report.site': method<ReportFile>()(
+    z
+      .object({
+        siteId: id,
+        format: z.enum(['pdf', 'html']).default('pdf'),
+        language: z.enum(languages).optional(),
+      })
+      .strict(),
+  ),
+  /** One zip for support: trace, configuration snapshots, runs and reports, uploads, logs, environment; secrets masked. */
+  'support.bundle': method<BundleFile>()(
+    z.object({ identity: identity.optional(), language: z.enum(languages).optional() }).strict(),
+  ),
 
   /** Waits for the box's next Authorize and learns its card format from the card read on the desktop. */
   'formats.learn': method<LearnOutcome>()(
@@ -433,7 +459,7 @@ export const methods = {
               .trim()
               .min(1)
               .max(60)
-              .regex(/^[^#]*$/, 'no "#" in a name'),
+              .regex(/^[^#]*$/, 'issue.noHash'),
           )
           .min(1)
           .max(5000)
@@ -442,12 +468,12 @@ export const methods = {
         validUntil: z
           .string()
           .datetime({ offset: true })
-          .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
+          .refine((v) => Date.parse(v) > Date.now(), 'issue.future')
           .optional(),
       })
       .strict()
       .refine((v) => !(v.label && v.roster), {
-        message: 'a label pattern or a roster, not both',
+        message: 'issue.labelOrRoster',
         path: ['roster'],
       }),
   ),
@@ -507,6 +533,18 @@ export const methods = {
   'sync.conflicts': method<TokenJob[]>()(z.object({ connector: name.optional() }).strict()),
   'sync.resolve': method<SyncJob>()(z.object({ jobId: id, choice: z.enum(['ours', 'theirs']) }).strict()),
   'sync.retry': method<{ retried: number }>()(z.object({ connector: name }).strict()),
+  /** Where each card (UID hex) and station stands at each company CSMS: its latest outbox job. */
+  'sync.states': method<SyncState[]>()(
+    z
+      .object({
+        cards: z
+          .array(z.string().regex(/^[0-9A-Fa-f]{2,64}$/))
+          .max(10_000)
+          .optional(),
+        stations: z.array(identity).max(10_000).optional(),
+      })
+      .strict(),
+  ),
 } as const;
 
 export type Methods = typeof methods;

@@ -52,6 +52,8 @@ export const errorCodes = [
   'COMMISSION_WRITE_REFUSED',
   'COMMISSION_NOT_VERIFIED',
   'COMMISSION_LIMIT_REFUSED',
+  // Commissioning reports and support bundles (main/report, main/diagnostics/support-bundle.ts).
+  'REPORT_SITE_EMPTY',
   // Honest run outcomes (h-run): a box back after the window, a box the local CSMS keeps refusing.
   'COMMISSION_RETURNED_LATE',
   'COMMISSION_BOX_LOCKED_OUT',
@@ -135,6 +137,11 @@ export type ErrorParams = Record<string, string | number>;
 export interface FieldIssue {
   path: string;
   issue: string;
+  /** The field's label in the reader's language (set when the issue crosses the wire). */
+  label?: string;
+  /** The catalog key and values behind `issue`, so it can be said again in another language. */
+  key?: string;
+  params?: ErrorParams;
 }
 
 export class AppError extends Error {

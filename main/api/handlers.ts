@@ -13,6 +13,7 @@ import { listenAddresses } from '../ocpp/local-csms.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import { testCharge } from '../ocpp/test-charge.ts';
 import { csmsCa, csmsTls } from '../ocpp/tls.ts';
+import { reportHandlers } from '../report/api-handlers.ts';
 import { deleteCard, enrollCard } from '../rfid/enroll.ts';
 import type { EnrollmentSession } from '../rfid/enrollment-session.ts';
 import { readerHandlers } from '../rfid/reader-handlers.ts';
@@ -219,5 +220,6 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       progress: (progress) => deps.events().emit('cards.pushProgress', progress),
     }),
     ...buildSyncHandlers({ store, vault, changed }),
+    ...reportHandlers({ store, vault, info: deps.info, defaults: deps.defaults }),
   };
 }

@@ -1,6 +1,7 @@
 // The one router: takes a method name and untrusted arguments from any face, validates them against
 // the contract, runs the handler and answers with a typed Reply. Nothing thrown escapes it.
 import { randomUUID } from 'node:crypto';
+import { localFieldIssue } from '../../locales/field-text.ts';
 import { errorText, type Language } from '../../locales/translate.ts';
 import {
   type EventName,
@@ -12,6 +13,7 @@ import {
   type ValidParamsOf,
 } from './contract.ts';
 import { AppError, type ErrorCode, type ErrorParams, type FieldIssue, type WireError } from './errors.ts';
+import { fieldIssues } from './field-issues.ts';
 import type { Face } from './types.ts';
 import type { Reply } from './wire.ts';
 
@@ -40,11 +42,17 @@ export interface RouterOptions {
 }
 
 export function toWireError(error: AppError, language: Language): WireError {
+  const fields = error.fields.map((f) => localFieldIssue(language, f));
+  // The message names the fields by the labels the user reads, not by their paths.
+  const params =
+    error.code === 'VALIDATION_FAILED' && fields.length > 0
+      ? { ...error.params, fields: [...new Set(fields.map((f) => f.label ?? f.path))].join(', ') }
+      : error.params;
   return {
     code: error.code,
-    params: error.params,
-    ...errorText(language, error.code, error.params),
-    fields: error.fields,
+    params,
+    ...errorText(language, error.code, params),
+    fields,
   };
 }
 
@@ -58,10 +66,7 @@ export function createRouter(handlers: Handlers, options: RouterOptions): Router
   async function run(method: MethodName, params: unknown, ctx: CallContext): Promise<unknown> {
     const parsed = methods[method].input.safeParse(params ?? {});
     if (!parsed.success) {
-      const fields: FieldIssue[] = parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.') || '(arguments)',
-        issue: issue.message,
-      }));
+      const fields: FieldIssue[] = fieldIssues(parsed.error.issues, '(arguments)');
       throw new AppError(
         'VALIDATION_FAILED',
         { method, fields: fields.map((f) => f.path).join(', ') },

@@ -8,6 +8,7 @@ import { type LocalChannel, openLocalChannel } from '../server/local-channel.ts'
 import { startShellServer } from '../server/shell-server.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
+import { bundleCommand, reportCommand } from './commands-report.ts';
 import { simulateCommand } from './commands-simulate.ts';
 import { groupsCommand, sitesCommand } from './commands-sites.ts';
 import { syncCommand } from './commands-sync.ts';
@@ -140,4 +141,6 @@ export const commands: Command[] = [
   simulateCommand,
   syncCommand,
   vaultCommand,
+  reportCommand,
+  bundleCommand,
 ];

@@ -73,6 +73,7 @@ export interface CliContext {
     'ca-file'?: string | undefined;
     'keep-ours'?: boolean | undefined;
     'take-theirs'?: boolean | undefined;
+    run?: string | undefined;
   };
   output: Output;
   language: Language;

@@ -54,6 +54,7 @@ const optionValues: Record<string, string> = {
   wait: 'S',
   'graphql-url': 'URL',
   'ca-file': 'FILE',
+  run: 'ID',
 };
 
 /** Options every command takes. */

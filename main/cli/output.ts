@@ -38,6 +38,9 @@ export function printError(output: Output, error: WireError): void {
     return;
   }
   output.err(`error ${error.code}: ${error.message}`);
-  for (const field of error.fields) output.err(`  ${field.path}: ${field.issue}`);
+  for (const field of error.fields) {
+    const named = field.label && field.label !== field.path ? `${field.label} (${field.path})` : field.path;
+    output.err(`  ${named}: ${field.issue}`);
+  }
   if (error.remedy) output.err(`  ${error.remedy}`);
 }

@@ -75,6 +75,8 @@ const globalOptions = {
   'ca-file': { type: 'string' },
   'keep-ours': { type: 'boolean', default: false },
   'take-theirs': { type: 'boolean', default: false },
+  // report (h-report)
+  run: { type: 'string' },
 } as const;
 
 function helpText(language: Language): string {

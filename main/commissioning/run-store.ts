@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../api/errors.ts';
 import { recordAudit } from '../store/audit.ts';
+import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
 import type { Template } from './template.ts';
 import {
@@ -158,7 +159,7 @@ export class RunStore {
   update(
     id: number,
     change: (run: RunDetail) => void,
-    audit?: { actor: string; action: string; after?: unknown },
+    audit?: { actor: string; action: AuditAction; after?: unknown },
   ): RunDetail {
     return this.#store.write(() => {
       const run = this.get(id);

@@ -10,6 +10,7 @@ import type { LocalCsms } from '../ocpp/local-csms.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import type { StationSession } from '../ocpp/session.ts';
 import { waitForEvent } from '../ocpp/wait.ts';
+import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
 import { compositeLimit, compositeScheduleCall, setChargingProfileCall } from './charging-limit.ts';
@@ -195,7 +196,7 @@ export class CommissioningRunner {
     );
   }
 
-  #save(change: (run: RunDetail) => void, audit?: { action: string; after?: unknown }): RunDetail {
+  #save(change: (run: RunDetail) => void, audit?: { action: AuditAction; after?: unknown }): RunDetail {
     const run = this.#deps.runs.update(
       this.#id,
       change,
@@ -698,12 +699,15 @@ export class CommissioningRunner {
       } catch {
         // A CSMS that does not answer confirms nothing; the window decides.
       }
+      // One abort listener per wait, removed when the wait ends (a long window polls many times).
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, every);
-        signal.addEventListener('abort', () => {
+        const done = () => {
           clearTimeout(timer);
+          signal.removeEventListener('abort', done);
           resolve();
-        });
+        };
+        const timer = setTimeout(done, every);
+        signal.addEventListener('abort', done, { once: true });
       });
     }
     return null;

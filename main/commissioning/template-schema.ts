@@ -5,10 +5,7 @@ import { z } from 'zod';
 const pem = z
   .string()
   .trim()
-  .regex(
-    /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/,
-    'a PEM certificate (-----BEGIN CERTIFICATE-----)',
-  );
+  .regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, 'issue.pem');
 
 export const templateSchema = z
   .object({
@@ -19,14 +16,14 @@ export const templateSchema = z
         url: z
           .string()
           .trim()
-          .regex(/^wss?:\/\/[^\s/]+(\/\S*)?$/, 'a ws:// or wss:// URL')
-          .refine((u) => !/^wss?:\/\/[^/]*@/.test(u), 'no user or password inside the URL'),
+          .regex(/^wss?:\/\/[^\s/]+(\/\S*)?$/, 'issue.wsUrl')
+          .refine((u) => !/^wss?:\/\/[^/]*@/.test(u), 'issue.noUserInUrl'),
         securityProfile: z.number().int().min(0).max(3),
         caCertificate: pem.optional(),
       })
       .strict()
       .refine((c) => c.securityProfile < 2 || c.url.startsWith('wss://'), {
-        message: 'security profile 2 and 3 need a wss:// URL',
+        message: 'issue.wssForProfile',
         path: ['url'],
       }),
     heartbeatIntervalS: z.number().int().min(10).max(86_400).optional(),

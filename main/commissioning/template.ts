@@ -6,14 +6,12 @@ import { type Template, templateSchema } from './template-schema.ts';
 export type { Template, TemplateInput } from './template-schema.ts';
 
 import { AppError } from '../api/errors.ts';
+import { fieldIssues } from '../api/field-issues.ts';
 
 export function parseTemplate(value: unknown, source = 'template'): Template {
   const parsed = templateSchema.safeParse(value);
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => ({
-      path: i.path.map(String).join('.') || source,
-      issue: i.message,
-    }));
+    const fields = fieldIssues(parsed.error.issues, source);
     throw new AppError(
       'VALIDATION_FAILED',
       { method: source, fields: fields.map((f) => f.path).join(', ') },

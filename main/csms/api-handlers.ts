@@ -7,6 +7,7 @@ import type { Vault } from '../store/vault.ts';
 import { getConnector, listConnectors, saveConnector } from './connectors-store.ts';
 import { listConflicts, resolveConflict, retryJobs } from './outbox.ts';
 import { dryRun, runSync, syncStatus, testConnector } from './sync-service.ts';
+import { syncStates } from './sync-states.ts';
 
 export type SyncMethod =
   | 'sync.list'
@@ -17,7 +18,8 @@ export type SyncMethod =
   | 'sync.dryRun'
   | 'sync.conflicts'
   | 'sync.resolve'
-  | 'sync.retry';
+  | 'sync.retry'
+  | 'sync.states';
 
 export interface SyncHandlerDeps {
   store: Store;
@@ -47,5 +49,6 @@ export function buildSyncHandlers(deps: SyncHandlerDeps): Pick<Handlers, SyncMet
       return job;
     },
     'sync.retry': (p) => ({ retried: retryJobs(store, getConnector(store, p.connector).id) }),
+    'sync.states': (p) => syncStates(store, p),
   };
 }

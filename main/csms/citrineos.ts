@@ -1,7 +1,7 @@
 // CitrineOS 1.8 (citrineos-core): stations and authorizations through its GraphQL API (Hasura over the
 // same PostgreSQL), a station's basic-auth password and boot state through its REST data API.
 import { AppError } from '../api/errors.ts';
-import { networkChecks } from './connection-test.ts';
+import { checkTransport } from './connection-test.ts';
 import type {
   Capability,
   ConnectionCheck,
@@ -12,7 +12,7 @@ import type {
   StationStatus,
   TokenRecord,
 } from './connector.ts';
-import { badShape, httpJson } from './http.ts';
+import { badShape, closeConnections, DEFAULT_MAX_ANSWER_BYTES, type HttpPeer, httpJson } from './http.ts';
 
 export interface CitrineOptions {
   name: string;
@@ -62,6 +62,12 @@ export function citrineosConnector(options: CitrineOptions): CsmsConnector {
   const tenantId = options.tenantId ?? 1;
   const timeoutS = options.timeoutS ?? 20;
   const groups = new Map<string, Promise<number>>();
+  const peer: HttpPeer = {
+    name,
+    timeoutMs: timeoutS * 1000,
+    maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
+    caCertificate: options.caCertificate,
+  };
 
   /** One GraphQL operation; Hasura answers errors with HTTP 200 and {errors:[{message, extensions:{code}}]}. */
   async function graphql<T>(
@@ -70,17 +76,17 @@ export function citrineosConnector(options: CitrineOptions): CsmsConnector {
     variables: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<T> {
-    const answer = await httpJson({
-      name,
-      action,
-      method: 'POST',
-      url: graphqlUrl,
-      headers: options.adminSecret ? { 'x-hasura-admin-secret': options.adminSecret } : {},
-      body: { query, variables },
-      timeoutS,
-      caCertificate: options.caCertificate,
+    const answer = await httpJson(
+      peer,
+      {
+        action,
+        method: 'POST',
+        url: graphqlUrl,
+        headers: options.adminSecret ? { 'x-hasura-admin-secret': options.adminSecret } : {},
+        body: { query, variables },
+      },
       signal,
-    });
+    );
     const body = answer.json as {
       data?: T;
       errors?: Array<{ message?: string; extensions?: { code?: string } }>;
@@ -190,31 +196,30 @@ export function citrineosConnector(options: CitrineOptions): CsmsConnector {
     }
     // REST data API: POST /data/configuration/password (the station must exist); setOnCharger false:
     // the tool has already written the password to the box itself.
-    await httpJson({
-      name,
-      action: `set the password of ${identity}`,
-      method: 'POST',
-      url: `${base}/data/configuration/password?tenantId=${tenantId}`,
-      body: { stationId: identity, password, setOnCharger: false },
-      timeoutS,
-      caCertificate: options.caCertificate,
+    await httpJson(
+      peer,
+      {
+        action: `set the password of ${identity}`,
+        method: 'POST',
+        url: `${base}/data/configuration/password?tenantId=${tenantId}`,
+        body: { stationId: identity, password, setOnCharger: false },
+      },
       signal,
-    });
+    );
   }
 
   return {
     kind: 'citrineos',
     name,
     capabilities,
+    async close() {
+      closeConnections(peer);
+    },
     manualSteps(): ManualStep[] {
       return [];
     },
     async testConnection(signal): Promise<ConnectionCheck[]> {
-      const checks = await networkChecks(graphqlUrl, {
-        timeoutS,
-        signal,
-        caCertificate: options.caCertificate,
-      });
+      const { checks } = await checkTransport(peer, graphqlUrl, signal);
       if (checks.some((c) => !c.ok)) return checks;
       try {
         await graphql('test', 'query Probe { ChargingStations(limit: 1) { id } }', {}, signal);
@@ -268,16 +273,16 @@ export function citrineosConnector(options: CitrineOptions): CsmsConnector {
       );
       const station = data.ChargingStations_by_pk;
       if (!station) return null;
-      const boot = await httpJson({
-        name,
-        action: `read the boot of ${identity}`,
-        method: 'GET',
-        url: `${base}/data/configuration/boot?stationId=${encodeURIComponent(identity)}&tenantId=${tenantId}`,
-        timeoutS,
-        caCertificate: options.caCertificate,
+      const boot = await httpJson(
+        peer,
+        {
+          action: `read the boot of ${identity}`,
+          method: 'GET',
+          url: `${base}/data/configuration/boot?stationId=${encodeURIComponent(identity)}&tenantId=${tenantId}`,
+          accept: [404],
+        },
         signal,
-        accept: [404],
-      });
+      );
       const status = (boot.json as { status?: unknown } | null)?.status;
       return {
         connected: station.isOnline === true,

@@ -1,127 +1,170 @@
-// The network half of a connection test, as seen from the laptop: the URL, DNS, TCP, then TLS (the
-// certificate's subject, expiry and whether it is for this host). The connector adds auth and API version.
+// The network half of every connector's connection test, before any credential is sent: the URL, DNS, TCP
+// and the TLS certificate as the laptop sees it (subject, expiry, host name), each failure with a CSMS_*
+// code. The connector adds the steps of its own API (auth, API version).
 import { lookup } from 'node:dns/promises';
 import { isIP, connect as netConnect } from 'node:net';
-import { checkServerIdentity, type PeerCertificate, rootCertificates, connect as tlsConnect } from 'node:tls';
+import { checkServerIdentity, rootCertificates, connect as tlsConnect } from 'node:tls';
+import { AppError } from '../api/errors.ts';
 import type { ConnectionCheck } from './connector.ts';
+import { type HttpPeer, tlsReason } from './http.ts';
 
-export interface NetworkCheckOptions {
-  timeoutS: number;
-  signal: AbortSignal;
-  /** A company CA (PEM) the CSMS's certificate is issued by, trusted beside the system's. */
-  caCertificate?: string | undefined;
+export interface TransportResult {
+  checks: ConnectionCheck[];
+  /** The parsed URL when every step passed; null when one failed (the checks say which). */
+  url: URL | null;
 }
 
-function tcpCheck(host: string, port: number, timeoutS: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    const socket = netConnect({ host, port });
-    socket.setTimeout(timeoutS * 1000, () => {
-      socket.destroy();
-      resolve('timeout');
+function failed(step: ConnectionCheck['step'], detail: string, errorCode: string): ConnectionCheck {
+  return { step, ok: false, detail, errorCode };
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'ERROR';
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), ms);
+    const onAbort = () => reject(Object.assign(new Error('cancelled'), { code: 'ABORT_ERR' }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
     });
-    socket.once('connect', () => {
-      socket.end();
-      resolve(null);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
   });
 }
 
-interface TlsSeen {
-  error: string | null;
-  cert: PeerCertificate | null;
+function tcpProbe(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', (error) => {
+      socket.destroy();
+      reject(error);
+    });
+  });
 }
 
-function tlsCheck(
-  host: string,
-  address: string,
-  port: number,
-  options: NetworkCheckOptions,
-): Promise<TlsSeen> {
-  return new Promise((resolve) => {
+interface SeenCertificate {
+  subject: string;
+  validTo: string;
+  error: string | null;
+}
+
+/** Looks at the certificate without trusting it first, so the detail names what was seen even on failure. */
+function tlsProbe(address: string, host: string, port: number, ca: string | null | undefined) {
+  return new Promise<SeenCertificate>((resolve, reject) => {
+    const servername = isIP(host) ? undefined : host;
     const socket = tlsConnect({
       host: address,
       port,
-      servername: isIP(host) ? undefined : host,
-      ...(options.caCertificate ? { ca: [...rootCertificates, options.caCertificate] } : {}),
+      ...(servername ? { servername } : {}),
+      ...(ca ? { ca: [...rootCertificates, ca] } : {}),
       rejectUnauthorized: false,
-    });
-    socket.setTimeout(options.timeoutS * 1000, () => {
-      socket.destroy();
-      resolve({ error: 'timeout', cert: null });
     });
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate();
-      let error: string | null = socket.authorized ? null : String(socket.authorizationError);
-      if (!error && cert) {
-        // Node checks the chain; the name is checked here so the step can say which host it was for.
-        const mismatch = checkServerIdentity(host, cert);
-        if (mismatch) error = (mismatch as NodeJS.ErrnoException).code ?? 'ERR_TLS_CERT_ALTNAME_INVALID';
+      const cn = cert?.subject?.CN;
+      const subject = cn ? `CN=${Array.isArray(cn) ? cn.join(',') : cn}` : 'no subject';
+      const validTo = cert?.valid_to ? new Date(cert.valid_to).toISOString() : 'unknown';
+      let error: string | null = null;
+      if (!socket.authorized) {
+        error = String(socket.authorizationError ?? 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+      } else if (cert && Object.keys(cert).length > 0) {
+        const identity = checkServerIdentity(host, cert);
+        if (identity) error = codeOf(identity);
       }
-      socket.end();
-      resolve({ error, cert: cert && Object.keys(cert).length > 0 ? cert : null });
+      socket.destroy();
+      resolve({ subject, validTo, error });
     });
-    socket.once('error', (error: NodeJS.ErrnoException) =>
-      resolve({ error: error.code ?? error.message, cert: null }),
-    );
+    socket.once('error', (error) => {
+      socket.destroy();
+      reject(error);
+    });
   });
 }
 
-function subjectOf(cert: PeerCertificate): string {
-  const cn = cert.subject?.CN;
-  return Array.isArray(cn) ? cn.join(',') : (cn ?? '?');
-}
-
-export async function networkChecks(
-  baseUrl: string,
-  options: NetworkCheckOptions,
-): Promise<ConnectionCheck[]> {
+/** url, dns, tcp and (for https) tls; stops at the first failure. */
+export async function checkTransport(
+  peer: HttpPeer,
+  raw: string,
+  signal: AbortSignal,
+): Promise<TransportResult> {
   const checks: ConnectionCheck[] = [];
   let url: URL;
   try {
-    url = new URL(baseUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    url = new URL(raw);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
   } catch {
-    checks.push({ step: 'url', ok: false, detail: baseUrl, errorCode: 'CSMS_UNREACHABLE' });
-    return checks;
+    checks.push(failed('url', 'not an http:// or https:// address', 'CSMS_UNREACHABLE'));
+    return { checks, url: null };
   }
-  checks.push({ step: 'url', ok: true, detail: url.origin + url.pathname });
+  if (url.username || url.password) {
+    // Credentials belong in the vault, not in an address that ends up in logs.
+    checks.push(failed('url', 'the address holds a user name or password', 'VALIDATION_FAILED'));
+    return { checks, url: null };
+  }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  let address = host;
-  if (isIP(host)) checks.push({ step: 'dns', ok: true, detail: `${host} (address)` });
-  else {
-    try {
-      address = (await lookup(host)).address;
-      checks.push({ step: 'dns', ok: true, detail: `${host} → ${address}` });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'ENOTFOUND';
-      checks.push({ step: 'dns', ok: false, detail: `${host}: ${code}`, errorCode: 'CSMS_UNREACHABLE' });
-      return checks;
-    }
+  checks.push({ step: 'url', ok: true, detail: `${url.protocol}//${url.host}${url.pathname}` });
+
+  let address: string;
+  try {
+    address = (await withTimeout(lookup(host), peer.timeoutMs, signal)).address;
+    checks.push({ step: 'dns', ok: true, detail: `${host} → ${address}` });
+  } catch (error) {
+    checks.push(failed('dns', `${host}: ${codeOf(error)}`, 'CSMS_UNREACHABLE'));
+    return { checks, url: null };
   }
-  if (options.signal.aborted) return checks;
-  const tcp = await tcpCheck(address, port, options.timeoutS);
-  if (tcp) {
-    checks.push({
-      step: 'tcp',
-      ok: false,
-      detail: `${address}:${port}: ${tcp}`,
-      errorCode: tcp === 'timeout' ? 'CSMS_TIMEOUT' : 'CSMS_UNREACHABLE',
-    });
-    return checks;
+
+  try {
+    await withTimeout(tcpProbe(address, port), peer.timeoutMs, signal);
+    checks.push({ step: 'tcp', ok: true, detail: `${address}:${port} open` });
+  } catch (error) {
+    const code = codeOf(error);
+    checks.push(
+      failed(
+        'tcp',
+        `${address}:${port}: ${code}`,
+        code === 'ETIMEDOUT' ? 'CSMS_TIMEOUT' : 'CSMS_UNREACHABLE',
+      ),
+    );
+    return { checks, url: null };
   }
-  checks.push({ step: 'tcp', ok: true, detail: `${address}:${port}` });
+
   if (url.protocol === 'https:') {
-    const seen = await tlsCheck(host, address, port, options);
-    const detail = seen.cert
-      ? `${subjectOf(seen.cert)}, valid until ${new Date(seen.cert.valid_to).toISOString()}${seen.error ? `: ${seen.error}` : ''}`
-      : (seen.error ?? '');
-    if (seen.error) {
-      checks.push({ step: 'tls', ok: false, detail, errorCode: 'CSMS_TLS_FAILED' });
-      return checks;
+    try {
+      const seen = await withTimeout(
+        tlsProbe(address, host, port, peer.caCertificate),
+        peer.timeoutMs,
+        signal,
+      );
+      const detail = `${seen.subject}, valid until ${seen.validTo}`;
+      if (seen.error) {
+        checks.push(failed('tls', `${detail}: ${tlsReason(seen.error)}`, 'CSMS_TLS_FAILED'));
+        return { checks, url: null };
+      }
+      checks.push({ step: 'tls', ok: true, detail });
+    } catch (error) {
+      checks.push(failed('tls', `handshake failed: ${codeOf(error)}`, 'CSMS_TLS_FAILED'));
+      return { checks, url: null };
     }
-    checks.push({ step: 'tls', ok: true, detail });
   }
-  return checks;
+  return { checks, url };
+}
+
+/** A failed step from an AppError: its code and the values it names (never a credential). */
+export function failedCheck(step: ConnectionCheck['step'], error: unknown): ConnectionCheck {
+  if (error instanceof AppError) {
+    const { name: _name, ...rest } = error.params;
+    const detail = Object.entries(rest)
+      .map(([key, value]) => `${key} ${value}`)
+      .join(', ');
+    return { step, ok: false, detail: detail || error.code, errorCode: error.code };
+  }
+  return { step, ok: false, detail: 'unexpected failure', errorCode: 'INTERNAL' };
 }

@@ -20,12 +20,13 @@ export function presenceOf(connector: CsmsConnector): CsmsPresence | null {
 }
 
 /**
- * The presence a commissioning run asks: the first company CSMS set up here that can tell whether a box is
+ * The presence a commissioning run asks: every company CSMS set up here that can tell whether a box is
  * connected and booted (CitrineOS; not SteVe, MaEVe or a file), or null when none can, so the run ends
  * "left, not confirmed" without pretending to ask. Built each time a run is driven, so a CSMS added
  * since the last run counts.
  */
 export function configuredPresence(store: Store, vault: Vault): CsmsPresence | null {
+  const presences: CsmsPresence[] = [];
   for (const info of listConnectors(store)) {
     let connector: CsmsConnector;
     try {
@@ -34,8 +35,41 @@ export function configuredPresence(store: Store, vault: Vault): CsmsPresence | n
       continue; // a kind this version cannot build, or a credential the vault cannot open: asks nothing
     }
     const presence = presenceOf(connector);
-    if (presence) return presence;
-    void connector.close?.();
+    if (presence) presences.push(presence);
+    else void connector.close?.();
   }
-  return null;
+  if (presences.length <= 1) return presences[0] ?? null;
+  return anyOf(presences);
+}
+
+const accepted = (s: StationStatus | null) => s?.connected === true && s.bootStatus === 'Accepted';
+const rejected = (s: StationStatus | null) => s?.connected === true && s.bootStatus === 'Rejected';
+
+/**
+ * Several CSMSs that can tell, asked together: one that refuses the tool's credentials (or is down) does
+ * not keep another from confirming the box. The answer is the first that confirms it, else one that
+ * rejected it, else the first any gave; its name is the CSMS that gave it (the run records it).
+ */
+function anyOf(presences: CsmsPresence[]): CsmsPresence {
+  let answeredBy: string | null = null;
+  return {
+    get name() {
+      return answeredBy ?? presences.map((p) => p.name).join(', ');
+    },
+    async stationStatus(identity, signal) {
+      const answers = await Promise.allSettled(presences.map((p) => p.stationStatus(identity, signal)));
+      const given = answers.flatMap((a, i) =>
+        a.status === 'fulfilled' ? [{ by: presences[i]?.name ?? '', status: a.value }] : [],
+      );
+      if (given.length === 0) throw (answers[0] as PromiseRejectedResult).reason;
+      const pick =
+        given.find((g) => accepted(g.status)) ??
+        given.find((g) => rejected(g.status)) ??
+        given.find((g) => g.status !== null) ??
+        null;
+      if (!pick) return null;
+      answeredBy = pick.by;
+      return pick.status;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // SteVe (steve-community/steve) through its REST API /api/v1/ocppTags with HTTP basic auth: cards as
 // OCPP tags (parentIdTag = the group, expiryDate, note = label / owner). Stations are added in its web UI.
 import { AppError } from '../api/errors.ts';
-import { networkChecks } from './connection-test.ts';
+import { checkTransport } from './connection-test.ts';
 import type {
   Capability,
   ConnectionCheck,
@@ -10,7 +10,14 @@ import type {
   RemoteToken,
   TokenRecord,
 } from './connector.ts';
-import { badShape, httpJson } from './http.ts';
+import {
+  badShape,
+  closeConnections,
+  DEFAULT_MAX_ANSWER_BYTES,
+  type HttpCall,
+  type HttpPeer,
+  httpJson,
+} from './http.ts';
 
 export interface SteveOptions {
   name: string;
@@ -70,26 +77,32 @@ export function steveConnector(options: SteveOptions): CsmsConnector {
   const parents = new Map<string, Promise<void>>();
   const justRead = new Map<string, SteveTag | null>();
 
+  const peer: HttpPeer = {
+    name,
+    timeoutMs: timeoutS * 1000,
+    maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
+    caCertificate: options.caCertificate,
+  };
   const call = (
-    method: string,
+    method: HttpCall['method'],
     path: string,
     action: string,
     signal: AbortSignal,
     body?: unknown,
     accept?: number[],
   ) =>
-    httpJson({
-      name,
-      action,
-      method,
-      url: `${base}/api/v1/ocppTags${path}`,
-      headers: { authorization: auth },
-      body,
-      timeoutS,
-      caCertificate: options.caCertificate,
+    httpJson(
+      peer,
+      {
+        action,
+        method,
+        url: `${base}/api/v1/ocppTags${path}`,
+        headers: { authorization: auth },
+        ...(body === undefined ? {} : { body }),
+        ...(accept ? { accept } : {}),
+      },
       signal,
-      accept,
-    });
+    );
 
   async function find(idTag: string, signal: AbortSignal): Promise<SteveTag | null> {
     // GET /api/v1/ocppTags?idTag=… answers a list (the tag, or none).
@@ -158,6 +171,9 @@ export function steveConnector(options: SteveOptions): CsmsConnector {
     kind: 'steve',
     name,
     capabilities,
+    async close() {
+      closeConnections(peer);
+    },
     manualSteps(station): ManualStep[] {
       const params = { identity: station.identity, profile: station.securityProfile };
       return [
@@ -167,7 +183,7 @@ export function steveConnector(options: SteveOptions): CsmsConnector {
       ];
     },
     async testConnection(signal): Promise<ConnectionCheck[]> {
-      const checks = await networkChecks(base, { timeoutS, signal, caCertificate: options.caCertificate });
+      const { checks } = await checkTransport(peer, base, signal);
       if (checks.some((c) => !c.ok)) return checks;
       try {
         await find('WBC-CONNECTION-TEST', signal);

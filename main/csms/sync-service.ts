@@ -1,5 +1,6 @@
 // What the api and the CLI ask of the sync: set up a CSMS, test it, run the outbox, a dry run, the
 // status and the conflicts. Connectors live only for one call; their credentials come from the vault.
+import { AppError } from '../api/errors.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
 import type { ConnectionCheck, RemoteToken } from './connector.ts';
@@ -57,14 +58,94 @@ export function syncStatus(store: Store, name?: string): ConnectorStatus[] {
   }));
 }
 
-export async function runSync(
+export interface RunSyncOptions {
+  maxWaitS?: number;
+  signal?: AbortSignal;
+  progress?: (job: SyncJob) => void;
+}
+
+/** One send to a CSMS that several callers wait for; it stops only when each of them has given up. */
+class Flight {
+  readonly #abort = new AbortController();
+  readonly promise: Promise<SyncRunSummary>;
+  #waiting = 0;
+
+  constructor(send: (signal: AbortSignal) => Promise<SyncRunSummary>, after?: Promise<unknown>) {
+    const signal = this.#abort.signal;
+    this.promise = after ? after.then(() => send(signal)) : send(signal);
+  }
+
+  /** The flight's summary for this caller, or CANCELLED as soon as its own signal aborts. */
+  join(signal: AbortSignal | undefined): Promise<SyncRunSummary> {
+    this.#waiting++;
+    if (!signal) return this.promise;
+    return new Promise((resolve, reject) => {
+      const giveUp = () => {
+        reject(new AppError('CANCELLED'));
+        if (--this.#waiting === 0) this.#abort.abort();
+      };
+      if (signal.aborted) return giveUp();
+      signal.addEventListener('abort', giveUp, { once: true });
+      this.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', giveUp));
+    });
+  }
+}
+
+/** Per store and CSMS: the send under way and the one follow-up queued behind it. */
+type Slot = { current: Flight | null; next: Flight | null };
+const flightsByStore = new WeakMap<Store, Map<number, Slot>>();
+
+/**
+ * Sends the outbox of one CSMS. Single flight: while a send to this CSMS runs, another caller (a second
+ * run of the fleet, the automatic sync, the app) starts none beside it. It waits for that send and then
+ * for one follow-up shared by everyone who came meanwhile, which picks up the jobs queued too late for
+ * the first (with nothing due it sends nothing). The follow-up keeps the options of its first caller.
+ */
+export function runSync(
   store: Store,
   vault: Vault,
   name: string,
-  options: { maxWaitS?: number; signal?: AbortSignal; progress?: (job: SyncJob) => void } = {},
+  options: RunSyncOptions = {},
 ): Promise<SyncRunSummary> {
   const info = getConnector(store, name);
-  if (info.kind === 'file') return handOverByFile(store, info);
+  if (info.kind === 'file') return Promise.resolve(handOverByFile(store, info));
+  const byConnector = flightsByStore.get(store) ?? new Map<number, Slot>();
+  flightsByStore.set(store, byConnector);
+  const flights = byConnector.get(info.id) ?? { current: null, next: null };
+  byConnector.set(info.id, flights);
+  const send = (signal: AbortSignal) => sendOnce(store, vault, info, { ...options, signal });
+  if (!flights.current) {
+    const flight = new Flight(send);
+    flights.current = flight;
+    flight.promise
+      .catch(() => undefined)
+      .then(() => {
+        flights.current = flights.next;
+        flights.next = null;
+      });
+    return flight.join(options.signal);
+  }
+  if (!flights.next) {
+    const flight = new Flight(
+      send,
+      flights.current.promise.catch(() => undefined),
+    );
+    flights.next = flight;
+    flight.promise
+      .catch(() => undefined)
+      .then(() => {
+        if (flights.current === flight) flights.current = null;
+      });
+  }
+  return flights.next.join(options.signal);
+}
+
+async function sendOnce(
+  store: Store,
+  vault: Vault,
+  info: ConnectorInfo,
+  options: RunSyncOptions,
+): Promise<SyncRunSummary> {
   const connector = buildConnector(store, vault, info);
   try {
     return await new SyncWorker(store, info, connector, (id) => vault.use(id, (value) => value)).run(options);

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { AppError } from '../api/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { recordAudit } from '../store/audit.ts';
+import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
 import { LocalCsms, type LocalCsmsOptions } from './local-csms.ts';
 import { REPORT_WAIT_MS } from './session201.ts';
@@ -214,7 +215,7 @@ export class OcppService extends EventEmitter {
   }
 
   /** An audit row for something done to a box outside a commissioning run (a reset from Diagnose). */
-  audit(actor: string, identity: string, action: string, after: unknown): void {
+  audit(actor: string, identity: string, action: AuditAction, after: unknown): void {
     this.#store.write(() =>
       recordAudit(this.#store, { actor, action, entity: 'station', entityId: identity, after }),
     );

@@ -4,6 +4,7 @@ import { createPrivateKey, X509Certificate as NodeCertificate, randomBytes, webc
 import { hostname } from 'node:os';
 import { AppError } from '../api/errors.ts';
 import { recordAudit } from '../store/audit.ts';
+import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
 import { CSMS_TLS_SETTINGS_KEY } from '../store/vault-reset.ts';
@@ -238,7 +239,7 @@ function save(
   deps: TlsDeps,
   stored: StoredTls,
   keys: Partial<Record<keyof typeof LABELS, string>>,
-  action: string,
+  action: AuditAction,
 ): void {
   deps.store.write(() => {
     for (const [which, key] of Object.entries(keys)) {
@@ -299,7 +300,7 @@ export async function csmsTls(
   // would lock out every box that trusts the old one. Only an explicit renewal replaces it.
   let ca = stored && !options.replaceCa ? storedCa(deps, stored) : null;
   const lib = await x509();
-  let action = 'csms.tls.reissue';
+  let action: AuditAction = 'csms.tls.reissue';
   if (!ca) {
     ca = await makeCa(lib);
     action = stored ? 'csms.tls.renew' : 'csms.tls.create';

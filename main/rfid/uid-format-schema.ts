@@ -25,7 +25,7 @@ const hexFormat = z
   })
   .strict()
   .refine((f) => f.separator === '' || f.padding === 'full', {
-    message: 'a separator needs every byte written in full',
+    message: 'issue.separatorNeedsFull',
     path: ['separator'],
   });
 

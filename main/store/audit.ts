@@ -2,11 +2,12 @@
 // transaction as the change itself, so a change without its audit row cannot exist.
 import type { AuditEntry } from '../api/types.ts';
 import { redactValue } from '../log/redact.ts';
+import type { AuditAction } from './audit-actions.ts';
 import type { Store } from './database.ts';
 
 export interface AuditInput {
   actor: string;
-  action: string;
+  action: AuditAction;
   entity: string;
   entityId?: string | number | null;
   before?: unknown;

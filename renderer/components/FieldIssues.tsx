@@ -1,5 +1,6 @@
 // The api's complaints about one form field, shown right under it and tied to it with
 // aria-describedby, so a screen reader reads them when the field gets the focus.
+import { localFieldIssue } from '../../locales/field-text.ts';
 import type { FieldIssue, WireError } from '../../main/api/errors.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 
@@ -10,12 +11,14 @@ export function issuesFor(error: WireError | undefined, paths: string[]): FieldI
 }
 
 export function FieldIssues({ id, issues }: { id: string; issues: FieldIssue[] }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   if (issues.length === 0) return null;
   return (
     <ul className="field-issues" id={id} data-testid="field-issues">
       {issues.map((f) => (
-        <li key={f.path + f.issue}>{t('template.field.invalid', { issue: f.issue })}</li>
+        <li key={f.path + f.issue}>
+          {t('template.field.invalid', { issue: localFieldIssue(language, f).issue })}
+        </li>
       ))}
     </ul>
   );

@@ -7,6 +7,7 @@ import type { SecretInfo } from '../../main/api/types.ts';
 import { useAction, useConnection, useQuery } from '../api/hooks.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { knownText } from '../i18n/known-text.ts';
 
 /** One stored credential: its name, Delete, and for a box's OCPP password a Show the user asks for. */
 function SecretRow({ secret }: { secret: SecretInfo }) {
@@ -108,7 +109,7 @@ export function SettingsPage() {
             {audit.data?.map((entry) => (
               <li key={entry.id}>
                 <time dateTime={entry.at}>{new Date(entry.at).toLocaleString(language)}</time> {entry.actor}{' '}
-                <code>{entry.action}</code>
+                <span data-action={entry.action}>{knownText(t, 'audit.action', entry.action)}</span>
               </li>
             ))}
           </ol>

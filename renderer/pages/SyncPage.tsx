@@ -35,6 +35,7 @@ export function SyncPage() {
             setSent((all) => ({ ...all, [s.connector.name]: summary }));
             status.reload();
           }}
+          onResolved={status.reload}
         />
       ))}
       <AddConnectorForm onAdded={status.reload} />

@@ -1,7 +1,7 @@
 // Commissioning as an electrician and a fleet super user do it in Debian's Chromium: a template made by
 // keyboard, one box planned, approved and moved to a separate "company CSMS", a refusal, a car park.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -73,6 +73,8 @@ test('a template by keyboard, one 1.6 box planned, approved, moved to the compan
     .getByText(/Not valid: .*ws:\/\//)
     .waitFor();
   assert.equal(await page.getByTestId('template-url').getAttribute('aria-invalid'), 'true');
+  // The refused save puts the focus on the first field to correct, not left on the form.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'template-url');
   await page.screenshot({ path: shot('template-invalid-en'), fullPage: true });
   await page.getByTestId('template-url').focus();
   await page.keyboard.press('Control+A');
@@ -143,6 +145,19 @@ test('a template by keyboard, one 1.6 box planned, approved, moved to the compan
   const password = core.vault.use(detail.state.passwordSecretId ?? -1, (v) => v);
   assert.ok(password.length > 0);
   assert.ok(!(await page.content()).includes(password), 'the generated password is not on the page');
+  // The same report as a file the core made (as `wbc report` does): a PDF download, named for box and run.
+  const [pdf] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('report-download-pdf').click(),
+  ]);
+  assert.equal(pdf.suggestedFilename(), `commissioning-WB-16-run-${latest.id}-en.pdf`);
+  assert.equal(
+    readFileSync(await pdf.path())
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
+  await page.getByTestId('report-downloaded').waitFor();
   assert.deepEqual(pageErrors(page), []);
 });
 

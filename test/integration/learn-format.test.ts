@@ -13,6 +13,7 @@ import { ptyPair } from '../support/pty-pair.ts';
 import { mfrc522Bridge } from '../support/serial-bridge.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
+import { until } from '../support/until.ts';
 
 /** Resolves when the box's next boot is answered Accepted: from then on it asks its CSMS about cards. */
 function acceptedBoot(box: SimStation): Promise<void> {
@@ -386,7 +387,9 @@ test('wbc simulate reads "tap UID" lines and the box sends the card the way its 
   const learned = await reply;
   assert.ok(learned.ok, JSON.stringify(learned));
   assert.equal((learned.result as { preset: string }).preset, 'hex-lsb-upper');
-  assert.match(stdout(), /WB-STDIN: card sent as "C3B2A104": Invalid \(answered by the CSMS\)/);
+  // The learn call ends when the core has the card; the box prints the CSMS's answer a moment later.
+  const answered = /WB-STDIN: card sent as "C3B2A104": Invalid \(answered by the CSMS\)/;
+  await until(() => answered.test(stdout()), 10_000).catch(() => assert.match(stdout(), answered));
   assert.match(stderr(), /Not understood: "hello"/);
   child.kill('SIGTERM');
   assert.equal(await exited, 0);

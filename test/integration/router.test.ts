@@ -21,6 +21,29 @@ test('wrong argument types get VALIDATION_FAILED with the fields, not a crash', 
   assert.deepEqual(await callOk(core, 'sites.list', {}), [], 'nothing was written');
 });
 
+test("a refused form speaks the user's language: the field by its label, the complaint in words, no schema English", async (t) => {
+  const core = testCore(t);
+  await callOk(core, 'settings.set', { language: 'de' });
+  const reply = await callRaw(core, 'templates.save', {
+    template: { name: '', csms: { url: 'http://x', securityProfile: 1 }, heartbeatIntervalS: 5 },
+  });
+  assert.equal(reply.ok, false);
+  if (reply.ok) return;
+  assert.equal(reply.error.code, 'VALIDATION_FAILED');
+  const byPath = Object.fromEntries(reply.error.fields.map((f) => [f.path, f]));
+  assert.equal(
+    byPath['template.csms.url']?.issue ?? byPath['csms.url']?.issue,
+    'eine ws://- oder wss://-Adresse',
+  );
+  const heartbeat = byPath['template.heartbeatIntervalS'] ?? byPath.heartbeatIntervalS;
+  assert.equal(heartbeat?.issue, 'mindestens 10');
+  const name = byPath['template.name'] ?? byPath.name;
+  assert.equal(name?.issue, 'mindestens 1 Zeichen');
+  // The message lists what the user reads next to the fields, never a dotted path or zod's English.
+  assert.doesNotMatch(reply.error.message, /csms\.url|heartbeatIntervalS|Too small|Invalid/);
+  for (const f of reply.error.fields) assert.doesNotMatch(f.issue, /Too small|Too big|Invalid|expected/);
+});
+
 test('arguments that are not an object at all are refused the same way', async (t) => {
   const core = testCore(t);
   for (const params of ['sites', 17, [1, 2], true]) {

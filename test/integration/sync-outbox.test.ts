@@ -8,7 +8,7 @@ import { type TestContext, test } from 'node:test';
 import type { Core } from '../../main/core.ts';
 import { queueStation, type TokenJob } from '../../main/csms/outbox.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
-import { type SteveServer, startSteveServer } from '../support/steve-server.ts';
+import { holdCardElsewhere, type SteveServer, startSteveServer } from '../support/steve-server.ts';
 import { tempDir } from '../support/temp.ts';
 
 const PASSWORD = 'steve-api-secret';
@@ -170,22 +170,7 @@ test('a CSMS that is down: the cards wait in the outbox, and after it is back ea
 test('a card the CSMS holds in another group is a conflict shown side by side; the user decides', async (t) => {
   const steve = await startSteveServer(t, { password: PASSWORD });
   // Someone set the card up at the company CSMS before, in another group.
-  steve.tags.set(900, {
-    ocppTagPk: 900,
-    idTag: 'OTHER',
-    parentIdTag: null,
-    expiryDate: null,
-    maxActiveTransactionCount: 0,
-    note: null,
-  });
-  steve.tags.set(901, {
-    ocppTagPk: 901,
-    idTag: '04C0FFEE',
-    parentIdTag: 'OTHER',
-    expiryDate: null,
-    maxActiveTransactionCount: -1,
-    note: 'Boss car',
-  });
+  holdCardElsewhere(steve);
   const core = testCore(t);
   const group = await callOk(core, 'groups.create', { name: 'Fleet', groupIdTag: 'FLEET' });
   await callOk(core, 'cards.enroll', { uid: '04C0FFEE', groupId: group.id, label: 'Van' });

@@ -33,7 +33,7 @@ test('a trusted, valid certificate: the test shows its subject and expiry, and t
       ['api-version', true],
     ],
   );
-  assert.match(checks[3]?.detail ?? '', /^127\.0\.0\.1, valid until \d{4}-/);
+  assert.match(checks[3]?.detail ?? '', /^CN=127\.0\.0\.1, valid until \d{4}-/);
   const core = testCore(t);
   await callOk(core, 'cards.enroll', { uid: '04AA1122' });
   await callOk(core, 'sync.add', {
@@ -96,7 +96,7 @@ test('a certificate for another host, and one from an unknown issuer, fail at th
   assert.equal(wrongHost.at(-1)?.step, 'tls');
   assert.match(
     wrongHost.at(-1)?.detail ?? '',
-    /^csms\.other\.example, valid until .*ERR_TLS_CERT_ALTNAME_INVALID/,
+    /^CN=csms\.other\.example, valid until .*ERR_TLS_CERT_ALTNAME_INVALID/,
   );
   const unknown = await steveConnector({
     name: 'tls',

@@ -58,6 +58,29 @@ export interface SteveServer {
   close(): Promise<void>;
 }
 
+/**
+ * Someone set card 04C0FFEE up at SteVe before the tool, in group OTHER (its blocked parent tag, pk 900)
+ * with the note "Boss car" (pk 901): the conflict the sync tests and the Sync page's browser test decide.
+ */
+export function holdCardElsewhere(steve: SteveServer): void {
+  steve.tags.set(900, {
+    ocppTagPk: 900,
+    idTag: 'OTHER',
+    parentIdTag: null,
+    expiryDate: null,
+    maxActiveTransactionCount: 0,
+    note: null,
+  });
+  steve.tags.set(901, {
+    ocppTagPk: 901,
+    idTag: '04C0FFEE',
+    parentIdTag: 'OTHER',
+    expiryDate: null,
+    maxActiveTransactionCount: -1,
+    note: 'Boss car',
+  });
+}
+
 export async function startSteveServer(
   t: { after(fn: () => Promise<void> | void): void },
   options: { user?: string; password?: string; tls?: { cert: string; key: string } } = {},

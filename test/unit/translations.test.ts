@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { catalogs, errorText, languageFromLocale, translate } from '../../locales/translate.ts';
 import { errorCodes } from '../../main/api/errors.ts';
+import { auditActions } from '../../main/store/audit-actions.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -44,4 +45,29 @@ test("an error message names the thing in the reader's language", () => {
 
 test('a missing value leaves its placeholder visible instead of printing "undefined"', () => {
   assert.equal(translate('en', 'cli.sites.added', { id: 3 }), 'Site 3 added: {name}');
+});
+
+/** Words German shares with English (names, units, loanwords a German technician writes the same). */
+const sharedWords = new Set(
+  `Wallbox Commissioner Diagnose SteVe CitrineOS MaEVe Name English Deutsch Version Port OCPP Firmware
+   offline Box Filter Plan Status UID hex OK Esc Export ok`.split(/\s+/),
+);
+
+test('no English left standing in the German catalog (only names and words German shares)', () => {
+  const fallbacks: string[] = [];
+  for (const [key, english] of Object.entries(catalogs.en)) {
+    if (catalogs.de[key] !== english) continue;
+    const words = english.replace(/\{\w+\}/g, ' ').match(/\p{L}{2,}/gu) ?? [];
+    const foreign = words.filter((w) => !sharedWords.has(w));
+    if (foreign.length > 0) fallbacks.push(`${key}: ${foreign.join(' ')}`);
+  }
+  assert.deepEqual(fallbacks, []);
+});
+
+test('every kind of change in the audit log has a readable name in both languages', () => {
+  for (const action of auditActions) {
+    for (const language of ['en', 'de'] as const) {
+      assert.ok(catalogs[language][`audit.action.${action}`], `${language} audit.action.${action}`);
+    }
+  }
 });

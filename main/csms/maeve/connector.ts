@@ -2,6 +2,7 @@
 // SHA-256 of its password, and keeps OCPI-shaped tokens; it cannot say whether a box is connected.
 import { createHash } from 'node:crypto';
 import { AppError } from '../../api/errors.ts';
+import { checkTransport, failedCheck } from '../connection-test.ts';
 import type {
   Capability,
   ConnectionCheck,
@@ -23,9 +24,8 @@ import {
   parseJson,
   raiseForStatus,
   send,
-} from '../ocpi/http.ts';
+} from '../http.ts';
 import { contractIdFor, type EmspParty, fromRemoteToken, validNow } from '../ocpi/token-shape.ts';
-import { checkTransport, failedCheck } from '../ocpi/transport-check.ts';
 
 export interface MaeveConfig {
   /** The manager API's base, e.g. http://maeve.internal:9410/api/v0 */

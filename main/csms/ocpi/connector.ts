@@ -2,6 +2,7 @@
 // makes the credentials handshake, pushes cards to the Tokens receiver and reads Locations for a box.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../../api/errors.ts';
+import { checkTransport, failedCheck } from '../connection-test.ts';
 import type {
   Capability,
   ConnectionCheck,
@@ -12,8 +13,6 @@ import type {
   StationStatus,
   TokenRecord,
 } from '../connector.ts';
-import { expectOk, OCPI_UNKNOWN_TOKEN, type OcpiEnvelope, readEnvelope } from './envelope.ts';
-import { evseMatches, type OcpiEvse, statusOf } from './evse-status.ts';
 import {
   closeConnections,
   configuredUrl,
@@ -24,9 +23,10 @@ import {
   type HttpPeer,
   scrubbed,
   send,
-} from './http.ts';
+} from '../http.ts';
+import { expectOk, OCPI_UNKNOWN_TOKEN, type OcpiEnvelope, readEnvelope } from './envelope.ts';
+import { evseMatches, type OcpiEvse, statusOf } from './evse-status.ts';
 import { type EmspParty, fromRemoteToken, OCPI_UID_MAX, toOcpiToken } from './token-shape.ts';
-import { checkTransport, failedCheck } from './transport-check.ts';
 
 export const OCPI_VERSION = '2.2.1';
 

@@ -1,7 +1,7 @@
 // OCPI 2.2.1 answers come in one envelope {data, status_code, status_message, timestamp}: this reads it and
 // turns its status codes (1xxx ok, 2xxx client error, 3xxx server error, 4xxx hub error) into AppErrors.
 import { AppError } from '../../api/errors.ts';
-import { type HttpAnswer, type HttpPeer, parseJson, raiseForStatus } from './http.ts';
+import { type HttpAnswer, type HttpPeer, parseJson, raiseForStatus } from '../http.ts';
 
 export interface OcpiEnvelope {
   data: unknown;

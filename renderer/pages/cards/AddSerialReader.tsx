@@ -1,9 +1,10 @@
 // A serial reader the system does not list by itself (an MFRC522 board behind a USB-serial bridge, an
 // RDM6300): its port, speed and what it sends. Once added it is a reader like any other.
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { issuesFor } from '../../components/FieldIssues.tsx';
+import { useFocusFirstError } from '../../components/focus-first-error.ts';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
@@ -18,6 +19,8 @@ export function AddSerialReader(props: { onAdded(id: string): void }) {
   const [baudRate, setBaudRate] = useState(9600);
   const [format, setFormat] = useState<Format>('lines');
   const { busy, error, run } = useAction();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, error);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -31,7 +34,7 @@ export function AddSerialReader(props: { onAdded(id: string): void }) {
   return (
     <details className="add-serial" data-testid="add-serial">
       <summary data-testid="add-serial-open">{t('cards.serial.open')}</summary>
-      <form onSubmit={submit} className="add-serial-form">
+      <form ref={formRef} onSubmit={submit} className="add-serial-form">
         <TextField
           label={t('cards.serial.path')}
           value={path}

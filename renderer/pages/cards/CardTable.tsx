@@ -3,6 +3,7 @@
 import { useId, useState } from 'react';
 import type { Card, Group } from '../../../main/api/types.ts';
 import { GroupOptions } from '../../components/GroupOptions.tsx';
+import { SyncBadge } from '../../components/SyncBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { CardEditForm, CardRowActions } from './CardEdit.tsx';
 import { dateText, readerText, uidPairs } from './card-text.ts';
@@ -57,7 +58,6 @@ export function CardTable(props: { cards: Card[]; groups: Group[] }) {
                   <th scope="col">{t('cards.col.validUntil')}</th>
                   <th scope="col">{t('cards.col.reader')}</th>
                   <th scope="col">{t('cards.col.added')}</th>
-                  <th scope="col">{t('cards.col.actions')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -76,18 +76,18 @@ export function CardTable(props: { cards: Card[]; groups: Group[] }) {
                           <span className="badge badge-offline">{t('cards.state.blocked')}</span>
                         </>
                       )}
+                      {/* In the label's cell, not a column of their own: the table fits 1024 px in German. */}
+                      <CardRowActions card={c} onEdit={() => setEditing(c.id)} />
                     </th>
                     <td>
                       <code className="uid-hex">{uidPairs(c.uidHex)}</code>
+                      <SyncBadge card={c.uidHex} />
                     </td>
                     <td>{c.groupId === null ? '' : (groupName.get(c.groupId) ?? '')}</td>
                     <td>{c.owner ?? ''}</td>
                     <td>{dateText(c.validUntil, language)}</td>
                     <td>{c.reader ? readerText(c.reader, t) : t(`cards.source.${c.source}`)}</td>
                     <td>{dateText(c.createdAt, language)}</td>
-                    <td>
-                      <CardRowActions card={c} onEdit={() => setEditing(c.id)} />
-                    </td>
                   </tr>
                 ))}
               </tbody>

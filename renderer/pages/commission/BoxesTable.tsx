@@ -4,6 +4,7 @@
 import type { BoxRow } from '../../api/ocpp-hooks.ts';
 import { AdmitButton } from '../../components/AdmitButton.tsx';
 import { BoxStateBadge } from '../../components/BoxStateBadge.tsx';
+import { SyncBadge } from '../../components/SyncBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 function connectorText(connectors: Record<string, string>): string {
@@ -37,12 +38,18 @@ export function BoxesTable(props: {
             <th scope="col">{t('boxes.identity')}</th>
             <th scope="col">{t('boxes.state')}</th>
             <th scope="col">{t('boxes.ocpp')}</th>
-            <th scope="col">{t('boxes.vendor')}</th>
-            <th scope="col">{t('boxes.model')}</th>
+            <th scope="col">
+              {t('boxes.vendor')}
+              <span className="sub">{t('boxes.model')}</span>
+            </th>
             <th scope="col">{t('boxes.firmware')}</th>
-            <th scope="col">{t('boxes.address')}</th>
+            <th scope="col" className="wide-only">
+              {t('boxes.address')}
+            </th>
             <th scope="col">{t('boxes.connectors')}</th>
-            <th scope="col">{t('run.ui.commission.column')}</th>
+            <th scope="col">
+              <span className="visually-hidden">{t('run.ui.commission.column')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -68,6 +75,7 @@ export function BoxesTable(props: {
                 </td>
                 <th scope="row">
                   <code>{row.identity}</code>
+                  <SyncBadge station={row.identity} />
                 </th>
                 <td>
                   <BoxStateBadge row={row} />
@@ -78,11 +86,13 @@ export function BoxesTable(props: {
                     </div>
                   )}
                 </td>
-                <td>{row.ocppVersion ?? none}</td>
-                <td>{row.vendor ?? none}</td>
-                <td>{row.model ?? none}</td>
+                <td className="nowrap">{row.ocppVersion ?? none}</td>
+                <td>
+                  <span>{row.vendor ?? none}</span>
+                  <span className="sub">{row.model ?? none}</span>
+                </td>
                 <td>{row.firmware ?? none}</td>
-                <td>{row.remoteAddress ?? none}</td>
+                <td className="wide-only nowrap">{row.remoteAddress ?? none}</td>
                 <td>{connectorText(row.connectors) || none}</td>
                 <td>
                   {commissionable(row) && (

@@ -1,9 +1,10 @@
 // The form that starts the local CSMS: port, which network it listens on, wss:// for boxes at security
 // profile 2, an optional basic-auth password (sealed in the vault), and who is admitted. Enter starts it.
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import type { CsmsStatus } from '../../../main/ocpp/types.ts';
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { useFocusFirstError } from '../../components/focus-first-error.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 export const DEFAULT_PORT = 9220;
@@ -28,6 +29,8 @@ export function CsmsStartForm({ onStarted }: { onStarted(status: CsmsStatus): vo
     (s) => s.purpose === CSMS_PASSWORD.purpose && s.label === CSMS_PASSWORD.label,
   );
   const { busy, error, run } = useAction();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, error);
   const id = useId();
 
   async function start(event: FormEvent) {
@@ -59,7 +62,7 @@ export function CsmsStartForm({ onStarted }: { onStarted(status: CsmsStatus): vo
   }
 
   return (
-    <form className="csms-form" onSubmit={start} noValidate data-testid="csms-start">
+    <form ref={formRef} className="csms-form" onSubmit={start} noValidate data-testid="csms-start">
       <div className="field">
         <label htmlFor={`${id}-port`}>{t('csms.port')}</label>
         <input

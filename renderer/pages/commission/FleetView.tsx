@@ -5,6 +5,7 @@ import type { RunSummary } from '../../../main/commissioning/types.ts';
 import { useFleet } from '../../api/commissioning-hooks.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { SyncBadge } from '../../components/SyncBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { wireError } from './run-text.ts';
 
@@ -21,6 +22,7 @@ const FleetRow = memo(function FleetRow({ run, onOpen }: { run: RunSummary; onOp
         >
           {run.identity}
         </button>
+        <SyncBadge station={run.identity} />
       </th>
       <td>{t(`run.step.${run.step}`)}</td>
       <td className={`status-${run.status}`}>{t(`run.status.${run.status}`)}</td>

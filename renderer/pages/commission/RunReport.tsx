@@ -1,12 +1,70 @@
 // The printable record of a finished run: which box, what it was set to (secrets masked), what it
 // answered, its cards, reset and verification, what a failed run put back, with times. Print hides
 // everything but this.
+import { useState } from 'react';
 import type { RunDetail } from '../../../main/commissioning/types.ts';
+import { useAction, useConnection } from '../../api/hooks.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PlanDiff } from './PlanDiff.tsx';
 import { RegistrationList } from './RegistrationList.tsx';
 import { RollbackList } from './RollbackList.tsx';
 import { timeText } from './run-text.ts';
+
+/** Saves the report file the core made (PDF or HTML, base64) under its own name. */
+function save(file: { filename: string; mime: string; base64: string }) {
+  const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The report as a file made by the core (the same as `wbc report`), in the language the app shows. */
+function DownloadButtons({ runId }: { runId: number }) {
+  const { t, language } = useI18n();
+  const api = useConnection();
+  const action = useAction();
+  const [saved, setSaved] = useState('');
+  const get = (format: 'pdf' | 'html') =>
+    action.run(async () => {
+      setSaved('');
+      const file = await api.call('report.run', { runId, format, language });
+      save(file);
+      setSaved(t('report.pdf.downloaded', { file: file.filename }));
+    });
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => get('pdf')}
+        disabled={action.busy}
+        data-testid="report-download-pdf"
+      >
+        {t('report.pdf.download')}
+      </button>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => get('html')}
+        disabled={action.busy}
+        data-testid="report-download-html"
+      >
+        {t('report.pdf.downloadHtml')}
+      </button>
+      {saved && (
+        <span role="status" data-testid="report-downloaded">
+          {saved}
+        </span>
+      )}
+      {action.error && <ErrorNotice error={action.error} />}
+    </>
+  );
+}
 
 function Row({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
@@ -85,6 +143,7 @@ export function RunReport({ run, onClose }: { run: RunDetail; onClose(): void })
         <button type="button" onClick={() => window.print()} data-testid="print">
           {t('report.print')}
         </button>
+        <DownloadButtons runId={run.id} />
         <button type="button" className="secondary" onClick={onClose}>
           {t('report.back')}
         </button>

@@ -115,6 +115,10 @@ export function RunView({ id, onRun, onClose }: { id: number; onRun(id: number):
         </>
       )}
       <Outcome run={run} />
+      {/* A failed run shows it with what was put back (Outcome); any other from the reset on. */}
+      {run.status !== 'failed' && run.state.registration && (
+        <RegistrationList registration={run.state.registration} />
+      )}
       <div className="toolbar">
         {run.status === 'awaiting-approval' && (
           <button

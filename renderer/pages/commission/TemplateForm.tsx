@@ -6,6 +6,7 @@ import profiles from '../../../resources/profiles/ocpp16-url-keys.json' with { t
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { FieldIssues, issuesFor } from '../../components/FieldIssues.tsx';
+import { useFocusFirstError } from '../../components/focus-first-error.ts';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { draftOf, emptyDraft, type TemplateDraft, templateOf } from './template-draft.ts';
@@ -40,6 +41,7 @@ export function TemplateForm(props: {
   const form = useRef<HTMLFormElement>(null);
   // Opened by keyboard, the form takes the focus at its first field.
   useEffect(() => form.current?.querySelector('input')?.focus(), []);
+  useFocusFirstError(form, error);
   const set =
     <K extends keyof TemplateDraft>(key: K) =>
     (value: TemplateDraft[K]) =>

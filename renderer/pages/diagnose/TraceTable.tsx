@@ -2,6 +2,7 @@
 // selection, the mouse selects too. New rows scroll into view unless auto-scroll is paused.
 import { type KeyboardEvent, memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { knownText } from '../../i18n/known-text.ts';
 import type { TraceItem } from './use-trace.ts';
 
 const moves: Record<string, (index: number, last: number) => number> = {
@@ -19,6 +20,7 @@ const TraceRow = memo(function TraceRow(props: {
   selected: boolean;
   time: Intl.DateTimeFormat;
   direction: string;
+  kind: string;
   onSelect(item: TraceItem): void;
 }) {
   const { item, selected } = props;
@@ -36,7 +38,7 @@ const TraceRow = memo(function TraceRow(props: {
         <time dateTime={f.at}>{props.time.format(new Date(f.at))}</time>
       </td>
       <td>{props.direction}</td>
-      <td>{f.kind}</td>
+      <td>{props.kind}</td>
       <td>{f.action ?? ''}</td>
     </tr>
   );
@@ -116,6 +118,7 @@ export function TraceTable(props: {
               selected={item.seq === selected}
               time={time}
               direction={directions[item.frame.direction]}
+              kind={knownText(t, 'trace.kinds', item.frame.kind)}
               onSelect={props.onSelect}
             />
           ))}

@@ -1,10 +1,11 @@
 // Sets up a company CSMS from the app: its kind, a name, its address, the API user where the kind has one,
 // and the password or token (sealed in the vault by the core, never shown again). Enter adds it.
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import type { ConnectorKind } from '../../../main/csms/connector.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { issuesFor } from '../../components/FieldIssues.tsx';
+import { useFocusFirstError } from '../../components/focus-first-error.ts';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
@@ -16,6 +17,8 @@ export function AddConnectorForm(props: { onAdded(): void }) {
   const api = useConnection();
   const id = useId();
   const { busy, error, run } = useAction();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstError(formRef, error);
   const [kind, setKind] = useState<ConnectorKind>('steve');
   const [name, setName] = useState('');
   const [baseUrl, setBaseUrl] = useState('');
@@ -47,7 +50,13 @@ export function AddConnectorForm(props: { onAdded(): void }) {
   };
 
   return (
-    <form onSubmit={submit} className="sync-add" data-testid="sync-add" aria-labelledby={`${id}-title`}>
+    <form
+      ref={formRef}
+      onSubmit={submit}
+      className="sync-add"
+      data-testid="sync-add"
+      aria-labelledby={`${id}-title`}
+    >
       <h3 id={`${id}-title`}>{t('sync.add.title')}</h3>
       <div className="field">
         <label htmlFor={`${id}-kind`}>{t('sync.add.kind')}</label>

@@ -1,13 +1,16 @@
 // One company CSMS on the Sync page: what waits for it and why (in words), what must be done by hand, the
 // connection test step by step, and "send now". Every button works from the keyboard; results are announced.
-import type { ErrorCode } from '../../../main/api/errors.ts';
+import { useRef } from 'react';
 import type { ConnectionCheck } from '../../../main/csms/connector.ts';
 import type { SyncJob } from '../../../main/csms/outbox.ts';
 import type { ConnectorStatus } from '../../../main/csms/sync-service.ts';
 import type { SyncRunSummary } from '../../../main/csms/worker.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { jobErrorText } from '../../components/job-error.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { ConflictList } from './ConflictList.tsx';
+import { DryRunView } from './DryRunView.tsx';
 
 export function ConnectorPanel(props: {
   status: ConnectorStatus;
@@ -15,22 +18,21 @@ export function ConnectorPanel(props: {
   sent: SyncRunSummary | undefined;
   onChecks(checks: ConnectionCheck[]): void;
   onSent(summary: SyncRunSummary): void;
+  /** A conflict was decided: the counts and the list of what is not done change. */
+  onResolved(): void;
 }) {
   const { t, describe } = useI18n();
   const api = useConnection();
   const { busy, error, run } = useAction();
   const { connector, counts, open } = props.status;
+  // After a conflict is decided the next step is usually "Send now": the focus waits there.
+  const sendButton = useRef<HTMLButtonElement>(null);
+  const resolved = () => {
+    props.onResolved();
+    sendButton.current?.focus();
+  };
   const name = connector.name;
-  const reason = (job: SyncJob) =>
-    job.lastError
-      ? describe({
-          code: job.lastError.code as ErrorCode,
-          params: job.lastError.params,
-          message: '',
-          remedy: '',
-          fields: [],
-        }).message
-      : '';
+  const reason = (job: SyncJob) => jobErrorText(describe, job.lastError);
   const test = () => run(async () => props.onChecks(await api.call('sync.test', { connector: name })));
   const send = () => run(async () => props.onSent(await api.call('sync.run', { connector: name })));
   return (
@@ -49,11 +51,20 @@ export function ConnectorPanel(props: {
         <button type="button" data-testid={`sync-test-${name}`} onClick={() => void test()} disabled={busy}>
           {t('sync.page.test')}
         </button>
-        <button type="button" data-testid={`sync-send-${name}`} onClick={() => void send()} disabled={busy}>
+        <button
+          type="button"
+          ref={sendButton}
+          data-testid={`sync-send-${name}`}
+          onClick={() => void send()}
+          disabled={busy}
+        >
           {t('sync.page.send')}
         </button>
       </div>
       <ErrorNotice error={error} />
+      {/* A dry run's answer is dropped as soon as the outbox changes: it would no longer be true. */}
+      <DryRunView key={JSON.stringify(counts)} connector={name} />
+      {counts.conflict > 0 && <ConflictList connector={name} onResolved={resolved} />}
       {props.checks && (
         <ol className="sync-checks" data-testid="sync-checks">
           {props.checks.map((c) => (

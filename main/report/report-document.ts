@@ -1,0 +1,338 @@
+// A report in words: the facts of report-model.ts as headings, label/value rows, tables and a signature
+// block, in English or German from locales/. The PDF and the HTML draw the same document, so they say the same.
+import { errorText, type Language, translate } from '../../locales/translate.ts';
+import type { BoxReport, SiteReport } from './report-model.ts';
+
+export type Block =
+  | { kind: 'fields'; rows: Array<[string, string]> }
+  /** widths: shares of the line, summing to 1. */
+  | { kind: 'table'; columns: string[]; widths: number[]; rows: string[][] }
+  | { kind: 'text'; text: string; strong?: boolean }
+  | { kind: 'list'; items: string[] }
+  | { kind: 'signature'; heading: string; lines: string[] };
+
+export interface Part {
+  heading: string | null;
+  blocks: Block[];
+}
+
+export type Tone = 'good' | 'open' | 'bad';
+
+export interface BoxSection {
+  identity: string;
+  title: string;
+  outcome: { text: string; tone: Tone };
+  parts: Part[];
+}
+
+export interface ReportDocument {
+  language: Language;
+  title: string;
+  /** Under the title: the site, when it was made and by which tool. */
+  subtitle: string;
+  /** A site report's list of its boxes (null for one run). */
+  overview: Part | null;
+  sections: BoxSection[];
+  /** Said at the end of every box where a character had to be escaped (PDF only). */
+  replacedNote: string;
+  pageLabel(page: number, pages: number): string;
+}
+
+/** One formatter per language: making one is far dearer than using it (a site report formats hundreds of times). */
+const formatters = new Map<Language, Intl.DateTimeFormat>();
+
+export function timeIn(language: Language, iso: string | null | undefined): string {
+  if (!iso) return translate(language, 'report.none');
+  let format = formatters.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    });
+    formatters.set(language, format);
+  }
+  return format.format(new Date(iso));
+}
+
+function answerText(language: Language, answer: string): string {
+  const key = `config.status.${answer}`;
+  const text = translate(language, key);
+  return text === key ? answer : text;
+}
+
+function toneOf(box: BoxReport): Tone {
+  const status = box.run?.status;
+  if (status === 'confirmed') return 'good';
+  if (status === 'failed' || status === 'cancelled') return 'bad';
+  return 'open';
+}
+
+/** The run's outcome in its own honest words: confirmed only when a company CSMS confirmed it. */
+function outcomeText(language: Language, box: BoxReport): string {
+  const run = box.run;
+  if (!run) return translate(language, 'report.pdf.neverRun');
+  const head = translate(language, `report.outcome.${run.status}`);
+  if (!run.error) return head;
+  const { message } = errorText(language, run.error.code, run.error.params);
+  return `${head} ${translate(language, 'report.pdf.reason', { reason: message })}`;
+}
+
+function shortStatus(language: Language, box: BoxReport): string {
+  return box.run
+    ? translate(language, `run.status.${box.run.status}`)
+    : translate(language, 'report.pdf.status.never');
+}
+
+function boxSection(language: Language, box: BoxReport): BoxSection {
+  const t = (key: string, params?: Record<string, string | number>) => translate(language, key, params);
+  const none = t('report.none');
+  const time = (iso: string | null | undefined) => timeIn(language, iso);
+  const parts: Part[] = [
+    {
+      heading: t('report.box'),
+      blocks: [
+        {
+          kind: 'fields',
+          rows: [
+            [t('report.pdf.site'), box.site ?? none],
+            [t('report.identity'), box.identity],
+            [t('report.vendor'), box.vendor ?? none],
+            [t('report.model'), box.model ?? none],
+            [t('report.serial'), box.serialNumber ?? none],
+            [t('report.firmware'), box.firmwareVersion ?? none],
+            [t('report.ocppVersion'), box.ocppVersion ?? none],
+          ],
+        },
+      ],
+    },
+  ];
+  const run = box.run;
+  if (run) {
+    const cards = !run.cards
+      ? none
+      : run.cards.skipped
+        ? t('report.cards.skipped')
+        : t('report.cards.pushed', {
+            entries: run.cards.entries,
+            version: run.cards.version,
+            verified: t(run.cards.verified ? 'report.yes' : 'report.no'),
+          });
+    const verify = run.verify
+      ? t(`report.verify.${run.verify.outcome}`, { seconds: run.verify.windowS, at: time(run.verify.at) })
+      : none;
+    parts.push({
+      heading: t('report.target'),
+      blocks: [
+        {
+          kind: 'fields',
+          rows: [
+            [t('report.pdf.run'), `#${run.id}`],
+            [t('report.template'), run.templateName],
+            [t('report.csmsUrl'), run.csmsUrl],
+            [t('report.securityProfile'), String(run.securityProfile)],
+          ],
+        },
+      ],
+    });
+    parts.push({
+      heading: t('report.writes'),
+      blocks:
+        run.writes.length === 0
+          ? [{ kind: 'text', text: none }]
+          : [
+              {
+                kind: 'table',
+                columns: [
+                  t('run.ui.plan.key'),
+                  t('run.ui.plan.before'),
+                  t('run.ui.plan.after'),
+                  t('run.ui.plan.answer'),
+                ],
+                widths: [0.3, 0.22, 0.28, 0.2],
+                rows: run.writes.map((w) => [
+                  w.key,
+                  w.secret ? t('run.ui.plan.hidden') : (w.from ?? t('run.ui.plan.unset')),
+                  w.secret ? t('run.ui.plan.generated') : w.to,
+                  w.answer === null ? t('run.ui.plan.notYet') : answerText(language, w.answer),
+                ]),
+              },
+            ],
+    });
+    const after: Array<[string, string]> = [
+      [t('report.cards'), cards],
+      [t('report.pdf.password'), t(run.passwordSet ? 'report.pdf.password.set' : 'report.pdf.password.none')],
+      [t('report.reset'), run.reset ? answerText(language, run.reset) : none],
+      [t('report.verify'), verify],
+      [
+        t('report.pdf.testCharge'),
+        run.testCharge
+          ? t('report.pdf.testCharge.value', {
+              kwh: (run.testCharge.energyWh / 1000).toLocaleString(language === 'de' ? 'de-DE' : 'en-GB', {
+                minimumFractionDigits: 3,
+                maximumFractionDigits: 3,
+              }),
+              at: time(run.testCharge.at),
+            })
+          : t('report.pdf.testCharge.none'),
+      ],
+      [t('report.reconnects'), String(run.reconnects)],
+    ];
+    parts.push({ heading: t('report.after'), blocks: [{ kind: 'fields', rows: after }] });
+    if (run.registration.length > 0)
+      parts.push({
+        heading: t('run.registration.title'),
+        blocks: [
+          {
+            kind: 'list',
+            items: run.registration.map((r) =>
+              t(`cli.commission.registration.${r.state}`, {
+                csms: r.csms,
+                reason: r.error ? errorText(language, r.error.code, r.error.params).message : '',
+              }),
+            ),
+          },
+        ],
+      });
+    if (run.preflight && run.preflight.length > 0)
+      parts.push({
+        heading: t('report.pdf.preflight'),
+        blocks: [
+          {
+            kind: 'table',
+            columns: [
+              t('report.pdf.preflight.check'),
+              t('report.pdf.preflight.result'),
+              t('report.pdf.preflight.detail'),
+            ],
+            widths: [0.3, 0.15, 0.55],
+            rows: run.preflight.map((p) => [
+              p.check,
+              t(p.ok ? 'report.pdf.preflight.ok' : 'report.pdf.preflight.failed'),
+              p.detail ?? '',
+            ]),
+          },
+        ],
+      });
+    if (run.rollback)
+      parts.push({
+        heading: t('rollback.title'),
+        blocks: [
+          {
+            kind: 'list',
+            items: run.rollback.entries.map((e) =>
+              t(`rollback.${e.outcome}`, {
+                key: e.key,
+                value: e.outcome === 'restored' ? (e.from ?? '') : e.secret ? '***' : e.to,
+              }),
+            ),
+          },
+          { kind: 'text', text: t(`rollback.next.${run.rollback.nextReboot}`), strong: true },
+        ],
+      });
+    parts.push({
+      heading: t('report.pdf.who'),
+      blocks: [
+        {
+          kind: 'fields',
+          rows: [
+            [t('report.pdf.actor'), run.actor ?? none],
+            [t('report.started'), time(run.startedAt)],
+            [t('report.updated'), time(run.updatedAt)],
+          ],
+        },
+      ],
+    });
+  }
+  parts.push({
+    heading: null,
+    blocks: [
+      {
+        kind: 'signature',
+        heading: t('report.pdf.signature'),
+        lines: [
+          t('report.pdf.signature.electrician'),
+          t('report.pdf.signature.operator'),
+          t('report.pdf.signature.date'),
+        ],
+      },
+    ],
+  });
+  return {
+    identity: box.identity,
+    title: t('report.title', { identity: box.identity }),
+    outcome: { text: outcomeText(language, box), tone: toneOf(box) },
+    parts,
+  };
+}
+
+function common(language: Language, generatedAt: string, app: string) {
+  return {
+    language,
+    replacedNote: translate(language, 'report.pdf.replaced'),
+    pageLabel: (page: number, pages: number) => translate(language, 'report.pdf.page', { page, pages }),
+    generated: translate(language, 'report.pdf.generated', { at: timeIn(language, generatedAt), app }),
+  };
+}
+
+export function runDocument(
+  language: Language,
+  box: BoxReport,
+  generatedAt: string,
+  app: string,
+): ReportDocument {
+  const { generated, ...rest } = common(language, generatedAt, app);
+  return {
+    ...rest,
+    title: translate(language, 'report.title', { identity: box.identity }),
+    subtitle: box.site ? `${translate(language, 'report.pdf.site')}: ${box.site} · ${generated}` : generated,
+    overview: null,
+    sections: [boxSection(language, box)],
+  };
+}
+
+export function siteDocument(
+  language: Language,
+  site: SiteReport,
+  generatedAt: string,
+  app: string,
+): ReportDocument {
+  const { generated, ...rest } = common(language, generatedAt, app);
+  const count = (tone: Tone) => site.boxes.filter((b) => b.run && toneOf(b) === tone).length;
+  const t = (key: string, params?: Record<string, string | number>) => translate(language, key, params);
+  return {
+    ...rest,
+    title: t('report.pdf.siteTitle', { site: site.site }),
+    subtitle: site.address ? `${site.address} · ${generated}` : generated,
+    overview: {
+      heading: t('report.pdf.overview'),
+      blocks: [
+        {
+          kind: 'text',
+          text: t('report.pdf.overview.count', {
+            count: site.boxes.length,
+            confirmed: site.boxes.filter((b) => b.run?.status === 'confirmed').length,
+            left: site.boxes.filter((b) => b.run?.status === 'left-not-confirmed').length,
+            failed: count('bad'),
+            never: site.boxes.filter((b) => !b.run).length,
+          }),
+        },
+        {
+          kind: 'table',
+          columns: [t('report.identity'), t('report.model'), t('report.pdf.outcome'), t('report.updated')],
+          widths: [0.28, 0.27, 0.25, 0.2],
+          rows: site.boxes.map((b) => [
+            b.identity,
+            [b.vendor, b.model].filter(Boolean).join(' ') || t('report.none'),
+            shortStatus(language, b),
+            b.run ? timeIn(language, b.run.updatedAt) : t('report.none'),
+          ]),
+        },
+      ],
+    },
+    sections: site.boxes.map((b) => boxSection(language, b)),
+  };
+}

@@ -1,0 +1,210 @@
+// The support bundle keeps no secret: one is planted everywhere a secret could hide (the vault, a company
+// CSMS's credential and URL, raw frames of an older trace, configuration snapshots, the log file, settings, a
+// run, a box's uploaded log) next to a real commissioning run over a real WebSocket; `wbc bundle` (a real
+// process) writes the zip, `unzip` opens it, and every file is searched for every secret.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { unzipSync } from 'fflate';
+import { BareCsms } from '../support/bare-csms.ts';
+import { wbc } from '../support/cli.ts';
+import { callOk, testCore } from '../support/core.ts';
+import { simBox } from '../support/sim.ts';
+import { tempDir } from '../support/temp.ts';
+
+const planted = {
+  vault: 'Vault-Secret-7f3a9c2e1b55',
+  api: 'Steve-Api-Password-93ab1c',
+  urlPassword: 'UrlPassw0rd-in-address',
+  frame16: 'Frame16-AuthKey-5e5e5e5e',
+  frame201: 'Frame201-BasicAuth-77aa77aa',
+  frameUrl: 'FrameUrl-Pw-31313131',
+  conf16: 'Conf16-AuthKey-abcdef123456',
+  conf201: 'Conf201-BasicAuth-fedcba654321',
+  logUrl: 'LogUrl-Pw-4242424242',
+  logBasic: 'LogBasic-Pw-2323232323',
+  setting: 'Setting-Password-8888888',
+  settingUrl: 'SettingUrl-Pw-9999999',
+  run: 'Run-Written-Password-1212121',
+  runError: 'Run-Error-Password-3434343',
+  upload: 'Upload-AuthKey-5656565656',
+};
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? allFiles(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+test('`wbc bundle` writes one zip with trace, configuration, runs, logs and uploads, and not one secret', async (t) => {
+  const dataDir = tempDir(t);
+  const core = testCore(t, { dataDir });
+  await core.ocpp.start({ host: '127.0.0.1', port: 0, admitUnexpected: true, bootIntervalS: 1 });
+  const url = `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`;
+  const company = await BareCsms.start(t);
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-B1' });
+  // A real run: the box's generated password goes into the vault and over the wire as AuthorizationKey.
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-B1',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 1 },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  const boxPassword = core.vault.use(run.state.passwordSecretId as number, (v) => v);
+
+  await callOk(core, 'secrets.put', { purpose: 'csms-credential', label: 'spare', value: planted.vault });
+  await callOk(core, 'sync.add', {
+    kind: 'steve',
+    name: 'SteVe',
+    baseUrl: `https://apiuser:${planted.urlPassword}@steve.invalid/steve`,
+    user: 'apiuser',
+    credential: planted.api,
+  });
+  // What an older version (before redaction at write) could have left: raw frames, snapshots, settings, runs.
+  const db = core.store.db;
+  const frame = db.prepare(
+    'INSERT INTO trace_frames (at, identity, direction, kind, action, message_id, frame) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const at = new Date().toISOString();
+  frame.run(
+    at,
+    'WB-B1',
+    'out',
+    'call',
+    'ChangeConfiguration',
+    'p1',
+    JSON.stringify([2, 'p1', 'ChangeConfiguration', { key: 'AuthorizationKey', value: planted.frame16 }]),
+  );
+  frame.run(
+    at,
+    'WB-B1',
+    'out',
+    'call',
+    'SetVariables',
+    'p2',
+    JSON.stringify([
+      2,
+      'p2',
+      'SetVariables',
+      {
+        setVariableData: [
+          {
+            attributeValue: planted.frame201,
+            component: { name: 'SecurityCtrlr' },
+            variable: { name: 'BasicAuthPassword' },
+          },
+        ],
+      },
+    ]),
+  );
+  frame.run(
+    at,
+    'WB-B1',
+    'event',
+    'connected',
+    null,
+    null,
+    `dialled ws://WB-B1:${planted.frameUrl}@127.0.0.1/ocpp with ${boxPassword}`,
+  );
+  frame.run(at, 'WB-OTHER', 'in', 'call', 'Heartbeat', 'h1', JSON.stringify([2, 'h1', 'Heartbeat', {}]));
+  db.prepare(
+    "INSERT INTO config_snapshots (identity, ocpp_version, taken_at, reason, entries) VALUES ('WB-B1', '2.0.1', ?, 'read', ?)",
+  ).run(
+    at,
+    JSON.stringify([
+      { key: 'AuthorizationKey', value: planted.conf16, readonly: false },
+      { key: 'SecurityCtrlr.BasicAuthPassword', value: planted.conf201, readonly: false },
+      { key: 'HeartbeatInterval', value: '300', readonly: false },
+    ]),
+  );
+  db.prepare("INSERT INTO settings (key, value) VALUES ('legacy.csms', ?)").run(
+    JSON.stringify({ password: planted.setting, url: `ws://box:${planted.settingUrl}@10.0.0.1/ocpp` }),
+  );
+  const state = JSON.parse(
+    (db.prepare('SELECT state FROM commissioning_runs WHERE id = ?').get(run.id) as { state: string }).state,
+  );
+  state.plan.writes.push({ key: 'AuthorizationKey', from: null, to: planted.run, secret: true });
+  db.prepare('UPDATE commissioning_runs SET state = ?, error = ? WHERE id = ?').run(
+    JSON.stringify(state),
+    JSON.stringify({ code: 'BOX_CALL_FAILED', params: { detail: `password=${planted.runError}` } }),
+    run.id,
+  );
+  appendFileSync(
+    join(dataDir, 'logs', 'core.log'),
+    `${JSON.stringify({ at, level: 'info', message: `dial wss://u:${planted.logUrl}@h/x`, header: `Authorization: Basic ${Buffer.from(`WB-B1:${planted.logBasic}`).toString('base64')}` })}\n` +
+      `plain line with the box password ${boxPassword} and the vault secret ${planted.vault}\n`,
+  );
+  const uploads = join(dataDir, 'uploads', 'WB-B1');
+  mkdirSync(uploads, { recursive: true });
+  writeFileSync(
+    join(uploads, 'diagnostics.log'),
+    `boot ok\nAuthorizationKey=${planted.upload}\nkey ${boxPassword}\n`,
+  );
+  writeFileSync(
+    join(uploads, 'diag.tar.gz'),
+    Buffer.concat([Buffer.from([0x1f, 0x8b, 0, 0]), Buffer.from(planted.upload)]),
+  );
+
+  // The app's own api: a bundle of one box leaves the other out.
+  const one = await callOk(core, 'support.bundle', { identity: 'WB-B1' });
+  const oneFiles = Object.keys(unzipSync(Buffer.from(one.base64, 'base64')));
+  assert.ok(oneFiles.includes('trace/WB-B1.jsonl'), oneFiles.join(' '));
+  assert.ok(!oneFiles.includes('trace/WB-OTHER.jsonl'), 'another box stays out of a box bundle');
+  await core.close();
+
+  const out = join(tempDir(t), 'bundle.zip');
+  const made = await wbc(['bundle', '--out', out, '--data-dir', dataDir]);
+  assert.equal(made.code, 0, made.stderr);
+  assert.match(made.stdout, /Support bundle written to .*bundle\.zip/);
+  assert.match(made.stdout, /diag\.tar\.gz/, 'the binary upload is named as left out');
+  assert.equal(statSync(out).mode & 0o777, 0o600);
+
+  const dir = tempDir(t);
+  execFileSync('unzip', ['-q', out, '-d', dir]);
+  const files = allFiles(dir).map((f) => relative(dir, f));
+  for (const expected of [
+    'README.txt',
+    'manifest.json',
+    'environment.json',
+    'stations.json',
+    'audit.jsonl',
+    'trace/WB-B1.jsonl',
+    'trace/WB-OTHER.jsonl',
+    'configuration/WB-B1.json',
+    `runs/${run.id}-WB-B1.json`,
+    `runs/${run.id}-WB-B1-report.html`,
+    'logs/core.log',
+    'box-uploads/WB-B1/diagnostics.log',
+  ])
+    assert.ok(files.includes(expected), `${expected} in ${files.join(', ')}`);
+  assert.ok(
+    !files.some((f) => f.endsWith('diag.tar.gz')),
+    'a binary upload cannot be checked, so it stays out',
+  );
+
+  const secrets = [...Object.values(planted), boxPassword];
+  const needles = secrets.flatMap((s) => [
+    s,
+    Buffer.from(s).toString('base64'),
+    Buffer.from(`WB-B1:${s}`).toString('base64'),
+  ]);
+  for (const file of files) {
+    const text = readFileSync(join(dir, file), 'latin1');
+    for (const needle of needles)
+      assert.ok(!text.includes(needle), `${file} holds a planted secret (${needle})`);
+  }
+  // Still useful to support: the frames, keys and values that are no secret are all there.
+  const trace = readFileSync(join(dir, 'trace/WB-B1.jsonl'), 'utf8');
+  assert.match(trace, /ChangeConfiguration/);
+  assert.match(trace, /BasicAuthPassword/);
+  assert.match(trace, /\*\*\*/);
+  const config = readFileSync(join(dir, 'configuration/WB-B1.json'), 'utf8');
+  assert.match(config, /"HeartbeatInterval"[\s\S]*"300"/);
+  const environment = JSON.parse(readFileSync(join(dir, 'environment.json'), 'utf8'));
+  assert.equal(environment.app.name, 'Wallbox Commissioner');
+  assert.ok(environment.versions.node);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  assert.deepEqual(manifest.leftOut, [{ path: 'box-uploads/WB-B1/diag.tar.gz', reason: 'binary' }]);
+});

@@ -10,6 +10,7 @@ import { CardsPage } from './pages/CardsPage.tsx';
 import { CommissionPage } from './pages/CommissionPage.tsx';
 import { DiagnosePage } from './pages/DiagnosePage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
+import { SitesPage } from './pages/SitesPage.tsx';
 import { SyncPage } from './pages/SyncPage.tsx';
 import { parseRoute } from './routing/route.ts';
 
@@ -20,6 +21,7 @@ export const pages = [
   { id: 'sync', Page: SyncPage },
   { id: 'settings', Page: SettingsPage },
   { id: 'boxes', Page: BoxesPage },
+  { id: 'sites', Page: SitesPage },
 ] as const;
 type PageId = (typeof pages)[number]['id'];
 

@@ -117,7 +117,10 @@ export const methods = {
   'sites.list': method<Site[]>()(none),
   'sites.create': method<Site>()(z.object({ name, address: z.string().trim().max(200).optional() }).strict()),
   'sites.rename': method<Site>()(z.object({ id, name }).strict()),
-  'sites.delete': method<{ deleted: true }>()(z.object({ id }).strict()),
+  /** A site with boxes is refused unless moveTo names the site its boxes (and templates) go to. */
+  'sites.delete': method<{ deleted: true; moved: number }>()(
+    z.object({ id, moveTo: id.optional() }).strict(),
+  ),
 
   'stations.list': method<Station[]>()(z.object({ siteId: id.optional() }).strict()),
 
@@ -144,6 +147,21 @@ export const methods = {
       .strict(),
   ),
   'cards.delete': method<{ deleted: true }>()(z.object({ id }).strict()),
+  /** A field left out keeps its value; null clears it (no group: the card goes to no box). */
+  'cards.update': method<Card>()(
+    z
+      .object({
+        id,
+        label: z.string().trim().max(60).nullable().optional(),
+        owner: z.string().trim().max(120).nullable().optional(),
+        validUntil: z.string().datetime().nullable().optional(),
+        groupId: id.nullable().optional(),
+      })
+      .strict(),
+  ),
+  /** Kept, pushed as Blocked with the next list push and queued as invalid for every company CSMS. */
+  'cards.block': method<Card>()(z.object({ id }).strict()),
+  'cards.unblock': method<Card>()(z.object({ id }).strict()),
 
   'audit.list': method<AuditEntry[]>()(
     z
@@ -323,9 +341,16 @@ export const methods = {
   'groups.update': method<Group>()(
     z.object({ id, name: name.optional(), groupIdTag: groupIdTag.optional() }).strict(),
   ),
-  /** A group with cards is refused unless cards is 'ungroup' (the cards stay, in no group, on no box). */
+  /** A group with cards is refused unless cards is 'ungroup' (the cards stay, in no group, on no box);
+   *  one allowed on boxes unless boxes is 'detach'. */
   'groups.delete': method<{ deleted: true; ungrouped: number }>()(
-    z.object({ id, cards: z.enum(['refuse', 'ungroup']).default('refuse') }).strict(),
+    z
+      .object({
+        id,
+        cards: z.enum(['refuse', 'ungroup']).default('refuse'),
+        boxes: z.enum(['refuse', 'detach']).default('refuse'),
+      })
+      .strict(),
   ),
   /** The boxes a group is allowed on, replaced by this set. */
   'groups.setStations': method<{ groupId: number; stationIds: number[] }>()(
@@ -348,6 +373,8 @@ export const methods = {
         approval: z.enum(['auto', 'manual']).default('manual'),
         /** Keep what the box accepted when a later step fails (default: put every value back). */
         keepOnFailure: z.boolean().default(false),
+        /** The stored template this is: a site's template puts the box on that site. */
+        templateId: id.optional(),
       })
       .strict(),
   ),
@@ -359,6 +386,8 @@ export const methods = {
         approval: z.enum(['auto', 'manual']).default('auto'),
         /** How many of its runs move at once (default: all); the others wait for a place, untouched. */
         concurrency: z.number().int().min(1).max(256).optional(),
+        /** The stored template this is: a site's template puts the boxes on that site. */
+        templateId: id.optional(),
       })
       .strict(),
   ),

@@ -152,6 +152,12 @@ export const errorCodes = [
   'CARDS_IMPORT_NOT_CONFIRMED',
   'CARDS_EXPORT_PARTY',
   'GROUP_HAS_CARDS',
+  // Sites hold their boxes, groups on boxes (issue 9, main/cards/site-boxes.ts, store/groups.ts).
+  'SITE_HAS_BOXES',
+  'SITE_MOVE_SAME',
+  'GROUP_ON_BOXES',
+  'DELETE_NOT_CONFIRMED',
+  'GROUP_DELETE_NOT_CONFIRMED',
   'CARDS_SITE_PUSH_RUNNING',
   'CARDS_SITE_NO_BOXES',
   'CARDS_BOX_NO_GROUPS',

@@ -3,8 +3,10 @@
 
 import { buildBoxHandlers } from '../boxes/api-handlers.ts';
 import { buildCardsHandlers } from '../cards/api-handlers.ts';
+import { deleteSiteMoving } from '../cards/site-boxes.ts';
 import { pushGroupsToBox } from '../commissioning/push-cards.ts';
 import type { CommissioningService } from '../commissioning/service.ts';
+import { templateSiteAttacher } from '../commissioning/template-site.ts';
 import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
 import { buildSyncHandlers } from '../csms/api-handlers.ts';
 import { driverHandlers } from '../drivers/api-handlers.ts';
@@ -25,7 +27,7 @@ import { listCards } from '../store/cards.ts';
 import type { Store } from '../store/database.ts';
 import { createGroup, listGroups } from '../store/groups.ts';
 import { readSettings, writeSettings } from '../store/settings.ts';
-import { createSite, deleteSite, listSites, renameSite } from '../store/sites.ts';
+import { createSite, listSites, renameSite } from '../store/sites.ts';
 import { listStations } from '../store/stations.ts';
 import type { Vault } from '../store/vault.ts';
 import { formatHandlers } from './handlers-formats.ts';
@@ -51,6 +53,7 @@ export interface HandlerDeps {
 export function buildHandlers(deps: HandlerDeps): Handlers {
   const { store, vault } = deps;
   const changed = (entity: DataEntity) => deps.events().emit('data.changed', { entity });
+  const attacher = templateSiteAttacher({ store, commissioning: deps.commissioning, changed });
 
   return {
     'app.info': () => deps.info(),
@@ -73,9 +76,10 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       return site;
     },
     'sites.delete': (p, ctx) => {
-      deleteSite(store, ctx.actor, p.id);
+      const { moved } = deleteSiteMoving(store, ctx.actor, p.id, p.moveTo);
       changed('site');
-      return { deleted: true };
+      if (moved > 0) changed('station');
+      return { deleted: true, moved };
     },
 
     'stations.list': (p) => listStations(store, p),
@@ -173,10 +177,31 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     'cards.push': (p, ctx) =>
       pushGroupsToBox({ store, ocpp: deps.ocpp, actor: ctx.actor, identity: p.identity, groups: p.groups }),
 
-    'commissioning.start': (p, ctx) =>
-      deps.commissioning.start(ctx.actor, p.identity, p.template, p.approval, null, p.keepOnFailure),
-    'commissioning.fleet': (p, ctx) =>
-      deps.commissioning.startFleet(ctx.actor, p.identities, p.template, p.approval, p.concurrency),
+    'commissioning.start': (p, ctx) => {
+      const attach = attacher(ctx.actor, [p.identity], p.templateId);
+      const run = deps.commissioning.start(
+        ctx.actor,
+        p.identity,
+        p.template,
+        p.approval,
+        null,
+        p.keepOnFailure,
+      );
+      attach.after([run.id]);
+      return run;
+    },
+    'commissioning.fleet': (p, ctx) => {
+      const attach = attacher(ctx.actor, p.identities, p.templateId);
+      const fleet = deps.commissioning.startFleet(
+        ctx.actor,
+        p.identities,
+        p.template,
+        p.approval,
+        p.concurrency,
+      );
+      attach.after(fleet.runs.map((r) => r.id));
+      return fleet;
+    },
     'commissioning.list': (p) => deps.commissioning.runs.list(p),
     'commissioning.get': (p) => deps.commissioning.runs.get(p.id),
     'commissioning.approve': (p, ctx) => deps.commissioning.approve(ctx.actor, p.id),

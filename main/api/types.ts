@@ -52,6 +52,8 @@ export interface Group {
   /** The idTag that stands for the group on the boxes: parentIdTag (1.6) and groupIdToken (2.0.1). */
   groupIdTag: string;
   cardCount: number;
+  /** The boxes the group is allowed on. */
+  stationCount: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -68,6 +70,8 @@ export interface Card {
   owner: string | null;
   groupId: number | null;
   validUntil: string | null;
+  /** When the card was blocked: kept, pushed as Blocked to the boxes and as invalid to the CSMS. */
+  blockedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

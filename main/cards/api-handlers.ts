@@ -6,6 +6,7 @@ import type { OcppService } from '../ocpp/service.ts';
 import type { Store } from '../store/database.ts';
 import { deleteGroup, updateGroup } from '../store/groups.ts';
 import { stationLocalLists } from './box-lists.ts';
+import { setCardBlocked, updateCard } from './card-edit.ts';
 import { exportCards } from './csv-export.ts';
 import { CardImports } from './csv-import.ts';
 import { assignStationsToSite, setGroupStations } from './group-stations.ts';
@@ -22,7 +23,10 @@ export type CardsMethod =
   | 'stations.assignSite'
   | 'stations.localLists'
   | 'cards.pushSite'
-  | 'cards.pushCancel';
+  | 'cards.pushCancel'
+  | 'cards.update'
+  | 'cards.block'
+  | 'cards.unblock';
 
 export interface CardsHandlerDeps {
   store: Store;
@@ -55,7 +59,7 @@ export function buildCardsHandlers(deps: CardsHandlerDeps): Pick<Handlers, Cards
       return group;
     },
     'groups.delete': (p, ctx) => {
-      const { ungrouped } = deleteGroup(store, ctx.actor, p.id, p.cards);
+      const { ungrouped } = deleteGroup(store, ctx.actor, p.id, p.cards, p.boxes);
       changed('group');
       if (ungrouped > 0) changed('card');
       return { deleted: true, ungrouped };
@@ -74,5 +78,21 @@ export function buildCardsHandlers(deps: CardsHandlerDeps): Pick<Handlers, Cards
     'stations.localLists': (p) => stationLocalLists(store, ocpp, p),
     'cards.pushSite': (p, ctx) => pushes.push(ctx.actor, p.siteId),
     'cards.pushCancel': (p) => pushes.cancel(p.siteId),
+    'cards.update': (p, ctx) => {
+      const { id, ...changes } = p;
+      const card = updateCard(store, ctx.actor, id, changes);
+      changed('card');
+      return card;
+    },
+    'cards.block': (p, ctx) => {
+      const card = setCardBlocked(store, ctx.actor, p.id, true);
+      changed('card');
+      return card;
+    },
+    'cards.unblock': (p, ctx) => {
+      const card = setCardBlocked(store, ctx.actor, p.id, false);
+      changed('card');
+      return card;
+    },
   };
 }

@@ -40,6 +40,7 @@ export function stationLocalLists(
       siteId: station.siteId,
       groupIds: memberships.filter((m) => m.station_id === station.id).map((m) => m.group_id),
       connected: box?.state === 'connected' && box.admitted,
+      presence: box?.state !== 'connected' ? 'offline' : box.admitted ? 'connected' : 'lobby',
       holds:
         held && at ? { version: held.version, count: held.entries.length, pushedAt: at.pushed_at } : null,
       shouldHold: wanted.length,

@@ -90,6 +90,8 @@ export interface StationLocalList {
   siteId: number | null;
   groupIds: number[];
   connected: boolean;
+  /** Where the box is now: connected and admitted, waiting in the lobby, or not connected. */
+  presence: 'connected' | 'lobby' | 'offline';
   holds: { version: number; count: number; pushedAt: string } | null;
   shouldHold: number;
   /** Entries to add, change or remove to get from what it holds to what it should hold. */

@@ -7,6 +7,7 @@ import type { ReadersSnapshot, ReaderView, TapOutcome } from '../api/types.ts';
 import { expiryTimeZone, parseExpiry } from '../cards/expiry-date.ts';
 import type { Core } from '../core.ts';
 import { kindNames } from '../rfid/reader-manager.ts';
+import { cardEditSubcommands } from './commands-card-edit.ts';
 import { cardsIoSubcommands, pushSite, readCardFile } from './commands-cards-io.ts';
 import { learnSubcommands } from './commands-learn.ts';
 import { withBox } from './commands-ocpp.ts';
@@ -365,8 +366,9 @@ const list: CardsSubcommand = {
         (card.owner ?? '–').padEnd(20),
         ((card.groupId === null ? undefined : names.get(card.groupId)) ?? '–').padEnd(12),
         card.validUntil ?? '–',
+        card.blockedAt ? t(ctx, 'cli.cards.list.blocked') : '',
       ];
-      ctx.output.out(cells.join('  '));
+      ctx.output.out(cells.join('  ').trimEnd());
     }
     ctx.output.out(t(ctx, 'cli.cards.list.count', { count: cards.length }));
   },
@@ -379,6 +381,7 @@ export const cardsSubcommands: CardsSubcommand[] = [
   push,
   ...learnSubcommands,
   ...cardsIoSubcommands,
+  ...cardEditSubcommands,
 ];
 
 export const cardsCommand: Command = {

@@ -14,6 +14,7 @@ import { proxyCommand } from './commands-proxy.ts';
 import { bundleCommand, reportCommand } from './commands-report.ts';
 import { serialCommands } from './commands-serial.ts';
 import { simulateCommand } from './commands-simulate.ts';
+import { groupsCommand, sitesCommand } from './commands-sites.ts';
 import { syncCommand } from './commands-sync.ts';
 import { vaultCommand } from './commands-vault.ts';
 import {
@@ -111,84 +112,8 @@ const generalCommands: Command[] = [
       return 0;
     },
   },
-  {
-    name: 'sites',
-    usage: 'sites list|add NAME|rename ID NAME|delete ID',
-    summaryKey: 'cli.sites.summary',
-    subcommands: [
-      { name: 'list', usage: 'sites list', summaryKey: 'cli.help.sites.list' },
-      {
-        name: 'add',
-        usage: 'sites add NAME [--address TEXT]',
-        summaryKey: 'cli.help.sites.add',
-        options: ['address'],
-      },
-      { name: 'rename', usage: 'sites rename ID NAME', summaryKey: 'cli.help.sites.rename' },
-      { name: 'delete', usage: 'sites delete ID', summaryKey: 'cli.help.sites.delete' },
-    ],
-    run: (ctx) =>
-      withApi(ctx, async (core) => {
-        const [action = 'list', ...words] = ctx.args;
-        if (action === 'list') {
-          const sites = await call(core, 'sites.list', {});
-          print(ctx, sites, () => printTable(ctx.output, sites, ['id', 'name', 'address', 'stationCount']));
-        } else if (action === 'add') {
-          const site = await call(core, 'sites.create', {
-            name: words.join(' '),
-            address: ctx.options.address,
-          });
-          print(ctx, site, () => ctx.output.out(t(ctx, 'cli.sites.added', { id: site.id, name: site.name })));
-        } else if (action === 'rename') {
-          const [id, ...name] = words;
-          const site = await call(core, 'sites.rename', {
-            id: numberArg(id) as number,
-            name: name.join(' '),
-          });
-          print(ctx, site, () =>
-            ctx.output.out(t(ctx, 'cli.sites.renamed', { id: site.id, name: site.name })),
-          );
-        } else if (action === 'delete') {
-          const result = await call(core, 'sites.delete', { id: numberArg(words[0]) as number });
-          print(ctx, result, () => ctx.output.out(t(ctx, 'cli.sites.deleted', { id: String(words[0]) })));
-        } else {
-          usage(ctx, 'sites list|add NAME|rename ID NAME|delete ID');
-        }
-      }),
-  },
-  {
-    name: 'groups',
-    usage: 'groups list|add NAME [--tag TAG]',
-    summaryKey: 'cli.groups.summary',
-    subcommands: [
-      { name: 'list', usage: 'groups list', summaryKey: 'cli.help.groups.list' },
-      {
-        name: 'add',
-        usage: 'groups add NAME [--tag TAG]',
-        summaryKey: 'cli.help.groups.add',
-        options: ['tag'],
-      },
-    ],
-    run: (ctx) =>
-      withApi(ctx, async (core) => {
-        const [action = 'list', ...words] = ctx.args;
-        if (action === 'list') {
-          const groups = await call(core, 'groups.list', {});
-          print(ctx, groups, () => printTable(ctx.output, groups, ['id', 'name', 'groupIdTag', 'cardCount']));
-        } else if (action === 'add') {
-          const group = await call(core, 'groups.create', {
-            name: words.join(' '),
-            groupIdTag: ctx.options.tag,
-          });
-          print(ctx, group, () =>
-            ctx.output.out(
-              t(ctx, 'cli.groups.added', { id: group.id, name: group.name, tag: group.groupIdTag }),
-            ),
-          );
-        } else {
-          usage(ctx, 'groups list|add NAME [--tag TAG]');
-        }
-      }),
-  },
+  sitesCommand,
+  groupsCommand,
   {
     name: 'audit',
     usage: 'audit [--limit N] [--entity E]',

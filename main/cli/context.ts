@@ -53,6 +53,7 @@ export interface CliContext {
     rapi?: boolean | undefined;
     watch?: boolean | undefined;
     yes?: boolean | undefined;
+    'move-to'?: string | undefined;
     'create-groups'?: boolean | undefined;
     'keep-on-failure'?: boolean | undefined;
     shape?: string | undefined;

@@ -51,6 +51,8 @@ const globalOptions = {
   watch: { type: 'boolean', default: false },
   // cards import / export / push --site
   yes: { type: 'boolean', short: 'y', default: false },
+  // sites delete
+  'move-to': { type: 'string' },
   'create-groups': { type: 'boolean', default: false },
   shape: { type: 'string' },
   country: { type: 'string' },

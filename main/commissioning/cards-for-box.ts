@@ -92,20 +92,27 @@ export function cardsForGroups(store: Store, groupNames: string[], target?: List
   if (missing.length > 0) throw new AppError('NOT_FOUND', { entity: 'group', id: missing.join(', ') });
   const rows = store.db
     .prepare(
-      `SELECT c.uid, c.label, c.valid_until, g.group_id_tag FROM cards c JOIN groups g ON g.id = c.group_id
+      `SELECT c.uid, c.label, c.valid_until, c.blocked_at, g.group_id_tag FROM cards c JOIN groups g ON g.id = c.group_id
        WHERE c.group_id IN (${groups.map(() => '?').join(',')}) ORDER BY c.id`,
     )
     .all(...groups.map((g) => g.id)) as Array<{
     uid: Buffer;
     label: string | null;
     valid_until: string | null;
+    blocked_at: string | null;
     group_id_tag: string;
   }>;
   const now = new Date().toISOString();
   const written = target ? idTagsForBox(store, target, rows) : null;
   return rows.map((r, i) => ({
     idTag: written?.[i]?.idTag ?? r.uid.toString('hex').toUpperCase(),
-    status: r.valid_until !== null && r.valid_until < now ? 'Expired' : 'Accepted',
+    // A blocked card stays on its boxes as Blocked: a box that cached it as Accepted must not let it charge.
+    status:
+      r.blocked_at !== null
+        ? 'Blocked'
+        : r.valid_until !== null && r.valid_until < now
+          ? 'Expired'
+          : 'Accepted',
     group: r.group_id_tag,
     tokenType: written?.[i]?.tokenType ?? 'ISO14443',
     ...(r.valid_until ? { expiryDate: r.valid_until } : {}),

@@ -167,10 +167,11 @@ export function saveConnector(
       store.db
         .prepare(
           `INSERT INTO sync_outbox (connector_id, kind, key, payload, state, next_attempt_at, created_at, updated_at)
-           SELECT ?, 'token.upsert', hex(k.uid),
+           SELECT ?, CASE WHEN k.blocked_at IS NULL THEN 'token.upsert' ELSE 'token.revoke' END, hex(k.uid),
              json_object('uid', hex(k.uid), 'label', k.label, 'owner', k.owner,
                'groupIdTag', (SELECT group_id_tag FROM groups WHERE id = k.group_id),
-               'validUntil', k.valid_until, 'valid', json('true')),
+               'validUntil', k.valid_until,
+               'valid', json(CASE WHEN k.blocked_at IS NULL THEN 'true' ELSE 'false' END)),
              'pending', ?, ?, ? FROM cards k ORDER BY k.id`,
         )
         .run(id, now, now, now);

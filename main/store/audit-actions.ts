@@ -8,6 +8,8 @@ export const auditActions = [
   'card.delete',
   'card.enroll',
   'card.update',
+  'card.block',
+  'card.unblock',
   'cards.import',
   'commissioning.start',
   'commissioning.approved',

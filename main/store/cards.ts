@@ -13,6 +13,7 @@ interface CardRow {
   owner: string | null;
   group_id: number | null;
   valid_until: string | null;
+  blocked_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -27,6 +28,7 @@ function toCard(row: CardRow): Card {
     owner: row.owner,
     groupId: row.group_id,
     validUntil: row.valid_until,
+    blockedAt: row.blocked_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

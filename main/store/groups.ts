@@ -11,12 +11,13 @@ interface GroupRow {
   name: string;
   group_id_tag: string;
   card_count: number;
+  station_count: number;
   created_at: string;
   updated_at: string;
 }
 
-const SELECT =
-  'SELECT g.*, (SELECT count(*) FROM cards c WHERE c.group_id = g.id) AS card_count FROM groups g';
+const SELECT = `SELECT g.*, (SELECT count(*) FROM cards c WHERE c.group_id = g.id) AS card_count,
+  (SELECT count(*) FROM group_stations gs WHERE gs.group_id = g.id) AS station_count FROM groups g`;
 
 function toGroup(row: GroupRow): Group {
   return {
@@ -24,6 +25,7 @@ function toGroup(row: GroupRow): Group {
     name: row.name,
     groupIdTag: row.group_id_tag,
     cardCount: row.card_count,
+    stationCount: row.station_count,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -102,17 +104,22 @@ export function updateGroup(
 /**
  * Deletes a group. A group that still has cards is refused (GROUP_HAS_CARDS) unless the caller says
  * 'ungroup': its cards stay enrolled without a group, so they go to no box until they get another.
+ * A group allowed on boxes is refused (GROUP_ON_BOXES) unless the caller says 'detach'.
  */
 export function deleteGroup(
   store: Store,
   actor: string,
   id: number,
   cards: 'refuse' | 'ungroup',
+  boxes: 'refuse' | 'detach' = 'refuse',
 ): { ungrouped: number } {
   return store.write(() => {
     const before = getGroup(store, id);
     if (before.cardCount > 0 && cards === 'refuse') {
       throw new AppError('GROUP_HAS_CARDS', { name: before.name, count: before.cardCount });
+    }
+    if (before.stationCount > 0 && boxes === 'refuse') {
+      throw new AppError('GROUP_ON_BOXES', { name: before.name, count: before.stationCount });
     }
     const stations = (
       store.db

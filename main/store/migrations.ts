@@ -7,6 +7,16 @@ export interface Migration {
   sql: string;
 }
 
+/** Migration 8's pieces: the time now as the outbox writes it, and a card's job kind and validity
+ *  (a blocked card goes out as a revocation, valid false). */
+const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+const kindOf = (row: string) =>
+  `CASE WHEN ${row}.blocked_at IS NULL THEN 'token.upsert' ELSE 'token.revoke' END`;
+const validOf = (row: string) => `json(CASE WHEN ${row}.blocked_at IS NULL THEN 'true' ELSE 'false' END)`;
+const CARD_PAYLOAD = `json_object('uid', hex(NEW.uid), 'label', NEW.label, 'owner', NEW.owner,
+  'groupIdTag', (SELECT group_id_tag FROM groups WHERE id = NEW.group_id),
+  'validUntil', NEW.valid_until, 'valid', ${validOf('NEW')})`;
+
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -304,6 +314,55 @@ export const migrations: readonly Migration[] = [
     // or sends itself, so the trace tells the company CSMS's calls from the tool's own.
     sql: `
       ALTER TABLE trace_frames ADD COLUMN side TEXT CHECK (side IS NULL OR side IN ('box', 'csms', 'tool'));
+    `,
+  },
+  {
+    version: 8,
+    name: 'a card can be blocked (kept, pushed as Blocked to the boxes and as invalid to the company CSMS)',
+    // The card update and group tag triggers of migration 6 are replaced: a blocked card's change goes out
+    // as a revocation (valid false), never as an upsert that would make it valid again at the CSMS.
+    sql: `
+      ALTER TABLE cards ADD COLUMN blocked_at TEXT;
+      DROP TRIGGER sync_card_update;
+      CREATE TRIGGER sync_card_update AFTER UPDATE OF uid, label, owner, group_id, valid_until, blocked_at ON cards
+        WHEN NEW.uid IS NOT OLD.uid OR NEW.label IS NOT OLD.label OR NEW.owner IS NOT OLD.owner
+          OR NEW.group_id IS NOT OLD.group_id OR NEW.valid_until IS NOT OLD.valid_until
+          OR (NEW.blocked_at IS NULL) IS NOT (OLD.blocked_at IS NULL)
+      BEGIN
+        UPDATE sync_outbox SET kind = ${kindOf('NEW')}, revision = revision + 1,
+            payload = ${CARD_PAYLOAD},
+            next_attempt_at = ${NOW},
+            updated_at = ${NOW}
+          WHERE key = hex(NEW.uid) AND state IN ('pending', 'conflict');
+        INSERT INTO sync_outbox (connector_id, kind, key, payload, state, next_attempt_at, created_at, updated_at)
+          SELECT c.id, ${kindOf('NEW')}, hex(NEW.uid),
+            ${CARD_PAYLOAD},
+            'pending', ${NOW}, ${NOW},
+            ${NOW}
+          FROM connectors c
+          WHERE NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.connector_id = c.id AND o.key = hex(NEW.uid)
+            AND o.state IN ('pending', 'conflict'));
+      END;
+      DROP TRIGGER sync_group_tag;
+      CREATE TRIGGER sync_group_tag AFTER UPDATE OF group_id_tag ON groups
+        WHEN NEW.group_id_tag IS NOT OLD.group_id_tag
+      BEGIN
+        UPDATE sync_outbox SET revision = revision + 1,
+            payload = json_set(payload, '$.groupIdTag', NEW.group_id_tag),
+            next_attempt_at = ${NOW},
+            updated_at = ${NOW}
+          WHERE state IN ('pending', 'conflict') AND kind IN ('token.upsert', 'token.revoke')
+            AND key IN (SELECT hex(uid) FROM cards WHERE group_id = NEW.id);
+        INSERT INTO sync_outbox (connector_id, kind, key, payload, state, next_attempt_at, created_at, updated_at)
+          SELECT c.id, ${kindOf('k')}, hex(k.uid),
+            json_object('uid', hex(k.uid), 'label', k.label, 'owner', k.owner, 'groupIdTag', NEW.group_id_tag,
+              'validUntil', k.valid_until, 'valid', ${validOf('k')}),
+            'pending', ${NOW}, ${NOW},
+            ${NOW}
+          FROM connectors c JOIN cards k ON k.group_id = NEW.id
+          WHERE NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.connector_id = c.id AND o.key = hex(k.uid)
+            AND o.state IN ('pending', 'conflict'));
+      END;
     `,
   },
 ];

@@ -8,7 +8,7 @@ import { createSimStation } from '../../main/simulator/station.ts';
 import { bareBox, boot16 } from '../support/bare-box.ts';
 import { wbcWaitingForBox } from '../support/cli.ts';
 import { callOk, callRaw } from '../support/core.ts';
-import { coreWithCsms, simBox } from '../support/sim.ts';
+import { coreWithCsms, simBox, stationId } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
 
@@ -16,14 +16,6 @@ async function group(core: Core, name: string, uids: string[]) {
   const g = await callOk(core, 'groups.create', { name });
   for (const uid of uids) await callOk(core, 'cards.enroll', { uid, notation: 'hex', groupId: g.id });
   return g;
-}
-
-function stationId(core: Core, identity: string): number {
-  const row = core.store.db.prepare('SELECT id FROM stations WHERE identity = ?').get(identity) as
-    | { id: number }
-    | undefined;
-  assert.ok(row, `station ${identity} recorded at boot`);
-  return row.id;
 }
 
 function progressOf(core: Core): SitePushProgress[] {
@@ -241,7 +233,9 @@ test('groups: renamed, given boxes, and deleted only with a decision about their
   const refused = await callRaw(core, 'groups.delete', { id: staff.id });
   assert.equal(refused.ok ? 'ok' : refused.error.message, 'The group "Drivers" still has 1 cards.');
   assert.equal((await callOk(core, 'cards.list', {})).length, 1, 'nothing was deleted');
-  assert.deepEqual(await callOk(core, 'groups.delete', { id: staff.id, cards: 'ungroup' }), {
+  const onBoxes = await callRaw(core, 'groups.delete', { id: staff.id, cards: 'ungroup' });
+  assert.equal(onBoxes.ok ? 'ok' : onBoxes.error.code, 'GROUP_ON_BOXES');
+  assert.deepEqual(await callOk(core, 'groups.delete', { id: staff.id, cards: 'ungroup', boxes: 'detach' }), {
     deleted: true,
     ungrouped: 1,
   });

@@ -164,7 +164,7 @@ test('a site that still has boxes cannot be deleted', async (t) => {
     .prepare("INSERT INTO stations (site_id, identity, created_at, updated_at) VALUES (?, 'WB-1', 'x', 'x')")
     .run(site.id);
   const reply = await callRaw(core, 'sites.delete', { id: site.id });
-  assert.equal(reply.ok ? 'ok' : reply.error.code, 'IN_USE');
+  assert.equal(reply.ok ? 'ok' : reply.error.code, 'SITE_HAS_BOXES');
   assert.equal((await callOk(core, 'sites.list', {}))[0]?.stationCount, 1);
 });
 

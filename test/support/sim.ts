@@ -38,3 +38,12 @@ export async function simBox(
   await core.ocpp.csms.waitFor(options.identity, { timeoutMs: 10_000, booted: true });
   return station;
 }
+
+/** The stations row a box got at its boot (its id for stations.assignSite and groups.setStations). */
+export function stationId(core: Core, identity: string): number {
+  const row = core.store.db.prepare('SELECT id FROM stations WHERE identity = ?').get(identity) as
+    | { id: number }
+    | undefined;
+  if (!row) throw new Error(`station ${identity} was not recorded at boot`);
+  return row.id;
+}

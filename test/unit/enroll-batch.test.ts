@@ -22,6 +22,7 @@ function card(id: number, uidHex: string, label: string, createdAt = '2026-05-04
     owner: null,
     groupId: 1,
     validUntil: null,
+    blockedAt: null,
     createdAt,
     updatedAt: createdAt,
   };

@@ -5,11 +5,14 @@ import type { Card, Group } from '../../../main/api/types.ts';
 import { GroupOptions } from '../../components/GroupOptions.tsx';
 import { SyncBadge } from '../../components/SyncBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { CardEditForm, CardRowActions } from './CardEdit.tsx';
 import { dateText, readerText, uidPairs } from './card-text.ts';
 
 export function CardTable(props: { cards: Card[]; groups: Group[] }) {
   const { t, language } = useI18n();
   const [filter, setFilter] = useState('');
+  const [editing, setEditing] = useState<number | null>(null);
+  const edited = props.cards.find((c) => c.id === editing);
   const id = useId();
   const groupName = new Map(props.groups.map((g) => [g.id, g.name]));
   const shown =
@@ -35,6 +38,14 @@ export function CardTable(props: { cards: Card[]; groups: Group[] }) {
               <option value="none">{t('cards.table.noGroup')}</option>
             </select>
           </div>
+          {edited && (
+            <CardEditForm
+              key={edited.id}
+              card={edited}
+              groups={props.groups}
+              onDone={() => setEditing(null)}
+            />
+          )}
           <div className="table-scroll cards-scroll">
             <table data-testid="cards-table" className="cards-table">
               <caption className="visually-hidden">{t('cards.table.caption')}</caption>
@@ -51,8 +62,23 @@ export function CardTable(props: { cards: Card[]; groups: Group[] }) {
               </thead>
               <tbody>
                 {shown.map((c) => (
-                  <tr key={c.id} data-testid="card-row" data-uid={c.uidHex}>
-                    <th scope="row">{c.label ?? ''}</th>
+                  <tr
+                    key={c.id}
+                    data-testid="card-row"
+                    data-uid={c.uidHex}
+                    data-blocked={c.blockedAt !== null}
+                  >
+                    <th scope="row">
+                      {c.label ?? ''}
+                      {c.blockedAt !== null && (
+                        <>
+                          {' '}
+                          <span className="badge badge-offline">{t('cards.state.blocked')}</span>
+                        </>
+                      )}
+                      {/* In the label's cell, not a column of their own: the table fits 1024 px in German. */}
+                      <CardRowActions card={c} onEdit={() => setEditing(c.id)} />
+                    </th>
                     <td>
                       <code className="uid-hex">{uidPairs(c.uidHex)}</code>
                       <SyncBadge card={c.uidHex} />

@@ -1,13 +1,13 @@
 // Which groups may charge at which boxes (checkboxes per group, boxes grouped by site), what each box
 // holds against what it should hold, and the push of a whole site with progress per box and cancel.
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Group, Site } from '../../../main/api/types.ts';
 import type { SitePushProgress, SitePushSummary, StationLocalList } from '../../../main/cards/types.ts';
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { type Translate, useI18n } from '../../i18n/i18n.tsx';
 
-interface SiteBoxes {
+export interface SiteBoxes {
   key: string;
   site: Site | null;
   boxes: StationLocalList[];
@@ -28,7 +28,40 @@ function holdsText(t: Translate, box: StationLocalList): string {
   const holds = box.holds
     ? t('cards.stations.holds', { version: box.holds.version, count: box.holds.count })
     : t('cards.stations.holdsNothing');
-  return box.connected ? holds : `${holds} (${t('cards.stations.offline')})`;
+  if (box.presence === 'connected') return holds;
+  // A box waiting in the lobby is there, only not admitted: it is not offline.
+  return `${holds} (${t(box.presence === 'lobby' ? 'boxes.state.lobby' : 'cards.stations.offline')})`;
+}
+
+/** "Every box of this site" for one group: ticked when all are, mixed when some are. */
+function SiteAll(props: {
+  label: string;
+  ids: number[];
+  chosen: Set<number>;
+  onChange(on: boolean): void;
+  testId: string;
+}) {
+  const id = useId();
+  const box = useRef<HTMLInputElement>(null);
+  const count = props.ids.filter((i) => props.chosen.has(i)).length;
+  const all = count === props.ids.length;
+  const none = count === 0;
+  useEffect(() => {
+    if (box.current) box.current.indeterminate = !all && !none;
+  }, [all, none]);
+  return (
+    <div className="field checkbox site-all">
+      <input
+        ref={box}
+        id={id}
+        type="checkbox"
+        checked={all && !none}
+        onChange={(e) => props.onChange(e.target.checked)}
+        data-testid={props.testId}
+      />
+      <label htmlFor={id}>{props.label}</label>
+    </div>
+  );
 }
 
 function GroupBoxes({ group, sites }: { group: Group; sites: SiteBoxes[] }) {
@@ -48,11 +81,13 @@ function GroupBoxes({ group, sites }: { group: Group; sites: SiteBoxes[] }) {
   useEffect(() => setChosen(new Set(saved)), [saved]);
   const action = useAction();
   const dirty = chosen.size !== saved.length || saved.some((s) => !chosen.has(s));
-  const toggle = (stationId: number, on: boolean) =>
+  const toggle = (stationIds: number[], on: boolean) =>
     setChosen((current) => {
       const next = new Set(current);
-      if (on) next.add(stationId);
-      else next.delete(stationId);
+      for (const stationId of stationIds) {
+        if (on) next.add(stationId);
+        else next.delete(stationId);
+      }
       return next;
     });
 
@@ -62,13 +97,27 @@ function GroupBoxes({ group, sites }: { group: Group; sites: SiteBoxes[] }) {
       {sites.map((s) => (
         <fieldset key={s.key} className="site-boxes">
           <legend>{s.site?.name ?? t('cards.stations.noSite')}</legend>
+          {s.boxes.length > 1 && (
+            <SiteAll
+              label={t('groups.boxes.all', { site: s.site?.name ?? t('cards.stations.noSite') })}
+              ids={s.boxes.map((b) => b.stationId)}
+              chosen={chosen}
+              onChange={(on) =>
+                toggle(
+                  s.boxes.map((b) => b.stationId),
+                  on,
+                )
+              }
+              testId={`group-${group.id}-all-${s.key}`}
+            />
+          )}
           {s.boxes.map((box) => (
             <div key={box.stationId} className="field checkbox">
               <input
                 id={`${id}-${box.stationId}`}
                 type="checkbox"
                 checked={chosen.has(box.stationId)}
-                onChange={(e) => toggle(box.stationId, e.target.checked)}
+                onChange={(e) => toggle([box.stationId], e.target.checked)}
                 aria-describedby={`${id}-${box.stationId}-state`}
                 data-testid={`group-${group.id}-box-${box.identity}`}
               />
@@ -107,7 +156,7 @@ function pushText(t: Translate, p: SitePushProgress | undefined): string {
   return t(`cards.push.state.${p.state}`, { done: p.done, total: p.total, version: p.version ?? '' });
 }
 
-function SiteLists({ entry }: { entry: SiteBoxes }) {
+export function SiteLists({ entry }: { entry: SiteBoxes }) {
   const { t, describe } = useI18n();
   const api = useConnection();
   const id = useId();

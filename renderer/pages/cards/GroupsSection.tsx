@@ -4,6 +4,7 @@ import type { Group } from '../../../main/api/types.ts';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { NameForm } from '../../components/NameForm.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { GroupActions } from './GroupActions.tsx';
 
 export function GroupsSection(props: { groups: Group[]; onAdd(name: string): Promise<unknown> }) {
   const { t } = useI18n();
@@ -20,6 +21,8 @@ export function GroupsSection(props: { groups: Group[]; onAdd(name: string): Pro
                 <th scope="col">{t('cards.group.name')}</th>
                 <th scope="col">{t('cards.group.tag')}</th>
                 <th scope="col">{t('cards.group.cards')}</th>
+                <th scope="col">{t('groups.col.boxes')}</th>
+                <th scope="col">{t('cards.col.actions')}</th>
               </tr>
             </thead>
             <tbody>
@@ -30,6 +33,10 @@ export function GroupsSection(props: { groups: Group[]; onAdd(name: string): Pro
                     <code>{g.groupIdTag}</code>
                   </td>
                   <td>{g.cardCount}</td>
+                  <td>{g.stationCount}</td>
+                  <td>
+                    <GroupActions group={g} />
+                  </td>
                 </tr>
               ))}
             </tbody>

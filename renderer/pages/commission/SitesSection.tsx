@@ -5,6 +5,7 @@ import { EmptyState } from '../../components/EmptyState.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { NameForm } from '../../components/NameForm.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { SitesTable } from '../sites/SitesList.tsx';
 
 export function SitesSection() {
   const { t } = useI18n();
@@ -34,22 +35,7 @@ export function SitesSection() {
     <section aria-labelledby="sites-heading">
       <h3 id="sites-heading">{t('commission.sites')}</h3>
       <ErrorNotice error={sites.error} />
-      <table data-testid="sites-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('commission.site.name')}</th>
-            <th scope="col">{t('commission.site.boxes')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sites.data?.map((site) => (
-            <tr key={site.id}>
-              <td>{site.name}</td>
-              <td>{site.stationCount}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SitesTable sites={sites.data ?? []} testId="sites-table" />
       {form}
     </section>
   );

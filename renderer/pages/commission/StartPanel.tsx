@@ -36,6 +36,7 @@ export function StartPanel(props: {
         const started = await api.call('commissioning.fleet', {
           identities: props.identities,
           template: chosen.template,
+          templateId: chosen.id,
           approval: 'auto',
         });
         props.onFleet(started.fleetId, started.runs);
@@ -44,6 +45,7 @@ export function StartPanel(props: {
         const started = await api.call('commissioning.start', {
           identity,
           template: chosen.template,
+          templateId: chosen.id,
           approval: 'manual',
         });
         props.onRun(started.id);

@@ -162,28 +162,33 @@ export function TemplateForm(props: {
           />
           <label htmlFor={`${id}-offline`}>{t('template.offline')}</label>
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-groups`}>{t('template.groups')}</label>
-          {groups.data && groups.data.length > 0 && (
-            <select
-              id={`${id}-groups`}
-              multiple
-              size={Math.min(6, Math.max(2, groups.data?.length ?? 0))}
-              value={draft.groups}
-              onChange={(e) => set('groups')([...e.target.selectedOptions].map((o) => o.value))}
-            >
-              {groups.data?.map((g) => (
-                <option key={g.id} value={g.name}>
-                  {t('template.group.option', { name: g.name, cards: g.cardCount })}
-                </option>
-              ))}
-            </select>
-          )}
-          <span className="hint field-help">
+        <fieldset className="field template-groups" aria-describedby={`${id}-groups-help`}>
+          <legend>{t('template.groups')}</legend>
+          {groups.data?.map((g) => (
+            <div key={g.id} className="field checkbox">
+              <input
+                id={`${id}-group-${g.id}`}
+                type="checkbox"
+                checked={draft.groups.includes(g.name)}
+                onChange={(e) =>
+                  set('groups')(
+                    e.target.checked
+                      ? [...draft.groups, g.name]
+                      : draft.groups.filter((name) => name !== g.name),
+                  )
+                }
+                data-testid={`template-group-${g.name}`}
+              />
+              <label htmlFor={`${id}-group-${g.id}`}>
+                {t('template.group.option', { name: g.name, cards: g.cardCount })}
+              </label>
+            </div>
+          ))}
+          <span className="hint field-help" id={`${id}-groups-help`}>
             {t(groups.data?.length ? 'template.groups.help' : 'template.groups.none')}
           </span>
           <FieldIssues id={`${id}-groups-issues`} issues={at('groups')} />
-        </div>
+        </fieldset>
       </fieldset>
       <fieldset>
         <legend>{t('template.ocpp16')}</legend>

@@ -60,8 +60,18 @@ export const simulateCommand: Command = {
       summaryKey: 'modbus.simulate.summary',
       options: ['map', 'port', 'serial', 'id'],
     },
+    {
+      name: 'console',
+      usage: 'simulate console --serial PATH [--profile NAME] [--user NAME]',
+      summaryKey: 'console.simulate.summary',
+      options: ['serial', 'profile', 'user'],
+    },
   ],
   async run(ctx) {
+    if (ctx.args[0] === 'console') {
+      const { simulateConsole } = await import('./simulate-console.ts');
+      return simulateConsole(ctx);
+    }
     if (ctx.args[0] === 'modbus') {
       const { simulateModbus } = await import('./simulate-modbus.ts');
       return simulateModbus(ctx);

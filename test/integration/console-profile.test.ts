@@ -6,7 +6,7 @@ import { type TestContext, test } from 'node:test';
 import { AppError } from '../../main/api/errors.ts';
 import { ConsoleDriver } from '../../main/drivers/console/console-driver.ts';
 import { loadConsoleProfile, parseConsoleProfile } from '../../main/drivers/console/console-profile.ts';
-import { type ConsoleBox, startConsoleBox } from '../support/console-box.ts';
+import { type ConsoleBox, startConsoleBox } from '../../main/simulator/console-box.ts';
 import { ptyPair } from '../support/pty-pair.ts';
 import { rejectsWith } from '../support/rejects-with.ts';
 

@@ -5,14 +5,16 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { ConsoleDriver } from '../../main/drivers/console/console-driver.ts';
 import { loadConsoleProfile } from '../../main/drivers/console/console-profile.ts';
 import { loadRegisterMap } from '../../main/drivers/modbus/register-map.ts';
+import { startConsoleBox } from '../../main/simulator/console-box.ts';
 import { RegisterBank } from '../../main/simulator/modbus-bank.ts';
 import { startTcpModbusServer } from '../../main/simulator/modbus-tcp.ts';
-import { wbc } from '../support/cli.ts';
-import { startConsoleBox } from '../support/console-box.ts';
+import { wbc, wbcRunning } from '../support/cli.ts';
 import { ptyPair } from '../support/pty-pair.ts';
 import { tempDir } from '../support/temp.ts';
+import { until } from '../support/until.ts';
 
 function template(dir: string, maxCurrentA: number): string {
   const file = join(dir, `garage-${maxCurrentA}.json`);
@@ -99,4 +101,21 @@ test('wbc identify and commission --serial --profile: a service console by its p
     ['20', 'wss://csms.example.com/ocpp', 'WB-7', 'on'],
   );
   assert.doesNotMatch(done.stdout + done.stderr, /wallbox-42/);
+});
+
+test('wbc simulate console: a practice console box on a pty that the console driver logs into and reads', async (t) => {
+  const pair = await ptyPair(t);
+  const sim = wbcRunning(t, ['simulate', 'console', '--serial', pair.b]);
+  await until(() => sim.stderr().includes('log in as service'));
+  const driver = await ConsoleDriver.open(loadConsoleProfile('example-service-console'), pair.a, {
+    user: 'service',
+    password: 'practice-only',
+  });
+  t.after(() => driver.close());
+  assert.deepEqual(await driver.readSettings(['current.installation']), [
+    { name: 'current.installation', value: 16 },
+  ]);
+  await driver.close();
+  sim.child.kill('SIGINT');
+  assert.equal(await sim.exited, 0, sim.stderr());
 });

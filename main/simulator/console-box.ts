@@ -2,7 +2,7 @@
 // example profile's dialect (prompt, login, echo, get/set/version/reboot) with the prompts the profile names;
 // it can go silent, send noise and half lines, or answer what no profile expects.
 import { SerialPort } from 'serialport';
-import type { ConsoleProfile } from '../../main/drivers/console/console-profile.ts';
+import type { ConsoleProfile } from '../drivers/console/console-profile.ts';
 
 export interface ConsoleBoxOptions {
   user?: string;

@@ -17,7 +17,7 @@ async function connected(t: TestContext): Promise<{ box: ConsoleBox; driver: Con
   const pair = await ptyPair(t);
   const box = await startConsoleBox(pair.b, profile, credentials);
   t.after(() => box.close());
-  const driver = await ConsoleDriver.open({ ...profile, timeoutMs: 600 }, pair.a, credentials);
+  const driver = await ConsoleDriver.open({ ...profile, timeoutMs: 2000 }, pair.a, credentials);
   t.after(() => driver.close());
   return { box, driver };
 }

@@ -34,7 +34,7 @@ function box(values: Record<string, number> = {}): RegisterBank {
 async function bus(
   t: TestContext,
   slaves: Array<[number, RegisterBank]>,
-  timeoutMs = 400,
+  timeoutMs = 1500,
 ): Promise<{ pair: PtyPair; sim: RtuBus; link: ModbusLink }> {
   const pair = await ptyPair(t);
   const map = new Map<number, RegisterBank[]>();
@@ -159,7 +159,7 @@ test('two boxes with the same id answer over each other: a damaged answer, and t
   const hits = await scanBus(link, {
     ids: [1, 2, 3, 4, 5],
     probe: { fn: 'input', register: 4 },
-    timeoutMs: 150,
+    timeoutMs: 1000,
   });
   assert.deepEqual(
     hits.map((h) => [h.slaveId, h.outcome]),
@@ -170,7 +170,7 @@ test('two boxes with the same id answer over each other: a damaged answer, and t
     ],
   );
   // The default probe (holding 0) is not a Heidelberg register: the box still shows up, by its exception.
-  const byException = await scanBus(link, { ids: [3], timeoutMs: 150 });
+  const byException = await scanBus(link, { ids: [3], timeoutMs: 1000 });
   assert.deepEqual(byException, [{ slaveId: 3, outcome: 'exception', detail: 'MODBUS_ILLEGAL_ADDRESS' }]);
 });
 

@@ -75,7 +75,7 @@ test('a unit id nobody answers for is MODBUS_NO_ANSWER within the timeout', asyn
   const { server } = await alfenBox(t);
   const link = await openModbusLink(
     { kind: 'tcp', host: '127.0.0.1', port: server.port },
-    { timeoutMs: 250 },
+    { timeoutMs: 1000 },
   );
   t.after(() => link.close());
   const error = await rejectsWith(link.read('holding', 7, 100, 1), 'MODBUS_NO_ANSWER');

@@ -2,8 +2,10 @@
 // Cards, Diagnose) plus Sync and Settings, and the page. Alt+1..5 jump between pages.
 import { useEffect, useRef, useState } from 'react';
 import { useConnectionState } from './api/hooks.ts';
+import { AttentionLink } from './components/AttentionLink.tsx';
 import { ConnectionIndicator } from './components/ConnectionIndicator.tsx';
 import { useI18n } from './i18n/i18n.tsx';
+import { BoxesPage } from './pages/BoxesPage.tsx';
 import { CardsPage } from './pages/CardsPage.tsx';
 import { CommissionPage } from './pages/CommissionPage.tsx';
 import { DiagnosePage } from './pages/DiagnosePage.tsx';
@@ -17,6 +19,7 @@ export const pages = [
   { id: 'diagnose', Page: DiagnosePage },
   { id: 'sync', Page: SyncPage },
   { id: 'settings', Page: SettingsPage },
+  { id: 'boxes', Page: BoxesPage },
 ] as const;
 type PageId = (typeof pages)[number]['id'];
 
@@ -65,6 +68,7 @@ export function App() {
       </a>
       <header className="app-header">
         <h1>{t('app.name')}</h1>
+        <AttentionLink />
         <ConnectionIndicator />
       </header>
       <nav aria-label={t('nav.label')} className="app-nav">

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what the tests drive for real: Debian's Chromium (UI tests) and, for the
-# hardware capabilities, socat (virtual serial), pcscd and vpcd (virtual PC/SC reader). Installs with
+# hardware capabilities, socat (virtual serial), pcscd and vpcd (virtual PC/SC reader), pymodbus (Modbus interop). Installs with
 # apt-get when run as root; otherwise says exactly what to install.
 set -euo pipefail
 need=()
@@ -11,6 +11,8 @@ command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v pcscd >/dev/null 2>&1 || need+=(pcscd)
 [ -f /usr/include/PCSC/winscard.h ] || need+=(libpcsclite-dev)
 [ -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || [ -e /etc/reader.conf.d/vpcd ] || need+=(vsmartcard-vpcd)
+# Modbus interop (test/integration/modbus-interop.test.ts): pymodbus, a Modbus implementation we did not write.
+/usr/bin/python3 -c 'import pymodbus.server' >/dev/null 2>&1 || need+=(python3-pymodbus python3-serial-asyncio)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then
   echo "Installing test prerequisites: ${need[*]}"

@@ -2,6 +2,7 @@
 // Electron IPC, the browser shell's WebSocket and the CLI serve exactly this list through one router.
 import { z } from 'zod';
 import { languages } from '../../locales/translate.ts';
+import type { BoxDetail, BoxOverview, ForgetResult, SecretUsage } from '../boxes/types.ts';
 import type {
   ExportFile,
   ImportCommitResult,
@@ -19,6 +20,8 @@ import type { ConnectorStatus, DryRunItem } from '../csms/sync-service.ts';
 import type { SyncState } from '../csms/sync-states.ts';
 import type { SyncRunSummary } from '../csms/worker.ts';
 import type { BundleFile } from '../diagnostics/support-bundle.ts';
+import type { DriverIdentification } from '../drivers/api-handlers.ts';
+import type { SerialPortListing } from '../drivers/serial/port-list.ts';
 import type { ProxyStatus } from '../ocpp/proxy/proxy-server.ts';
 import type { ProxyCallResult } from '../ocpp/proxy/relay.ts';
 import type {
@@ -78,6 +81,18 @@ const serialPath = z
   .min(1)
   .max(260)
   .regex(/^(\/.+|COM\d{1,3}|\\\\\.\\COM\d{1,3})$/i, 'an absolute device path or COMn');
+/** Where a box driver finds the box: its serial port, its HTTP API, or both (a whole OpenEVSE). */
+const driverTarget = z
+  .object({
+    driver: z.enum(['openevse']).default('openevse'),
+    serial: serialPath.optional(),
+    http: z.string().trim().min(1).max(300).optional(),
+    baudRate: z.number().int().min(300).max(4_000_000).optional(),
+    user: z.string().max(64).optional(),
+    /** The box's web password (basic auth); never logged. */
+    password: z.string().max(128).optional(),
+  })
+  .strict();
 /** Labels of OCPP idTags are CiString20 in 1.6: the group tag must fit. */
 const groupIdTag = z
   .string()
@@ -385,6 +400,29 @@ export const methods = {
   'support.bundle': method<BundleFile>()(
     z.object({ identity: identity.optional(), language: z.enum(languages).optional() }).strict(),
   ),
+  // Boxes on a USB cable or their own HTTP API (main/drivers, h-serial): reads only until a run is started.
+  'drivers.ports': method<SerialPortListing[]>()(none),
+  'drivers.identify': method<DriverIdentification>()(
+    driverTarget.refine((p) => p.serial || p.http, 'issue.serialOrHttp'),
+  ),
+  /** The whole run (identify, snapshot, plan, write, read back); resolves when it ended. */
+  'drivers.commission': method<RunDetail>()(
+    driverTarget
+      .extend({ identity, template: templateSchema, keepOnFailure: z.boolean().default(false) })
+      .refine((p) => p.serial || p.http, 'issue.serialOrHttp'),
+  ),
+
+  // boxes and their runs (h-box)
+  /** Every box the tool knows: stored, on the local CSMS now, or with runs; with its connection and commissioning state. */
+  'boxes.list': method<BoxOverview[]>()(none),
+  /** One box's whole record: its runs (each with its report), snapshots, card list, credentials, what forgetting loses. */
+  'boxes.show': method<BoxDetail>()(z.object({ identity }).strict()),
+  /** Deletes everything stored about the box (refused while one of its runs is unfinished); audited. */
+  'boxes.forget': method<ForgetResult>()(z.object({ identity }).strict()),
+  /** The latest run of each box that needs someone: a plan to approve, a failure, a box nobody confirmed. */
+  'commissioning.attention': method<RunSummary[]>()(none),
+  /** Who relies on a secret (a box, a company CSMS): what deleting it would break. */
+  'secrets.usage': method<SecretUsage>()(z.object({ id }).strict()),
 
   /** Waits for the box's next Authorize and learns its card format from the card read on the desktop. */
   'formats.learn': method<LearnOutcome>()(

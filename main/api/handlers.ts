@@ -1,11 +1,13 @@
 // Binds every method of the contract to the domain code that does the work. The type Handlers makes
 // a method without a handler a compile error; later capabilities add their own maps here.
 
+import { buildBoxHandlers } from '../boxes/api-handlers.ts';
 import { buildCardsHandlers } from '../cards/api-handlers.ts';
 import { pushGroupsToBox } from '../commissioning/push-cards.ts';
 import type { CommissioningService } from '../commissioning/service.ts';
 import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
 import { buildSyncHandlers } from '../csms/api-handlers.ts';
+import { driverHandlers } from '../drivers/api-handlers.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
 import { proxyHandlers } from '../ocpp/proxy/api-handlers.ts';
@@ -105,11 +107,6 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       changed('secret');
       return secret;
     },
-    'secrets.delete': (p, ctx) => {
-      vault.delete(ctx.actor, p.id);
-      changed('secret');
-      return { deleted: true };
-    },
 
     'secrets.reveal': (p, ctx) => ({ value: vault.reveal(ctx.actor, p.id) }),
 
@@ -192,6 +189,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
 
     ...formatHandlers({ store, ocpp: deps.ocpp, events: deps.events, readers: deps.readers }),
     ...readerHandlers({ store, events: deps.events, readers: deps.readers, enrollment: deps.enrollment }),
+    ...driverHandlers({ runs: deps.commissioning.runs, events: deps.events }),
     ...buildCardsHandlers({
       store,
       ocpp: deps.ocpp,
@@ -201,5 +199,10 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     ...buildSyncHandlers({ store, vault, changed }),
     ...proxyHandlers(deps.proxy ?? new ProxyService(deps.ocpp.trace), { store, vault }),
     ...reportHandlers({ store, vault, info: deps.info, defaults: deps.defaults }),
+    ...buildBoxHandlers(
+      { store, vault, ocpp: deps.ocpp, runs: deps.commissioning.runs },
+      changed,
+      (identity) => deps.commissioning.forgotten(identity),
+    ),
   };
 }

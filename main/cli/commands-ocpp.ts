@@ -612,8 +612,24 @@ export const commissionCommand: Command = {
   name: 'commission',
   usage: COMMISSION_USAGE,
   summaryKey: 'cli.commission.summary',
-  options: ['template', 'site', 'expected', 'expect', 'concurrency', 'keep-on-failure', ...boxOptions],
+  options: [
+    'template',
+    'site',
+    'expected',
+    'expect',
+    'concurrency',
+    'keep-on-failure',
+    ...boxOptions,
+    'serial',
+    'http',
+    'driver',
+  ],
   run: async (ctx) => {
+    // A box on a USB cable or its own HTTP API: the driver-backed run (commands-serial.ts).
+    if (ctx.options.serial || ctx.options.http || ctx.options['modbus-tcp']) {
+      const { commissionOverDriver } = await import('./commands-serial.ts');
+      return commissionOverDriver(ctx);
+    }
     let exit = 0;
     const code = await withApi(ctx, async (core) => {
       const targets = await commissionTargets(ctx, core);

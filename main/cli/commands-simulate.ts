@@ -47,7 +47,29 @@ export const simulateCommand: Command = {
     'simulate --ocpp 1.6|2.0.1 --url URL --identity ID [--count N] [--password-file F] [--uid-format PRESET]',
   summaryKey: 'cli.simulate.summary',
   options: ['ocpp', 'url', 'identity', 'count', 'password-file', 'uid-format'],
+  subcommands: [
+    {
+      name: 'openevse',
+      usage: 'simulate openevse --serial PATH [--port P]',
+      summaryKey: 'cli.simulate.openevse',
+      options: ['serial', 'port'],
+    },
+    {
+      name: 'modbus',
+      usage: 'simulate modbus --map NAME [--port P] [--serial PATH] [--id N]',
+      summaryKey: 'modbus.simulate.summary',
+      options: ['map', 'port', 'serial', 'id'],
+    },
+  ],
   async run(ctx) {
+    if (ctx.args[0] === 'modbus') {
+      const { simulateModbus } = await import('./simulate-modbus.ts');
+      return simulateModbus(ctx);
+    }
+    if (ctx.args[0] === 'openevse') {
+      const { simulateOpenEvse } = await import('./simulate-openevse.ts');
+      return simulateOpenEvse(ctx);
+    }
     const { ocpp, url, identity } = ctx.options;
     const count = ctx.options.count === undefined ? 1 : Number(ctx.options.count);
     if (

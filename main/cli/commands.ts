@@ -6,10 +6,13 @@ import { appName, appVersion } from '../core.ts';
 import { isLoopbackHost } from '../server/access.ts';
 import { type LocalChannel, openLocalChannel } from '../server/local-channel.ts';
 import { startShellServer } from '../server/shell-server.ts';
+import { boxesCommand, runsCommand } from './commands-boxes.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
+import { modbusCommand } from './commands-modbus.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
 import { proxyCommand } from './commands-proxy.ts';
 import { bundleCommand, reportCommand } from './commands-report.ts';
+import { serialCommands } from './commands-serial.ts';
 import { simulateCommand } from './commands-simulate.ts';
 import { syncCommand } from './commands-sync.ts';
 import { vaultCommand } from './commands-vault.ts';
@@ -212,6 +215,9 @@ export const commands: Command[] = [
   ...generalCommands,
   ...ocppCommands,
   commissionCommand,
+  ...serialCommands,
+  boxesCommand,
+  runsCommand,
   cardsCommand,
   readersCommand,
   simulateCommand,
@@ -220,4 +226,5 @@ export const commands: Command[] = [
   proxyCommand,
   reportCommand,
   bundleCommand,
+  modbusCommand,
 ];

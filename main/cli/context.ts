@@ -47,6 +47,10 @@ export interface CliContext {
     'valid-until'?: string | undefined;
     baud?: string | undefined;
     format?: string | undefined;
+    serial?: string | undefined;
+    driver?: string | undefined;
+    http?: string | undefined;
+    rapi?: boolean | undefined;
     watch?: boolean | undefined;
     yes?: boolean | undefined;
     'create-groups'?: boolean | undefined;
@@ -75,6 +79,11 @@ export interface CliContext {
     upstream?: string | undefined;
     ca?: string | undefined;
     run?: string | undefined;
+    // modbus, identify/commission of mapped drivers (h-modbus)
+    'modbus-tcp'?: string | undefined;
+    map?: string | undefined;
+    id?: string | undefined;
+    profile?: string | undefined;
   };
   output: Output;
   language: Language;

@@ -5,6 +5,7 @@ import { type Language, languageFromLocale, translate } from '../../locales/tran
 import { AppError } from '../api/errors.ts';
 import { toWireError, wireError } from '../api/router.ts';
 import { commands } from './commands.ts';
+import { modbusCliOptions } from './commands-modbus.ts';
 import type { CliContext } from './context.ts';
 import { commandHelp, findHelp } from './help.ts';
 import { consoleOutput, printError } from './output.ts';
@@ -42,6 +43,11 @@ const globalOptions = {
   'valid-until': { type: 'string' },
   baud: { type: 'string' },
   format: { type: 'string' },
+  // serial list/term, identify, commission --serial, simulate openevse (h-serial)
+  serial: { type: 'string' },
+  driver: { type: 'string' },
+  http: { type: 'string' },
+  rapi: { type: 'boolean', default: false },
   watch: { type: 'boolean', default: false },
   // cards import / export / push --site
   yes: { type: 'boolean', short: 'y', default: false },
@@ -78,6 +84,8 @@ const globalOptions = {
   ca: { type: 'string' },
   // report (h-report)
   run: { type: 'string' },
+  // modbus (h-modbus)
+  ...modbusCliOptions,
 } as const;
 
 function helpText(language: Language): string {

@@ -61,6 +61,11 @@ export class CommissioningService extends EventEmitter {
     this.#presencePollMs = pollMs;
   }
 
+  /** A forgotten box's runs are gone: its coming back is no news for a run any more. */
+  forgotten(identity: string): void {
+    this.#watching.delete(identity);
+  }
+
   #cameBack(identity: string, how: string): void {
     const id = this.#watching.get(identity);
     if (id === undefined) return;

@@ -58,6 +58,20 @@ export interface RunState {
   keepOnFailure?: boolean;
   /** What a failed run did with the values it had written, and what the box holds now. */
   rollback?: RollbackState | null;
+  /** Runs through a box driver (serial, HTTP, Modbus; main/commissioning/driver-run.ts) instead of OCPP. */
+  driver?: DriverRunState;
+}
+
+/** A driver-backed run: what the box said it is, what it held, the plan, and what it read back. */
+export interface DriverRunState {
+  driver: string;
+  address: string;
+  station: import('../drivers/station-driver.ts').StationIdentity | null;
+  /** Every readable setting before the run, as shown (secrets only as "(set)" / "(not set)"). */
+  before: Record<string, string | null>;
+  plan: { writes: PlannedWrite[]; problems: RunError[]; notes: RunError[] } | null;
+  /** Each setting after the writes, as read back (null: write-only, cannot be read). */
+  readBack: Record<string, string | null>;
 }
 
 /** Watching the box after its reset: deadline is when the window closes (the run view counts down to it). */

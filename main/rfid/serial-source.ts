@@ -44,7 +44,7 @@ const defaults: SerialSettings = { baudRate: 9600, format: 'lines' };
  * The OS's serial ports; serialport is loaded on the first scan, not at start-up. On Linux its list runs
  * udevadm: where that fails (not installed), the ports are read from sysfs instead.
  */
-async function listSerialPorts(): Promise<SerialPortInfo[]> {
+export async function listSerialPorts(): Promise<SerialPortInfo[]> {
   const { SerialPort } = await import('serialport');
   try {
     return await SerialPort.list();

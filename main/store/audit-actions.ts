@@ -17,6 +17,8 @@ export const auditActions = [
   'commissioning.put-back',
   'commissioning.confirmed',
   'commissioning.left-not-confirmed',
+  'commissioning.driver.write',
+  'commissioning.driver.done',
   'csms.add',
   'csms.update',
   'csms.tls.create',
@@ -45,6 +47,7 @@ export const auditActions = [
   'uid-format.save',
   'uid-format.clear',
   'vault.reset',
+  'station.forget',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { WireError } from '../../main/api/errors.ts';
 import type { RunDetail, RunSummary } from '../../main/commissioning/types.ts';
 import { asWireError, useConnection } from './hooks.ts';
+import { useLive } from './live.ts';
 
 export interface RunQuery {
   run: RunDetail | undefined;
@@ -13,45 +14,13 @@ export interface RunQuery {
 /** The detail of one run, fetched again (at most one call at a time) whenever the run moves. */
 export function useRun(id: number): RunQuery {
   const api = useConnection();
-  const [run, setRun] = useState<RunDetail>();
-  const [error, setError] = useState<WireError>();
-  const inFlight = useRef(false);
-  const again = useRef(false);
-
-  const load = useCallback(() => {
-    if (inFlight.current) {
-      again.current = true;
-      return;
-    }
-    inFlight.current = true;
-    api
-      .call('commissioning.get', { id })
-      .then((detail) => {
-        setRun(detail);
-        setError(undefined);
-      })
-      .catch((e: unknown) => setError(asWireError(e)))
-      .finally(() => {
-        inFlight.current = false;
-        if (again.current) {
-          again.current = false;
-          load();
-        }
-      });
-  }, [api, id]);
-
-  useEffect(() => {
-    setRun(undefined);
-    load();
-    const off = api.on('commissioning.changed', (summary) => summary.id === id && load());
-    const offState = api.onState((s) => s === 'connected' && load());
-    return () => {
-      off();
-      offState();
-    };
-  }, [api, id, load]);
-
-  return { run, error };
+  const load = useCallback(() => api.call('commissioning.get', { id }), [api, id]);
+  const watch = useCallback(
+    (reload: () => void) => [api.on('commissioning.changed', (summary) => summary.id === id && reload())],
+    [api, id],
+  );
+  const { data, error } = useLive(load, watch);
+  return { run: data, error };
 }
 
 /** The newest run per box of a fleet, in box order. */

@@ -4,6 +4,7 @@ import { useCallback, useState } from 'react';
 import type { RunSummary } from '../../main/commissioning/types.ts';
 import { useBoxes } from '../api/ocpp-hooks.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { navigate, useRoute } from '../routing/route.ts';
 import { BoxesSection } from './commission/BoxesSection.tsx';
 import { CsmsSection } from './commission/CsmsSection.tsx';
 import { FleetView } from './commission/FleetView.tsx';
@@ -25,13 +26,21 @@ export function CommissionPage() {
   const { csms, stations, rows } = useBoxes();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [siteId, setSiteId] = useState<number | null>(null);
-  const [starting, setStarting] = useState<Starting | null>(null);
-  const [runId, setRunId] = useState<number | null>(null);
+  const [chosen, setStarting] = useState<Starting | null>(null);
   const [fleet, setFleet] = useState<Fleet | null>(null);
-  const openRun = useCallback((id: number) => setRunId(id), []);
+  // The open run and a box sent here from its page live in the address: a reload finds them again.
+  const [section, arg] = useRoute().rest;
+  const runId = section === 'runs' && Number(arg) > 0 ? Number(arg) : null;
+  const fromBoxPage = section === 'start' && arg ? { identities: [arg], fleet: false } : null;
+  const starting = chosen ?? fromBoxPage;
+  const openRun = useCallback((id: number) => navigate('commission', 'runs', String(id)), []);
+  const leave = () => {
+    setStarting(null);
+    if (fromBoxPage) navigate('commission');
+  };
 
   if (runId !== null)
-    return <RunView key={runId} id={runId} onRun={openRun} onClose={() => setRunId(null)} />;
+    return <RunView key={runId} id={runId} onRun={openRun} onClose={() => navigate('commission')} />;
   if (fleet)
     return (
       <FleetView
@@ -51,14 +60,14 @@ export function CommissionPage() {
           fleet={starting.fleet}
           onRun={(id) => {
             setStarting(null);
-            setRunId(id);
+            openRun(id);
           }}
           onFleet={(fleetId, initial) => {
-            setStarting(null);
+            leave();
             setSelected(new Set());
             setFleet({ fleetId, initial });
           }}
-          onClose={() => setStarting(null)}
+          onClose={leave}
         />
       )}
       <BoxesSection

@@ -6,6 +6,7 @@ import { languages } from '../../locales/translate.ts';
 import type { SecretInfo } from '../../main/api/types.ts';
 import { useAction, useConnection, useQuery } from '../api/hooks.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
+import { SecretDelete } from '../components/SecretDelete.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { knownText } from '../i18n/known-text.ts';
 
@@ -33,9 +34,7 @@ function SecretRow({ secret }: { secret: SecretInfo }) {
             <span className="hint"> {t('settings.secrets.shown')}</span>
           </>
         ))}{' '}
-      <button type="button" onClick={() => void run(() => api.call('secrets.delete', { id: secret.id }))}>
-        {t('settings.secrets.delete')}
-      </button>
+      <SecretDelete id={secret.id} label={secret.label} />
       <ErrorNotice error={error} />
     </li>
   );

@@ -6,6 +6,7 @@ import { AdmitButton } from '../../components/AdmitButton.tsx';
 import { BoxStateBadge } from '../../components/BoxStateBadge.tsx';
 import { SyncBadge } from '../../components/SyncBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { href } from '../../routing/route.ts';
 
 function connectorText(connectors: Record<string, string>): string {
   return Object.entries(connectors)
@@ -74,7 +75,9 @@ export function BoxesTable(props: {
                   )}
                 </td>
                 <th scope="row">
-                  <code>{row.identity}</code>
+                  <a href={href('boxes', row.identity)} data-testid={`box-link-${row.identity}`}>
+                    <code>{row.identity}</code>
+                  </a>
                   <SyncBadge station={row.identity} />
                 </th>
                 <td>

@@ -16,10 +16,13 @@ function WriteRow({
   write,
   answer,
   show = answerText,
+  secretKey = 'run.ui.plan.generated',
 }: {
   write: PlannedWrite;
   answer: string | undefined;
   show?: (t: Translate, answer: string) => string;
+  /** How the new secret is named: "(generated password)" in the plan, "set, kept in the vault" in a report. */
+  secretKey?: string;
 }) {
   const { t } = useI18n();
   const from = write.secret
@@ -39,18 +42,22 @@ function WriteRow({
         <span className="arrow" aria-hidden="true">
           →{' '}
         </span>
-        {write.secret ? (
-          <em data-testid="generated">{t('run.ui.plan.generated')}</em>
-        ) : (
-          <code>{write.to}</code>
-        )}
+        {write.secret ? <em data-testid="generated">{t(secretKey)}</em> : <code>{write.to}</code>}
       </td>
       <td data-testid="answer">{answer ? show(t, answer) : t('run.ui.plan.notYet')}</td>
     </tr>
   );
 }
 
-export function PlanDiff({ plan, results }: { plan: Plan; results: Record<string, string> }) {
+export function PlanDiff({
+  plan,
+  results,
+  secretKey,
+}: {
+  plan: Plan;
+  results: Record<string, string>;
+  secretKey?: string;
+}) {
   const { t } = useI18n();
   // The calls that are no ChangeConfiguration/SetVariables still show as rows, with their answers.
   const calls: PlannedWrite[] = [];
@@ -114,6 +121,7 @@ export function PlanDiff({ plan, results }: { plan: Plan; results: Record<string
                 write={w}
                 answer={results[w.key]}
                 {...(w.key === 'GetCompositeSchedule' ? { show: reportedText } : {})}
+                {...(secretKey ? { secretKey } : {})}
               />
             ))}
           </tbody>

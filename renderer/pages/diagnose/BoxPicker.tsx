@@ -5,6 +5,7 @@ import type { BoxRow } from '../../api/ocpp-hooks.ts';
 import { AdmitButton } from '../../components/AdmitButton.tsx';
 import { BoxStateBadge, boxState } from '../../components/BoxStateBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { href } from '../../routing/route.ts';
 
 export function BoxPicker(props: { rows: BoxRow[]; identity: string; onPick(identity: string): void }) {
   const { t } = useI18n();
@@ -35,6 +36,9 @@ export function BoxPicker(props: { rows: BoxRow[]; identity: string; onPick(iden
           {row.vendor || row.model ? (
             <span>{[row.vendor, row.model, row.firmware].filter(Boolean).join(' · ')}</span>
           ) : null}
+          <a href={href('boxes', row.identity)} data-testid="box-page-link">
+            {t('box.title', { identity: row.identity })}
+          </a>
         </output>
       )}
       {row?.live && !row.admitted && <AdmitButton identity={row.identity} />}

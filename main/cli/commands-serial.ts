@@ -1,0 +1,256 @@
+// `wbc serial list|term`, `wbc identify --serial|--http` and the driver side of `wbc commission`: boxes on
+// a USB cable or their own HTTP API, through the same commissioning run as OCPP boxes.
+import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { errorText } from '../../locales/translate.ts';
+import { AppError, type ErrorCode } from '../api/errors.ts';
+import { runDriverCommissioning } from '../commissioning/driver-run.ts';
+import { loadTemplateFile } from '../commissioning/template.ts';
+import type { RunDetail } from '../commissioning/types.ts';
+import { identifyBox } from '../drivers/api-handlers.ts';
+import { openDriver } from '../drivers/open-driver.ts';
+import { withChecksum } from '../drivers/openevse/rapi-frame.ts';
+import { listSerialPorts } from '../drivers/serial/port-list.ts';
+import { SerialLine } from '../drivers/serial/serial-line.ts';
+import { TerminalTrace } from '../drivers/serial/terminal-trace.ts';
+import type { StationDriver } from '../drivers/station-driver.ts';
+import { mappedDriverOptions, mappedTarget } from './commands-modbus.ts';
+import { passwordFromFileOrEnv } from './commands-ocpp.ts';
+import { type CliContext, type Command, print, t, usage, withApi } from './context.ts';
+
+export const driverOptions = [
+  'serial',
+  'driver',
+  'http',
+  'baud',
+  'user',
+  'password-file',
+  ...mappedDriverOptions,
+];
+
+async function driverFor(ctx: CliContext): Promise<StationDriver> {
+  const { serial, http } = ctx.options;
+  const mapped = mappedTarget(ctx);
+  if (mapped) return mapped;
+  if (!serial && !http)
+    return usage(ctx, 'identify --serial PATH [--http ADDRESS] [--driver openevse]') as never;
+  const baud = ctx.options.baud === undefined ? undefined : Number(ctx.options.baud);
+  if (baud !== undefined && (!Number.isInteger(baud) || baud < 300 || baud > 4_000_000))
+    return usage(ctx, 'identify --serial PATH [--baud N]') as never;
+  return openDriver({
+    driver: ctx.options.driver,
+    serial,
+    http,
+    baudRate: baud,
+    httpUser: ctx.options.user,
+    // The box's web password: from a file or WBC_BOX_PASSWORD, never on the command line.
+    httpPassword: http ? passwordFromFileOrEnv(ctx, 'WBC_BOX_PASSWORD') : undefined,
+  });
+}
+
+const serialCommand: Command = {
+  name: 'serial',
+  usage: 'serial list [--watch] | serial term PATH [--baud N] [--rapi] [--out FILE]',
+  summaryKey: 'cli.serial.summary',
+  subcommands: [
+    { name: 'list', usage: 'serial list [--watch]', summaryKey: 'cli.help.serial.list', options: ['watch'] },
+    {
+      name: 'term',
+      usage: 'serial term PATH [--baud N] [--rapi] [--out FILE]',
+      summaryKey: 'cli.help.serial.term',
+      options: ['baud', 'rapi', 'out'],
+    },
+  ],
+  async run(ctx) {
+    if (ctx.args[0] === 'list') {
+      const ports = await listSerialPorts();
+      print(ctx, ports, () => {
+        if (ports.length === 0) ctx.output.out(t(ctx, 'cli.serial.none'));
+        for (const p of ports) {
+          const ids = p.vendorId ? `${p.vendorId}:${p.productId ?? '????'}` : '';
+          ctx.output.out(
+            [
+              p.path.padEnd(16),
+              ids.padEnd(10),
+              (p.adapter ?? '').padEnd(24),
+              p.manufacturer ?? '',
+              p.serialNumber ?? '',
+            ]
+              .join(' ')
+              .trimEnd(),
+          );
+        }
+      });
+      if (!ctx.options.watch) return 0;
+      const { watchSerialPorts } = await import('../drivers/serial/port-list.ts');
+      await new Promise<void>((resolve) => {
+        const stop = watchSerialPorts((change) => {
+          for (const p of change.added)
+            ctx.output.out(t(ctx, 'cli.serial.added', { path: p.path, adapter: p.adapter ?? '' }));
+          for (const p of change.removed) ctx.output.out(t(ctx, 'cli.serial.removed', { path: p.path }));
+        });
+        process.once('SIGINT', () => {
+          stop();
+          resolve();
+        });
+      });
+      return 0;
+    }
+    if (ctx.args[0] === 'term' && ctx.args[1]) return terminal(ctx, ctx.args[1]);
+    return usage(ctx, 'serial list [--watch] | serial term PATH [--baud N] [--rapi] [--out FILE]');
+  },
+};
+
+/** Lines typed on stdin go out (with CR; `--rapi` adds the ^XK checksum), bytes in are shown with hex. */
+async function terminal(ctx: CliContext, path: string): Promise<number> {
+  const baudRate = ctx.options.baud === undefined ? 115_200 : Number(ctx.options.baud);
+  if (!Number.isInteger(baudRate) || baudRate < 300) return usage(ctx, 'serial term PATH [--baud N]');
+  const line = await SerialLine.open(path, { baudRate });
+  const trace = new TerminalTrace();
+  const recorded: string[] = [];
+  const show = (text: string) => {
+    recorded.push(`${new Date().toISOString()} ${text}`);
+    ctx.output.out(text);
+  };
+  ctx.output.err(t(ctx, 'cli.serial.term.open', { path, baud: baudRate }));
+  line.onData((chunk) => show(trace.line('in', chunk)));
+  const done = new Promise<number>((resolve) => {
+    line.onGone((error) => {
+      ctx.output.err(errorText(ctx.language, error.code as ErrorCode, error.params).message);
+      resolve(1);
+    });
+    const input = createInterface({ input: process.stdin });
+    input.on('line', (typed) => {
+      const text = ctx.options.rapi && typed.trim().startsWith('$') ? withChecksum(typed.trim()) : typed;
+      const bytes = Buffer.from(`${text}\r`, 'latin1');
+      show(trace.line('out', bytes));
+      line.write(bytes).catch(() => undefined);
+    });
+    input.on('close', () => resolve(0));
+  });
+  const code = await done;
+  await line.close();
+  if (ctx.options.out) writeFileSync(ctx.options.out, `${recorded.join('\n')}\n`, { mode: 0o600 });
+  return code;
+}
+
+const identifyCommand: Command = {
+  name: 'identify',
+  usage: 'identify --serial PATH [--http ADDRESS] [--driver openevse] [--baud N]',
+  summaryKey: 'cli.identify.summary',
+  options: driverOptions,
+  async run(ctx) {
+    const driver = await driverFor(ctx);
+    try {
+      const seen = await identifyBox(driver);
+      const { station, settings, values, status } = seen;
+      print(ctx, seen, () => {
+        ctx.output.out(
+          t(ctx, 'cli.identify.box', {
+            vendor: station.vendor ?? '?',
+            firmware: station.firmware ?? '?',
+            protocol: station.protocol,
+            address: station.address,
+          }),
+        );
+        if (station.serialNumber)
+          ctx.output.out(t(ctx, 'cli.identify.serial', { serial: station.serialNumber }));
+        if (status) ctx.output.out(t(ctx, 'cli.identify.state', { state: status.state, raw: status.raw }));
+        ctx.output.out(t(ctx, 'cli.identify.capabilities', { list: [...driver.capabilities].join(', ') }));
+        for (const spec of settings) {
+          const value = values.find((v) => v.name === spec.name)?.value;
+          const range = spec.range ? ` [${spec.range.min}..${spec.range.max}]` : '';
+          const shown = spec.secret || value === undefined || value === null ? '-' : String(value);
+          ctx.output.out(
+            `  ${spec.name.padEnd(24)} ${`${shown}${spec.unit ? ` ${spec.unit}` : ''}`.padEnd(36)} ${spec.access}${range}`,
+          );
+        }
+      });
+    } finally {
+      await driver.close();
+    }
+    return 0;
+  },
+};
+
+/** `wbc commission --serial PATH | --http ADDRESS --template FILE`: one driver-backed run, in this process. */
+export async function commissionOverDriver(ctx: CliContext): Promise<number> {
+  if (!ctx.options.template)
+    return usage(ctx, 'commission --serial PATH [--http ADDRESS] --driver openevse --template FILE');
+  const template = loadTemplateFile(ctx.options.template);
+  if (ctx.options.http && !ctx.options.identity)
+    return usage(ctx, 'commission --serial PATH --http ADDRESS --identity ID --template FILE');
+  let exit = 1;
+  const code = await withApi(ctx, async (core) => {
+    // The port is opened here: a core running elsewhere cannot reach this process's cable.
+    if (!core.local) throw new AppError('CORE_BUSY_ELSEWHERE', { dataDir: core.dataDir });
+    const local = core.local;
+    const driver = await driverFor(ctx);
+    const abort = new AbortController();
+    const cancel = () => abort.abort();
+    process.on('SIGINT', cancel);
+    let run: RunDetail;
+    try {
+      run = await runDriverCommissioning(local.commissioning.runs, {
+        actor: local.context('cli').actor,
+        identity:
+          ctx.options.identity ??
+          defaultIdentity(
+            driver.name,
+            ctx.options.serial ?? ctx.options.http ?? ctx.options['modbus-tcp'] ?? '',
+          ),
+        template,
+        driver,
+        keepOnFailure: ctx.options['keep-on-failure'] === true,
+        signal: abort.signal,
+        onChange: (r) => {
+          if (ctx.output.json) return;
+          ctx.output.err(
+            t(ctx, 'cli.commission.step', {
+              identity: r.identity,
+              step: t(ctx, `run.step.${r.step}`),
+              status: t(ctx, `run.status.${r.status}`),
+            }),
+          );
+        },
+      });
+    } finally {
+      process.off('SIGINT', cancel);
+      await driver.close();
+    }
+    printDriverRun(ctx, run);
+    exit = run.status === 'left-not-confirmed' ? 0 : 1;
+  });
+  return code === 0 ? exit : code;
+}
+
+/** A name for a box with no OCPP identity yet, shaped like one (no ':', '/' or spaces): `openevse-rapi-ttyUSB0`. */
+export function defaultIdentity(driver: string, address: string): string {
+  const place = address.split(/[\\/]/).filter(Boolean).at(-1) ?? 'box';
+  return `${driver}-${place}`.replace(/[:/\s]+/g, '-').slice(0, 48);
+}
+
+function printDriverRun(ctx: CliContext, run: RunDetail): void {
+  print(ctx, run, () => {
+    const state = run.state.driver;
+    const plan = state?.plan;
+    for (const write of plan?.writes ?? []) {
+      const back = state?.readBack[write.key];
+      ctx.output.out(
+        `  ${write.key.padEnd(24)} ${write.secret ? '***' : (write.from ?? '-')} -> ${write.secret ? '***' : write.to}  ${run.state.results[write.key] ?? ''}${back !== undefined && back !== null ? ` (read back ${back})` : ''}`,
+      );
+    }
+    for (const note of plan?.notes ?? [])
+      ctx.output.out(`  ${errorText(ctx.language, note.code as ErrorCode, note.params).message}`);
+    for (const entry of run.state.rollback?.entries ?? [])
+      ctx.output.out(
+        `  ${t(ctx, `rollback.${entry.outcome}`, { key: entry.key, value: entry.outcome === 'restored' ? (entry.from ?? '') : entry.secret ? '***' : entry.to })}`,
+      );
+    if (run.status === 'left-not-confirmed')
+      ctx.output.out(t(ctx, 'cli.commission.driverDone', { identity: run.identity }));
+    else if (run.error)
+      ctx.output.out(errorText(ctx.language, run.error.code as ErrorCode, run.error.params).message);
+  });
+}
+
+export const serialCommands: Command[] = [serialCommand, identifyCommand];

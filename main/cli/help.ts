@@ -70,6 +70,8 @@ const optionValues: Record<string, string> = {
   'graphql-url': 'URL',
   'ca-file': 'FILE',
   run: 'ID',
+  upstream: 'URL',
+  ca: 'FILE',
 };
 
 /** Options every command takes. */

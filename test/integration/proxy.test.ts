@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { bareBox, boot16 } from '../support/bare-box.ts';
 import { BareCsms } from '../support/bare-csms.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
@@ -407,4 +407,37 @@ test("a box at security profile 2 dials the proxy on wss:// with the tool's CA a
     traced(core, '(none)').some((f) => f.kind === 'refused' && f.frame.includes('tls-failed')),
   );
   assert.equal(csms.tried.includes('WB-STRANGER'), false);
+});
+
+test('a CSMS connection that died without a close (no pong) is dropped and dialled again; the box stays', async (t) => {
+  // A raw WebSocket peer that takes the box but never answers a ping, as a line that went dead would.
+  const silent = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    autoPong: false,
+    handleProtocols: () => 'ocpp1.6',
+  });
+  t.after(() => silent.close());
+  await new Promise((resolve) => silent.once('listening', resolve));
+  let connections = 0;
+  silent.on('connection', () => {
+    connections += 1;
+  });
+  const core = testCore(t);
+  const status = await core.proxy.start({
+    upstream: `ws://127.0.0.1:${(silent.address() as { port: number }).port}/ocpp`,
+    host: '127.0.0.1',
+    port: 0,
+    pingIntervalMs: 100,
+    reconnectDelaysMs: [50, 50, 50],
+  });
+  const box = bareBox(t, { url: `ws://127.0.0.1:${status.port}/ocpp`, identity: 'WB-SILENT' });
+  let boxClosed = false;
+  box.on('close', () => {
+    boxClosed = true;
+  });
+  await box.connect();
+  await until(() => connections >= 2, 10_000);
+  assert.equal(boxClosed, false);
+  assert.ok(traced(core, 'WB-SILENT').some((f) => f.kind === 'csms-closed' && f.side === 'csms'));
 });

@@ -96,6 +96,7 @@ export class BoxRelay extends EventEmitter {
   lastSeenAt = this.connectedAt;
   #closing = false;
   #alive = true;
+  #upstreamAlive = true;
   /** The box's socket was closed by the tool's own guard (a frame over the limit, a protocol error). */
   #boxFault = false;
   /** Box frames held while the CSMS side reconnects. */
@@ -134,16 +135,24 @@ export class BoxRelay extends EventEmitter {
     return this.#upstream !== null && !this.#closing;
   }
 
-  /** Called every ping interval: a box that did not answer the last ping is cut off. */
+  /** Called every ping interval: a box that did not answer the last ping is cut off; a CSMS connection
+   *  that did not is dropped and dialled again (a line that died without a close). */
   heartbeat(): void {
     if (this.#closing) return;
     if (!this.#alive) {
       this.#box.terminate();
       return;
     }
+    const upstream = this.#upstream;
+    if (upstream && !this.#upstreamAlive) {
+      upstream.terminate();
+      return;
+    }
     this.#alive = false;
+    this.#upstreamAlive = false;
     try {
       this.#box.ping();
+      upstream?.ping();
     } catch {
       // closing already
     }
@@ -212,6 +221,10 @@ export class BoxRelay extends EventEmitter {
   }
 
   #attach(upstream: WebSocket): void {
+    this.#upstreamAlive = true;
+    upstream.on('pong', () => {
+      if (this.#upstream === upstream) this.#upstreamAlive = true;
+    });
     upstream.on('message', (data, binary) => {
       if (this.#upstream === upstream) this.#fromCsms(toBuffer(data), binary);
     });

@@ -34,10 +34,11 @@ test('sites added through the CLI are listed as JSON, from the data folder given
 
 test('a bad value exits 1 with the code, the field and the remedy; nothing is written', async (t) => {
   const dir = tempDir(t);
-  const run = await wbc(['sites', 'rename', 'seven', 'X', '--data-dir', dir]);
+  const run = await wbc(['sites', 'add', 'x'.repeat(100), '--data-dir', dir]);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /error VALIDATION_FAILED/);
-  assert.match(run.stderr, /id: /);
+  // The field by its label and its path, the complaint in words (not the schema library's English).
+  assert.match(run.stderr, /Name \(name\): at most 80 characters/);
   assert.doesNotMatch(run.stderr, /at .*\.ts:\d+/, 'no stack trace');
   const json = await wbc(['groups', 'add', '--json', '--data-dir', dir]);
   assert.equal(json.code, 1);

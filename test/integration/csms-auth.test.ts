@@ -306,8 +306,11 @@ test('wbc csms listen keeps a box nobody named in the lobby: no station row unti
     '--data-dir',
     dir,
   ]);
+  // The address and the lobby line are two writes: wait for both.
   await until(() => listen.stdout().includes(`ws://127.0.0.1:${port}/ocpp`), 20_000);
-  assert.match(listen.stdout(), /wait in the lobby/);
+  await until(() => /wait in the lobby/.test(listen.stdout()), 20_000).catch(() =>
+    assert.match(listen.stdout(), /wait in the lobby/),
+  );
   const box = bareBox(t, { url: `ws://127.0.0.1:${port}/ocpp`, identity: 'WB-STRANGER' });
   await box.connect();
   await boot16(box);

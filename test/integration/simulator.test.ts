@@ -202,6 +202,7 @@ test('a new backend URL and identity wait for the reset; then the box dials the 
     endpoint: '/new',
     protocol: 'ocpp1.6',
     password: undefined,
+    offered: ['ocpp1.6'],
   });
   assert.equal(station.identity, 'CP-MOVED');
   assert.equal(station.currentEndpoint(), `${target.url('/new')}/CP-MOVED`);

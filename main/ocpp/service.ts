@@ -106,9 +106,9 @@ export class OcppService extends EventEmitter {
     const takenAt = this.#store.now();
     // How the box was read is kept with the entries (a JSON object; older rows hold a bare array).
     const stored = JSON.stringify({ readVia, entries });
-    const info = this.#store.write(() =>
-      this.#store.db
-        .prepare(
+    const info = await this.#store.writeGrouped(() =>
+      this.#store
+        .stmt(
           'INSERT INTO config_snapshots (identity, ocpp_version, taken_at, reason, entries) VALUES (?, ?, ?, ?, ?)',
         )
         .run(identity, session.ocppVersion, takenAt, reason, stored),
@@ -196,7 +196,8 @@ export class OcppService extends EventEmitter {
     const results = (await session.changeSettings(changes, { signal })).map((r) =>
       asked.has(r.key) ? { ...r, requestedKey: asked.get(r.key) as string } : r,
     );
-    this.#store.write(() => {
+    // Committed with the other boxes' writes of the same moment, before the results are handed back.
+    await this.#store.writeGrouped(() => {
       for (const result of results) {
         const secret = SECRET_KEYS.test(result.key);
         const value = changes.find((c) => c.key === result.key)?.value ?? null;

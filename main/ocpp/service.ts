@@ -69,8 +69,11 @@ export class OcppService extends EventEmitter {
     csms.on('box', (info: BoxInfo) => {
       // A lobby box is a stranger until admitted: it gets no stations row (10,000 identities would
       // otherwise leave 10,000 rows). Admitting it emits 'box' again, and then it is recorded.
-      if (info.admitted && info.boot && info.boot.receivedAt !== this.#recorded.get(info.identity)) {
-        this.#recorded.set(info.identity, info.boot.receivedAt);
+      // A box booting again with the same identity card (every few seconds while Pending) changes nothing
+      // in its row: only a boot that says something new is written.
+      const seen = info.boot ? bootSignature(info) : undefined;
+      if (info.admitted && seen !== undefined && seen !== this.#recorded.get(info.identity)) {
+        this.#recorded.set(info.identity, seen);
         this.#recordStation(info);
       }
       this.emit('box', info);
@@ -281,4 +284,16 @@ export class OcppService extends EventEmitter {
       }
     });
   }
+}
+
+/** What a boot tells about the box (not when it came): a change of any of it updates the stations row. */
+function bootSignature(info: BoxInfo): string {
+  const boot = info.boot;
+  return JSON.stringify([
+    boot?.vendor,
+    boot?.model,
+    boot?.serialNumber,
+    boot?.firmwareVersion,
+    info.ocppVersion,
+  ]);
 }

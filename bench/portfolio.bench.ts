@@ -21,6 +21,6 @@ export async function run(): Promise<void> {
   });
   process.stdout.write(
     `  wall time: ${(tool.activeMs / 1000).toFixed(1)} s to the last reset, ${(tool.totalMs / 1000).toFixed(1)} s to every box verified (1 s verify window); ${(tool.connectMs / 1000).toFixed(1)} s for the boxes to connect and boot before\n` +
-      `  peak memory of the tool's process (resident): ${peakMb.toFixed(0)} MB\n`,
+      `  peak memory of the tool's process (resident): ${peakMb.toFixed(0)} MB; ${tool.returned} boxes came back within the verify window (fell back after their reset)\n`,
   );
 }

@@ -74,6 +74,20 @@ export function newFleetId(): string {
 
 export class RunStore {
   readonly #store: Store;
+  /**
+   * The rows of runs this process wrote or read, as last written: a run's many reads (every step, every
+   * write of a fleet) come from here, not from SQLite. Set inside the writing transaction, dropped when a
+   * write fails (that transaction is undone), so a read never sees what was not committed. Only this
+   * class writes commissioning_runs.
+   */
+  readonly #rows = new Map<number, RunRow>();
+  #readRow(id: number): RunRow {
+    const row = this.#store.stmt('SELECT * FROM commissioning_runs WHERE id = ?').get(id) as
+      | RunRow
+      | undefined;
+    if (!row) throw new AppError('NOT_FOUND', { entity: 'run', id });
+    return row;
+  }
 
   constructor(store: Store) {
     this.#store = store;
@@ -104,8 +118,8 @@ export class RunStore {
     };
     const now = this.#store.now();
     return this.#store.write(() => {
-      const info = this.#store.db
-        .prepare(
+      const info = this.#store
+        .stmt(
           `INSERT INTO commissioning_runs (identity, fleet_id, template, status, step, approval, state, created_at, updated_at)
            VALUES (?, ?, ?, 'running', 'identify', ?, ?, ?, ?)`,
         )
@@ -123,16 +137,26 @@ export class RunStore {
   }
 
   get(id: number): RunDetail {
-    const row = this.#store.stmt('SELECT * FROM commissioning_runs WHERE id = ?').get(id) as
-      | RunRow
-      | undefined;
-    if (!row) throw new AppError('NOT_FOUND', { entity: 'run', id });
-    return toDetail(row);
+    return toDetail(this.#row(id));
+  }
+
+  /** A forgotten box's runs were deleted outside this store: what it held of them goes too. */
+  forget(identity: string): void {
+    for (const [id, row] of this.#rows) if (row.identity === identity) this.#rows.delete(id);
+  }
+
+  #row(id: number): RunRow {
+    const cached = this.#rows.get(id);
+    if (cached) return cached;
+    const row = this.#readRow(id);
+    // Inside a write that may still be undone, what is read is not yet known to be committed.
+    if (!this.#store.db.inTransaction) this.#rows.set(id, row);
+    return row;
   }
 
   list(query: { fleetId?: string | undefined; identity?: string | undefined; limit: number }): RunSummary[] {
-    const rows = this.#store.db
-      .prepare(
+    const rows = this.#store
+      .stmt(
         `SELECT * FROM commissioning_runs WHERE (? IS NULL OR fleet_id = ?) AND (? IS NULL OR identity = ?) ORDER BY id DESC LIMIT ?`,
       )
       .all(
@@ -161,30 +185,70 @@ export class RunStore {
     change: (run: RunDetail) => void,
     audit?: { actor: string; action: AuditAction; after?: unknown },
   ): RunDetail {
-    return this.#store.write(() => {
-      const run = this.get(id);
-      change(run);
-      this.#store
-        .stmt(
-          'UPDATE commissioning_runs SET status = ?, step = ?, state = ?, error = ?, updated_at = ? WHERE id = ?',
-        )
-        .run(
-          stored(run.status),
-          run.step,
-          JSON.stringify(run.state),
-          run.error ? JSON.stringify(run.error) : null,
-          this.#store.now(),
-          id,
-        );
-      if (audit)
-        recordAudit(this.#store, {
-          actor: audit.actor,
-          action: audit.action,
-          entity: 'station',
-          entityId: run.identity,
-          after: { run: id, ...(audit.after as object) },
-        });
-      return this.get(id);
-    });
+    // Part of a caller's transaction: that one may still be undone, so the row is not kept.
+    const nested = this.#store.db.inTransaction;
+    try {
+      const run = this.#store.write(() => this.#apply(id, change, audit));
+      if (nested) this.#rows.delete(id);
+      return run;
+    } catch (error) {
+      this.#rows.delete(id);
+      throw error;
+    }
+  }
+
+  /**
+   * The same as update, in the transaction the writes of this burst share (one disk flush for a whole
+   * car park's steps): resolves with the run once that transaction is committed, never before.
+   */
+  async save(
+    id: number,
+    change: (run: RunDetail) => void,
+    audit?: { actor: string; action: AuditAction; after?: unknown },
+  ): Promise<RunDetail> {
+    const nested = this.#store.db.inTransaction;
+    try {
+      const run = await this.#store.writeGrouped(() => this.#apply(id, change, audit));
+      if (nested) this.#rows.delete(id);
+      return run;
+    } catch (error) {
+      this.#rows.delete(id);
+      throw error;
+    }
+  }
+
+  #apply(
+    id: number,
+    change: (run: RunDetail) => void,
+    audit: { actor: string; action: AuditAction; after?: unknown } | undefined,
+  ): RunDetail {
+    // What the transaction holds now; the cache is only set once this write has succeeded.
+    this.#rows.delete(id);
+    const before = this.#readRow(id);
+    const run = toDetail(before);
+    change(run);
+    const row: RunRow = {
+      ...before,
+      status: stored(run.status),
+      step: run.step,
+      state: JSON.stringify(run.state),
+      error: run.error ? JSON.stringify(run.error) : null,
+      updated_at: this.#store.now(),
+    };
+    this.#store
+      .stmt(
+        'UPDATE commissioning_runs SET status = ?, step = ?, state = ?, error = ?, updated_at = ? WHERE id = ?',
+      )
+      .run(row.status, row.step, row.state, row.error, row.updated_at, id);
+    if (audit)
+      recordAudit(this.#store, {
+        actor: audit.actor,
+        action: audit.action,
+        entity: 'station',
+        entityId: run.identity,
+        after: { run: id, ...(audit.after as object) },
+      });
+    this.#rows.set(id, row);
+    return toDetail(row);
   }
 }

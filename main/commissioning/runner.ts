@@ -125,7 +125,7 @@ export class CommissioningRunner {
         if (this.#signal.aborted) throw new AppError('CANCELLED');
         if (run.status === 'waiting-for-box') {
           await this.#deps.ocpp.csms.waitFor(run.identity, { signal: this.#signal });
-          run = this.#save((r) => {
+          run = await this.#save((r) => {
             r.status = 'running';
             r.state.reconnects++;
           });
@@ -139,7 +139,7 @@ export class CommissioningRunner {
         // The tool shutting down is not the user cancelling: the run stays as it was and resumes later.
         if (this.#outer.aborted && this.#outer.reason === SHUTDOWN) return this.#deps.runs.get(this.#id);
         if (this.#locked && !this.#outer.aborted) {
-          if (run.step === 'verify') this.#saveVerify('locked-out');
+          if (run.step === 'verify') await this.#saveVerify('locked-out');
           return this.#fail(run.step, 'COMMISSION_BOX_LOCKED_OUT', {
             identity: run.identity,
             count: LOCKOUT_REFUSALS,
@@ -154,7 +154,7 @@ export class CommissioningRunner {
           });
         }
         if (WAIT_CODES.has(appError.code) && run.step !== 'verify' && run.step !== 'report') {
-          this.#save((r) => {
+          await this.#save((r) => {
             r.status = 'waiting-for-box';
           });
           continue;
@@ -182,7 +182,7 @@ export class CommissioningRunner {
       signal: this.#outer,
     });
     if (!rollback) return;
-    this.#save(
+    await this.#save(
       (r) => {
         r.state.rollback = rollback;
       },
@@ -196,8 +196,12 @@ export class CommissioningRunner {
     );
   }
 
-  #save(change: (run: RunDetail) => void, audit?: { action: AuditAction; after?: unknown }): RunDetail {
-    const run = this.#deps.runs.update(
+  /** One step's change, committed (with the other runs' changes of the same moment) before it is told. */
+  async #save(
+    change: (run: RunDetail) => void,
+    audit?: { action: AuditAction; after?: unknown },
+  ): Promise<RunDetail> {
+    const run = await this.#deps.runs.save(
       this.#id,
       change,
       audit ? { actor: this.#deps.actor, ...audit } : undefined,
@@ -206,7 +210,7 @@ export class CommissioningRunner {
     return run;
   }
 
-  #fail(step: StepName, code: string, params: Record<string, string | number>): RunDetail {
+  #fail(step: StepName, code: string, params: Record<string, string | number>): Promise<RunDetail> {
     return this.#save(
       (r) => {
         r.status = 'failed';
@@ -222,10 +226,10 @@ export class CommissioningRunner {
   }
 
   /** Marks a step as begun; after #finish it already is (one commit ends a step and begins the next). */
-  #begin(run: RunDetail): void {
+  async #begin(run: RunDetail): Promise<void> {
     const record = run.state.steps.find((s) => s.step === run.step);
     if (record?.status === 'running') return;
-    this.#save((r) => {
+    await this.#save((r) => {
       const current = r.state.steps.find((s) => s.step === r.step);
       if (current) {
         current.status = 'running';
@@ -238,7 +242,7 @@ export class CommissioningRunner {
     step: StepName,
     change: (run: RunDetail) => void = () => undefined,
     status: 'done' | 'skipped' = 'done',
-  ): RunDetail {
+  ): Promise<RunDetail> {
     const next = stepNames[stepNames.indexOf(step) + 1];
     return this.#save((r) => {
       change(r);
@@ -266,11 +270,11 @@ export class CommissioningRunner {
   async #step(run: RunDetail): Promise<void> {
     const { ocpp } = this.#deps;
     const options = { signal: this.#signal };
-    this.#begin(run);
+    await this.#begin(run);
     switch (run.step) {
       case 'identify': {
         const box = await ocpp.csms.waitFor(run.identity, { signal: this.#signal, booted: true });
-        this.#finish('identify', (r) => {
+        await this.#finish('identify', (r) => {
           r.state.boot = box.boot;
           r.state.ocppVersion = box.ocppVersion;
         });
@@ -282,7 +286,7 @@ export class CommissioningRunner {
           `before commissioning run ${run.id}`,
           this.#signal,
         );
-        this.#finish('snapshot', (r) => {
+        await this.#finish('snapshot', (r) => {
           r.state.snapshotId = snapshot.id;
         });
         return;
@@ -293,7 +297,7 @@ export class CommissioningRunner {
         const plan = planFor(run.identity, version, snapshot?.entries ?? [], run.template, loadUrlProfiles());
         if (plan.problems.length > 0) {
           const first = plan.problems[0];
-          this.#save((r) => {
+          await this.#save((r) => {
             r.state.plan = plan;
           });
           throw new AppError('COMMISSION_BLOCKED', {
@@ -302,20 +306,21 @@ export class CommissioningRunner {
             reason: first?.code ?? '',
           });
         }
-        // The password is in the vault before the box ever hears it, so it can never be lost between the two.
-        let secretId = run.state.passwordSecretId;
-        if (secretId === null && plan.writes.some((w) => w.secret)) {
-          // As the box's *next* password: its current one stays until the box has accepted this one.
-          secretId = this.#deps.vault.put(
-            this.#deps.actor,
-            BOX_PASSWORD_NEXT_PURPOSE,
-            run.identity,
-            generatePassword(version),
-          ).id;
-        }
-        this.#finish('plan', (r) => {
+        // The password is in the vault before the box ever hears it, so it can never be lost between the two:
+        // it is stored in the plan's own transaction.
+        const needsPassword = run.state.passwordSecretId === null && plan.writes.some((w) => w.secret);
+        const password = needsPassword ? generatePassword(version) : null;
+        await this.#finish('plan', (r) => {
           r.state.plan = plan;
-          r.state.passwordSecretId = secretId;
+          if (password !== null) {
+            // As the box's *next* password: its current one stays until the box has accepted this one.
+            r.state.passwordSecretId = this.#deps.vault.put(
+              this.#deps.actor,
+              BOX_PASSWORD_NEXT_PURPOSE,
+              run.identity,
+              password,
+            ).id;
+          }
           if (r.approval === 'manual') r.status = 'awaiting-approval';
         });
         return;
@@ -326,7 +331,7 @@ export class CommissioningRunner {
       case 'cards': {
         const groups = run.state.plan?.groups ?? [];
         if (groups.length === 0) {
-          this.#finish(
+          await this.#finish(
             'cards',
             (r) => {
               r.state.cards = { skipped: true };
@@ -343,21 +348,21 @@ export class CommissioningRunner {
           groups,
           signal: this.#signal,
         });
-        this.#finish('cards', (r) => {
+        await this.#finish('cards', (r) => {
           r.state.cards = outcome;
         });
         return;
       }
       case 'reset': {
         await this.#writeOnly(run, options);
-        this.#queueAtCompanyCsms(run);
+        await this.#deps.store.writeGrouped(() => this.#queueAtCompanyCsms(run));
         await this.#registerAtCompanyCsms(run, options.signal);
         // Saved before the call: if the box drops the socket while answering, the reset still happened.
         const status = await this.#session(run).reset('soft', options);
         if (status !== 'Accepted' && status !== 'Scheduled') {
           throw new AppError('BOX_CALL_FAILED', { identity: run.identity, action: 'Reset', reason: status });
         }
-        this.#finish('reset', (r) => {
+        await this.#finish('reset', (r) => {
           r.state.reset = status;
         });
         return;
@@ -368,10 +373,10 @@ export class CommissioningRunner {
       case 'report': {
         // Only a CSMS that reported the box confirms it; a box that merely stayed away is not confirmed.
         const status = run.state.verify?.outcome === 'confirmed' ? 'confirmed' : 'left-not-confirmed';
-        this.#finish('report', (r) => {
+        await this.#finish('report', (r) => {
           r.status = status;
         });
-        this.#save(() => undefined, {
+        await this.#save(() => undefined, {
           action: `commissioning.${status}`,
           after: { verify: run.state.verify },
         });
@@ -386,9 +391,9 @@ export class CommissioningRunner {
     const { ocpp } = this.#deps;
     const confirmed = new Map(Object.entries(run.state.results));
     const done = (key: string) => OK_STATUSES.has(String(confirmed.get(key) ?? ''));
-    const record = (key: string, status: string) => {
+    const record = async (key: string, status: string) => {
       confirmed.set(key, status);
-      this.#save((r) => {
+      await this.#save((r) => {
         r.state.results[key] = status;
       });
     };
@@ -404,7 +409,7 @@ export class CommissioningRunner {
         { certificateType: plan.certificate.type, certificate },
         options,
       );
-      record('InstallCertificate', answer.status);
+      await record('InstallCertificate', answer.status);
       if (answer.status !== 'Accepted') refuse('InstallCertificate', answer.status);
     }
     if (plan.networkProfile && !done('SetNetworkProfile')) {
@@ -424,7 +429,7 @@ export class CommissioningRunner {
         },
         options,
       );
-      record('SetNetworkProfile', answer.status);
+      await record('SetNetworkProfile', answer.status);
       if (answer.status !== 'Accepted') refuse('SetNetworkProfile', answer.status);
     }
     // What cannot be put back (the box's new password, a higher security profile) is not written here:
@@ -445,11 +450,11 @@ export class CommissioningRunner {
         options.signal,
       );
       const status = result?.status ?? 'NoAnswer';
-      record(write.key, status);
+      await record(write.key, status);
       if (!OK_STATUSES.has(status)) refuse(write.key, status);
     }
     if (!plan.priority) await this.#limit(run, confirmed, record, options);
-    this.#finish('write');
+    await this.#finish('write');
   }
 
   /** What cannot be put back (AuthorizationKey, BasicAuthPassword, SecurityProfile): last, just before the reset. */
@@ -470,12 +475,10 @@ export class CommissioningRunner {
       );
       const status = result?.status ?? 'NoAnswer';
       // The box's answer and, when it took its new password, that password becoming its own: one transaction.
-      this.#deps.store.write(() => {
+      await this.#save((r) => {
         const promoted = write.secret && OK_STATUSES.has(status) ? this.#promotePassword(run) : null;
-        this.#save((r) => {
-          r.state.results[write.key] = status;
-          if (promoted !== null) r.state.passwordSecretId = promoted;
-        });
+        r.state.results[write.key] = status;
+        if (promoted !== null) r.state.passwordSecretId = promoted;
       });
       if (!OK_STATUSES.has(status)) {
         throw new AppError('COMMISSION_WRITE_REFUSED', { identity: run.identity, key: write.key, status });
@@ -533,7 +536,7 @@ export class CommissioningRunner {
       const job = latestJob(store, info.id, stationKey(run.identity));
       registration.push({ csms: info.name, state: job?.state ?? 'none', error: job?.lastError ?? null });
     }
-    this.#save((r) => {
+    await this.#save((r) => {
       r.state.registration = registration;
     });
   }
@@ -542,9 +545,9 @@ export class CommissioningRunner {
    *  from the box too). Returns the id it is kept under now; null when it was promoted before. */
   #promotePassword(run: RunDetail): number | null {
     const id = this.#deps.runs.get(run.id).state.passwordSecretId;
-    const next = this.#deps.vault
-      .list()
-      .find((s) => s.id === id && s.purpose === BOX_PASSWORD_NEXT_PURPOSE && s.label === run.identity);
+    const next = this.#deps.store
+      .stmt('SELECT id FROM secrets WHERE id = ? AND purpose = ? AND label = ?')
+      .get(id, BOX_PASSWORD_NEXT_PURPOSE, run.identity) as { id: number } | undefined;
     if (!next) return null;
     const value = this.#deps.vault.use(next.id, (secret) => secret);
     const own = this.#deps.vault.put(this.#deps.actor, BOX_PASSWORD_PURPOSE, run.identity, value);
@@ -560,7 +563,7 @@ export class CommissioningRunner {
   async #limit(
     run: RunDetail,
     confirmed: Map<string, string>,
-    record: (key: string, status: string) => void,
+    record: (key: string, status: string) => Promise<void>,
     options: { signal: AbortSignal },
   ): Promise<void> {
     const limit = run.state.plan?.chargingLimit;
@@ -574,7 +577,7 @@ export class CommissioningRunner {
         setChargingProfileCall(version, limit, new Date()),
         options,
       );
-      record(SET_LIMIT, answer.status);
+      await record(SET_LIMIT, answer.status);
       if (answer.status !== 'Accepted') throw refused(answer.status, answer.statusInfo?.reasonCode ?? '-');
     }
     if (confirmed.has(READ_LIMIT)) return;
@@ -590,13 +593,13 @@ export class CommissioningRunner {
       // A box without GetCompositeSchedule (NotImplemented) still took the profile: its answer stands.
       if (!(error instanceof AppError) || error.code !== 'BOX_CALL_FAILED') throw error;
     }
-    record(READ_LIMIT, reported === null ? 'NotReported' : String(reported));
+    await record(READ_LIMIT, reported === null ? 'NotReported' : String(reported));
     // Rounding on the box's side (0.1 A steps) is not a refusal; more than the limit is.
     if (reported !== null && reported > limit.amps + 0.05) throw refused('NotApplied', `${reported} A`);
   }
 
-  #saveVerify(outcome: VerifyState['outcome'], extra: Partial<VerifyState> = {}): void {
-    this.#save((r) => {
+  async #saveVerify(outcome: VerifyState['outcome'], extra: Partial<VerifyState> = {}): Promise<void> {
+    await this.#save((r) => {
       const windowS = r.state.verify?.windowS ?? verifyWindow(r.template, r.state.boot).windowS;
       r.state.verify = { ...r.state.verify, windowS, ...extra, outcome, at: new Date().toISOString() };
     });
@@ -614,7 +617,7 @@ export class CommissioningRunner {
     const kept = run.state.verify?.outcome === 'watching' ? Date.parse(run.state.verify.deadline ?? '') : NaN;
     const deadline = Number.isFinite(kept) ? kept : Date.now() + windowS * 1000;
     if (!Number.isFinite(kept)) {
-      this.#saveVerify('watching', {
+      await this.#saveVerify('watching', {
         windowS,
         windowSource: source,
         deadline: new Date(deadline).toISOString(),
@@ -628,7 +631,7 @@ export class CommissioningRunner {
       csms,
     );
     if (!gone) {
-      this.#saveVerify('stayed');
+      await this.#saveVerify('stayed');
       throw new AppError('COMMISSION_NOT_VERIFIED', {
         identity: run.identity,
         reason: 'stayed',
@@ -637,18 +640,18 @@ export class CommissioningRunner {
     }
     const outcome = await this.#awayOrBack(run.identity, left());
     if (outcome.kind === 'rejected') {
-      this.#saveVerify('rejected', { confirmedBy: outcome.by });
+      await this.#saveVerify('rejected', { confirmedBy: outcome.by });
       throw new AppError('COMMISSION_CSMS_REJECTED', { identity: run.identity, csms: outcome.by });
     }
     if (outcome.kind === 'returned') {
-      this.#saveVerify('returned');
+      await this.#saveVerify('returned');
       throw new AppError('COMMISSION_NOT_VERIFIED', {
         identity: run.identity,
         reason: `returned-${run.state.ocppVersion ?? '1.6'}`,
         seconds: windowS,
       });
     }
-    this.#finish('verify', (r) => {
+    await this.#finish('verify', (r) => {
       r.state.verify = {
         ...(r.state.verify ?? { windowS }),
         outcome: outcome.kind === 'confirmed' ? 'confirmed' : 'left',

@@ -64,6 +64,7 @@ export class CommissioningService extends EventEmitter {
   /** A forgotten box's runs are gone: its coming back is no news for a run any more. */
   forgotten(identity: string): void {
     this.#watching.delete(identity);
+    this.runs.forget(identity);
   }
 
   #cameBack(identity: string, how: string): void {
@@ -129,8 +130,11 @@ export class CommissioningService extends EventEmitter {
     }
     const queue: FleetQueue = { limit: Math.max(1, concurrency), moving: 0, waiting: [], actor };
     this.#fleets.set(fleetId, queue);
-    const runs = unique.map((identity) => {
-      const run = this.runs.create(actor, identity, template, approval, fleetId);
+    // Every run of the car park in one transaction: one disk flush, not one per box.
+    const created = this.#store.write(() =>
+      unique.map((identity) => this.runs.create(actor, identity, template, approval, fleetId)),
+    );
+    const runs = created.map((run) => {
       let settle: () => void = () => undefined;
       const done = new Promise<void>((resolve) => {
         settle = resolve;

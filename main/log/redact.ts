@@ -73,9 +73,14 @@ export function redactValue<T>(value: T): T {
 }
 
 /** The same for a raw frame as it came off the socket; text that is not JSON is masked as text. */
+/** OCPP field names that only look like a credential to the scan above (card lists, 2.0.1 tokens): nothing
+ *  under them is masked by name, so a frame is scanned without them. Quoted, so values are still scanned. */
+const harmlessNames = /"(?:localAuthorizationList|idToken|idTokenInfo|groupIdToken|idTagInfo)"/g;
+
 export function redactRawFrame(raw: string): string {
   // Most frames (status, meter values, card lists) carry nothing to mask: one scan decides.
   if (!mayHoldSecret.test(raw)) return raw;
+  if (!mayHoldSecret.test(raw.replace(harmlessNames, ''))) return raw;
   try {
     return JSON.stringify(redactValue(JSON.parse(raw) as unknown));
   } catch {

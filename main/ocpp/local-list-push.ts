@@ -3,6 +3,7 @@
 import { AppError } from '../api/errors.ts';
 import type { CallOptions } from './call.ts';
 import type { LocalListLimits, LocalListUpdate, StationSession } from './session.ts';
+import { validatedShapes } from './tolerant-validators.ts';
 import type { LocalListEntry, PushOutcome, PushProgress } from './types.ts';
 
 export type { PushOutcome, PushProgress } from './types.ts';
@@ -113,6 +114,19 @@ export function planDifferentialPush(
   }));
 }
 
+/** What makes one entry's frame differ in structure from another's: its update type, status and optional
+ *  fields (the values themselves are checked where they come in: a card's idTag fits, CARD_NOT_FOR_BOX). */
+function partShapes(part: PushPart): string[] {
+  const shapes = new Set<string>();
+  for (const e of part.entries)
+    shapes.add(
+      `${part.update}:${e.status}:${e.group ? 'g' : ''}${e.expiryDate ? 'x' : ''}:${e.tokenType ?? ''}`,
+    );
+  for (const r of part.removals) shapes.add(`${part.update}:remove:${r.tokenType ?? ''}`);
+  if (shapes.size === 0) shapes.add(`${part.update}:empty`);
+  return [...shapes];
+}
+
 export interface PushRequest {
   entries: LocalListEntry[];
   limits: LocalListLimits;
@@ -140,10 +154,16 @@ export async function pushLocalList(session: StationSession, request: PushReques
   }
 
   let sent = 0;
+  // Each shape of entry is checked against the schema once (in the first part that has it); a later part
+  // made only of shapes already checked goes out without the schema walking its 250 entries again.
+  const checked = new Set<string>();
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index] as PushPart;
     const payload = session.localListPayload(part.version, part.update, part.entries, part.removals);
+    const shapes = partShapes(part);
+    if (shapes.every((shape) => checked.has(shape))) validatedShapes.add(payload as object);
     const status = await session.sendLocalList(payload, options);
+    for (const shape of shapes) checked.add(shape);
     if (status === 'VersionMismatch' && part.update === 'Differential' && !fellBackToFull) {
       // The box's list is not what we think (reset, another tool): start over with the whole list.
       fellBackToFull = true;

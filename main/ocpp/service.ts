@@ -70,8 +70,11 @@ export class OcppService extends EventEmitter {
     csms.on('box', (info: BoxInfo) => {
       // A lobby box is a stranger until admitted: it gets no stations row (10,000 identities would
       // otherwise leave 10,000 rows). Admitting it emits 'box' again, and then it is recorded.
-      if (info.admitted && info.boot && info.boot.receivedAt !== this.#recorded.get(info.identity)) {
-        this.#recorded.set(info.identity, info.boot.receivedAt);
+      // A box booting again with the same identity card (every few seconds while Pending) changes nothing
+      // in its row: only a boot that says something new is written.
+      const seen = info.boot ? bootSignature(info) : undefined;
+      if (info.admitted && seen !== undefined && seen !== this.#recorded.get(info.identity)) {
+        this.#recorded.set(info.identity, seen);
         this.#recordStation(info);
       }
       this.emit('box', info);
@@ -107,9 +110,9 @@ export class OcppService extends EventEmitter {
     const takenAt = this.#store.now();
     // How the box was read is kept with the entries (a JSON object; older rows hold a bare array).
     const stored = JSON.stringify({ readVia, entries });
-    const info = this.#store.write(() =>
-      this.#store.db
-        .prepare(
+    const info = await this.#store.writeGrouped(() =>
+      this.#store
+        .stmt(
           'INSERT INTO config_snapshots (identity, ocpp_version, taken_at, reason, entries) VALUES (?, ?, ?, ?, ?)',
         )
         .run(identity, session.ocppVersion, takenAt, reason, stored),
@@ -197,7 +200,8 @@ export class OcppService extends EventEmitter {
     const results = (await session.changeSettings(changes, { signal })).map((r) =>
       asked.has(r.key) ? { ...r, requestedKey: asked.get(r.key) as string } : r,
     );
-    this.#store.write(() => {
+    // Committed with the other boxes' writes of the same moment, before the results are handed back.
+    await this.#store.writeGrouped(() => {
       for (const result of results) {
         const secret = SECRET_KEYS.test(result.key);
         const value = changes.find((c) => c.key === result.key)?.value ?? null;
@@ -281,4 +285,16 @@ export class OcppService extends EventEmitter {
       }
     });
   }
+}
+
+/** What a boot tells about the box (not when it came): a change of any of it updates the stations row. */
+function bootSignature(info: BoxInfo): string {
+  const boot = info.boot;
+  return JSON.stringify([
+    boot?.vendor,
+    boot?.model,
+    boot?.serialNumber,
+    boot?.firmwareVersion,
+    info.ocppVersion,
+  ]);
 }

@@ -70,6 +70,8 @@ export class TraceRecorder {
   #written = new Map<string, number>();
   #writtenTotal = 0;
   #agedAt = 0;
+  /** Batches handed to the store's group commit and not yet committed. */
+  #handedOver = 0;
 
   constructor(
     store: Store,
@@ -84,7 +86,7 @@ export class TraceRecorder {
   limits(): TraceLimits {
     let stored: Partial<TraceLimits> = {};
     try {
-      const row = this.#store.db.prepare("SELECT value FROM settings WHERE key = 'trace.limits'").get() as
+      const row = this.#store.stmt("SELECT value FROM settings WHERE key = 'trace.limits'").get() as
         | { value: string }
         | undefined;
       if (row) stored = JSON.parse(row.value) as Partial<TraceLimits>;
@@ -144,20 +146,57 @@ export class TraceRecorder {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Writes what is buffered now; called on a timer and before anything reads the trace. */
+  /** Writes what is buffered now, with any writes queued for the current burst; called before anything
+   *  reads the trace and at close. */
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (!this.#store.db.open || (this.#buffer.length === 0 && this.#handedOver === 0)) return;
+    const frames = this.#buffer;
+    this.#buffer = [];
+    // A write on the store also commits the burst's queued writes (frames handed over on the timer).
+    this.#store.write(() => this.#insert(frames));
+    this.#stored(frames);
+  }
+
+  /** On the timer: the frames join the transaction of the current burst of writes (one disk flush). */
+  #flushSoon(): void {
     this.#timer = undefined;
     if (this.#buffer.length === 0 || !this.#store.db.open) return;
     const frames = this.#buffer;
     this.#buffer = [];
-    const insert = this.#store.db.prepare(
+    this.#handedOver++;
+    const settled = () => this.#handedOver--;
+    this.#store
+      .writeGrouped(() => this.#insert(frames))
+      .then(
+        () => {
+          settled();
+          this.#stored(frames);
+        },
+        (error: unknown) => {
+          settled();
+          // Not stored (a full disk, the store closing): kept for the next try while the store is open.
+          if (this.#store.db.open) {
+            this.#buffer = [...frames, ...this.#buffer];
+            this.#timer ??= setTimeout(() => this.#flushSoon(), 1000);
+          }
+          this.#logLine('error', 'trace frames not stored yet', { error, frames: frames.length });
+        },
+      );
+  }
+
+  #insert(frames: TraceFrame[]): void {
+    if (frames.length === 0) return;
+    const insert = this.#store.stmt(
       'INSERT INTO trace_frames (at, identity, direction, kind, action, message_id, frame, side) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.#store.write(() => {
-      for (const f of frames)
-        insert.run(f.at, f.identity, f.direction, f.kind, f.action, f.messageId, f.frame, f.side ?? null);
-    });
+    for (const f of frames)
+      insert.run(f.at, f.identity, f.direction, f.kind, f.action, f.messageId, f.frame, f.side ?? null);
+  }
+
+  #stored(frames: TraceFrame[]): void {
+    if (frames.length === 0) return;
     for (const f of frames) {
       const bytes = Buffer.byteLength(f.frame);
       this.#written.set(f.identity, (this.#written.get(f.identity) ?? 0) + bytes);
@@ -238,8 +277,8 @@ export class TraceRecorder {
 
   list(query: { identity?: string | undefined; afterId?: number | undefined; limit: number }): TraceFrame[] {
     this.flush();
-    const rows = this.#store.db
-      .prepare(`SELECT * FROM trace_frames WHERE (? IS NULL OR identity = ?) AND id > ? ORDER BY id LIMIT ?`)
+    const rows = this.#store
+      .stmt(`SELECT * FROM trace_frames WHERE (? IS NULL OR identity = ?) AND id > ? ORDER BY id LIMIT ?`)
       .all(query.identity ?? null, query.identity ?? null, query.afterId ?? 0, query.limit) as FrameRow[];
     return rows.map((r) => ({
       id: r.id,
@@ -273,7 +312,7 @@ export class TraceRecorder {
 
   #push(frame: TraceFrame): TraceFrame {
     this.#buffer.push(frame);
-    if (!this.#timer) this.#timer = setTimeout(() => this.flush(), 25);
+    if (!this.#timer) this.#timer = setTimeout(() => this.#flushSoon(), 25);
     for (const listener of this.#listeners) listener(frame);
     return frame;
   }

@@ -4,8 +4,10 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../api/errors.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { latestSchemaVersion, type Migration, migrations as shippedMigrations } from './migrations.ts';
 import { PRIVATE_DIR_MODE, tightenMode } from './private-files.ts';
+import { cacheStatements } from './statement-cache.ts';
 
 export type Db = Database.Database;
 
@@ -15,10 +17,16 @@ export interface Store {
   readonly schemaVersion: number;
   /** ISO-8601 time for created_at, updated_at and the audit log; a test may pin it. */
   now(): string;
-  /** A prepared statement, prepared once per SQL text: hot paths (runs, trace, snapshots) reuse it. */
+  /** A prepared statement, prepared once per SQL text (statement-cache.ts; db.prepare does the same). */
   stmt(sql: string): Database.Statement;
   /** Runs fn in one write transaction (BEGIN IMMEDIATE): all of it is committed, or none. */
   write<T>(fn: () => T): T;
+  /**
+   * Runs fn, all of it or none, in the one transaction the writes of this burst share (group-commit.ts):
+   * one disk flush for all of them. Resolves with fn's result only once that transaction is committed, so
+   * what is shown or acknowledged after awaiting it is on disk. Inside another write it is part of that one.
+   */
+  writeGrouped<T>(fn: () => T): Promise<T>;
   close(): void;
 }
 
@@ -104,22 +112,48 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
   }
 
   const now = options.now ?? (() => new Date().toISOString());
-  const statements = new Map<string, Database.Statement>();
+  cacheStatements(db);
+  const group = createGroupCommit(db, (fn) => writeWaiting(db, fn));
   return {
     db,
-    stmt: (sql) => {
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = db.prepare(sql);
-        statements.set(sql, statement);
-      }
-      return statement;
-    },
+    stmt: (sql) => db.prepare(sql),
     file,
     schemaVersion: db.pragma('user_version', { simple: true }) as number,
     now,
-    write: (fn) => writeWaiting(db, fn),
+    write: <T>(fn: () => T): T => {
+      const queued = db.inTransaction ? null : group.take();
+      if (!queued) return writeWaiting(db, fn);
+      // Writes of the burst queued before this one go first, in the same transaction: order is kept. This
+      // write runs in a savepoint, so its failure undoes it alone and the queued ones are still committed.
+      let settle: (() => void) | undefined;
+      let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+      try {
+        outcome = writeWaiting(db, () => {
+          settle = queued.run();
+          try {
+            return { ok: true as const, value: db.transaction(fn)() };
+          } catch (error) {
+            return { ok: false as const, error };
+          }
+        });
+      } catch (error) {
+        queued.fail(error);
+        throw error;
+      }
+      settle?.();
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value;
+    },
+    writeGrouped: (fn) => {
+      if (!db.inTransaction) return group.enqueue(fn);
+      try {
+        return Promise.resolve(db.transaction(fn)());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
     close: () => {
+      if (db.open) group.flush();
       if (db.open) db.close();
     },
   };

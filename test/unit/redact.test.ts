@@ -77,3 +77,49 @@ test('a log whose folder was removed does not throw at the code that logs', asyn
   rmSync(dir, { recursive: true, force: true });
   assert.doesNotThrow(() => logger.log('error', 'a socket fault after the data folder went away'));
 });
+
+test('a card list frame passes as it is, yet a credential beside or inside one is still masked', () => {
+  const list = JSON.stringify([
+    2,
+    'm1',
+    'SendLocalList',
+    {
+      listVersion: 2,
+      updateType: 'Full',
+      localAuthorizationList: [
+        { idTag: '04A1B2C3D4', idTagInfo: { status: 'Accepted', parentIdTag: 'FLEET' } },
+      ],
+    },
+  ]);
+  assert.equal(redactRawFrame(list), list);
+  const tokens = JSON.stringify([
+    2,
+    'm2',
+    'SendLocalList',
+    {
+      versionNumber: 1,
+      updateType: 'Full',
+      localAuthorizationList: [
+        {
+          idToken: { idToken: 'AB12', type: 'ISO14443' },
+          idTokenInfo: { status: 'Accepted', groupIdToken: { idToken: 'G', type: 'Central' } },
+        },
+      ],
+    },
+  ]);
+  assert.equal(redactRawFrame(tokens), tokens);
+  const beside = JSON.stringify([
+    2,
+    'm3',
+    'DataTransfer',
+    { localAuthorizationList: [], data: 'password=hunter2' },
+  ]);
+  assert.doesNotMatch(redactRawFrame(beside), /hunter2/);
+  const keyed = JSON.stringify([
+    2,
+    'm4',
+    'X',
+    { idTagInfo: {}, key: 'AuthorizationKey', value: 'topsecret' },
+  ]);
+  assert.doesNotMatch(redactRawFrame(keyed), /topsecret/);
+});

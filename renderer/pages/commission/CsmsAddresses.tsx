@@ -31,18 +31,16 @@ export function CsmsAddresses({ lan }: { lan: LanAddress[] }) {
             {networkText(t, entry)}
             {entry.internal && ` — ${t('csms.lan.internal')}`}
           </span>
-          {!entry.internal && (
-            <details className="lan-qr">
-              <summary>{t('csms.lan.qr.show')}</summary>
-              <img
-                src={`data:image/svg+xml;utf8,${encodeURIComponent(entry.qrSvg)}`}
-                alt={t('csms.lan.qr.alt', { url: entry.url })}
-                width={180}
-                height={180}
-                data-testid={`csms-qr-${index}`}
-              />
-            </details>
-          )}
+          <details className="lan-qr">
+            <summary data-testid={`csms-qr-show-${index}`}>{t('csms.lan.qr.show')}</summary>
+            <img
+              src={`data:image/svg+xml;utf8,${encodeURIComponent(entry.qrSvg)}`}
+              alt={t('csms.lan.qr.alt', { url: entry.url })}
+              width={180}
+              height={180}
+              data-testid={`csms-qr-${index}`}
+            />
+          </details>
         </li>
       ))}
     </ul>

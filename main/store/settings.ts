@@ -95,3 +95,10 @@ export function saveCsmsAdmitted(store: Store, identities: readonly string[]): v
     putCsmsSaved(store, { ...saved, admitted: admitted.slice(-MAX_ADMITTED) });
   });
 }
+
+/** A forgotten box is a stranger again: it waits in the lobby at the next start. Call inside a write. */
+export function dropCsmsAdmitted(store: Store, identity: string): void {
+  const saved = readCsmsSaved(store);
+  if (saved?.admitted.includes(identity))
+    putCsmsSaved(store, { ...saved, admitted: saved.admitted.filter((id) => id !== identity) });
+}

@@ -1,5 +1,6 @@
 // The local CSMS form kept across a core restart on the same data folder (real SQLite file, real
-// WebSockets on loopback): port, TLS, expected and admitted boxes come back, and admitted boxes are let in.
+// WebSockets on loopback): port, TLS, expected and admitted boxes come back, admitted boxes are let in,
+// and a forgotten box is no longer among them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openCore } from '../../main/core.ts';
@@ -51,4 +52,13 @@ test('the CSMS settings and the boxes admitted from the lobby survive a core res
   }, 10_000);
   assert.equal(seen.find((b) => b.identity === 'WB-LOBBY-2')?.admitted, true);
   assert.equal(seen.find((b) => b.identity === 'WB-NEW')?.admitted, false);
+
+  // A forgotten box is a stranger again: it is no longer admitted at the next start.
+  await boot16(again);
+  await until(
+    () => second.store.db.prepare("SELECT 1 FROM stations WHERE identity = 'WB-LOBBY-2'").get(),
+    10_000,
+  );
+  await callOk(second, 'boxes.forget', { identity: 'WB-LOBBY-2' });
+  assert.deepEqual((await callOk(second, 'csms.saved', {}))?.admitted, ['WB-LOBBY-1']);
 });

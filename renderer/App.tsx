@@ -100,7 +100,18 @@ export function App() {
             <p>{t('error.UNAUTHORIZED.remedy')}</p>
           </div>
         ) : (
-          <current.Page />
+          <>
+            {state === 'disconnected' && (
+              <div className="error-notice" role="alert" data-testid="core-gone">
+                <p>{t('header.gone.message')}</p>
+                <p>{t('header.gone.remedy')}</p>
+              </div>
+            )}
+            {/* Kept mounted (typed input survives) but hidden: nothing stale claims to be live. */}
+            <div hidden={state === 'disconnected'}>
+              <current.Page />
+            </div>
+          </>
         )}
       </main>
     </div>

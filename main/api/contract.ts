@@ -37,6 +37,7 @@ import type {
 import type { ReportFile } from '../report/render.ts';
 import { type UidPresetName, uidPresets } from '../rfid/uid-format.ts';
 import { uidFormatChoice } from '../rfid/uid-format-schema.ts';
+import type { CsmsSaved } from '../store/settings.ts';
 import type {
   AppInfo,
   AuditEntry,
@@ -203,6 +204,8 @@ export const methods = {
   /** The local CSMS's CA certificate (made on first use), to install into a box before it connects. */
   'csms.certificate': method<CsmsTlsInfo>()(none),
   'csms.stop': method<CsmsStatus>()(none),
+  /** The CSMS form as last started and the boxes admitted since (main/store/settings.ts); null before. */
+  'csms.saved': method<CsmsSaved | null>()(none),
   // proxy (h-proxy): boxes relayed to their company CSMS, every frame traced (main/ocpp/proxy).
   'proxy.status': method<ProxyStatus>()(none),
   'proxy.start': method<ProxyStatus>()(
@@ -233,6 +236,10 @@ export const methods = {
       .strict(),
   ),
   'boxes.admit': method<BoxInfo>()(z.object({ identity }).strict()),
+  /** Admits several lobby boxes at once; a box gone offline meanwhile is named, the others are admitted. */
+  'boxes.admitMany': method<{ admitted: string[]; offline: string[] }>()(
+    z.object({ identities: z.array(identity).min(1).max(5000) }).strict(),
+  ),
 
   'config.read': method<ConfigSnapshot>()(z.object({ identity }).strict()),
   'config.latest': method<ConfigSnapshot | null>()(z.object({ identity }).strict()),

@@ -26,10 +26,17 @@ import { listAudit } from '../store/audit.ts';
 import { listCards } from '../store/cards.ts';
 import type { Store } from '../store/database.ts';
 import { createGroup, listGroups } from '../store/groups.ts';
-import { readSettings, writeSettings } from '../store/settings.ts';
+import {
+  readCsmsSaved,
+  readSettings,
+  saveCsmsAdmitted,
+  saveCsmsStart,
+  writeSettings,
+} from '../store/settings.ts';
 import { createSite, listSites, renameSite } from '../store/sites.ts';
 import { listStations } from '../store/stations.ts';
 import type { Vault } from '../store/vault.ts';
+import { AppError } from './errors.ts';
 import { formatHandlers } from './handlers-formats.ts';
 import type { Handlers, Router } from './router.ts';
 import type { AppInfo, DataEntity, Settings } from './types.ts';
@@ -123,19 +130,50 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       const tls = p.tls
         ? await csmsTls({ store, vault, actor: ctx.actor }, listenAddresses(p.host))
         : undefined;
-      return deps.ocpp.start({
+      // Boxes admitted from the lobby before are admitted again at once (the user checked them then).
+      const admitted = readCsmsSaved(store)?.admitted ?? [];
+      const status = await deps.ocpp.start({
         host: p.host,
         port: p.port,
-        expected: p.expected,
+        expected: [...new Set([...p.expected, ...admitted])],
         admitUnexpected: p.admitUnexpected,
         // Each box's own password from the vault, the shared one only for boxes without one yet.
         ...(password === undefined ? {} : { password: boxPasswords(vault, password) }),
         ...(tls === undefined ? {} : { tls }),
       });
+      saveCsmsStart(store, {
+        host: p.host,
+        port: p.port,
+        tls: p.tls,
+        admitUnexpected: p.admitUnexpected,
+        expected: p.expected,
+      });
+      changed('settings');
+      return status;
     },
+    'csms.saved': () => readCsmsSaved(store),
     'csms.certificate': (_p, ctx) => csmsCa({ store, vault, actor: ctx.actor }),
     'csms.stop': () => deps.ocpp.stop(),
-    'boxes.admit': (p) => deps.ocpp.csms.admit(p.identity),
+    'boxes.admit': (p) => {
+      const info = deps.ocpp.csms.admit(p.identity);
+      saveCsmsAdmitted(store, [p.identity]);
+      return info;
+    },
+    'boxes.admitMany': (p) => {
+      const admitted: string[] = [];
+      const offline: string[] = [];
+      for (const identity of p.identities) {
+        try {
+          deps.ocpp.csms.admit(identity);
+          admitted.push(identity);
+        } catch (error) {
+          if (!(error instanceof AppError && error.code === 'BOX_OFFLINE')) throw error;
+          offline.push(identity);
+        }
+      }
+      saveCsmsAdmitted(store, admitted);
+      return { admitted, offline };
+    },
 
     'config.read': (p) => deps.ocpp.readConfiguration(p.identity, 'read'),
     'config.latest': (p) => deps.ocpp.latestSnapshot(p.identity),

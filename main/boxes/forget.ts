@@ -4,6 +4,7 @@
 import { AppError } from '../api/errors.ts';
 import { BOX_PASSWORD_NEXT_PURPOSE, BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
 import { recordAudit } from '../store/audit.ts';
+import { dropCsmsAdmitted } from '../store/settings.ts';
 import { type BoxSources, credentialsOf, forgetPlan, showBox } from './overview.ts';
 import type { ForgetResult, SecretUsage } from './types.ts';
 
@@ -29,6 +30,7 @@ export function forgetBox(sources: BoxSources, actor: string, identity: string):
       store.db.prepare(`DELETE FROM ${table} WHERE identity = ?`).run(identity);
     // group_stations go with the station row (ON DELETE CASCADE).
     store.db.prepare('DELETE FROM stations WHERE identity = ?').run(identity);
+    dropCsmsAdmitted(store, identity);
     const { blockedBy: _b, ...lost } = plan;
     recordAudit(store, {
       actor,

@@ -6,6 +6,7 @@ import type { Logger } from '../log/logger.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
+import { lanAddresses } from './lan-addresses.ts';
 import { LocalCsms, type LocalCsmsOptions } from './local-csms.ts';
 import { REPORT_WAIT_MS } from './session201.ts';
 import { type NameMapping, resolveNames } from './setting-names.ts';
@@ -100,8 +101,16 @@ export class OcppService extends EventEmitter {
   status(): CsmsStatus {
     const csms = this.#csms;
     if (!csms?.running)
-      return { running: false, port: null, urls: [], boxes: csms?.boxes() ?? [], tls: null };
-    return { running: true, port: csms.port, urls: csms.urls(), boxes: csms.boxes(), tls: csms.tls() };
+      return { running: false, port: null, urls: [], lan: [], boxes: csms?.boxes() ?? [], tls: null };
+    const urls = csms.urls();
+    return {
+      running: true,
+      port: csms.port,
+      urls,
+      lan: lanAddresses(urls),
+      boxes: csms.boxes(),
+      tls: csms.tls(),
+    };
   }
 
   async readConfiguration(identity: string, reason: string, signal?: AbortSignal): Promise<ConfigSnapshot> {

@@ -1,6 +1,7 @@
 // The OCPP vocabulary the tool shares between its CSMS, its station sessions and the api: versions,
 // subprotocols, what a box said about itself, configuration entries and per-key write results.
 import type { OcppVersion } from '../api/types.ts';
+import type { LanAddress } from './lan-addresses.ts';
 
 export type OcppProtocol = 'ocpp1.6' | 'ocpp2.0.1';
 
@@ -96,6 +97,8 @@ export interface CsmsStatus {
   running: boolean;
   port: number | null;
   urls: string[];
+  /** The same addresses with their network (interface, subnet) and a QR code each; loopback last. */
+  lan: LanAddress[];
   boxes: BoxInfo[];
   /** Set while the CSMS serves wss://: the CA a box must trust, and the names its certificate covers. */
   tls: CsmsTlsInfo | null;

@@ -1,4 +1,4 @@
-// Commission: the tool's local CSMS that boxes connect to, the live list of boxes (admitting the
+// Commission: what comes first in an empty app, the tool's local CSMS that boxes connect to, the live list of boxes (admitting the
 // ones in the lobby, choosing the ones to commission), templates, sites, and the runs themselves.
 import { useCallback, useState } from 'react';
 import type { RunSummary } from '../../main/commissioning/types.ts';
@@ -7,6 +7,7 @@ import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { navigate, useRoute } from '../routing/route.ts';
 import { BoxesSection } from './commission/BoxesSection.tsx';
 import { CsmsSection } from './commission/CsmsSection.tsx';
+import { FirstSteps } from './commission/FirstSteps.tsx';
 import { FleetView } from './commission/FleetView.tsx';
 import { RunView } from './commission/RunView.tsx';
 import { SitesSection } from './commission/SitesSection.tsx';
@@ -52,6 +53,7 @@ export function CommissionPage() {
     );
   return (
     <div className="page">
+      <FirstSteps rows={rows} running={csms.status?.running ?? false} />
       <CsmsSection status={csms.status} error={csms.error} onStatus={csms.setStatus} />
       <ErrorNotice error={stations.error} />
       {starting && (

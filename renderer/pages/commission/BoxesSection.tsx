@@ -3,6 +3,7 @@
 import type { BoxRow } from '../../api/ocpp-hooks.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { BoxesTable, commissionable } from './BoxesTable.tsx';
+import { LobbyActions } from './LobbyActions.tsx';
 
 export function BoxesSection(props: {
   rows: BoxRow[];
@@ -14,6 +15,7 @@ export function BoxesSection(props: {
   const { t } = useI18n();
   const { rows, selected } = props;
   const connected = rows.filter((r) => r.live && r.state === 'connected' && r.admitted).length;
+  const waiting = rows.filter((r) => r.live && !r.admitted && r.state === 'connected').map((r) => r.identity);
   const lobby = rows.filter((r) => r.live && !r.admitted).length;
   const ready = rows.filter(commissionable).map((r) => r.identity);
   const chosen = ready.filter((id) => selected.has(id));
@@ -26,6 +28,13 @@ export function BoxesSection(props: {
           ? t(props.running ? 'boxes.empty.running' : 'boxes.empty.stopped')
           : t('boxes.summary', { connected, lobby, total: rows.length })}
       </output>
+      {waiting.length > 0 && (
+        <LobbyActions
+          waiting={waiting}
+          selected={waiting.filter((id) => selected.has(id))}
+          onAdmitted={() => props.onSelect(new Set(chosen))}
+        />
+      )}
       {ready.length > 0 && (
         <div className="toolbar">
           <div className="field checkbox">

@@ -64,12 +64,14 @@ export function BoxesTable(props: {
                 data-state={lobby ? 'lobby' : row.state}
               >
                 <td>
-                  {commissionable(row) && (
+                  {(commissionable(row) || (lobby && row.state === 'connected')) && (
                     <input
                       type="checkbox"
                       checked={props.selected.has(row.identity)}
                       onChange={() => props.onToggle(row.identity)}
-                      aria-label={t('fleet.select.label', { identity: row.identity })}
+                      aria-label={t(lobby ? 'csms.lan.selectLobby' : 'fleet.select.label', {
+                        identity: row.identity,
+                      })}
                       data-testid={`select-${row.identity}`}
                     />
                   )}

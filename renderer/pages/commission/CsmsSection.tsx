@@ -1,12 +1,12 @@
 // The local CSMS on the Commission page: start it, or while it runs, the addresses to enter into a
-// box (each with a copy button), the CA to install for wss://, and a stop button. The status line is
+// box (each with a copy button, its network and a QR code), the CA to install for wss://, and a stop button. The status line is
 // announced when it changes.
 import type { WireError } from '../../../main/api/errors.ts';
 import type { CsmsStatus } from '../../../main/ocpp/types.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
-import { CopyButton } from '../../components/CopyButton.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { CsmsAddresses } from './CsmsAddresses.tsx';
 import { CsmsCertificate } from './CsmsCertificate.tsx';
 import { CsmsStartForm } from './CsmsStartForm.tsx';
 
@@ -37,19 +37,7 @@ export function CsmsSection(props: {
       {status?.running && (
         <>
           <p>{t('csms.urls.intro')}</p>
-          <ul className="urls" data-testid="csms-urls">
-            {status.urls.map((url, index) => (
-              <li key={url}>
-                <code>
-                  <span id={`csms-url-${index}`}>{url}</span>
-                  <span className="identity-suffix">
-                    /<var>{t('csms.urls.identity')}</var>
-                  </span>
-                </code>
-                <CopyButton text={url} targetId={`csms-url-${index}`} label={t('csms.copy.label', { url })} />
-              </li>
-            ))}
-          </ul>
+          <CsmsAddresses lan={status.lan} />
           <p className="hint">{t('csms.urls.help')}</p>
           {status.tls && <CsmsCertificate tls={status.tls} />}
           <button type="button" className="secondary" onClick={() => void stop()} disabled={busy}>

@@ -1,7 +1,9 @@
 // The form that starts the local CSMS: port, which network it listens on, wss:// for boxes at security
 // profile 2, an optional basic-auth password (sealed in the vault), and who is admitted. Enter starts it.
+// It opens with the settings it was last started with (kept by the core across reloads and restarts).
 import { type FormEvent, useId, useRef, useState } from 'react';
 import type { CsmsStatus } from '../../../main/ocpp/types.ts';
+import type { CsmsSaved } from '../../../main/store/settings.ts';
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useFocusFirstError } from '../../components/focus-first-error.ts';
@@ -13,19 +15,30 @@ export const CSMS_PASSWORD = { purpose: 'csms-basic-auth', label: 'local-csms' }
 const hosts = ['0.0.0.0', '127.0.0.1'] as const;
 type Host = (typeof hosts)[number];
 
+const isHost = (h: string): h is Host => (hosts as readonly string[]).includes(h);
+
 export function CsmsStartForm({ onStarted }: { onStarted(status: CsmsStatus): void }) {
   const { t } = useI18n();
+  const saved = useQuery('csms.saved', {}, []);
+  if (saved.data === undefined && !saved.error) return <p className="hint">{t('csms.loading')}</p>;
+  return <CsmsStartFields saved={saved.data ?? null} onStarted={onStarted} />;
+}
+
+function CsmsStartFields(props: { saved: CsmsSaved | null; onStarted(status: CsmsStatus): void }) {
+  const { onStarted } = props;
+  const last = props.saved;
+  const { t } = useI18n();
   const api = useConnection();
-  const [port, setPort] = useState(String(DEFAULT_PORT));
-  const [host, setHost] = useState<Host>('0.0.0.0');
-  const [admitUnexpected, setAdmitUnexpected] = useState(false);
-  const [expected, setExpected] = useState('');
-  const [tls, setTls] = useState(false);
+  const [port, setPort] = useState(String(last?.port ?? DEFAULT_PORT));
+  const [host, setHost] = useState<Host>(last && isHost(last.host) ? last.host : '0.0.0.0');
+  const [admitUnexpected, setAdmitUnexpected] = useState(last?.admitUnexpected ?? false);
+  const [expected, setExpected] = useState(last?.expected.join('\n') ?? '');
+  const [tls, setTls] = useState(last?.tls ?? false);
   const [password, setPassword] = useState('');
   const [showPassword, setShowPassword] = useState(false);
   const [useSaved, setUseSaved] = useState(true);
   const secrets = useQuery('secrets.list', {}, ['secret']);
-  const saved = secrets.data?.find(
+  const savedPassword = secrets.data?.find(
     (s) => s.purpose === CSMS_PASSWORD.purpose && s.label === CSMS_PASSWORD.label,
   );
   const { busy, error, run } = useAction();
@@ -46,7 +59,7 @@ export function CsmsStartForm({ onStarted }: { onStarted(status: CsmsStatus): vo
         password !== ''
           ? (await api.call('secrets.put', { ...CSMS_PASSWORD, value: password })).id
           : useSaved
-            ? saved?.id
+            ? savedPassword?.id
             : undefined;
       const status = await api.call('csms.start', {
         host,
@@ -134,7 +147,7 @@ export function CsmsStartForm({ onStarted }: { onStarted(status: CsmsStatus): vo
           {t('csms.password.help')}
         </p>
       </div>
-      {saved && password === '' && (
+      {savedPassword && password === '' && (
         <div className="field checkbox">
           <input
             id={`${id}-saved`}

@@ -6,8 +6,10 @@ import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { BoxPicker } from './diagnose/BoxPicker.tsx';
+import { BundleDownload } from './diagnose/BundleDownload.tsx';
 import { ConfigView } from './diagnose/ConfigView.tsx';
 import { LearnFormat } from './diagnose/LearnFormat.tsx';
+import { ProxyPanel } from './diagnose/ProxyPanel.tsx';
 import { TraceView } from './diagnose/TraceView.tsx';
 
 export function DiagnosePage() {
@@ -42,6 +44,8 @@ export function DiagnosePage() {
           </>
         )
       )}
+      <ProxyPanel />
+      <BundleDownload identity={identity} />
     </div>
   );
 }

@@ -1,0 +1,115 @@
+// The Diagnose page's support tools in Debian's Chromium, by keyboard, against the project's simulator and
+// a bare ocpp-rpc CSMS on loopback: the proxy relays a box and shows each frame's side, a read-only call is
+// answered, the support bundle and the site report download as a real zip and PDF.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { type TestContext, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Download, Page } from 'playwright-core';
+import { BareCsms } from '../support/bare-csms.ts';
+import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
+import { callOk } from '../support/core.ts';
+import { freePort } from '../support/free-port.ts';
+import { testShell } from '../support/shell.ts';
+import { coreWithCsms, simBox, startedSimBox, stationId } from '../support/sim.ts';
+
+const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
+
+/** The first bytes of what the browser saved. */
+async function savedBytes(download: Download): Promise<Buffer> {
+  const path = await download.path();
+  assert.ok(path, 'the browser saved the file');
+  return readFileSync(path);
+}
+
+/** Presses a key on the focused control and waits for the download it starts. */
+async function downloadBy(page: Page, testId: string, key: string): Promise<Download> {
+  await tabTo(page, testId);
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.keyboard.press(key),
+  ]);
+  return download;
+}
+
+async function setup(t: TestContext) {
+  assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
+  const { core, url } = await coreWithCsms(t);
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-A' });
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-B' });
+  const site = await callOk(core, 'sites.create', { name: 'Garage' });
+  await callOk(core, 'stations.assignSite', { stationIds: [stationId(core, 'WB-A')], siteId: site.id });
+  const { server } = await testShell(t, { core, staticDir: built });
+  const browser = await launchBrowser(t);
+  return { core, server, browser };
+}
+
+test('Diagnose: proxy to a CSMS, frames show their side, a read-only call answered, bundle and site report downloaded', async (t) => {
+  const { server, browser } = await setup(t);
+  const csms = await BareCsms.start(t);
+  const page = await openPage(browser, `${server.url}#/diagnose`);
+  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+
+  const panel = page.getByTestId('proxy-panel');
+  const port = await freePort();
+  await panel.getByLabel('Company CSMS address').fill(csms.url('/ocpp'));
+  await panel.getByLabel('Listen on').selectOption('127.0.0.1');
+  await panel.getByLabel('Port').fill(String(port));
+  await panel.getByLabel('Port').press('Enter');
+  await panel
+    .getByTestId('proxy-state')
+    .getByText(`Relaying to ${csms.url('/ocpp')} on port ${port}.`)
+    .waitFor();
+  const proxyUrl = `ws://127.0.0.1:${port}/ocpp`;
+  await panel.getByTestId('proxy-urls').getByText(proxyUrl, { exact: true }).waitFor();
+
+  // A box dials the proxy; the bare CSMS sees it, the panel lists it with the CSMS side up.
+  await startedSimBox(t, { ocppVersion: '1.6', endpoint: proxyUrl, identity: 'WB-P' });
+  const row = panel.getByTestId('proxy-box-WB-P');
+  await row.getByText('connected', { exact: true }).waitFor({ timeout: 20_000 });
+  await panel.getByTestId('proxy-count').getByText('Boxes relayed: 1').waitFor();
+  await tabTo(page, 'proxy-show-WB-P');
+  await page.keyboard.press('Enter');
+
+  // The trace says who sent each frame, in words.
+  const session = panel.getByTestId('proxy-session');
+  const boot = session.locator('tr[data-action="BootNotification"]');
+  await boot.and(page.locator('[data-side="box"]')).getByText('box → CSMS').waitFor({ timeout: 20_000 });
+  await session.locator('tr[data-side="csms"]').first().getByText('CSMS → box').waitFor();
+
+  // A read-only call of the tool's own: answered by the box, marked as the tool's in the trace.
+  await tabTo(page, 'proxy-call-send');
+  await page.keyboard.press('Enter');
+  const answer = session.getByTestId('proxy-answer');
+  await answer.getByText('The box answered GetConfiguration:').waitFor({ timeout: 30_000 });
+  assert.match((await answer.locator('pre').textContent()) ?? '', /"configurationKey"/);
+  await session
+    .locator('tr[data-side="tool"][data-action="GetConfiguration"]')
+    .getByText('tool → box')
+    .waitFor();
+
+  // Support bundle of everything: a zip (PK\x03\x04), and the page says so.
+  const bundle = await downloadBy(page, 'bundle-all', 'Enter');
+  assert.match(bundle.suggestedFilename(), /\.zip$/);
+  assert.deepEqual([...(await savedBytes(bundle)).subarray(0, 4)], [0x50, 0x4b, 0x03, 0x04]);
+  await page
+    .getByTestId('bundle-status')
+    .getByText(/^Saved .*\.zip \(\d+ files, secrets masked\)\.$/)
+    .waitFor();
+
+  // The site report as PDF from the site's page.
+  await page.goto(`${server.url}#/sites/Garage`);
+  const report = await downloadBy(page, 'site-report-pdf', 'Enter');
+  assert.match(report.suggestedFilename(), /\.pdf$/);
+  assert.equal((await savedBytes(report)).subarray(0, 5).toString('latin1'), '%PDF-');
+  await page
+    .getByTestId('site-report-status')
+    .getByText(/^Saved .*\.pdf \(boxes: 1\)\.$/)
+    .waitFor();
+
+  await page.goto(`${server.url}#/diagnose`);
+  await tabTo(page, 'proxy-stop');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('proxy-start').waitFor();
+  assert.deepEqual(pageErrors(page), []);
+});

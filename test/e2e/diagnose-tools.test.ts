@@ -36,7 +36,8 @@ async function setup(t: TestContext) {
   assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
   const { core, url } = await coreWithCsms(t);
   await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-A' });
-  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-B' });
+  // WB-B lacks the SecurityProfile key and gets another meter sample interval: two differences to find.
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-B', noSecurityProfileKey: true });
   const site = await callOk(core, 'sites.create', { name: 'Garage' });
   await callOk(core, 'stations.assignSite', { stationIds: [stationId(core, 'WB-A')], siteId: site.id });
   const { server } = await testShell(t, { core, staticDir: built });
@@ -111,5 +112,69 @@ test('Diagnose: proxy to a CSMS, frames show their side, a read-only call answer
   await tabTo(page, 'proxy-stop');
   await page.keyboard.press('Enter');
   await page.getByTestId('proxy-start').waitFor();
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test('Diagnose: a box compared with another box and with a template, differences in words, exported as CSV', async (t) => {
+  const { core, server, browser } = await setup(t);
+  await callOk(core, 'config.set', {
+    identity: 'WB-B',
+    changes: [{ key: 'MeterValueSampleInterval', value: '42' }],
+  });
+  for (const identity of ['WB-A', 'WB-B']) await callOk(core, 'config.read', { identity });
+  await callOk(core, 'templates.save', {
+    template: {
+      name: 'Garage default',
+      csms: { url: 'ws://127.0.0.1:9/ocpp', securityProfile: 0 },
+      meterValues: { sampleIntervalS: 42 },
+      settings: { NoSuchKey: '1' },
+    },
+  });
+  const page = await openPage(browser, `${server.url}#/diagnose`);
+  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+
+  // WB-A (chosen first) against WB-B (offered first): one key only on WB-A; the interval and each box's
+  // own identity key with another value.
+  const compare = page.getByTestId('config-compare');
+  await compare
+    .getByTestId('diff-summary')
+    .getByText('Only on WB-A: 1. Only on WB-B: 0. Different values: 2.')
+    .waitFor();
+  const onlyA = compare.locator('tr[data-key="SecurityProfile"]');
+  await onlyA.getByText('only on WB-A', { exact: true }).waitFor();
+  const interval = compare.locator('tr[data-key="MeterValueSampleInterval"]');
+  await interval.getByText('different value', { exact: true }).waitFor();
+  assert.deepEqual(await interval.locator('td').allTextContents(), [
+    'MeterValueSampleInterval',
+    'different value',
+    '60',
+    '42',
+  ]);
+  assert.equal(
+    await compare.locator('tr[data-key="AuthorizationKey"]').count(),
+    0,
+    'write-only keys are not compared',
+  );
+
+  const [csv] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    (async () => {
+      await tabTo(page, 'diff-export');
+      await page.keyboard.press('Enter');
+    })(),
+  ]);
+  const text = (await savedBytes(csv)).toString('utf8');
+  assert.match(text, /^Setting,Difference,WB-A,WB-B\r\n/);
+  assert.match(text, /MeterValueSampleInterval,different value,60,42\r\n/);
+
+  // Against the template: the interval the box lacks of it, and a key the box does not have.
+  await compare.getByLabel('Compare with').focus();
+  await compare.getByLabel('Compare with').selectOption({ label: 'Template Garage default' });
+  await compare
+    .locator('tr[data-key="NoSuchKey"]')
+    .getByText('missing on the box (the template sets it)')
+    .waitFor();
+  await compare.locator('tr[data-key="MeterValueSampleInterval"]').getByText('different value').waitFor();
+  assert.equal(await compare.locator('tbody tr').count(), 2);
   assert.deepEqual(pageErrors(page), []);
 });

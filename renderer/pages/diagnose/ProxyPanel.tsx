@@ -4,11 +4,11 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import type { ProxyCallResult } from '../../../main/ocpp/proxy/relay.ts';
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { type Host, HostSelect } from '../../components/HostSelect.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { examplePayload, parsePayload, readOnlyCalls } from './proxy-calls.ts';
 import { TraceView } from './TraceView.tsx';
 
-const hosts = ['0.0.0.0', '127.0.0.1'] as const;
 const POLL_MS = 2000;
 
 function StartForm({ onStarted }: { onStarted(): void }) {
@@ -16,7 +16,7 @@ function StartForm({ onStarted }: { onStarted(): void }) {
   const api = useConnection();
   const id = useId();
   const [upstream, setUpstream] = useState('');
-  const [host, setHost] = useState<(typeof hosts)[number]>('0.0.0.0');
+  const [host, setHost] = useState<Host>('0.0.0.0');
   const [port, setPort] = useState('9230');
   const [tls, setTls] = useState(false);
   const [ca, setCa] = useState('');
@@ -50,20 +50,7 @@ function StartForm({ onStarted }: { onStarted(): void }) {
           spellCheck={false}
         />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-host`}>{t('csms.host')}</label>
-        <select
-          id={`${id}-host`}
-          value={host}
-          onChange={(e) => setHost(e.target.value as (typeof hosts)[number])}
-        >
-          {hosts.map((h) => (
-            <option key={h} value={h}>
-              {t(`csms.host.${h === '0.0.0.0' ? 'all' : 'local'}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <HostSelect id={`${id}-host`} value={host} onChange={setHost} />
       <div className="field">
         <label htmlFor={`${id}-port`}>{t('csms.port')}</label>
         <input

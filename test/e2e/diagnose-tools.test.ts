@@ -53,6 +53,11 @@ test('Diagnose: proxy to a CSMS, frames show their side, a read-only call answer
 
   const panel = page.getByTestId('proxy-panel');
   const port = await freePort();
+  // A wrong address is refused with what to do, and nothing starts.
+  await panel.getByLabel('Company CSMS address').fill('http://127.0.0.1:9/ocpp');
+  await panel.getByLabel('Company CSMS address').press('Enter');
+  const refused = panel.locator('[role="alert"][data-code="PROXY_UPSTREAM_INVALID"]');
+  await refused.getByText(/starting with ws:\/\/ or wss:\/\//).waitFor();
   await panel.getByLabel('Company CSMS address').fill(csms.url('/ocpp'));
   await panel.getByLabel('Listen on').selectOption('127.0.0.1');
   await panel.getByLabel('Port').fill(String(port));
@@ -97,6 +102,11 @@ test('Diagnose: proxy to a CSMS, frames show their side, a read-only call answer
     .getByTestId('bundle-status')
     .getByText(/^Saved .*\.zip \(\d+ files, secrets masked\)\.$/)
     .waitFor();
+
+  // The bundle of the box chosen on the page: a zip as well.
+  const boxBundle = await downloadBy(page, 'bundle-box', 'Enter');
+  assert.match(boxBundle.suggestedFilename(), /WB-A.*\.zip$/);
+  assert.deepEqual([...(await savedBytes(boxBundle)).subarray(0, 4)], [0x50, 0x4b, 0x03, 0x04]);
 
   // The site report as PDF from the site's page.
   await page.goto(`${server.url}#/sites/Garage`);

@@ -6,8 +6,11 @@ import { EmptyState } from '../components/EmptyState.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { BoxPicker } from './diagnose/BoxPicker.tsx';
+import { BundleDownload } from './diagnose/BundleDownload.tsx';
+import { ConfigCompare } from './diagnose/ConfigCompare.tsx';
 import { ConfigView } from './diagnose/ConfigView.tsx';
 import { LearnFormat } from './diagnose/LearnFormat.tsx';
+import { ProxyPanel } from './diagnose/ProxyPanel.tsx';
 import { TraceView } from './diagnose/TraceView.tsx';
 
 export function DiagnosePage() {
@@ -37,11 +40,14 @@ export function DiagnosePage() {
               <BoxPicker rows={rows} identity={identity} onPick={setPicked} />
             </section>
             <ConfigView key={`config-${identity}`} identity={identity} />
+            <ConfigCompare key={`compare-${identity}`} rows={rows} identity={identity} />
             <LearnFormat key={`learn-${identity}`} identity={identity} />
             <TraceView key={`trace-${identity}`} identity={identity} />
           </>
         )
       )}
+      <ProxyPanel />
+      <BundleDownload identity={identity} />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { WireError } from '../../../main/api/errors.ts';
 import type { ExportShape, ImportPreview, ImportRowView } from '../../../main/cards/types.ts';
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
+import { saveBlob } from '../../api/save-file.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { GroupOptions } from '../../components/GroupOptions.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -22,14 +23,7 @@ function decode(bytes: Uint8Array): string {
 }
 
 function download(name: string, content: string, mime: string) {
-  const url = URL.createObjectURL(new Blob([content], { type: `${mime};charset=utf-8` }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(name, new Blob([content], { type: `${mime};charset=utf-8` }));
 }
 
 function asWire(issue: ImportRowView['issues'][number]): WireError {

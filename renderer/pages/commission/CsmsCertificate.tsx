@@ -1,21 +1,14 @@
 // While the local CSMS serves wss://: the CA certificate a box at security profile 2 must trust, to
 // download and install, with the SHA-256 fingerprint to compare on the box and the names it covers.
 import type { CsmsTlsInfo } from '../../../main/ocpp/types.ts';
+import { saveBlob } from '../../api/save-file.ts';
 import { CopyButton } from '../../components/CopyButton.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 export const CA_FILE_NAME = 'wallbox-commissioner-ca.pem';
 
 function download(pem: string) {
-  const blob = new Blob([`${pem.trim()}\n`], { type: 'application/x-pem-file' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = CA_FILE_NAME;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(CA_FILE_NAME, new Blob([`${pem.trim()}\n`], { type: 'application/x-pem-file' }));
 }
 
 export function CsmsCertificate({ tls }: { tls: CsmsTlsInfo }) {

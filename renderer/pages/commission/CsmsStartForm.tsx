@@ -7,13 +7,12 @@ import type { CsmsSaved } from '../../../main/store/settings.ts';
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useFocusFirstError } from '../../components/focus-first-error.ts';
+import { type Host, HostSelect } from '../../components/HostSelect.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 export const DEFAULT_PORT = 9220;
 /** Where the local CSMS's password is kept: one per laptop, replaced when a new one is typed. */
 export const CSMS_PASSWORD = { purpose: 'csms-basic-auth', label: 'local-csms' } as const;
-const hosts = ['0.0.0.0', '127.0.0.1'] as const;
-type Host = (typeof hosts)[number];
 
 const isHost = (h: string): h is Host => (hosts as readonly string[]).includes(h);
 
@@ -90,21 +89,7 @@ function CsmsStartFields(props: { saved: CsmsSaved | null; onStarted(status: Csm
           className="port"
         />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-host`}>{t('csms.host')}</label>
-        <select
-          id={`${id}-host`}
-          value={host}
-          onChange={(e) => setHost(e.target.value as Host)}
-          disabled={busy}
-        >
-          {hosts.map((h) => (
-            <option key={h} value={h}>
-              {t(`csms.host.${h === '0.0.0.0' ? 'all' : 'local'}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <HostSelect id={`${id}-host`} value={host} onChange={setHost} disabled={busy} />
       <div className="field checkbox">
         <input
           id={`${id}-tls`}

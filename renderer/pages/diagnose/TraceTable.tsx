@@ -1,6 +1,7 @@
 // The rows of the live trace as one keyboard stop: arrow keys, Home/End and Page keys move the
 // selection, the mouse selects too. New rows scroll into view unless auto-scroll is paused.
 import { type KeyboardEvent, memo, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import type { TraceFrame } from '../../../main/ocpp/types.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { knownText } from '../../i18n/known-text.ts';
 import type { TraceItem } from './use-trace.ts';
@@ -32,6 +33,7 @@ const TraceRow = memo(function TraceRow(props: {
       className={`dir-${f.direction} kind-${f.kind}${selected ? ' selected' : ''}`}
       data-action={f.action ?? ''}
       data-kind={f.kind}
+      data-side={f.side ?? ''}
       onClick={() => props.onSelect(item)}
     >
       <td>
@@ -43,6 +45,11 @@ const TraceRow = memo(function TraceRow(props: {
     </tr>
   );
 });
+
+function sideText(sides: Record<string, string>, f: TraceFrame): string | undefined {
+  if (!f.side || f.direction === 'event') return undefined;
+  return f.side === 'tool' ? sides[`tool-${f.direction}`] : sides[f.side];
+}
 
 export function TraceTable(props: {
   items: TraceItem[];
@@ -66,6 +73,16 @@ export function TraceTable(props: {
   );
   const directions = useMemo(
     () => ({ in: t('trace.direction.in'), out: t('trace.direction.out'), event: t('trace.direction.event') }),
+    [t],
+  );
+  // A relayed frame (proxy mode) says who sent it: the box, the company CSMS or the tool itself.
+  const sides = useMemo(
+    () => ({
+      box: t('proxy.side.box'),
+      csms: t('proxy.side.csms'),
+      'tool-out': t('proxy.ui.side.toolToBox'),
+      'tool-in': t('proxy.ui.side.boxToTool'),
+    }),
     [t],
   );
 
@@ -117,7 +134,7 @@ export function TraceTable(props: {
               item={item}
               selected={item.seq === selected}
               time={time}
-              direction={directions[item.frame.direction]}
+              direction={sideText(sides, item.frame) ?? directions[item.frame.direction]}
               kind={knownText(t, 'trace.kinds', item.frame.kind)}
               onSelect={props.onSelect}
             />

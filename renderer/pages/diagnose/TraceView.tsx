@@ -1,6 +1,7 @@
 // The live OCPP trace of the chosen box: history then live frames, a filter by action, pause and
 // resume of auto-scroll, the selected frame as JSON, and an export of the frames as JSON lines.
 import { useId, useMemo, useState } from 'react';
+import { saveBlob } from '../../api/save-file.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { TraceTable } from './TraceTable.tsx';
@@ -20,14 +21,7 @@ function pretty(frame: string): string {
 
 function download(identity: string, items: TraceItem[]) {
   const blob = new Blob([traceJsonLines(items)], { type: 'application/x-ndjson' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `trace-${identity}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(`trace-${identity}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, blob);
 }
 
 export function TraceView({ identity }: { identity: string }) {
@@ -61,8 +55,8 @@ export function TraceView({ identity }: { identity: string }) {
   const shown = matching.length > MAX_ROWS ? matching.slice(-MAX_ROWS) : matching;
 
   return (
-    <section aria-labelledby="trace-heading" className="trace-view" data-testid="trace-view">
-      <h3 id="trace-heading">{t('trace.title')}</h3>
+    <section aria-labelledby={`${id}-heading`} className="trace-view" data-testid="trace-view">
+      <h3 id={`${id}-heading`}>{t('trace.title')}</h3>
       <div className="toolbar">
         <label htmlFor={`${id}-action`}>{t('trace.filter')}</label>
         <select id={`${id}-action`} value={action} onChange={(e) => setAction(e.target.value)}>

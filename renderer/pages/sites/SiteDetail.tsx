@@ -8,6 +8,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { href, navigate } from '../../routing/route.ts';
 import { SiteLists } from '../cards/GroupStations.tsx';
 import { SiteBoxes } from './SiteBoxes.tsx';
+import { SiteReport } from './SiteReport.tsx';
 
 function RenameSite({ site }: { site: Site }) {
   const { t } = useI18n();
@@ -154,6 +155,7 @@ export function SiteDetail({ name }: { name: string }) {
       {site.address && <p>{site.address}</p>}
       <ErrorNotice error={lists.error ?? templates.error ?? groups.error} />
       <SiteBoxes site={site} lists={lists.data ?? []} groups={groups.data ?? []} />
+      <SiteReport site={site} />
       <section aria-labelledby={`${id}-templates`}>
         <h3 id={`${id}-templates`}>{t('sites.templates')}</h3>
         {templates.data?.length === 0 ? (

@@ -7,12 +7,10 @@ import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { Core } from '../../main/core.ts';
-import { loadRegisterMap } from '../../main/drivers/modbus/register-map.ts';
-import { RegisterBank } from '../../main/simulator/modbus-bank.ts';
-import { startTcpModbusServer } from '../../main/simulator/modbus-tcp.ts';
 import { RapiSimulator } from '../../main/simulator/openevse-rapi.ts';
 import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
 import { callOk, testCore } from '../support/core.ts';
+import { heidelbergOnTcp } from '../support/heidelberg-tcp.ts';
 import { ptyPair } from '../support/pty-pair.ts';
 import { testShell } from '../support/shell.ts';
 
@@ -52,14 +50,7 @@ async function agreeAndRun(page: Page, identity: string): Promise<string> {
 }
 
 test('Connect: a Modbus TCP box by its register map, identified by reads only, then commissioned', async (t) => {
-  const bank = new RegisterBank(loadRegisterMap('heidelberg-energy-control'), {
-    charging_state: 3,
-    software_revision: 0x104,
-    max_current: 16,
-    failsafe_current: 6,
-  });
-  const modbus = await startTcpModbusServer(new Map([[1, bank]]));
-  t.after(() => modbus.close());
+  const { bank, server: modbus } = await heidelbergOnTcp(t);
   const page = await openConnect(t, testCore(t));
 
   // Modbus TCP is the last way to connect; the Heidelberg map follows Alfen in the shipped list.

@@ -4,11 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConsoleProfile } from '../../main/drivers/console/console-profile.ts';
-import { loadRegisterMap } from '../../main/drivers/modbus/register-map.ts';
 import { startConsoleBox } from '../../main/simulator/console-box.ts';
-import { RegisterBank } from '../../main/simulator/modbus-bank.ts';
-import { startTcpModbusServer } from '../../main/simulator/modbus-tcp.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
+import { heidelbergOnTcp } from '../support/heidelberg-tcp.ts';
 import { ptyPair } from '../support/pty-pair.ts';
 
 const template = (maxCurrentA: number) => ({
@@ -34,14 +32,7 @@ test('drivers.catalog lists the shipped register maps and console profiles', asy
 
 test('drivers.identify and drivers.commission on Modbus TCP with a register map', async (t) => {
   const core = testCore(t);
-  const bank = new RegisterBank(loadRegisterMap('heidelberg-energy-control'), {
-    charging_state: 3,
-    software_revision: 0x104,
-    max_current: 16,
-    failsafe_current: 6,
-  });
-  const server = await startTcpModbusServer(new Map([[1, bank]]));
-  t.after(() => server.close());
+  const { bank, server } = await heidelbergOnTcp(t);
   const target = { modbusTcp: `127.0.0.1:${server.port}`, map: 'heidelberg-energy-control' };
 
   const seen = await callOk(core, 'drivers.identify', target);

@@ -1,36 +1,33 @@
 // After the box was identified: the OCPP identity it gets, a template from the same list as the
 // Commission page, and an explicit "write to this box" agreement; only then the run starts, shown in the
 // same run view as an OCPP run once the driver run has ended.
-import { type FormEvent, useEffect, useId, useState } from 'react';
-import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
+import { type FormEvent, useId, useState } from 'react';
+import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { issuesFor } from '../../components/FieldIssues.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { RunView } from '../commission/RunView.tsx';
+import { TemplateChoice, useTemplateChoice } from '../commission/TemplateChoice.tsx';
 import type { DriverTarget } from './connect-target.ts';
 
 export function ConnectRun({ target, suggested }: { target: DriverTarget; suggested: string }) {
   const { t } = useI18n();
   const api = useConnection();
   const id = useId();
-  const templates = useQuery('templates.list', {}, ['template']);
-  const [templateId, setTemplateId] = useState('');
+  const choice = useTemplateChoice();
+  const { templateId, chosen } = choice;
   const [identity, setIdentity] = useState(suggested);
   const [agreed, setAgreed] = useState(false);
   const [runId, setRunId] = useState<number>();
   const action = useAction();
-  const first = templates.data?.[0];
 
-  useEffect(() => {
-    if (templateId === '' && first) setTemplateId(String(first.id));
-  }, [first, templateId]);
-
-  if (runId !== undefined) return <RunView id={runId} onRun={setRunId} onClose={() => setRunId(undefined)} />;
+  // Retry goes back to this form: a driver run is started again from here, never as an OCPP run.
+  const back = () => setRunId(undefined);
+  if (runId !== undefined) return <RunView id={runId} onRun={setRunId} onClose={back} onRetry={back} />;
 
   const start = (event: FormEvent) => {
     event.preventDefault();
-    const chosen = templates.data?.find((tpl) => String(tpl.id) === templateId);
     if (!chosen || !agreed) return;
     void action.run(async () => {
       const run = await api.call('drivers.commission', { ...target, identity, template: chosen.template });
@@ -49,25 +46,7 @@ export function ConnectRun({ target, suggested }: { target: DriverTarget; sugges
         issues={issuesFor(action.error, ['identity'])}
         testId="connect-identity"
       />
-      {templates.data?.length === 0 ? (
-        <p className="notice">{t('run.ui.start.noTemplate')}</p>
-      ) : (
-        <div className="field">
-          <label htmlFor={`${id}-template`}>{t('run.ui.start.template')}</label>
-          <select
-            id={`${id}-template`}
-            value={templateId}
-            onChange={(e) => setTemplateId(e.target.value)}
-            data-testid="connect-template"
-          >
-            {templates.data?.map((tpl) => (
-              <option key={tpl.id} value={String(tpl.id)}>
-                {t('run.ui.start.option', { name: tpl.name, url: tpl.template.csms.url })}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
+      <TemplateChoice choice={choice} testId="connect-template" />
       <div className="field checkbox">
         <input
           id={`${id}-agree`}

@@ -1,6 +1,7 @@
 // Where the box is and how to speak to it: the serial ports with their adapters (listed again every two
 // seconds while the page is open, so a plugged-in adapter appears), or an address on the LAN.
 import { type FormEvent, useEffect, useId } from 'react';
+import type { CatalogEntry } from '../../../main/drivers/catalog.ts';
 import type { SerialPortListing } from '../../../main/drivers/serial/port-list.ts';
 import { useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -26,6 +27,35 @@ function portText(port: SerialPortListing, t: ReturnType<typeof useI18n>['t']): 
     adapter: port.adapter ?? port.manufacturer ?? t('connect.ports.unknownAdapter'),
     ids: ids || '-',
   });
+}
+
+/** A shipped register map or console profile, by vendor and model. */
+function CatalogSelect(props: {
+  label: string;
+  entries: readonly CatalogEntry[];
+  value: string;
+  onChange(name: string): void;
+  testId: string;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <select
+        id={id}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        data-testid={props.testId}
+      >
+        {props.entries.map((e) => (
+          <option key={e.name} value={e.name}>
+            {t('connect.catalog.entry', { vendor: e.vendor, model: e.model })}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }
 
 export function TargetForm(props: {
@@ -136,38 +166,22 @@ export function TargetForm(props: {
         />
       )}
       {needsMap(form.kind) && (
-        <div className="field">
-          <label htmlFor={`${id}-map`}>{t('connect.map')}</label>
-          <select
-            id={`${id}-map`}
-            value={form.map}
-            onChange={(e) => set({ map: e.target.value })}
-            data-testid="connect-map"
-          >
-            {catalog.data?.maps.map((m) => (
-              <option key={m.name} value={m.name}>
-                {t('connect.catalog.entry', { vendor: m.vendor, model: m.model })}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CatalogSelect
+          label={t('connect.map')}
+          entries={catalog.data?.maps ?? []}
+          value={form.map}
+          onChange={(map) => set({ map })}
+          testId="connect-map"
+        />
       )}
       {form.kind === 'console' && (
-        <div className="field">
-          <label htmlFor={`${id}-profile`}>{t('connect.profile')}</label>
-          <select
-            id={`${id}-profile`}
-            value={form.profile}
-            onChange={(e) => set({ profile: e.target.value })}
-            data-testid="connect-profile"
-          >
-            {catalog.data?.profiles.map((p) => (
-              <option key={p.name} value={p.name}>
-                {t('connect.catalog.entry', { vendor: p.vendor, model: p.model })}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CatalogSelect
+          label={t('connect.profile')}
+          entries={catalog.data?.profiles ?? []}
+          value={form.profile}
+          onChange={(profile) => set({ profile })}
+          testId="connect-profile"
+        />
       )}
       {takesLogin(form.kind) && (
         <div className="toolbar">

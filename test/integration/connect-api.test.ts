@@ -48,7 +48,8 @@ test('drivers.identify and drivers.commission on Modbus TCP with a register map'
     identity: 'WB-M1',
     template: template(20),
   });
-  assert.notEqual(refused.status, 'left-not-confirmed');
+  assert.equal(refused.status, 'failed');
+  assert.equal(refused.error?.code, 'DRIVER_VALUE_OUT_OF_RANGE', JSON.stringify(refused.error));
   assert.equal(bank.writes.length, 0, 'a current outside the map range is refused before any write');
 
   const run = await callOk(core, 'drivers.commission', {

@@ -8,6 +8,7 @@ import { useI18n } from './i18n/i18n.tsx';
 import { BoxesPage } from './pages/BoxesPage.tsx';
 import { CardsPage } from './pages/CardsPage.tsx';
 import { CommissionPage } from './pages/CommissionPage.tsx';
+import { ConnectPage } from './pages/ConnectPage.tsx';
 import { DiagnosePage } from './pages/DiagnosePage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SitesPage } from './pages/SitesPage.tsx';
@@ -22,6 +23,7 @@ export const pages = [
   { id: 'settings', Page: SettingsPage },
   { id: 'boxes', Page: BoxesPage },
   { id: 'sites', Page: SitesPage },
+  { id: 'connect', Page: ConnectPage },
 ] as const;
 type PageId = (typeof pages)[number]['id'];
 

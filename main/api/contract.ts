@@ -20,7 +20,7 @@ import type { ConnectorStatus, DryRunItem } from '../csms/sync-service.ts';
 import type { SyncState } from '../csms/sync-states.ts';
 import type { SyncRunSummary } from '../csms/worker.ts';
 import type { BundleFile } from '../diagnostics/support-bundle.ts';
-import type { DriverIdentification } from '../drivers/api-handlers.ts';
+import type { DriverCatalog, DriverIdentification } from '../drivers/api-handlers.ts';
 import type { SerialPortListing } from '../drivers/serial/port-list.ts';
 import type { ProxyStatus } from '../ocpp/proxy/proxy-server.ts';
 import type { ProxyCallResult } from '../ocpp/proxy/relay.ts';
@@ -92,8 +92,24 @@ const driverTarget = z
     user: z.string().max(64).optional(),
     /** The box's web password (basic auth); never logged. */
     password: z.string().max(128).optional(),
+    /** Modbus TCP on the LAN, HOST[:PORT] (with `map`). */
+    modbusTcp: z
+      .string()
+      .trim()
+      .min(1)
+      .max(300)
+      .regex(/^[A-Za-z0-9.\-[\]:]+$/, 'issue.connectHostPort')
+      .optional(),
+    /** A register map (shipped name or file): Modbus RTU on `serial`, or TCP on `modbusTcp`. */
+    map: z.string().trim().min(1).max(300).optional(),
+    slaveId: z.number().int().min(1).max(247).optional(),
+    /** A console profile (shipped name or file) on `serial`. */
+    profile: z.string().trim().min(1).max(300).optional(),
   })
   .strict();
+/** A box driver needs somewhere to find the box; a map or a profile says how to speak to it there. */
+const hasPlace = (p: { serial?: string; http?: string; modbusTcp?: string }) =>
+  Boolean(p.serial || p.http || p.modbusTcp);
 /** Labels of OCPP idTags are CiString20 in 1.6: the group tag must fit. */
 const groupIdTag = z
   .string()
@@ -438,14 +454,14 @@ export const methods = {
   ),
   // Boxes on a USB cable or their own HTTP API (main/drivers, h-serial): reads only until a run is started.
   'drivers.ports': method<SerialPortListing[]>()(none),
-  'drivers.identify': method<DriverIdentification>()(
-    driverTarget.refine((p) => p.serial || p.http, 'issue.serialOrHttp'),
-  ),
+  /** The shipped register maps and console profiles a target can name. */
+  'drivers.catalog': method<DriverCatalog>()(none),
+  'drivers.identify': method<DriverIdentification>()(driverTarget.refine(hasPlace, 'issue.connectPlace')),
   /** The whole run (identify, snapshot, plan, write, read back); resolves when it ended. */
   'drivers.commission': method<RunDetail>()(
     driverTarget
       .extend({ identity, template: templateSchema, keepOnFailure: z.boolean().default(false) })
-      .refine((p) => p.serial || p.http, 'issue.serialOrHttp'),
+      .refine(hasPlace, 'issue.connectPlace'),
   ),
 
   // boxes and their runs (h-box)

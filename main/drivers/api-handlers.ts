@@ -4,6 +4,7 @@ import type { Handlers, Router } from '../api/router.ts';
 import { runDriverCommissioning } from '../commissioning/driver-run.ts';
 import type { RunStore } from '../commissioning/run-store.ts';
 import { summary } from '../commissioning/run-store.ts';
+import { driverCatalog } from './catalog.ts';
 import { openDriver } from './open-driver.ts';
 import { listSerialPorts } from './serial/port-list.ts';
 import type {
@@ -15,7 +16,9 @@ import type {
   StationIdentity,
 } from './station-driver.ts';
 
-export type DriverMethod = 'drivers.ports' | 'drivers.identify' | 'drivers.commission';
+export type { DriverCatalog } from './catalog.ts';
+
+export type DriverMethod = 'drivers.ports' | 'drivers.catalog' | 'drivers.identify' | 'drivers.commission';
 
 /** What `drivers.identify` tells: the box, what it can do, its settings and their values (secrets: null). */
 export interface DriverIdentification {
@@ -49,6 +52,10 @@ interface Target {
   baudRate?: number | undefined;
   user?: string | undefined;
   password?: string | undefined;
+  modbusTcp?: string | undefined;
+  map?: string | undefined;
+  slaveId?: number | undefined;
+  profile?: string | undefined;
 }
 
 const open = (p: Target) =>
@@ -59,11 +66,18 @@ const open = (p: Target) =>
     baudRate: p.baudRate,
     httpUser: p.user,
     httpPassword: p.password,
+    modbusTcp: p.modbusTcp,
+    map: p.map,
+    slaveId: p.slaveId,
+    profile: p.profile,
+    user: p.user,
+    password: p.password,
   });
 
 export function driverHandlers(deps: DriverHandlerDeps): Pick<Handlers, DriverMethod> {
   return {
     'drivers.ports': () => listSerialPorts(),
+    'drivers.catalog': () => driverCatalog(),
     'drivers.identify': async (p) => {
       const driver = await open(p);
       try {

@@ -75,7 +75,18 @@ function Outcome({ run }: { run: RunDetail }) {
   );
 }
 
-export function RunView({ id, onRun, onClose }: { id: number; onRun(id: number): void; onClose(): void }) {
+export function RunView({
+  id,
+  onRun,
+  onClose,
+  onRetry,
+}: {
+  id: number;
+  onRun(id: number): void;
+  onClose(): void;
+  /** Instead of commissioning.retry (a driver run is retried from its own form). */
+  onRetry?: () => void;
+}) {
   const { t } = useI18n();
   const api = useConnection();
   const { run, error } = useRun(id);
@@ -89,8 +100,9 @@ export function RunView({ id, onRun, onClose }: { id: number; onRun(id: number):
   if (report) return <RunReport run={run} onClose={() => setReport(false)} />;
   const call = (method: 'commissioning.approve' | 'commissioning.cancel') =>
     void action.run(() => api.call(method, { id: run.id }));
-  const retry = () =>
-    void action.run(async () => onRun((await api.call('commissioning.retry', { id: run.id })).id));
+  const retry =
+    onRetry ??
+    (() => void action.run(async () => onRun((await api.call('commissioning.retry', { id: run.id })).id)));
 
   return (
     <section aria-labelledby="run-heading" className="run" data-testid="run-view" data-status={run.status}>

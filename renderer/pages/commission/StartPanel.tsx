@@ -1,10 +1,11 @@
 // Starting commissioning: the boxes chosen in the table, a template, and Start. One box is started with
 // manual approval (the plan waits for the electrician); several as a fleet that goes on by itself.
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef } from 'react';
 import type { RunSummary } from '../../../main/commissioning/types.ts';
-import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
+import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { TemplateChoice, useTemplateChoice } from './TemplateChoice.tsx';
 
 export function StartPanel(props: {
   identities: string[];
@@ -15,21 +16,16 @@ export function StartPanel(props: {
 }) {
   const { t } = useI18n();
   const api = useConnection();
-  const templates = useQuery('templates.list', {}, ['template']);
-  const [templateId, setTemplateId] = useState('');
+  const choice = useTemplateChoice();
+  const { templateId } = choice;
   const { busy, error, run } = useAction();
-  const id = useId();
   const select = useRef<HTMLSelectElement>(null);
-  const first = templates.data?.[0];
 
   useEffect(() => select.current?.focus(), []);
-  useEffect(() => {
-    if (templateId === '' && first) setTemplateId(String(first.id));
-  }, [first, templateId]);
 
   async function start(event: FormEvent) {
     event.preventDefault();
-    const chosen = templates.data?.find((tpl) => String(tpl.id) === templateId);
+    const { chosen } = choice;
     if (!chosen) return;
     await run(async () => {
       if (props.fleet) {
@@ -61,26 +57,7 @@ export function StartPanel(props: {
           : t('run.ui.start.title', { identity: props.identities[0] ?? '' })}
       </h3>
       <p className="hint">{t(props.fleet ? 'fleet.start.help' : 'run.ui.start.help')}</p>
-      {templates.data?.length === 0 ? (
-        <p className="notice">{t('run.ui.start.noTemplate')}</p>
-      ) : (
-        <div className="field">
-          <label htmlFor={`${id}-template`}>{t('run.ui.start.template')}</label>
-          <select
-            ref={select}
-            id={`${id}-template`}
-            value={templateId}
-            onChange={(e) => setTemplateId(e.target.value)}
-            data-testid="start-template"
-          >
-            {templates.data?.map((tpl) => (
-              <option key={tpl.id} value={String(tpl.id)}>
-                {t('run.ui.start.option', { name: tpl.name, url: tpl.template.csms.url })}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
+      <TemplateChoice choice={choice} testId="start-template" selectRef={select} />
       <div className="toolbar">
         <button type="submit" disabled={busy || !templateId} data-testid="start-run">
           {t(props.fleet ? 'fleet.start' : 'run.ui.start')}

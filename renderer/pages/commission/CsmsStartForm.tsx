@@ -7,7 +7,7 @@ import type { CsmsSaved } from '../../../main/store/settings.ts';
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useFocusFirstError } from '../../components/focus-first-error.ts';
-import { type Host, HostSelect } from '../../components/HostSelect.tsx';
+import { type Host, HostSelect, hosts } from '../../components/HostSelect.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 export const DEFAULT_PORT = 9220;

@@ -404,6 +404,8 @@ export const methods = {
   'commissioning.approve': method<RunSummary>()(z.object({ id }).strict()),
   'commissioning.cancel': method<RunSummary>()(z.object({ id }).strict()),
   'commissioning.retry': method<RunSummary>()(z.object({ id }).strict()),
+  /** A failed run's accepted values back to the snapshot before it (read back); the run says what the box holds. */
+  'commissioning.putBack': method<RunDetail>()(z.object({ id }).strict()),
   'commissioning.cancelFleet': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
   'commissioning.retryFailed': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
   // commissioning reports (h-report): one run or a whole site, PDF or HTML, in the language asked or the app's

@@ -10,8 +10,10 @@ export function ApproveButton(props: { identity: string; busy: boolean; onApprov
   const box = useBox(props.identity);
   const [asking, setAsking] = useState(false);
   const connection = box.data?.connection;
-  // Unknown (not loaded yet, or the box is not on record) counts as offline: the warning errs on the careful side.
-  const offline = connection?.state !== 'connected';
+  // Not on record (an error) counts as offline, the careful side. Still loading (a moment after the view
+  // opens; the box was connected when it was planned) does not hold the button back.
+  const loading = box.data === undefined && box.error === undefined;
+  const offline = !loading && connection?.state !== 'connected';
   if (asking && offline) {
     const since = connection?.since ?? null;
     return (

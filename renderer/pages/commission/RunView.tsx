@@ -9,6 +9,7 @@ import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { ApproveButton } from './ApproveButton.tsx';
+import { useSecondsLeft } from './Countdown.tsx';
 import { PlanDiff } from './PlanDiff.tsx';
 import { RegistrationList } from './RegistrationList.tsx';
 import { RollbackList } from './RollbackList.tsx';
@@ -23,21 +24,15 @@ const ended = (run: RunDetail) =>
 function Countdown({ run }: { run: RunDetail }) {
   const { t } = useI18n();
   const verify = run.state.verify;
-  const deadline =
-    verify?.outcome === 'watching' && run.step === 'verify' ? Date.parse(verify.deadline ?? '') : NaN;
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!Number.isFinite(deadline)) return;
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [deadline]);
-  if (!verify || !Number.isFinite(deadline) || ended(run)) return null;
-  // Never more than the window: the laptop's clock and the tool's may differ by a moment.
-  const seconds = Math.min(verify.windowS, Math.max(0, Math.ceil((deadline - now) / 1000)));
+  const watch =
+    verify?.outcome === 'watching' && run.step === 'verify' && verify.deadline && !ended(run)
+      ? { deadline: verify.deadline, windowS: verify.windowS }
+      : null;
+  const seconds = useSecondsLeft(watch);
+  if (!watch || seconds === null) return null;
   return (
-    <p className="notice" data-testid="countdown" data-deadline={verify.deadline}>
-      {t('run.ui.countdown', { seconds, window: verify.windowS })}
+    <p className="notice" data-testid="countdown" data-deadline={watch.deadline}>
+      {t('run.ui.countdown', { seconds, window: watch.windowS })}
     </p>
   );
 }

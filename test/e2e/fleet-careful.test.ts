@@ -1,0 +1,141 @@
+// Runs as careful in the browser as in the core, by keyboard in Debian's Chromium against simulated boxes
+// over real WebSockets: Put back what was written after a failed run, approving an offline box asks first,
+// and the verify window counts down per box in the fleet view.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { type TestContext, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import type { Core } from '../../main/core.ts';
+import type { SimStation, SimStationOptions } from '../../main/simulator/station.ts';
+import { BareCsms } from '../support/bare-csms.ts';
+import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
+import { callOk } from '../support/core.ts';
+import { testShell } from '../support/shell.ts';
+import { coreWithCsms, simBox } from '../support/sim.ts';
+
+const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
+
+async function setup(t: TestContext, boxes: Array<Omit<SimStationOptions, 'endpoint'>>) {
+  assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
+  const company = await BareCsms.start(t);
+  const { core, url } = await coreWithCsms(t);
+  const { server } = await testShell(t, { staticDir: built, core });
+  const sims = await Promise.all(boxes.map((box) => simBox(t, core, { ...box, endpoint: url })));
+  const browser = await launchBrowser(t);
+  const page = await openPage(browser, server.url);
+  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+  return { company, core, page, sims };
+}
+
+async function template(core: Core, url: string, verifyWindowS: number) {
+  await callOk(core, 'templates.save', {
+    template: { name: 'Car park', csms: { url, securityProfile: 1 }, verifyWindowS },
+  });
+}
+
+/** Opens the Commission… panel of a box by keyboard and starts it with the first template. */
+async function commission(page: Page, identity: string) {
+  await page.getByTestId(`box-${identity}`).and(page.locator('[data-state="connected"]')).waitFor();
+  await page.getByTestId(`commission-${identity}`).focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('start-template').locator('option').first().waitFor({ state: 'attached' });
+  await tabTo(page, 'start-run', 5);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('run-view').waitFor();
+}
+
+test('a run that failed with its values on the box offers Put back; afterwards the view says what the box holds', async (t) => {
+  // The box takes the new URL, ignores it and comes back within the window: the run fails at verify
+  // with the company URL still on the box.
+  const { company, core, page, sims } = await setup(t, [
+    { ocppVersion: '1.6', identity: 'WB-BACK', misbehave: { ignoreUrlKey: true } },
+  ]);
+  const [sim] = sims as [SimStation];
+  const before = sim.configuration().Cst_BackendUrl;
+  await template(core, company.url('/ocpp'), 30);
+  await page.keyboard.press('Alt+1');
+  await commission(page, 'WB-BACK');
+  const view = page.getByTestId('run-view');
+  await view.and(page.locator('[data-status="awaiting-approval"]')).waitFor();
+  await tabTo(page, 'approve');
+  await page.keyboard.press('Enter');
+  await view.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 30_000 });
+  assert.equal(sim.configuration().Cst_BackendUrl, company.url('/ocpp'));
+  await page.getByTestId('put-back-help').waitFor();
+  await page.getByRole('button', { name: 'Retry' }).waitFor();
+  await tabTo(page, 'put-back');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('put-back-done').waitFor({ timeout: 20_000 });
+  const rollback = page.getByTestId('rollback');
+  await rollback
+    .locator('li[data-outcome="restored"]')
+    .getByText(`Cst_BackendUrl: put back to ${before}`)
+    .waitFor();
+  await rollback.getByText('What the box holds now').waitFor();
+  assert.equal(sim.configuration().Cst_BackendUrl, before);
+  await page.getByTestId('put-back').waitFor({ state: 'detached' });
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test('approving while the box is offline asks first, naming when it was last seen; Not now leaves the plan waiting', async (t) => {
+  const { company, core, page, sims } = await setup(t, [{ ocppVersion: '1.6', identity: 'WB-AWAY' }]);
+  const [sim] = sims as [SimStation];
+  await template(core, company.url('/ocpp'), 30);
+  await page.keyboard.press('Alt+1');
+  await commission(page, 'WB-AWAY');
+  const view = page.getByTestId('run-view');
+  await view.and(page.locator('[data-status="awaiting-approval"]')).waitFor();
+  await sim.stop();
+  await page
+    .getByTestId(`box-WB-AWAY`)
+    .and(page.locator('[data-state="connected"]'))
+    .waitFor({ state: 'detached' });
+  await tabTo(page, 'approve');
+  await page.keyboard.press('Enter');
+  const ask = page.getByTestId('approve-offline');
+  await ask.getByText('WB-AWAY is offline').waitFor();
+  await ask.getByText(/The box was last seen .*\d/).waitFor();
+  // The safe answer has the focus: Enter leaves the run waiting for approval.
+  await page.keyboard.press('Enter');
+  await ask.waitFor({ state: 'detached' });
+  assert.equal(
+    core.commissioning.runs.get((await callOk(core, 'commissioning.list', {}))[0]?.id ?? -1).status,
+    'awaiting-approval',
+  );
+  await tabTo(page, 'approve');
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'approve-offline-confirm');
+  await page.keyboard.press('Enter');
+  await view.and(page.locator('[data-status="waiting-for-box"]')).waitFor({ timeout: 20_000 });
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test('the fleet view counts down the verify window of each box', async (t) => {
+  const identities = ['CD-01', 'CD-02'];
+  const { company, core, page } = await setup(
+    t,
+    identities.map((identity) => ({ ocppVersion: '1.6' as const, identity })),
+  );
+  await template(core, company.url('/ocpp'), 600);
+  await page.getByTestId('boxes-summary').getByText('Connected: 2').waitFor();
+  await page.getByTestId('select-all').focus();
+  await page.keyboard.press('Space');
+  await page.getByTestId('commission-selected').focus();
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'start-run', 5);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('fleet-view').waitFor();
+  for (const identity of identities) {
+    const row = page.getByTestId(`fleet-${identity}`);
+    await row
+      .getByTestId('row-countdown')
+      .getByText(/^\s*\d+ s left$/)
+      .waitFor({ timeout: 30_000 });
+    assert.ok(await row.getByTestId('row-countdown').getAttribute('data-deadline'));
+  }
+  await tabTo(page, 'cancel-fleet');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('row-countdown').first().waitFor({ state: 'detached', timeout: 20_000 });
+  assert.deepEqual(pageErrors(page), []);
+});

@@ -6,6 +6,7 @@ import type { OcppService } from '../ocpp/service.ts';
 import type { BoxInfo } from '../ocpp/types.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
+import { combinedPlan, type FleetPlan } from './fleet-plan.ts';
 import type { StationPresence } from './presence.ts';
 import { putBackOffered } from './put-back-offer.ts';
 import { putBack } from './rollback.ts';
@@ -182,6 +183,21 @@ export class CommissioningService extends EventEmitter {
     this.emit('run', summary(next));
     this.#drive(id, actor);
     return summary(next);
+  }
+
+  /** The fleet's plans as one (see fleet-plan.ts). */
+  fleetPlan(fleetId: string): FleetPlan {
+    const runs = this.runs.list({ fleetId, limit: 10_000 }).map((r) => this.runs.get(r.id));
+    if (runs.length === 0) throw new AppError('NOT_FOUND', { entity: 'fleet', name: fleetId });
+    return combinedPlan(fleetId, runs);
+  }
+
+  /** One approval for the combined plan: every run of the fleet that waits for approval goes on. */
+  approveFleet(actor: string, fleetId: string): RunSummary[] {
+    return this.runs
+      .list({ fleetId, limit: 10_000 })
+      .filter((r) => r.status === 'awaiting-approval')
+      .map((r) => this.approve(actor, r.id));
   }
 
   cancel(actor: string, id: number): RunSummary {

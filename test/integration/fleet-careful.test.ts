@@ -91,3 +91,83 @@ test('put back asked while the box is offline is refused as BOX_OFFLINE, and the
   assert.equal(!reply.ok && reply.error.code, 'BOX_OFFLINE');
   assert.equal(core.commissioning.runs.get(started.id).state.rollback?.mode, 'kept');
 });
+
+test('a mixed fleet shows one combined plan (per version, shared changes grouped, exceptions per box), and one approval moves every box', async (t) => {
+  const company = await BareCsms.start(t);
+  const { core, url } = await coreWithCsms(t);
+  await Promise.all([
+    simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'MX-A' }),
+    simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'MX-B' }),
+    // A box of another make: its URL lives under another key, so its URL change is its exception.
+    simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'MX-ODD', urlKey: 'CentralSystemURI' }),
+    simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'MX-201' }),
+  ]);
+  const identities = ['MX-A', 'MX-B', 'MX-ODD', 'MX-201'];
+  const fleet = await callOk(core, 'commissioning.fleet', {
+    identities,
+    template: {
+      name: 'Depot',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      heartbeatIntervalS: 120,
+      verifyWindowS: 2,
+    },
+    approval: 'manual',
+  });
+  const waiting = await Promise.all(fleet.runs.map((r) => core.commissioning.settled(r.id)));
+  assert.deepEqual(
+    waiting.map((r) => r.status),
+    identities.map(() => 'awaiting-approval'),
+    JSON.stringify(waiting.map((r) => r.error)),
+  );
+  for (const identity of identities)
+    assert.ok(
+      core.ocpp.trace
+        .list({ identity, limit: 500 })
+        .every((f) => f.action !== 'ChangeConfiguration' && f.action !== 'SetVariables'),
+      `${identity} untouched before approval`,
+    );
+
+  const plan = await callOk(core, 'commissioning.fleetPlan', { fleetId: fleet.fleetId });
+  assert.equal(plan.approval, 'manual');
+  assert.deepEqual(plan.awaiting, ['MX-201', 'MX-A', 'MX-B', 'MX-ODD']);
+  assert.deepEqual(
+    plan.versions.map((v) => [v.ocppVersion, v.boxes]),
+    [
+      ['1.6', ['MX-A', 'MX-B', 'MX-ODD']],
+      ['2.0.1', ['MX-201']],
+    ],
+  );
+  const v16 = plan.versions[0];
+  const heartbeat = v16?.common.find((c) => c.key === 'HeartbeatInterval');
+  assert.equal(heartbeat?.to, '120');
+  assert.deepEqual(heartbeat?.boxes, ['MX-A', 'MX-B', 'MX-ODD'], 'one line for the three boxes');
+  assert.ok(!v16?.common.some((c) => c.key === 'Cst_BackendUrl' || c.key === 'CentralSystemURI'));
+  const odd = v16?.exceptions.find((e) => e.identity === 'MX-ODD');
+  assert.deepEqual(
+    odd?.writes.map((w) => w.key),
+    ['CentralSystemURI'],
+  );
+  assert.ok(
+    v16?.exceptions.find((e) => e.identity === 'MX-A')?.writes.some((w) => w.key === 'Cst_BackendUrl'),
+  );
+  assert.ok(
+    plan.versions[1]?.common.some((c) => c.key.startsWith('SetNetworkProfile')),
+    'the 2.0.1 plan shows its slot',
+  );
+  // The password is grouped as what it is, never its value.
+  const password = v16?.common.find((c) => c.secret);
+  assert.equal(password?.to, '(generated password)');
+
+  const approved = await callOk(core, 'commissioning.approveFleet', { fleetId: fleet.fleetId });
+  assert.equal(approved.length, 4);
+  const ended = await Promise.all(fleet.runs.map((r) => core.commissioning.settled(r.id)));
+  assert.deepEqual(
+    ended.map((r) => r.status),
+    identities.map(() => 'left-not-confirmed'),
+    JSON.stringify(ended.map((r) => r.error)),
+  );
+  for (const identity of identities)
+    await company.waitFor(`${identity} at company`, () => company.connected(identity));
+  const after = await callOk(core, 'commissioning.fleetPlan', { fleetId: fleet.fleetId });
+  assert.deepEqual(after.awaiting, []);
+});

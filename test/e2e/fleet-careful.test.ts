@@ -126,6 +126,12 @@ test('the fleet view counts down the verify window of each box', async (t) => {
   await tabTo(page, 'start-run', 5);
   await page.keyboard.press('Enter');
   await page.getByTestId('fleet-view').waitFor();
+  // Started without approval, and the view says so plainly.
+  await page.getByTestId('fleet-plan-approval').and(page.locator('[data-approval="auto"]')).waitFor();
+  await page
+    .getByTestId('fleet-plan-approval')
+    .getByText(/runs without approval/)
+    .waitFor();
   for (const identity of identities) {
     const row = page.getByTestId(`fleet-${identity}`);
     await row
@@ -137,5 +143,53 @@ test('the fleet view counts down the verify window of each box', async (t) => {
   await tabTo(page, 'cancel-fleet');
   await page.keyboard.press('Enter');
   await page.getByTestId('row-countdown').first().waitFor({ state: 'detached', timeout: 20_000 });
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test('a mixed 1.6/2.0.1 fleet started to wait shows one combined plan with both versions; one approval writes all', async (t) => {
+  const identities = ['MIX-A', 'MIX-B', 'MIX-C'];
+  const { company, core, page } = await setup(t, [
+    { ocppVersion: '1.6', identity: 'MIX-A' },
+    { ocppVersion: '1.6', identity: 'MIX-B' },
+    { ocppVersion: '2.0.1', identity: 'MIX-C' },
+  ]);
+  await template(core, company.url('/ocpp'), 2);
+  await page.getByTestId('boxes-summary').getByText('Connected: 3').waitFor();
+  await page.getByTestId('select-all').focus();
+  await page.keyboard.press('Space');
+  await page.getByTestId('commission-selected').focus();
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'fleet-approve-first', 5);
+  await page.keyboard.press('Space');
+  await page.getByText('nothing is written until you approve the combined plan').waitFor();
+  await tabTo(page, 'start-run', 5);
+  await page.keyboard.press('Enter');
+  const plan = page.getByTestId('fleet-plan');
+  await plan.getByText('OCPP 1.6: 2 boxes').waitFor({ timeout: 30_000 });
+  await plan.getByText('OCPP 2.0.1: 1 box').waitFor({ timeout: 30_000 });
+  await plan.getByTestId('fleet-plan-approval').and(page.locator('[data-approval="manual"]')).waitFor();
+  const url = plan.getByTestId('fleet-plan-1.6').locator('[data-key="Cst_BackendUrl"]');
+  await url.getByText(/^2 boxes:/).waitFor();
+  // The password is named, never shown; nothing was written before the approval.
+  await plan.getByTestId('fleet-plan-1.6').getByText('(generated password)').waitFor();
+  await plan
+    .getByTestId('fleet-plan-2.0.1')
+    .getByText(/SetNetworkProfile/)
+    .first()
+    .waitFor();
+  for (const identity of identities)
+    await page
+      .getByTestId(`fleet-${identity}`)
+      .and(page.locator('[data-status="awaiting-approval"]'))
+      .waitFor();
+  await tabTo(page, 'approve-fleet');
+  await page.keyboard.press('Enter');
+  await page
+    .getByTestId('fleet-summary')
+    .getByText(/^0 confirmed, 3 left but not confirmed, 0 failed, 0 running or waiting/)
+    .waitFor({ timeout: 40_000 });
+  await page.getByTestId('approve-fleet').waitFor({ state: 'detached' });
+  for (const identity of identities)
+    await company.waitFor(`${identity} at company`, () => company.connected(identity));
   assert.deepEqual(pageErrors(page), []);
 });

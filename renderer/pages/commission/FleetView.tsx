@@ -8,6 +8,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { SyncBadge } from '../../components/SyncBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { RowCountdown } from './Countdown.tsx';
+import { FleetPlanView } from './FleetPlanView.tsx';
 import { wireError } from './run-text.ts';
 
 const FleetRow = memo(function FleetRow({ run, onOpen }: { run: RunSummary; onOpen(id: number): void }) {
@@ -89,6 +90,7 @@ export function FleetView(props: {
         </button>
       </div>
       <ErrorNotice error={action.error ?? error} />
+      <FleetPlanView fleetId={props.fleetId} runs={runs} />
       <div className="table-scroll">
         <table data-testid="fleet-table">
           <caption className="visually-hidden">{t('fleet.caption')}</caption>

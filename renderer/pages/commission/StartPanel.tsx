@@ -17,6 +17,7 @@ export function StartPanel(props: {
   const api = useConnection();
   const templates = useQuery('templates.list', {}, ['template']);
   const [templateId, setTemplateId] = useState('');
+  const [approveFirst, setApproveFirst] = useState(false);
   const { busy, error, run } = useAction();
   const id = useId();
   const select = useRef<HTMLSelectElement>(null);
@@ -37,7 +38,7 @@ export function StartPanel(props: {
           identities: props.identities,
           template: chosen.template,
           templateId: chosen.id,
-          approval: 'auto',
+          approval: approveFirst ? 'manual' : 'auto',
         });
         props.onFleet(started.fleetId, started.runs);
       } else {
@@ -60,7 +61,10 @@ export function StartPanel(props: {
           ? t('fleet.start.title', { count: props.identities.length })
           : t('run.ui.start.title', { identity: props.identities[0] ?? '' })}
       </h3>
-      <p className="hint">{t(props.fleet ? 'fleet.start.help' : 'run.ui.start.help')}</p>
+      {/* A fleet that waits for one approval does not run "without approval": its help says so. */}
+      <p className="hint">
+        {t(props.fleet ? (approveFirst ? 'fleet.plan.startHelp' : 'fleet.start.help') : 'run.ui.start.help')}
+      </p>
       {templates.data?.length === 0 ? (
         <p className="notice">{t('run.ui.start.noTemplate')}</p>
       ) : (
@@ -80,6 +84,17 @@ export function StartPanel(props: {
             ))}
           </select>
         </div>
+      )}
+      {props.fleet && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={approveFirst}
+            onChange={(e) => setApproveFirst(e.target.checked)}
+            data-testid="fleet-approve-first"
+          />{' '}
+          {t('fleet.plan.approveFirst')}
+        </label>
       )}
       <div className="toolbar">
         <button type="submit" disabled={busy || !templateId} data-testid="start-run">

@@ -2,47 +2,17 @@
 // over real WebSockets: Put back what was written after a failed run, approving an offline box asks first,
 // and the verify window counts down per box in the fleet view.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { type TestContext, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import { test } from 'node:test';
 import type { Core } from '../../main/core.ts';
-import type { SimStation, SimStationOptions } from '../../main/simulator/station.ts';
-import { BareCsms } from '../support/bare-csms.ts';
-import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
+import type { SimStation } from '../../main/simulator/station.ts';
+import { pageErrors, tabTo } from '../support/browser.ts';
 import { callOk } from '../support/core.ts';
-import { testShell } from '../support/shell.ts';
-import { coreWithCsms, simBox } from '../support/sim.ts';
-
-const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
-
-async function setup(t: TestContext, boxes: Array<Omit<SimStationOptions, 'endpoint'>>) {
-  assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
-  const company = await BareCsms.start(t);
-  const { core, url } = await coreWithCsms(t);
-  const { server } = await testShell(t, { staticDir: built, core });
-  const sims = await Promise.all(boxes.map((box) => simBox(t, core, { ...box, endpoint: url })));
-  const browser = await launchBrowser(t);
-  const page = await openPage(browser, server.url);
-  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
-  return { company, core, page, sims };
-}
+import { commission, setup } from './commission-page.ts';
 
 async function template(core: Core, url: string, verifyWindowS: number) {
   await callOk(core, 'templates.save', {
     template: { name: 'Car park', csms: { url, securityProfile: 1 }, verifyWindowS },
   });
-}
-
-/** Opens the Commission… panel of a box by keyboard and starts it with the first template. */
-async function commission(page: Page, identity: string) {
-  await page.getByTestId(`box-${identity}`).and(page.locator('[data-state="connected"]')).waitFor();
-  await page.getByTestId(`commission-${identity}`).focus();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('start-template').locator('option').first().waitFor({ state: 'attached' });
-  await tabTo(page, 'start-run', 5);
-  await page.keyboard.press('Enter');
-  await page.getByTestId('run-view').waitFor();
 }
 
 test('a run that failed with its values on the box offers Put back; afterwards the view says what the box holds', async (t) => {

@@ -7,14 +7,11 @@ import type { RunSummary } from '../../../main/commissioning/types.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { fromText } from './PlanDiff.tsx';
 
 function Change({ change }: { change: FleetChange }) {
   const { t } = useI18n();
-  const from = change.secret
-    ? t('run.ui.plan.hidden')
-    : change.from === null
-      ? t('run.ui.plan.unset')
-      : change.from;
+  const from = fromText(t, change);
   const to = change.secret ? t('run.ui.plan.generated') : change.to;
   return (
     <>

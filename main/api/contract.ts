@@ -11,6 +11,7 @@ import type {
   SitePushSummary,
   StationLocalList,
 } from '../cards/types.ts';
+import type { FleetPlan } from '../commissioning/fleet-plan.ts';
 import { templateSchema } from '../commissioning/template-schema.ts';
 import type { RunDetail, RunSummary, StoredTemplate } from '../commissioning/types.ts';
 import { type ConnectionCheck, connectorKinds } from '../csms/connector.ts';
@@ -427,6 +428,12 @@ export const methods = {
   'commissioning.approve': method<RunSummary>()(z.object({ id }).strict()),
   'commissioning.cancel': method<RunSummary>()(z.object({ id }).strict()),
   'commissioning.retry': method<RunSummary>()(z.object({ id }).strict()),
+  /** A failed run's accepted values back to the snapshot before it (read back); the run says what the box holds. */
+  'commissioning.putBack': method<RunDetail>()(z.object({ id }).strict()),
+  /** A fleet's plans as one: per OCPP version the shared changes, the exceptions per box (h-fleet). */
+  'commissioning.fleetPlan': method<FleetPlan>()(z.object({ fleetId: z.string().uuid() }).strict()),
+  /** One approval for the combined plan: every waiting run of the fleet goes on. */
+  'commissioning.approveFleet': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
   'commissioning.cancelFleet': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
   'commissioning.retryFailed': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
   // commissioning reports (h-report): one run or a whole site, PDF or HTML, in the language asked or the app's

@@ -112,6 +112,8 @@ export const errorCodes = [
   'CARD_UID_INVALID',
   'COMMISSION_WRITE_REFUSED',
   'COMMISSION_NOT_VERIFIED',
+  // Fleet runs as careful as single ones (h-fleet): Put back what was written, asked of a run with nothing left.
+  'COMMISSION_NOTHING_TO_PUT_BACK',
   'COMMISSION_LIMIT_REFUSED',
   // Commissioning reports and support bundles (main/report, main/diagnostics/support-bundle.ts).
   'REPORT_SITE_EMPTY',

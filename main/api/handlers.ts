@@ -245,6 +245,9 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     'commissioning.approve': (p, ctx) => deps.commissioning.approve(ctx.actor, p.id),
     'commissioning.cancel': (p, ctx) => deps.commissioning.cancel(ctx.actor, p.id),
     'commissioning.retry': (p, ctx) => deps.commissioning.retry(ctx.actor, p.id),
+    'commissioning.putBack': (p, ctx) => deps.commissioning.putBack(ctx.actor, p.id),
+    'commissioning.fleetPlan': (p) => deps.commissioning.fleetPlan(p.fleetId),
+    'commissioning.approveFleet': (p, ctx) => deps.commissioning.approveFleet(ctx.actor, p.fleetId),
     'commissioning.cancelFleet': (p, ctx) => deps.commissioning.cancelFleet(ctx.actor, p.fleetId),
     'commissioning.retryFailed': (p, ctx) => deps.commissioning.retryFailed(ctx.actor, p.fleetId),
 

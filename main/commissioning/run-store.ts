@@ -64,7 +64,16 @@ function toDetail(row: RunRow): RunDetail {
 }
 
 export function summary(detail: RunDetail): RunSummary {
-  const { template: _t, approval: _a, state: _s, ...rest } = detail;
+  const { template: _t, approval: _a, state, ...rest } = detail;
+  const verify = state.verify;
+  // While the box is watched after its reset, the fleet view counts down each box from the summary alone.
+  if (
+    detail.status === 'running' &&
+    detail.step === 'verify' &&
+    verify?.outcome === 'watching' &&
+    verify.deadline
+  )
+    return { ...rest, watch: { deadline: verify.deadline, windowS: verify.windowS } };
   return rest;
 }
 

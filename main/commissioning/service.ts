@@ -6,7 +6,10 @@ import type { OcppService } from '../ocpp/service.ts';
 import type { BoxInfo } from '../ocpp/types.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
+import { combinedPlan, type FleetPlan } from './fleet-plan.ts';
 import type { StationPresence } from './presence.ts';
+import { putBackOffered } from './put-back-offer.ts';
+import { putBack } from './rollback.ts';
 import { newFleetId, RunStore, summary } from './run-store.ts';
 import { CommissioningRunner, type RefusedConnection, SHUTDOWN } from './runner.ts';
 import type { Template } from './template.ts';
@@ -186,6 +189,21 @@ export class CommissioningService extends EventEmitter {
     return summary(next);
   }
 
+  /** The fleet's plans as one (see fleet-plan.ts). */
+  fleetPlan(fleetId: string): FleetPlan {
+    const runs = this.runs.list({ fleetId, limit: 10_000 }).map((r) => this.runs.get(r.id));
+    if (runs.length === 0) throw new AppError('NOT_FOUND', { entity: 'fleet', name: fleetId });
+    return combinedPlan(fleetId, runs);
+  }
+
+  /** One approval for the combined plan: every run of the fleet that waits for approval goes on. */
+  approveFleet(actor: string, fleetId: string): RunSummary[] {
+    return this.runs
+      .list({ fleetId, limit: 10_000 })
+      .filter((r) => r.status === 'awaiting-approval')
+      .map((r) => this.approve(actor, r.id));
+  }
+
   cancel(actor: string, id: number): RunSummary {
     const queued = this.#queued.get(id);
     if (queued) {
@@ -236,6 +254,46 @@ export class CommissioningService extends EventEmitter {
       run.fleetId,
       run.state.keepOnFailure === true,
     );
+  }
+
+  /**
+   * A failed run whose values stayed on the box (kept, not put back, or the box came back at the verify
+   * step): each accepted value goes back to what the snapshot before the run read, and is read back.
+   * The run keeps its failure; its rollback says what the box holds now.
+   */
+  async putBack(actor: string, id: number): Promise<RunDetail> {
+    const run = this.runs.get(id);
+    if (this.#active.has(id) || !putBackOffered(run) || !run.state.plan)
+      throw new AppError('COMMISSION_NOTHING_TO_PUT_BACK', { identity: run.identity, id });
+    if (this.#ocpp.csms.box(run.identity)?.state !== 'connected')
+      throw new AppError('BOX_OFFLINE', { identity: run.identity });
+    const rollback = await putBack({
+      ocpp: this.#ocpp,
+      actor,
+      identity: run.identity,
+      runId: run.id,
+      plan: run.state.plan,
+      results: Object.fromEntries(Object.entries(run.state.results).map(([k, v]) => [k, String(v)])),
+      keep: false,
+      signal: AbortSignal.timeout(120_000),
+    });
+    if (!rollback) throw new AppError('COMMISSION_NOTHING_TO_PUT_BACK', { identity: run.identity, id });
+    const next = this.runs.update(
+      id,
+      (r) => {
+        r.state.rollback = rollback;
+      },
+      {
+        actor,
+        action: 'commissioning.put-back',
+        after: {
+          entries: rollback.entries.map((e) => ({ key: e.key, outcome: e.outcome })),
+          nextReboot: rollback.nextReboot,
+        },
+      },
+    );
+    this.emit('run', summary(next));
+    return next;
   }
 
   retryFailed(actor: string, fleetId: string): RunSummary[] {

@@ -127,6 +127,8 @@ export interface RunSummary {
   error: RunError | null;
   createdAt: string;
   updatedAt: string;
+  /** Only while the box is watched after its reset: when the verify window closes, and its length. */
+  watch?: { deadline: string; windowS: number };
 }
 
 export interface RunDetail extends RunSummary {

@@ -1,48 +1,20 @@
 // Commissioning as an electrician and a fleet super user do it in Debian's Chromium: a template made by
 // keyboard, one box planned, approved and moved to a separate "company CSMS", a refusal, a car park.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { type TestContext, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import type { Core } from '../../main/core.ts';
-import type { SimStationOptions } from '../../main/simulator/station.ts';
-import { BareCsms } from '../support/bare-csms.ts';
-import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
+import { pageErrors, tabTo } from '../support/browser.ts';
 import { callOk } from '../support/core.ts';
-import { testShell } from '../support/shell.ts';
-import { coreWithCsms, simBox } from '../support/sim.ts';
+import { commission, setup } from './commission-page.ts';
 
-const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
 const shot = (name: string) => fileURLToPath(new URL(`../../.test-results/${name}.png`, import.meta.url));
-
-async function setup(t: TestContext, boxes: Array<Omit<SimStationOptions, 'endpoint'>>) {
-  assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
-  const company = await BareCsms.start(t);
-  const { core, url } = await coreWithCsms(t);
-  const { server } = await testShell(t, { staticDir: built, core });
-  await Promise.all(boxes.map((box) => simBox(t, core, { ...box, endpoint: url })));
-  const browser = await launchBrowser(t);
-  const page = await openPage(browser, server.url);
-  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
-  return { company, core, page };
-}
 
 async function saveTemplate(core: Core, url: string) {
   await callOk(core, 'templates.save', {
     template: { name: 'Car park', csms: { url, securityProfile: 1 }, verifyWindowS: 2 },
   });
-}
-
-/** Opens the Commission… panel of a box by keyboard and starts it with the first template. */
-async function commission(page: Page, identity: string) {
-  await page.getByTestId(`box-${identity}`).and(page.locator('[data-state="connected"]')).waitFor();
-  await page.getByTestId(`commission-${identity}`).focus();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('start-template').locator('option').first().waitFor({ state: 'attached' });
-  await tabTo(page, 'start-run', 5);
-  await page.keyboard.press('Enter');
-  await page.getByTestId('run-view').waitFor();
 }
 
 test('a template by keyboard, one 1.6 box planned, approved, moved to the company CSMS, and its report', async (t) => {

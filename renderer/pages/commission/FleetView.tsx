@@ -7,6 +7,8 @@ import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { SyncBadge } from '../../components/SyncBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { RowCountdown } from './Countdown.tsx';
+import { FleetPlanView } from './FleetPlanView.tsx';
 import { wireError } from './run-text.ts';
 
 const FleetRow = memo(function FleetRow({ run, onOpen }: { run: RunSummary; onOpen(id: number): void }) {
@@ -25,7 +27,10 @@ const FleetRow = memo(function FleetRow({ run, onOpen }: { run: RunSummary; onOp
         <SyncBadge station={run.identity} />
       </th>
       <td>{t(`run.step.${run.step}`)}</td>
-      <td className={`status-${run.status}`}>{t(`run.status.${run.status}`)}</td>
+      <td className={`status-${run.status}`}>
+        {t(`run.status.${run.status}`)}
+        <RowCountdown watch={run.watch} />
+      </td>
       <td>{run.error ? describe(wireError(run.error, t)).message : ''}</td>
     </tr>
   );
@@ -85,6 +90,7 @@ export function FleetView(props: {
         </button>
       </div>
       <ErrorNotice error={action.error ?? error} />
+      <FleetPlanView fleetId={props.fleetId} runs={runs} />
       <div className="table-scroll">
         <table data-testid="fleet-table">
           <caption className="visually-hidden">{t('fleet.caption')}</caption>

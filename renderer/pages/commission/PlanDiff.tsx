@@ -12,6 +12,12 @@ function reportedText(t: Translate, answer: string): string {
   return Number.isFinite(Number(answer)) ? t('run.ui.plan.limitReported', { amps: answer }) : answer;
 }
 
+/** What the box held before, as the plan shows it: a secret hidden, nothing as "not set". */
+export function fromText(t: Translate, write: Pick<PlannedWrite, 'secret' | 'from'>): string {
+  if (write.secret) return t('run.ui.plan.hidden');
+  return write.from === null ? t('run.ui.plan.unset') : write.from;
+}
+
 function WriteRow({
   write,
   answer,
@@ -25,11 +31,7 @@ function WriteRow({
   secretKey?: string;
 }) {
   const { t } = useI18n();
-  const from = write.secret
-    ? t('run.ui.plan.hidden')
-    : write.from === null
-      ? t('run.ui.plan.unset')
-      : write.from;
+  const from = fromText(t, write);
   return (
     <tr data-key={write.key} data-answer={answer ?? ''}>
       <th scope="row">

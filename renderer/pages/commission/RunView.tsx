@@ -2,11 +2,14 @@
 // waiting for the box explained, a countdown while the box is watched after its reset, and how it ended:
 // confirmed, left but not confirmed, or failed (the error with its remedy, what was put back, Retry).
 import { useEffect, useRef, useState } from 'react';
+import { putBackOffered } from '../../../main/commissioning/put-back-offer.ts';
 import type { RunDetail } from '../../../main/commissioning/types.ts';
 import { useRun } from '../../api/commissioning-hooks.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { ApproveButton } from './ApproveButton.tsx';
+import { useSecondsLeft } from './Countdown.tsx';
 import { PlanDiff } from './PlanDiff.tsx';
 import { RegistrationList } from './RegistrationList.tsx';
 import { RollbackList } from './RollbackList.tsx';
@@ -21,21 +24,15 @@ const ended = (run: RunDetail) =>
 function Countdown({ run }: { run: RunDetail }) {
   const { t } = useI18n();
   const verify = run.state.verify;
-  const deadline =
-    verify?.outcome === 'watching' && run.step === 'verify' ? Date.parse(verify.deadline ?? '') : NaN;
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!Number.isFinite(deadline)) return;
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [deadline]);
-  if (!verify || !Number.isFinite(deadline) || ended(run)) return null;
-  // Never more than the window: the laptop's clock and the tool's may differ by a moment.
-  const seconds = Math.min(verify.windowS, Math.max(0, Math.ceil((deadline - now) / 1000)));
+  const watch =
+    verify?.outcome === 'watching' && run.step === 'verify' && verify.deadline && !ended(run)
+      ? { deadline: verify.deadline, windowS: verify.windowS }
+      : null;
+  const seconds = useSecondsLeft(watch);
+  if (!watch || seconds === null) return null;
   return (
-    <p className="notice" data-testid="countdown" data-deadline={verify.deadline}>
-      {t('run.ui.countdown', { seconds, window: verify.windowS })}
+    <p className="notice" data-testid="countdown" data-deadline={watch.deadline}>
+      {t('run.ui.countdown', { seconds, window: watch.windowS })}
     </p>
   );
 }
@@ -92,6 +89,7 @@ export function RunView({
   const { run, error } = useRun(id);
   const action = useAction();
   const [report, setReport] = useState(false);
+  const [putBack, setPutBack] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => heading.current?.focus(), []);
@@ -100,6 +98,11 @@ export function RunView({
   if (report) return <RunReport run={run} onClose={() => setReport(false)} />;
   const call = (method: 'commissioning.approve' | 'commissioning.cancel') =>
     void action.run(() => api.call(method, { id: run.id }));
+  const putBackNow = () =>
+    void action.run(async () => {
+      await api.call('commissioning.putBack', { id: run.id });
+      setPutBack(true);
+    });
   const retry =
     onRetry ??
     (() => void action.run(async () => onRun((await api.call('commissioning.retry', { id: run.id })).id)));
@@ -127,20 +130,27 @@ export function RunView({
         </>
       )}
       <Outcome run={run} />
+      {putBackOffered(run) && (
+        <p className="notice" data-testid="put-back-help">
+          {t('run.putBack.help')}
+        </p>
+      )}
+      {putBack && run.state.rollback && (
+        <output className="notice" data-testid="put-back-done">
+          {t('run.putBack.done')}
+        </output>
+      )}
       {/* A failed run shows it with what was put back (Outcome); any other from the reset on. */}
       {run.status !== 'failed' && run.state.registration && (
         <RegistrationList registration={run.state.registration} />
       )}
       <div className="toolbar">
         {run.status === 'awaiting-approval' && (
-          <button
-            type="button"
-            onClick={() => call('commissioning.approve')}
-            disabled={action.busy}
-            data-testid="approve"
-          >
-            {t('run.ui.approve')}
-          </button>
+          <ApproveButton
+            identity={run.identity}
+            busy={action.busy}
+            onApprove={() => call('commissioning.approve')}
+          />
         )}
         {!ended(run) && (
           <button
@@ -151,6 +161,11 @@ export function RunView({
             data-testid="cancel-run"
           >
             {t('run.ui.cancel')}
+          </button>
+        )}
+        {putBackOffered(run) && (
+          <button type="button" onClick={putBackNow} disabled={action.busy} data-testid="put-back">
+            {t('run.putBack')}
           </button>
         )}
         {(run.status === 'failed' || run.status === 'cancelled') && (

@@ -1,6 +1,6 @@
 // Starting commissioning: the boxes chosen in the table, a template, and Start. One box is started with
 // manual approval (the plan waits for the electrician); several as a fleet that goes on by itself.
-import { type FormEvent, useEffect, useRef } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { RunSummary } from '../../../main/commissioning/types.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -18,6 +18,7 @@ export function StartPanel(props: {
   const api = useConnection();
   const choice = useTemplateChoice();
   const { templateId } = choice;
+  const [approveFirst, setApproveFirst] = useState(false);
   const { busy, error, run } = useAction();
   const select = useRef<HTMLSelectElement>(null);
 
@@ -33,7 +34,7 @@ export function StartPanel(props: {
           identities: props.identities,
           template: chosen.template,
           templateId: chosen.id,
-          approval: 'auto',
+          approval: approveFirst ? 'manual' : 'auto',
         });
         props.onFleet(started.fleetId, started.runs);
       } else {
@@ -56,8 +57,22 @@ export function StartPanel(props: {
           ? t('fleet.start.title', { count: props.identities.length })
           : t('run.ui.start.title', { identity: props.identities[0] ?? '' })}
       </h3>
-      <p className="hint">{t(props.fleet ? 'fleet.start.help' : 'run.ui.start.help')}</p>
+      {/* A fleet that waits for one approval does not run "without approval": its help says so. */}
+      <p className="hint">
+        {t(props.fleet ? (approveFirst ? 'fleet.plan.startHelp' : 'fleet.start.help') : 'run.ui.start.help')}
+      </p>
       <TemplateChoice choice={choice} testId="start-template" selectRef={select} />
+      {props.fleet && (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={approveFirst}
+            onChange={(e) => setApproveFirst(e.target.checked)}
+            data-testid="fleet-approve-first"
+          />{' '}
+          {t('fleet.plan.approveFirst')}
+        </label>
+      )}
       <div className="toolbar">
         <button type="submit" disabled={busy || !templateId} data-testid="start-run">
           {t(props.fleet ? 'fleet.start' : 'run.ui.start')}

@@ -6,6 +6,7 @@ import { type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { Core } from '../../main/core.ts';
+import { href as addressOf } from '../../renderer/routing/address.ts';
 import { BareCsms } from '../support/bare-csms.ts';
 import { launchBrowser, openPage, pageErrors } from '../support/browser.ts';
 import { callOk } from '../support/core.ts';
@@ -137,7 +138,7 @@ async function navPages(page: Page): Promise<string[]> {
   return hrefs;
 }
 
-async function checkEveryPage(t: TestContext, core: Core, label: string) {
+async function checkEveryPage(t: TestContext, core: Core, label: string, extra: string[] = []) {
   const { server } = await testShell(t, { staticDir: built, core });
   const browser = await launchBrowser(t);
   const problems: string[] = [];
@@ -148,7 +149,7 @@ async function checkEveryPage(t: TestContext, core: Core, label: string) {
       await page.setViewportSize(size);
       await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
       await page.locator(`html[lang="${language}"]`).waitFor();
-      for (const href of await navPages(page)) {
+      for (const href of [...(await navPages(page)), ...extra]) {
         await page.evaluate(`window.location.hash = ${JSON.stringify(href)}`);
         await page.getByTestId('page-title').waitFor();
         // Let lists that load after the page settle before measuring.
@@ -185,5 +186,17 @@ test('an empty app: every page fits 1024 and 1366 px in English and German', asy
 
 test('a working day: boxes, long German names, cards, a finished run and one waiting, at both sizes', async (t) => {
   const core = await populated(t);
-  await checkEveryPage(t, core, 'populated');
+  // Beyond the navigation: a box's page, a run and its report, a site's page, a run on the Commission page.
+  const runs = await callOk(core, 'commissioning.list', {});
+  const extra = [
+    addressOf('boxes', 'WB-TIEFGARAGE-NORD-0001'),
+    addressOf('sites', 'Tiefgarage Verwaltungsgebäude Nord'),
+    ...runs.flatMap((run) => [
+      addressOf('boxes', run.identity, 'runs', String(run.id)),
+      addressOf('boxes', run.identity, 'runs', String(run.id), 'report'),
+      addressOf('commission', 'runs', String(run.id)),
+    ]),
+  ];
+  assert.ok(runs.length >= 2, `${runs.length} runs`);
+  await checkEveryPage(t, core, 'populated', extra);
 });

@@ -111,6 +111,7 @@ export const errorCodes = [
   'COMMISSION_BLOCKED',
   'CARD_UID_INVALID',
   'COMMISSION_WRITE_REFUSED',
+  'PREFLIGHT_NO_URL',
   'COMMISSION_NOT_VERIFIED',
   'COMMISSION_LIMIT_REFUSED',
   // Commissioning reports and support bundles (main/report, main/diagnostics/support-bundle.ts).

@@ -129,6 +129,7 @@ export function boxChecks(facts: BoxFacts | null, toolListVersion: number | null
     out.push({ check: 'heartbeat', status: 'warn', outcome: 'unusual', params: { seconds: heartbeat } });
   else out.push({ check: 'heartbeat', status: 'ok', outcome: 'ok', params: { seconds: heartbeat } });
   const connectors = Object.entries(facts.connectors).filter(([key]) => key !== '0' && !key.startsWith('0/'));
+  // Statuses stay OCPP words here; wordFinding translates them (preflight.connector.<status>).
   const list = connectors.map(([key, status]) => `${key}: ${status}`).join(', ');
   const broken = connectors.filter(([, s]) => s === 'Faulted' || s === 'Unavailable');
   if (connectors.length === 0) out.push(notSeen('connectors'));

@@ -1,7 +1,7 @@
 // `preflight.run`: every pre-flight check of one box before the electrician leaves, worded in the user's
 // language, and stored with the box's latest commissioning run (state.preflight) for its report.
 import type { Language } from '../../locales/translate.ts';
-import { translate } from '../../locales/translate.ts';
+import { catalogs, translate } from '../../locales/translate.ts';
 import { AppError } from '../api/errors.ts';
 import { lastPushedList } from '../commissioning/cards-for-box.ts';
 import type { RunStore } from '../commissioning/run-store.ts';
@@ -34,11 +34,24 @@ function latestRun(deps: PreflightDeps, identity: string): RunDetail | null {
   return latest ? deps.runs.get(latest.id) : null;
 }
 
-export function wordFinding(language: Language, finding: PreflightFinding): PreflightResult {
+/** "1: Faulted, 2: Available" with each OCPP connector status in the reader's words (unknown ones as sent). */
+function connectorWords(language: Language, list: string): string {
+  return list.replace(/: (\w+)/g, (whole, status: string) => {
+    const key = `preflight.connector.${status}`;
+    return key in catalogs[language] ? `: ${translate(language, key)}` : whole;
+  });
+}
+
+export function wordFinding(language: Language, raw: PreflightFinding): PreflightResult {
+  const list = raw.params.connectors;
+  const finding =
+    typeof list === 'string'
+      ? { ...raw, params: { ...raw.params, connectors: connectorWords(language, list) } }
+      : raw;
   const key =
     finding.outcome === 'notSeen' ? 'preflight.notSeen' : `preflight.${finding.check}.${finding.outcome}`;
   return {
-    ...finding,
+    ...raw,
     name: translate(language, `preflight.check.${finding.check}`),
     detail: translate(language, key, finding.params),
     remedy: finding.status === 'ok' ? null : translate(language, `${key}.remedy`, finding.params),

@@ -174,6 +174,7 @@ test('profile 2 with a ws:// address fails; the results are stored with the run 
   const html = Buffer.from(file.base64, 'base64').toString('utf8');
   assert.ok(html.includes('Security profile'), 'the report lists the pre-flight checks');
   assert.ok(html.includes('needs wss://'), 'with what each saw');
+  assert.ok(html.includes('Warning'), 'a check that only warns is not reported as failed');
 });
 
 test('wbc preflight prints each check with its remedy and exits non-zero on a fail', async (t) => {

@@ -1,8 +1,8 @@
 // Pre-flight checks of the company CSMS endpoint as seen from the laptop: the URL the box will dial, its name
 // in DNS, a TCP connection and (wss) the TLS chain and expiry. Each is bounded by a timeout and says what it saw.
 import { lookup } from 'node:dns/promises';
-import { isIP, connect as tcpConnect } from 'node:net';
-import { rootCertificates, connect as tlsConnect } from 'node:tls';
+import { isIP, type Socket, connect as tcpConnect } from 'node:net';
+import { rootCertificates, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { PreflightFinding } from './preflight-types.ts';
 
 export interface Endpoint {
@@ -103,32 +103,52 @@ export async function dnsCheck(endpoint: Endpoint, timeoutMs: number): Promise<P
   );
 }
 
-export function tcpCheck(endpoint: Endpoint, timeoutMs: number): Promise<PreflightFinding> {
+/**
+ * One bounded connection attempt: `ready` words what the open socket shows; a timeout or an error fails the
+ * check (`errorOutcome` names the error). The socket is always closed.
+ */
+function probe<S extends Socket>(
+  check: 'tcp' | 'tls',
+  endpoint: Endpoint,
+  timeoutMs: number,
+  open: () => S,
+  readyEvent: 'connect' | 'secureConnect',
+  ready: (socket: S) => PreflightFinding,
+  errorOutcome: (error: NodeJS.ErrnoException) => string,
+): Promise<PreflightFinding> {
   const { host, port } = endpoint;
   return new Promise((resolve) => {
-    const socket = tcpConnect({ host, port });
+    const socket = open();
     const done = (finding: PreflightFinding) => {
       socket.destroy();
       resolve(finding);
     };
     socket.setTimeout(timeoutMs, () =>
-      done({
-        check: 'tcp',
-        status: 'fail',
-        outcome: 'timeout',
-        params: { host, port, seconds: timeoutMs / 1000 },
-      }),
+      done({ check, status: 'fail', outcome: 'timeout', params: { host, port, seconds: timeoutMs / 1000 } }),
     );
-    socket.once('connect', () => done({ check: 'tcp', status: 'ok', outcome: 'ok', params: { host, port } }));
     socket.once('error', (error: NodeJS.ErrnoException) =>
       done({
-        check: 'tcp',
+        check,
         status: 'fail',
-        outcome: error.code === 'ECONNREFUSED' ? 'refused' : 'error',
+        outcome: errorOutcome(error),
         params: { host, port, reason: error.code ?? error.message },
       }),
     );
+    socket.once(readyEvent, () => done(ready(socket)));
   });
+}
+
+export function tcpCheck(endpoint: Endpoint, timeoutMs: number): Promise<PreflightFinding> {
+  const { host, port } = endpoint;
+  return probe(
+    'tcp',
+    endpoint,
+    timeoutMs,
+    () => tcpConnect({ host, port }),
+    'connect',
+    () => ({ check: 'tcp', status: 'ok', outcome: 'ok', params: { host, port } }),
+    (error) => (error.code === 'ECONNREFUSED' ? 'refused' : 'error'),
+  );
 }
 
 /** The TLS chain as the laptop sees it (system roots plus `trusted`), and how long the certificate stays valid. */
@@ -137,59 +157,51 @@ export function tlsCheck(
   timeoutMs: number,
   trusted: string[] = [],
 ): Promise<PreflightFinding> {
-  const { host, port } = endpoint;
-  return new Promise((resolve) => {
-    const socket = tlsConnect({
+  const { host } = endpoint;
+  const open = () =>
+    tlsConnect({
       host,
-      port,
+      port: endpoint.port,
       servername: isIP(host) ? undefined : host,
       ca: [...rootCertificates, ...trusted],
       rejectUnauthorized: false,
     });
-    const done = (finding: PreflightFinding) => {
-      socket.destroy();
-      resolve(finding);
-    };
-    socket.setTimeout(timeoutMs, () =>
-      done({
+  return probe(
+    'tls',
+    endpoint,
+    timeoutMs,
+    open,
+    'secureConnect',
+    certificateFinding(host),
+    () => 'handshake',
+  );
+}
+
+/** What the server's certificate says once the handshake is done: trusted, expired, or expiring soon. */
+function certificateFinding(host: string) {
+  return (socket: TLSSocket): PreflightFinding => {
+    const cert = socket.getPeerCertificate();
+    const validTo = cert?.valid_to ? new Date(cert.valid_to).toISOString().slice(0, 10) : '?';
+    const reason = socket.authorizationError;
+    const code =
+      reason instanceof Error ? ((reason as NodeJS.ErrnoException).code ?? reason.message) : reason;
+    if (code === 'CERT_HAS_EXPIRED')
+      return { check: 'tls', status: 'fail', outcome: 'expired', params: { host, validTo } };
+    if (code)
+      return {
         check: 'tls',
         status: 'fail',
-        outcome: 'timeout',
-        params: { host, port, seconds: timeoutMs / 1000 },
-      }),
-    );
-    socket.once('error', (error: NodeJS.ErrnoException) =>
-      done({
+        outcome: 'untrusted',
+        params: { host, reason: String(code) },
+      };
+    const days = Math.floor((Date.parse(cert.valid_to) - Date.now()) / DAY);
+    if (days < 30)
+      return {
         check: 'tls',
-        status: 'fail',
-        outcome: 'handshake',
-        params: { host, port, reason: error.code ?? error.message },
-      }),
-    );
-    socket.once('secureConnect', () => {
-      const cert = socket.getPeerCertificate();
-      const validTo = cert?.valid_to ? new Date(cert.valid_to).toISOString().slice(0, 10) : '?';
-      const reason = socket.authorizationError;
-      const code =
-        reason instanceof Error ? ((reason as NodeJS.ErrnoException).code ?? reason.message) : reason;
-      if (code === 'CERT_HAS_EXPIRED')
-        return done({ check: 'tls', status: 'fail', outcome: 'expired', params: { host, validTo } });
-      if (code)
-        return done({
-          check: 'tls',
-          status: 'fail',
-          outcome: 'untrusted',
-          params: { host, reason: String(code) },
-        });
-      const days = Math.floor((Date.parse(cert.valid_to) - Date.now()) / DAY);
-      if (days < 30)
-        return done({
-          check: 'tls',
-          status: 'warn',
-          outcome: 'expiresSoon',
-          params: { host, validTo, days },
-        });
-      done({ check: 'tls', status: 'ok', outcome: 'ok', params: { host, validTo, days } });
-    });
-  });
+        status: 'warn',
+        outcome: 'expiresSoon',
+        params: { host, validTo, days },
+      };
+    return { check: 'tls', status: 'ok', outcome: 'ok', params: { host, validTo, days } };
+  };
 }

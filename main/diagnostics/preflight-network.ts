@@ -15,6 +15,14 @@ export interface Endpoint {
 
 const DAY = 86_400_000;
 
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The URL the box will dial, from the CSMS endpoint and its identity; null endpoint when it cannot be dialed. */
 export function urlCheck(
   url: string,
@@ -24,12 +32,19 @@ export function urlCheck(
   try {
     parsed = new URL(url.trim());
   } catch {
-    return { finding: { check: 'url', status: 'fail', outcome: 'invalid', params: { url } }, endpoint: null };
+    // Shown without what may be a credential: a user:password@ part or a query (?token=...).
+    const masked = url.replace(/\/\/[^/@]*@/, '//***@').replace(/[?#].*$/, '');
+    return {
+      finding: { check: 'url', status: 'fail', outcome: 'invalid', params: { url: masked } },
+      endpoint: null,
+    };
   }
+  // The address as findings show it: never the user, password or query it may carry.
+  const shown = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
   const scheme = parsed.protocol.replace(/:$/, '');
   if (scheme !== 'ws' && scheme !== 'wss')
     return {
-      finding: { check: 'url', status: 'fail', outcome: 'scheme', params: { url, scheme } },
+      finding: { check: 'url', status: 'fail', outcome: 'scheme', params: { url: shown, scheme } },
       endpoint: null,
     };
   if (parsed.username || parsed.password)
@@ -38,7 +53,7 @@ export function urlCheck(
         check: 'url',
         status: 'fail',
         outcome: 'user',
-        params: { url: `${scheme}://${parsed.host}` },
+        params: { url: shown },
       },
       endpoint: null,
     };
@@ -49,18 +64,18 @@ export function urlCheck(
   const endpoint: Endpoint = { scheme, host, port, dialed: `${base}/${encoded}` };
   const segments = parsed.pathname.split('/').filter((s) => s !== '');
   const last = segments.at(-1);
-  if (last !== undefined && (last === encoded || decodeURIComponent(last) === identity))
+  if (last !== undefined && (last === encoded || safeDecode(last) === identity))
     return {
       finding: {
         check: 'url',
         status: 'fail',
         outcome: 'identityTwice',
-        params: { url, dialed: endpoint.dialed },
+        params: { url: shown, dialed: endpoint.dialed },
       },
       endpoint,
     };
   if (parsed.search || parsed.hash)
-    return { finding: { check: 'url', status: 'warn', outcome: 'query', params: { url } }, endpoint };
+    return { finding: { check: 'url', status: 'warn', outcome: 'query', params: { url: shown } }, endpoint };
   return {
     finding: {
       check: 'url',

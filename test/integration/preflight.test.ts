@@ -200,3 +200,26 @@ test('wbc preflight prints each check with its remedy and exits non-zero on a fa
   assert.equal(missing.code, 1);
   assert.match(missing.stderr + missing.stdout, /No company CSMS address to check for PF-CLI/);
 });
+
+test('an address carrying a password or a token is refused or warned about without repeating the secret', async (t) => {
+  const core = testCore(t);
+  const deps = { store: core.store, ocpp: core.ocpp, runs: core.commissioning.runs };
+  const port = await freePort();
+  const cases: Array<[string, string, string]> = [
+    [`wss://PF-SECRET:s3cret-pw@127.0.0.1:${port}/ocpp`, 'fail', 'user'],
+    [`https://PF-SECRET:s3cret-pw@127.0.0.1:${port}/ocpp`, 'fail', 'scheme'],
+    [`ws://127.0.0.1:${port}/ocpp?token=s3cret-pw`, 'warn', 'query'],
+    ['ws//PF-SECRET:s3cret-pw@127.0.0.1/ocpp', 'fail', 'invalid'],
+  ];
+  for (const [url, status, outcome] of cases) {
+    const report = await runPreflight(deps, {
+      identity: 'PF-SECRET',
+      url,
+      language: 'en',
+      timeoutMs: 10_000,
+    });
+    const found = of(report, 'url');
+    assert.deepEqual([found.status, found.outcome], [status, outcome], url);
+    assert.ok(!JSON.stringify(report.results).includes('s3cret-pw'), `the secret in ${url} is not repeated`);
+  }
+});

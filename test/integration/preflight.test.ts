@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:https';
 import { test } from 'node:test';
+import { savePushedList } from '../../main/commissioning/cards-for-box.ts';
 import { runPreflight } from '../../main/diagnostics/preflight.ts';
 import type { PreflightReport } from '../../main/diagnostics/preflight-types.ts';
 import { wbc } from '../support/cli.ts';
@@ -222,4 +223,18 @@ test('an address carrying a password or a token is refused or warned about witho
     assert.deepEqual([found.status, found.outcome], [status, outcome], url);
     assert.ok(!JSON.stringify(report.results).includes('s3cret-pw'), `the secret in ${url} is not repeated`);
   }
+});
+
+test('a box holding another local list than the tool pushed and a heartbeat turned off are warned about', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'PF-LIST', heartbeatIntervalS: 0 });
+  savePushedList(core.store, 'PF-LIST', 7, [{ idTag: 'AABBCCDD', status: 'Accepted' }]);
+  const deps = { store: core.store, ocpp: core.ocpp, runs: core.commissioning.runs };
+  const report = await runPreflight(deps, { identity: 'PF-LIST', url, language: 'en', timeoutMs: 10_000 });
+  const list = of(report, 'localList');
+  assert.deepEqual([list.status, list.outcome], ['warn', 'differs']);
+  assert.deepEqual(list.params, { box: 0, tool: 7 });
+  assert.match(list.remedy ?? '', /Push the cards/);
+  const heartbeat = of(report, 'heartbeat');
+  assert.deepEqual([heartbeat.status, heartbeat.outcome], ['warn', 'off']);
 });

@@ -20,6 +20,7 @@ import type { SyncJob, TokenJob } from '../csms/outbox.ts';
 import type { ConnectorStatus, DryRunItem } from '../csms/sync-service.ts';
 import type { SyncState } from '../csms/sync-states.ts';
 import type { SyncRunSummary } from '../csms/worker.ts';
+import type { PreflightReport } from '../diagnostics/preflight-types.ts';
 import type { BundleFile } from '../diagnostics/support-bundle.ts';
 import type { DriverCatalog, DriverIdentification } from '../drivers/api-handlers.ts';
 import type { SerialPortListing } from '../drivers/serial/port-list.ts';
@@ -451,6 +452,16 @@ export const methods = {
       .object({
         siteId: id,
         format: z.enum(['pdf', 'html']).default('pdf'),
+        language: z.enum(languages).optional(),
+      })
+      .strict(),
+  ),
+  /** Pre-flight checks of a box and its company CSMS (h-preflight); stored with the box's latest run. */
+  'preflight.run': method<PreflightReport>()(
+    z
+      .object({
+        identity,
+        url: z.string().trim().min(1).max(2000).optional(),
         language: z.enum(languages).optional(),
       })
       .strict(),

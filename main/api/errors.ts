@@ -111,6 +111,7 @@ export const errorCodes = [
   'COMMISSION_BLOCKED',
   'CARD_UID_INVALID',
   'COMMISSION_WRITE_REFUSED',
+  'PREFLIGHT_NO_URL',
   'COMMISSION_NOT_VERIFIED',
   // Fleet runs as careful as single ones (h-fleet): Put back what was written, asked of a run with nothing left.
   'COMMISSION_NOTHING_TO_PUT_BACK',

@@ -9,6 +9,7 @@ import type { CommissioningService } from '../commissioning/service.ts';
 import { templateSiteAttacher } from '../commissioning/template-site.ts';
 import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
 import { buildSyncHandlers } from '../csms/api-handlers.ts';
+import { runPreflight } from '../diagnostics/preflight.ts';
 import { driverHandlers } from '../drivers/api-handlers.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
@@ -265,6 +266,15 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     ...buildSyncHandlers({ store, vault, changed }),
     ...proxyHandlers(deps.proxy ?? new ProxyService(deps.ocpp.trace), { store, vault }),
     ...reportHandlers({ store, vault, info: deps.info, defaults: deps.defaults }),
+    'preflight.run': (p) =>
+      runPreflight(
+        { store, ocpp: deps.ocpp, runs: deps.commissioning.runs },
+        {
+          identity: p.identity,
+          url: p.url,
+          language: p.language ?? readSettings(store, deps.defaults).language,
+        },
+      ),
     ...buildBoxHandlers(
       { store, vault, ocpp: deps.ocpp, runs: deps.commissioning.runs },
       changed,

@@ -10,6 +10,7 @@ import { boxesCommand, runsCommand } from './commands-boxes.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
 import { modbusCommand } from './commands-modbus.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
+import { preflightCommand } from './commands-preflight.ts';
 import { proxyCommand } from './commands-proxy.ts';
 import { bundleCommand, reportCommand } from './commands-report.ts';
 import { serialCommands } from './commands-serial.ts';
@@ -151,5 +152,6 @@ export const commands: Command[] = [
   proxyCommand,
   reportCommand,
   bundleCommand,
+  preflightCommand,
   modbusCommand,
 ];

@@ -60,6 +60,8 @@ export interface RunState {
   rollback?: RollbackState | null;
   /** Runs through a box driver (serial, HTTP, Modbus; main/commissioning/driver-run.ts) instead of OCPP. */
   driver?: DriverRunState;
+  /** Pre-flight checks run on this box after the run (main/diagnostics/preflight.ts), worded when they ran. */
+  preflight?: Array<{ check: string; status: 'ok' | 'warn' | 'fail'; detail: string; at?: string }>;
 }
 
 /** A driver-backed run: what the box said it is, what it held, the plan, and what it read back. */

@@ -211,7 +211,13 @@ function boxSection(language: Language, box: BoxReport): BoxSection {
             widths: [0.3, 0.15, 0.55],
             rows: run.preflight.map((p) => [
               p.check,
-              t(p.ok ? 'report.pdf.preflight.ok' : 'report.pdf.preflight.failed'),
+              t(
+                p.warn
+                  ? 'preflight.status.warn'
+                  : p.ok
+                    ? 'report.pdf.preflight.ok'
+                    : 'report.pdf.preflight.failed',
+              ),
               p.detail ?? '',
             ]),
           },

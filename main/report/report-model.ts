@@ -28,6 +28,8 @@ export interface ReportWrite {
 export interface PreflightLine {
   check: string;
   ok: boolean;
+  /** Not failed, but worth a look (a pre-flight `warn`); absent in results stored without it. */
+  warn?: boolean;
   detail: string | null;
 }
 
@@ -126,7 +128,8 @@ function preflightOf(state: RunState): PreflightLine[] | null {
     if (typeof check !== 'string') continue;
     const ok = record.ok === true || record.status === 'ok' || record.status === 'passed';
     const detail = record.detail ?? record.message;
-    lines.push({ check, ok, detail: typeof detail === 'string' ? detail : null });
+    const warn = record.status === 'warn';
+    lines.push({ check, ok, ...(warn ? { warn } : {}), detail: typeof detail === 'string' ? detail : null });
   }
   return lines;
 }

@@ -34,11 +34,14 @@ export class Charging16 {
   readonly #port: StationPort;
   readonly #bank: ConnectorBank;
   readonly #config: Config16;
+  /** The box's own clock, off the real time by clockOffsetS (a box whose clock was never set). */
+  readonly #clock: () => string;
 
-  constructor(port: StationPort, bank: ConnectorBank, config: Config16) {
+  constructor(port: StationPort, bank: ConnectorBank, config: Config16, clockOffsetS = 0) {
     this.#port = port;
     this.#bank = bank;
     this.#config = config;
+    this.#clock = () => new Date(Date.now() + clockOffsetS * 1000).toISOString();
   }
 
   /** Connector 0 is the box as a whole. */
@@ -54,7 +57,7 @@ export class Charging16 {
       connectorId: connector,
       errorCode: 'NoError',
       status,
-      timestamp: now(),
+      timestamp: this.#clock(),
     });
   }
 

@@ -67,6 +67,9 @@ export interface SimStationOptions {
   /** 1.6 only: the key that holds the backend URL: 'Cst_BackendUrl' (default, with 'Cst_ChargeBoxId'), 'CentralSystemURI' or 'ConnectionUrl'. */
   urlKey?: string;
   heartbeatIntervalS?: number;
+  /** How far its clock is off the real time, in seconds (positive: ahead): its StatusNotification
+   *  timestamps (1.6) and ClockCtrlr.DateTime (2.0.1) show it. Default 0. */
+  clockOffsetS?: number;
   misbehave?: Misbehaviour;
   /** How this vendor writes a tapped card's UID as its idTag: a preset (default hex-msb-upper;
    *  hex-lsb-upper is KEBA-like, decimal-lsb-10 a keyboard-wedge reader) or a whole format. */

@@ -60,7 +60,7 @@ export class Station16 extends StationRuntime {
       cancel: (timer) => this.cancel(timer),
       log: (line) => this.log(line),
     };
-    this.#charging = new Charging16(port, this.#bank, this.#config);
+    this.#charging = new Charging16(port, this.#bank, this.#config, options.clockOffsetS);
   }
 
   get identity(): string {

@@ -93,7 +93,9 @@ export class Station201 extends StationRuntime {
     this.#model.live('SecurityCtrlr.SecurityProfile', () => String(this.#securityProfile()));
     this.#model.live('LocalAuthListCtrlr.Entries', () => String(this.#list.entries().length));
     this.#model.live('SecurityCtrlr.CertificateEntries', () => String(this.#certificates.count));
-    this.#model.live('ClockCtrlr.DateTime', () => new Date().toISOString());
+    this.#model.live('ClockCtrlr.DateTime', () =>
+      new Date(Date.now() + (options.clockOffsetS ?? 0) * 1000).toISOString(),
+    );
     for (const pem of options.trustedCertificates ?? []) this.#certificates.install(ROOT, pem);
     this.#profiles = new ChargingProfiles('2.0.1', {
       hardwareMaxA: options.hardwareMaxA ?? 32,

@@ -10,6 +10,7 @@ import { timeText } from '../commission/run-text.ts';
 import { BoxActions } from './BoxActions.tsx';
 import { commissioningText, connectionText, failureText, snapshotReason } from './box-text.ts';
 import { CredentialCopy } from './CredentialCopy.tsx';
+import { PreflightPanel } from './PreflightPanel.tsx';
 
 const ended = new Set(['confirmed', 'left-not-confirmed', 'failed']);
 
@@ -172,6 +173,7 @@ export function BoxPage({ identity }: { identity: string }) {
           <h3>{t('box.title', { identity })}</h3>
           <Facts box={data} />
           <BoxActions box={data} onDone={box.reload} />
+          <PreflightPanel identity={identity} onDone={box.reload} />
           <section aria-labelledby="box-runs-heading">
             <h4 id="box-runs-heading">{t('box.runs')}</h4>
             <Runs box={data} />

@@ -1,0 +1,240 @@
+// Pre-flight checks against real peers on loopback: simulated boxes over a real WebSocket (one with its clock
+// hours off), a real HTTPS server with test certificates (valid, expired), a closed port, an unresolvable name.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:https';
+import { test } from 'node:test';
+import { savePushedList } from '../../main/commissioning/cards-for-box.ts';
+import { runPreflight } from '../../main/diagnostics/preflight.ts';
+import type { PreflightReport } from '../../main/diagnostics/preflight-types.ts';
+import { wbc } from '../support/cli.ts';
+import { callOk, testCore } from '../support/core.ts';
+import { freePort } from '../support/free-port.ts';
+import { coreWithCsms, simBox } from '../support/sim.ts';
+import { tempDir } from '../support/temp.ts';
+import { testCa } from '../support/tls-certs.ts';
+
+const DAY = 86_400_000;
+const of = (report: PreflightReport, check: string) => {
+  const found = report.results.find((r) => r.check === check);
+  assert.ok(found, `${check} was checked: ${JSON.stringify(report.results)}`);
+  return found;
+};
+
+async function httpsServer(t: import('node:test').TestContext, cert: { cert: string; key: string }) {
+  const server = createServer(cert, (_req, res) => res.end());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const address = server.address();
+  assert.ok(address && typeof address === 'object');
+  return address.port;
+}
+
+test('a healthy box next to one whose clock is hours off: the clock check fails with the remedy, in German too', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'PF-GOOD', heartbeatIntervalS: 300 });
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'PF-LATE', clockOffsetS: 3 * 3600 });
+  await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'PF-201', clockOffsetS: -2 * 3600 });
+  const deps = { store: core.store, ocpp: core.ocpp, runs: core.commissioning.runs };
+
+  const good = await runPreflight(deps, { identity: 'PF-GOOD', url, language: 'en', timeoutMs: 10_000 });
+  for (const check of ['url', 'dns', 'tcp', 'clock', 'connectors', 'localList', 'heartbeat'])
+    assert.equal(of(good, check).status, 'ok', JSON.stringify(of(good, check)));
+  assert.equal(of(good, 'url').params.dialed, `${url}/PF-GOOD`, 'the identity is appended once');
+  assert.ok(!good.results.some((r) => r.check === 'tls'), 'no TLS check claimed for ws://');
+
+  const late = await runPreflight(deps, { identity: 'PF-LATE', url, language: 'en', timeoutMs: 10_000 });
+  const clock = of(late, 'clock');
+  assert.equal(clock.status, 'fail');
+  assert.equal(clock.outcome, 'ahead');
+  assert.match(clock.detail, /180 min/);
+  assert.match(clock.remedy ?? '', /NTP/);
+
+  const v201 = await runPreflight(deps, { identity: 'PF-201', url, language: 'de', timeoutMs: 10_000 });
+  const behind = of(v201, 'clock');
+  assert.equal(behind.status, 'fail');
+  assert.equal(behind.outcome, 'behind');
+  assert.match(behind.detail, /120 min .* nach/);
+  assert.match(behind.remedy ?? '', /Stellen Sie die Zeit der Box/);
+});
+
+test('TLS as the laptop sees it: a trusted certificate passes, an expired one and an unknown CA fail', async (t) => {
+  const core = testCore(t);
+  const deps = { store: core.store, ocpp: core.ocpp, runs: core.commissioning.runs };
+  const ca = await testCa();
+  const valid = await httpsServer(
+    t,
+    await ca.issue('127.0.0.1', {
+      from: new Date(Date.now() - DAY),
+      until: new Date(Date.now() + 200 * DAY),
+    }),
+  );
+  const expired = await httpsServer(
+    t,
+    await ca.issue('127.0.0.1', { from: new Date(Date.now() - 60 * DAY), until: new Date(Date.now() - DAY) }),
+  );
+  const run = (port: number, trusted: string[]) =>
+    runPreflight(deps, {
+      identity: 'PF-TLS',
+      url: `wss://127.0.0.1:${port}/ocpp`,
+      language: 'en',
+      timeoutMs: 10_000,
+      trusted,
+    });
+
+  const ok = of(await run(valid, [ca.cert]), 'tls');
+  assert.equal(ok.status, 'ok', JSON.stringify(ok));
+
+  const old = of(await run(expired, [ca.cert]), 'tls');
+  assert.equal(old.status, 'fail');
+  assert.equal(old.outcome, 'expired');
+  assert.match(old.remedy ?? '', /renew/);
+
+  const stranger = of(await run(valid, []), 'tls');
+  assert.equal(stranger.status, 'fail');
+  assert.equal(stranger.outcome, 'untrusted');
+  assert.match(stranger.remedy ?? '', /root certificate/);
+
+  const report = await run(valid, [ca.cert]);
+  const box = of(report, 'clock');
+  assert.equal(box.status, 'warn', 'a box the tool never saw is not claimed checked');
+  assert.equal(box.outcome, 'notSeen');
+});
+
+test('names and ports: localhost resolves, an unresolvable name and a closed port fail with their remedy', async (t) => {
+  const core = testCore(t);
+  const deps = { store: core.store, ocpp: core.ocpp, runs: core.commissioning.runs };
+  const closed = await freePort();
+
+  const local = await runPreflight(deps, {
+    identity: 'PF-NET',
+    url: `ws://localhost:${closed}/ocpp`,
+    language: 'en',
+    timeoutMs: 10_000,
+  });
+  assert.equal(of(local, 'dns').status, 'ok');
+  const tcp = of(local, 'tcp');
+  assert.equal(tcp.status, 'fail');
+  assert.equal(tcp.outcome, 'refused');
+  assert.match(tcp.remedy ?? '', /port/);
+
+  const nowhere = await runPreflight(deps, {
+    identity: 'PF-NET',
+    url: 'ws://no-such-host.invalid/ocpp',
+    language: 'en',
+    timeoutMs: 10_000,
+  });
+  const dns = of(nowhere, 'dns');
+  assert.equal(dns.status, 'fail');
+  assert.match(dns.remedy ?? '', /DNS server/);
+  assert.ok(
+    !nowhere.results.some((r) => r.check === 'tcp'),
+    'no connection claimed to a name that did not resolve',
+  );
+
+  const twice = await runPreflight(deps, {
+    identity: 'PF-NET',
+    url: `ws://127.0.0.1:${closed}/ocpp/PF-NET`,
+    language: 'en',
+    timeoutMs: 10_000,
+  });
+  const url = of(twice, 'url');
+  assert.equal(url.status, 'fail');
+  assert.equal(url.outcome, 'identityTwice');
+  assert.equal(url.params.dialed, `ws://127.0.0.1:${closed}/ocpp/PF-NET/PF-NET`);
+});
+
+test('profile 2 with a ws:// address fails; the results are stored with the run and printed in its report', async (t) => {
+  const core = testCore(t);
+  const port = await freePort();
+  const template = {
+    name: 'Secure',
+    csms: { url: `wss://127.0.0.1:${port}/ocpp`, securityProfile: 2 },
+    groups: [],
+    settings: {},
+  };
+  const run = core.commissioning.runs.create('test', 'PF-SEC', template, 'manual', null);
+
+  const report = await callOk(core, 'preflight.run', {
+    identity: 'PF-SEC',
+    url: `ws://127.0.0.1:${port}/ocpp`,
+    language: 'en',
+  });
+  const profile = of(report, 'profile');
+  assert.equal(profile.status, 'fail');
+  assert.equal(profile.outcome, 'needsWss');
+  assert.match(profile.remedy ?? '', /wss:\/\//);
+  assert.equal(report.runId, run.id);
+
+  const stored = core.commissioning.runs.get(run.id).state.preflight;
+  assert.ok(stored);
+  assert.deepEqual(
+    stored.map((p) => [p.check, p.status]),
+    report.results.map((r) => [r.name, r.status]),
+  );
+  const file = await callOk(core, 'report.run', { runId: run.id, format: 'html', language: 'en' });
+  const html = Buffer.from(file.base64, 'base64').toString('utf8');
+  assert.ok(html.includes('Security profile'), 'the report lists the pre-flight checks');
+  assert.ok(html.includes('needs wss://'), 'with what each saw');
+  assert.ok(html.includes('Warning'), 'a check that only warns is not reported as failed');
+});
+
+test('wbc preflight prints each check with its remedy and exits non-zero on a fail', async (t) => {
+  const dir = tempDir(t);
+  const result = await wbc([
+    'preflight',
+    '--identity',
+    'PF-CLI',
+    '--url',
+    'ws://no-such-host.invalid/ocpp',
+    '--data-dir',
+    dir,
+  ]);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(
+    result.stdout,
+    /\[OK\] CSMS address: The box will dial ws:\/\/no-such-host\.invalid\/ocpp\/PF-CLI\./,
+  );
+  assert.match(result.stdout, /\[Failed\] Name lookup \(DNS\): no-such-host\.invalid does not resolve/);
+  assert.match(result.stdout, /-> Check the spelling of the host name/);
+
+  const missing = await wbc(['preflight', '--identity', 'PF-CLI', '--data-dir', dir]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr + missing.stdout, /No company CSMS address to check for PF-CLI/);
+});
+
+test('an address carrying a password or a token is refused or warned about without repeating the secret', async (t) => {
+  const core = testCore(t);
+  const deps = { store: core.store, ocpp: core.ocpp, runs: core.commissioning.runs };
+  const port = await freePort();
+  const cases: Array<[string, string, string]> = [
+    [`wss://PF-SECRET:s3cret-pw@127.0.0.1:${port}/ocpp`, 'fail', 'user'],
+    [`https://PF-SECRET:s3cret-pw@127.0.0.1:${port}/ocpp`, 'fail', 'scheme'],
+    [`ws://127.0.0.1:${port}/ocpp?token=s3cret-pw`, 'warn', 'query'],
+    ['ws//PF-SECRET:s3cret-pw@127.0.0.1/ocpp', 'fail', 'invalid'],
+  ];
+  for (const [url, status, outcome] of cases) {
+    const report = await runPreflight(deps, {
+      identity: 'PF-SECRET',
+      url,
+      language: 'en',
+      timeoutMs: 10_000,
+    });
+    const found = of(report, 'url');
+    assert.deepEqual([found.status, found.outcome], [status, outcome], url);
+    assert.ok(!JSON.stringify(report.results).includes('s3cret-pw'), `the secret in ${url} is not repeated`);
+  }
+});
+
+test('a box holding another local list than the tool pushed and a heartbeat turned off are warned about', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'PF-LIST', heartbeatIntervalS: 0 });
+  savePushedList(core.store, 'PF-LIST', 7, [{ idTag: 'AABBCCDD', status: 'Accepted' }]);
+  const deps = { store: core.store, ocpp: core.ocpp, runs: core.commissioning.runs };
+  const report = await runPreflight(deps, { identity: 'PF-LIST', url, language: 'en', timeoutMs: 10_000 });
+  const list = of(report, 'localList');
+  assert.deepEqual([list.status, list.outcome], ['warn', 'differs']);
+  assert.deepEqual(list.params, { box: 0, tool: 7 });
+  assert.match(list.remedy ?? '', /Push the cards/);
+  const heartbeat = of(report, 'heartbeat');
+  assert.deepEqual([heartbeat.status, heartbeat.outcome], ['warn', 'off']);
+});

@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { BoxPicker } from './diagnose/BoxPicker.tsx';
 import { ConfigView } from './diagnose/ConfigView.tsx';
 import { LearnFormat } from './diagnose/LearnFormat.tsx';
+import { LiveView } from './diagnose/LiveView.tsx';
 import { TraceView } from './diagnose/TraceView.tsx';
 
 export function DiagnosePage() {
@@ -36,6 +37,7 @@ export function DiagnosePage() {
               <h3 id="diagnose-boxes">{t('diagnose.boxes')}</h3>
               <BoxPicker rows={rows} identity={identity} onPick={setPicked} />
             </section>
+            <LiveView key={`live-${identity}`} identity={identity} />
             <ConfigView key={`config-${identity}`} identity={identity} />
             <LearnFormat key={`learn-${identity}`} identity={identity} />
             <TraceView key={`trace-${identity}`} identity={identity} />

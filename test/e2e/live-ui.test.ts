@@ -5,42 +5,19 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { bareBox, boot16 } from '../support/bare-box.ts';
 import { launchBrowser, openPage, pageErrors } from '../support/browser.ts';
+import { chargingBox16 } from '../support/live-box.ts';
 import { testShell } from '../support/shell.ts';
 import { coreWithCsms } from '../support/sim.ts';
 
 const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
 const shot = (name: string) => fileURLToPath(new URL(`../../.test-results/${name}.png`, import.meta.url));
-const at = (minutes: number) => new Date(Date.parse('2026-03-02T08:00:00Z') + minutes * 60_000).toISOString();
 
 test('Diagnose shows a box live: connector, error with vendor code, transaction with chart, idle and energy management notices, German', async (t) => {
   assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
   const { core, url } = await coreWithCsms(t);
   const { server } = await testShell(t, { staticDir: built, core });
-  const box = bareBox(t, { url, identity: 'WB-LIVE-UI' });
-  await box.connect();
-  await boot16(box);
-  await box.call('StatusNotification', {
-    connectorId: 1,
-    errorCode: 'GroundFailure',
-    vendorErrorCode: 'E-RCD-42',
-    info: 'RCD tripped',
-    status: 'Faulted',
-    timestamp: at(-5),
-  });
-  await box.call('StatusNotification', {
-    connectorId: 1,
-    errorCode: 'NoError',
-    status: 'Charging',
-    timestamp: at(0),
-  });
-  const { transactionId } = (await box.call('StartTransaction', {
-    connectorId: 1,
-    idTag: '04A1B2C3',
-    meterStart: 1000,
-    timestamp: at(0),
-  })) as { transactionId: number };
+  const { transactionId, sample } = await chargingBox16(t, url, 'WB-LIVE-UI');
 
   const browser = await launchBrowser(t);
   const page = await openPage(browser, `${server.url}#/diagnose`);
@@ -49,20 +26,6 @@ test('Diagnose shows a box live: connector, error with vendor code, transaction 
   await live.getByText(/Ground fault \(RCD\).*Vendor code: E-RCD-42.*Info: RCD tripped.*cleared/).waitFor();
   await live.getByText(`Transaction ${transactionId}`).waitFor();
 
-  const sample = (minute: number, wh: number, offered: number) =>
-    box.call('MeterValues', {
-      connectorId: 1,
-      transactionId,
-      meterValue: [
-        {
-          timestamp: at(minute),
-          sampledValue: [
-            { value: String(wh), unit: 'Wh' },
-            { value: String(offered), measurand: 'Current.Offered', unit: 'A' },
-          ],
-        },
-      ],
-    });
   await sample(1, 1500, 16);
   await sample(2, 2000, 16);
   await sample(14, 2000, 16);

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { bareBox, boot16 } from '../support/bare-box.ts';
 import { wbcRunning } from '../support/cli.ts';
 import { freePort } from '../support/free-port.ts';
+import { chargingBox16 } from '../support/live-box.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
 
@@ -17,35 +17,13 @@ test('wbc live prints connectors, errors, the transaction and the idle notice as
     env: { WBC_DATA_DIR: join(dir, 'data') },
   });
   await until(() => live.stdout().includes('Waiting for WB-CLI-LIVE'), 20_000);
-  const box = bareBox(t, { url: `ws://127.0.0.1:${port}/ocpp`, identity: 'WB-CLI-LIVE' });
-  await box.connect();
-  await boot16(box);
-  await box.call('StatusNotification', {
-    connectorId: 1,
-    errorCode: 'GroundFailure',
-    vendorErrorCode: 'E-RCD-42',
-    status: 'Faulted',
-    timestamp: '2026-03-02T07:55:00Z',
-  });
-  const { transactionId } = (await box.call('StartTransaction', {
-    connectorId: 1,
-    idTag: '04A1B2C3',
-    meterStart: 1000,
-    timestamp: '2026-03-02T08:00:00Z',
-  })) as { transactionId: number };
-  for (const [timestamp, value] of [
-    ['2026-03-02T08:01:00Z', '1200'],
-    ['2026-03-02T08:12:00Z', '1200'],
-  ])
-    await box.call('MeterValues', {
-      connectorId: 1,
-      transactionId,
-      meterValue: [{ timestamp, sampledValue: [{ value, unit: 'Wh' }] }],
-    });
+  const { transactionId, sample } = await chargingBox16(t, `ws://127.0.0.1:${port}/ocpp`, 'WB-CLI-LIVE');
+  await sample(1, 1200);
+  await sample(12, 1200);
   await until(() => live.stdout().includes('! Charging idle'), 10_000);
   const out = live.stdout();
   assert.match(out, /Connector 1: Faulted \(07:55:00\)/);
-  assert.match(out, /Errors: Ground fault \(RCD\) \(Vendor code E-RCD-42\) 07:55:00/);
+  assert.match(out, /Errors: Ground fault \(RCD\) \(Vendor code E-RCD-42, RCD tripped\) 07:55:00/);
   assert.match(out, new RegExp(`Transaction ${transactionId}: open since 08:00:00`));
   assert.match(out, /08:01:00 Transaction \d+ Energy: 1\.20 kWh/);
   assert.match(

@@ -10,11 +10,9 @@ import { BareCsms } from '../support/bare-csms.ts';
 import { callOk } from '../support/core.ts';
 import { foreignBox16 } from '../support/foreign-box16.ts';
 import { foreignBox201 } from '../support/foreign-box201.ts';
+import { at, chargingBox16, T0 } from '../support/live-box.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
 import { until } from '../support/until.ts';
-
-const T0 = Date.parse('2026-03-02T08:00:00Z');
-const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
 function notices(core: Awaited<ReturnType<typeof coreWithCsms>>['core']): LiveNotice[] {
   const seen: LiveNotice[] = [];
@@ -51,29 +49,8 @@ for (const ocppVersion of ['1.6', '2.0.1'] as const) {
 test('1.6: errors with vendor code and info, idle charging and a lowered offer are told with when and why', async (t) => {
   const { core, url } = await coreWithCsms(t);
   const seen = notices(core);
-  const box = bareBox(t, { url, identity: 'WB-IDLE16' });
-  await box.connect();
-  await boot16(box);
-  await box.call('StatusNotification', {
-    connectorId: 1,
-    errorCode: 'GroundFailure',
-    vendorErrorCode: 'E-RCD-42',
-    info: 'RCD tripped',
-    status: 'Faulted',
-    timestamp: at(-5),
-  });
-  await box.call('StatusNotification', {
-    connectorId: 1,
-    errorCode: 'NoError',
-    status: 'Charging',
-    timestamp: at(0),
-  });
-  const started = (await box.call('StartTransaction', {
-    connectorId: 1,
-    idTag: '04A1B2C3',
-    meterStart: 1000,
-    timestamp: at(0),
-  })) as { transactionId: number };
+  const { box, transactionId } = await chargingBox16(t, url, 'WB-IDLE16');
+  const started = { transactionId };
   const sample = (minute: number, wh: number, offered: number) =>
     box.call('MeterValues', {
       connectorId: 1,

@@ -281,3 +281,16 @@ test('the foreign OCPP stacks show up live: protocol and a heartbeat they were a
     assert.equal(live.heartbeat.late, false);
   }
 });
+
+test('the idle minutes are a setting: set to 5, five minutes without energy are told', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  const seen = notices(core);
+  assert.deepEqual(await callOk(core, 'live.idleMinutes', {}), { minutes: 10 });
+  assert.deepEqual(await callOk(core, 'live.idleMinutes', { minutes: 5 }), { minutes: 5 });
+  const { sample } = await chargingBox16(t, url, 'WB-IDLE5');
+  await sample(1, 1200);
+  await sample(6, 1200);
+  const idle = await until(() => seen.find((n) => n.kind === 'idle'));
+  assert.deepEqual([idle.at, idle.details], [at(1), { minutes: 5, energyWh: 1200 }]);
+  assert.equal(core.live.get('WB-IDLE5')?.idleMinutes, 5);
+});

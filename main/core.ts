@@ -13,6 +13,8 @@ import { CommissioningService } from './commissioning/service.ts';
 import { AutoSync } from './csms/auto-sync.ts';
 import { configuredPresence } from './csms/presence.ts';
 import { createLogger, type Logger } from './log/logger.ts';
+import { storedIdleMinutes } from './ocpp/live/api-handlers.ts';
+import { LiveService } from './ocpp/live/live-service.ts';
 import { ProxyService } from './ocpp/proxy/service.ts';
 import { OcppService } from './ocpp/service.ts';
 import { defaultReaderSources } from './rfid/default-sources.ts';
@@ -47,6 +49,8 @@ export interface Core {
   readonly commissioning: CommissioningService;
   /** Proxy mode (main/ocpp/proxy): boxes relayed to their company CSMS. */
   readonly proxy: ProxyService;
+  /** The live view of every box heard (main/ocpp/live), with the idle and energy management notices. */
+  readonly live: LiveService;
   readonly readers: ReaderManager;
   readonly enrollment: EnrollmentSession;
   readonly router: Router;
@@ -105,6 +109,7 @@ export function openCore(options: CoreOptions): Core {
   const ocpp = new OcppService(store, { log });
   const commissioning = new CommissioningService(store, vault, ocpp);
   const proxy = new ProxyService(ocpp.trace, log);
+  const live = new LiveService(ocpp.trace, { idleMinutes: () => storedIdleMinutes(store) });
   // A run says "confirmed" only when a company CSMS set up here reports the box connected and accepted,
   // or the tool's own proxy, relaying the box, saw that CSMS accept its boot.
   commissioning.setPresence(() =>
@@ -138,6 +143,7 @@ export function openCore(options: CoreOptions): Core {
     ocpp,
     commissioning,
     proxy,
+    live,
     info,
     defaults,
     events: () => router as Router,
@@ -152,6 +158,8 @@ export function openCore(options: CoreOptions): Core {
   ocpp.on('box', (box) => router?.emit('boxes.changed', box));
   ocpp.on('box', (box: { boot: unknown }) => box.boot && router?.emit('data.changed', { entity: 'station' }));
   ocpp.trace.subscribe((frame) => router?.emit('trace.frame', frame));
+  live.on('changed', (box) => router?.emit('live.changed', box));
+  live.on('notice', (notice) => router?.emit('live.notice', notice));
   commissioning.on('run', (run) => router?.emit('commissioning.changed', run));
   readers.on('changed', (snapshot) => router?.emit('readers.changed', snapshot));
   const user = osUser();
@@ -163,6 +171,7 @@ export function openCore(options: CoreOptions): Core {
     ocpp,
     commissioning,
     proxy,
+    live,
     readers,
     enrollment,
     router,
@@ -176,6 +185,7 @@ export function openCore(options: CoreOptions): Core {
       await readers.close();
       await commissioning.close();
       await proxy.stop();
+      live.close();
       await ocpp.close();
       store.close();
     },

@@ -24,6 +24,7 @@ import type { PreflightReport } from '../diagnostics/preflight-types.ts';
 import type { BundleFile } from '../diagnostics/support-bundle.ts';
 import type { DriverCatalog, DriverIdentification } from '../drivers/api-handlers.ts';
 import type { SerialPortListing } from '../drivers/serial/port-list.ts';
+import type { LiveBox, LiveNotice } from '../ocpp/live/live-types.ts';
 import type { ProxyStatus } from '../ocpp/proxy/proxy-server.ts';
 import type { ProxyCallResult } from '../ocpp/proxy/relay.ts';
 import type {
@@ -252,6 +253,13 @@ export const methods = {
         timeoutS: z.number().int().min(1).max(300).default(30),
       })
       .strict(),
+  ),
+  // live (h-live): what a box says now, folded from its frames (main/ocpp/live), with the two notices.
+  /** Null when the tool heard nothing of the box since it started. */
+  'live.get': method<LiveBox | null>()(z.object({ identity }).strict()),
+  /** Minutes without energy before an open transaction is told idle: read, or set when given. */
+  'live.idleMinutes': method<{ minutes: number }>()(
+    z.object({ minutes: z.number().int().min(1).max(1440).optional() }).strict(),
   ),
   'boxes.admit': method<BoxInfo>()(z.object({ identity }).strict()),
   /** Admits several lobby boxes at once; a box gone offline meanwhile is named, the others are admitted. */
@@ -674,6 +682,10 @@ export interface Events {
   'boxes.changed': BoxInfo;
   /** One frame (or connection event) of the live OCPP trace, already redacted. */
   'trace.frame': TraceFrame;
+  /** A box's live state changed (main/ocpp/live). */
+  'live.changed': LiveBox;
+  /** Charging went idle, or energy management intervened: when and why. */
+  'live.notice': LiveNotice;
   /** A commissioning run moved: a step began or ended, it waits for its box, it ended. */
   'commissioning.changed': RunSummary;
   /** A card-format learning moved: the box boots, waits for the tap, heard it, learned, failed. */
@@ -690,6 +702,8 @@ export const eventNames: readonly EventName[] = [
   'data.changed',
   'boxes.changed',
   'trace.frame',
+  'live.changed',
+  'live.notice',
   'commissioning.changed',
   'formats.learn',
   'cards.pushProgress',

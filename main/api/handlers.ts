@@ -12,6 +12,8 @@ import { buildSyncHandlers } from '../csms/api-handlers.ts';
 import { runPreflight } from '../diagnostics/preflight.ts';
 import { driverHandlers } from '../drivers/api-handlers.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
+import { liveHandlers } from '../ocpp/live/api-handlers.ts';
+import { LiveService } from '../ocpp/live/live-service.ts';
 import { listenAddresses } from '../ocpp/local-csms.ts';
 import { proxyHandlers } from '../ocpp/proxy/api-handlers.ts';
 import { ProxyService } from '../ocpp/proxy/service.ts';
@@ -49,6 +51,8 @@ export interface HandlerDeps {
   commissioning: CommissioningService;
   /** Proxy mode; a core without one (tests of other parts) gets a stopped one of its own. */
   proxy?: ProxyService;
+  /** The live view; a core without one gets its own, fed by the same trace. */
+  live?: LiveService;
   info: () => AppInfo;
   defaults: Settings;
   /** Set after the router exists: handlers announce committed changes through it. */
@@ -265,6 +269,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     }),
     ...buildSyncHandlers({ store, vault, changed }),
     ...proxyHandlers(deps.proxy ?? new ProxyService(deps.ocpp.trace), { store, vault }),
+    ...liveHandlers(store, deps.live ?? new LiveService(deps.ocpp.trace, { tickMs: 0 })),
     ...reportHandlers({ store, vault, info: deps.info, defaults: deps.defaults }),
     'preflight.run': (p) =>
       runPreflight(

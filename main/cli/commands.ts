@@ -8,6 +8,7 @@ import { type LocalChannel, openLocalChannel } from '../server/local-channel.ts'
 import { startShellServer } from '../server/shell-server.ts';
 import { boxesCommand, runsCommand } from './commands-boxes.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
+import { liveCommand } from './commands-live.ts';
 import { modbusCommand } from './commands-modbus.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
 import { preflightCommand } from './commands-preflight.ts';
@@ -150,6 +151,7 @@ export const commands: Command[] = [
   syncCommand,
   vaultCommand,
   proxyCommand,
+  liveCommand,
   reportCommand,
   bundleCommand,
   preflightCommand,

@@ -10,6 +10,7 @@ import { BundleDownload } from './diagnose/BundleDownload.tsx';
 import { ConfigCompare } from './diagnose/ConfigCompare.tsx';
 import { ConfigView } from './diagnose/ConfigView.tsx';
 import { LearnFormat } from './diagnose/LearnFormat.tsx';
+import { LiveView } from './diagnose/LiveView.tsx';
 import { ProxyPanel } from './diagnose/ProxyPanel.tsx';
 import { TraceView } from './diagnose/TraceView.tsx';
 
@@ -39,6 +40,7 @@ export function DiagnosePage() {
               <h3 id="diagnose-boxes">{t('diagnose.boxes')}</h3>
               <BoxPicker rows={rows} identity={identity} onPick={setPicked} />
             </section>
+            <LiveView key={`live-${identity}`} identity={identity} />
             <ConfigView key={`config-${identity}`} identity={identity} />
             <ConfigCompare key={`compare-${identity}`} rows={rows} identity={identity} />
             <LearnFormat key={`learn-${identity}`} identity={identity} />

@@ -1,0 +1,82 @@
+// The live view of every box the tool hears, fed by the trace (so the local CSMS and the proxy alike):
+// emits `changed` with a box's state and `notice` when charging went idle or energy management intervened.
+import { EventEmitter } from 'node:events';
+import type { TraceRecorder } from '../trace.ts';
+import type { TraceFrame } from '../types.ts';
+import { BoxLive } from './box-live.ts';
+import type { LiveBox, LiveNotice } from './live-types.ts';
+
+export const defaultIdleMinutes = 10;
+
+export interface LiveOptions {
+  /** The laptop's clock; tests pass their own. */
+  now?: () => Date;
+  /** Minutes without energy before a transaction is told idle (a setting; default 10). */
+  idleMinutes?: () => number;
+  /** How often the clock is looked at for idle transactions and late heartbeats; 0: never (tests tick). */
+  tickMs?: number;
+}
+
+export class LiveService extends EventEmitter {
+  readonly #boxes = new Map<string, BoxLive>();
+  readonly #now: () => Date;
+  readonly #idleMinutes: () => number;
+  readonly #unsubscribe: () => void;
+  readonly #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(trace: TraceRecorder, options: LiveOptions = {}) {
+    super();
+    this.#now = options.now ?? (() => new Date());
+    this.#idleMinutes = options.idleMinutes ?? (() => defaultIdleMinutes);
+    this.#unsubscribe = trace.subscribe((frame) => this.#frame(frame));
+    const tickMs = options.tickMs ?? 30_000;
+    if (tickMs > 0) {
+      this.#timer = setInterval(() => this.tick(), tickMs);
+      this.#timer.unref();
+    }
+  }
+
+  idleMinutes(): number {
+    const value = this.#idleMinutes();
+    return Number.isFinite(value) && value > 0 ? value : defaultIdleMinutes;
+  }
+
+  /** What the tool heard of a box so far; null when it heard nothing since it started. */
+  get(identity: string): LiveBox | null {
+    return this.#boxes.get(identity)?.snapshot(this.#now().toISOString(), this.idleMinutes()) ?? null;
+  }
+
+  identities(): string[] {
+    return [...this.#boxes.keys()].sort();
+  }
+
+  /** Looks at the clock now (also on a timer): idle transactions are told, late heartbeats shown. */
+  tick(): void {
+    const now = this.#now().toISOString();
+    for (const box of this.#boxes.values()) this.#told(box, box.tick(now, this.idleMinutes()));
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    if (this.#timer) clearInterval(this.#timer);
+  }
+
+  #frame(frame: TraceFrame): void {
+    if (frame.identity.startsWith('(')) return;
+    let box = this.#boxes.get(frame.identity);
+    if (!box) {
+      if (frame.direction === 'event' && frame.kind !== 'connected') return;
+      box = new BoxLive(frame.identity, frame.at);
+      this.#boxes.set(frame.identity, box);
+    }
+    const notices = box.apply(frame, this.idleMinutes());
+    if (frame.direction !== 'event' || frame.kind === 'connected' || frame.kind === 'disconnected')
+      this.emit('changed', this.get(frame.identity));
+    this.#told(box, notices);
+  }
+
+  #told(box: BoxLive, notices: LiveNotice[]): void {
+    for (const notice of notices) this.emit('notice', notice);
+    if (notices.length > 0 && box) this.emit('changed', this.get(box.identity));
+  }
+}

@@ -21,7 +21,9 @@ test('first start: connected, English, an empty state that says what to do, a si
   await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
   assert.equal(await page.title(), 'Wallbox Commissioner');
   assert.equal(await page.getByTestId('page-title').textContent(), 'Commission');
-  assert.match((await page.locator('.empty-state').textContent()) ?? '', /No sites yet/);
+  // An empty app leads: first steps, and the sites section says it has none yet.
+  await page.getByTestId('first-steps').waitFor();
+  await page.getByRole('region', { name: 'No sites yet' }).waitFor();
   assert.equal(new URL(page.url()).searchParams.get('token'), null, 'the token left the address bar');
 
   await page.getByLabel('Site name').focus();
@@ -106,7 +108,7 @@ test('a change made elsewhere (the CLI) appears without reloading', async (t) =>
   const { server, core } = await shell(t);
   const browser = await launchBrowser(t);
   const page = await openPage(browser, server.url);
-  await page.locator('.empty-state').waitFor();
+  await page.getByRole('region', { name: 'No sites yet' }).waitFor();
   await core.router.call('sites.create', { name: 'Parkhaus Süd' }, core.context('cli'));
   await page.getByTestId('sites-table').getByText('Parkhaus Süd').waitFor();
 });
@@ -128,5 +130,7 @@ test('when the core goes away the indicator says so', async (t) => {
   await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
   await server.close();
   await page.getByTestId('connection').and(page.locator('[data-state="disconnected"]')).waitFor();
-  assert.match((await page.getByTestId('connection').textContent()) ?? '', /not reachable/);
+  assert.match((await page.getByTestId('connection').textContent()) ?? '', /App core: gone/);
+  // Nothing stale stays on the page as if it were live.
+  await page.getByTestId('core-gone').waitFor();
 });

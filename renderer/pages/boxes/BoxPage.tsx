@@ -4,6 +4,7 @@ import { Fragment } from 'react';
 import type { BoxDetail } from '../../../main/boxes/types.ts';
 import { useBox } from '../../api/box-hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { SyncBadge } from '../../components/SyncBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { href } from '../../routing/route.ts';
 import { timeText } from '../commission/run-text.ts';
@@ -45,6 +46,8 @@ function Facts({ box }: { box: BoxDetail }) {
             {t('box.commissioning.open', { id: box.latestRun.id })}
           </a>
         )}
+        {/* Where the box stands at each company CSMS, from the outbox: nothing without a CSMS. */}
+        <SyncBadge station={box.identity} />
       </dd>
     </dl>
   );

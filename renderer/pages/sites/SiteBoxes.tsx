@@ -7,6 +7,7 @@ import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
 import { useBoxes } from '../../api/ocpp-hooks.ts';
 import { BoxStateBadge } from '../../components/BoxStateBadge.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { SyncBadge } from '../../components/SyncBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 
 export function SiteBoxes(props: { site: Site; lists: StationLocalList[]; groups: Group[] }) {
@@ -46,7 +47,10 @@ export function SiteBoxes(props: { site: Site; lists: StationLocalList[]; groups
                 const list = props.lists.find((l) => l.stationId === station.id);
                 return (
                   <tr key={station.id} data-testid={`site-box-${station.identity}`}>
-                    <th scope="row">{station.identity}</th>
+                    <th scope="row">
+                      {station.identity}
+                      <SyncBadge station={station.identity} />
+                    </th>
                     <td>{row && <BoxStateBadge row={row} />}</td>
                     <td>{station.ocppVersion ?? t('boxes.none')}</td>
                     <td>{[station.vendor, station.model].filter(Boolean).join(' ') || t('boxes.none')}</td>

@@ -32,6 +32,8 @@ export class CommissioningService extends EventEmitter {
   readonly #fleets = new Map<string, FleetQueue>();
   /** Runs waiting in a fleet queue, and how to tell whoever awaits them that they settled. */
   readonly #queued = new Map<number, { fleetId: string; done: Promise<RunDetail>; settle: () => void }>();
+  /** Each fleet's concurrency, kept after its queue emptied: an approval later keeps to it. */
+  readonly #limits = new Map<string, number>();
   /** Runs that ended left-not-confirmed while this process runs, by identity: a box that comes back later
    *  (to the tool, or refused by it) never reached the company CSMS, and its run turns failed. */
   readonly #watching = new Map<string, number>();
@@ -133,17 +135,13 @@ export class CommissioningService extends EventEmitter {
     }
     const queue: FleetQueue = { limit: Math.max(1, concurrency), moving: 0, waiting: [], actor };
     this.#fleets.set(fleetId, queue);
+    this.#limits.set(fleetId, queue.limit);
     // Every run of the car park in one transaction: one disk flush, not one per box.
     const created = this.#store.write(() =>
       unique.map((identity) => this.runs.create(actor, identity, template, approval, fleetId)),
     );
     const runs = created.map((run) => {
-      let settle: () => void = () => undefined;
-      const done = new Promise<void>((resolve) => {
-        settle = resolve;
-      }).then(() => this.settled(run.id));
-      this.#queued.set(run.id, { fleetId, done, settle });
-      queue.waiting.push(run.id);
+      this.#enqueue(fleetId, queue, run.id);
       return summary(run);
     });
     this.#pump(fleetId);
@@ -196,12 +194,39 @@ export class CommissioningService extends EventEmitter {
     return combinedPlan(fleetId, runs);
   }
 
-  /** One approval for the combined plan: every run of the fleet that waits for approval goes on. */
+  /** One approval for the combined plan: every run of the fleet that waits for approval goes on, at most
+   *  as many writing at once as the fleet was started with; the others wait for a place, untouched. */
   approveFleet(actor: string, fleetId: string): RunSummary[] {
-    return this.runs
+    const waiting = this.runs
       .list({ fleetId, limit: 10_000 })
-      .filter((r) => r.status === 'awaiting-approval')
-      .map((r) => this.approve(actor, r.id));
+      .filter((r) => r.status === 'awaiting-approval');
+    const limit = this.#limits.get(fleetId) ?? Number.POSITIVE_INFINITY;
+    const queue = this.#fleets.get(fleetId) ?? { limit, moving: 0, waiting: [], actor };
+    this.#fleets.set(fleetId, queue);
+    const approved = waiting.map((r) => {
+      const next = this.runs.update(
+        r.id,
+        (run) => {
+          run.status = 'running';
+        },
+        { actor, action: 'commissioning.approved' },
+      );
+      this.emit('run', summary(next));
+      this.#enqueue(fleetId, queue, r.id);
+      return summary(next);
+    });
+    this.#pump(fleetId);
+    return approved;
+  }
+
+  /** A run that waits for its fleet's place: created or approved, shown, and settled when it stops moving. */
+  #enqueue(fleetId: string, queue: FleetQueue, id: number): void {
+    let settle: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      settle = resolve;
+    }).then(() => this.settled(id));
+    this.#queued.set(id, { fleetId, done, settle });
+    queue.waiting.push(id);
   }
 
   cancel(actor: string, id: number): RunSummary {

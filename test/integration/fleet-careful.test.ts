@@ -171,3 +171,42 @@ test('a mixed fleet shows one combined plan (per version, shared changes grouped
   const after = await callOk(core, 'commissioning.fleetPlan', { fleetId: fleet.fleetId });
   assert.deepEqual(after.awaiting, []);
 });
+
+test('approving a fleet keeps to its concurrency: with 1, a box is written only after the one before was reset', async (t) => {
+  const company = await BareCsms.start(t);
+  const { core, url } = await coreWithCsms(t);
+  const identities = ['ONE-A', 'ONE-B', 'ONE-C'];
+  await Promise.all(
+    identities.map((identity) => simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity })),
+  );
+  const fleet = await callOk(core, 'commissioning.fleet', {
+    identities,
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 2 },
+    approval: 'manual',
+    concurrency: 1,
+  });
+  const waiting = await Promise.all(fleet.runs.map((r) => core.commissioning.settled(r.id)));
+  assert.deepEqual(
+    waiting.map((r) => r.status),
+    identities.map(() => 'awaiting-approval'),
+  );
+  await callOk(core, 'commissioning.approveFleet', { fleetId: fleet.fleetId });
+  const ended = await Promise.all(fleet.runs.map((r) => core.commissioning.settled(r.id)));
+  assert.deepEqual(
+    ended.map((r) => r.status),
+    identities.map(() => 'left-not-confirmed'),
+    JSON.stringify(ended.map((r) => r.error)),
+  );
+  // In the order of the trace: each box's first write comes after the previous box's reset.
+  const sent = core.ocpp.trace.list({ limit: 10_000 }).filter((f) => f.direction === 'out' && f.action);
+  const first = (identity: string) =>
+    sent.find((f) => f.identity === identity && f.action === 'ChangeConfiguration')?.id ?? 0;
+  const reset = (identity: string) =>
+    sent.find((f) => f.identity === identity && f.action === 'Reset')?.id ?? Number.POSITIVE_INFINITY;
+  const order = [...identities].sort((a, b) => first(a) - first(b));
+  for (let i = 1; i < order.length; i++) {
+    const before = order[i - 1] as string;
+    const after = order[i] as string;
+    assert.ok(reset(before) < first(after), `${after} written before ${before} was reset`);
+  }
+});

@@ -57,6 +57,8 @@ test('wbc sites: boxes put on a site are shown with it; a site with boxes is del
     [['Depot', 1]],
   );
   const renamed = await run('sites', 'rename', 'Depot', 'Depot Süd');
+  // Failed once in CI with an empty stdout: the exit code and stderr say why next time.
+  assert.equal(renamed.code, 0, `exit ${renamed.code}: ${renamed.stderr}`);
   assert.match(renamed.stdout, /renamed: Depot Süd/);
 });
 

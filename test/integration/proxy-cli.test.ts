@@ -37,7 +37,8 @@ test('wbc proxy relays a box to a wss:// CSMS it trusts through --ca, prints eve
     ],
     { stdin: 'ignore', env: { WBC_DATA_DIR: join(dir, 'data') } },
   );
-  await until(() => proxy.stdout().includes('Point boxes at'), 20_000);
+  // The heading and the address are separate writes: wait for the address itself.
+  await until(() => proxy.stdout().includes(`ws://127.0.0.1:${port}/ocpp/<identity>`), 20_000);
   assert.match(proxy.stdout(), new RegExp(`Relaying to wss://127\\.0\\.0\\.1:${company.port}/ocpp`));
   assert.ok(proxy.stdout().includes(`ws://127.0.0.1:${port}/ocpp/<identity>`));
 

@@ -1,5 +1,6 @@
 // The application core, assembled once per process: store, vault, router. Every face (Electron,
 // browser shell, CLI) opens it the same way and talks to it only through the router.
+
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { firstPresence } from './commissioning/presence.ts';
 import { CommissioningService } from './commissioning/service.ts';
 import { AutoSync } from './csms/auto-sync.ts';
 import { configuredPresence } from './csms/presence.ts';
+import { configuredPortLister } from './drivers/serial/port-folder.ts';
+import type { PortLister } from './drivers/serial/port-list.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { storedIdleMinutes } from './ocpp/live/api-handlers.ts';
 import { LiveService } from './ocpp/live/live-service.ts';
@@ -39,6 +42,9 @@ export interface CoreOptions {
   autoSyncMs?: number;
   /** How often the readers are scanned for hot-plug while someone uses them; default 1000 ms. */
   readerScanMs?: number;
+  /** Where the Connect page's port list comes from: default the OS's list, plus the links in the folder
+   *  `WBC_SERIAL_DIR` names (simulator ptys); tests pass their own. */
+  serialPorts?: PortLister;
 }
 
 export interface Core {
@@ -149,6 +155,7 @@ export function openCore(options: CoreOptions): Core {
     events: () => router as Router,
     readers,
     enrollment,
+    serialPorts: options.serialPorts ?? configuredPortLister(),
   });
   router = createRouter(handlers, {
     language,

@@ -11,6 +11,7 @@ import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/te
 import { buildSyncHandlers } from '../csms/api-handlers.ts';
 import { runPreflight } from '../diagnostics/preflight.ts';
 import { driverHandlers } from '../drivers/api-handlers.ts';
+import type { PortLister } from '../drivers/serial/port-list.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
 import { liveHandlers } from '../ocpp/live/api-handlers.ts';
 import { LiveService } from '../ocpp/live/live-service.ts';
@@ -60,6 +61,8 @@ export interface HandlerDeps {
   /** Card readers and the enrollment session of this core (main/rfid/reader-handlers.ts). */
   readers?: ReaderManager;
   enrollment?: EnrollmentSession;
+  /** Where drivers.ports lists from; default the OS's list. */
+  serialPorts?: PortLister;
 }
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
@@ -260,7 +263,11 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
 
     ...formatHandlers({ store, ocpp: deps.ocpp, events: deps.events, readers: deps.readers }),
     ...readerHandlers({ store, events: deps.events, readers: deps.readers, enrollment: deps.enrollment }),
-    ...driverHandlers({ runs: deps.commissioning.runs, events: deps.events }),
+    ...driverHandlers({
+      commissioning: deps.commissioning,
+      events: deps.events,
+      ...(deps.serialPorts ? { ports: deps.serialPorts } : {}),
+    }),
     ...buildCardsHandlers({
       store,
       ocpp: deps.ocpp,

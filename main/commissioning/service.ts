@@ -6,6 +6,7 @@ import type { OcppService } from '../ocpp/service.ts';
 import type { BoxInfo } from '../ocpp/types.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
+import { type DriverRunInput, runDriverCommissioning } from './driver-run.ts';
 import { combinedPlan, type FleetPlan } from './fleet-plan.ts';
 import type { StationPresence } from './presence.ts';
 import { putBackOffered } from './put-back-offer.ts';
@@ -112,6 +113,47 @@ export class CommissioningService extends EventEmitter {
     this.#watching.delete(identity);
     const run = this.runs.create(actor, identity, template, approval, fleetId, keepOnFailure);
     this.#drive(run.id, actor);
+    return summary(run);
+  }
+
+  /**
+   * A run for a box reached through a driver (serial, HTTP, Modbus, console): created and answered at once,
+   * driven here like an OCPP run (steps as `run` events, cancel() stops it between writes and puts back what
+   * was written). The service owns the driver from now on and closes it when the run ends.
+   */
+  startDriver(
+    actor: string,
+    input: Omit<DriverRunInput, 'actor' | 'signal' | 'onChange' | 'runId' | 'approve'>,
+  ): RunSummary {
+    const { identity, template, driver } = input;
+    const busy = this.runs.list({ identity, limit: 5 }).find((r) => this.#active.has(r.id));
+    if (busy) {
+      void driver.close();
+      throw new AppError('ALREADY_EXISTS', { entity: 'run', name: `${identity} #${busy.id}` });
+    }
+    const run = this.runs.create(actor, identity, template, 'auto', null, input.keepOnFailure);
+    const abort = new AbortController();
+    const done = runDriverCommissioning(this.runs, {
+      ...input,
+      actor,
+      runId: run.id,
+      signal: abort.signal,
+      onChange: (r) => this.emit('run', summary(r)),
+    })
+      .catch((error: unknown) => {
+        // A fault of the run itself, not of the box: it ends failed, never left running.
+        const failed = this.runs.update(run.id, (r) => {
+          r.status = 'failed';
+          r.error = { code: 'INTERNAL', params: { detail: String(error).slice(0, 200) } };
+        });
+        this.emit('run', summary(failed));
+        return failed;
+      })
+      .finally(async () => {
+        this.#active.delete(run.id);
+        await driver.close().catch(() => undefined);
+      });
+    this.#active.set(run.id, { abort, done });
     return summary(run);
   }
 

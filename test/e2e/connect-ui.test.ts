@@ -44,8 +44,11 @@ async function agreeAndRun(page: Page, identity: string): Promise<string> {
   await page.keyboard.press('Space');
   await tabTo(page, 'connect-run');
   await page.keyboard.press('Enter');
+  // The run view comes at once and follows the run live: wait until it ended.
   const view = page.getByTestId('run-view');
-  await view.waitFor({ timeout: 30_000 });
+  await page
+    .locator('[data-testid="run-view"]:not([data-status="running"])')
+    .waitFor({ timeout: 30_000 });
   return (await view.getAttribute('data-status')) ?? '';
 }
 

@@ -2,35 +2,16 @@
 // simulator on 127.0.0.1, slow to answer) is commissioned, its steps show while they happen, Esc cancels,
 // and the page says what the box holds after the put-back; the port list follows an adapter plugged and pulled.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type TestContext, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
-import type { Core } from '../../main/core.ts';
+import { test } from 'node:test';
 import { withFolderPorts } from '../../main/drivers/serial/port-folder.ts';
 import { osPortLister } from '../../main/drivers/serial/port-list.ts';
 import { OpenEvseHttpSimulator } from '../../main/simulator/openevse-http.ts';
-import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
-import { callOk, testCore } from '../support/core.ts';
+import { pageErrors, tabTo } from '../support/browser.ts';
+import { testCore } from '../support/core.ts';
 import { ptyPairAt } from '../support/pty-pair.ts';
-import { testShell } from '../support/shell.ts';
 import { tempDir } from '../support/temp.ts';
-
-const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
-
-async function openConnect(t: TestContext, core: Core): Promise<Page> {
-  assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
-  await callOk(core, 'templates.save', {
-    template: { name: 'Garage', csms: { url: 'ws://csms.example.com/ocpp', securityProfile: 0 } },
-  });
-  const { server } = await testShell(t, { core, staticDir: built });
-  const browser = await launchBrowser(t);
-  const page = await openPage(browser, `${server.url}#/connect`);
-  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
-  await page.getByTestId('connect-form').waitFor();
-  return page;
-}
+import { openConnect } from './connect-page.ts';
 
 test('Connect: the run shows its steps live, Esc cancels it and the page says what was put back', async (t) => {
   const http = new OpenEvseHttpSimulator();

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { RunSummary } from '../../main/commissioning/types.ts';
 import type { Core } from '../../main/core.ts';
 import { OpenEvseHttpSimulator } from '../../main/simulator/openevse-http.ts';
@@ -31,6 +31,16 @@ function events(core: Core): RunSummary[] {
     if (event === 'commissioning.changed') seen.push(payload as RunSummary);
   });
   return seen;
+}
+
+/** A core, and an OpenEVSE controller (the RAPI simulator) on the device end of a socat pty pair. */
+async function rapiCore(t: TestContext) {
+  const core = testCore(t);
+  const pair = await ptyPair(t);
+  const rapi = new RapiSimulator({ bootMessage: false });
+  await rapi.open(pair.b);
+  t.after(() => rapi.close());
+  return { core, pair, rapi };
 }
 
 test('drivers.start answers at once; a cancel between two Modbus writes puts the first back (registers = snapshot)', async (t) => {
@@ -82,11 +92,7 @@ test('drivers.start answers at once; a cancel between two Modbus writes puts the
 });
 
 test('a cancel while a RAPI write is on the wire waits for its answer, then puts it back', async (t) => {
-  const core = testCore(t);
-  const pair = await ptyPair(t);
-  const rapi = new RapiSimulator({ bootMessage: false });
-  await rapi.open(pair.b);
-  t.after(() => rapi.close());
+  const { core, pair, rapi } = await rapiCore(t);
   let id = 0;
   let statusWhileHeld = '';
   rapi.faults.holdAnswer = (command) => {
@@ -119,11 +125,7 @@ test('a cancel while a RAPI write is on the wire waits for its answer, then puts
 });
 
 test('a cancel during a RAPI write that is never answered says it is unconfirmed and still puts it back', async (t) => {
-  const core = testCore(t);
-  const pair = await ptyPair(t);
-  const rapi = new RapiSimulator({ bootMessage: false });
-  await rapi.open(pair.b);
-  t.after(() => rapi.close());
+  const { core, pair, rapi } = await rapiCore(t);
   let id = 0;
   rapi.faults.holdAnswer = (command) => {
     if (command !== '$SC 24') return undefined;
@@ -144,11 +146,7 @@ test('a cancel during a RAPI write that is never answered says it is unconfirmed
 });
 
 test('a serial port pulled mid-run fails the run with SERIAL_PORT_GONE and says what could not be put back', async (t) => {
-  const core = testCore(t);
-  const pair = await ptyPair(t);
-  const rapi = new RapiSimulator({ bootMessage: false });
-  await rapi.open(pair.b);
-  t.after(() => rapi.close());
+  const { core, pair } = await rapiCore(t);
   const http = new OpenEvseHttpSimulator();
   const url = await http.listen();
   t.after(() => http.close());

@@ -48,6 +48,21 @@ export class CommissioningService extends EventEmitter {
     this.#vault = vault;
     this.#ocpp = ocpp;
     this.runs = new RunStore(store);
+    // A driver run whose tool stopped mid-way (crash, power) cannot go on: its cable session is gone. It ends
+    // failed, saying so, instead of being taken for an OCPP run when a box of that name connects.
+    for (const id of this.runs.unfinishedDriverRuns()) {
+      this.runs.update(
+        id,
+        (r) => {
+          r.status = 'failed';
+          r.error = {
+            code: 'COMMISSION_DRIVER_INTERRUPTED',
+            params: { id, identity: r.identity, driver: r.state.driver?.driver ?? '?' },
+          };
+        },
+        { actor: 'system', action: 'commissioning.failed', after: { code: 'COMMISSION_DRIVER_INTERRUPTED' } },
+      );
+    }
     // A box that comes back picks up its unfinished run (after a crash or a restart of the tool).
     ocpp.on('connected', (box: BoxInfo) => {
       for (const id of this.runs.unfinished(box.identity))

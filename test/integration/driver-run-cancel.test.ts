@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import type { RunSummary } from '../../main/commissioning/types.ts';
-import type { Core } from '../../main/core.ts';
+import { type Core, openCore } from '../../main/core.ts';
 import { OpenEvseHttpSimulator } from '../../main/simulator/openevse-http.ts';
 import { RapiSimulator } from '../../main/simulator/openevse-rapi.ts';
 import { wbcRunning } from '../support/cli.ts';
@@ -216,4 +216,32 @@ test('wbc commission --modbus-tcp: Ctrl+C during the first write waits for it, p
     0,
     'the failsafe current was never written',
   );
+});
+
+test('a driver run the tool stopped in the middle of ends failed at the next start, and says so', async (t) => {
+  const dataDir = tempDir(t);
+  const first = openCore({ dataDir, defaultLanguage: 'en' });
+  // As a crash leaves it: created, at its write step, still marked running.
+  const run = first.commissioning.runs.create('tester', 'WB-CRASH', template(10), 'auto', null, false);
+  first.commissioning.runs.update(run.id, (r) => {
+    r.step = 'write';
+    r.state.driver = {
+      driver: 'openevse-rapi',
+      address: '/dev/ttyUSB0',
+      station: null,
+      before: { 'current.installation': '16' },
+      plan: null,
+      readBack: {},
+    };
+  });
+  await first.close();
+
+  const second = testCore(t, { dataDir });
+  const after = await callOk(second, 'commissioning.get', { id: run.id });
+  assert.equal(after.status, 'failed');
+  assert.deepEqual(after.error, {
+    code: 'COMMISSION_DRIVER_INTERRUPTED',
+    params: { id: run.id, identity: 'WB-CRASH', driver: 'openevse-rapi' },
+  });
+  assert.equal(after.state.driver?.before['current.installation'], '16', 'the snapshot is kept to compare');
 });

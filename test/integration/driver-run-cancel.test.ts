@@ -15,6 +15,7 @@ import { callOk, testCore } from '../support/core.ts';
 import { heidelbergOnTcp } from '../support/heidelberg-tcp.ts';
 import { ptyPair } from '../support/pty-pair.ts';
 import { tempDir } from '../support/temp.ts';
+import { until } from '../support/until.ts';
 
 const template = (maxCurrentA: number, settings: Record<string, string> = {}) => ({
   name: 'Garage',
@@ -244,4 +245,31 @@ test('a driver run the tool stopped in the middle of ends failed at the next sta
     params: { id: run.id, identity: 'WB-CRASH', driver: 'openevse-rapi' },
   });
   assert.equal(after.state.driver?.before['current.installation'], '16', 'the snapshot is kept to compare');
+});
+
+test('closing the tool during a driver run puts back what was written before it stops', async (t) => {
+  const dataDir = tempDir(t);
+  const core = openCore({ dataDir, defaultLanguage: 'en' });
+  const { bank, server } = await heidelbergOnTcp(t);
+  const before = new Map(bank.spaces.holding);
+  let closing: Promise<void> | null = null;
+  server.holdAnswer = (_unit, request) => {
+    if (request[0] !== 6 && request[0] !== 16) return undefined;
+    if (closing || bank.writes.length !== 1) return undefined;
+    closing = core.close(); // the window is closed while the box takes its first value
+    return new Promise<void>((resolve) => setTimeout(resolve, 200));
+  };
+  const started = await callOk(core, 'drivers.start', {
+    modbusTcp: `127.0.0.1:${server.port}`,
+    map: 'heidelberg-energy-control',
+    identity: 'WB-M2',
+    template: template(10, { 'current.failsafe': '8' }),
+  });
+  await until(() => closing, 20_000);
+  await closing;
+  assert.deepEqual(new Map(bank.spaces.holding), before, 'the box holds what it held before');
+  const again = testCore(t, { dataDir });
+  const run = await callOk(again, 'commissioning.get', { id: started.id });
+  assert.equal(run.status, 'cancelled');
+  assert.equal(run.state.rollback?.entries[0]?.outcome, 'restored');
 });

@@ -5,7 +5,7 @@ import { catalogs, translate } from '../../locales/translate.ts';
 import { AppError } from '../api/errors.ts';
 import { lastPushedList } from '../commissioning/cards-for-box.ts';
 import type { RunStore } from '../commissioning/run-store.ts';
-import type { RunDetail } from '../commissioning/types.ts';
+import type { RunDetail, RunState } from '../commissioning/types.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import type { Store } from '../store/database.ts';
 import { type BoxFacts, boxChecks, boxFacts, profileCheck } from './preflight-box.ts';
@@ -27,6 +27,8 @@ export interface PreflightOptions {
   timeoutMs?: number;
   /** Extra CA certificates (PEM) the laptop trusts for the TLS check; default: the latest run's CA. */
   trusted?: string[];
+  /** The run the checks belong to (its CSMS, and where they are stored); default: the box's latest run. */
+  runId?: number;
 }
 
 function latestRun(deps: PreflightDeps, identity: string): RunDetail | null {
@@ -58,6 +60,16 @@ export function wordFinding(language: Language, raw: PreflightFinding): Prefligh
   };
 }
 
+/** The findings as a run keeps them (state.preflight): worded, the remedy after what was seen. */
+export function storedLines(results: PreflightResult[], at: string): NonNullable<RunState['preflight']> {
+  return results.map((p) => ({
+    check: p.name,
+    status: p.status,
+    detail: p.remedy ? `${p.detail} ${p.remedy}` : p.detail,
+    at,
+  }));
+}
+
 /** The box's answers when it is connected to the tool's CSMS and admitted; null otherwise (its checks say so). */
 async function factsOf(deps: PreflightDeps, identity: string, timeoutMs: number): Promise<BoxFacts | null> {
   try {
@@ -70,7 +82,7 @@ async function factsOf(deps: PreflightDeps, identity: string, timeoutMs: number)
 
 export async function runPreflight(deps: PreflightDeps, options: PreflightOptions): Promise<PreflightReport> {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const run = latestRun(deps, options.identity);
+  const run = options.runId === undefined ? latestRun(deps, options.identity) : deps.runs.get(options.runId);
   const url = options.url ?? run?.template.csms.url;
   if (!url) throw new AppError('PREFLIGHT_NO_URL', { identity: options.identity });
   const findings: PreflightFinding[] = [];
@@ -95,12 +107,7 @@ export async function runPreflight(deps: PreflightDeps, options: PreflightOption
   const at = new Date().toISOString();
   if (run)
     deps.runs.update(run.id, (r) => {
-      r.state.preflight = results.map((p) => ({
-        check: p.name,
-        status: p.status,
-        detail: p.remedy ? `${p.detail} ${p.remedy}` : p.detail,
-        at,
-      }));
+      r.state.preflight = storedLines(results, at);
     });
   return { identity: options.identity, url, at, results, runId: run?.id ?? null };
 }

@@ -6,15 +6,11 @@ import type { Core } from '../../main/core.ts';
 import { wbc, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk, callRaw, testCore } from '../support/core.ts';
 import { foreignBox201 } from '../support/foreign-box201.ts';
+import { readOnlyPairs } from '../support/read-only-pairs.ts';
 import { startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 
-const pairs = [
-  ['ReserveConnectorZeroSupported', 'ReservationCtrlr.NonEvseSpecific'],
-  ['ConnectorSwitch3to1PhaseSupported', 'SmartChargingCtrlr.Phases3to1'],
-  ['AdditionalRootCertificateCheck', 'SecurityCtrlr.AdditionalRootCertificateCheck'],
-  ['CertificateSignedMaxChainSize', 'SecurityCtrlr.MaxCertificateChainSize'],
-] as const;
+const pairs = readOnlyPairs;
 
 async function csms(t: Parameters<typeof testCore>[0]) {
   const core = testCore(t);

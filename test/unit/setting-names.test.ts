@@ -13,6 +13,7 @@ import {
   resolveNames,
   validForm,
 } from '../../main/ocpp/setting-names.ts';
+import { readOnlyPairs } from '../support/read-only-pairs.ts';
 
 const table = JSON.parse(
   readFileSync(new URL('../../resources/profiles/ocpp16-to-201.json', import.meta.url), 'utf8'),
@@ -115,12 +116,7 @@ test('1.6 keys with a 2.0.1 variable of the same meaning found in the spec check
 });
 
 test('the four read-only pairs map, are read as ReadOnly by the GetVariables fallback, and are picked by their 1.6 names', () => {
-  const pairs = [
-    ['ReserveConnectorZeroSupported', 'ReservationCtrlr.NonEvseSpecific'],
-    ['ConnectorSwitch3to1PhaseSupported', 'SmartChargingCtrlr.Phases3to1'],
-    ['AdditionalRootCertificateCheck', 'SecurityCtrlr.AdditionalRootCertificateCheck'],
-    ['CertificateSignedMaxChainSize', 'SecurityCtrlr.MaxCertificateChainSize'],
-  ] as const;
+  const pairs = readOnlyPairs;
   const fallback = new Map(neededVariables().map((w) => [w.key, w.access]));
   for (const [name, variable] of pairs) {
     assert.equal(counterpart('2.0.1', name), variable);

@@ -623,6 +623,17 @@ function printRollback(ctx: CliContext, run: RunDetail): void {
   ctx.output.out(t(ctx, `rollback.next.${rollback.nextReboot}`));
 }
 
+/** The pre-flight checks that ran by themselves after the reset, each with what it saw (and its remedy). */
+function printPreflight(ctx: CliContext, run: RunDetail): void {
+  const lines = run.state.preflight ?? [];
+  if (lines.length === 0) return;
+  ctx.output.out(t(ctx, 'run.preflight.title'));
+  for (const line of lines) {
+    const status = t(ctx, `preflight.status.${line.status}`);
+    ctx.output.out(`  ${t(ctx, 'cli.preflight.line', { status, name: line.check, detail: line.detail })}`);
+  }
+}
+
 /** `wbc commission`: waits for the box (or each box of a fleet), runs the template on it, prints the outcome.
  *  Exit 0: confirmed by the company CSMS; 3: left, not confirmed; 1: failed or cancelled (Ctrl+C). */
 export const commissionCommand: Command = {
@@ -702,6 +713,7 @@ export const commissionCommand: Command = {
             ctx.output.out(`  ${key.padEnd(44)} ${status}`);
           printRollback(ctx, run);
           printRegistration(ctx, run);
+          printPreflight(ctx, run);
         });
         if (run.error) throw new AppError(run.error.code as ErrorCode, run.error.params);
         if (run.status === 'left-not-confirmed') exit = EXIT_LEFT_NOT_CONFIRMED;

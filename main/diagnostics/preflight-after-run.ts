@@ -1,11 +1,11 @@
 // Pre-flight by itself after every commissioning run that reached the reset: bounded in time, stored in the
 // run's state.preflight (run view, report), and never a change to the run's outcome or its error.
 import type { Language } from '../../locales/translate.ts';
-import { translate } from '../../locales/translate.ts';
 import { AppError } from '../api/errors.ts';
 import type { RunDetail } from '../commissioning/types.ts';
 import { type PreflightDeps, runPreflight, storedLines } from './preflight.ts';
 import type { PreflightReport } from './preflight-types.ts';
+import { type PreflightWords, wordLine } from './preflight-words.ts';
 
 export interface AfterRunLimits {
   /** Per network step and per box question (ms). */
@@ -23,15 +23,22 @@ export function reachedReset(run: RunDetail): boolean {
 }
 
 /** One line in the run's pre-flight list that says the checks themselves did not come to an end. */
-function note(deps: PreflightDeps, runId: number, language: Language, key: string, params: object) {
-  deps.runs.update(runId, (r) => {
+function note(
+  deps: PreflightDeps,
+  run: RunDetail,
+  language: Language,
+  key: string,
+  values: Record<string, string | number>,
+) {
+  const words: PreflightWords = {
+    checks: [],
+    key,
+    remedy: 'preflight.afterRun.remedy',
+    params: { ...values, identity: run.identity },
+  };
+  deps.runs.update(run.id, (r) => {
     r.state.preflight = [
-      {
-        check: translate(language, 'preflight.afterRun.name'),
-        status: 'warn',
-        detail: `${translate(language, key, params as Record<string, string>)} ${translate(language, 'preflight.afterRun.remedy', { identity: r.identity })}`,
-        at: new Date().toISOString(),
-      },
+      { ...wordLine(language, words), status: 'warn', at: new Date().toISOString(), words },
     ];
   });
 }
@@ -44,15 +51,15 @@ function keepShort(deps: PreflightDeps, runId: number, language: Language, repor
   const unseen = report.results.filter((r) => r.outcome === 'notSeen');
   if (unseen.length < 2) return;
   const seen = report.results.filter((r) => r.outcome !== 'notSeen');
+  const words: PreflightWords = {
+    checks: unseen.map((u) => u.check),
+    key: 'preflight.afterRun.notSeen',
+    params: {},
+  };
   deps.runs.update(runId, (r) => {
     r.state.preflight = [
       ...storedLines(seen, report.at),
-      {
-        check: unseen.map((u) => u.name).join(', '),
-        status: 'warn',
-        detail: translate(language, 'preflight.afterRun.notSeen'),
-        at: report.at,
-      },
+      { ...wordLine(language, words), status: 'warn', at: report.at, words },
     ];
   });
 }
@@ -86,9 +93,9 @@ export async function preflightAfterRun(
   try {
     const outcome = await Promise.race([checks, late]);
     if (outcome === 'late')
-      note(deps, run.id, language, 'preflight.afterRun.late', { seconds: Math.round(limits.totalMs / 1000) });
+      note(deps, run, language, 'preflight.afterRun.late', { seconds: Math.round(limits.totalMs / 1000) });
     else if (outcome !== 'done')
-      note(deps, run.id, language, 'preflight.afterRun.error', {
+      note(deps, run, language, 'preflight.afterRun.error', {
         code: outcome instanceof AppError ? outcome.code : 'INTERNAL',
       });
   } finally {

@@ -1,7 +1,7 @@
 // `preflight.run`: every pre-flight check of one box before the electrician leaves, worded in the user's
 // language, and stored with the box's latest commissioning run (state.preflight) for its report.
 import type { Language } from '../../locales/translate.ts';
-import { catalogs, translate } from '../../locales/translate.ts';
+import { translate } from '../../locales/translate.ts';
 import { AppError } from '../api/errors.ts';
 import { lastPushedList } from '../commissioning/cards-for-box.ts';
 import type { RunStore } from '../commissioning/run-store.ts';
@@ -11,6 +11,7 @@ import type { Store } from '../store/database.ts';
 import { type BoxFacts, boxChecks, boxFacts, profileCheck } from './preflight-box.ts';
 import { dnsCheck, tcpCheck, tlsCheck, urlCheck } from './preflight-network.ts';
 import type { PreflightFinding, PreflightReport, PreflightResult } from './preflight-types.ts';
+import { connectorWords, type PreflightWords } from './preflight-words.ts';
 
 export interface PreflightDeps {
   store: Store;
@@ -36,14 +37,6 @@ function latestRun(deps: PreflightDeps, identity: string): RunDetail | null {
   return latest ? deps.runs.get(latest.id) : null;
 }
 
-/** "1: Faulted, 2: Available" with each OCPP connector status in the reader's words (unknown ones as sent). */
-function connectorWords(language: Language, list: string): string {
-  return list.replace(/: (\w+)/g, (whole, status: string) => {
-    const key = `preflight.connector.${status}`;
-    return key in catalogs[language] ? `: ${translate(language, key)}` : whole;
-  });
-}
-
 export function wordFinding(language: Language, raw: PreflightFinding): PreflightResult {
   const list = raw.params.connectors;
   const finding =
@@ -60,13 +53,26 @@ export function wordFinding(language: Language, raw: PreflightFinding): Prefligh
   };
 }
 
-/** The findings as a run keeps them (state.preflight): worded, the remedy after what was seen. */
+/** A finding's catalog keys and values, kept with the run so a report can word it in its own language. */
+export function wordsOf(finding: PreflightFinding): PreflightWords {
+  const key =
+    finding.outcome === 'notSeen' ? 'preflight.notSeen' : `preflight.${finding.check}.${finding.outcome}`;
+  return {
+    checks: [finding.check],
+    key,
+    ...(finding.status === 'ok' ? {} : { remedy: `${key}.remedy` }),
+    params: finding.params,
+  };
+}
+
+/** The findings as a run keeps them (state.preflight): worded, the remedy after what was seen, and the words. */
 export function storedLines(results: PreflightResult[], at: string): NonNullable<RunState['preflight']> {
   return results.map((p) => ({
     check: p.name,
     status: p.status,
     detail: p.remedy ? `${p.detail} ${p.remedy}` : p.detail,
     at,
+    words: wordsOf(p),
   }));
 }
 

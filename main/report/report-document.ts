@@ -1,6 +1,7 @@
 // A report in words: the facts of report-model.ts as headings, label/value rows, tables and a signature
 // block, in English or German from locales/. The PDF and the HTML draw the same document, so they say the same.
 import { errorText, type Language, translate } from '../../locales/translate.ts';
+import { wordLine } from '../diagnostics/preflight-words.ts';
 import type { BoxReport, PreflightLine, SiteReport } from './report-model.ts';
 
 export type Block =
@@ -40,6 +41,11 @@ export interface ReportDocument {
 
 /** One formatter per language: making one is far dearer than using it (a site report formats hundreds of times). */
 const formatters = new Map<Language, Intl.DateTimeFormat>();
+
+/** A line in the report's language when the run kept its words; as worded when it ran otherwise. */
+function said(language: Language, line: PreflightLine): PreflightLine {
+  return line.words ? { ...line, ...wordLine(language, line.words) } : line;
+}
 
 /** Passed checks share one row (what they saw is in the run view): a box page stays on one A4 page. */
 function compactPreflight(lines: PreflightLine[]): PreflightLine[] {
@@ -217,7 +223,7 @@ function boxSection(language: Language, box: BoxReport): BoxSection {
               t('report.pdf.preflight.detail'),
             ],
             widths: [0.3, 0.15, 0.55],
-            rows: compactPreflight(run.preflight).map((p) => [
+            rows: compactPreflight(run.preflight.map((p) => said(language, p))).map((p) => [
               p.check,
               t(
                 p.warn

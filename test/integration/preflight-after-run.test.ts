@@ -51,6 +51,14 @@ test('after a run that reached the reset the checks run by themselves: stored in
   const file = await callOk(core, 'report.run', { runId: run.id, format: 'html', language: 'en' });
   const html = Buffer.from(file.base64, 'base64').toString('utf8');
   assert.ok(html.includes('Connection (TCP)'), 'the report lists the checks that ran after the run');
+  // Printed in German, the same findings are said in German (the run keeps their words, not only the text).
+  const de = await callOk(core, 'report.run', { runId: run.id, format: 'html', language: 'de' });
+  const german = Buffer.from(de.base64, 'base64').toString('utf8');
+  assert.ok(german.includes('Verbindung (TCP)'), german);
+  assert.ok(
+    german.includes('Nicht geprüft: Die Box war nach ihrem Neustart nicht mit diesem Tool verbunden'),
+  );
+  assert.ok(!german.includes('Not checked'), 'no English left in the German report');
 });
 
 test('a company CSMS that refuses connections: the failed check carries its remedy, in German too, and the run says what it said', async (t) => {

@@ -15,6 +15,7 @@ import { AutoSync } from './csms/auto-sync.ts';
 import { configuredPresence } from './csms/presence.ts';
 import { configuredPortLister } from './drivers/serial/port-folder.ts';
 import type { PortLister } from './drivers/serial/port-list.ts';
+import { type AfterRunLimits, preflightAfterRun, reachedReset } from './diagnostics/preflight-after-run.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { storedIdleMinutes } from './ocpp/live/api-handlers.ts';
 import { LiveService } from './ocpp/live/live-service.ts';
@@ -45,6 +46,8 @@ export interface CoreOptions {
   /** Where the Connect page's port list comes from: default the OS's list, plus the links in the folder
    *  `WBC_SERIAL_DIR` names (simulator ptys); tests pass their own. */
   serialPorts?: PortLister;
+  /** Time limits of the pre-flight checks after each run (default AFTER_RUN_LIMITS). */
+  preflightAfterRun?: AfterRunLimits;
 }
 
 export interface Core {
@@ -114,6 +117,16 @@ export function openCore(options: CoreOptions): Core {
 
   const ocpp = new OcppService(store, { log });
   const commissioning = new CommissioningService(store, vault, ocpp);
+  // Pre-flight by itself after each run that reached the reset: its findings join the run and its report.
+  commissioning.setAfterRun(async (run) => {
+    if (reachedReset(run))
+      await preflightAfterRun(
+        { store, ocpp, runs: commissioning.runs },
+        run,
+        language(),
+        options.preflightAfterRun,
+      );
+  });
   const proxy = new ProxyService(ocpp.trace, log);
   const live = new LiveService(ocpp.trace, { idleMinutes: () => storedIdleMinutes(store) });
   // A run says "confirmed" only when a company CSMS set up here reports the box connected and accepted,

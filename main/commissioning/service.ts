@@ -42,6 +42,9 @@ export class CommissioningService extends EventEmitter {
   #presence: StationPresence | null | (() => StationPresence | null) = null;
   #presencePollMs: number | undefined;
 
+  /** What runs by itself after a run that ended (core.ts: the pre-flight checks); never changes its outcome. */
+  #afterRun: ((run: RunDetail) => Promise<void>) | null = null;
+
   constructor(store: Store, vault: Vault, ocpp: OcppService) {
     super();
     this.#store = store;
@@ -80,6 +83,11 @@ export class CommissioningService extends EventEmitter {
   setPresence(presence: StationPresence | null | (() => StationPresence | null), pollMs?: number): void {
     this.#presence = presence;
     this.#presencePollMs = pollMs;
+  }
+
+  /** Work after each run that ended (awaited before the run counts as settled); errors are the hook's own. */
+  setAfterRun(hook: ((run: RunDetail) => Promise<void>) | null): void {
+    this.#afterRun = hook;
   }
 
   /** A forgotten box's runs are gone: its coming back is no news for a run any more. */
@@ -421,9 +429,15 @@ export class CommissioningService extends EventEmitter {
     );
     const done = runner
       .drive()
-      .then((run) => {
+      .then(async (run) => {
         if (run.status === 'left-not-confirmed') this.#watching.set(run.identity, run.id);
-        return run;
+        const hook = this.#afterRun;
+        if (!hook || !['confirmed', 'left-not-confirmed', 'failed'].includes(run.status)) return run;
+        await hook(run).catch(() => undefined);
+        // What the hook stored (state.preflight) is shown as the run's next change; its status stays.
+        const after = this.runs.get(run.id);
+        this.emit('run', summary(after));
+        return after;
       })
       .finally(() => this.#active.delete(id));
     this.#active.set(id, { abort, done });

@@ -61,7 +61,15 @@ export interface RunState {
   /** Runs through a box driver (serial, HTTP, Modbus; main/commissioning/driver-run.ts) instead of OCPP. */
   driver?: DriverRunState;
   /** Pre-flight checks run on this box after the run (main/diagnostics/preflight.ts), worded when they ran. */
-  preflight?: Array<{ check: string; status: 'ok' | 'warn' | 'fail'; detail: string; at?: string }>;
+  preflight?: Array<{
+    check: string;
+    status: 'ok' | 'warn' | 'fail';
+    detail: string;
+    at?: string;
+    /** The catalog keys and values of check and detail (main/diagnostics/preflight-words.ts); absent in
+     *  lines stored before: those are shown as worded then. */
+    words?: { checks: string[]; key: string; remedy?: string; params: Record<string, string | number> };
+  }>;
 }
 
 /** A driver-backed run: what the box said it is, what it held, the plan, and what it read back. */

@@ -1,6 +1,7 @@
 // One box's commissioning run, live: the steps, the plan as a diff with Approve, the box's answers,
 // waiting for the box explained, a countdown while the box is watched after its reset, and how it ended:
-// confirmed, left but not confirmed, or failed (the error with its remedy, what was put back, Retry).
+// confirmed, left but not confirmed, or failed (the error with its remedy, what was put back, Retry),
+// and the pre-flight checks that ran by themselves after the reset.
 import { useEffect, useRef, useState } from 'react';
 import { putBackOffered } from '../../../main/commissioning/put-back-offer.ts';
 import type { RunDetail } from '../../../main/commissioning/types.ts';
@@ -11,6 +12,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { ApproveButton } from './ApproveButton.tsx';
 import { useSecondsLeft } from './Countdown.tsx';
 import { PlanDiff } from './PlanDiff.tsx';
+import { PreflightList } from './PreflightList.tsx';
 import { RegistrationList } from './RegistrationList.tsx';
 import { RollbackList } from './RollbackList.tsx';
 import { RunReport } from './RunReport.tsx';
@@ -167,6 +169,9 @@ export function RunView({
       {/* A failed run shows it with what was put back (Outcome); any other from the reset on. */}
       {run.status !== 'failed' && run.state.registration && (
         <RegistrationList registration={run.state.registration} />
+      )}
+      {ended(run) && run.state.preflight && run.state.preflight.length > 0 && (
+        <PreflightList lines={run.state.preflight} />
       )}
       <div className="toolbar">
         {run.status === 'awaiting-approval' && (

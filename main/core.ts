@@ -12,6 +12,7 @@ import { firstPresence } from './commissioning/presence.ts';
 import { CommissioningService } from './commissioning/service.ts';
 import { AutoSync } from './csms/auto-sync.ts';
 import { configuredPresence } from './csms/presence.ts';
+import { FileJobs } from './files/file-jobs.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { storedIdleMinutes } from './ocpp/live/api-handlers.ts';
 import { LiveService } from './ocpp/live/live-service.ts';
@@ -51,6 +52,8 @@ export interface Core {
   readonly proxy: ProxyService;
   /** The live view of every box heard (main/ocpp/live), with the idle and energy management notices. */
   readonly live: LiveService;
+  /** Firmware updates and log fetches with the tool's file server (main/files). */
+  readonly files: FileJobs;
   readonly readers: ReaderManager;
   readonly enrollment: EnrollmentSession;
   readonly router: Router;
@@ -110,6 +113,7 @@ export function openCore(options: CoreOptions): Core {
   const commissioning = new CommissioningService(store, vault, ocpp);
   const proxy = new ProxyService(ocpp.trace, log);
   const live = new LiveService(ocpp.trace, { idleMinutes: () => storedIdleMinutes(store) });
+  const files = new FileJobs({ store, ocpp, dataDir: options.dataDir, log });
   // A run says "confirmed" only when a company CSMS set up here reports the box connected and accepted,
   // or the tool's own proxy, relaying the box, saw that CSMS accept its boot.
   commissioning.setPresence(() =>
@@ -144,6 +148,7 @@ export function openCore(options: CoreOptions): Core {
     commissioning,
     proxy,
     live,
+    files,
     info,
     defaults,
     events: () => router as Router,
@@ -160,6 +165,7 @@ export function openCore(options: CoreOptions): Core {
   ocpp.trace.subscribe((frame) => router?.emit('trace.frame', frame));
   live.on('changed', (box) => router?.emit('live.changed', box));
   live.on('notice', (notice) => router?.emit('live.notice', notice));
+  files.on('job', (job) => router?.emit('files.job', job));
   commissioning.on('run', (run) => router?.emit('commissioning.changed', run));
   readers.on('changed', (snapshot) => router?.emit('readers.changed', snapshot));
   const user = osUser();
@@ -172,6 +178,7 @@ export function openCore(options: CoreOptions): Core {
     commissioning,
     proxy,
     live,
+    files,
     readers,
     enrollment,
     router,
@@ -185,6 +192,7 @@ export function openCore(options: CoreOptions): Core {
       await readers.close();
       await commissioning.close();
       await proxy.stop();
+      await files.close();
       live.close();
       await ocpp.close();
       store.close();

@@ -11,6 +11,8 @@ import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/te
 import { buildSyncHandlers } from '../csms/api-handlers.ts';
 import { runPreflight } from '../diagnostics/preflight.ts';
 import { driverHandlers } from '../drivers/api-handlers.ts';
+import { filesHandlers } from '../files/api-handlers.ts';
+import { FileJobs } from '../files/file-jobs.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
 import { liveHandlers } from '../ocpp/live/api-handlers.ts';
 import { LiveService } from '../ocpp/live/live-service.ts';
@@ -60,6 +62,8 @@ export interface HandlerDeps {
   /** Card readers and the enrollment session of this core (main/rfid/reader-handlers.ts). */
   readers?: ReaderManager;
   enrollment?: EnrollmentSession;
+  /** Firmware and log jobs with the file server (main/files); a core without one gets its own. */
+  files?: FileJobs;
 }
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
@@ -270,6 +274,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     ...buildSyncHandlers({ store, vault, changed }),
     ...proxyHandlers(deps.proxy ?? new ProxyService(deps.ocpp.trace), { store, vault }),
     ...liveHandlers(store, deps.live ?? new LiveService(deps.ocpp.trace, { tickMs: 0 })),
+    ...filesHandlers(deps.files ?? new FileJobs({ store, ocpp: deps.ocpp, dataDir: deps.info().dataDir })),
     ...reportHandlers({ store, vault, info: deps.info, defaults: deps.defaults }),
     'preflight.run': (p) =>
       runPreflight(

@@ -20,7 +20,7 @@ interface FileRow {
   id: number;
   identity: string;
   job_id: number | null;
-  kind: string;
+  kind: FileJobKind;
   box_name: string | null;
   stored_path: string;
   size: number;
@@ -124,7 +124,7 @@ export function insertFile(
   store: Store,
   identity: string,
   jobId: number,
-  kind: string,
+  kind: FileJobKind,
   file: ReceivedFile,
 ): BoxFile {
   const info = store

@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger.ts';
 import { PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import { boxFolder, displayName, ensurePrivateDir, storedFileName } from './box-folder.ts';
 import { multipartBoundary, multipartFile } from './multipart.ts';
+import type { FileJobKind } from './types.ts';
 
 /** The largest upload taken by default (64 MB): real diagnostics archives are a few MB. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
@@ -28,7 +29,7 @@ export interface DownloadSlot extends SlotBase {
 }
 export interface UploadSlot extends SlotBase {
   kind: 'upload';
-  fileKind: string;
+  fileKind: FileJobKind;
   maxBytes: number;
   used: boolean;
 }

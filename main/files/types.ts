@@ -42,7 +42,7 @@ export interface BoxFile {
   id: number;
   identity: string;
   jobId: number | null;
-  kind: string;
+  kind: FileJobKind;
   /** The name the box gave, cleaned for display (never used as a path); null when it gave none. */
   boxName: string | null;
   /** The name to save it under (a safe name derived from the box's and the time). */

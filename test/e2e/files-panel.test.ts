@@ -76,7 +76,7 @@ test('Files panel: firmware update to Installed and a security log fetched and d
   await panel.getByText('Installiert: die Box hat es gemeldet.').waitFor();
   await panel.getByText('Die Datei ist angekommen und wird bei der Box aufbewahrt.').waitFor();
   await panel.getByText('Box: lädt herunter').first().waitFor();
-  const text = (await panel.innerText()) ?? '';
+  const text = (await panel.textContent()) ?? '';
   for (const raw of ['Installed', 'Downloading', 'Uploaded', 'Accepted', 'SecurityLog'])
     assert.ok(!text.includes(raw), `no raw ${raw} in German`);
   assert.equal(await page.evaluate(overflow), 0, 'no sideways scrolling in German at 1024 px');

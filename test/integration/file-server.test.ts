@@ -348,6 +348,21 @@ test('the support bundle of a box holds the log it uploaded, redacted like the r
   assert.match(Buffer.from(zip[uploads[0] as string] as Uint8Array).toString(), /simulated log line/);
 });
 
+test('forgetting a box removes its files from the folder and the list', async (t) => {
+  const identity = 'WB-FORGET';
+  const { core, sim } = await boxAt(t, '1.6', identity);
+  const job = await ended(core, (await callOk(core, 'files.fetchLog', { identity })).id);
+  assert.equal(job.state, 'done');
+  const folder = boxFolder(core.dataDir, identity);
+  assert.equal(readdirSync(folder).length, 1);
+  await sim.stop();
+  await until(() => core.ocpp.csms.box(identity)?.state === 'offline', 10_000);
+  await callOk(core, 'boxes.forget', { identity });
+  assert.deepEqual(await callOk(core, 'files.list', { identity }), []);
+  assert.deepEqual(await callOk(core, 'files.jobs', { identity }), []);
+  assert.equal(existsSync(folder), false);
+});
+
 test('a firmware job needs the file: a missing path is a typed error, not a crash', async (t) => {
   const identity = 'WB-NOFILE';
   const { core } = await boxAt(t, '1.6', identity);

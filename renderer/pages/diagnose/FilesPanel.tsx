@@ -158,7 +158,12 @@ export function FilesPanel({ identity, connected }: { identity: string; connecte
                 {kindText(t, f.kind)} · {t('files.bytes', { bytes: f.size })} ·{' '}
                 {f.receivedAt.slice(0, 19).replace('T', ' ')}
               </span>{' '}
-              <button type="button" className="secondary" data-testid="files-download" onClick={() => void download(f.id)}>
+              <button
+                type="button"
+                className="secondary"
+                data-testid="files-download"
+                onClick={() => void download(f.id)}
+              >
                 {t('files.list.download')}
               </button>
             </li>

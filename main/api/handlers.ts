@@ -1,6 +1,7 @@
 // Binds every method of the contract to the domain code that does the work. The type Handlers makes
 // a method without a handler a compile error; later capabilities add their own maps here.
 
+import { dirname } from 'node:path';
 import { buildBoxHandlers } from '../boxes/api-handlers.ts';
 import { buildCardsHandlers } from '../cards/api-handlers.ts';
 import { deleteSiteMoving } from '../cards/site-boxes.ts';
@@ -274,7 +275,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     ...buildSyncHandlers({ store, vault, changed }),
     ...proxyHandlers(deps.proxy ?? new ProxyService(deps.ocpp.trace), { store, vault }),
     ...liveHandlers(store, deps.live ?? new LiveService(deps.ocpp.trace, { tickMs: 0 })),
-    ...filesHandlers(deps.files ?? new FileJobs({ store, ocpp: deps.ocpp, dataDir: deps.info().dataDir })),
+    ...filesHandlers(deps.files ?? new FileJobs({ store, ocpp: deps.ocpp, dataDir: dirname(store.file) })),
     ...reportHandlers({ store, vault, info: deps.info, defaults: deps.defaults }),
     'preflight.run': (p) =>
       runPreflight(

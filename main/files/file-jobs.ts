@@ -118,19 +118,6 @@ export class FileJobs extends EventEmitter {
       onReceived: (slot, file) => this.#received(slot, file),
       onEvent: (event) => this.#serverEvent(event),
     });
-    // A job a previous run left running can no longer hear its box: it ends unconfirmed, said so.
-    if (options.store.db.open) {
-      for (const job of orphanedJobs(options.store)) {
-        options.store.write(() =>
-          saveJob(options.store, {
-            ...job,
-            state: 'unconfirmed',
-            reason: 'tool-restarted',
-            endedAt: options.store.now(),
-          }),
-        );
-      }
-    }
   }
 
   get maxUploadBytes(): number {
@@ -138,6 +125,7 @@ export class FileJobs extends EventEmitter {
   }
 
   jobs(identity: string): FileJob[] {
+    this.#expireStale();
     return listJobs(this.#options.store, identity).map((j) => this.#running.get(j.id)?.job ?? j);
   }
 
@@ -310,6 +298,25 @@ export class FileJobs extends EventEmitter {
       this.#options.jobTimeoutMs ??
       (seconds !== undefined ? seconds * 1000 : kind === 'firmware' ? 30 * 60_000 : 10 * 60_000)
     );
+  }
+
+  /**
+   * Jobs still marked running that no process can be following any more (the tool stopped or crashed
+   * during them): older than their kind's timeout, they end unconfirmed. Younger ones are left alone, since
+   * another process on this data folder (a running app) may be following them.
+   */
+  #expireStale(): void {
+    const { store } = this.#options;
+    if (!store.db.open) return;
+    const now = Date.now();
+    const stale = orphanedJobs(store).filter(
+      (job) => !this.#running.has(job.id) && now - Date.parse(job.startedAt) > this.#timeout(job.kind),
+    );
+    if (stale.length === 0) return;
+    store.write(() => {
+      for (const job of stale)
+        saveJob(store, { ...job, state: 'unconfirmed', reason: 'tool-restarted', endedAt: store.now() });
+    });
   }
 
   #refuseSecond(identity: string, kind: FileJobKind): void {

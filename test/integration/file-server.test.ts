@@ -363,6 +363,41 @@ test('forgetting a box removes its files from the folder and the list', async (t
   assert.equal(existsSync(folder), false);
 });
 
+test('a job left running by a tool that stopped ends unconfirmed once past its time; a fresh one is left alone', async (t) => {
+  const { core } = await coreWithCsms(t);
+  const { insertJob } = await import('../../main/files/file-records.ts');
+  const old = core.store.write(() =>
+    insertJob(core.store, {
+      identity: 'WB-OLD',
+      kind: 'firmware',
+      ocppVersion: '1.6',
+      requestId: null,
+      firmware: null,
+    }),
+  );
+  const fresh = core.store.write(() =>
+    insertJob(core.store, {
+      identity: 'WB-OLD',
+      kind: 'diagnostics',
+      ocppVersion: '1.6',
+      requestId: null,
+      firmware: null,
+    }),
+  );
+  const twoHoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString();
+  core.store.write(() =>
+    core.store.db.prepare('UPDATE file_jobs SET started_at = ? WHERE id = ?').run(twoHoursAgo, old.id),
+  );
+  const jobs = await callOk(core, 'files.jobs', { identity: 'WB-OLD' });
+  assert.deepEqual(
+    jobs.map((j) => [j.id, j.state, j.reason]),
+    [
+      [fresh.id, 'running', null],
+      [old.id, 'unconfirmed', 'tool-restarted'],
+    ],
+  );
+});
+
 test('a firmware job needs the file: a missing path is a typed error, not a crash', async (t) => {
   const identity = 'WB-NOFILE';
   const { core } = await boxAt(t, '1.6', identity);

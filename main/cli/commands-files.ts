@@ -1,6 +1,6 @@
 // `wbc firmware update` and `wbc logs fetch`: a file job on one box through the api the app uses, its
 // statuses printed as they come, the outcome as the box said it; Ctrl+C cancels the job and says so.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { AppError } from '../api/errors.ts';
 import { kindText, outcomeText, statusLine } from '../files/files-text.ts';
@@ -157,6 +157,8 @@ export const logsCommand: Command = {
         outcome = job;
         if (job.fileId !== null) {
           const content = await call(core, 'files.read', { id: job.fileId });
+          // The folder is made for the user alone when it is new (logs may hold the box's secrets).
+          mkdirSync(out, { recursive: true, mode: 0o700 });
           const target = join(out, content.file.downloadName);
           writePrivateFile(target, Buffer.from(content.base64, 'base64'));
           if (ctx.output.json)

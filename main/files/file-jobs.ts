@@ -220,18 +220,24 @@ export class FileJobs extends EventEmitter {
       rmSync(copy, { force: true });
       throw error;
     }
-    const url = await this.#url(
-      input.identity,
-      (jobId) =>
-        this.server.offerDownload({
-          jobId,
-          identity: input.identity,
-          path: copy,
-          name,
-          expiresAt: Date.now() + this.#timeout('firmware'),
-        }),
-      job.id,
-    );
+    let url: { location: string; token: string };
+    try {
+      url = await this.#url(
+        input.identity,
+        (jobId) =>
+          this.server.offerDownload({
+            jobId,
+            identity: input.identity,
+            path: copy,
+            name,
+            expiresAt: Date.now() + this.#timeout('firmware'),
+          }),
+        job.id,
+      );
+    } catch (error) {
+      rmSync(copy, { force: true });
+      throw error;
+    }
     const call = firmwareCall(version, {
       location: url.location,
       retrieveAt: input.retrieveAt ? new Date(input.retrieveAt) : new Date(),

@@ -37,9 +37,9 @@ test('wbc firmware update prints each status of the box and ends with its Instal
   assert.equal(sim.lastFirmware()?.size, 20_000);
 });
 
-test('wbc logs fetch --type security saves the log the 2.0.1 box uploaded into --out (0600)', async (t) => {
+test('wbc logs fetch --type security saves the log the 2.0.1 box uploaded into --out (made 0700, file 0600)', async (t) => {
   const dir = tempDir(t);
-  const out = tempDir(t);
+  const out = join(tempDir(t), 'new', 'logs');
   const cli = await wbcWaitingForBox(t, [
     'logs',
     'fetch',
@@ -62,7 +62,10 @@ test('wbc logs fetch --type security saves the log the 2.0.1 box uploaded into -
   assert.deepEqual(saved, ['security-WB-LOGCLI.log']);
   const path = join(out, saved[0] as string);
   assert.match(readFileSync(path, 'utf8'), /simulated log line/);
-  if (process.platform !== 'win32') assert.equal(statSync(path).mode & 0o777, 0o600);
+  if (process.platform !== 'win32') {
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.equal(statSync(out).mode & 0o777, 0o700);
+  }
   assert.match(cli.stdout(), /uploaded/);
   assert.match(cli.stdout(), /The file arrived/);
 });

@@ -14,6 +14,8 @@ export interface SimFileOptions {
   uploadVia?: 'multipart' | 'put';
   /** Bytes of the log it uploads (default about 2 KB of text). */
   logBytes?: number;
+  /** What its log says (default lines of "simulated log line", logBytes long); a test may plant a secret. */
+  logText?: string;
   /** The name it gives the log (default <kind>-<identity>.log); a test may give a hostile one. */
   logName?: string;
   /** Between status steps, ms (default 20). */
@@ -155,6 +157,7 @@ export class SimFileTransfer {
   }
 
   #logContent(): Buffer {
+    if (this.#options.logText !== undefined) return Buffer.from(this.#options.logText, 'utf8');
     const size = this.#options.logBytes ?? 2048;
     const line = Buffer.from(`${new Date().toISOString()} [${this.#identity()}] simulated log line\n`);
     const out = Buffer.alloc(size);

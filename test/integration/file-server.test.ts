@@ -302,10 +302,15 @@ test('a box naming its upload ../../ or /etc/passwd cannot place a file outside 
   assert.equal(readFileSync(join(dataDir, 'box-files', received[2] as string), 'utf8'), 'c');
 });
 
-test('a wrong token, a used upload URL and an expired one are refused and recorded', async (t) => {
+test('a wrong token, a used upload URL and an expired one are refused and recorded; a raw POST is taken', async (t) => {
   const dataDir = tempDir(t);
   const events: FileServerEvent[] = [];
-  const server = new FileServer({ dataDir, onReceived: () => 1, onEvent: (e) => events.push(e) });
+  const vias: string[] = [];
+  const server = new FileServer({
+    dataDir,
+    onReceived: (_slot, file) => vias.push(file.via),
+    onEvent: (e) => events.push(e),
+  });
   await server.listen('127.0.0.1', 0);
   t.after(() => server.close());
   const base = `http://127.0.0.1:${server.port}`;
@@ -332,11 +337,57 @@ test('a wrong token, a used upload URL and an expired one are refused and record
     events.map((e) => (e.type === 'refused' ? `${e.jobId}:${e.reason}:${e.httpStatus}` : e.type)),
     ['null:unknown-token:404', '7:used:410', '8:expired:410'],
   );
+  const raw = server.expectUpload({
+    jobId: 9,
+    identity: 'WB-1',
+    fileKind: 'diagnostics',
+    maxBytes: 1000,
+    expiresAt: Date.now() + 60_000,
+  });
+  assert.equal(
+    await send(`${base}${raw.path}`, 'POST', Buffer.from('raw log'), { 'Content-Type': 'text/plain' }),
+    200,
+  );
+  assert.deepEqual(vias, ['put', 'post']);
+});
+
+test('a chunked upload (no Content-Length) that grows past the limit is cut off with 413, nothing kept', async (t) => {
+  const dataDir = tempDir(t);
+  const events: FileServerEvent[] = [];
+  const server = new FileServer({ dataDir, onReceived: () => 1, onEvent: (e) => events.push(e) });
+  await server.listen('127.0.0.1', 0);
+  t.after(() => server.close());
+  const slot = server.expectUpload({
+    jobId: 3,
+    identity: 'WB-2',
+    fileKind: 'diagnostics',
+    maxBytes: 1000,
+    expiresAt: Date.now() + 60_000,
+  });
+  const status = await new Promise<number | 'broken'>((resolve) => {
+    const req = request(`http://127.0.0.1:${server.port}${slot.path}`, { method: 'PUT' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve('broken'));
+    for (let i = 0; i < 5; i++) req.write(Buffer.alloc(600, 65));
+    req.end();
+  });
+  assert.ok(status === 413 || status === 'broken', String(status));
+  await until(() => events.length > 0, 10_000);
+  assert.deepEqual(
+    events.map((e) => (e.type === 'refused' ? `${e.reason}:${e.httpStatus}` : e.type)),
+    ['too-large:413'],
+  );
+  const folder = boxFolder(dataDir, 'WB-2');
+  assert.deepEqual(readdirSync(folder), [], 'the partial upload is removed');
 });
 
 test('the support bundle of a box holds the log it uploaded, redacted like the rest', async (t) => {
   const identity = 'WB-BUNDLE';
-  const { core } = await boxAt(t, '1.6', identity);
+  const { core } = await boxAt(t, '1.6', identity, {
+    logText: 'boot ok\nsimulated log line: AuthorizationKey=PlantedSecret0123456789\n',
+  });
   const job = await ended(core, (await callOk(core, 'files.fetchLog', { identity })).id);
   assert.equal(job.state, 'done');
   const bundle = await callOk(core, 'support.bundle', { identity });
@@ -345,7 +396,10 @@ test('the support bundle of a box holds the log it uploaded, redacted like the r
   assert.match(uploads[0] as string, /diagnostics-.*\.log$/);
   const { unzipSync } = await import('fflate');
   const zip = unzipSync(Buffer.from(bundle.base64, 'base64'));
-  assert.match(Buffer.from(zip[uploads[0] as string] as Uint8Array).toString(), /simulated log line/);
+  const text = Buffer.from(zip[uploads[0] as string] as Uint8Array).toString();
+  assert.match(text, /simulated log line/);
+  assert.doesNotMatch(text, /PlantedSecret0123456789/);
+  assert.match(text, /AuthorizationKey=\*\*\*/);
 });
 
 test('forgetting a box removes its files from the folder and the list', async (t) => {

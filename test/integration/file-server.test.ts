@@ -226,6 +226,20 @@ test('2.0.1: GetLog SecurityLog uploads by PUT with its name appended; the file 
   );
 });
 
+test('1.6 with the security extension: GetLog SecurityLog is answered with LogStatusNotification and the file arrives', async (t) => {
+  const identity = 'WB-SEC16';
+  const { core } = await boxAt(t, '1.6', identity);
+  const job = await ended(core, (await callOk(core, 'files.fetchLog', { identity, type: 'security' })).id);
+  assert.equal(job.state, 'done', JSON.stringify(job));
+  assert.notEqual(job.requestId, null);
+  assert.deepEqual(
+    job.statuses.filter((s) => s.by === 'box').map((s) => s.status),
+    ['Uploading', 'Uploaded'],
+  );
+  const [file] = await callOk(core, 'files.list', { identity });
+  assert.equal(file?.kind, 'security-log');
+});
+
 test('an upload over the size limit is refused with 413, recorded on the job, and the job says too large', async (t) => {
   const identity = 'WB-BIG';
   const { core } = await boxAt(t, '2.0.1', identity, { logBytes: 50_000 });

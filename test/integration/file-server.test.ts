@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Core } from '../../main/core.ts';
 import { boxFolder } from '../../main/files/box-folder.ts';
-import { FileServer, type FileServerEvent } from '../../main/files/file-server.ts';
+import { FileServer, type FileServerEvent, type ReceivedFile } from '../../main/files/file-server.ts';
 import type { FileJob } from '../../main/files/types.ts';
 import type { SimFileOptions } from '../../main/simulator/file-transfer.ts';
 import { callOk, callRaw } from '../support/core.ts';
@@ -74,6 +74,23 @@ async function refusedStatus(url: string, method: string): Promise<number | 'clo
   } catch {
     return 'closed';
   }
+}
+
+/** A file server alone on loopback (its own data folder), for raw requests; what it received and saw. */
+async function lonelyServer(t: Parameters<typeof tempDir>[0]) {
+  const dataDir = tempDir(t);
+  const received: ReceivedFile[] = [];
+  const events: FileServerEvent[] = [];
+  const server = new FileServer({
+    dataDir,
+    onReceived: (_slot, file) => received.push(file),
+    onEvent: (e) => events.push(e),
+  });
+  await server.listen('127.0.0.1', 0);
+  t.after(() => server.close());
+  const upload = (jobId: number, identity: string, expiresAt = Date.now() + 60_000) =>
+    server.expectUpload({ jobId, identity, fileKind: 'diagnostics', maxBytes: 1000, expiresAt });
+  return { dataDir, server, received, events, upload, base: `http://127.0.0.1:${server.port}` };
 }
 
 /** The URL the tool gave the box, as the trace recorded the call. */
@@ -266,27 +283,9 @@ test('a box naming its upload ../../ or /etc/passwd cannot place a file outside 
   assert.equal(existsSync(join(core.dataDir, 'escaped.log')), false);
 
   // Raw requests: a path with ../ after the token, an encoded absolute path, a multipart absolute filename.
-  const dataDir = tempDir(t);
-  const received: string[] = [];
-  const server = new FileServer({
-    dataDir,
-    onReceived: (_slot, f) => {
-      received.push(f.storedPath);
-      return received.length;
-    },
-    onEvent: () => {},
-  });
-  await server.listen('127.0.0.1', 0);
-  t.after(() => server.close());
-  const base = `http://127.0.0.1:${server.port}`;
-  const upload = () =>
-    server.expectUpload({
-      jobId: 1,
-      identity: '../../evil',
-      fileKind: 'diagnostics',
-      maxBytes: 1000,
-      expiresAt: Date.now() + 60_000,
-    });
+  const lonely = await lonelyServer(t);
+  const { dataDir, base } = lonely;
+  const upload = () => lonely.upload(1, '../../evil');
   const a = upload();
   assert.equal(await send(`${base}${a.path}/..%2F..%2F..%2Fetc%2Fpasswd`, 'PUT', Buffer.from('a')), 201);
   const b = upload();
@@ -307,6 +306,7 @@ test('a box naming its upload ../../ or /etc/passwd cannot place a file outside 
   );
   const folder = boxFolder(dataDir, '../../evil');
   assert.ok(folder.startsWith(join(dataDir, 'box-files')), 'an identity with ../ gets a hashed folder');
+  const received = lonely.received.map((f) => f.storedPath);
   assert.equal(received.length, 3);
   for (const path of received) {
     assert.ok(!path.includes('..') && !path.startsWith('/'), path);
@@ -317,67 +317,32 @@ test('a box naming its upload ../../ or /etc/passwd cannot place a file outside 
 });
 
 test('a wrong token, a used upload URL and an expired one are refused and recorded; a raw POST is taken', async (t) => {
-  const dataDir = tempDir(t);
-  const events: FileServerEvent[] = [];
-  const vias: string[] = [];
-  const server = new FileServer({
-    dataDir,
-    onReceived: (_slot, file) => vias.push(file.via),
-    onEvent: (e) => events.push(e),
-  });
-  await server.listen('127.0.0.1', 0);
-  t.after(() => server.close());
-  const base = `http://127.0.0.1:${server.port}`;
-  const slot = server.expectUpload({
-    jobId: 7,
-    identity: 'WB-1',
-    fileKind: 'diagnostics',
-    maxBytes: 1000,
-    expiresAt: Date.now() + 60_000,
-  });
+  const { upload, base, events, received } = await lonelyServer(t);
+  const slot = upload(7, 'WB-1');
   const wrong = `${slot.token.slice(0, -1)}${slot.token.endsWith('A') ? 'B' : 'A'}`;
   assert.equal(await send(`${base}/files/up/${wrong}`, 'PUT', Buffer.from('x')), 404);
   assert.equal(await send(`${base}${slot.path}`, 'PUT', Buffer.from('x')), 201);
   assert.equal(await send(`${base}${slot.path}`, 'PUT', Buffer.from('y')), 410);
-  const old = server.expectUpload({
-    jobId: 8,
-    identity: 'WB-1',
-    fileKind: 'diagnostics',
-    maxBytes: 1000,
-    expiresAt: Date.now() - 1,
-  });
+  const old = upload(8, 'WB-1', Date.now() - 1);
   assert.equal(await send(`${base}${old.path}`, 'PUT', Buffer.from('z')), 410);
   assert.deepEqual(
     events.map((e) => (e.type === 'refused' ? `${e.jobId}:${e.reason}:${e.httpStatus}` : e.type)),
     ['null:unknown-token:404', '7:used:410', '8:expired:410'],
   );
-  const raw = server.expectUpload({
-    jobId: 9,
-    identity: 'WB-1',
-    fileKind: 'diagnostics',
-    maxBytes: 1000,
-    expiresAt: Date.now() + 60_000,
-  });
+  const raw = upload(9, 'WB-1');
   assert.equal(
     await send(`${base}${raw.path}`, 'POST', Buffer.from('raw log'), { 'Content-Type': 'text/plain' }),
     200,
   );
-  assert.deepEqual(vias, ['put', 'post']);
+  assert.deepEqual(
+    received.map((f) => f.via),
+    ['put', 'post'],
+  );
 });
 
 test('a chunked upload (no Content-Length) that grows past the limit is cut off with 413, nothing kept', async (t) => {
-  const dataDir = tempDir(t);
-  const events: FileServerEvent[] = [];
-  const server = new FileServer({ dataDir, onReceived: () => 1, onEvent: (e) => events.push(e) });
-  await server.listen('127.0.0.1', 0);
-  t.after(() => server.close());
-  const slot = server.expectUpload({
-    jobId: 3,
-    identity: 'WB-2',
-    fileKind: 'diagnostics',
-    maxBytes: 1000,
-    expiresAt: Date.now() + 60_000,
-  });
+  const { upload, server, events, dataDir } = await lonelyServer(t);
+  const slot = upload(3, 'WB-2');
   const status = await new Promise<number | 'broken'>((resolve) => {
     const req = request(`http://127.0.0.1:${server.port}${slot.path}`, { method: 'PUT' }, (res) => {
       res.resume();

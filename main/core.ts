@@ -16,6 +16,7 @@ import { configuredPresence } from './csms/presence.ts';
 import { type AfterRunLimits, preflightAfterRun, reachedReset } from './diagnostics/preflight-after-run.ts';
 import { configuredPortLister } from './drivers/serial/port-folder.ts';
 import type { PortLister } from './drivers/serial/port-list.ts';
+import { FileJobs } from './files/file-jobs.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { storedIdleMinutes } from './ocpp/live/api-handlers.ts';
 import { LiveService } from './ocpp/live/live-service.ts';
@@ -60,6 +61,8 @@ export interface Core {
   readonly proxy: ProxyService;
   /** The live view of every box heard (main/ocpp/live), with the idle and energy management notices. */
   readonly live: LiveService;
+  /** Firmware updates and log fetches with the tool's file server (main/files). */
+  readonly files: FileJobs;
   readonly readers: ReaderManager;
   readonly enrollment: EnrollmentSession;
   readonly router: Router;
@@ -129,6 +132,7 @@ export function openCore(options: CoreOptions): Core {
   });
   const proxy = new ProxyService(ocpp.trace, log);
   const live = new LiveService(ocpp.trace, { idleMinutes: () => storedIdleMinutes(store) });
+  const files = new FileJobs({ store, ocpp, dataDir: options.dataDir, log });
   // A run says "confirmed" only when a company CSMS set up here reports the box connected and accepted,
   // or the tool's own proxy, relaying the box, saw that CSMS accept its boot.
   commissioning.setPresence(() =>
@@ -163,6 +167,7 @@ export function openCore(options: CoreOptions): Core {
     commissioning,
     proxy,
     live,
+    files,
     info,
     defaults,
     events: () => router as Router,
@@ -180,6 +185,7 @@ export function openCore(options: CoreOptions): Core {
   ocpp.trace.subscribe((frame) => router?.emit('trace.frame', frame));
   live.on('changed', (box) => router?.emit('live.changed', box));
   live.on('notice', (notice) => router?.emit('live.notice', notice));
+  files.on('job', (job) => router?.emit('files.job', job));
   commissioning.on('run', (run) => router?.emit('commissioning.changed', run));
   readers.on('changed', (snapshot) => router?.emit('readers.changed', snapshot));
   const user = osUser();
@@ -192,6 +198,7 @@ export function openCore(options: CoreOptions): Core {
     commissioning,
     proxy,
     live,
+    files,
     readers,
     enrollment,
     router,
@@ -205,6 +212,7 @@ export function openCore(options: CoreOptions): Core {
       await readers.close();
       await commissioning.close();
       await proxy.stop();
+      await files.close();
       live.close();
       await ocpp.close();
       store.close();

@@ -24,6 +24,7 @@ import type { PreflightReport } from '../diagnostics/preflight-types.ts';
 import type { BundleFile } from '../diagnostics/support-bundle.ts';
 import type { DriverCatalog, DriverIdentification } from '../drivers/api-handlers.ts';
 import type { SerialPortListing } from '../drivers/serial/port-list.ts';
+import type { BoxFile, BoxFileContent, FileJob } from '../files/types.ts';
 import type { LiveBox, LiveNotice } from '../ocpp/live/live-types.ts';
 import type { ProxyStatus } from '../ocpp/proxy/proxy-server.ts';
 import type { ProxyCallResult } from '../ocpp/proxy/relay.ts';
@@ -478,6 +479,47 @@ export const methods = {
   'support.bundle': method<BundleFile>()(
     z.object({ identity: identity.optional(), language: z.enum(languages).optional() }).strict(),
   ),
+  // files for boxes (main/files, h-files): firmware over the tool's file server, logs uploaded by the box.
+  /** Starts UpdateFirmware (1.6 SignedUpdateFirmware when signed) with a one-time URL; resolves once the box accepted. */
+  'files.firmwareUpdate': method<FileJob>()(
+    z
+      .object({
+        identity,
+        name: z.string().trim().min(1).max(200),
+        /** The app: the file's bytes. */
+        base64: z.string().min(1).max(720_000_000).optional(),
+        /** The CLI: a path on this machine. */
+        path: z.string().min(1).max(4096).optional(),
+        signature: z.string().trim().min(1).max(800).optional(),
+        signingCertificate: z.string().trim().min(1).max(5500).optional(),
+        retries: z.number().int().min(0).max(100).optional(),
+        retryIntervalS: z.number().int().min(0).max(86_400).optional(),
+        retrieveAt: z.string().datetime({ offset: true }).optional(),
+      })
+      .strict()
+      .refine((p) => (p.base64 === undefined) !== (p.path === undefined), 'issue.filesSource'),
+  ),
+  /** Starts GetDiagnostics (1.6) or GetLog (DiagnosticsLog / SecurityLog) with a one-time upload URL. */
+  'files.fetchLog': method<FileJob>()(
+    z
+      .object({
+        identity,
+        type: z.enum(['diagnostics', 'security']).default('diagnostics'),
+        maxUploadBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1024 * 1024 * 1024)
+          .optional(),
+      })
+      .strict(),
+  ),
+  'files.jobs': method<FileJob[]>()(z.object({ identity }).strict()),
+  'files.job': method<FileJob>()(z.object({ id }).strict()),
+  'files.cancel': method<FileJob>()(z.object({ id }).strict()),
+  /** The files a box uploaded, newest first. */
+  'files.list': method<BoxFile[]>()(z.object({ identity }).strict()),
+  'files.read': method<BoxFileContent>()(z.object({ id }).strict()),
   // Boxes on a USB cable or their own HTTP API (main/drivers, h-serial): reads only until a run is started.
   'drivers.ports': method<SerialPortListing[]>()(none),
   /** The shipped register maps and console profiles a target can name. */
@@ -703,6 +745,8 @@ export interface Events {
   'readers.changed': ReadersSnapshot;
   /** A tap of the running enrollment, stored before it is announced (or why it was refused). */
   'cards.tapped': TapOutcome;
+  /** A firmware update or log fetch moved: a status from the box, a file served or received, its end. */
+  'files.job': FileJob;
 }
 export type EventName = keyof Events;
 export const eventNames: readonly EventName[] = [
@@ -716,6 +760,7 @@ export const eventNames: readonly EventName[] = [
   'cards.pushProgress',
   'readers.changed',
   'cards.tapped',
+  'files.job',
 ];
 
 export function isMethodName(value: string): value is MethodName {

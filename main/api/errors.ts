@@ -40,6 +40,14 @@ export const errorCodes = [
   'INTERNAL',
   'CSMS_NOT_RUNNING',
   'CSMS_PORT_IN_USE',
+  // File server for boxes (main/files, h-files): firmware downloads and log uploads.
+  'FILES_PORT_IN_USE',
+  'FILES_SOURCE_UNREADABLE',
+  'FILES_TOO_LARGE',
+  'FILES_JOB_RUNNING',
+  'FILES_BOX_REFUSED',
+  'FILES_FILE_GONE',
+  'FILES_SIGNED_NEEDS_BOTH',
   // Proxy mode (main/ocpp/proxy): the tool relays a box to its real CSMS.
   'PROXY_PORT_IN_USE',
   'PROXY_UPSTREAM_INVALID',

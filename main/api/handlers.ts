@@ -1,6 +1,7 @@
 // Binds every method of the contract to the domain code that does the work. The type Handlers makes
 // a method without a handler a compile error; later capabilities add their own maps here.
 
+import { dirname } from 'node:path';
 import { buildBoxHandlers } from '../boxes/api-handlers.ts';
 import { buildCardsHandlers } from '../cards/api-handlers.ts';
 import { deleteSiteMoving } from '../cards/site-boxes.ts';
@@ -12,6 +13,8 @@ import { buildSyncHandlers } from '../csms/api-handlers.ts';
 import { runPreflight } from '../diagnostics/preflight.ts';
 import { driverHandlers } from '../drivers/api-handlers.ts';
 import type { PortLister } from '../drivers/serial/port-list.ts';
+import { filesHandlers } from '../files/api-handlers.ts';
+import { FileJobs } from '../files/file-jobs.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
 import { liveHandlers } from '../ocpp/live/api-handlers.ts';
 import { LiveService } from '../ocpp/live/live-service.ts';
@@ -63,6 +66,8 @@ export interface HandlerDeps {
   enrollment?: EnrollmentSession;
   /** Where drivers.ports lists from; default the OS's list. */
   serialPorts?: PortLister;
+  /** Firmware and log jobs with the file server (main/files); a core without one gets its own. */
+  files?: FileJobs;
 }
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
@@ -277,6 +282,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     ...buildSyncHandlers({ store, vault, changed }),
     ...proxyHandlers(deps.proxy ?? new ProxyService(deps.ocpp.trace), { store, vault }),
     ...liveHandlers(store, deps.live ?? new LiveService(deps.ocpp.trace, { tickMs: 0 })),
+    ...filesHandlers(deps.files ?? new FileJobs({ store, ocpp: deps.ocpp, dataDir: dirname(store.file) })),
     ...reportHandlers({ store, vault, info: deps.info, defaults: deps.defaults }),
     'preflight.run': (p) =>
       runPreflight(

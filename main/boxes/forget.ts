@@ -1,7 +1,10 @@
 // Forgetting a box: everything the tool stored about it goes in one audited transaction (its runs and
 // reports, snapshots, trace, card list, card format, group places, its passwords), refused while a run of
 // it is unfinished. And the other side: a box's password cannot be deleted alone while the box is known.
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { AppError } from '../api/errors.ts';
+import { boxFolder } from '../files/box-folder.ts';
 import { BOX_PASSWORD_NEXT_PURPOSE, BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
 import { recordAudit } from '../store/audit.ts';
 import { dropCsmsAdmitted } from '../store/settings.ts';
@@ -10,7 +13,7 @@ import type { ForgetResult, SecretUsage } from './types.ts';
 
 export function forgetBox(sources: BoxSources, actor: string, identity: string): ForgetResult {
   const { store, vault } = sources;
-  return store.write(() => {
+  const result = store.write(() => {
     const box = showBox(sources, identity);
     const plan = forgetPlan(sources, identity, box.runs);
     if (plan.blockedBy)
@@ -26,6 +29,8 @@ export function forgetBox(sources: BoxSources, actor: string, identity: string):
       'trace_frames',
       'station_local_lists',
       'station_uid_formats',
+      'box_files',
+      'file_jobs',
     ])
       store.db.prepare(`DELETE FROM ${table} WHERE identity = ?`).run(identity);
     // group_stations go with the station row (ON DELETE CASCADE).
@@ -41,6 +46,9 @@ export function forgetBox(sources: BoxSources, actor: string, identity: string):
     });
     return { identity, ...lost, stillConnected: box.connection.state !== 'offline' };
   });
+  // The files it uploaded (main/files) go with their rows, once those are gone for good.
+  rmSync(boxFolder(dirname(store.file), identity), { recursive: true, force: true });
+  return result;
 }
 
 /** Who relies on a secret: the box whose password it is (while the tool knows the box), a company CSMS. */

@@ -8,6 +8,7 @@ import { type LocalChannel, openLocalChannel } from '../server/local-channel.ts'
 import { startShellServer } from '../server/shell-server.ts';
 import { boxesCommand, runsCommand } from './commands-boxes.ts';
 import { cardsCommand, readersCommand } from './commands-cards.ts';
+import { firmwareCommand, logsCommand } from './commands-files.ts';
 import { liveCommand } from './commands-live.ts';
 import { modbusCommand } from './commands-modbus.ts';
 import { commissionCommand, ocppCommands } from './commands-ocpp.ts';
@@ -156,4 +157,6 @@ export const commands: Command[] = [
   bundleCommand,
   preflightCommand,
   modbusCommand,
+  firmwareCommand,
+  logsCommand,
 ];

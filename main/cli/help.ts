@@ -72,6 +72,11 @@ const optionValues: Record<string, string> = {
   run: 'ID',
   upstream: 'URL',
   ca: 'FILE',
+  // firmware update, logs fetch (h-files)
+  file: 'FILE',
+  signature: 'BASE64',
+  'signing-cert': 'FILE',
+  type: 'diagnostics|security',
 };
 
 /** Options every command takes. */

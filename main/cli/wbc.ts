@@ -5,6 +5,7 @@ import { type Language, languageFromLocale, translate } from '../../locales/tran
 import { AppError } from '../api/errors.ts';
 import { toWireError, wireError } from '../api/router.ts';
 import { commands } from './commands.ts';
+import { filesCliOptions } from './commands-files.ts';
 import { modbusCliOptions } from './commands-modbus.ts';
 import type { CliContext } from './context.ts';
 import { commandHelp, findHelp } from './help.ts';
@@ -88,6 +89,8 @@ const globalOptions = {
   run: { type: 'string' },
   // modbus (h-modbus)
   ...modbusCliOptions,
+  // firmware update, logs fetch (h-files)
+  ...filesCliOptions,
 } as const;
 
 function helpText(language: Language): string {

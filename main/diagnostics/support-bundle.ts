@@ -8,6 +8,7 @@ import { strToU8, type Zippable, zipSync } from 'fflate';
 import { type Language, translate } from '../../locales/translate.ts';
 import type { AppInfo } from '../api/types.ts';
 import { RunStore } from '../commissioning/run-store.ts';
+import { BOX_FILES_FOLDER, boxFolderName } from '../files/box-folder.ts';
 import { renderHtml } from '../report/html-report.ts';
 import { runDocument } from '../report/report-document.ts';
 import { runReport } from '../report/report-model.ts';
@@ -41,7 +42,7 @@ const MAX_FRAMES = 200_000;
 /** A log or an uploaded file larger than this is left out. */
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 /** Folders of the data folder where files a box uploaded (GetDiagnostics, GetLog) are kept. */
-const UPLOAD_FOLDERS = ['uploads', 'box-files'];
+const UPLOAD_FOLDERS = ['uploads', BOX_FILES_FOLDER];
 
 function fileSafe(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60) || 'box';
@@ -197,9 +198,13 @@ export function supportBundle(options: BundleOptions): BundleFile {
     ...walkFiles(join(dataDir, 'logs')).map((path) => ({ path, under: 'logs' })),
     ...UPLOAD_FOLDERS.flatMap((folder) =>
       walkFiles(join(dataDir, folder))
-        .filter(
-          (path) => only === null || relative(join(dataDir, folder), path).split(/[\\/]/).includes(only),
-        )
+        .filter((path) => {
+          const parts = relative(join(dataDir, folder), path).split(/[\\/]/);
+          // The file server's own (firmware being offered, uploads still arriving) start with a dot.
+          if (parts.some((p) => p.startsWith('.'))) return false;
+          // A box's folder is named by boxFolderName (its identity, or a hash when unsafe as a path).
+          return only === null || parts.includes(only) || parts[0] === boxFolderName(only);
+        })
         .map((path) => ({ path, under: 'box-uploads' })),
     ),
   ];

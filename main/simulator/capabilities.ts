@@ -24,7 +24,9 @@ export function missingKeys16(options: SimStationOptions): string[] {
 /** 1.6 calls this box has no handler for: the RPC layer answers them with a CALLERROR NotImplemented. */
 export function missingCalls16(options: SimStationOptions): string[] {
   return [
-    ...(options.noSecurityExtension ? ['InstallCertificate', 'ExtendedTriggerMessage'] : []),
+    ...(options.noSecurityExtension
+      ? ['InstallCertificate', 'ExtendedTriggerMessage', 'SignedUpdateFirmware', 'GetLog']
+      : []),
     ...(options.noLocalList ? ['SendLocalList', 'GetLocalListVersion'] : []),
   ];
 }

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { createRPCError } from 'ocpp-rpc';
 import { resolveUidFormat, type TapOutcome, type TapPort, tapCard } from './card-tap.ts';
 import type { StoredProfile } from './charging-profiles.ts';
+import { SimFileTransfer } from './file-transfer.ts';
 import { type CallHandler, connectionUrl, Link, type LinkTarget, type Protocol, safeUrl } from './link.ts';
 import { malformedFrames } from './misbehaviour.ts';
 import type { Payload } from './payload.ts';
@@ -34,6 +35,8 @@ export abstract class StationRuntime implements SimStation {
   protected readonly misbehave: Misbehaviour;
   protected registration: Registration = 'None';
   protected link: Link | null = null;
+  /** Firmware downloads and log uploads (file-transfer.ts). */
+  protected readonly files: SimFileTransfer;
   readonly #events = new EventEmitter();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #waiters = new Set<() => void>();
@@ -50,6 +53,20 @@ export abstract class StationRuntime implements SimStation {
   constructor(options: SimStationOptions) {
     this.options = options;
     this.misbehave = options.misbehave ?? {};
+    this.files = new SimFileTransfer(
+      {
+        send: (method, params) => this.send(method, params),
+        later: (ms, fn) => this.later(ms, fn),
+        log: (line) => this.log(line),
+      },
+      options.ocppVersion,
+      () => this.identity,
+      options.files,
+    );
+  }
+
+  lastFirmware(): { sha256: string; size: number } | null {
+    return this.files.lastFirmware();
   }
 
   // What each OCPP version supplies.

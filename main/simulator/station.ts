@@ -2,6 +2,7 @@
 // OCPP 1.6-J or 2.0.1 the way a commissioning tool meets it in the field, misbehaviour included.
 import { resolveUidFormat, type SimUidFormat, type TapOutcome } from './card-tap.ts';
 import type { StoredProfile } from './charging-profiles.ts';
+import type { SimFileOptions } from './file-transfer.ts';
 import { Station16 } from './station16.ts';
 import { Station201 } from './station201.ts';
 
@@ -85,6 +86,9 @@ export interface SimStationOptions {
   /** No local authorization list: 1.6 without LocalAuthListManagement (its keys and calls gone), 2.0.1
    *  LocalAuthListCtrlr.Available and Enabled false. */
   noLocalList?: boolean;
+  // file transfers (h-files)
+  /** How it answers UpdateFirmware, GetDiagnostics and GetLog: the outcome, the upload's shape and size. */
+  files?: SimFileOptions;
 }
 
 export type { SimUidFormat, TapOutcome } from './card-tap.ts';
@@ -114,6 +118,8 @@ export interface SimStation {
   /** A card held to the box's own reader (UID as hex, as read): written in its uidFormat, then decided by
    *  its local list or by an Authorize to the CSMS, as its settings say. */
   tap(uidHex: string): Promise<TapOutcome>;
+  /** The firmware it last downloaded for UpdateFirmware (hash and size); null before one. */
+  lastFirmware(): { sha256: string; size: number } | null;
   on(event: SimEvent, listener: (...args: unknown[]) => void): void;
 }
 

@@ -186,6 +186,10 @@ export class Station16 extends StationRuntime {
       ['ClearCache', () => reply({ status: 'Accepted' })],
       ['InstallCertificate', (p) => this.#installCertificate(text(p.certificateType), text(p.certificate))],
       ['DataTransfer', () => reply({ status: 'UnknownVendorId' })],
+      ['UpdateFirmware', (p) => this.files.updateFirmware16(p)],
+      ['SignedUpdateFirmware', (p) => this.files.updateFirmwareSigned(p, 'SignedFirmwareStatusNotification')],
+      ['GetDiagnostics', (p) => this.files.getDiagnostics(p)],
+      ['GetLog', (p) => this.files.getLog(p)],
       ['SetChargingProfile', (p) => this.#setChargingProfile(int(p.connectorId) ?? -1, p.csChargingProfiles)],
       ['ClearChargingProfile', (p) => this.#clearChargingProfile(p)],
       [

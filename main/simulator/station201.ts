@@ -265,6 +265,8 @@ export class Station201 extends StationRuntime {
       ['ClearCache', () => reply({ status: 'Accepted' })],
       ['InstallCertificate', (p) => this.#installCertificate(text(p.certificateType), text(p.certificate))],
       ['DataTransfer', () => reply({ status: 'UnknownVendorId' })],
+      ['UpdateFirmware', (p) => this.files.updateFirmwareSigned(p, 'FirmwareStatusNotification')],
+      ['GetLog', (p) => this.files.getLog(p)],
       ['SetChargingProfile', (p) => this.#setChargingProfile(int(p.evseId) ?? -1, p.chargingProfile)],
       ['ClearChargingProfile', (p) => this.#clearChargingProfile(p)],
       ['GetCompositeSchedule', (p) => this.#compositeSchedule(int(p.evseId) ?? -1, int(p.duration) ?? 0)],

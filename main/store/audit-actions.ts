@@ -49,6 +49,10 @@ export const auditActions = [
   'uid-format.save',
   'uid-format.clear',
   'vault.reset',
+  'box.firmware-update',
+  'box.log-fetch',
+  'box.file-received',
+  'box.file-job-ended',
   'station.forget',
 ] as const;
 

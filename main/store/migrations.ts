@@ -365,6 +365,39 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 9,
+    name: 'file transfers with boxes (h-files): firmware and log jobs, and the files boxes uploaded',
+    // The file itself lives under <data>/box-files/<box folder>/ (0700/0600); the row holds where, its size and
+    // hash, and the name the box gave (shown only, never used as a path). Jobs keep every status the box sent.
+    sql: `
+      CREATE TABLE file_jobs (
+        id INTEGER PRIMARY KEY,
+        identity TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('firmware', 'diagnostics', 'security-log')),
+        ocpp_version TEXT NOT NULL,
+        request_id INTEGER,
+        state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed', 'unconfirmed', 'cancelled')),
+        detail TEXT NOT NULL DEFAULT '{}',
+        started_at TEXT NOT NULL,
+        ended_at TEXT
+      );
+      CREATE INDEX file_jobs_identity ON file_jobs (identity, id);
+      CREATE TABLE box_files (
+        id INTEGER PRIMARY KEY,
+        identity TEXT NOT NULL,
+        job_id INTEGER REFERENCES file_jobs (id) ON DELETE SET NULL,
+        kind TEXT NOT NULL,
+        box_name TEXT,
+        stored_path TEXT NOT NULL UNIQUE,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        received_via TEXT NOT NULL,
+        received_at TEXT NOT NULL
+      );
+      CREATE INDEX box_files_identity ON box_files (identity, id);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, m) => Math.max(max, m.version), 0);

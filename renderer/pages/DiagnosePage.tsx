@@ -9,6 +9,7 @@ import { BoxPicker } from './diagnose/BoxPicker.tsx';
 import { BundleDownload } from './diagnose/BundleDownload.tsx';
 import { ConfigCompare } from './diagnose/ConfigCompare.tsx';
 import { ConfigView } from './diagnose/ConfigView.tsx';
+import { FilesPanel } from './diagnose/FilesPanel.tsx';
 import { LearnFormat } from './diagnose/LearnFormat.tsx';
 import { LiveView } from './diagnose/LiveView.tsx';
 import { ProxyPanel } from './diagnose/ProxyPanel.tsx';
@@ -45,6 +46,11 @@ export function DiagnosePage() {
             <ConfigCompare key={`compare-${identity}`} rows={rows} identity={identity} />
             <LearnFormat key={`learn-${identity}`} identity={identity} />
             <TraceView key={`trace-${identity}`} identity={identity} />
+            <FilesPanel
+              key={`files-${identity}`}
+              identity={identity}
+              connected={rows.some((r) => r.identity === identity && r.live && r.state === 'connected')}
+            />
           </>
         )
       )}

@@ -12,6 +12,7 @@ import { firstPresence } from './commissioning/presence.ts';
 import { CommissioningService } from './commissioning/service.ts';
 import { AutoSync } from './csms/auto-sync.ts';
 import { configuredPresence } from './csms/presence.ts';
+import { TerminalSessions } from './drivers/serial/terminal-session.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { storedIdleMinutes } from './ocpp/live/api-handlers.ts';
 import { LiveService } from './ocpp/live/live-service.ts';
@@ -137,7 +138,9 @@ export function openCore(options: CoreOptions): Core {
     cardAdded: () => router?.emit('data.changed', { entity: 'card' }),
     logInternal: (incident, error) => log.log('error', 'internal error', { incident, error }),
   });
+  const terminals = new TerminalSessions(ocpp.trace);
   const handlers = buildHandlers({
+    terminals,
     store,
     vault,
     ocpp,
@@ -185,6 +188,7 @@ export function openCore(options: CoreOptions): Core {
       await readers.close();
       await commissioning.close();
       await proxy.stop();
+      await terminals.closeAll();
       live.close();
       await ocpp.close();
       store.close();

@@ -11,6 +11,8 @@ import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/te
 import { buildSyncHandlers } from '../csms/api-handlers.ts';
 import { runPreflight } from '../diagnostics/preflight.ts';
 import { driverHandlers } from '../drivers/api-handlers.ts';
+import { TerminalSessions } from '../drivers/serial/terminal-session.ts';
+import { supportHandlers } from '../drivers/support-api.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
 import { liveHandlers } from '../ocpp/live/api-handlers.ts';
 import { LiveService } from '../ocpp/live/live-service.ts';
@@ -60,6 +62,8 @@ export interface HandlerDeps {
   /** Card readers and the enrollment session of this core (main/rfid/reader-handlers.ts). */
   readers?: ReaderManager;
   enrollment?: EnrollmentSession;
+  /** The serial terminals of this core; a core without them (tests of other parts) gets its own. */
+  terminals?: TerminalSessions;
 }
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
@@ -261,6 +265,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     ...formatHandlers({ store, ocpp: deps.ocpp, events: deps.events, readers: deps.readers }),
     ...readerHandlers({ store, events: deps.events, readers: deps.readers, enrollment: deps.enrollment }),
     ...driverHandlers({ runs: deps.commissioning.runs, events: deps.events }),
+    ...supportHandlers({ store, terminals: deps.terminals ?? new TerminalSessions(deps.ocpp.trace) }),
     ...buildCardsHandlers({
       store,
       ocpp: deps.ocpp,

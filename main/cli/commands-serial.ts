@@ -4,19 +4,19 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { errorText } from '../../locales/translate.ts';
 import { AppError, type ErrorCode } from '../api/errors.ts';
+import { ApiCallError } from '../api/wire.ts';
 import { runDriverCommissioning } from '../commissioning/driver-run.ts';
 import { loadTemplateFile } from '../commissioning/template.ts';
 import type { RunDetail } from '../commissioning/types.ts';
 import { identifyBox } from '../drivers/api-handlers.ts';
 import { openDriver } from '../drivers/open-driver.ts';
-import { withChecksum } from '../drivers/openevse/rapi-frame.ts';
 import { listSerialPorts } from '../drivers/serial/port-list.ts';
-import { SerialLine } from '../drivers/serial/serial-line.ts';
-import { TerminalTrace } from '../drivers/serial/terminal-trace.ts';
+import { terminalLine } from '../drivers/serial/terminal-trace.ts';
 import type { StationDriver } from '../drivers/station-driver.ts';
+import type { TraceFrame } from '../ocpp/types.ts';
 import { mappedDriverOptions, mappedTarget } from './commands-modbus.ts';
 import { passwordFromFileOrEnv } from './commands-ocpp.ts';
-import { type CliContext, type Command, print, t, usage, withApi } from './context.ts';
+import { type CliContext, type Command, call, print, t, usage, withApi } from './context.ts';
 
 export const driverOptions = [
   'serial',
@@ -101,37 +101,64 @@ const serialCommand: Command = {
   },
 };
 
-/** Lines typed on stdin go out (with CR; `--rapi` adds the ^XK checksum), bytes in are shown with hex. */
+/**
+ * Lines typed on stdin go out (with CR; `--rapi` adds the ^XK checksum), bytes in are shown with hex. The
+ * port is the core's terminal (the running app's when one runs), so every line lands in its trace too.
+ */
 async function terminal(ctx: CliContext, path: string): Promise<number> {
   const baudRate = ctx.options.baud === undefined ? 115_200 : Number(ctx.options.baud);
   if (!Number.isInteger(baudRate) || baudRate < 300) return usage(ctx, 'serial term PATH [--baud N]');
-  const line = await SerialLine.open(path, { baudRate });
-  const trace = new TerminalTrace();
   const recorded: string[] = [];
-  const show = (text: string) => {
-    recorded.push(`${new Date().toISOString()} ${text}`);
-    ctx.output.out(text);
-  };
-  ctx.output.err(t(ctx, 'cli.serial.term.open', { path, baud: baudRate }));
-  line.onData((chunk) => show(trace.line('in', chunk)));
-  const done = new Promise<number>((resolve) => {
-    line.onGone((error) => {
-      ctx.output.err(errorText(ctx.language, error.code as ErrorCode, error.params).message);
-      resolve(1);
-    });
+  let exit = 0;
+  const code = await withApi(ctx, async (core) => {
+    const info = await call(core, 'serial.open', { path, baudRate });
+    ctx.output.err(t(ctx, 'cli.serial.term.open', { path, baud: baudRate }));
+    ctx.output.err(t(ctx, 'serial.cli.traced', { identity: info.identity }));
     const input = createInterface({ input: process.stdin });
-    input.on('line', (typed) => {
-      const text = ctx.options.rapi && typed.trim().startsWith('$') ? withChecksum(typed.trim()) : typed;
-      const bytes = Buffer.from(`${text}\r`, 'latin1');
-      show(trace.line('out', bytes));
-      line.write(bytes).catch(() => undefined);
+    exit = await new Promise<number>((resolve) => {
+      const off = core.router.subscribe((event, payload) => {
+        if (event !== 'trace.frame') return;
+        const frame = payload as TraceFrame;
+        if (frame.identity !== info.identity) return;
+        if (frame.kind === 'serial' && frame.direction !== 'event') {
+          const shown = JSON.parse(frame.frame) as { text: string; hex: string };
+          const text = terminalLine(frame.direction, shown);
+          recorded.push(`${frame.at} ${text}`);
+          ctx.output.out(text);
+        } else if (frame.kind === 'serial-gone') {
+          off();
+          ctx.output.err(errorText(ctx.language, 'SERIAL_PORT_GONE', { path }).message);
+          resolve(1);
+        } else if (frame.kind === 'serial-dropped') {
+          const dropped = JSON.parse(frame.frame) as { frames: number };
+          ctx.output.err(t(ctx, 'serial.cli.dropped', { frames: dropped.frames }));
+        }
+      });
+      // One line after the other, in the order typed.
+      let sending = Promise.resolve();
+      input.on('line', (typed) => {
+        const rapi = ctx.options.rapi === true && typed.trim().startsWith('$');
+        sending = sending.then(() =>
+          call(core, 'serial.send', { session: info.session, text: typed, lineEnding: 'cr', rapi })
+            .then(() => undefined)
+            .catch((error: unknown) => {
+              if (error instanceof ApiCallError)
+                ctx.output.err(
+                  errorText(ctx.language, error.error.code as ErrorCode, error.error.params).message,
+                );
+            }),
+        );
+      });
+      input.on('close', () => {
+        off();
+        void sending.then(() => resolve(0));
+      });
     });
-    input.on('close', () => resolve(0));
+    input.close();
+    await call(core, 'serial.close', { session: info.session });
   });
-  const code = await done;
-  await line.close();
   if (ctx.options.out) writeFileSync(ctx.options.out, `${recorded.join('\n')}\n`, { mode: 0o600 });
-  return code;
+  return code === 0 ? exit : code;
 }
 
 const identifyCommand: Command = {

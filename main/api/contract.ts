@@ -87,6 +87,13 @@ const serialPath = z
   .min(1)
   .max(260)
   .regex(/^(\/.+|COM\d{1,3}|\\\\\.\\COM\d{1,3})$/i, 'an absolute device path or COMn');
+/** A box on the LAN as HOST[:PORT] (Modbus TCP). */
+const hostPort = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .regex(/^[A-Za-z0-9.\-[\]:]+$/, 'issue.connectHostPort');
 /** Where a box driver finds the box: its serial port, its HTTP API, or both (a whole OpenEVSE). */
 const driverTarget = z
   .object({
@@ -98,13 +105,7 @@ const driverTarget = z
     /** The box's web password (basic auth); never logged. */
     password: z.string().max(128).optional(),
     /** Modbus TCP on the LAN, HOST[:PORT] (with `map`). */
-    modbusTcp: z
-      .string()
-      .trim()
-      .min(1)
-      .max(300)
-      .regex(/^[A-Za-z0-9.\-[\]:]+$/, 'issue.connectHostPort')
-      .optional(),
+    modbusTcp: hostPort.optional(),
     /** A register map (shipped name or file): Modbus RTU on `serial`, or TCP on `modbusTcp`. */
     map: z.string().trim().min(1).max(300).optional(),
     slaveId: z.number().int().min(1).max(247).optional(),
@@ -116,13 +117,7 @@ const driverTarget = z
 const modbusTarget = z
   .object({
     serial: serialPath.optional(),
-    tcp: z
-      .string()
-      .trim()
-      .min(1)
-      .max(300)
-      .regex(/^[A-Za-z0-9.\-[\]:]+$/, 'issue.connectHostPort')
-      .optional(),
+    tcp: hostPort.optional(),
     baudRate: z.number().int().min(300).max(921600).optional(),
     dataBits: z.union([z.literal(7), z.literal(8)]).optional(),
     parity: z.enum(['none', 'even', 'odd']).optional(),

@@ -4,6 +4,7 @@ import { type FormEvent, useId, useState } from 'react';
 import type { RangeReading } from '../../../main/drivers/modbus/register-browser.ts';
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { SelectField } from '../../components/SelectField.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import {
@@ -16,33 +17,6 @@ import {
   registerFunctions,
 } from './modbus-browse.ts';
 import { RegisterWrite } from './RegisterWrite.tsx';
-
-function Choice<T extends string>(props: {
-  label: string;
-  value: T;
-  options: ReadonlyArray<{ value: T; text: string }>;
-  onChange(value: T): void;
-  testId: string;
-}) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      <select
-        id={id}
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value as T)}
-        data-testid={props.testId}
-      >
-        {props.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.text}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 export function RegisterBrowser() {
   const { t } = useI18n();
@@ -69,7 +43,7 @@ export function RegisterBrowser() {
       <h4 id={`${id}-title`}>{t('support.modbus.title')}</h4>
       <form onSubmit={read}>
         <div className="toolbar">
-          <Choice
+          <SelectField
             label={t('support.modbus.on')}
             value={form.on}
             options={[
@@ -99,21 +73,21 @@ export function RegisterBrowser() {
         </div>
         {form.on === 'rtu' && (
           <div className="toolbar">
-            <Choice
+            <SelectField
               label={t('support.baud')}
               value={form.baudRate}
               options={baudRates.map((b) => ({ value: String(b), text: String(b) }))}
               onChange={(baudRate) => set({ baudRate })}
               testId="browse-baud"
             />
-            <Choice
+            <SelectField
               label={t('support.parity')}
               value={form.parity}
               options={parities.map((p) => ({ value: p, text: t(`support.parity.${p}`) }))}
               onChange={(parity) => set({ parity })}
               testId="browse-parity"
             />
-            <Choice
+            <SelectField
               label={t('support.stopBits')}
               value={form.stopBits}
               options={[
@@ -133,7 +107,7 @@ export function RegisterBrowser() {
             issues={[]}
             testId="browse-slave"
           />
-          <Choice
+          <SelectField
             label={t('support.modbus.map')}
             value={form.map}
             options={[
@@ -148,7 +122,7 @@ export function RegisterBrowser() {
           />
         </div>
         <div className="toolbar">
-          <Choice
+          <SelectField
             label={t('support.modbus.function')}
             value={form.function}
             options={registerFunctions.map((f) => ({ value: f, text: t(`support.modbus.function.${f}`) }))}

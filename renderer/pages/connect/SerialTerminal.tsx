@@ -5,6 +5,7 @@ import { rapiChecksum } from '../../../main/drivers/openevse/rapi-frame.ts';
 import type { TerminalInfo } from '../../../main/drivers/serial/terminal-session.ts';
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { CheckField, SelectField } from '../../components/SelectField.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { knownText } from '../../i18n/known-text.ts';
@@ -15,22 +16,6 @@ import { baudRates } from './modbus-browse.ts';
 const SHOWN = 200;
 const endings = ['cr', 'lf', 'crlf', 'none'] as const;
 type Ending = (typeof endings)[number];
-
-function Check(props: { label: string; checked: boolean; onChange(on: boolean): void; testId: string }) {
-  const id = useId();
-  return (
-    <div className="field checkbox">
-      <input
-        id={id}
-        type="checkbox"
-        checked={props.checked}
-        onChange={(e) => props.onChange(e.target.checked)}
-        data-testid={props.testId}
-      />
-      <label htmlFor={id}>{props.label}</label>
-    </div>
-  );
-}
 
 /** What goes out for a typed RAPI line (the core adds the same checksum; the sequence id is its own). */
 function rapiPreview(text: string): string {
@@ -84,7 +69,6 @@ function TerminalLog(props: { identity: string; hex: boolean }) {
 
 function SendForm(props: { session: TerminalInfo }) {
   const { t } = useI18n();
-  const id = useId();
   const api = useConnection();
   const action = useAction();
   const [text, setText] = useState('');
@@ -125,37 +109,34 @@ function SendForm(props: { session: TerminalInfo }) {
         </button>
       </div>
       <div className="toolbar">
-        <div className="field">
-          <label htmlFor={`${id}-ending`}>{t('support.terminal.ending')}</label>
-          <select
-            id={`${id}-ending`}
-            value={ending}
-            onChange={(e) => setEnding(e.target.value as Ending)}
-            data-testid="terminal-ending"
-          >
-            {endings.map((e) => (
-              <option key={e} value={e}>
-                {t(`support.terminal.ending.${e}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <Check
+        <SelectField<Ending>
+          label={t('support.terminal.ending')}
+          value={ending}
+          options={endings.map((e) => ({ value: e, text: t(`support.terminal.ending.${e}`) }))}
+          onChange={setEnding}
+          testId="terminal-ending"
+        />
+        <CheckField
           label={t('support.terminal.asHex')}
           checked={hex}
           onChange={setHex}
           testId="terminal-hex-bytes"
         />
-        <Check label={t('support.terminal.rapi')} checked={rapi} onChange={setRapi} testId="terminal-rapi" />
+        <CheckField
+          label={t('support.terminal.rapi')}
+          checked={rapi}
+          onChange={setRapi}
+          testId="terminal-rapi"
+        />
         {rapi && (
-          <Check
+          <CheckField
             label={t('support.terminal.sequence')}
             checked={sequence}
             onChange={setSequence}
             testId="terminal-sequence"
           />
         )}
-        <Check
+        <CheckField
           label={t('support.terminal.secret')}
           checked={secret}
           onChange={setSecret}
@@ -229,37 +210,26 @@ export function SerialTerminal() {
             issues={[]}
             testId="terminal-port"
           />
-          <div className="field">
-            <label htmlFor={`${id}-baud`}>{t('support.baud')}</label>
-            <select
-              id={`${id}-baud`}
-              value={baud}
-              onChange={(e) => setBaud(e.target.value)}
-              data-testid="terminal-baud"
-            >
-              {baudRates.map((b) => (
-                <option key={b} value={String(b)}>
-                  {b}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-profile`}>{t('support.terminal.profile')}</label>
-            <select
-              id={`${id}-profile`}
-              value={profile}
-              onChange={(e) => setProfile(e.target.value)}
-              data-testid="terminal-profile"
-            >
-              <option value="">{t('support.terminal.noProfile')}</option>
-              {(catalog.data?.profiles ?? []).map((p) => (
-                <option key={p.name} value={p.name}>
-                  {t('connect.catalog.entry', { vendor: p.vendor, model: p.model })}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            label={t('support.baud')}
+            value={baud}
+            options={baudRates.map((b) => ({ value: String(b), text: String(b) }))}
+            onChange={setBaud}
+            testId="terminal-baud"
+          />
+          <SelectField
+            label={t('support.terminal.profile')}
+            value={profile}
+            options={[
+              { value: '', text: t('support.terminal.noProfile') },
+              ...(catalog.data?.profiles ?? []).map((p) => ({
+                value: p.name,
+                text: t('connect.catalog.entry', { vendor: p.vendor, model: p.model }),
+              })),
+            ]}
+            onChange={setProfile}
+            testId="terminal-profile"
+          />
           <button type="submit" disabled={action.busy || path.trim() === ''} data-testid="terminal-open-port">
             {t('support.terminal.open')}
           </button>
@@ -268,7 +238,7 @@ export function SerialTerminal() {
       <ErrorNotice error={action.error ?? catalog.error} />
       {session && (
         <>
-          <Check
+          <CheckField
             label={t('support.terminal.showHex')}
             checked={showHex}
             onChange={setShowHex}

@@ -265,7 +265,11 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     ...formatHandlers({ store, ocpp: deps.ocpp, events: deps.events, readers: deps.readers }),
     ...readerHandlers({ store, events: deps.events, readers: deps.readers, enrollment: deps.enrollment }),
     ...driverHandlers({ runs: deps.commissioning.runs, events: deps.events }),
-    ...supportHandlers({ store, terminals: deps.terminals ?? new TerminalSessions(deps.ocpp.trace) }),
+    ...supportHandlers({
+      store,
+      trace: deps.ocpp.trace,
+      terminals: deps.terminals ?? new TerminalSessions(deps.ocpp.trace),
+    }),
     ...buildCardsHandlers({
       store,
       ocpp: deps.ocpp,

@@ -1,5 +1,6 @@
 // The support tools' api (modbus.readRange, modbus.writeRegister, serial.*): the register browser and the
 // raw serial terminal of the Connect page and `wbc serial term`, merged into main/api/handlers.ts.
+import { AppError } from '../api/errors.ts';
 import type { Handlers } from '../api/router.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { Store } from '../store/database.ts';
@@ -8,7 +9,7 @@ import type { ModbusTarget } from './modbus/modbus-link.ts';
 import { parseTcpAddress } from './modbus/modbus-station.ts';
 import { readRange, writeMapped } from './modbus/register-browser.ts';
 import { loadRegisterMap, type RegisterMap } from './modbus/register-map.ts';
-import type { TerminalSessions } from './serial/terminal-session.ts';
+import { placeIdentity, type TerminalSessions, type TerminalTraceSink } from './serial/terminal-session.ts';
 
 export type SupportMethod =
   | 'modbus.readRange'
@@ -45,35 +46,64 @@ export function modbusTargetOf(input: ModbusTargetInput, map: RegisterMap | unde
 export interface SupportHandlerDeps {
   store: Store;
   terminals: TerminalSessions;
+  /** Where each read and write of the register browser is recorded (the trace). */
+  trace: Pick<TerminalTraceSink, 'event'>;
+}
+
+/** The trace identity of a Modbus target: `modbus-192.168.1.20-502`, `modbus-ttyUSB0` (no ':' or '/'). */
+export function modbusIdentity(target: ModbusTarget): string {
+  return placeIdentity('modbus', target.kind === 'tcp' ? `${target.host}-${target.port}` : target.path);
+}
+
+/** Runs one browser operation and records it in the trace, with its outcome or its error code. */
+async function traced<T>(
+  deps: SupportHandlerDeps,
+  target: ModbusTarget,
+  kind: 'modbus-read' | 'modbus-write',
+  asked: Record<string, unknown>,
+  work: () => Promise<T>,
+  seen: (result: T) => Record<string, unknown>,
+): Promise<T> {
+  try {
+    const result = await work();
+    deps.trace.event(modbusIdentity(target), kind, { ...asked, ...seen(result) });
+    return result;
+  } catch (error) {
+    const code = error instanceof AppError ? error.code : 'INTERNAL';
+    deps.trace.event(modbusIdentity(target), kind, { ...asked, error: code });
+    throw error;
+  }
 }
 
 export function supportHandlers(deps: SupportHandlerDeps): Pick<Handlers, SupportMethod> {
   return {
     'modbus.readRange': (p) => {
       const map = p.map === undefined ? undefined : loadRegisterMap(p.map);
-      return readRange(
-        {
-          target: modbusTargetOf(p, map),
-          slaveId: p.slaveId,
-          function: p.function,
-          address: p.address,
-          count: p.count,
-          timeoutMs: p.timeoutMs,
-        },
-        map,
+      const target = modbusTargetOf(p, map);
+      const asked = { slaveId: p.slaveId, function: p.function, address: p.address, count: p.count };
+      return traced(
+        deps,
+        target,
+        'modbus-read',
+        asked,
+        () => readRange({ target, ...asked, timeoutMs: p.timeoutMs }, map),
+        (read) => ({ words: read.registers.map((r) => r.hex).join(' ') }),
       );
     },
     'modbus.writeRegister': async (p, ctx) => {
       const map = loadRegisterMap(p.map);
-      const outcome = await writeMapped(
-        {
-          target: modbusTargetOf(p, map),
-          slaveId: p.slaveId,
-          setting: p.setting,
-          value: p.value,
-          timeoutMs: p.timeoutMs,
-        },
-        map,
+      const target = modbusTargetOf(p, map);
+      const outcome = await traced(
+        deps,
+        target,
+        'modbus-write',
+        { map: map.name, slaveId: p.slaveId, setting: p.setting, value: p.value },
+        () =>
+          writeMapped(
+            { target, slaveId: p.slaveId, setting: p.setting, value: p.value, timeoutMs: p.timeoutMs },
+            map,
+          ),
+        (o) => ({ register: o.address, before: o.before, after: o.after, confirmed: o.confirmed }),
       );
       deps.store.write(() =>
         recordAudit(deps.store, {

@@ -52,6 +52,15 @@ test('TCP: a raw range shown in decimal and hex, decoded by the Heidelberg map w
   });
   assert.deepEqual(raw.decoded, []);
   assert.equal(raw.map, null);
+  // Each read is in the trace under the target's name, with the words seen.
+  const traced = core.ocpp.trace.list({ identity: `modbus-127.0.0.1-${server.port}`, limit: 10 });
+  assert.deepEqual(
+    traced.map((f) => [f.kind, JSON.parse(f.frame).words]),
+    [
+      ['modbus-read', '0x00A0 0x003C'],
+      ['modbus-read', '0x00A0'],
+    ],
+  );
 });
 
 test('exception codes and bounds come back as the typed Modbus errors, nothing thrown raw', async (t) => {
@@ -63,6 +72,14 @@ test('exception codes and bounds come back as the typed Modbus errors, nothing t
     await errorCode(core, 'modbus.readRange', { ...base, address: 9000, count: 2 }),
     'MODBUS_ILLEGAL_ADDRESS',
   );
+  const refused = core.ocpp.trace.list({ identity: `modbus-127.0.0.1-${server.port}`, limit: 10 })[0];
+  assert.deepEqual(JSON.parse(refused?.frame ?? '{}'), {
+    slaveId: 1,
+    function: 'holding',
+    address: 9000,
+    count: 2,
+    error: 'MODBUS_ILLEGAL_ADDRESS',
+  });
   assert.equal(
     await errorCode(core, 'modbus.readRange', { ...base, address: 0, count: 126 }),
     'MODBUS_RANGE_TOO_LARGE',
@@ -138,6 +155,14 @@ test('a write goes only through the map: refused out of range and unconfirmed be
   const row = audit.find((a) => a.action === 'modbus.write');
   assert.ok(row, 'the write is in the audit log');
   assert.match(JSON.stringify(row.after), /"value":10/);
+  const writes = core.ocpp.trace
+    .list({ identity: `modbus-127.0.0.1-${server.port}`, limit: 20 })
+    .filter((f) => f.kind === 'modbus-write')
+    .map((f) => JSON.parse(f.frame) as { error?: string; confirmed?: boolean });
+  assert.deepEqual(
+    writes.map((w) => w.error ?? w.confirmed),
+    ['MODBUS_VALUE_OUT_OF_RANGE', 'MODBUS_SETTING_READ_ONLY', true],
+  );
 });
 
 /** A map with the three 64-bit types in both word orders, as a technician would write it. */

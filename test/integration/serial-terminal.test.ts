@@ -59,15 +59,26 @@ test('a console login typed in the terminal: the password and a secret setting n
     () => serialFrames(core, info.identity).some((f) => f.shown.text?.includes('maxcurrent=16')),
     10_000,
   );
-  // A password typed on purpose with "secret" ticked is masked whatever the box asked.
-  await send('free text', { secret: true });
+  // A line typed with "secret" ticked is masked whatever the box asked, and so is the box's echo of it.
+  await send('my-own-secret', { secret: true });
+  await until(
+    () => serialFrames(core, info.identity).some((f) => f.shown.text?.includes('ERR unknown')),
+    10_000,
+  );
   await callOk(core, 'serial.close', { session: info.session });
+  assert.equal(box.received.at(-1), 'my-own-secret');
 
   const frames = serialFrames(core, info.identity);
   const texts = frames.map((f) => f.shown.text ?? '');
   assert.ok(texts.includes('set ocpp.key ***\\r\\n'), texts.join(' | '));
   assert.ok(texts.some((x) => x.startsWith('get maxcurrent')));
   assert.equal(frames.filter((f) => f.direction === 'out' && f.shown.text === '***').length, 2);
+  // The box echoes after its prompt: `WB> ***\r\n`, the secret masked in the echo too.
+  assert.ok(
+    texts.some((x) => /^(WB> )?\*\*\*\\r\\n$/.test(x)),
+    texts.join(' | '),
+  );
+  assert.ok(!texts.some((x) => x.includes('my-own-secret')));
   assert.deepEqual(
     [frames[0]?.kind, frames.at(-1)?.kind],
     ['serial-open', 'serial-closed'],

@@ -63,10 +63,15 @@ export interface TerminalInfo {
   profile: string | null;
 }
 
-/** The trace identity of a port: `serial-ttyUSB0` (no ':' or '/', like a box's identity). */
+/** A trace identity for a place that is not a box: `serial-ttyUSB0` (no ':', '/' or spaces, like a box's). */
+export function placeIdentity(prefix: string, place: string): string {
+  const last = place.split(/[\\/]/).filter(Boolean).at(-1) ?? 'port';
+  return `${prefix}-${last}`.replace(/[:/\s]+/g, '-').slice(0, 48);
+}
+
+/** The trace identity of a port: `serial-ttyUSB0`. */
 export function serialIdentity(path: string): string {
-  const place = path.split(/[\\/]/).filter(Boolean).at(-1) ?? 'port';
-  return `serial-${place}`.replace(/[:/\s]+/g, '-').slice(0, 48);
+  return placeIdentity('serial', path);
 }
 
 /** "24 47 56 0d", "2447560D" or "0x24,0x47": the bytes; anything else is SERIAL_HEX_INVALID. */

@@ -56,8 +56,20 @@ export class TerminalMask {
     this.#commands = secretCommandPatterns(profile);
   }
 
+  /** Lines sent as secret (escaped, without their line end): masked wherever they show again (an echo). */
+  readonly #sent: string[] = [];
+
+  #remember(secret: string): void {
+    const bare = secret.replace(/(\\[rn])+$/, '');
+    if (bare.length < 3 || this.#sent.includes(bare)) return;
+    this.#sent.push(bare);
+    if (this.#sent.length > 16) this.#sent.shift();
+  }
+
   #mask(text: string): string {
-    let out = text.replace(consoleSecret, `$1${MASK}`);
+    let out = text;
+    for (const secret of this.#sent) out = out.split(secret).join(MASK);
+    out = out.replace(consoleSecret, `$1${MASK}`);
     for (const pattern of this.#commands) out = out.replace(pattern, `$1${MASK}$3`);
     return redact(out);
   }
@@ -77,6 +89,7 @@ export class TerminalMask {
     if (direction === 'in') this.heard(bytes);
     else if (secret || this.#secretNext) {
       this.#secretNext = false;
+      this.#remember(text);
       return { text: MASK, hex: MASK, masked: true };
     }
     const shown = this.#mask(text);

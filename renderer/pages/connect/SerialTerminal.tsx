@@ -1,6 +1,6 @@
 // The raw serial terminal (support): open a port, send lines (line ending, hex bytes, RAPI checksum and
 // sequence id, secret), and read what came back with its hex. The lines shown are the trace's own frames.
-import { type FormEvent, useId, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import { rapiChecksum } from '../../../main/drivers/openevse/rapi-frame.ts';
 import type { TerminalInfo } from '../../../main/drivers/serial/terminal-session.ts';
 import { useAction, useConnection, useQuery } from '../../api/hooks.ts';
@@ -166,6 +166,14 @@ export function SerialTerminal() {
   const [profile, setProfile] = useState('');
   const [showHex, setShowHex] = useState(true);
   const [session, setSession] = useState<TerminalInfo>();
+
+  // Leaving the page lets go of the port, so the Connect form (or another tool) can open it.
+  useEffect(() => {
+    if (!session) return;
+    return () => {
+      api.call('serial.close', { session: session.session }).catch(() => undefined);
+    };
+  }, [api, session]);
 
   const open = (event: FormEvent) => {
     event.preventDefault();

@@ -1,22 +1,18 @@
 // `wbc serial list|term`, `wbc identify --serial|--http` and the driver side of `wbc commission`: boxes on
 // a USB cable or their own HTTP API, through the same commissioning run as OCPP boxes.
-import { writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { errorText } from '../../locales/translate.ts';
 import { AppError, type ErrorCode } from '../api/errors.ts';
-import { ApiCallError } from '../api/wire.ts';
 import { runDriverCommissioning } from '../commissioning/driver-run.ts';
 import { loadTemplateFile } from '../commissioning/template.ts';
 import type { RunDetail } from '../commissioning/types.ts';
 import { identifyBox } from '../drivers/api-handlers.ts';
 import { openDriver } from '../drivers/open-driver.ts';
 import { listSerialPorts } from '../drivers/serial/port-list.ts';
-import { terminalLine } from '../drivers/serial/terminal-trace.ts';
 import type { StationDriver } from '../drivers/station-driver.ts';
-import type { TraceFrame } from '../ocpp/types.ts';
 import { mappedDriverOptions, mappedTarget } from './commands-modbus.ts';
 import { passwordFromFileOrEnv } from './commands-ocpp.ts';
-import { type CliContext, type Command, call, print, t, usage, withApi } from './context.ts';
+import { type CliContext, type Command, print, t, usage, withApi } from './context.ts';
+import { serialTerminal } from './serial-term.ts';
 
 export const driverOptions = [
   'serial',
@@ -96,70 +92,10 @@ const serialCommand: Command = {
       });
       return 0;
     }
-    if (ctx.args[0] === 'term' && ctx.args[1]) return terminal(ctx, ctx.args[1]);
+    if (ctx.args[0] === 'term' && ctx.args[1]) return serialTerminal(ctx, ctx.args[1]);
     return usage(ctx, 'serial list [--watch] | serial term PATH [--baud N] [--rapi] [--out FILE]');
   },
 };
-
-/**
- * Lines typed on stdin go out (with CR; `--rapi` adds the ^XK checksum), bytes in are shown with hex. The
- * port is the core's terminal (the running app's when one runs), so every line lands in its trace too.
- */
-async function terminal(ctx: CliContext, path: string): Promise<number> {
-  const baudRate = ctx.options.baud === undefined ? 115_200 : Number(ctx.options.baud);
-  if (!Number.isInteger(baudRate) || baudRate < 300) return usage(ctx, 'serial term PATH [--baud N]');
-  const recorded: string[] = [];
-  let exit = 0;
-  const code = await withApi(ctx, async (core) => {
-    const info = await call(core, 'serial.open', { path, baudRate });
-    ctx.output.err(t(ctx, 'cli.serial.term.open', { path, baud: baudRate }));
-    ctx.output.err(t(ctx, 'serial.cli.traced', { identity: info.identity }));
-    const input = createInterface({ input: process.stdin });
-    exit = await new Promise<number>((resolve) => {
-      const off = core.router.subscribe((event, payload) => {
-        if (event !== 'trace.frame') return;
-        const frame = payload as TraceFrame;
-        if (frame.identity !== info.identity) return;
-        if (frame.kind === 'serial' && frame.direction !== 'event') {
-          const shown = JSON.parse(frame.frame) as { text: string; hex: string };
-          const text = terminalLine(frame.direction, shown);
-          recorded.push(`${frame.at} ${text}`);
-          ctx.output.out(text);
-        } else if (frame.kind === 'serial-gone') {
-          off();
-          ctx.output.err(errorText(ctx.language, 'SERIAL_PORT_GONE', { path }).message);
-          resolve(1);
-        } else if (frame.kind === 'serial-dropped') {
-          const dropped = JSON.parse(frame.frame) as { frames: number };
-          ctx.output.err(t(ctx, 'serial.cli.dropped', { frames: dropped.frames }));
-        }
-      });
-      // One line after the other, in the order typed.
-      let sending = Promise.resolve();
-      input.on('line', (typed) => {
-        const rapi = ctx.options.rapi === true && typed.trim().startsWith('$');
-        sending = sending.then(() =>
-          call(core, 'serial.send', { session: info.session, text: typed, lineEnding: 'cr', rapi })
-            .then(() => undefined)
-            .catch((error: unknown) => {
-              if (error instanceof ApiCallError)
-                ctx.output.err(
-                  errorText(ctx.language, error.error.code as ErrorCode, error.error.params).message,
-                );
-            }),
-        );
-      });
-      input.on('close', () => {
-        off();
-        void sending.then(() => resolve(0));
-      });
-    });
-    input.close();
-    await call(core, 'serial.close', { session: info.session });
-  });
-  if (ctx.options.out) writeFileSync(ctx.options.out, `${recorded.join('\n')}\n`, { mode: 0o600 });
-  return code === 0 ? exit : code;
-}
 
 const identifyCommand: Command = {
   name: 'identify',

@@ -91,6 +91,20 @@ test('wbc serial term adds the checksum, shows hex, and masks a password in its 
   assert.ok(!trace.stdout.includes('hunter2'));
 });
 
+test('wbc serial term on a data folder only the desktop app can open: a terminal still, said to be unrecorded', async (t) => {
+  const { pair } = await controller(t);
+  const data = tempDir(t);
+  // The desktop sealed the key with the OS key store and is not running: the CLI cannot open the folder.
+  writeFileSync(join(data, 'vault.key.sealed'), 'sealed');
+  const term = wbcRunning(t, ['serial', 'term', pair.a, '--rapi', '--data-dir', data]);
+  await until(() => term.stderr().includes('open at 115200 baud'), 30_000);
+  assert.match(term.stderr(), /Not recorded in the trace: .*sealed/i);
+  term.child.stdin.write('$GV\n');
+  await until(() => term.stdout().includes('<- $OK 8.2.3 5.2.1'));
+  term.child.stdin.end();
+  assert.equal(await term.exited, 0, term.stderr());
+});
+
 test('wbc simulate openevse gives a trainee a controller on a pty and the WiFi API on loopback', async (t) => {
   const pair = await ptyPair(t);
   const sim = wbcRunning(t, ['simulate', 'openevse', '--serial', pair.b, '--port', '0']);

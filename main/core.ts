@@ -16,6 +16,7 @@ import { configuredPresence } from './csms/presence.ts';
 import { type AfterRunLimits, preflightAfterRun, reachedReset } from './diagnostics/preflight-after-run.ts';
 import { configuredPortLister } from './drivers/serial/port-folder.ts';
 import type { PortLister } from './drivers/serial/port-list.ts';
+import { TerminalSessions } from './drivers/serial/terminal-session.ts';
 import { FileJobs } from './files/file-jobs.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { storedIdleMinutes } from './ocpp/live/api-handlers.ts';
@@ -160,7 +161,9 @@ export function openCore(options: CoreOptions): Core {
     cardAdded: () => router?.emit('data.changed', { entity: 'card' }),
     logInternal: (incident, error) => log.log('error', 'internal error', { incident, error }),
   });
+  const terminals = new TerminalSessions(ocpp.trace);
   const handlers = buildHandlers({
+    terminals,
     store,
     vault,
     ocpp,
@@ -213,6 +216,7 @@ export function openCore(options: CoreOptions): Core {
       await commissioning.close();
       await proxy.stop();
       await files.close();
+      await terminals.closeAll();
       live.close();
       await ocpp.close();
       store.close();

@@ -23,7 +23,9 @@ import type { SyncRunSummary } from '../csms/worker.ts';
 import type { PreflightReport } from '../diagnostics/preflight-types.ts';
 import type { BundleFile } from '../diagnostics/support-bundle.ts';
 import type { DriverCatalog, DriverIdentification } from '../drivers/api-handlers.ts';
+import type { MappedWriteOutcome, RangeReading } from '../drivers/modbus/register-browser.ts';
 import type { SerialPortListing } from '../drivers/serial/port-list.ts';
+import type { SentLine, TerminalInfo } from '../drivers/serial/terminal-session.ts';
 import type { BoxFile, BoxFileContent, FileJob } from '../files/types.ts';
 import type { LiveBox, LiveNotice } from '../ocpp/live/live-types.ts';
 import type { ProxyStatus } from '../ocpp/proxy/proxy-server.ts';
@@ -86,6 +88,13 @@ const serialPath = z
   .min(1)
   .max(260)
   .regex(/^(\/.+|COM\d{1,3}|\\\\\.\\COM\d{1,3})$/i, 'an absolute device path or COMn');
+/** A box on the LAN as HOST[:PORT] (Modbus TCP). */
+const hostPort = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .regex(/^[A-Za-z0-9.\-[\]:]+$/, 'issue.connectHostPort');
 /** Where a box driver finds the box: its serial port, its HTTP API, or both (a whole OpenEVSE). */
 const driverTarget = z
   .object({
@@ -97,13 +106,7 @@ const driverTarget = z
     /** The box's web password (basic auth); never logged. */
     password: z.string().max(128).optional(),
     /** Modbus TCP on the LAN, HOST[:PORT] (with `map`). */
-    modbusTcp: z
-      .string()
-      .trim()
-      .min(1)
-      .max(300)
-      .regex(/^[A-Za-z0-9.\-[\]:]+$/, 'issue.connectHostPort')
-      .optional(),
+    modbusTcp: hostPort.optional(),
     /** A register map (shipped name or file): Modbus RTU on `serial`, or TCP on `modbusTcp`. */
     map: z.string().trim().min(1).max(300).optional(),
     slaveId: z.number().int().min(1).max(247).optional(),
@@ -111,6 +114,22 @@ const driverTarget = z
     profile: z.string().trim().min(1).max(300).optional(),
   })
   .strict();
+/** A Modbus box for the register browser: a serial adapter with its bus settings, or HOST[:PORT]. */
+const modbusTarget = z
+  .object({
+    serial: serialPath.optional(),
+    tcp: hostPort.optional(),
+    baudRate: z.number().int().min(300).max(921600).optional(),
+    dataBits: z.union([z.literal(7), z.literal(8)]).optional(),
+    parity: z.enum(['none', 'even', 'odd']).optional(),
+    stopBits: z.union([z.literal(1), z.literal(2)]).optional(),
+    slaveId: z.number().int().min(0).max(255),
+    map: z.string().trim().min(1).max(300).optional(),
+    timeoutMs: z.number().int().min(50).max(10_000).optional(),
+  })
+  .strict();
+const oneModbusPlace = (p: { serial?: string | undefined; tcp?: string | undefined }) =>
+  (p.serial === undefined) !== (p.tcp === undefined);
 /** A box driver needs somewhere to find the box; a map or a profile says how to speak to it there. */
 const hasPlace = (p: { serial?: string; http?: string; modbusTcp?: string }) =>
   Boolean(p.serial || p.http || p.modbusTcp);
@@ -538,6 +557,58 @@ export const methods = {
       .extend({ identity, template: templateSchema, keepOnFailure: z.boolean().default(false) })
       .refine(hasPlace, 'issue.connectPlace'),
   ),
+  // Support tools (main/drivers/support-api.ts, h-regs): the Modbus register browser and the serial terminal.
+  /** Any range of registers or bits, raw and decoded by the map when one is named; at most 125 registers. */
+  'modbus.readRange': method<RangeReading>()(
+    modbusTarget
+      .extend({
+        function: z.enum(['holding', 'input', 'coil', 'discrete']),
+        address: z.number().int().min(0).max(65535),
+        count: z.number().int().min(1).max(2000),
+      })
+      .refine(oneModbusPlace, 'issue.modbusPlace'),
+  ),
+  /** One map setting written through the map's range check, read before and back after; audited. */
+  'modbus.writeRegister': method<MappedWriteOutcome>()(
+    modbusTarget
+      .extend({
+        map: z.string().trim().min(1).max(300),
+        setting: z.string().trim().min(1).max(60),
+        value: z.number().finite(),
+        /** The user saw the old and new value and agreed. */
+        confirmed: z.literal(true),
+      })
+      .refine(oneModbusPlace, 'issue.modbusPlace'),
+  ),
+  /** Opens a serial port as a raw terminal; every line is recorded in the trace under `identity`. */
+  'serial.open': method<TerminalInfo>()(
+    z
+      .object({
+        path: serialPath,
+        baudRate: z.number().int().min(300).max(4_000_000).optional(),
+        dataBits: z.union([z.literal(7), z.literal(8)]).optional(),
+        parity: z.enum(['none', 'even', 'odd']).optional(),
+        stopBits: z.union([z.literal(1), z.literal(2)]).optional(),
+        /** A console profile (shipped name or file): its serial settings, and what it marks secret is masked. */
+        profile: z.string().trim().min(1).max(300).optional(),
+      })
+      .strict(),
+  ),
+  'serial.send': method<SentLine>()(
+    z
+      .object({
+        session: z.string().min(1).max(64),
+        text: z.string().max(512),
+        hex: z.boolean().default(false),
+        lineEnding: z.enum(['cr', 'lf', 'crlf', 'none']).default('cr'),
+        rapi: z.boolean().default(false),
+        sequence: z.boolean().default(false),
+        secret: z.boolean().default(false),
+      })
+      .strict(),
+  ),
+  'serial.close': method<{ closed: true }>()(z.object({ session: z.string().min(1).max(64) }).strict()),
+  'serial.sessions': method<TerminalInfo[]>()(none),
 
   // boxes and their runs (h-box)
   /** Every box the tool knows: stored, on the local CSMS now, or with runs; with its connection and commissioning state. */

@@ -13,6 +13,8 @@ import { buildSyncHandlers } from '../csms/api-handlers.ts';
 import { runPreflight } from '../diagnostics/preflight.ts';
 import { driverHandlers } from '../drivers/api-handlers.ts';
 import type { PortLister } from '../drivers/serial/port-list.ts';
+import { TerminalSessions } from '../drivers/serial/terminal-session.ts';
+import { supportHandlers } from '../drivers/support-api.ts';
 import { filesHandlers } from '../files/api-handlers.ts';
 import { FileJobs } from '../files/file-jobs.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
@@ -68,6 +70,8 @@ export interface HandlerDeps {
   serialPorts?: PortLister;
   /** Firmware and log jobs with the file server (main/files); a core without one gets its own. */
   files?: FileJobs;
+  /** The serial terminals of this core; a core without them (tests of other parts) gets its own. */
+  terminals?: TerminalSessions;
 }
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
@@ -272,6 +276,11 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       commissioning: deps.commissioning,
       events: deps.events,
       ...(deps.serialPorts ? { ports: deps.serialPorts } : {}),
+    }),
+    ...supportHandlers({
+      store,
+      trace: deps.ocpp.trace,
+      terminals: deps.terminals ?? new TerminalSessions(deps.ocpp.trace),
     }),
     ...buildCardsHandlers({
       store,

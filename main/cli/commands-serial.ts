@@ -1,22 +1,18 @@
 // `wbc serial list|term`, `wbc identify --serial|--http` and the driver side of `wbc commission`: boxes on
 // a USB cable or their own HTTP API, through the same commissioning run as OCPP boxes.
-import { writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { errorText } from '../../locales/translate.ts';
 import { AppError, type ErrorCode } from '../api/errors.ts';
 import { loadTemplateFile } from '../commissioning/template.ts';
 import type { RunDetail, RunSummary } from '../commissioning/types.ts';
 import { identifyBox } from '../drivers/api-handlers.ts';
 import { openDriver } from '../drivers/open-driver.ts';
-import { withChecksum } from '../drivers/openevse/rapi-frame.ts';
 import { configuredPortLister } from '../drivers/serial/port-folder.ts';
 import { listSerialPorts } from '../drivers/serial/port-list.ts';
-import { SerialLine } from '../drivers/serial/serial-line.ts';
-import { TerminalTrace } from '../drivers/serial/terminal-trace.ts';
 import type { StationDriver } from '../drivers/station-driver.ts';
 import { mappedDriverOptions, mappedTarget } from './commands-modbus.ts';
 import { passwordFromFileOrEnv } from './commands-ocpp.ts';
 import { type CliContext, type Command, print, t, usage, withApi } from './context.ts';
+import { serialTerminal } from './serial-term.ts';
 
 export const driverOptions = [
   'serial',
@@ -100,43 +96,10 @@ const serialCommand: Command = {
       });
       return 0;
     }
-    if (ctx.args[0] === 'term' && ctx.args[1]) return terminal(ctx, ctx.args[1]);
+    if (ctx.args[0] === 'term' && ctx.args[1]) return serialTerminal(ctx, ctx.args[1]);
     return usage(ctx, 'serial list [--watch] | serial term PATH [--baud N] [--rapi] [--out FILE]');
   },
 };
-
-/** Lines typed on stdin go out (with CR; `--rapi` adds the ^XK checksum), bytes in are shown with hex. */
-async function terminal(ctx: CliContext, path: string): Promise<number> {
-  const baudRate = ctx.options.baud === undefined ? 115_200 : Number(ctx.options.baud);
-  if (!Number.isInteger(baudRate) || baudRate < 300) return usage(ctx, 'serial term PATH [--baud N]');
-  const line = await SerialLine.open(path, { baudRate });
-  const trace = new TerminalTrace();
-  const recorded: string[] = [];
-  const show = (text: string) => {
-    recorded.push(`${new Date().toISOString()} ${text}`);
-    ctx.output.out(text);
-  };
-  ctx.output.err(t(ctx, 'cli.serial.term.open', { path, baud: baudRate }));
-  line.onData((chunk) => show(trace.line('in', chunk)));
-  const done = new Promise<number>((resolve) => {
-    line.onGone((error) => {
-      ctx.output.err(errorText(ctx.language, error.code as ErrorCode, error.params).message);
-      resolve(1);
-    });
-    const input = createInterface({ input: process.stdin });
-    input.on('line', (typed) => {
-      const text = ctx.options.rapi && typed.trim().startsWith('$') ? withChecksum(typed.trim()) : typed;
-      const bytes = Buffer.from(`${text}\r`, 'latin1');
-      show(trace.line('out', bytes));
-      line.write(bytes).catch(() => undefined);
-    });
-    input.on('close', () => resolve(0));
-  });
-  const code = await done;
-  await line.close();
-  if (ctx.options.out) writeFileSync(ctx.options.out, `${recorded.join('\n')}\n`, { mode: 0o600 });
-  return code;
-}
 
 const identifyCommand: Command = {
   name: 'identify',

@@ -141,6 +141,24 @@ export class TraceRecorder {
     });
   }
 
+  /** A frame that is not OCPP (a serial terminal's line): its kind and details, masked again here. */
+  record(
+    identity: string,
+    direction: 'in' | 'out',
+    kind: string,
+    details: Record<string, unknown>,
+  ): TraceFrame {
+    return this.#push({
+      at: new Date().toISOString(),
+      identity,
+      direction,
+      kind,
+      action: null,
+      messageId: null,
+      frame: redactRawFrame(JSON.stringify(details)),
+    });
+  }
+
   subscribe(listener: (frame: TraceFrame) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

@@ -1,6 +1,7 @@
 // The registers of a simulated Modbus box, filled from a register map, and the answer to one request
 // PDU as a real slave gives it (exceptions 01/02/03/06 included). Shared by the RTU slave and the TCP server.
 import {
+  decodeValue,
   encodeValue,
   type MapSetting,
   type RegisterMap,
@@ -141,16 +142,13 @@ export class RegisterBank {
 
   private inRange(setting: MapSetting, words: number[]): boolean {
     if (!setting.range) return true;
-    const word = words[0] ?? 0;
-    const raw = setting.type === 's16' ? (word << 16) >> 16 : word;
-    if (setting.type === 'float32') {
-      const b = Buffer.alloc(4);
-      b.writeUInt16BE(words[0] ?? 0, 0);
-      b.writeUInt16BE(words[1] ?? 0, 2);
-      const v = b.readFloatBE(0);
-      return (v >= setting.range.min && v <= setting.range.max) || (setting.alsoAllowed ?? []).includes(v);
-    }
-    const value = raw * (setting.scale ?? 1);
+    const value = decodeValue(setting, words);
+    if (typeof value !== 'number') return false;
+    if (setting.type === 'float32' || setting.type === 'float64')
+      return (
+        (value >= setting.range.min && value <= setting.range.max) ||
+        (setting.alsoAllowed ?? []).includes(value)
+      );
     const eps = (setting.scale ?? 1) / 2;
     return (
       (value >= setting.range.min - eps && value <= setting.range.max + eps) ||

@@ -30,6 +30,7 @@ export const auditActions = [
   'group.delete',
   'group.stations',
   'group.update',
+  'modbus.write',
   'secret.create',
   'secret.replace',
   'secret.delete',

@@ -1,5 +1,6 @@
 // Connect: a box on a USB cable or the LAN (OpenEVSE, Modbus by a register map, a service console by its
 // profile): pick where it is, identify it politely (reads only), and only when the user agrees, commission it.
+// Below, the support tools: the register browser and the serial terminal.
 import { useCallback, useState } from 'react';
 import type { DriverIdentification } from '../../main/drivers/api-handlers.ts';
 import { useAction, useConnection } from '../api/hooks.ts';
@@ -8,6 +9,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { ConnectRun } from './connect/ConnectRun.tsx';
 import { type ConnectForm, type DriverTarget, targetOf } from './connect/connect-target.ts';
 import { IdentifiedBox } from './connect/IdentifiedBox.tsx';
+import { SupportTools } from './connect/SupportTools.tsx';
 import { TargetForm } from './connect/TargetForm.tsx';
 
 const blank: ConnectForm = {
@@ -54,6 +56,7 @@ export function ConnectPage() {
           />
         </>
       )}
+      <SupportTools />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // The real `wbc` against a simulated OpenEVSE controller on a socat pty pair: identify reads without
 // writing, commission goes through a run (and refuses a current the box cannot take before writing),
-// and the raw terminal adds RAPI checksums, shows hex and masks credentials in its recording.
+// and the raw terminal adds RAPI checksums, shows hex and masks credentials in its recording and the trace.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,21 +56,53 @@ test('wbc commission --serial writes through a run and reads back; a current out
   assert.match(audit.stdout, /commissioning\.driver\.write/);
 });
 
-test('wbc serial term adds the checksum, shows hex, and masks a password in its recording', async (t) => {
+test('wbc serial term adds the checksum, shows hex, and masks a password in its recording and the trace', async (t) => {
   const { pair } = await controller(t);
-  const out = join(tempDir(t), 'trace.txt');
-  const term = wbcRunning(t, ['serial', 'term', pair.a, '--rapi', '--out', out]);
+  const dir = tempDir(t);
+  const out = join(dir, 'trace.txt');
+  const data = join(dir, 'data');
+  const term = wbcRunning(t, ['serial', 'term', pair.a, '--rapi', '--out', out, '--data-dir', data]);
   await until(() => term.stderr().includes('open at 115200 baud'), 30_000);
+  assert.match(term.stderr(), /as serial-ttyA/);
   term.child.stdin.write('$GV\n');
   await until(() => term.stdout().includes('<- $OK 8.2.3 5.2.1'));
   term.child.stdin.write('password=hunter2\n');
   await until(() => term.stdout().includes('-> password=***'));
   term.child.stdin.end();
   assert.equal(await term.exited, 0, term.stderr());
-  const trace = readFileSync(out, 'utf8');
-  assert.match(trace, /-> \$GV\^35\\r \| 24 47 56 5E 33 35 0D/);
-  assert.match(trace, /<- \$OK 8\.2\.3 5\.2\.1\^[0-9A-F]{2}\\r \| 24 4F 4B/);
-  assert.ok(!trace.includes('hunter2'));
+  const recording = readFileSync(out, 'utf8');
+  assert.match(recording, /-> \$GV\^35\\r \| 24 47 56 5E 33 35 0D/);
+  assert.match(recording, /<- \$OK 8\.2\.3 5\.2\.1\^[0-9A-F]{2}\\r \| 24 4F 4B/);
+  assert.ok(!recording.includes('hunter2'));
+  // The same lines are in the data folder's trace, as the app's Diagnose and `wbc trace export` show it.
+  const trace = await wbc(['trace', 'export', '--identity', 'serial-ttyA', '--data-dir', data]);
+  assert.equal(trace.code, 0, trace.stderr);
+  const frames = trace.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { kind: string; direction: string; frame: { text?: string } });
+  assert.equal(frames[0]?.kind, 'serial-open');
+  assert.equal(frames.at(-1)?.kind, 'serial-closed');
+  assert.deepEqual(
+    frames.filter((f) => f.kind === 'serial' && f.direction === 'out').map((f) => f.frame.text),
+    ['$GV^35\\r', 'password=***'],
+  );
+  assert.ok(frames.some((f) => f.direction === 'in' && f.frame.text?.startsWith('$OK 8.2.3 5.2.1')));
+  assert.ok(!trace.stdout.includes('hunter2'));
+});
+
+test('wbc serial term on a data folder only the desktop app can open: a terminal still, said to be unrecorded', async (t) => {
+  const { pair } = await controller(t);
+  const data = tempDir(t);
+  // The desktop sealed the key with the OS key store and is not running: the CLI cannot open the folder.
+  writeFileSync(join(data, 'vault.key.sealed'), 'sealed');
+  const term = wbcRunning(t, ['serial', 'term', pair.a, '--rapi', '--data-dir', data]);
+  await until(() => term.stderr().includes('open at 115200 baud'), 30_000);
+  assert.match(term.stderr(), /Not recorded in the trace: .*sealed/i);
+  term.child.stdin.write('$GV\n');
+  await until(() => term.stdout().includes('<- $OK 8.2.3 5.2.1'));
+  term.child.stdin.end();
+  assert.equal(await term.exited, 0, term.stderr());
 });
 
 test('wbc simulate openevse gives a trainee a controller on a pty and the WiFi API on loopback', async (t) => {

@@ -85,7 +85,7 @@ test('wbc modbus write refuses a value outside the map range and sends nothing',
 test('a map with an error is refused, the entry named, before any connection', async (t) => {
   const file = join(tempDir(t), 'mine.json');
   const broken = structuredClone(heidelberg) as unknown as { settings: Array<Record<string, unknown>> };
-  broken.settings[2] = { ...broken.settings[2], type: 'u64' };
+  broken.settings[2] = { ...broken.settings[2], type: 'u128' };
   writeFileSync(file, JSON.stringify(broken));
   const run = await wbc(['modbus', 'identify', '--tcp', '127.0.0.1:1', '--map', file]);
   assert.equal(run.code, 1);

@@ -115,3 +115,50 @@ test('types: 0.1 A words, s16, 32-bit word orders, float32 and strings decode as
     'Alfen NV',
   );
 });
+
+test('64-bit types: four registers in either word order, and a map that asks too much of them is refused', () => {
+  const base = {
+    name: 'energy',
+    register: 100,
+    function: 'holding' as const,
+    access: 'r' as const,
+    meaning: 'energy',
+  };
+  const u64 = { ...base, type: 'u64' as const };
+  assert.equal(decodeValue(u64, [0, 0x0100, 0, 5]), 2 ** 40 + 5);
+  assert.equal(decodeValue({ ...u64, wordOrder: 'low-first' }, [5, 0, 0x0100, 0]), 2 ** 40 + 5);
+  assert.equal(decodeValue(u64, [0xffff, 0xffff, 0xffff, 0xffff]), '18446744073709551615');
+  assert.equal(
+    decodeValue({ ...u64, scale: 0.001 }, [0xffff, 0xffff, 0xffff, 0xffff]),
+    '18446744073709551.615',
+  );
+  const s64 = { ...base, type: 's64' as const, access: 'rw' as const, range: { min: -1e12, max: 1e12 } };
+  assert.equal(decodeValue(s64, [0xffff, 0xffff, 0xffff, 0xfffe]), -2);
+  assert.deepEqual(encodeValue(s64, -2), [0xffff, 0xffff, 0xffff, 0xfffe]);
+  const f64 = { ...base, type: 'float64' as const, access: 'rw' as const, range: { min: 0, max: 100 } };
+  assert.deepEqual(encodeValue(f64, 2.5), [0x4004, 0, 0, 0]);
+  assert.deepEqual(encodeValue({ ...f64, wordOrder: 'low-first' }, 2.5), [0, 0, 0, 0x4004]);
+  assert.equal(decodeValue(f64, [0x4004, 0, 0, 0]), 2.5);
+
+  const map = structuredClone(loadRegisterMap('heidelberg-energy-control')) as unknown as {
+    settings: Array<Record<string, unknown>>;
+  };
+  map.settings.push(
+    { ...s64, name: 'too_wide', range: { min: 0, max: 2 ** 60 } },
+    { ...u64, name: 'negative', access: 'rw', range: { min: -5, max: 5 } },
+    { ...base, name: 'ordered', type: 'u16', wordOrder: 'low-first' },
+    { ...base, name: 'top', register: 65533, type: 'float64' },
+  );
+  let error: unknown;
+  try {
+    parseRegisterMap(map, 'wide.json');
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof AppError && error.code === 'MODBUS_MAP_INVALID');
+  const text = error.fields.map((f) => `${f.path}: ${f.issue}`).join('\n');
+  assert.match(text, /too_wide\)\.range: .*2\^53/);
+  assert.match(text, /negative\)\.range: an unsigned type/);
+  assert.match(text, /ordered\)\.wordOrder: only 32- and 64-bit/);
+  assert.match(text, /top\)\.register: the entry runs past register 65535/);
+});

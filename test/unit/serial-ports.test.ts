@@ -11,7 +11,7 @@ import {
 import { nameAdapter } from '../../main/drivers/serial/adapters.ts';
 import { serialOpenError } from '../../main/drivers/serial/open-errors.ts';
 import { listSerialPorts, type RawPortInfo, watchSerialPorts } from '../../main/drivers/serial/port-list.ts';
-import { TerminalTrace } from '../../main/drivers/serial/terminal-trace.ts';
+import { TerminalMask, terminalLine } from '../../main/drivers/serial/terminal-trace.ts';
 
 test('known adapters are named, RS485 sticks told apart from plain adapters on the same chip', () => {
   assert.equal(nameAdapter({ path: '/dev/ttyUSB0', vendorId: '1A86', productId: '7523' })?.name, 'CH340');
@@ -103,7 +103,8 @@ test('RAPI frames: XOR checksum, sequence id, and parsing what a box sends', () 
 });
 
 test('the terminal trace shows hex, and masks what is typed after a password prompt and key=value secrets', () => {
-  const trace = new TerminalTrace();
+  const mask = new TerminalMask();
+  const trace = { line: (d: 'in' | 'out', bytes: Buffer) => terminalLine(d, mask.text(d, bytes)) };
   assert.equal(trace.line('in', Buffer.from('login: ')), '<- login:  | 6C 6F 67 69 6E 3A 20');
   assert.equal(trace.line('out', Buffer.from('admin\r')), '-> admin\\r | 61 64 6D 69 6E 0D');
   trace.line('in', Buffer.from('Password: '));

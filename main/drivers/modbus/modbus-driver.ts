@@ -92,7 +92,8 @@ export class ModbusDriver {
     const before = decodeValue(setting, await this.readRaw(setting));
     await this.writeValue(setting, value);
     const after = decodeValue(setting, await this.readRaw(setting));
-    const resolution = setting.type === 'float32' ? 1e-3 : (setting.scale ?? 1) / 2;
+    const resolution =
+      setting.type === 'float32' || setting.type === 'float64' ? 1e-3 : (setting.scale ?? 1) / 2;
     const confirmed = typeof after === 'number' && Math.abs(after - value) <= resolution;
     return { name, before, after, confirmed };
   }

@@ -35,7 +35,7 @@ function toSpec(map: RegisterMap, s: MapSetting): SettingSpec {
           range: {
             min: Math.min(...bounds),
             max: Math.max(...bounds),
-            ...(s.scale && s.type !== 'float32' ? { step: s.scale } : {}),
+            ...(s.scale && s.type !== 'float32' && s.type !== 'float64' ? { step: s.scale } : {}),
           },
         }
       : {}),

@@ -6,8 +6,29 @@ import { type DataFileKind, loadDataFile, parseDataFile, shippedDir } from '../d
 
 export const registerFunctions = ['holding', 'input', 'coil', 'discrete'] as const;
 export type RegisterFunction = (typeof registerFunctions)[number];
-export const valueTypes = ['u16', 's16', 'u32', 's32', 'float32', 'string', 'bool'] as const;
+export const valueTypes = [
+  'u16',
+  's16',
+  'u32',
+  's32',
+  'float32',
+  'u64',
+  's64',
+  'float64',
+  'string',
+  'bool',
+] as const;
 export type ValueType = (typeof valueTypes)[number];
+
+/** Types spread over several registers, whose word order a map may name. */
+const wordTypes: Partial<Record<ValueType, number>> = {
+  u32: 2,
+  s32: 2,
+  float32: 2,
+  u64: 4,
+  s64: 4,
+  float64: 4,
+};
 
 const name = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'lower case letters, digits and _ (1..48)');
 
@@ -16,7 +37,7 @@ const settingSchema = z.strictObject({
   register: z.number().int().min(0).max(65535),
   function: z.enum(registerFunctions),
   type: z.enum(valueTypes),
-  /** 32-bit values: which register holds the high word. */
+  /** 32- and 64-bit values: which register holds the highest word (low-first: the lowest word first). */
   wordOrder: z.enum(['high-first', 'low-first']).optional(),
   /** string: how many registers (two characters each). */
   length: z.number().int().min(1).max(123).optional(),
@@ -84,10 +105,12 @@ export type BusSettings = RegisterMap['bus'];
 
 /** How many registers (or bits) an entry spans. */
 export function registerCount(setting: MapSetting): number {
-  if (setting.type === 'u32' || setting.type === 's32' || setting.type === 'float32') return 2;
   if (setting.type === 'string') return setting.length ?? 1;
-  return 1;
+  return wordTypes[setting.type] ?? 1;
 }
+
+/** 64-bit integers are numbers here: exact up to 2^53, so a writable range must stay inside that. */
+const exactLimit = Number.MAX_SAFE_INTEGER;
 
 /** What the schema cannot say: one entry per name, bits on bit functions, sane ranges, known roles. */
 function meaningIssues(map: RegisterMap): Array<{ path: PropertyKey[]; issue: string }> {
@@ -104,8 +127,14 @@ function meaningIssues(map: RegisterMap): Array<{ path: PropertyKey[]; issue: st
     if (s.register + registerCount(s) > 65536) at('register', 'the entry runs past register 65535');
     if (s.type === 'string' && s.length === undefined) at('length', 'a string needs its length in registers');
     if (s.type !== 'string' && s.length !== undefined) at('length', 'only strings have a length');
-    if (s.wordOrder && !['u32', 's32', 'float32'].includes(s.type))
-      at('wordOrder', 'only 32-bit types have a word order');
+    if (s.wordOrder && wordTypes[s.type] === undefined)
+      at('wordOrder', 'only 32- and 64-bit types have a word order');
+    if (s.range && (s.type === 'u64' || s.type === 's64')) {
+      const scale = s.scale ?? 1;
+      if (Math.max(Math.abs(s.range.min), Math.abs(s.range.max)) / scale > exactLimit)
+        at('range', 'a 64-bit range must stay within ±2^53 raw (9007199254740991), the exact integers');
+      if (s.type === 'u64' && s.range.min < 0) at('range', 'an unsigned type cannot hold a value below 0');
+    }
     if (s.range && s.range.min > s.range.max) at('range', 'min is above max');
     if (s.type === 'string' && s.access === 'rw') at('access', 'strings are read-only in this tool');
     if (s.access === 'rw' && !s.range && s.type !== 'bool' && s.type !== 'string')
@@ -153,10 +182,32 @@ export function findSetting(map: RegisterMap, settingName: string): MapSetting {
   return found;
 }
 
-function joinWords(setting: MapSetting, words: number[]): number {
-  const [a = 0, b = 0] = words;
-  const [high, low] = setting.wordOrder === 'low-first' ? [b, a] : [a, b];
-  return (((high & 0xffff) << 16) >>> 0) | (low & 0xffff);
+/** The value's bytes big-endian (highest word first), whatever order the box keeps its words in. */
+function bigEndianBytes(setting: MapSetting, words: number[]): Buffer {
+  const count = registerCount(setting);
+  const ordered = Array.from({ length: count }, (_, i) => words[i] ?? 0);
+  if (setting.wordOrder === 'low-first') ordered.reverse();
+  const bytes = Buffer.alloc(count * 2);
+  ordered.forEach((w, i) => {
+    bytes.writeUInt16BE(w & 0xffff, i * 2);
+  });
+  return bytes;
+}
+
+/** The box's words for big-endian bytes, in the map's word order. */
+function wordsOf(setting: MapSetting, bytes: Buffer): number[] {
+  const words = Array.from({ length: bytes.length / 2 }, (_, i) => bytes.readUInt16BE(i * 2));
+  return setting.wordOrder === 'low-first' ? words.reverse() : words;
+}
+
+/** A 64-bit integer past 2^53 as exact decimal text, the scale applied by moving the point (0.1, 0.001). */
+function exactText(raw: bigint, scale: number): string | number {
+  const digits = -Math.log10(scale);
+  if (!Number.isInteger(digits) || digits < 0) return Number(raw) * scale;
+  const negative = raw < 0n;
+  const text = (negative ? -raw : raw).toString().padStart(digits + 1, '0');
+  const whole = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+  return `${negative ? '-' : ''}${whole}`;
 }
 
 /** The value a user reads: raw words decoded by type, word order and scale. */
@@ -174,22 +225,34 @@ export function decodeValue(setting: MapSetting, words: number[]): number | stri
   }
   let raw: number;
   const word = words[0] ?? 0;
+  const bytes = () => bigEndianBytes(setting, words);
   if (setting.type === 'u16' || setting.type === 'bool') raw = word & 0xffff;
   else if (setting.type === 's16') raw = (word << 16) >> 16;
+  else if (setting.type === 'u32') raw = bytes().readUInt32BE(0);
+  else if (setting.type === 's32') raw = bytes().readInt32BE(0);
+  else if (setting.type === 'float32') raw = bytes().readFloatBE(0);
+  else if (setting.type === 'float64') raw = bytes().readDoubleBE(0);
   else {
-    const joined = joinWords(setting, words);
-    if (setting.type === 'u32') raw = joined;
-    else if (setting.type === 's32') raw = joined | 0;
-    else {
-      const buffer = Buffer.alloc(4);
-      buffer.writeUInt32BE(joined);
-      raw = buffer.readFloatBE(0);
-    }
+    const big = setting.type === 'u64' ? bytes().readBigUInt64BE(0) : bytes().readBigInt64BE(0);
+    if (big > BigInt(exactLimit) || big < -BigInt(exactLimit)) return exactText(big, setting.scale ?? 1);
+    raw = Number(big);
   }
   const scaled = raw * (setting.scale ?? 1);
+  if (setting.type === 'float32' || setting.type === 'float64') return scaled;
   // 261 * 0.1 is 26.100000000000001 in binary: keep the digits the scale has.
   const digits = Math.max(0, -Math.floor(Math.log10(setting.scale ?? 1)));
-  return setting.type === 'float32' ? scaled : Number(scaled.toFixed(Math.min(digits, 6)));
+  return Number(scaled.toFixed(Math.min(digits, 6)));
+}
+
+function outOfRange(setting: MapSetting, value: number): AppError {
+  return new AppError('MODBUS_VALUE_OUT_OF_RANGE', {
+    name: setting.name,
+    value: String(value),
+    min: setting.range?.min ?? '',
+    max: setting.range?.max ?? '',
+    unit: setting.unit ?? '',
+    also: (setting.alsoAllowed ?? []).join(', ') || '-',
+  });
 }
 
 /** The raw words for a value: refused (typed) when the map's range does not allow it. */
@@ -199,29 +262,18 @@ export function encodeValue(setting: MapSetting, value: number): number[] {
     Number.isFinite(value) &&
     ((setting.range ? value >= setting.range.min && value <= setting.range.max : true) ||
       (setting.alsoAllowed ?? []).includes(value));
-  if (!allowed) {
-    throw new AppError('MODBUS_VALUE_OUT_OF_RANGE', {
-      name: setting.name,
-      value: String(value),
-      min: setting.range?.min ?? '',
-      max: setting.range?.max ?? '',
-      unit: setting.unit ?? '',
-      also: (setting.alsoAllowed ?? []).join(', ') || '-',
-    });
-  }
+  if (!allowed) throw outOfRange(setting, value);
   if (setting.type === 'bool') return [value ? 1 : 0];
-  const raw =
-    setting.type === 'float32' ? value / (setting.scale ?? 1) : Math.round(value / (setting.scale ?? 1));
-  let joined: number;
+  const float = setting.type === 'float32' || setting.type === 'float64';
+  const raw = float ? value / (setting.scale ?? 1) : Math.round(value / (setting.scale ?? 1));
   if (setting.type === 'u16' || setting.type === 's16') return [raw & 0xffff];
-  if (setting.type === 'float32') {
-    const buffer = Buffer.alloc(4);
-    buffer.writeFloatBE(raw);
-    joined = buffer.readUInt32BE(0);
-  } else joined = raw >>> 0;
-  const high = (joined >>> 16) & 0xffff;
-  const low = joined & 0xffff;
-  return setting.wordOrder === 'low-first' ? [low, high] : [high, low];
+  const bytes = Buffer.alloc(registerCount(setting) * 2);
+  if (setting.type === 'float32') bytes.writeFloatBE(raw);
+  else if (setting.type === 'float64') bytes.writeDoubleBE(raw);
+  else if (setting.type === 'u32' || setting.type === 's32') bytes.writeUInt32BE(raw >>> 0);
+  else if (Number.isSafeInteger(raw)) bytes.writeBigUInt64BE(BigInt.asUintN(64, BigInt(raw)));
+  else throw outOfRange(setting, value);
+  return wordsOf(setting, bytes);
 }
 
 /** Text for a decoded value: its name when the map names it, with the unit. */

@@ -5,6 +5,7 @@ import type { CatalogEntry } from '../../../main/drivers/catalog.ts';
 import type { SerialPortListing } from '../../../main/drivers/serial/port-list.ts';
 import { useQuery } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { SelectField } from '../../components/SelectField.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import {
@@ -38,23 +39,17 @@ function CatalogSelect(props: {
   testId: string;
 }) {
   const { t } = useI18n();
-  const id = useId();
   return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      <select
-        id={id}
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value)}
-        data-testid={props.testId}
-      >
-        {props.entries.map((e) => (
-          <option key={e.name} value={e.name}>
-            {t('connect.catalog.entry', { vendor: e.vendor, model: e.model })}
-          </option>
-        ))}
-      </select>
-    </div>
+    <SelectField
+      label={props.label}
+      value={props.value}
+      options={props.entries.map((e) => ({
+        value: e.name,
+        text: t('connect.catalog.entry', { vendor: e.vendor, model: e.model }),
+      }))}
+      onChange={props.onChange}
+      testId={props.testId}
+    />
   );
 }
 

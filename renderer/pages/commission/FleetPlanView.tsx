@@ -7,6 +7,7 @@ import type { RunSummary } from '../../../main/commissioning/types.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { FleetApproveButton } from './FleetApproveButton.tsx';
 import { fromText } from './PlanDiff.tsx';
 
 function Change({ change }: { change: FleetChange }) {
@@ -97,14 +98,16 @@ export function FleetPlanView({ fleetId, runs }: { fleetId: string; runs: RunSum
       ))}
       {plan.awaiting.length > 0 && (
         <div className="toolbar">
-          <button
-            type="button"
-            disabled={action.busy || plan.planning.length > 0}
-            onClick={() => void action.run(() => api.call('commissioning.approveFleet', { fleetId }))}
-            data-testid="approve-fleet"
-          >
-            {t('fleet.plan.approveAll', { count: plan.awaiting.length })}
-          </button>
+          <FleetApproveButton
+            awaiting={plan.awaiting}
+            busy={action.busy}
+            disabled={plan.planning.length > 0}
+            onApprove={(identities) =>
+              void action.run(() =>
+                api.call('commissioning.approveFleet', { fleetId, ...(identities ? { identities } : {}) }),
+              )
+            }
+          />
         </div>
       )}
       <ErrorNotice error={action.error} />

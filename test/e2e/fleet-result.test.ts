@@ -18,8 +18,9 @@ async function template(core: Core, url: string, verifyWindowS: number) {
 }
 
 /** Chooses every connected box and starts one fleet with the first template, waiting for approval or not. */
-async function startFleet(page: Page, count: number, approveFirst: boolean) {
-  await page.getByTestId('boxes-summary').getByText(`Connected: ${count}`).waitFor();
+async function startFleet(page: Page, identities: string[], approveFirst: boolean) {
+  for (const identity of identities)
+    await page.getByTestId(`box-${identity}`).and(page.locator('[data-state="connected"]')).waitFor();
   await page.getByTestId('select-all').focus();
   await page.keyboard.press('Space');
   await page.getByTestId('commission-selected').focus();
@@ -44,7 +45,7 @@ test('a finished fleet shows one result: boxes per outcome, failures with reason
   const back = sims[1] as SimStation;
   const before = back.configuration().Cst_BackendUrl;
   await template(core, company.url('/ocpp'), 10);
-  await startFleet(page, 3, false);
+  await startFleet(page, ['FR-OK', 'FR-BACK', 'FR-NOKEY'], false);
   // Nothing is shown as a result while boxes still move.
   assert.equal(await page.getByTestId('fleet-result').count(), 0);
   const result = page.getByTestId('fleet-result');
@@ -105,7 +106,7 @@ test('Approve all names the offline boxes first: approving only the online ones 
   const stations = await callOk(core, 'stations.list', {});
   await callOk(core, 'stations.assignSite', { stationIds: stations.map((s) => s.id), siteId: site.id });
   await template(core, company.url('/ocpp'), 2);
-  await startFleet(page, 2, true);
+  await startFleet(page, ['AO-A', 'AO-B'], true);
   for (const identity of ['AO-A', 'AO-B'])
     await page
       .getByTestId(`fleet-${identity}`)
@@ -156,5 +157,60 @@ test('Approve all names the offline boxes first: approving only the online ones 
     result.getByTestId('fleet-report-pdf').click(),
   ]);
   assert.equal(pdf.suggestedFilename(), 'commissioning-site-Depot_Nord-en.pdf');
+  assert.deepEqual(pageErrors(page), []);
+});
+
+test('a fleet waiting for approval survives a reload in German at 1024 px: the address and the header lead back to its one plan', async (t) => {
+  const identities = ['RL-A', 'RL-B'];
+  const { company, core, page } = await setup(
+    t,
+    identities.map((identity) => ({ ocppVersion: '1.6' as const, identity })),
+  );
+  await callOk(core, 'settings.set', { language: 'de' });
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.locator('html[lang="de"]').waitFor();
+  await template(core, company.url('/ocpp'), 2);
+  await startFleet(page, identities, true);
+  for (const identity of identities)
+    await page
+      .getByTestId(`fleet-${identity}`)
+      .and(page.locator('[data-status="awaiting-approval"]'))
+      .waitFor({ timeout: 30_000 });
+  assert.match(page.url(), /#\/commission\/fleets\/[0-9a-f-]{36}$/);
+
+  await page.reload();
+  // Found where the user left it: the combined plan with its one approval, in German.
+  await page.getByTestId('fleet-view').waitFor();
+  await page.getByTestId('approve-fleet').getByText('Alle (2) freigeben und schreiben').waitFor();
+  for (const identity of identities)
+    await page
+      .getByTestId(`fleet-${identity}`)
+      .and(page.locator('[data-status="awaiting-approval"]'))
+      .waitFor();
+  const wide = await page.evaluate(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  );
+  assert.ok(Number(wide) <= 1, `the fleet view scrolls sideways by ${wide} px at 1024 px`);
+
+  // Elsewhere in the app, the header's link to the runs that need someone leads to the same fleet.
+  await page.keyboard.press('Alt+2');
+  await page.getByTestId('fleet-view').waitFor({ state: 'detached' });
+  const attention = page.getByTestId('attention');
+  await attention.and(page.locator('[data-count="2"]')).waitFor();
+  await attention.focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('fleet-view').waitFor();
+  await tabTo(page, 'approve-fleet');
+  await page.keyboard.press('Enter');
+  const result = page.getByTestId('fleet-result');
+  await result.getByText('Ergebnis dieser Flotte').waitFor({ timeout: 40_000 });
+  await result.getByTestId('fleet-result-left').getByText('Gegangen, nicht bestätigt (2)').waitFor();
+  // The plan no longer says that nothing is written until the approval.
+  await page.getByTestId('fleet-plan-approval').getByText('Keine Box wartet mehr auf Freigabe.').waitFor();
+  const after = await page.evaluate(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  );
+  assert.ok(Number(after) <= 1, `the fleet result scrolls sideways by ${after} px at 1024 px`);
+  await page.screenshot({ path: '.test-results/fleet-result-de-1024.png', fullPage: true });
   assert.deepEqual(pageErrors(page), []);
 });

@@ -46,7 +46,9 @@ export function FleetPlanView({ fleetId, runs }: { fleetId: string; runs: RunSum
       <p className="notice" data-testid="fleet-plan-approval" data-approval={plan.approval}>
         {plan.approval === 'auto'
           ? t('fleet.plan.auto')
-          : t('fleet.plan.manual', { count: plan.awaiting.length })}
+          : plan.awaiting.length === 0 && plan.planning.length === 0
+            ? t('fleet.plan.noneWaiting')
+            : t('fleet.plan.manual', { count: plan.awaiting.length })}
       </p>
       {plan.planning.length > 0 && (
         <p data-testid="fleet-plan-planning">

@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { useCsmsStatus } from '../../api/ocpp-hooks.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { OfflineQuestion } from './OfflineQuestion.tsx';
 
 export function FleetApproveButton(props: {
   awaiting: string[];
@@ -31,44 +32,36 @@ export function FleetApproveButton(props: {
   };
   if (asking && offline.length > 0)
     return (
-      <div
-        className="notice"
-        role="alertdialog"
-        aria-labelledby="approve-fleet-offline-title"
-        data-testid="approve-fleet-offline"
-      >
-        <p id="approve-fleet-offline-title">
-          <strong data-testid="approve-fleet-offline-boxes">
+      <OfflineQuestion
+        testId="approve-fleet-offline"
+        title={
+          <span data-testid="approve-fleet-offline-boxes">
             {t('fleet.approveOffline.title', { count: offline.length, boxes: offline.join(', ') })}
-          </strong>
-        </p>
-        <p>{t('fleet.approveOffline.help')}</p>
-        <div className="toolbar">
-          {online.length > 0 && (
-            <button
-              type="button"
-              disabled={props.busy}
-              onClick={() => approve(online)}
-              data-testid="approve-fleet-online"
-            >
-              {t('fleet.approveOffline.online', { count: online.length })}
-            </button>
-          )}
+          </span>
+        }
+        help={t('fleet.approveOffline.help')}
+        onBack={() => setAsking(false)}
+      >
+        {online.length > 0 && (
           <button
             type="button"
-            className="secondary"
             disabled={props.busy}
-            onClick={() => approve()}
-            data-testid="approve-fleet-all"
+            onClick={() => approve(online)}
+            data-testid="approve-fleet-online"
           >
-            {t('fleet.approveOffline.all', { count: props.awaiting.length })}
+            {t('fleet.approveOffline.online', { count: online.length })}
           </button>
-          {/* biome-ignore lint/a11y/noAutofocus: the question needs an answer; the safe one takes focus. */}
-          <button type="button" className="secondary" autoFocus onClick={() => setAsking(false)}>
-            {t('fleet.approveOffline.back')}
-          </button>
-        </div>
-      </div>
+        )}
+        <button
+          type="button"
+          className="secondary"
+          disabled={props.busy}
+          onClick={() => approve()}
+          data-testid="approve-fleet-all"
+        >
+          {t('fleet.approveOffline.all', { count: props.awaiting.length })}
+        </button>
+      </OfflineQuestion>
     );
   return (
     <button

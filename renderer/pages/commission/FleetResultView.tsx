@@ -76,27 +76,24 @@ function ReportButtons({ result }: { result: FleetResult }) {
   return (
     <>
       <div className="toolbar">
-        <button
-          type="button"
-          disabled={action.busy}
-          onClick={() => make('pdf')}
-          data-testid="fleet-report-pdf"
-        >
-          {site
-            ? t('fleet.result.reportSite', { site: site.name })
-            : t('fleet.result.report', { count: result.total })}
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          disabled={action.busy}
-          onClick={() => make('html')}
-          data-testid="fleet-report-html"
-        >
-          {site
-            ? t('fleet.result.reportSiteHtml', { site: site.name })
-            : t('fleet.result.reportHtml', { count: result.total })}
-        </button>
+        {(['pdf', 'html'] as const).map((format) => (
+          <button
+            key={format}
+            type="button"
+            className={format === 'pdf' ? undefined : 'secondary'}
+            disabled={action.busy}
+            onClick={() => make(format)}
+            data-testid={`fleet-report-${format}`}
+          >
+            {site
+              ? t(format === 'pdf' ? 'fleet.result.reportSite' : 'fleet.result.reportSiteHtml', {
+                  site: site.name,
+                })
+              : t(format === 'pdf' ? 'fleet.result.report' : 'fleet.result.reportHtml', {
+                  count: result.total,
+                })}
+          </button>
+        ))}
         <output aria-live="polite" data-testid="fleet-report-saved">
           {saved ? t('fleet.result.saved', { file: saved.file, count: saved.boxes }) : ''}
         </output>

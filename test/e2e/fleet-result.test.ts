@@ -187,6 +187,11 @@ test('a fleet waiting for approval survives a reload in German at 1024 px: the a
       .getByTestId(`fleet-${identity}`)
       .and(page.locator('[data-status="awaiting-approval"]'))
       .waitFor();
+  // A box's run opened from the fleet closes back to the fleet, also after the reload.
+  await page.getByTestId('fleet-RL-A').getByRole('button').first().click();
+  await page.getByTestId('run-view').waitFor();
+  await page.getByTestId('run-view').getByRole('button', { name: 'Schließen' }).click();
+  await page.getByTestId('fleet-view').waitFor();
   const wide = await page.evaluate(
     'document.documentElement.scrollWidth - document.documentElement.clientWidth',
   );

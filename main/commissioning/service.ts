@@ -191,14 +191,14 @@ export class CommissioningService extends EventEmitter {
   /** The fleet's plans as one (see fleet-plan.ts). */
   fleetPlan(fleetId: string): FleetPlan {
     const runs = this.runs.list({ fleetId, limit: 10_000 }).map((r) => this.runs.get(r.id));
-    if (runs.length === 0) throw new AppError('NOT_FOUND', { entity: 'fleet', name: fleetId });
+    if (runs.length === 0) throw new AppError('NOT_FOUND', { entity: 'fleet', id: fleetId });
     return combinedPlan(fleetId, runs);
   }
 
   /** The fleet's combined result (see fleet-result.ts): each box's latest run under its outcome. */
   fleetResult(fleetId: string): FleetResult {
     const runs = this.runs.list({ fleetId, limit: 10_000 }).map((r) => this.runs.get(r.id));
-    if (runs.length === 0) throw new AppError('NOT_FOUND', { entity: 'fleet', name: fleetId });
+    if (runs.length === 0) throw new AppError('NOT_FOUND', { entity: 'fleet', id: fleetId });
     const site = this.#store.db.prepare(
       'SELECT sites.id AS id, sites.name AS name FROM stations JOIN sites ON sites.id = stations.site_id WHERE stations.identity = ?',
     );

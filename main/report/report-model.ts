@@ -272,7 +272,7 @@ export interface FleetReport {
 export function fleetReport(store: Store, fleetId: string): FleetReport {
   const runs = new RunStore(store);
   const latest = latestPerBox(runs.list({ fleetId, limit: 10_000 }));
-  if (latest.length === 0) throw new AppError('NOT_FOUND', { entity: 'fleet', name: fleetId });
+  if (latest.length === 0) throw new AppError('NOT_FOUND', { entity: 'fleet', id: fleetId });
   const boxes = latest.map((r) => boxReportOfRun(store, runs.get(r.id)));
   const first = boxes[0]?.site ?? null;
   return { site: boxes.every((b) => b.site === first) ? first : null, boxes };

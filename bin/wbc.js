@@ -8,24 +8,45 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = join(root, 'out/cli/wbc.js');
 
+/** The modification time of a file, or 0 when it is gone or a link to nothing (an editor's lock file, a
+ *  file another process replaces right now): the walk never fails on what it cannot stat. */
+function modified(path) {
+  return statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+}
+
 /** The newest modification time of the sources the bundle is made of. */
 function newestSource() {
-  let newest = statSync(join(root, 'package.json')).mtimeMs;
+  let newest = modified(join(root, 'package.json'));
   const walk = (dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    let entries = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else newest = Math.max(newest, statSync(path).mtimeMs);
+      else newest = Math.max(newest, modified(path));
     }
   };
   for (const dir of ['main', 'locales', 'resources']) walk(join(root, dir));
   return newest;
 }
 
-const fresh = existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource();
-let cli;
-if (fresh) cli = await import(bundle);
-else {
+/** The bundle, or null when it is older than a source or cannot be loaded (a part of it missing while
+ *  `npm run build:core` writes it anew): then the sources run, the same program. */
+async function loadBundle() {
+  if (!existsSync(bundle) || modified(bundle) < newestSource()) return null;
+  try {
+    return await import(bundle);
+  } catch {
+    return null;
+  }
+}
+
+let cli = await loadBundle();
+if (!cli) {
   const { register } = await import('tsx/esm/api');
   register();
   cli = await import('../main/cli/wbc.ts');

@@ -12,6 +12,7 @@ import type {
   StationLocalList,
 } from '../cards/types.ts';
 import type { FleetPlan } from '../commissioning/fleet-plan.ts';
+import type { FleetResult } from '../commissioning/fleet-result.ts';
 import { templateSchema } from '../commissioning/template-schema.ts';
 import type { RunDetail, RunSummary, StoredTemplate } from '../commissioning/types.ts';
 import { type ConnectionCheck, connectorKinds } from '../csms/connector.ts';
@@ -461,8 +462,14 @@ export const methods = {
   'commissioning.putBack': method<RunDetail>()(z.object({ id }).strict()),
   /** A fleet's plans as one: per OCPP version the shared changes, the exceptions per box (h-fleet). */
   'commissioning.fleetPlan': method<FleetPlan>()(z.object({ fleetId: z.string().uuid() }).strict()),
-  /** One approval for the combined plan: every waiting run of the fleet goes on. */
-  'commissioning.approveFleet': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
+  /** One approval for the combined plan: every waiting run of the fleet goes on (or only the boxes named). */
+  'commissioning.approveFleet': method<RunSummary[]>()(
+    z
+      .object({ fleetId: z.string().uuid(), identities: z.array(identity).min(1).max(5000).optional() })
+      .strict(),
+  ),
+  /** The fleet's combined result: the boxes under each outcome, failures with reason and put-back (h-fleet). */
+  'commissioning.fleetResult': method<FleetResult>()(z.object({ fleetId: z.string().uuid() }).strict()),
   'commissioning.cancelFleet': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
   'commissioning.retryFailed': method<RunSummary[]>()(z.object({ fleetId: z.string().uuid() }).strict()),
   // commissioning reports (h-report): one run or a whole site, PDF or HTML, in the language asked or the app's
@@ -479,6 +486,16 @@ export const methods = {
     z
       .object({
         siteId: id,
+        format: z.enum(['pdf', 'html']).default('pdf'),
+        language: z.enum(languages).optional(),
+      })
+      .strict(),
+  ),
+  /** Exactly a fleet's boxes, each with its latest run of the fleet, one page per box (h-fleet). */
+  'report.fleet': method<ReportFile>()(
+    z
+      .object({
+        fleetId: z.string().uuid(),
         format: z.enum(['pdf', 'html']).default('pdf'),
         language: z.enum(languages).optional(),
       })

@@ -16,6 +16,7 @@ export const errorCodes = [
   'NOT_FOUND',
   'ALREADY_EXISTS',
   'IN_USE',
+  'COMMISSION_PUT_BACK_NOT_CONFIRMED',
   // A box's page (h-box): forgetting a box mid-run, deleting a password a box or a company CSMS uses.
   'BOX_RUN_UNFINISHED',
   'SECRET_USED_BY_BOX',

@@ -264,7 +264,9 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     'commissioning.retry': (p, ctx) => deps.commissioning.retry(ctx.actor, p.id),
     'commissioning.putBack': (p, ctx) => deps.commissioning.putBack(ctx.actor, p.id),
     'commissioning.fleetPlan': (p) => deps.commissioning.fleetPlan(p.fleetId),
-    'commissioning.approveFleet': (p, ctx) => deps.commissioning.approveFleet(ctx.actor, p.fleetId),
+    'commissioning.approveFleet': (p, ctx) =>
+      deps.commissioning.approveFleet(ctx.actor, p.fleetId, p.identities),
+    'commissioning.fleetResult': (p) => deps.commissioning.fleetResult(p.fleetId),
     'commissioning.cancelFleet': (p, ctx) => deps.commissioning.cancelFleet(ctx.actor, p.fleetId),
     'commissioning.retryFailed': (p, ctx) => deps.commissioning.retryFailed(ctx.actor, p.fleetId),
 

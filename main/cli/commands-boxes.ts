@@ -1,8 +1,9 @@
-// `wbc boxes list|show ID|forget ID` and `wbc runs list|show ID`: the record of each box and of every
+// `wbc boxes list|show ID|forget ID` and `wbc runs list|show ID|put-back ID`: the record of each box and of every
 // commissioning run, read from the database, for people or (--json) for scripts; forget only with --yes.
 import { AppError } from '../api/errors.ts';
 import type { BoxOverview, ForgetPlan } from '../boxes/types.ts';
 import type { RunDetail } from '../commissioning/types.ts';
+import { PUT_BACK_USAGE, putBackRun } from './commands-put-back.ts';
 import { type CliContext, type Command, call, numberArg, print, t, usage, withApi } from './context.ts';
 import { printTable } from './output.ts';
 
@@ -139,7 +140,7 @@ export const boxesCommand: Command = {
     }),
 };
 
-const runsUsage = 'runs list [--identity ID] [--limit N]|show ID';
+const runsUsage = 'runs list [--identity ID] [--limit N]|show ID|put-back ID [--yes]';
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -153,11 +154,20 @@ export const runsCommand: Command = {
       options: ['identity', 'limit'],
     },
     { name: 'show', usage: 'runs show ID', summaryKey: 'cli.help.runs.show' },
+    {
+      name: 'put-back',
+      usage: PUT_BACK_USAGE,
+      summaryKey: 'cli.help.runs.putBack',
+      options: ['yes', 'port', 'timeout'],
+    },
   ],
-  run: (ctx) =>
-    withApi(ctx, async (core) => {
+  run: async (ctx) => {
+    let code = 0;
+    const ran = await withApi(ctx, async (core) => {
       const [action = 'list', id] = ctx.args;
-      if (action === 'list') {
+      if (action === 'put-back' && id) {
+        code = await putBackRun(ctx, core, id);
+      } else if (action === 'list') {
         const runs = await call(core, 'commissioning.list', {
           identity: ctx.options.identity,
           limit: numberArg(ctx.options.limit) ?? 200,
@@ -197,5 +207,7 @@ export const runsCommand: Command = {
       } else {
         usage(ctx, runsUsage);
       }
-    }),
+    });
+    return ran === 0 ? code : ran;
+  },
 };

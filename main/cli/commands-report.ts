@@ -4,17 +4,18 @@ import { writePrivateFile } from '../store/private-files.ts';
 import { type Command, call, numberArg, print, t, usage, withApi } from './context.ts';
 import { siteNamed } from './find-named.ts';
 
-const reportUsage = 'report --run ID|--site NAME --out FILE [--format pdf|html]';
+const reportUsage = 'report --run ID|--site NAME|--fleet ID --out FILE [--format pdf|html]';
 
 export const reportCommand: Command = {
   name: 'report',
   usage: reportUsage,
   summaryKey: 'cli.report.summary',
-  options: ['run', 'site', 'out', 'format'],
+  options: ['run', 'site', 'fleet', 'out', 'format'],
   run: (ctx) =>
     withApi(ctx, async (core) => {
-      const { run, site, out } = ctx.options;
-      if (!out || (run === undefined) === (site === undefined)) {
+      const { run, site, fleet, out } = ctx.options;
+      const chosen = [run, site, fleet].filter((o) => o !== undefined).length;
+      if (!out || chosen !== 1) {
         usage(ctx, reportUsage);
         return;
       }
@@ -27,11 +28,13 @@ export const reportCommand: Command = {
               format,
               language: ctx.language,
             })
-          : await call(core, 'report.site', {
-              siteId: (await siteNamed(core, site as string)).id,
-              format,
-              language: ctx.language,
-            });
+          : fleet !== undefined
+            ? await call(core, 'report.fleet', { fleetId: fleet, format, language: ctx.language })
+            : await call(core, 'report.site', {
+                siteId: (await siteNamed(core, site as string)).id,
+                format,
+                language: ctx.language,
+              });
       writePrivateFile(out, Buffer.from(file.base64, 'base64'));
       print(ctx, { file: out, mime: file.mime, boxes: file.boxes }, () =>
         ctx.output.out(t(ctx, 'cli.report.written', { file: out, boxes: file.boxes })),

@@ -3,6 +3,7 @@
 // a summary, and an exit code that is 0 only when every box is confirmed.
 import { errorText } from '../../locales/translate.ts';
 import { AppError } from '../api/errors.ts';
+import { fleetResult } from '../commissioning/fleet-result.ts';
 import type { Template } from '../commissioning/template.ts';
 import type { RunDetail } from '../commissioning/types.ts';
 import type { Core } from '../core.ts';
@@ -131,15 +132,50 @@ function printBox(ctx: CliContext, outcome: BoxOutcome, timeoutS: number): void 
   else ctx.output.out(error ? `${runOutcomeLine(ctx, run)} ${error.message}` : runOutcomeLine(ctx, run));
 }
 
+/** The fleet's combined result: the boxes named under each outcome, each failure with its reason and, when
+ *  values it wrote stayed on the box, the command that puts them back; then where the report comes from. */
+function printResult(ctx: CliContext, fleetId: string, runs: RunDetail[]): void {
+  const result = fleetResult(fleetId, runs, () => null);
+  const named = (key: string, boxes: string[]) => {
+    if (boxes.length > 0) ctx.output.out(t(ctx, key, { count: boxes.length, boxes: boxes.join(', ') }));
+  };
+  named('cli.fleet.result.confirmed', result.confirmed);
+  named('cli.fleet.result.left', result.left);
+  if (result.failed.length > 0)
+    ctx.output.out(t(ctx, 'cli.fleet.result.failed', { count: result.failed.length }));
+  for (const f of result.failed) {
+    const reason = f.error ? errorText(ctx.language, f.error.code, f.error.params).message : '';
+    ctx.output.out(t(ctx, 'cli.fleet.result.failedBox', { identity: f.identity, run: f.runId, reason }));
+    if (f.putBack) ctx.output.out(t(ctx, 'cli.fleet.result.putBack', { run: f.runId }));
+  }
+  named('cli.fleet.result.cancelled', result.cancelled);
+  ctx.output.out(t(ctx, 'cli.fleet.result.report', { fleet: fleetId }));
+}
+
 function printSummary(ctx: CliContext, outcomes: BoxOutcome[]): void {
   const counts = new Map<string, number>();
   for (const { run, absent } of outcomes) {
     const key = absent ? 'absent' : run.status;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
+  const fleetId = outcomes[0]?.run.fleetId ?? '';
   if (ctx.output.json) {
+    const result = fleetResult(
+      fleetId,
+      outcomes.map((o) => o.run),
+      () => null,
+    );
     ctx.output.out(
-      JSON.stringify({ event: 'summary', total: outcomes.length, counts: Object.fromEntries(counts) }),
+      JSON.stringify({
+        event: 'summary',
+        fleetId,
+        total: outcomes.length,
+        counts: Object.fromEntries(counts),
+        confirmed: result.confirmed,
+        left: result.left,
+        failed: result.failed,
+        cancelled: result.cancelled,
+      }),
     );
     return;
   }
@@ -150,6 +186,11 @@ function printSummary(ctx: CliContext, outcomes: BoxOutcome[]): void {
     }),
   );
   ctx.output.out(t(ctx, 'cli.fleet.summary', { total: outcomes.length, counts: parts.join(', ') }));
+  printResult(
+    ctx,
+    fleetId,
+    outcomes.map((o) => o.run),
+  );
 }
 
 /**

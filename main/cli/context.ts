@@ -79,6 +79,7 @@ export interface CliContext {
     upstream?: string | undefined;
     ca?: string | undefined;
     run?: string | undefined;
+    fleet?: string | undefined;
     // modbus, identify/commission of mapped drivers (h-modbus)
     'modbus-tcp'?: string | undefined;
     map?: string | undefined;

@@ -70,6 +70,7 @@ const optionValues: Record<string, string> = {
   'graphql-url': 'URL',
   'ca-file': 'FILE',
   run: 'ID',
+  fleet: 'ID',
   upstream: 'URL',
   ca: 'FILE',
   // firmware update, logs fetch (h-files)

@@ -87,6 +87,8 @@ const globalOptions = {
   ca: { type: 'string' },
   // report (h-report)
   run: { type: 'string' },
+  // report --fleet ID (h-fleet)
+  fleet: { type: 'string' },
   // modbus (h-modbus)
   ...modbusCliOptions,
   // firmware update, logs fetch (h-files)

@@ -55,12 +55,17 @@ function writesOf(run: RunDetail): PlannedWrite[] {
   return writes;
 }
 
-/** Each fleet run's latest try (a retried box counts once, as its newest run). */
-export function combinedPlan(fleetId: string, all: RunDetail[]): FleetPlan {
-  const latest = new Map<string, RunDetail>();
+/** Each box's latest try among a fleet's runs (a retried box counts once, as its newest run), by identity. */
+export function latestPerBox<R extends { id: number; identity: string }>(all: R[]): R[] {
+  const latest = new Map<string, R>();
   for (const run of [...all].sort((a, b) => b.id - a.id))
     if (!latest.has(run.identity)) latest.set(run.identity, run);
-  const runs = [...latest.values()].sort((a, b) => a.identity.localeCompare(b.identity));
+  return [...latest.values()].sort((a, b) => a.identity.localeCompare(b.identity));
+}
+
+/** Each fleet run's latest try (a retried box counts once, as its newest run). */
+export function combinedPlan(fleetId: string, all: RunDetail[]): FleetPlan {
+  const runs = latestPerBox(all);
   const planning = runs.filter(
     (r) => !r.state.plan && (r.status === 'running' || r.status === 'waiting-for-box'),
   );

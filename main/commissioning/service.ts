@@ -7,7 +7,8 @@ import type { BoxInfo } from '../ocpp/types.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
 import { type DriverRunInput, runDriverCommissioning } from './driver-run.ts';
-import { combinedPlan, type FleetPlan } from './fleet-plan.ts';
+import { combinedPlan, type FleetPlan, latestPerBox } from './fleet-plan.ts';
+import { type FleetResult, fleetResult } from './fleet-result.ts';
 import type { StationPresence } from './presence.ts';
 import { putBackOffered } from './put-back-offer.ts';
 import { putBack } from './rollback.ts';
@@ -255,16 +256,32 @@ export class CommissioningService extends EventEmitter {
   /** The fleet's plans as one (see fleet-plan.ts). */
   fleetPlan(fleetId: string): FleetPlan {
     const runs = this.runs.list({ fleetId, limit: 10_000 }).map((r) => this.runs.get(r.id));
-    if (runs.length === 0) throw new AppError('NOT_FOUND', { entity: 'fleet', name: fleetId });
+    if (runs.length === 0) throw new AppError('NOT_FOUND', { entity: 'fleet', id: fleetId });
     return combinedPlan(fleetId, runs);
   }
 
-  /** One approval for the combined plan: every run of the fleet that waits for approval goes on, at most
-   *  as many writing at once as the fleet was started with; the others wait for a place, untouched. */
-  approveFleet(actor: string, fleetId: string): RunSummary[] {
+  /** The fleet's combined result (see fleet-result.ts): each box's latest run under its outcome. */
+  fleetResult(fleetId: string): FleetResult {
+    const runs = this.runs.list({ fleetId, limit: 10_000 }).map((r) => this.runs.get(r.id));
+    if (runs.length === 0) throw new AppError('NOT_FOUND', { entity: 'fleet', id: fleetId });
+    const site = this.#store.db.prepare(
+      'SELECT sites.id AS id, sites.name AS name FROM stations JOIN sites ON sites.id = stations.site_id WHERE stations.identity = ?',
+    );
+    return fleetResult(
+      fleetId,
+      runs,
+      (identity) => (site.get(identity) as { id: number; name: string } | undefined) ?? null,
+    );
+  }
+
+  /** One approval for the combined plan: every run of the fleet that waits for approval goes on (or only
+   *  the boxes named: "approve the online ones"), at most as many writing at once as the fleet was started
+   *  with; the others wait for a place, untouched. */
+  approveFleet(actor: string, fleetId: string, identities?: string[]): RunSummary[] {
+    const only = identities ? new Set(identities) : null;
     const waiting = this.runs
       .list({ fleetId, limit: 10_000 })
-      .filter((r) => r.status === 'awaiting-approval');
+      .filter((r) => r.status === 'awaiting-approval' && (!only || only.has(r.identity)));
     const limit = this.#limits.get(fleetId) ?? Number.POSITIVE_INFINITY;
     const queue = this.#fleets.get(fleetId) ?? { limit, moving: 0, waiting: [], actor };
     this.#fleets.set(fleetId, queue);
@@ -387,10 +404,7 @@ export class CommissioningService extends EventEmitter {
   }
 
   retryFailed(actor: string, fleetId: string): RunSummary[] {
-    const latest = new Map<string, RunSummary>();
-    for (const r of this.runs.list({ fleetId, limit: 10_000 }))
-      if (!latest.has(r.identity)) latest.set(r.identity, r);
-    return [...latest.values()]
+    return latestPerBox(this.runs.list({ fleetId, limit: 10_000 }))
       .filter((r) => r.status === 'failed' || r.status === 'cancelled')
       .map((r) => this.retry(actor, r.id));
   }

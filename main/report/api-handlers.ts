@@ -6,14 +6,14 @@ import { supportBundle } from '../diagnostics/support-bundle.ts';
 import type { Store } from '../store/database.ts';
 import { readSettings } from '../store/settings.ts';
 import type { Vault } from '../store/vault.ts';
-import { runReportFile, siteReportFile } from './render.ts';
+import { fleetReportFile, runReportFile, siteReportFile } from './render.ts';
 
 export function reportHandlers(deps: {
   store: Store;
   vault: Vault;
   info: () => AppInfo;
   defaults: Settings;
-}): Pick<Handlers, 'report.run' | 'report.site' | 'support.bundle'> {
+}): Pick<Handlers, 'report.run' | 'report.site' | 'report.fleet' | 'support.bundle'> {
   const { store } = deps;
   const options = (p: { format: 'pdf' | 'html'; language?: 'en' | 'de' | undefined }) => {
     const info = deps.info();
@@ -26,6 +26,7 @@ export function reportHandlers(deps: {
   return {
     'report.run': (p) => runReportFile(store, p.runId, options(p)),
     'report.site': (p) => siteReportFile(store, p.siteId, options(p)),
+    'report.fleet': (p) => fleetReportFile(store, p.fleetId, options(p)),
     'support.bundle': (p) =>
       supportBundle({
         store,

@@ -4,8 +4,8 @@ import type { Language } from '../../locales/translate.ts';
 import type { Store } from '../store/database.ts';
 import { renderHtml } from './html-report.ts';
 import { renderPdf } from './pdf-report.ts';
-import { type ReportDocument, runDocument, siteDocument } from './report-document.ts';
-import { runReport, siteReport } from './report-model.ts';
+import { fleetDocument, type ReportDocument, runDocument, siteDocument } from './report-document.ts';
+import { fleetReport, runReport, siteReport } from './report-model.ts';
 
 export type ReportFormat = 'pdf' | 'html';
 
@@ -66,4 +66,13 @@ export function siteReportFile(store: Store, siteId: number, options: ReportOpti
   const site = siteReport(store, siteId);
   const document = siteDocument(options.language, site, now.toISOString(), options.app);
   return toFile(document, `commissioning-site-${fileSafe(site.site)}-${options.language}`, options, now);
+}
+
+/** Exactly a fleet's boxes (each with its latest run of the fleet), one page per box. */
+export function fleetReportFile(store: Store, fleetId: string, options: ReportOptions): Promise<ReportFile> {
+  const now = options.now ?? new Date();
+  const fleet = fleetReport(store, fleetId);
+  const document = fleetDocument(options.language, fleet, now.toISOString(), options.app);
+  const name = fleet.site ? `site-${fileSafe(fleet.site)}-fleet` : 'fleet';
+  return toFile(document, `commissioning-${name}-${fleetId.slice(0, 8)}-${options.language}`, options, now);
 }

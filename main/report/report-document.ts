@@ -2,7 +2,7 @@
 // block, in English or German from locales/. The PDF and the HTML draw the same document, so they say the same.
 import { errorText, type Language, translate } from '../../locales/translate.ts';
 import { wordLine } from '../diagnostics/preflight-words.ts';
-import type { BoxReport, PreflightLine, SiteReport } from './report-model.ts';
+import type { BoxReport, FleetReport, PreflightLine, SiteReport } from './report-model.ts';
 
 export type Block =
   | { kind: 'fields'; rows: Array<[string, string]> }
@@ -354,5 +354,30 @@ export function siteDocument(
       ],
     },
     sections: site.boxes.map((b) => boxSection(language, b)),
+  };
+}
+
+/** A fleet's boxes as one document, laid out as a site's (overview, then one page per box), titled with
+ *  the site they are all on, or as a fleet when they are on several or none. */
+export function fleetDocument(
+  language: Language,
+  fleet: FleetReport,
+  generatedAt: string,
+  app: string,
+): ReportDocument {
+  const document = siteDocument(
+    language,
+    { site: fleet.site ?? '', address: null, boxes: fleet.boxes },
+    generatedAt,
+    app,
+  );
+  const t = (key: string, params?: Record<string, string | number>) => translate(language, key, params);
+  const title = fleet.site
+    ? t('fleet.report.siteTitle', { site: fleet.site, count: fleet.boxes.length })
+    : t('fleet.report.title', { count: fleet.boxes.length });
+  return {
+    ...document,
+    title,
+    ...(document.overview ? { overview: { ...document.overview, heading: t('fleet.report.overview') } } : {}),
   };
 }

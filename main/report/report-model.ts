@@ -1,6 +1,7 @@
 // What a commissioning report states, gathered from the store: the run as committed, the box's row, its
 // site, who started it (audit), a test charge recorded after it. Language-free facts; report-document.ts words them.
 import { AppError } from '../api/errors.ts';
+import { latestPerBox } from '../commissioning/fleet-plan.ts';
 import { RunStore } from '../commissioning/run-store.ts';
 import type {
   CsmsRegistration,
@@ -284,4 +285,20 @@ export function siteReport(store: Store, siteId: number): SiteReport {
   });
   if (boxes.length === 0) throw new AppError('REPORT_SITE_EMPTY', { site: site.name });
   return { site: site.name, address: site.address, boxes };
+}
+
+export interface FleetReport {
+  /** The one site every box of the fleet is on, else null. */
+  site: string | null;
+  boxes: BoxReport[];
+}
+
+/** Exactly a fleet's boxes, each with its latest run of the fleet (NOT_FOUND for an unknown fleet). */
+export function fleetReport(store: Store, fleetId: string): FleetReport {
+  const runs = new RunStore(store);
+  const latest = latestPerBox(runs.list({ fleetId, limit: 10_000 }));
+  if (latest.length === 0) throw new AppError('NOT_FOUND', { entity: 'fleet', id: fleetId });
+  const boxes = latest.map((r) => boxReportOfRun(store, runs.get(r.id)));
+  const first = boxes[0]?.site ?? null;
+  return { site: boxes.every((b) => b.site === first) ? first : null, boxes };
 }

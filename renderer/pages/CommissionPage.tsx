@@ -23,15 +23,19 @@ interface Fleet {
   initial: RunSummary[];
 }
 
+/** A fleet opened from its address (a reload, the header's link): its runs come from the core. */
+const NO_RUNS: RunSummary[] = [];
+
 export function CommissionPage() {
   const { csms, stations, rows } = useBoxes();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [siteId, setSiteId] = useState<number | null>(null);
   const [chosen, setStarting] = useState<Starting | null>(null);
   const [fleet, setFleet] = useState<Fleet | null>(null);
-  // The open run and a box sent here from its page live in the address: a reload finds them again.
+  // The open run or fleet and a box sent here from its page live in the address: a reload finds them again.
   const [section, arg] = useRoute().rest;
   const runId = section === 'runs' && Number(arg) > 0 ? Number(arg) : null;
+  const fleetId = section === 'fleets' && arg ? arg : null;
   const fromBoxPage = section === 'start' && arg ? { identities: [arg], fleet: false } : null;
   const starting = chosen ?? fromBoxPage;
   const openRun = useCallback((id: number) => navigate('commission', 'runs', String(id)), []);
@@ -41,14 +45,29 @@ export function CommissionPage() {
   };
 
   if (runId !== null)
-    return <RunView key={runId} id={runId} onRun={openRun} onClose={() => navigate('commission')} />;
-  if (fleet)
+    return (
+      <RunView
+        key={runId}
+        id={runId}
+        onRun={openRun}
+        // A run opened from its fleet closes back to that fleet.
+        onClose={() => (fleet ? navigate('commission', 'fleets', fleet.fleetId) : navigate('commission'))}
+      />
+    );
+  if (fleetId !== null)
     return (
       <FleetView
-        fleetId={fleet.fleetId}
-        initial={fleet.initial}
-        onOpen={openRun}
-        onClose={() => setFleet(null)}
+        key={fleetId}
+        fleetId={fleetId}
+        initial={fleet?.fleetId === fleetId ? fleet.initial : NO_RUNS}
+        onOpen={(id) => {
+          setFleet((f) => (f?.fleetId === fleetId ? f : { fleetId, initial: NO_RUNS }));
+          openRun(id);
+        }}
+        onClose={() => {
+          setFleet(null);
+          navigate('commission');
+        }}
       />
     );
   return (
@@ -68,6 +87,7 @@ export function CommissionPage() {
             leave();
             setSelected(new Set());
             setFleet({ fleetId, initial });
+            navigate('commission', 'fleets', fleetId);
           }}
           onClose={leave}
         />

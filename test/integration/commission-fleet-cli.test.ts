@@ -2,7 +2,7 @@
 // over real WebSockets (the real bin/wbc.js, a company CSMS on loopback), prints a line per box as it
 // finishes and a summary, and exits non-zero when any box is not confirmed.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { TemplateInput } from '../../main/commissioning/template.ts';
 import { openCore } from '../../main/core.ts';
@@ -68,13 +68,35 @@ test('wbc commission --identity A,B,C commissions three boxes in one process, on
   // No company-CSMS connector is set up, so nothing confirms the boxes arrived: exit 3, never 0.
   assert.equal(await cli.exited, 3, cli.stdout() + cli.stderr());
   const lines = cli.stdout().trim().split('\n');
-  assert.equal(lines.length, 4, cli.stdout());
+  assert.equal(lines.length, 6, cli.stdout());
   for (const [i, identity] of ['WB-F1', 'WB-F2', 'WB-F3'].entries())
     assert.match(
       lines[i] ?? '',
       new RegExp(`^${identity} left, not confirmed: .* but no CSMS confirms it arrived\\.$`),
     );
   assert.equal(lines[3], '3 boxes: 3 left, not confirmed.');
+  // The combined result names the boxes under their outcome, and where the fleet's report comes from.
+  assert.equal(lines[4], 'Left, not confirmed (3): WB-F1, WB-F2, WB-F3');
+  const fleetId = /--fleet ([0-9a-f-]{36}) /.exec(lines[5] ?? '')?.[1];
+  assert.ok(fleetId, lines[5]);
+  // That command writes exactly the fleet's boxes, one section per box.
+  const out = `${dir}/fleet.html`;
+  const report = await wbc([
+    'report',
+    '--fleet',
+    fleetId,
+    '--out',
+    out,
+    '--format',
+    'html',
+    '--data-dir',
+    dir,
+  ]);
+  assert.equal(report.code, 0, report.stderr);
+  assert.match(report.stdout, /\(3 boxes\)/);
+  const html = readFileSync(out, 'utf8');
+  for (const identity of ['WB-F1', 'WB-F2', 'WB-F3']) assert.match(html, new RegExp(identity));
+  assert.match(html, /a fleet of 3 boxes/);
   for (const identity of ['WB-F1', 'WB-F2', 'WB-F3'])
     await company.waitFor(`${identity} at the company CSMS`, () => company.connected(identity));
 
@@ -141,11 +163,26 @@ test('a fleet with a box that never comes and one that cannot take the template:
   const ghost = box('WB-GHOST');
   assert.deepEqual([ghost?.status, ghost?.absent, ghost?.confirmed], ['cancelled', true, false]);
   assert.match(String(ghost?.error?.message), /WB-GHOST did not connect within 5 s/);
-  assert.deepEqual(events.at(-1), {
-    event: 'summary',
-    total: 3,
-    counts: { 'left-not-confirmed': 1, failed: 1, absent: 1 },
-  });
+  const summary = events.at(-1) as FleetEvent & {
+    fleetId: string;
+    failed: Array<{ identity: string; error: { code: string }; putBack: boolean }>;
+  };
+  assert.match(summary.fleetId, /^[0-9a-f-]{36}$/);
+  // The combined result: each box under its outcome, the failure with its reason; nothing to put back on
+  // the box the plan blocked (nothing was written to it).
+  assert.deepEqual(
+    { ...summary, failed: summary.failed.map((f) => [f.identity, f.error.code, f.putBack]) },
+    {
+      event: 'summary',
+      fleetId: summary.fleetId,
+      total: 3,
+      counts: { 'left-not-confirmed': 1, failed: 1, absent: 1 },
+      confirmed: [],
+      left: ['WB-OK'],
+      failed: [['WB-NOKEY', 'COMMISSION_BLOCKED', false]],
+      cancelled: ['WB-GHOST'],
+    },
+  );
   await company.waitFor('WB-OK at the company CSMS', () => company.connected('WB-OK'));
 });
 

@@ -20,6 +20,9 @@ function wbcEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 function collect(child: ChildProcess): { stdout(): string; stderr(): string } {
   let stdout = '';
   let stderr = '';
+  // Decoded as a stream: a German letter split across two chunks stays one letter.
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
   child.stdout?.on('data', (c) => {
     stdout += c;
   });

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { useBox } from '../../api/box-hooks.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { OfflineQuestion } from './OfflineQuestion.tsx';
 import { timeText } from './run-text.ts';
 
 export function ApproveButton(props: { identity: string; busy: boolean; onApprove(): void }) {
@@ -17,38 +18,28 @@ export function ApproveButton(props: { identity: string; busy: boolean; onApprov
   if (asking && offline) {
     const since = connection?.since ?? null;
     return (
-      <div
-        className="notice"
-        role="alertdialog"
-        aria-labelledby="approve-offline-title"
-        data-testid="approve-offline"
-      >
-        <p id="approve-offline-title">
-          <strong>{t('run.approveOffline.title', { identity: props.identity })}</strong>
-        </p>
-        <p>
-          {since
+      <OfflineQuestion
+        testId="approve-offline"
+        title={t('run.approveOffline.title', { identity: props.identity })}
+        help={
+          since
             ? t('run.approveOffline.lastSeen', { when: timeText(language, since) })
-            : t('run.approveOffline.never')}
-        </p>
-        <div className="toolbar">
-          <button
-            type="button"
-            disabled={props.busy}
-            onClick={() => {
-              setAsking(false);
-              props.onApprove();
-            }}
-            data-testid="approve-offline-confirm"
-          >
-            {t('run.approveOffline.confirm')}
-          </button>
-          {/* biome-ignore lint/a11y/noAutofocus: the question needs an answer; the safe one takes focus. */}
-          <button type="button" className="secondary" autoFocus onClick={() => setAsking(false)}>
-            {t('run.approveOffline.back')}
-          </button>
-        </div>
-      </div>
+            : t('run.approveOffline.never')
+        }
+        onBack={() => setAsking(false)}
+      >
+        <button
+          type="button"
+          disabled={props.busy}
+          onClick={() => {
+            setAsking(false);
+            props.onApprove();
+          }}
+          data-testid="approve-offline-confirm"
+        >
+          {t('run.approveOffline.confirm')}
+        </button>
+      </OfflineQuestion>
     );
   }
   return (

@@ -7,6 +7,7 @@ import type { RunSummary } from '../../../main/commissioning/types.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import { FleetApproveButton } from './FleetApproveButton.tsx';
 import { fromText } from './PlanDiff.tsx';
 
 function Change({ change }: { change: FleetChange }) {
@@ -45,7 +46,9 @@ export function FleetPlanView({ fleetId, runs }: { fleetId: string; runs: RunSum
       <p className="notice" data-testid="fleet-plan-approval" data-approval={plan.approval}>
         {plan.approval === 'auto'
           ? t('fleet.plan.auto')
-          : t('fleet.plan.manual', { count: plan.awaiting.length })}
+          : plan.awaiting.length === 0 && plan.planning.length === 0
+            ? t('fleet.plan.noneWaiting')
+            : t('fleet.plan.manual', { count: plan.awaiting.length })}
       </p>
       {plan.planning.length > 0 && (
         <p data-testid="fleet-plan-planning">
@@ -97,14 +100,16 @@ export function FleetPlanView({ fleetId, runs }: { fleetId: string; runs: RunSum
       ))}
       {plan.awaiting.length > 0 && (
         <div className="toolbar">
-          <button
-            type="button"
-            disabled={action.busy || plan.planning.length > 0}
-            onClick={() => void action.run(() => api.call('commissioning.approveFleet', { fleetId }))}
-            data-testid="approve-fleet"
-          >
-            {t('fleet.plan.approveAll', { count: plan.awaiting.length })}
-          </button>
+          <FleetApproveButton
+            awaiting={plan.awaiting}
+            busy={action.busy}
+            disabled={plan.planning.length > 0}
+            onApprove={(identities) =>
+              void action.run(() =>
+                api.call('commissioning.approveFleet', { fleetId, ...(identities ? { identities } : {}) }),
+              )
+            }
+          />
         </div>
       )}
       <ErrorNotice error={action.error} />

@@ -1,5 +1,5 @@
 // A car park commissioned at once: one row per box (step, state, error), a summary line, Cancel all
-// and Retry failed. Rows change from the events' summaries; a run's detail is fetched only when opened.
+// and Retry failed, and once no box moves the combined result with the fleet's report. Rows change from the events' summaries; a run's detail is fetched only when opened.
 import { memo } from 'react';
 import type { RunSummary } from '../../../main/commissioning/types.ts';
 import { useFleet } from '../../api/commissioning-hooks.ts';
@@ -9,6 +9,7 @@ import { SyncBadge } from '../../components/SyncBadge.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { RowCountdown } from './Countdown.tsx';
 import { FleetPlanView } from './FleetPlanView.tsx';
+import { FleetResultView } from './FleetResultView.tsx';
 import { wireError } from './run-text.ts';
 
 const FleetRow = memo(function FleetRow({ run, onOpen }: { run: RunSummary; onOpen(id: number): void }) {
@@ -90,6 +91,7 @@ export function FleetView(props: {
         </button>
       </div>
       <ErrorNotice error={action.error ?? error} />
+      <FleetResultView fleetId={props.fleetId} runs={runs} />
       <FleetPlanView fleetId={props.fleetId} runs={runs} />
       <div className="table-scroll">
         <table data-testid="fleet-table">

@@ -49,6 +49,8 @@ export const auditActions = [
   'uid-format.save',
   'uid-format.clear',
   'vault.reset',
+  'box.replaced',
+  'config.backup',
   'station.forget',
 ] as const;
 

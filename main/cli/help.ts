@@ -72,6 +72,11 @@ const optionValues: Record<string, string> = {
   run: 'ID',
   upstream: 'URL',
   ca: 'FILE',
+  // backup, diff, swap (h-swap)
+  from: 'ID',
+  to: 'ID',
+  against: 'ID',
+  'verify-window': 'S',
 };
 
 /** Options every command takes. */

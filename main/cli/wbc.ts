@@ -86,6 +86,11 @@ const globalOptions = {
   ca: { type: 'string' },
   // report (h-report)
   run: { type: 'string' },
+  // backup, diff, swap (h-swap)
+  from: { type: 'string' },
+  to: { type: 'string' },
+  against: { type: 'string' },
+  'verify-window': { type: 'string' },
   // modbus (h-modbus)
   ...modbusCliOptions,
 } as const;

@@ -3,64 +3,10 @@
 // mid-swap puts back; the backup file holds no secret; config.compare serves the Diagnose page's diff.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { generatePassword } from '../../main/commissioning/passwords.ts';
-import type { Core } from '../../main/core.ts';
-import { BOX_PASSWORD_PURPOSE } from '../../main/ocpp/box-passwords.ts';
-import type { SimStation, SimStationOptions } from '../../main/simulator/station.ts';
+import { brokenBox } from '../support/broken-box.ts';
 import { callOk, callRaw } from '../support/core.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
-
-/**
- * The broken box as it stood in the field: known to the tool (configuration read, settings changed from
- * the factory's, cards pushed, its own password in the vault), then gone (stopped). Returns its password.
- */
-async function brokenBox(
-  t: Parameters<typeof simBox>[0],
-  core: Core,
-  url: string,
-  extra: Partial<SimStationOptions> = {},
-): Promise<{ password: string; box: SimStation }> {
-  const password = generatePassword('1.6');
-  core.vault.put('test', BOX_PASSWORD_PURPOSE, 'WB-OLD', password);
-  const box = await simBox(t, core, {
-    ocppVersion: '1.6',
-    endpoint: url,
-    identity: 'WB-OLD',
-    password,
-    serialNumber: 'SN-OLD-1',
-    model: 'Old Model',
-    ...extra,
-  });
-  await callOk(core, 'config.set', {
-    identity: 'WB-OLD',
-    changes: [
-      { key: 'MeterValueSampleInterval', value: '15' },
-      { key: 'CpoName', value: 'ACME Parking' },
-      { key: 'HeartbeatInterval', value: '120' },
-    ],
-  });
-  const group = await callOk(core, 'groups.create', { name: 'Staff' });
-  const insert = core.store.db.prepare(
-    "INSERT INTO cards (uid, source, group_id, created_at, updated_at) VALUES (?, 'typed', ?, 'x', 'x')",
-  );
-  for (const uid of ['04A1B2C3', '04D5E6F7A1B2C3', '1122AABB']) insert.run(Buffer.from(uid, 'hex'), group.id);
-  // Two pushes: the box's list version is 2, which the replacement must reach too.
-  await callOk(core, 'cards.push', { identity: 'WB-OLD', groups: ['Staff'] });
-  insert.run(Buffer.from('55667788', 'hex'), group.id);
-  await callOk(core, 'cards.push', { identity: 'WB-OLD', groups: ['Staff'] });
-  await callOk(core, 'config.read', { identity: 'WB-OLD' });
-  await box.stop();
-  await waitUntil(() => core.ocpp.csms.box('WB-OLD')?.state !== 'connected');
-  return { password, box };
-}
-
-async function waitUntil(check: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from '../support/until.ts';
 
 test('swap 1.6 to 1.6: settings, cards, password and identity move; the old record says it was replaced', async (t) => {
   const { core, url } = await coreWithCsms(t);
@@ -116,7 +62,7 @@ test('swap 1.6 to 1.6: settings, cards, password and identity move; the old reco
   assert.equal(replacement.secret('AuthorizationKey'), password);
   assert.equal(replacement.localList().version, 2);
   assert.equal(replacement.localList().entries.length, 4);
-  await waitUntil(() => replacement.identity === 'WB-OLD');
+  await until(() => replacement.identity === 'WB-OLD', 20_000);
   await core.ocpp.csms.waitFor('WB-OLD', { timeoutMs: 20_000, booted: true });
   assert.equal(core.ocpp.csms.box('WB-OLD')?.boot?.serialNumber, 'SN-NEW-7');
 

@@ -81,14 +81,9 @@ function commonSettings(t: Template, keys: SettingKeys) {
   ] as Array<[string, string | undefined]>;
 }
 
-export function planFor(
-  identity: string,
-  ocppVersion: '1.6' | '2.0.1',
-  config: ConfigEntry[],
-  template: Template,
-  profiles: UrlProfile[],
-): Plan {
-  const plan: Plan = {
+/** A plan that changes nothing yet: each planner (a template's, a swap's) fills it in. */
+export function emptyPlan(identity: string, ocppVersion: '1.6' | '2.0.1', groups: string[] = []): Plan {
+  return {
     ocppVersion,
     identity,
     urlProfile: null,
@@ -97,10 +92,20 @@ export function planFor(
     writes: [],
     priority: null,
     chargingLimit: null,
-    groups: template.groups,
+    groups,
     problems: [],
     notes: [],
   };
+}
+
+export function planFor(
+  identity: string,
+  ocppVersion: '1.6' | '2.0.1',
+  config: ConfigEntry[],
+  template: Template,
+  profiles: UrlProfile[],
+): Plan {
+  const plan = emptyPlan(identity, ocppVersion, template.groups);
   if (template.csms.securityProfile >= 2 && !template.csms.caCertificate) {
     plan.notes.push({ code: 'CERTIFICATE_NEEDED', params: { profile: template.csms.securityProfile } });
   }

@@ -2,7 +2,7 @@
 // replacement's value before and the broken box's after, its URL, password and (last) identity, and what
 // cannot move: settings the replacement lacks, read-only differences, values the broken box never revealed.
 import type { ConfigEntry, LocalListEntry } from '../ocpp/types.ts';
-import { PASSWORD_PLACEHOLDER, planNetworkSlot, writeOnlyLast } from './plan.ts';
+import { emptyPlan, PASSWORD_PLACEHOLDER, planNetworkSlot, writeOnlyLast } from './plan.ts';
 import type { Plan, PlannedWrite, SwapPlan, UrlProfile } from './types.ts';
 
 /** The broken box as the tool knows it: its last snapshot with what a later run wrote on top. */
@@ -79,20 +79,7 @@ export function planSwap(
     cards: null,
     source: { snapshotId: source.snapshotId, takenAt: source.takenAt, runId: source.runId },
   };
-  const plan: Plan = {
-    ocppVersion,
-    identity: to,
-    urlProfile: null,
-    certificate: null,
-    networkProfile: null,
-    writes: [],
-    priority: null,
-    chargingLimit: null,
-    groups: [],
-    problems: [],
-    notes: [],
-    swap,
-  };
+  const plan: Plan = { ...emptyPlan(to, ocppVersion), swap };
   if (source.ocppVersion !== ocppVersion) {
     plan.problems.push({ code: 'SWAP_OTHER_VERSION', params: { from: source.ocppVersion, to: ocppVersion } });
     return plan;

@@ -3,6 +3,7 @@
 // mid-swap puts back; the backup file holds no secret; config.compare serves the Diagnose page's diff.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { BareCsms } from '../support/bare-csms.ts';
 import { brokenBox } from '../support/broken-box.ts';
 import { callOk, callRaw } from '../support/core.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
@@ -76,6 +77,38 @@ test('swap 1.6 to 1.6: settings, cards, password and identity move; the old reco
   assert.equal(run.state.swap?.replacedAt, record.replacements[0]?.at);
   const audit = JSON.stringify(await callOk(core, 'audit.list', { limit: 1000 }));
   assert.doesNotMatch(audit, new RegExp(password));
+});
+
+test('swap 2.0.1 to 2.0.1: the replacement gets the network profile the old box was given, its password and identity', async (t) => {
+  const company = await BareCsms.start(t);
+  const { core, url } = await coreWithCsms(t);
+  const old = await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'WB-201-OLD' });
+  const commissioned = await callOk(core, 'commissioning.start', {
+    identity: 'WB-201-OLD',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 2 },
+    approval: 'auto',
+  });
+  const first = await core.commissioning.settled(commissioned.id);
+  assert.equal(first.status, 'left-not-confirmed', JSON.stringify(first.error));
+  const password = core.vault.use(first.state.passwordSecretId ?? -1, (v) => v);
+  await company.waitFor('old box at company', () => company.connected('WB-201-OLD'));
+  await old.stop();
+
+  await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'FACTORY-201' });
+  const started = await callOk(core, 'commissioning.swap', {
+    from: 'WB-201-OLD',
+    to: 'FACTORY-201',
+    approval: 'auto',
+    verifyWindowS: 2,
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error));
+  assert.equal(run.state.plan?.networkProfile?.url, company.url('/ocpp'));
+  assert.equal(run.state.plan?.swap?.identityKey, 'SecurityCtrlr.Identity');
+  assert.equal(run.state.results['SecurityCtrlr.Identity'], 'RebootRequired');
+  // The replacement reaches the company CSMS as the old box, with the old box's password.
+  await until(() => company.handshakes.filter((h) => h.identity === 'WB-201-OLD').length >= 2, 20_000);
+  assert.equal(company.handshakes.filter((h) => h.identity === 'WB-201-OLD').at(-1)?.password, password);
 });
 
 test('a replacement of another model: settings it lacks are in the plan as not movable, read-only differences too', async (t) => {

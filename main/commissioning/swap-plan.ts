@@ -25,6 +25,7 @@ export interface SwapSource {
 const IDENTITY_KEYS_16 = ['ChargeBoxIdentity', 'ChargePointId', 'Cst_ChargeBoxId'];
 const IDENTITY_KEY_201 = 'SecurityCtrlr.Identity';
 const PRIORITY_KEY = 'OCPPCommCtrlr.NetworkConfigurationPriority';
+const SECRET_NAME = /password|authorizationkey|apikey|secret/i;
 
 const lower = (key: string) => key.toLowerCase();
 const same = (a: string | null | undefined, b: string | null | undefined) =>
@@ -98,7 +99,8 @@ export function planSwap(
     const key = lower(old.key);
     if (special.has(key) || (ocppVersion === '2.0.1' && key.startsWith('networkconfiguration'))) continue;
     const entry = mine.get(key);
-    if (old.writeOnly) {
+    // A vendor's secret a box does reveal (a Wi-Fi password) is neither shown in the plan nor moved.
+    if (old.writeOnly || SECRET_NAME.test(old.key)) {
       swap.notRead.push(old.key);
       continue;
     }

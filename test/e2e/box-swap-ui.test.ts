@@ -2,7 +2,7 @@
 // replacement of another model connected to the simulator's CSMS over a real WebSocket on loopback; the plan
 // shows what moves and what cannot, approval runs the swap, the run view follows it to its honest outcome.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { brokenBox } from '../support/broken-box.ts';
@@ -15,7 +15,7 @@ const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
 test('Diagnose: a broken box replaced by a connected one, the plan with what cannot move, approved and followed to its reset', async (t) => {
   assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
   const { core, url } = await coreWithCsms(t);
-  await brokenBox(t, core, url);
+  const { password } = await brokenBox(t, core, url);
   // Another model, without a local authorization list: its keys and the cards cannot move.
   const replacement = await simBox(t, core, {
     ocppVersion: '1.6',
@@ -32,6 +32,21 @@ test('Diagnose: a broken box replaced by a connected one, the plan with what can
 
   const panel = page.getByTestId('replace-box');
   await panel.getByText('Replace WB-OLD with a new box').waitFor();
+  // First its backup, saved as a file: the settings without the password, what is not in it named.
+  await tabTo(page, 'config-backup');
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.keyboard.press('Enter'),
+  ]);
+  const path = await download.path();
+  const backup = readFileSync(path, 'utf8');
+  assert.match(backup, /"ACME Parking"/);
+  assert.doesNotMatch(backup, new RegExp(password, 'i'));
+  await panel
+    .getByTestId('backup-not-read')
+    .getByText(/: AuthorizationKey\./)
+    .waitFor();
+
   await panel.getByLabel('New box').selectOption('FACTORY-U');
   await tabTo(page, 'swap-start');
   await page.keyboard.press('Enter');

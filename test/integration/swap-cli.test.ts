@@ -36,6 +36,12 @@ async function knownFolder(t: Parameters<typeof tempDir>[0]): Promise<{ dir: str
   }
 }
 
+/** `wbc swap --from WB-OLD --to ID` on the folder's own CSMS (a free loopback port), waiting for the replacement. */
+function swapCli(t: Parameters<typeof tempDir>[0], dir: string, to: string, ...extra: string[]) {
+  const args = ['swap', '--from', 'WB-OLD', '--to', to, ...extra];
+  return wbcWaitingForBox(t, [...args, '--host', '127.0.0.1', '--port', '0', '--data-dir', dir]);
+}
+
 function replacementAt(t: Parameters<typeof tempDir>[0], url: string, identity: string): SimStation {
   const sim = createSimStation({
     ocppVersion: '1.6',
@@ -94,19 +100,7 @@ test('wbc diff compares with another box and with a stored template; a wrong cal
 
 test('wbc swap without --yes shows the plan and writes nothing', async (t) => {
   const { dir } = await knownFolder(t);
-  const cli = await wbcWaitingForBox(t, [
-    'swap',
-    '--from',
-    'WB-OLD',
-    '--to',
-    'FACTORY-C',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--data-dir',
-    dir,
-  ]);
+  const cli = await swapCli(t, dir, 'FACTORY-C');
   const sim = replacementAt(t, cli.url, 'FACTORY-C');
   assert.equal(await cli.exited, 0, cli.stderr());
   assert.match(cli.stdout(), /FACTORY-C takes the place of WB-OLD\./);
@@ -120,22 +114,7 @@ test('wbc swap without --yes shows the plan and writes nothing', async (t) => {
 
 test('wbc swap --yes moves the broken box to the replacement and exits 3 (left, not confirmed)', async (t) => {
   const { dir, password } = await knownFolder(t);
-  const cli = await wbcWaitingForBox(t, [
-    'swap',
-    '--from',
-    'WB-OLD',
-    '--to',
-    'FACTORY-D',
-    '--yes',
-    '--verify-window',
-    '2',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--data-dir',
-    dir,
-  ]);
+  const cli = await swapCli(t, dir, 'FACTORY-D', '--yes', '--verify-window', '2');
   const sim = replacementAt(t, cli.url, 'FACTORY-D');
   assert.equal(await cli.exited, 3, cli.stderr());
   assert.equal(sim.configuration().CpoName, 'ACME Parking');
@@ -151,22 +130,7 @@ test('wbc swap --yes moves the broken box to the replacement and exits 3 (left, 
 
 test('Ctrl+C (SIGINT) cancels a running wbc swap: it ends with CANCELLED, exit 1', async (t) => {
   const { dir } = await knownFolder(t);
-  const cli = await wbcWaitingForBox(t, [
-    'swap',
-    '--from',
-    'WB-OLD',
-    '--to',
-    'FACTORY-E',
-    '--yes',
-    '--verify-window',
-    '600',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--data-dir',
-    dir,
-  ]);
+  const cli = await swapCli(t, dir, 'FACTORY-E', '--yes', '--verify-window', '600');
   replacementAt(t, cli.url, 'FACTORY-E');
   // Ctrl+C while the run watches the replacement after its reset (its handler is surely in place by then).
   await until(() => /watch it leave for the new CSMS/.test(cli.stderr()), 60_000);

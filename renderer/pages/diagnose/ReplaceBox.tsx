@@ -1,11 +1,12 @@
-// "Replace this box" on the Diagnose page's compare section: pick the new box among the connected ones,
-// start the swap as a run that waits for approval, and follow it in the run view (plan, approve, outcome).
+// "Replace this box" on the Diagnose page's compare section: save its backup first, pick the new box among the
+// connected ones, start the swap as a run that waits for approval, and follow it in the run view.
 import { useId, useState } from 'react';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import type { BoxRow } from '../../api/ocpp-hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { RunView } from '../commission/RunView.tsx';
+import { BackupButton } from './BackupButton.tsx';
 
 export function ReplaceBox({ rows, identity }: { rows: BoxRow[]; identity: string }) {
   const { t } = useI18n();
@@ -31,6 +32,9 @@ export function ReplaceBox({ rows, identity }: { rows: BoxRow[]; identity: strin
     <div className="replace-box" data-testid="replace-box">
       <h4 id={`${id}-heading`}>{t('swap.ui.title', { identity })}</h4>
       <p className="hint">{t('swap.ui.hint', { identity })}</p>
+      <div className="toolbar">
+        <BackupButton identity={identity} />
+      </div>
       {candidates.length === 0 ? (
         <p className="hint" data-testid="swap-no-candidates">
           {t('swap.ui.noCandidates')}

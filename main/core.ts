@@ -1,5 +1,6 @@
 // The application core, assembled once per process: store, vault, router. Every face (Electron,
 // browser shell, CLI) opens it the same way and talks to it only through the router.
+
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,9 @@ import { firstPresence } from './commissioning/presence.ts';
 import { CommissioningService } from './commissioning/service.ts';
 import { AutoSync } from './csms/auto-sync.ts';
 import { configuredPresence } from './csms/presence.ts';
+import { type AfterRunLimits, preflightAfterRun, reachedReset } from './diagnostics/preflight-after-run.ts';
+import { configuredPortLister } from './drivers/serial/port-folder.ts';
+import type { PortLister } from './drivers/serial/port-list.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { storedIdleMinutes } from './ocpp/live/api-handlers.ts';
 import { LiveService } from './ocpp/live/live-service.ts';
@@ -39,6 +43,11 @@ export interface CoreOptions {
   autoSyncMs?: number;
   /** How often the readers are scanned for hot-plug while someone uses them; default 1000 ms. */
   readerScanMs?: number;
+  /** Where the Connect page's port list comes from: default the OS's list, plus the links in the folder
+   *  `WBC_SERIAL_DIR` names (simulator ptys); tests pass their own. */
+  serialPorts?: PortLister;
+  /** Time limits of the pre-flight checks after each run (default AFTER_RUN_LIMITS). */
+  preflightAfterRun?: AfterRunLimits;
 }
 
 export interface Core {
@@ -108,6 +117,16 @@ export function openCore(options: CoreOptions): Core {
 
   const ocpp = new OcppService(store, { log });
   const commissioning = new CommissioningService(store, vault, ocpp);
+  // Pre-flight by itself after each run that reached the reset: its findings join the run and its report.
+  commissioning.setAfterRun(async (run) => {
+    if (reachedReset(run))
+      await preflightAfterRun(
+        { store, ocpp, runs: commissioning.runs },
+        run,
+        language(),
+        options.preflightAfterRun,
+      );
+  });
   const proxy = new ProxyService(ocpp.trace, log);
   const live = new LiveService(ocpp.trace, { idleMinutes: () => storedIdleMinutes(store) });
   // A run says "confirmed" only when a company CSMS set up here reports the box connected and accepted,
@@ -149,6 +168,7 @@ export function openCore(options: CoreOptions): Core {
     events: () => router as Router,
     readers,
     enrollment,
+    serialPorts: options.serialPorts ?? configuredPortLister(),
   });
   router = createRouter(handlers, {
     language,

@@ -517,6 +517,13 @@ export const methods = {
       .extend({ identity, template: templateSchema, keepOnFailure: z.boolean().default(false) })
       .refine(hasPlace, 'issue.connectPlace'),
   ),
+  /** The same run, answered at once with its id: its steps follow as commissioning.changed, commissioning.cancel
+   *  stops it between writes and puts back what was written (h-drvrun). */
+  'drivers.start': method<RunSummary>()(
+    driverTarget
+      .extend({ identity, template: templateSchema, keepOnFailure: z.boolean().default(false) })
+      .refine(hasPlace, 'issue.connectPlace'),
+  ),
 
   // boxes and their runs (h-box)
   /** Every box the tool knows: stored, on the local CSMS now, or with runs; with its connection and commissioning state. */

@@ -5,6 +5,8 @@ import { readerErrorCodes } from '../rfid/reader.ts';
 export const errorCodes = [
   'VALIDATION_FAILED',
   'UNKNOWN_METHOD',
+  // A typed write to a setting the box only reports (main/ocpp/service.ts, read201.ts), refused before sending.
+  'SETTING_READ_ONLY',
   // One core per data folder (main/server/local-channel.ts), and the desktop's sealed key seen from wbc.
   'CORE_ALREADY_RUNNING',
   'LOCAL_CHANNEL_UNSAFE',
@@ -77,6 +79,7 @@ export const errorCodes = [
   'DRIVER_HTTP_AUTH',
   'DRIVER_HTTP_UNREACHABLE',
   'DRIVER_HTTP_STATUS',
+  'COMMISSION_DRIVER_INTERRUPTED',
   'SERIAL_PERMISSION_DENIED',
   'SERIAL_PORT_BUSY',
   'SERIAL_PORT_NOT_FOUND',

@@ -13,6 +13,7 @@ import { backupBox } from '../diagnostics/config-backup.ts';
 import { compareBoxes, compareTemplate } from '../diagnostics/config-compare.ts';
 import { runPreflight } from '../diagnostics/preflight.ts';
 import { driverHandlers } from '../drivers/api-handlers.ts';
+import type { PortLister } from '../drivers/serial/port-list.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
 import { liveHandlers } from '../ocpp/live/api-handlers.ts';
 import { LiveService } from '../ocpp/live/live-service.ts';
@@ -62,6 +63,8 @@ export interface HandlerDeps {
   /** Card readers and the enrollment session of this core (main/rfid/reader-handlers.ts). */
   readers?: ReaderManager;
   enrollment?: EnrollmentSession;
+  /** Where drivers.ports lists from; default the OS's list. */
+  serialPorts?: PortLister;
 }
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
@@ -289,7 +292,11 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
 
     ...formatHandlers({ store, ocpp: deps.ocpp, events: deps.events, readers: deps.readers }),
     ...readerHandlers({ store, events: deps.events, readers: deps.readers, enrollment: deps.enrollment }),
-    ...driverHandlers({ runs: deps.commissioning.runs, events: deps.events }),
+    ...driverHandlers({
+      commissioning: deps.commissioning,
+      events: deps.events,
+      ...(deps.serialPorts ? { ports: deps.serialPorts } : {}),
+    }),
     ...buildCardsHandlers({
       store,
       ocpp: deps.ocpp,

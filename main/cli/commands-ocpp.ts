@@ -8,6 +8,7 @@ import type { RunDetail, RunSummary } from '../commissioning/types.ts';
 import type { Core } from '../core.ts';
 import { boxPasswords, checkCsmsPassword } from '../ocpp/box-passwords.ts';
 import { type CsmsRefusal, listenAddresses } from '../ocpp/local-csms.ts';
+import { pickSettings } from '../ocpp/setting-names.ts';
 import { csmsTls, renewCsmsCa } from '../ocpp/tls.ts';
 import type { BoxInfo, CsmsStatus } from '../ocpp/types.ts';
 import { channelAnswers, channelPaths, openLocalChannel } from '../server/local-channel.ts';
@@ -409,12 +410,12 @@ export const ocppCommands: Command[] = [
   },
   {
     name: 'config',
-    usage: 'config get|set --identity ID [KEY=VALUE ...]',
+    usage: 'config get|set --identity ID [NAME ... | KEY=VALUE ...]',
     summaryKey: 'cli.config.summary',
     subcommands: [
       {
         name: 'get',
-        usage: 'config get --identity ID [--port P] [--timeout S]',
+        usage: 'config get --identity ID [NAME ...] [--port P] [--timeout S]',
         summaryKey: 'cli.help.config.get',
         options: boxOptions,
       },
@@ -429,11 +430,27 @@ export const ocppCommands: Command[] = [
       withApi(ctx, async (core) => {
         const [action, ...pairs] = ctx.args;
         if (action === 'get') {
+          // Names asked for: one that cannot be (or is not) the box's is answered now, before waiting.
+          if (pairs.length > 0 && ctx.options.identity && core.local)
+            core.local.ocpp.checkSettingNames(
+              ctx.options.identity,
+              pairs.map((key) => ({ key })),
+              { strict: true, reading: true },
+            );
           await withBox(ctx, core, async (identity) => {
-            const snapshot = await call(core, 'config.read', { identity });
+            const read = await call(core, 'config.read', { identity });
             // How the box was read (a 2.0.1 box that withholds its report is read with GetVariables).
-            if (!ctx.output.json && snapshot.readVia)
-              ctx.output.err(t(ctx, `session.readVia.${snapshot.readVia}`));
+            if (!ctx.output.json && read.readVia) ctx.output.err(t(ctx, `session.readVia.${read.readVia}`));
+            const asked =
+              pairs.length > 0
+                ? pickSettings(identity, read.ocppVersion === '2.0.1' ? '2.0.1' : '1.6', read.entries, pairs)
+                : null;
+            const snapshot = asked ? { ...read, entries: asked.entries } : read;
+            for (const m of asked?.mapped ?? [])
+              if (!ctx.output.json)
+                ctx.output.err(
+                  t(ctx, 'session.names.mappedRead', { from: m.from, to: m.to, version: read.ocppVersion }),
+                );
             print(ctx, snapshot, () =>
               printTable(
                 ctx.output,
@@ -654,9 +671,21 @@ export function printRunOutcome(ctx: CliContext, run: RunDetail, identity: strin
       ctx.output.out(`  ${key.padEnd(44)} ${status}`);
     printRollback(ctx, run);
     printRegistration(ctx, run);
+    printPreflight(ctx, run);
   });
   if (run.error) throw new AppError(run.error.code as ErrorCode, run.error.params);
   return run.status === 'left-not-confirmed' ? EXIT_LEFT_NOT_CONFIRMED : 0;
+}
+
+/** The pre-flight checks that ran by themselves after the reset, each with what it saw (and its remedy). */
+function printPreflight(ctx: CliContext, run: RunDetail): void {
+  const lines = run.state.preflight ?? [];
+  if (lines.length === 0) return;
+  ctx.output.out(t(ctx, 'run.preflight.title'));
+  for (const line of lines) {
+    const status = t(ctx, `preflight.status.${line.status}`);
+    ctx.output.out(`  ${t(ctx, 'cli.preflight.line', { status, name: line.check, detail: line.detail })}`);
+  }
 }
 
 /** `wbc commission`: waits for the box (or each box of a fleet), runs the template on it, prints the outcome.

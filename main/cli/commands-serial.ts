@@ -4,12 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { errorText } from '../../locales/translate.ts';
 import { AppError, type ErrorCode } from '../api/errors.ts';
-import { runDriverCommissioning } from '../commissioning/driver-run.ts';
 import { loadTemplateFile } from '../commissioning/template.ts';
-import type { RunDetail } from '../commissioning/types.ts';
+import type { RunDetail, RunSummary } from '../commissioning/types.ts';
 import { identifyBox } from '../drivers/api-handlers.ts';
 import { openDriver } from '../drivers/open-driver.ts';
 import { withChecksum } from '../drivers/openevse/rapi-frame.ts';
+import { configuredPortLister } from '../drivers/serial/port-folder.ts';
 import { listSerialPorts } from '../drivers/serial/port-list.ts';
 import { SerialLine } from '../drivers/serial/serial-line.ts';
 import { TerminalTrace } from '../drivers/serial/terminal-trace.ts';
@@ -63,7 +63,8 @@ const serialCommand: Command = {
   ],
   async run(ctx) {
     if (ctx.args[0] === 'list') {
-      const ports = await listSerialPorts();
+      const lister = configuredPortLister();
+      const ports = await listSerialPorts(lister);
       print(ctx, ports, () => {
         if (ports.length === 0) ctx.output.out(t(ctx, 'cli.serial.none'));
         for (const p of ports) {
@@ -84,11 +85,14 @@ const serialCommand: Command = {
       if (!ctx.options.watch) return 0;
       const { watchSerialPorts } = await import('../drivers/serial/port-list.ts');
       await new Promise<void>((resolve) => {
-        const stop = watchSerialPorts((change) => {
-          for (const p of change.added)
-            ctx.output.out(t(ctx, 'cli.serial.added', { path: p.path, adapter: p.adapter ?? '' }));
-          for (const p of change.removed) ctx.output.out(t(ctx, 'cli.serial.removed', { path: p.path }));
-        });
+        const stop = watchSerialPorts(
+          (change) => {
+            for (const p of change.added)
+              ctx.output.out(t(ctx, 'cli.serial.added', { path: p.path, adapter: p.adapter ?? '' }));
+            for (const p of change.removed) ctx.output.out(t(ctx, 'cli.serial.removed', { path: p.path }));
+          },
+          { lister },
+        );
         process.once('SIGINT', () => {
           stop();
           resolve();
@@ -186,37 +190,43 @@ export async function commissionOverDriver(ctx: CliContext): Promise<number> {
     if (!core.local) throw new AppError('CORE_BUSY_ELSEWHERE', { dataDir: core.dataDir });
     const local = core.local;
     const driver = await driverFor(ctx);
-    const abort = new AbortController();
-    const cancel = () => abort.abort();
+    const actor = local.context('cli').actor;
+    // The same run as the app's: the service drives it, Ctrl+C (or SIGTERM) cancels it between writes and
+    // puts back what was written; a write on the wire is waited for.
+    const started = local.commissioning.startDriver(actor, {
+      identity:
+        ctx.options.identity ??
+        defaultIdentity(
+          driver.name,
+          ctx.options.serial ?? ctx.options.http ?? ctx.options['modbus-tcp'] ?? '',
+        ),
+      template,
+      driver,
+      keepOnFailure: ctx.options['keep-on-failure'] === true,
+    });
+    const step = (r: RunSummary) => {
+      if (ctx.output.json || r.id !== started.id) return;
+      ctx.output.err(
+        t(ctx, 'cli.commission.step', {
+          identity: r.identity,
+          step: t(ctx, `run.step.${r.step}`),
+          status: t(ctx, `run.status.${r.status}`),
+        }),
+      );
+    };
+    const cancel = () => {
+      local.commissioning.cancel(actor, started.id);
+    };
+    local.commissioning.on('run', step);
     process.on('SIGINT', cancel);
+    process.on('SIGTERM', cancel);
     let run: RunDetail;
     try {
-      run = await runDriverCommissioning(local.commissioning.runs, {
-        actor: local.context('cli').actor,
-        identity:
-          ctx.options.identity ??
-          defaultIdentity(
-            driver.name,
-            ctx.options.serial ?? ctx.options.http ?? ctx.options['modbus-tcp'] ?? '',
-          ),
-        template,
-        driver,
-        keepOnFailure: ctx.options['keep-on-failure'] === true,
-        signal: abort.signal,
-        onChange: (r) => {
-          if (ctx.output.json) return;
-          ctx.output.err(
-            t(ctx, 'cli.commission.step', {
-              identity: r.identity,
-              step: t(ctx, `run.step.${r.step}`),
-              status: t(ctx, `run.status.${r.status}`),
-            }),
-          );
-        },
-      });
+      run = await local.commissioning.settled(started.id);
     } finally {
       process.off('SIGINT', cancel);
-      await driver.close();
+      process.off('SIGTERM', cancel);
+      local.commissioning.off('run', step);
     }
     printDriverRun(ctx, run);
     exit = run.status === 'left-not-confirmed' ? 0 : 1;

@@ -1,7 +1,6 @@
 // What every CLI command shares: its context (words, options, output, language), opening the core,
 // calling the api through the router, and printing for people or as JSON for scripts.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Language, translate } from '../../locales/translate.ts';
 import type { MethodName, ParamsOf, ResultOf } from '../api/contract.ts';
@@ -12,7 +11,7 @@ import { ApiCallError } from '../api/wire.ts';
 import { type Core, openCore } from '../core.ts';
 import { connectLocalChannel } from '../server/local-channel-client.ts';
 import { resolveDataDir } from '../store/paths.ts';
-import { keyFilePath } from '../store/vault-key.ts';
+import { keyFilePath, sealedKeyFilePath } from '../store/vault-key.ts';
 import type { HelpSpec } from './help.ts';
 import { type Output, printError } from './output.ts';
 
@@ -106,7 +105,7 @@ export const rendererDir = fileURLToPath(new URL('../../out/renderer/', import.m
 export function openCliCore(ctx: CliContext): Core {
   const dataDir = resolveDataDir({ flag: ctx.options['data-dir'] });
   // The desktop sealed this folder's key with the OS key store: only the running app can open it.
-  if (existsSync(join(dataDir, 'vault.key.sealed')) && !existsSync(keyFilePath(dataDir)))
+  if (existsSync(sealedKeyFilePath(dataDir)) && !existsSync(keyFilePath(dataDir)))
     throw new AppError('VAULT_KEY_SEALED', { dataDir });
   return openCore({ dataDir, defaultLanguage: ctx.language });
 }

@@ -23,7 +23,11 @@ export interface DriverRunInput {
   /** Shown the plan before anything is written; resolves true to write. Absent: approved as planned. */
   approve?: (plan: NonNullable<DriverRunState['plan']>) => Promise<boolean>;
   keepOnFailure?: boolean;
+  /** Cancels between steps and between writes: what was written is put back (newest first, read back). A
+   *  write already on the wire is waited for; its answer (or that none came) is what the run records. */
   signal?: AbortSignal;
+  /** A run created already (CommissioningService.startDriver answers with its id at once); absent: created here. */
+  runId?: number;
   onChange?: (run: RunDetail) => void;
 }
 
@@ -75,14 +79,10 @@ const same = (a: SettingValue | null | undefined, b: SettingValue) =>
 
 export async function runDriverCommissioning(runs: RunStore, input: DriverRunInput): Promise<RunDetail> {
   const { driver, identity, template, actor } = input;
-  let run = runs.create(
-    actor,
-    identity,
-    template,
-    input.approve ? 'manual' : 'auto',
-    null,
-    input.keepOnFailure,
-  );
+  let run =
+    input.runId !== undefined
+      ? runs.get(input.runId)
+      : runs.create(actor, identity, template, input.approve ? 'manual' : 'auto', null, input.keepOnFailure);
   const state: DriverRunState = {
     driver: driver.name,
     address: '',
@@ -125,6 +125,26 @@ export async function runDriverCommissioning(runs: RunStore, input: DriverRunInp
   };
   const specs = () => new Map<string, SettingSpec>(driver.describeSettings().map((s) => [s.name, s]));
   const raw = new Map<string, SettingValue | null>();
+  const cancelled = () => input.signal?.aborted === true;
+  /** Ends the run cancelled at this step; what was written so far is put back and read back first. */
+  const cancel = async (name: StepName, written: PlannedWrite[] = []) => {
+    const rollback = written.length > 0 ? await putBack(driver, written, raw, false) : null;
+    step(name, 'failed');
+    return save(
+      (r) => {
+        r.status = 'cancelled';
+        r.error = { code: 'CANCELLED', params: {} };
+        if (rollback) r.state.rollback = rollback;
+      },
+      {
+        action: 'commissioning.cancelled',
+        after: {
+          step: name,
+          putBack: rollback?.entries.map((e) => ({ key: e.key, outcome: e.outcome })) ?? [],
+        },
+      },
+    );
+  };
 
   // identify: who is on the other end, before anything else.
   step('identify', 'running');
@@ -135,6 +155,7 @@ export async function runDriverCommissioning(runs: RunStore, input: DriverRunInp
     return fail('identify', errorOf(error));
   }
   step('identify', 'done');
+  if (cancelled()) return cancel('snapshot');
 
   // snapshot: everything readable, so the plan shows old → new and a failure can put it back.
   step('snapshot', 'running');
@@ -150,6 +171,7 @@ export async function runDriverCommissioning(runs: RunStore, input: DriverRunInp
     return fail('snapshot', errorOf(error));
   }
   step('snapshot', 'done');
+  if (cancelled()) return cancel('plan');
 
   // plan: every value checked against the box's own spec before the first write.
   step('plan', 'running');
@@ -181,12 +203,7 @@ export async function runDriverCommissioning(runs: RunStore, input: DriverRunInp
       r.status = 'awaiting-approval';
     });
     const approved = await input.approve(state.plan);
-    if (!approved || input.signal?.aborted) {
-      return save((r) => {
-        r.status = 'cancelled';
-        r.error = { code: 'CANCELLED', params: {} };
-      });
-    }
+    if (!approved || cancelled()) return cancel('write');
     save((r) => {
       r.status = 'running';
     });
@@ -197,13 +214,7 @@ export async function runDriverCommissioning(runs: RunStore, input: DriverRunInp
   const written: PlannedWrite[] = [];
   let failure: { step: StepName; error: RunError } | null = null;
   for (const write of writes) {
-    if (input.signal?.aborted) {
-      step('write', 'failed');
-      return save((r) => {
-        r.status = 'cancelled';
-        r.error = { code: 'CANCELLED', params: {} };
-      });
-    }
+    if (cancelled()) return cancel('write', written);
     try {
       await driver.writeSetting(
         write.key,
@@ -219,12 +230,16 @@ export async function runDriverCommissioning(runs: RunStore, input: DriverRunInp
       );
     } catch (error) {
       const reason = errorOf(error);
+      // Cancelled before it went on the wire: nothing was sent for it.
+      if (reason.code === 'CANCELLED' && cancelled()) return cancel('write', written);
       // Unconfirmed: it may have landed, so it is put back like the ones that did.
       if (reason.code === 'DRIVER_WRITE_UNCONFIRMED') written.push(write);
       save((r) => {
         r.state.results[write.key] = reason.code;
       });
       failure = { step: 'write', error: reason };
+      // A cancel that came while this write was on the wire: its answer (or none) is recorded above.
+      if (cancelled()) return cancel('write', written);
       break;
     }
   }
@@ -262,6 +277,8 @@ export async function runDriverCommissioning(runs: RunStore, input: DriverRunInp
     });
     return fail(failure.step, failure.error);
   }
+  // Cancelled while reading back: the run did not finish, so what it wrote goes back.
+  if (cancelled()) return cancel('verify', written);
   step('verify', 'done');
   step('report', 'running');
   step('report', 'done');
@@ -307,5 +324,6 @@ async function putBack(
       entries.push({ ...base, outcome: 'not-restored', readBack: null });
     }
   }
-  return { mode: keep ? 'kept' : 'restored', entries, nextReboot: 'unknown' };
+  const allBack = entries.every((e) => e.outcome === 'restored');
+  return { mode: keep ? 'kept' : 'restored', entries, nextReboot: allBack ? 'as-before' : 'unknown' };
 }

@@ -182,6 +182,16 @@ export class RunStore {
   }
 
   /** A box's runs that were under way when the tool stopped: they continue when the box connects again. */
+  /** Driver runs (serial, HTTP, Modbus, console) still marked as moving: none can go on after a restart. */
+  unfinishedDriverRuns(): number[] {
+    const rows = this.#store
+      .stmt(
+        "SELECT id FROM commissioning_runs WHERE status IN ('running', 'waiting-for-box', 'awaiting-approval') AND json_extract(state, '$.driver') IS NOT NULL ORDER BY id",
+      )
+      .all() as Array<{ id: number }>;
+    return rows.map((r) => r.id);
+  }
+
   unfinished(identity: string): number[] {
     const rows = this.#store
       .stmt(

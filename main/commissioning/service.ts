@@ -6,6 +6,7 @@ import type { OcppService } from '../ocpp/service.ts';
 import type { BoxInfo } from '../ocpp/types.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
+import { type DriverRunInput, runDriverCommissioning } from './driver-run.ts';
 import { combinedPlan, type FleetPlan } from './fleet-plan.ts';
 import { loadUrlProfiles } from './plan.ts';
 import type { StationPresence } from './presence.ts';
@@ -44,12 +45,30 @@ export class CommissioningService extends EventEmitter {
   #presence: StationPresence | null | (() => StationPresence | null) = null;
   #presencePollMs: number | undefined;
 
+  /** What runs by itself after a run that ended (core.ts: the pre-flight checks); never changes its outcome. */
+  #afterRun: ((run: RunDetail) => Promise<void>) | null = null;
+
   constructor(store: Store, vault: Vault, ocpp: OcppService) {
     super();
     this.#store = store;
     this.#vault = vault;
     this.#ocpp = ocpp;
     this.runs = new RunStore(store);
+    // A driver run whose tool stopped mid-way (crash, power) cannot go on: its cable session is gone. It ends
+    // failed, saying so, instead of being taken for an OCPP run when a box of that name connects.
+    for (const id of this.runs.unfinishedDriverRuns()) {
+      this.runs.update(
+        id,
+        (r) => {
+          r.status = 'failed';
+          r.error = {
+            code: 'COMMISSION_DRIVER_INTERRUPTED',
+            params: { id, identity: r.identity, driver: r.state.driver?.driver ?? '?' },
+          };
+        },
+        { actor: 'system', action: 'commissioning.failed', after: { code: 'COMMISSION_DRIVER_INTERRUPTED' } },
+      );
+    }
     // A box that comes back picks up its unfinished run (after a crash or a restart of the tool).
     ocpp.on('connected', (box: BoxInfo) => {
       for (const id of this.runs.unfinished(box.identity))
@@ -67,6 +86,11 @@ export class CommissioningService extends EventEmitter {
   setPresence(presence: StationPresence | null | (() => StationPresence | null), pollMs?: number): void {
     this.#presence = presence;
     this.#presencePollMs = pollMs;
+  }
+
+  /** Work after each run that ended (awaited before the run counts as settled); errors are the hook's own. */
+  setAfterRun(hook: ((run: RunDetail) => Promise<void>) | null): void {
+    this.#afterRun = hook;
   }
 
   /** A forgotten box's runs are gone: its coming back is no news for a run any more. */
@@ -166,6 +190,47 @@ export class CommissioningService extends EventEmitter {
       // No local CSMS running: the broken box is not connected to it either.
     }
     if (connected) throw new AppError('SWAP_OLD_STILL_CONNECTED', { identity: from, replacement: to });
+  }
+
+  /**
+   * A run for a box reached through a driver (serial, HTTP, Modbus, console): created and answered at once,
+   * driven here like an OCPP run (steps as `run` events, cancel() stops it between writes and puts back what
+   * was written). The service owns the driver from now on and closes it when the run ends.
+   */
+  startDriver(
+    actor: string,
+    input: Omit<DriverRunInput, 'actor' | 'signal' | 'onChange' | 'runId' | 'approve'>,
+  ): RunSummary {
+    const { identity, template, driver } = input;
+    const busy = this.runs.list({ identity, limit: 5 }).find((r) => this.#active.has(r.id));
+    if (busy) {
+      void driver.close();
+      throw new AppError('ALREADY_EXISTS', { entity: 'run', name: `${identity} #${busy.id}` });
+    }
+    const run = this.runs.create(actor, identity, template, 'auto', null, input.keepOnFailure);
+    const abort = new AbortController();
+    const done = runDriverCommissioning(this.runs, {
+      ...input,
+      actor,
+      runId: run.id,
+      signal: abort.signal,
+      onChange: (r) => this.emit('run', summary(r)),
+    })
+      .catch((error: unknown) => {
+        // A fault of the run itself, not of the box: it ends failed, never left running.
+        const failed = this.runs.update(run.id, (r) => {
+          r.status = 'failed';
+          r.error = { code: 'INTERNAL', params: { detail: String(error).slice(0, 200) } };
+        });
+        this.emit('run', summary(failed));
+        return failed;
+      })
+      .finally(async () => {
+        this.#active.delete(run.id);
+        await driver.close().catch(() => undefined);
+      });
+    this.#active.set(run.id, { abort, done });
+    return summary(run);
   }
 
   /**
@@ -428,9 +493,15 @@ export class CommissioningService extends EventEmitter {
     );
     const done = runner
       .drive()
-      .then((run) => {
+      .then(async (run) => {
         if (run.status === 'left-not-confirmed') this.#watching.set(run.identity, run.id);
-        return run;
+        const hook = this.#afterRun;
+        if (!hook || !['confirmed', 'left-not-confirmed', 'failed'].includes(run.status)) return run;
+        await hook(run).catch(() => undefined);
+        // What the hook stored (state.preflight) is shown as the run's next change; its status stays.
+        const after = this.runs.get(run.id);
+        this.emit('run', summary(after));
+        return after;
       })
       .finally(() => this.#active.delete(id));
     this.#active.set(id, { abort, done });

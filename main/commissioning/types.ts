@@ -63,7 +63,15 @@ export interface RunState {
   /** A box swap (main/commissioning/swap.ts): the broken box whose place this box (the run's identity) takes. */
   swap?: SwapState;
   /** Pre-flight checks run on this box after the run (main/diagnostics/preflight.ts), worded when they ran. */
-  preflight?: Array<{ check: string; status: 'ok' | 'warn' | 'fail'; detail: string; at?: string }>;
+  preflight?: Array<{
+    check: string;
+    status: 'ok' | 'warn' | 'fail';
+    detail: string;
+    at?: string;
+    /** The catalog keys and values of check and detail (main/diagnostics/preflight-words.ts); absent in
+     *  lines stored before: those are shown as worded then. */
+    words?: { checks: string[]; key: string; remedy?: string; params: Record<string, string | number> };
+  }>;
 }
 
 /** A driver-backed run: what the box said it is, what it held, the plan, and what it read back. */

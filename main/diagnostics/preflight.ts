@@ -1,16 +1,17 @@
 // `preflight.run`: every pre-flight check of one box before the electrician leaves, worded in the user's
 // language, and stored with the box's latest commissioning run (state.preflight) for its report.
 import type { Language } from '../../locales/translate.ts';
-import { catalogs, translate } from '../../locales/translate.ts';
+import { translate } from '../../locales/translate.ts';
 import { AppError } from '../api/errors.ts';
 import { lastPushedList } from '../commissioning/cards-for-box.ts';
 import type { RunStore } from '../commissioning/run-store.ts';
-import type { RunDetail } from '../commissioning/types.ts';
+import type { RunDetail, RunState } from '../commissioning/types.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import type { Store } from '../store/database.ts';
 import { type BoxFacts, boxChecks, boxFacts, profileCheck } from './preflight-box.ts';
 import { dnsCheck, tcpCheck, tlsCheck, urlCheck } from './preflight-network.ts';
 import type { PreflightFinding, PreflightReport, PreflightResult } from './preflight-types.ts';
+import { connectorWords, type PreflightWords } from './preflight-words.ts';
 
 export interface PreflightDeps {
   store: Store;
@@ -27,19 +28,13 @@ export interface PreflightOptions {
   timeoutMs?: number;
   /** Extra CA certificates (PEM) the laptop trusts for the TLS check; default: the latest run's CA. */
   trusted?: string[];
+  /** The run the checks belong to (its CSMS, and where they are stored); default: the box's latest run. */
+  runId?: number;
 }
 
 function latestRun(deps: PreflightDeps, identity: string): RunDetail | null {
   const [latest] = deps.runs.list({ identity, limit: 1 });
   return latest ? deps.runs.get(latest.id) : null;
-}
-
-/** "1: Faulted, 2: Available" with each OCPP connector status in the reader's words (unknown ones as sent). */
-function connectorWords(language: Language, list: string): string {
-  return list.replace(/: (\w+)/g, (whole, status: string) => {
-    const key = `preflight.connector.${status}`;
-    return key in catalogs[language] ? `: ${translate(language, key)}` : whole;
-  });
 }
 
 export function wordFinding(language: Language, raw: PreflightFinding): PreflightResult {
@@ -58,6 +53,29 @@ export function wordFinding(language: Language, raw: PreflightFinding): Prefligh
   };
 }
 
+/** A finding's catalog keys and values, kept with the run so a report can word it in its own language. */
+export function wordsOf(finding: PreflightFinding): PreflightWords {
+  const key =
+    finding.outcome === 'notSeen' ? 'preflight.notSeen' : `preflight.${finding.check}.${finding.outcome}`;
+  return {
+    checks: [finding.check],
+    key,
+    ...(finding.status === 'ok' ? {} : { remedy: `${key}.remedy` }),
+    params: finding.params,
+  };
+}
+
+/** The findings as a run keeps them (state.preflight): worded, the remedy after what was seen, and the words. */
+export function storedLines(results: PreflightResult[], at: string): NonNullable<RunState['preflight']> {
+  return results.map((p) => ({
+    check: p.name,
+    status: p.status,
+    detail: p.remedy ? `${p.detail} ${p.remedy}` : p.detail,
+    at,
+    words: wordsOf(p),
+  }));
+}
+
 /** The box's answers when it is connected to the tool's CSMS and admitted; null otherwise (its checks say so). */
 async function factsOf(deps: PreflightDeps, identity: string, timeoutMs: number): Promise<BoxFacts | null> {
   try {
@@ -70,7 +88,7 @@ async function factsOf(deps: PreflightDeps, identity: string, timeoutMs: number)
 
 export async function runPreflight(deps: PreflightDeps, options: PreflightOptions): Promise<PreflightReport> {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const run = latestRun(deps, options.identity);
+  const run = options.runId === undefined ? latestRun(deps, options.identity) : deps.runs.get(options.runId);
   const url = options.url ?? run?.template.csms.url;
   if (!url) throw new AppError('PREFLIGHT_NO_URL', { identity: options.identity });
   const findings: PreflightFinding[] = [];
@@ -95,12 +113,7 @@ export async function runPreflight(deps: PreflightDeps, options: PreflightOption
   const at = new Date().toISOString();
   if (run)
     deps.runs.update(run.id, (r) => {
-      r.state.preflight = results.map((p) => ({
-        check: p.name,
-        status: p.status,
-        detail: p.remedy ? `${p.detail} ${p.remedy}` : p.detail,
-        at,
-      }));
+      r.state.preflight = storedLines(results, at);
     });
   return { identity: options.identity, url, at, results, runId: run?.id ?? null };
 }

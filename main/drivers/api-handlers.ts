@@ -1,12 +1,11 @@
 // The drivers api (drivers.*): the serial ports with their adapters, identifying a box politely (reads
 // only), and a driver-backed commissioning run, merged into main/api/handlers.ts like the readers' api.
+import type { ValidParamsOf } from '../api/contract.ts';
 import type { Handlers, Router } from '../api/router.ts';
-import { runDriverCommissioning } from '../commissioning/driver-run.ts';
-import type { RunStore } from '../commissioning/run-store.ts';
-import { summary } from '../commissioning/run-store.ts';
+import type { CommissioningService } from '../commissioning/service.ts';
 import { driverCatalog } from './catalog.ts';
 import { openDriver } from './open-driver.ts';
-import { listSerialPorts } from './serial/port-list.ts';
+import { listSerialPorts, osPortLister, type PortLister } from './serial/port-list.ts';
 import type {
   DriverCapability,
   LiveStatus,
@@ -18,7 +17,12 @@ import type {
 
 export type { DriverCatalog } from './catalog.ts';
 
-export type DriverMethod = 'drivers.ports' | 'drivers.catalog' | 'drivers.identify' | 'drivers.commission';
+export type DriverMethod =
+  | 'drivers.ports'
+  | 'drivers.catalog'
+  | 'drivers.identify'
+  | 'drivers.start'
+  | 'drivers.commission';
 
 /** What `drivers.identify` tells: the box, what it can do, its settings and their values (secrets: null). */
 export interface DriverIdentification {
@@ -41,8 +45,10 @@ export async function identifyBox(driver: StationDriver): Promise<DriverIdentifi
 }
 
 export interface DriverHandlerDeps {
-  runs: RunStore;
+  commissioning: CommissioningService;
   events: () => Router;
+  /** Where the port list comes from (the OS; tests and `WBC_SERIAL_DIR` add a folder of links). */
+  ports?: PortLister;
 }
 
 interface Target {
@@ -75,8 +81,16 @@ const open = (p: Target) =>
   });
 
 export function driverHandlers(deps: DriverHandlerDeps): Pick<Handlers, DriverMethod> {
+  // Opened first, so a missing or busy port is the call's own error; the run then moves on by itself.
+  const start = async (p: ValidParamsOf<'drivers.start'>, actor: string) =>
+    deps.commissioning.startDriver(actor, {
+      identity: p.identity,
+      template: p.template,
+      driver: await open(p),
+      keepOnFailure: p.keepOnFailure,
+    });
   return {
-    'drivers.ports': () => listSerialPorts(),
+    'drivers.ports': () => listSerialPorts(deps.ports ?? osPortLister),
     'drivers.catalog': () => driverCatalog(),
     'drivers.identify': async (p) => {
       const driver = await open(p);
@@ -86,20 +100,7 @@ export function driverHandlers(deps: DriverHandlerDeps): Pick<Handlers, DriverMe
         await driver.close();
       }
     },
-    'drivers.commission': async (p, ctx) => {
-      const driver = await open(p);
-      try {
-        return await runDriverCommissioning(deps.runs, {
-          actor: ctx.actor,
-          identity: p.identity,
-          template: p.template,
-          driver,
-          keepOnFailure: p.keepOnFailure,
-          onChange: (run) => deps.events().emit('commissioning.changed', summary(run)),
-        });
-      } finally {
-        await driver.close();
-      }
-    },
+    'drivers.start': (p, ctx) => start(p, ctx.actor),
+    'drivers.commission': async (p, ctx) => deps.commissioning.settled((await start(p, ctx.actor)).id),
   };
 }

@@ -36,6 +36,9 @@ const needed: Array<[key: string, access?: 'ReadOnly' | 'WriteOnly']> = [
   ['SecurityCtrlr.BasicAuthPassword', 'WriteOnly'],
   ['SecurityCtrlr.OrganizationName'],
   ['SecurityCtrlr.CertificateEntries', 'ReadOnly'],
+  ['SecurityCtrlr.AdditionalRootCertificateCheck', 'ReadOnly'],
+  ['SecurityCtrlr.MaxCertificateChainSize', 'ReadOnly'],
+  ['ReservationCtrlr.NonEvseSpecific', 'ReadOnly'],
   ['AuthCtrlr.Enabled'],
   ['AuthCtrlr.LocalAuthorizeOffline'],
   ['AuthCtrlr.LocalPreAuthorize'],
@@ -66,10 +69,17 @@ const needed: Array<[key: string, access?: 'ReadOnly' | 'WriteOnly']> = [
   ['SmartChargingCtrlr.RateUnit', 'ReadOnly'],
   ['SmartChargingCtrlr.PeriodsPerSchedule', 'ReadOnly'],
   ['SmartChargingCtrlr.ProfileStackLevel', 'ReadOnly'],
+  ['SmartChargingCtrlr.Phases3to1', 'ReadOnly'],
   ['SmartChargingCtrlr.Entries[ChargingProfiles]', 'ReadOnly'],
   ['ClockCtrlr.DateTime', 'ReadOnly'],
   ['ClockCtrlr.TimeSource'],
 ];
+
+/** Whether OCPP 2.0.1 makes the variable ReadOnly (the lines above): a write to it is refused before it is sent. */
+export function readOnly201(key: string): boolean {
+  const wanted = key.trim().toLowerCase();
+  return needed.some(([k, access]) => access === 'ReadOnly' && k.toLowerCase() === wanted);
+}
 
 /** When the box does not say how many variables one GetVariables may carry. */
 export const DEFAULT_ITEMS_PER_GET = 8;

@@ -8,6 +8,7 @@ import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
 import { lanAddresses } from './lan-addresses.ts';
 import { LocalCsms, type LocalCsmsOptions } from './local-csms.ts';
+import { readOnly201 } from './read201.ts';
 import { REPORT_WAIT_MS } from './session201.ts';
 import { type NameMapping, resolveNames } from './setting-names.ts';
 import { type TraceLimits, TraceRecorder } from './trace.ts';
@@ -173,7 +174,7 @@ export class OcppService extends EventEmitter {
   checkSettingNames<T extends { key: string }>(
     identity: string,
     changes: T[],
-    options: { version?: '1.6' | '2.0.1'; strict?: boolean } = {},
+    options: { version?: '1.6' | '2.0.1'; strict?: boolean; reading?: boolean } = {},
   ): { changes: T[]; mapped: NameMapping[] } {
     const snapshot = this.latestSnapshot(identity);
     const seen = options.version ?? this.#csms?.box(identity)?.ocppVersion ?? this.#recordedVersion(identity);
@@ -184,10 +185,23 @@ export class OcppService extends EventEmitter {
       snapshot !== null &&
       snapshot.ocppVersion === seen &&
       snapshot.readVia !== 'get-variables';
-    return resolveNames(
+    const resolved = resolveNames(
       { identity, version: seen ?? null, known: full ? snapshot.entries.map((e) => e.key) : null },
       changes,
     );
+    // A typed write to a 2.0.1 variable the box only reports is refused here, before anything is sent:
+    // ReadOnly by the spec (read201.ts) or in the box's own latest read. (A 1.6 box answers for itself.)
+    if (options.strict === true && options.reading !== true && seen === '2.0.1') {
+      const sameRead = snapshot?.ocppVersion === seen ? snapshot.entries : [];
+      for (const change of resolved.changes) {
+        const wanted = change.key.toLowerCase();
+        const marked = sameRead.some((e) => e.readonly && e.key.toLowerCase() === wanted);
+        if (!marked && !readOnly201(change.key)) continue;
+        const typed = resolved.mapped.find((m) => m.to === change.key)?.from ?? change.key;
+        throw new AppError('SETTING_READ_ONLY', { identity, name: change.key, typed, version: seen });
+      }
+    }
+    return resolved;
   }
 
   /** Writes settings and records each key the box confirmed (or refused) in the audit log. */

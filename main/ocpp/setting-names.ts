@@ -133,3 +133,35 @@ export function resolveNames<T extends { key: string }>(
   });
   return { changes: resolved, mapped };
 }
+
+/**
+ * The settings asked for by name out of a box's read: a 1.6 name on a 2.0.1 box (and back) is answered
+ * with its counterpart, a name in another case with the box's spelling; a name the read does not hold is
+ * SETTING_NAME_UNKNOWN with the closest names it does.
+ */
+export function pickSettings<E extends { key: string }>(
+  identity: string,
+  version: Version,
+  entries: readonly E[],
+  names: readonly string[],
+): { entries: Array<E & { requestedKey?: string }>; mapped: NameMapping[] } {
+  const mapped: NameMapping[] = [];
+  const picked = names.map((typed) => {
+    const name = typed.trim();
+    const other = counterpart(version, name);
+    const key = (other ?? name).toLowerCase();
+    const found = entries.find((e) => e.key.toLowerCase() === key);
+    if (!found) {
+      const closest =
+        closestNames(
+          other ?? name,
+          entries.map((e) => e.key),
+        ).join(', ') || '–';
+      throw new AppError('SETTING_NAME_UNKNOWN', { identity, name: other ?? name, closest });
+    }
+    if (!other) return found;
+    mapped.push({ from: name, to: found.key });
+    return { ...found, requestedKey: name };
+  });
+  return { entries: picked, mapped };
+}

@@ -1,7 +1,8 @@
 // A report in words: the facts of report-model.ts as headings, label/value rows, tables and a signature
 // block, in English or German from locales/. The PDF and the HTML draw the same document, so they say the same.
 import { errorText, type Language, translate } from '../../locales/translate.ts';
-import type { BoxReport, SiteReport } from './report-model.ts';
+import { wordLine } from '../diagnostics/preflight-words.ts';
+import type { BoxReport, PreflightLine, SiteReport } from './report-model.ts';
 
 export type Block =
   | { kind: 'fields'; rows: Array<[string, string]> }
@@ -40,6 +41,19 @@ export interface ReportDocument {
 
 /** One formatter per language: making one is far dearer than using it (a site report formats hundreds of times). */
 const formatters = new Map<Language, Intl.DateTimeFormat>();
+
+/** A line in the report's language when the run kept its words; as worded when it ran otherwise. */
+function said(language: Language, line: PreflightLine): PreflightLine {
+  return line.words ? { ...line, ...wordLine(language, line.words) } : line;
+}
+
+/** Passed checks share one row (what they saw is in the run view): a box page stays on one A4 page. */
+function compactPreflight(lines: PreflightLine[]): PreflightLine[] {
+  const passed = lines.filter((l) => l.ok && !l.warn);
+  if (passed.length < 2) return lines;
+  const rest = lines.filter((l) => !passed.includes(l));
+  return [{ check: passed.map((l) => l.check).join(', '), ok: true, detail: null }, ...rest];
+}
 
 export function timeIn(language: Language, iso: string | null | undefined): string {
   if (!iso) return translate(language, 'report.none');
@@ -209,7 +223,7 @@ function boxSection(language: Language, box: BoxReport): BoxSection {
               t('report.pdf.preflight.detail'),
             ],
             widths: [0.3, 0.15, 0.55],
-            rows: run.preflight.map((p) => [
+            rows: compactPreflight(run.preflight.map((p) => said(language, p))).map((p) => [
               p.check,
               t(
                 p.warn

@@ -11,6 +11,7 @@ import type {
   RunStatus,
   VerifyState,
 } from '../commissioning/types.ts';
+import type { PreflightWords } from '../diagnostics/preflight-words.ts';
 import type { Store } from '../store/database.ts';
 import { getSite } from '../store/sites.ts';
 import { listStations } from '../store/stations.ts';
@@ -31,6 +32,8 @@ export interface PreflightLine {
   /** Not failed, but worth a look (a pre-flight `warn`); absent in results stored without it. */
   warn?: boolean;
   detail: string | null;
+  /** Keys and values to say it in the report's language (main/diagnostics/preflight-words.ts). */
+  words?: PreflightWords;
 }
 
 export interface TestChargeLine {
@@ -116,6 +119,21 @@ function writesOf(run: RunDetail): ReportWrite[] {
   return rows;
 }
 
+/** Stored words of a line, when well formed (a key of the catalog, string checks, plain values). */
+function wordsOf(raw: unknown): PreflightWords | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const w = raw as Record<string, unknown>;
+  const checks = Array.isArray(w.checks) && w.checks.every((c) => typeof c === 'string') ? w.checks : null;
+  const params = w.params && typeof w.params === 'object' ? (w.params as PreflightWords['params']) : null;
+  if (!checks || typeof w.key !== 'string' || !params) return null;
+  return {
+    checks,
+    key: w.key,
+    ...(typeof w.remedy === 'string' ? { remedy: w.remedy } : {}),
+    params,
+  };
+}
+
 /** Pre-flight results a run may carry (stored by the pre-flight capability); anything malformed is left out. */
 function preflightOf(state: RunState): PreflightLine[] | null {
   const raw = (state as { preflight?: unknown }).preflight;
@@ -129,7 +147,14 @@ function preflightOf(state: RunState): PreflightLine[] | null {
     const ok = record.ok === true || record.status === 'ok' || record.status === 'passed';
     const detail = record.detail ?? record.message;
     const warn = record.status === 'warn';
-    lines.push({ check, ok, ...(warn ? { warn } : {}), detail: typeof detail === 'string' ? detail : null });
+    const words = wordsOf(record.words);
+    lines.push({
+      check,
+      ok,
+      ...(warn ? { warn } : {}),
+      detail: typeof detail === 'string' ? detail : null,
+      ...(words ? { words } : {}),
+    });
   }
   return lines;
 }

@@ -8,6 +8,9 @@ export interface TcpModbusServer {
   units: Map<number, RegisterBank>;
   /** Connections accepted so far. */
   connections: number;
+  /** A slow box: called with each request PDU after the bank answered it (a write has landed); the answer
+   *  is sent when the promise returned settles (undefined: at once). */
+  holdAnswer: ((unit: number, request: Buffer) => Promise<void> | undefined) | undefined;
   close(): Promise<void>;
 }
 
@@ -17,7 +20,10 @@ export async function startTcpModbusServer(
   port = 0,
 ): Promise<TcpModbusServer> {
   const sockets = new Set<Socket>();
-  const state = { connections: 0 };
+  const state: { connections: number; holdAnswer: TcpModbusServer['holdAnswer'] } = {
+    connections: 0,
+    holdAnswer: undefined,
+  };
   const server: Server = createServer((socket) => {
     state.connections++;
     sockets.add(socket);
@@ -38,12 +44,15 @@ export async function startTcpModbusServer(
         const unit = frame[6] ?? 0;
         const bank = units.get(unit);
         if (!bank || bank.faults.silent) continue; // a gateway with no such unit says nothing
-        const pdu = bank.answer(Buffer.from(frame.subarray(7)));
+        const request = Buffer.from(frame.subarray(7));
+        const pdu = bank.answer(request);
         const head = Buffer.alloc(7);
         frame.copy(head, 0, 0, 4); // transaction id and protocol id echoed
         head.writeUInt16BE(pdu.length + 1, 4);
         head[6] = unit;
-        socket.write(Buffer.concat([head, pdu]));
+        const held = state.holdAnswer?.(unit, request);
+        if (held) void held.then(() => !socket.destroyed && socket.write(Buffer.concat([head, pdu])));
+        else socket.write(Buffer.concat([head, pdu]));
       }
     });
   });
@@ -55,6 +64,12 @@ export async function startTcpModbusServer(
     units,
     get connections() {
       return state.connections;
+    },
+    get holdAnswer() {
+      return state.holdAnswer;
+    },
+    set holdAnswer(hold) {
+      state.holdAnswer = hold;
     },
     close: () =>
       new Promise<void>((resolve) => {

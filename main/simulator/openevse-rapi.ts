@@ -33,6 +33,9 @@ export interface RapiSimFaults {
   garbledCommands?: number;
   /** Firmware before RAPI 3.0: answers carry no sequence id. */
   noSequenceIds?: boolean;
+  /** A slow controller: called with each command (`$SC 20`) after it took effect; its answer waits for the
+   *  promise returned (undefined: answered at once; a promise that never settles: never answered). */
+  holdAnswer?: (command: string) => Promise<void> | undefined;
 }
 
 interface SimState {
@@ -130,6 +133,7 @@ export class RapiSimulator {
     }
     const seq = frame.sequence === null || this.faults.noSequenceIds ? '' : ` :${hex(frame.sequence)}`;
     const [ok, args, after] = this.#execute(frame.kind, frame.args);
+    await this.faults.holdAnswer?.(this.received.at(-1) as string);
     await this.#sendFrame(`$${ok ? 'OK' : 'NK'}${args.length ? ` ${args.join(' ')}` : ''}${seq}`);
     if (after) await after();
   }

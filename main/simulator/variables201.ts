@@ -128,6 +128,9 @@ export function standardVariables(init: VariablesInit): VariableSpec[] {
     ],
     ['SecurityCtrlr', 'OrganizationName', 'string', 'ReadWrite', 'Wallbox Commissioner', { maxLimit: 50 }],
     ['SecurityCtrlr', 'CertificateEntries', 'integer', 'ReadOnly', '0'],
+    ['SecurityCtrlr', 'AdditionalRootCertificateCheck', 'boolean', 'ReadOnly', 'false'],
+    ['SecurityCtrlr', 'MaxCertificateChainSize', 'integer', 'ReadOnly', '10000'],
+    ['ReservationCtrlr', 'NonEvseSpecific', 'boolean', 'ReadOnly', 'true'],
     ['AuthCtrlr', 'Enabled', 'boolean', 'ReadWrite', 'true'],
     ['AuthCtrlr', 'AuthorizeRemoteStart', 'boolean', 'ReadWrite', 'false'],
     ['AuthCtrlr', 'LocalAuthorizeOffline', 'boolean', 'ReadWrite', 'true'],
@@ -189,6 +192,7 @@ export function standardVariables(init: VariablesInit): VariableSpec[] {
     ['SmartChargingCtrlr', 'RateUnit', 'MemberList', 'ReadOnly', 'A', { valuesList: 'A' }],
     ['SmartChargingCtrlr', 'PeriodsPerSchedule', 'integer', 'ReadOnly', '24'],
     ['SmartChargingCtrlr', 'ProfileStackLevel', 'integer', 'ReadOnly', '8'],
+    ['SmartChargingCtrlr', 'Phases3to1', 'boolean', 'ReadOnly', 'false'],
     [
       'SmartChargingCtrlr',
       'Entries',

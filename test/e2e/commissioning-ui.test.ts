@@ -93,6 +93,14 @@ test('a template by keyboard, one 1.6 box planned, approved, moved to the compan
     .locator('tr[data-key="Cst_BackendUrl"] [data-testid="answer"]')
     .getByText('Reboot required')
     .waitFor();
+  // The pre-flight checks ran by themselves after the reset: shown under the outcome, which stays as it was.
+  const preflight = page.getByTestId('run-preflight');
+  await preflight
+    .locator('li[data-status="ok"]')
+    .getByText(/Connection \(TCP\)/)
+    .waitFor();
+  await preflight.getByText(/Not checked: the box was not connected to this tool after its reset/).waitFor();
+  await page.getByTestId('outcome').getByText('Left, not confirmed').waitFor();
   await page.screenshot({ path: shot('run-left-not-confirmed-en'), fullPage: true });
   await company.waitFor('box at company', () => company.connected('WB-16'));
 
@@ -106,6 +114,10 @@ test('a template by keyboard, one 1.6 box planned, approved, moved to the compan
     .getByText(/left this tool and did not come back within 2 s; no CSMS confirmed it/)
     .waitFor();
   await report.getByTestId('report-outcome').getByText('Result: left, not confirmed.').waitFor();
+  await report
+    .getByTestId('run-preflight')
+    .getByText(/Connection \(TCP\)/)
+    .waitFor();
   await page.screenshot({ path: shot('run-report-en'), fullPage: true });
   await page.emulateMedia({ media: 'print' });
   await page.screenshot({ path: shot('run-report-print-en'), fullPage: true });

@@ -2,36 +2,14 @@
 // simulator driven by the shipped register map) and an OpenEVSE on a socat pty are identified with reads
 // only, and commissioned only after the user ticks the agreement; the run shows in the run view.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { type TestContext, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { Core } from '../../main/core.ts';
 import { RapiSimulator } from '../../main/simulator/openevse-rapi.ts';
-import { launchBrowser, openPage, pageErrors, tabTo } from '../support/browser.ts';
-import { callOk, testCore } from '../support/core.ts';
+import { pageErrors, tabTo } from '../support/browser.ts';
+import { testCore } from '../support/core.ts';
 import { heidelbergOnTcp } from '../support/heidelberg-tcp.ts';
 import { ptyPair } from '../support/pty-pair.ts';
-import { testShell } from '../support/shell.ts';
-
-const built = fileURLToPath(new URL('../../out/renderer/', import.meta.url));
-
-async function openConnect(t: TestContext, core: Core): Promise<Page> {
-  assert.ok(existsSync(`${built}index.html`), 'the UI is built (npm run build)');
-  await callOk(core, 'templates.save', {
-    template: {
-      name: 'Garage',
-      csms: { url: 'ws://csms.example.com/ocpp', securityProfile: 0 },
-      maxCurrentA: 10,
-    },
-  });
-  const { server } = await testShell(t, { core, staticDir: built });
-  const browser = await launchBrowser(t);
-  const page = await openPage(browser, `${server.url}#/connect`);
-  await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
-  await page.getByTestId('connect-form').waitFor();
-  return page;
-}
+import { openConnect } from './connect-page.ts';
 
 /** Ticks the agreement, names the identity and starts the run, by keyboard; waits for the run view. */
 async function agreeAndRun(page: Page, identity: string): Promise<string> {
@@ -44,14 +22,15 @@ async function agreeAndRun(page: Page, identity: string): Promise<string> {
   await page.keyboard.press('Space');
   await tabTo(page, 'connect-run');
   await page.keyboard.press('Enter');
+  // The run view comes at once and follows the run live: wait until it ended.
   const view = page.getByTestId('run-view');
-  await view.waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid="run-view"]:not([data-status="running"])').waitFor({ timeout: 30_000 });
   return (await view.getAttribute('data-status')) ?? '';
 }
 
 test('Connect: a Modbus TCP box by its register map, identified by reads only, then commissioned', async (t) => {
   const { bank, server: modbus } = await heidelbergOnTcp(t);
-  const page = await openConnect(t, testCore(t));
+  const page = await openConnect(t, testCore(t), 10);
 
   // Modbus TCP is the last way to connect; the Heidelberg map follows Alfen in the shipped list.
   await page.getByTestId('connect-kind').focus();
@@ -80,7 +59,7 @@ test('Connect: an OpenEVSE on a pty typed as a port path, identified, then commi
   const rapi = new RapiSimulator({ bootMessage: false });
   await rapi.open(pair.b);
   t.after(() => rapi.close());
-  const page = await openConnect(t, testCore(t));
+  const page = await openConnect(t, testCore(t), 10);
 
   // A pty is not a listed adapter: the port is typed ("another port" is the last choice).
   assert.equal(await page.getByTestId('connect-kind').inputValue(), 'openevse-serial');

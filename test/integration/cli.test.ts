@@ -197,6 +197,9 @@ test('wbc commission takes a template file, waits for the box, and exits 3 "left
   assert.match(cli.stdout(), /Check in the company CSMS that WB-CLI-C is connected/);
   assert.doesNotMatch(cli.stdout(), /commissioned|verified/);
   assert.match(cli.stderr(), /write the settings/);
+  // The pre-flight checks ran by themselves after the reset, and the exit code stayed the run's.
+  assert.match(cli.stdout(), /Pre-flight checks of this run/);
+  assert.match(cli.stdout(), /\[OK\] Connection \(TCP\): 127\.0\.0\.1 accepts connections on port/);
   await company.waitFor('box at company', () => company.connected('WB-CLI-C'));
 });
 

@@ -1,16 +1,24 @@
 // The local channel's wire as a `wbc` command or an intruder meets it: a real core, a real Unix socket and
 // WebSocket frames; the token, the size limit, clean closes (1000 from a command, 1001 when the core goes).
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { WebSocket } from 'ws';
+import { openCore } from '../../main/core.ts';
 import { channelPaths, openLocalChannel } from '../../main/server/local-channel.ts';
 import { connectLocalChannel } from '../../main/server/local-channel-client.ts';
 import { adoptLegacyFolder } from '../../main/store/legacy-folder.ts';
+import {
+  keyFilePath,
+  sealedKeyFilePath,
+  VAULT_KEY_BYTES,
+  type VaultKeyProvider,
+} from '../../main/store/vault-key.ts';
 import { wbc } from '../support/cli.ts';
-import { testCore } from '../support/core.ts';
+import { callOk, testCore } from '../support/core.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
 
@@ -90,6 +98,41 @@ test('wbc on a folder whose key the desktop sealed says the app must be running,
   assert.match(run.stderr, /Start the desktop app/);
   assert.equal(existsSync(join(dir, 'vault.key')), false, 'no second key made beside the sealed one');
   assert.equal(existsSync(join(dir, 'commissioner.db')), false);
+});
+
+test('wbc on a folder whose key the desktop sealed goes through the running desktop core; once it is closed, it says so', async (t) => {
+  const dir = tempDir(t);
+  const sealedFile = sealedKeyFilePath(dir);
+  // The desktop's core as electron/main.ts opens it. Electron's safeStorage cannot run here (no Electron
+  // binary), so this in-process stand-in keeps the key in the sealed file: no wire exists to test instead.
+  const sealed: VaultKeyProvider = {
+    kind: 'safeStorage',
+    location: sealedFile,
+    loadKey: () => (existsSync(sealedFile) ? readFileSync(sealedFile) : null),
+    createKey: () => {
+      const key = randomBytes(VAULT_KEY_BYTES);
+      writeFileSync(sealedFile, key, { mode: 0o600, flag: 'wx' });
+      return key;
+    },
+  };
+  const desktop = openCore({ dataDir: dir, keyProvider: sealed, defaultLanguage: 'en' });
+  const channel = await openLocalChannel(desktop);
+  await callOk(desktop, 'sites.create', { name: 'Depot' });
+  await callOk(desktop, 'secrets.put', { purpose: 'csms-basic-auth', label: 'x', value: 'a-password-0001' });
+  assert.ok(existsSync(sealedFile), 'the desktop sealed its key');
+
+  const through = await wbc(['sites', 'list', '--json', '--data-dir', dir]);
+  assert.equal(through.code, 0, through.stderr);
+  assert.match(through.stdout, /Depot/);
+  assert.doesNotMatch(through.stderr, /VAULT_KEY_SEALED/);
+  assert.equal(existsSync(keyFilePath(dir)), false, 'wbc made no key of its own beside the sealed one');
+
+  await channel.close();
+  await desktop.close();
+  const alone = await wbc(['sites', 'list', '--data-dir', dir]);
+  assert.equal(alone.code, 1);
+  assert.match(alone.stderr, /VAULT_KEY_SEALED/);
+  assert.match(alone.stderr, /Start the desktop app and run the command again/);
 });
 
 test("the desktop's old userData folder is moved into the one data folder once, never over another", (t) => {

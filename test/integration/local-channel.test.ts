@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openCore } from '../../main/core.ts';
-import { type RunningCli, wbc, wbcRunning } from '../support/cli.ts';
+import { type RunningCli, wbc, wbcRunning, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk } from '../support/core.ts';
 import { freePort } from '../support/free-port.ts';
 import { startedSimBox } from '../support/sim.ts';
@@ -219,6 +219,37 @@ test('wbc serve runs the core of its data folder: a second serve or csms listen 
   serve.child.kill('SIGTERM');
   assert.equal(await serve.exited, 0);
   assert.equal(existsSync(join(dir, 'wbc.sock')), false);
+});
+
+test('wbc beside a running browser shell (wbc serve) uses its core over the local channel: its CSMS reads the box', async (t) => {
+  const dir = tempDir(t);
+  const serve = wbcRunning(t, ['serve', '--json', '--data-dir', dir]);
+  await until(() => serve.stdout().includes('}'), 20_000);
+  const get = await wbcWaitingForBox(t, [
+    'config',
+    'get',
+    '--identity',
+    'WB-SHELL',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(await freePort()),
+    '--timeout',
+    '60',
+    '--data-dir',
+    dir,
+  ]);
+  assert.match(get.stderr(), new RegExp(`Using the tool already running on ${dir}`));
+  await startedSimBox(t, { ocppVersion: '1.6', endpoint: get.url, identity: 'WB-SHELL' });
+  assert.equal(await get.exited, 0, get.stderr());
+  assert.match(get.stdout(), /HeartbeatInterval/);
+  assert.doesNotMatch(get.stderr(), /CSMS_PORT_IN_USE|CORE_BUSY_ELSEWHERE/);
+  // The box connected to the shell's core: its trace, written by that process, holds the connection.
+  const trace = await wbc(['trace', 'export', '--identity', 'WB-SHELL', '--data-dir', dir]);
+  assert.equal(trace.code, 0, trace.stderr);
+  assert.match(trace.stdout, /"kind":"connected"/);
+  serve.child.kill('SIGTERM');
+  assert.equal(await serve.exited, 0);
 });
 
 test('wbc cards push beside a running csms listen pushes through it to the box connected there', async (t) => {

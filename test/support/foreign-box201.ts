@@ -79,6 +79,8 @@ export function foreignBox201(
     v('LocalAuthListCtrlr', 'BytesPerMessage', '4000', 'ReadOnly', 'integer'),
     v('AuthCtrlr', 'LocalAuthorizeOffline', 'true', 'ReadWrite', 'boolean'),
     v('DeviceDataCtrlr', 'ItemsPerMessage', '4', 'ReadOnly', 'integer'),
+    v('ReservationCtrlr', 'NonEvseSpecific', 'false', 'ReadOnly', 'boolean'),
+    v('SmartChargingCtrlr', 'Phases3to1', 'true', 'ReadOnly', 'boolean'),
   ];
   const find = (component: string, variable: string) =>
     model.find((m) => m.component === component && m.variable === variable);

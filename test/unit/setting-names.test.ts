@@ -5,7 +5,15 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { AppError } from '../../main/api/errors.ts';
 import { parseKey } from '../../main/ocpp/key201.ts';
-import { closestNames, counterpart, resolveNames, validForm } from '../../main/ocpp/setting-names.ts';
+import { neededVariables, readOnly201 } from '../../main/ocpp/read201.ts';
+import {
+  closestNames,
+  counterpart,
+  pickSettings,
+  resolveNames,
+  validForm,
+} from '../../main/ocpp/setting-names.ts';
+import { readOnlyPairs } from '../support/read-only-pairs.ts';
 
 const table = JSON.parse(
   readFileSync(new URL('../../resources/profiles/ocpp16-to-201.json', import.meta.url), 'utf8'),
@@ -104,5 +112,44 @@ test('1.6 keys with a 2.0.1 variable of the same meaning found in the spec check
   assert.equal(
     counterpart('2.0.1', 'TransactionMessageAttempts'),
     'OCPPCommCtrlr.MessageAttempts[TransactionEvent]',
+  );
+});
+
+test('the four read-only pairs map, are read as ReadOnly by the GetVariables fallback, and are picked by their 1.6 names', () => {
+  const pairs = readOnlyPairs;
+  const fallback = new Map(neededVariables().map((w) => [w.key, w.access]));
+  for (const [name, variable] of pairs) {
+    assert.equal(counterpart('2.0.1', name), variable);
+    assert.equal(counterpart('1.6', variable), name);
+    assert.equal(fallback.get(variable), 'ReadOnly', `${variable} is read, never offered for writing`);
+    assert.equal(readOnly201(variable), true);
+  }
+  // Every table name the spec makes ReadOnly is marked so: none is read as writable by mistake.
+  for (const variable of ['SecurityCtrlr.SecurityProfile', 'LocalAuthListCtrlr.ItemsPerMessage'])
+    assert.equal(fallback.get(variable), 'ReadOnly', variable);
+  assert.equal(readOnly201('OCPPCommCtrlr.HeartbeatInterval'), false);
+
+  const entries = [
+    { key: 'ReservationCtrlr.NonEvseSpecific', value: 'true', readonly: true },
+    { key: 'OCPPCommCtrlr.HeartbeatInterval', value: '60', readonly: false },
+  ];
+  const picked = pickSettings('B', '2.0.1', entries, [
+    'reserveconnectorzerosupported',
+    'OCPPCommCtrlr.heartbeatinterval',
+  ]);
+  assert.deepEqual(picked.entries, [
+    { ...entries[0], requestedKey: 'reserveconnectorzerosupported' },
+    entries[1],
+  ]);
+  assert.deepEqual(picked.mapped, [
+    { from: 'reserveconnectorzerosupported', to: 'ReservationCtrlr.NonEvseSpecific' },
+  ]);
+  // A box that does not report the variable: said at once, with the closest names it has.
+  assert.throws(
+    () => pickSettings('B', '2.0.1', entries, ['ConnectorSwitch3to1PhaseSupported']),
+    (e: unknown) =>
+      e instanceof AppError &&
+      e.code === 'SETTING_NAME_UNKNOWN' &&
+      e.params.name === 'SmartChargingCtrlr.Phases3to1',
   );
 });

@@ -7,6 +7,7 @@ import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { PlanDiff } from './PlanDiff.tsx';
+import { PreflightList } from './PreflightList.tsx';
 import { RegistrationList } from './RegistrationList.tsx';
 import { RollbackList } from './RollbackList.tsx';
 import { timeText } from './run-text.ts';
@@ -131,6 +132,7 @@ export function RunReport({ run, onClose }: { run: RunDetail; onClose(): void })
       </dl>
       {run.state.rollback && <RollbackList rollback={run.state.rollback} />}
       {run.state.registration && <RegistrationList registration={run.state.registration} />}
+      {run.state.preflight && run.state.preflight.length > 0 && <PreflightList lines={run.state.preflight} />}
       <h4>{t('report.times')}</h4>
       <dl>
         <Row label={t('report.started')} value={time(run.createdAt)} />

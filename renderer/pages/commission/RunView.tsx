@@ -1,6 +1,7 @@
 // One box's commissioning run, live: the steps, the plan as a diff with Approve, the box's answers,
 // waiting for the box explained, a countdown while the box is watched after its reset, and how it ended:
-// confirmed, left but not confirmed, or failed (the error with its remedy, what was put back, Retry).
+// confirmed, left but not confirmed, or failed (the error with its remedy, what was put back, Retry),
+// and the pre-flight checks that ran by themselves after the reset.
 import { useEffect, useRef, useState } from 'react';
 import { putBackOffered } from '../../../main/commissioning/put-back-offer.ts';
 import type { RunDetail } from '../../../main/commissioning/types.ts';
@@ -11,6 +12,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { ApproveButton } from './ApproveButton.tsx';
 import { useSecondsLeft } from './Countdown.tsx';
 import { PlanDiff } from './PlanDiff.tsx';
+import { PreflightList } from './PreflightList.tsx';
 import { RegistrationList } from './RegistrationList.tsx';
 import { RollbackList } from './RollbackList.tsx';
 import { RunReport } from './RunReport.tsx';
@@ -57,9 +59,10 @@ function Outcome({ run }: { run: RunDetail }) {
     );
   if (run.status === 'cancelled')
     return (
-      <p className="outcome" data-testid="outcome" data-outcome="cancelled">
-        {t('run.ui.outcome.cancelled')}
-      </p>
+      <div data-testid="outcome" data-outcome="cancelled">
+        <p className="outcome">{t('run.ui.outcome.cancelled')}</p>
+        {run.state.rollback && <RollbackList rollback={run.state.rollback} />}
+      </div>
     );
   if (run.status !== 'failed') return null;
   return (
@@ -90,14 +93,32 @@ export function RunView({
   const action = useAction();
   const [report, setReport] = useState(false);
   const [putBack, setPutBack] = useState(false);
+  const [cancelAsked, setCancelAsked] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => heading.current?.focus(), []);
+  // Esc cancels a run that still moves, as the Cancel button does (the run puts back what it wrote).
+  const moving = run !== undefined && !ended(run);
+  const runId = run?.id;
+  useEffect(() => {
+    if (!moving || runId === undefined) return;
+    const onKey = (event: KeyboardEvent) => {
+      const typing = (event.target as Element | null)?.closest?.('input, textarea, select, dialog');
+      if (event.key !== 'Escape' || event.defaultPrevented || typing) return;
+      event.preventDefault();
+      setCancelAsked(true);
+      void api.call('commissioning.cancel', { id: runId }).catch(() => undefined);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [api, moving, runId]);
 
   if (!run) return <ErrorNotice error={error} />;
   if (report) return <RunReport run={run} onClose={() => setReport(false)} />;
-  const call = (method: 'commissioning.approve' | 'commissioning.cancel') =>
+  const call = (method: 'commissioning.approve' | 'commissioning.cancel') => {
+    if (method === 'commissioning.cancel') setCancelAsked(true);
     void action.run(() => api.call(method, { id: run.id }));
+  };
   const putBackNow = () =>
     void action.run(async () => {
       await api.call('commissioning.putBack', { id: run.id });
@@ -121,6 +142,11 @@ export function RunView({
         </p>
       )}
       {run.state.steps.length > 0 && <StepList steps={run.state.steps} />}
+      {cancelAsked && !ended(run) && (
+        <output className="notice" data-testid="cancel-pending">
+          {t('run.cancelPending')}
+        </output>
+      )}
       <Countdown run={run} />
       {run.status === 'awaiting-approval' && <p className="notice">{t('run.ui.approve.help')}</p>}
       {run.state.plan && (
@@ -144,6 +170,9 @@ export function RunView({
       {run.status !== 'failed' && run.state.registration && (
         <RegistrationList registration={run.state.registration} />
       )}
+      {ended(run) && run.state.preflight && run.state.preflight.length > 0 && (
+        <PreflightList lines={run.state.preflight} />
+      )}
       <div className="toolbar">
         {run.status === 'awaiting-approval' && (
           <ApproveButton
@@ -158,6 +187,7 @@ export function RunView({
             className="secondary"
             onClick={() => call('commissioning.cancel')}
             disabled={action.busy}
+            aria-keyshortcuts="Escape"
             data-testid="cancel-run"
           >
             {t('run.ui.cancel')}

@@ -1,6 +1,6 @@
 // After the box was identified: the OCPP identity it gets, a template from the same list as the
-// Commission page, and an explicit "write to this box" agreement; only then the run starts, shown in the
-// same run view as an OCPP run once the driver run has ended.
+// Commission page, and an explicit "write to this box" agreement; only then the run starts, shown live in the
+// same run view as an OCPP run (its steps as they happen, Cancel and Esc put back what was written).
 import { type FormEvent, useId, useState } from 'react';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -30,7 +30,7 @@ export function ConnectRun({ target, suggested }: { target: DriverTarget; sugges
     event.preventDefault();
     if (!chosen || !agreed) return;
     void action.run(async () => {
-      const run = await api.call('drivers.commission', { ...target, identity, template: chosen.template });
+      const run = await api.call('drivers.start', { ...target, identity, template: chosen.template });
       setRunId(run.id);
     });
   };

@@ -14,13 +14,15 @@ import type {
 import type { FleetPlan } from '../commissioning/fleet-plan.ts';
 import type { FleetResult } from '../commissioning/fleet-result.ts';
 import { templateSchema } from '../commissioning/template-schema.ts';
-import type { RunDetail, RunSummary, StoredTemplate } from '../commissioning/types.ts';
+import type { Plan, RunDetail, RunSummary, StoredTemplate } from '../commissioning/types.ts';
 import { type ConnectionCheck, connectorKinds } from '../csms/connector.ts';
 import type { ConnectorInfo } from '../csms/connectors-store.ts';
 import type { SyncJob, TokenJob } from '../csms/outbox.ts';
 import type { ConnectorStatus, DryRunItem } from '../csms/sync-service.ts';
 import type { SyncState } from '../csms/sync-states.ts';
 import type { SyncRunSummary } from '../csms/worker.ts';
+import type { BackupResult } from '../diagnostics/config-backup.ts';
+import type { ConfigComparison } from '../diagnostics/config-compare.ts';
 import type { PreflightReport } from '../diagnostics/preflight-types.ts';
 import type { BundleFile } from '../diagnostics/support-bundle.ts';
 import type { DriverCatalog, DriverIdentification } from '../drivers/api-handlers.ts';
@@ -302,6 +304,17 @@ export const methods = {
       .strict(),
   ),
 
+  /** A box's last snapshot against another box's or the settings a template writes (the plan's keys). */
+  'config.compare': method<ConfigComparison>()(
+    z.union([
+      z.object({ identity, against: identity }).strict(),
+      z.object({ identity, templateId: id }).strict(),
+      z.object({ identity, template: z.string().trim().min(1).max(80) }).strict(),
+    ]),
+  ),
+  /** The box's full configuration as a JSON backup file (read now when connected); no secret in it. */
+  'config.backup': method<BackupResult>()(z.object({ identity }).strict()),
+
   'templates.list': method<StoredTemplate[]>()(z.object({ siteId: id.optional() }).strict()),
   'templates.save': method<StoredTemplate>()(
     z.object({ siteId: id.nullable().default(null), template: templateSchema }).strict(),
@@ -454,6 +467,21 @@ export const methods = {
       })
       .strict(),
   ),
+  /** A box swap as a run: the replacement (--to, its factory identity) takes the broken box's settings,
+   *  cards, password and identity, with a plan and an approval. */
+  'commissioning.swap': method<RunSummary>()(
+    z
+      .object({
+        from: identity,
+        to: identity,
+        approval: z.enum(['auto', 'manual']).default('manual'),
+        keepOnFailure: z.boolean().default(false),
+        verifyWindowS: z.number().int().min(1).max(3600).optional(),
+      })
+      .strict(),
+  ),
+  /** The swap's plan without a run (the replacement is read, nothing written). */
+  'commissioning.swapPlan': method<Plan>()(z.object({ from: identity, to: identity }).strict()),
   'commissioning.get': method<RunDetail>()(z.object({ id }).strict()),
   'commissioning.approve': method<RunSummary>()(z.object({ id }).strict()),
   'commissioning.cancel': method<RunSummary>()(z.object({ id }).strict()),

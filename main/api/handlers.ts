@@ -8,8 +8,10 @@ import { deleteSiteMoving } from '../cards/site-boxes.ts';
 import { pushGroupsToBox } from '../commissioning/push-cards.ts';
 import type { CommissioningService } from '../commissioning/service.ts';
 import { templateSiteAttacher } from '../commissioning/template-site.ts';
-import { deleteTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
+import { deleteTemplate, getTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
 import { buildSyncHandlers } from '../csms/api-handlers.ts';
+import { backupBox } from '../diagnostics/config-backup.ts';
+import { compareBoxes, compareTemplate } from '../diagnostics/config-compare.ts';
 import { runPreflight } from '../diagnostics/preflight.ts';
 import { driverHandlers } from '../drivers/api-handlers.ts';
 import type { PortLister } from '../drivers/serial/port-list.ts';
@@ -194,6 +196,26 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
 
     'config.read': (p) => deps.ocpp.readConfiguration(p.identity, 'read'),
     'config.latest': (p) => deps.ocpp.latestSnapshot(p.identity),
+    'config.compare': (p) => {
+      const a = deps.ocpp.latestSnapshot(p.identity);
+      if ('against' in p) return compareBoxes(p.identity, a, p.against, deps.ocpp.latestSnapshot(p.against));
+      const template =
+        'templateId' in p
+          ? getTemplate(store, p.templateId)
+          : listTemplates(store).find((s) => s.name.toLowerCase() === p.template.toLowerCase());
+      if (!template)
+        throw new AppError('NOT_FOUND', { entity: 'template', name: 'template' in p ? p.template : '' });
+      return compareTemplate(p.identity, a, template.template);
+    },
+    'config.backup': async (p, ctx) => {
+      const result = await backupBox({ store, ocpp: deps.ocpp }, p.identity);
+      deps.ocpp.audit(ctx.actor, p.identity, 'config.backup', {
+        snapshot: result.backup.snapshot.id,
+        fresh: result.fresh,
+        notRead: result.backup.notRead.map((n) => n.key),
+      });
+      return result;
+    },
     'config.set': (p, ctx) =>
       deps.ocpp.changeSettings(ctx.actor, p.identity, p.changes, undefined, { strict: true }),
 
@@ -257,6 +279,13 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       attach.after(fleet.runs.map((r) => r.id));
       return fleet;
     },
+    'commissioning.swap': (p, ctx) =>
+      deps.commissioning.startSwap(ctx.actor, p.from, p.to, {
+        approval: p.approval,
+        keepOnFailure: p.keepOnFailure,
+        ...(p.verifyWindowS !== undefined ? { verifyWindowS: p.verifyWindowS } : {}),
+      }),
+    'commissioning.swapPlan': (p) => deps.commissioning.swapPreview(p.from, p.to),
     'commissioning.list': (p) => deps.commissioning.runs.list(p),
     'commissioning.get': (p) => deps.commissioning.runs.get(p.id),
     'commissioning.approve': (p, ctx) => deps.commissioning.approve(ctx.actor, p.id),

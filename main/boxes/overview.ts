@@ -1,9 +1,11 @@
 // Every box the tool knows (stored stations, boxes on the local CSMS now, boxes with runs) with its
 // connection and commissioning state, and the whole record of one box for its page and `wbc boxes show`.
+
 import { AppError } from '../api/errors.ts';
 import { stationLocalLists } from '../cards/box-lists.ts';
 import type { RunStore } from '../commissioning/run-store.ts';
 import { summary } from '../commissioning/run-store.ts';
+import { replacementsOf } from '../commissioning/swap.ts';
 import type { RunSummary } from '../commissioning/types.ts';
 import { BOX_PASSWORD_NEXT_PURPOSE, BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
 import type { OcppService } from '../ocpp/service.ts';
@@ -195,5 +197,6 @@ export function showBox(sources: BoxSources, identity: string): BoxDetail {
     groups,
     credentials: credentialsOf(sources.vault, identity),
     forget: forgetPlan(sources, identity, runs),
+    replacements: replacementsOf(sources.store, identity),
   };
 }

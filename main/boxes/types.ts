@@ -1,7 +1,7 @@
 // What the app knows about one box, gathered from every table that names it: the page of a box, the
 // list of boxes and `wbc boxes` show these. Pure types, shared by the core, the api and the renderer.
 import type { StationLocalList } from '../cards/types.ts';
-import type { RunStatus, RunSummary } from '../commissioning/types.ts';
+import type { Replacement, RunStatus, RunSummary } from '../commissioning/types.ts';
 
 /** Connected and admitted, connected but waiting in the lobby, or offline (since its last frame, when known). */
 export type BoxConnection =
@@ -72,6 +72,8 @@ export interface BoxDetail extends BoxOverview {
   groups: Array<{ id: number; name: string }>;
   credentials: BoxCredential[];
   forget: ForgetPlan;
+  /** The box's swaps, newest first: which replacement took its identity, when, and the box it was before. */
+  replacements: Replacement[];
 }
 
 export interface ForgetResult extends Omit<ForgetPlan, 'blockedBy'> {

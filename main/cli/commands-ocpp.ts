@@ -623,6 +623,60 @@ function printRollback(ctx: CliContext, run: RunDetail): void {
   ctx.output.out(t(ctx, `rollback.next.${rollback.nextReboot}`));
 }
 
+/**
+ * Starts a run on a box and follows it to its end: each step on stderr, Ctrl+C (or SIGTERM) cancels the run
+ * wherever it stands, waiting for its box included. Shared by `wbc commission` and `wbc swap`.
+ */
+export async function followRun(
+  ctx: CliContext,
+  core: CliCore,
+  identity: string,
+  start: () => Promise<RunSummary>,
+): Promise<RunDetail> {
+  const off = core.router.subscribe((event, payload) => {
+    if (event !== 'commissioning.changed') return;
+    const run = payload as RunSummary;
+    if (run.identity !== identity) return;
+    if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'run', status: run.status, step: run.step }));
+    else
+      ctx.output.err(
+        t(ctx, 'cli.commission.step', {
+          identity,
+          step: t(ctx, `run.step.${run.step}`),
+          status: t(ctx, `run.status.${run.status}`),
+        }),
+      );
+  });
+  let cancel: () => void = () => undefined;
+  try {
+    const started = await start();
+    cancel = () => void call(core, 'commissioning.cancel', { id: started.id }).catch(() => undefined);
+    process.on('SIGINT', cancel);
+    process.on('SIGTERM', cancel);
+    return await settledRun(core, started.id);
+  } finally {
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+    off();
+  }
+}
+
+/** The run's outcome, its answers, what was put back and where the box stands at each company CSMS; a failed
+ *  run throws its error (exit 1), one left not confirmed returns EXIT_LEFT_NOT_CONFIRMED, a confirmed one 0. */
+export function printRunOutcome(ctx: CliContext, run: RunDetail, identity: string): number {
+  print(ctx, run, () => {
+    ctx.output.out(runOutcomeLine(ctx, run));
+    if (run.status === 'left-not-confirmed') ctx.output.out(t(ctx, 'cli.commission.leftCheck', { identity }));
+    for (const [key, status] of Object.entries(run.state.results))
+      ctx.output.out(`  ${key.padEnd(44)} ${status}`);
+    printRollback(ctx, run);
+    printRegistration(ctx, run);
+    printPreflight(ctx, run);
+  });
+  if (run.error) throw new AppError(run.error.code as ErrorCode, run.error.params);
+  return run.status === 'left-not-confirmed' ? EXIT_LEFT_NOT_CONFIRMED : 0;
+}
+
 /** The pre-flight checks that ran by themselves after the reset, each with what it saw (and its remedy). */
 function printPreflight(ctx: CliContext, run: RunDetail): void {
   const lines = run.state.preflight ?? [];
@@ -671,52 +725,15 @@ export const commissionCommand: Command = {
       const id = targets.identities[0] as string;
       const one: CliContext = { ...ctx, options: { ...ctx.options, identity: id } };
       await withBox(one, core, async () => {
-        const off = core.router.subscribe((event, payload) => {
-          if (event !== 'commissioning.changed') return;
-          const run = payload as RunSummary;
-          if (run.identity !== id) return;
-          if (ctx.output.json)
-            ctx.output.err(JSON.stringify({ event: 'run', status: run.status, step: run.step }));
-          else
-            ctx.output.err(
-              t(ctx, 'cli.commission.step', {
-                identity: id,
-                step: t(ctx, `run.step.${run.step}`),
-                status: t(ctx, `run.status.${run.status}`),
-              }),
-            );
-        });
-        const started = await call(core, 'commissioning.start', {
-          identity: id,
-          template,
-          approval: 'auto',
-          keepOnFailure: ctx.options['keep-on-failure'] === true,
-        });
-        // Ctrl+C (or SIGTERM) cancels the run wherever it stands, waiting for its box included.
-        const cancel = () =>
-          void call(core, 'commissioning.cancel', { id: started.id }).catch(() => undefined);
-        process.on('SIGINT', cancel);
-        process.on('SIGTERM', cancel);
-        let run: RunDetail;
-        try {
-          run = await settledRun(core, started.id);
-        } finally {
-          process.off('SIGINT', cancel);
-          process.off('SIGTERM', cancel);
-          off();
-        }
-        print(ctx, run, () => {
-          ctx.output.out(runOutcomeLine(ctx, run));
-          if (run.status === 'left-not-confirmed')
-            ctx.output.out(t(ctx, 'cli.commission.leftCheck', { identity: id }));
-          for (const [key, status] of Object.entries(run.state.results))
-            ctx.output.out(`  ${key.padEnd(44)} ${status}`);
-          printRollback(ctx, run);
-          printRegistration(ctx, run);
-          printPreflight(ctx, run);
-        });
-        if (run.error) throw new AppError(run.error.code as ErrorCode, run.error.params);
-        if (run.status === 'left-not-confirmed') exit = EXIT_LEFT_NOT_CONFIRMED;
+        const run = await followRun(ctx, core, id, () =>
+          call(core, 'commissioning.start', {
+            identity: id,
+            template,
+            approval: 'auto',
+            keepOnFailure: ctx.options['keep-on-failure'] === true,
+          }),
+        );
+        exit = printRunOutcome(ctx, run, id);
       });
     });
     return code === 0 ? exit : code;

@@ -18,6 +18,7 @@ import { bundleCommand, reportCommand } from './commands-report.ts';
 import { serialCommands } from './commands-serial.ts';
 import { simulateCommand } from './commands-simulate.ts';
 import { groupsCommand, sitesCommand } from './commands-sites.ts';
+import { backupCommand, diffCommand, swapCommand } from './commands-swap.ts';
 import { syncCommand } from './commands-sync.ts';
 import { vaultCommand } from './commands-vault.ts';
 import {
@@ -159,4 +160,7 @@ export const commands: Command[] = [
   modbusCommand,
   firmwareCommand,
   logsCommand,
+  backupCommand,
+  diffCommand,
+  swapCommand,
 ];

@@ -80,6 +80,11 @@ export interface CliContext {
     ca?: string | undefined;
     run?: string | undefined;
     fleet?: string | undefined;
+    // backup, diff, swap (h-swap)
+    from?: string | undefined;
+    to?: string | undefined;
+    against?: string | undefined;
+    'verify-window'?: string | undefined;
     // modbus, identify/commission of mapped drivers (h-modbus)
     'modbus-tcp'?: string | undefined;
     map?: string | undefined;

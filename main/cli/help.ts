@@ -78,6 +78,11 @@ const optionValues: Record<string, string> = {
   signature: 'BASE64',
   'signing-cert': 'FILE',
   type: 'diagnostics|security',
+  // backup, diff, swap (h-swap)
+  from: 'ID',
+  to: 'ID',
+  against: 'ID',
+  'verify-window': 'S',
 };
 
 /** Options every command takes. */

@@ -89,6 +89,11 @@ const globalOptions = {
   run: { type: 'string' },
   // report --fleet ID (h-fleet)
   fleet: { type: 'string' },
+  // backup, diff, swap (h-swap)
+  from: { type: 'string' },
+  to: { type: 'string' },
+  against: { type: 'string' },
+  'verify-window': { type: 'string' },
   // modbus (h-modbus)
   ...modbusCliOptions,
   // firmware update, logs fetch (h-files)

@@ -41,10 +41,36 @@ function want(
   writes.push({ key, from: secret ? null : from, to, secret });
 }
 
-function commonSettings(
-  t: Template,
-  keys: Record<'heartbeat' | 'sample' | 'measurands' | 'listEnabled' | 'offline', string>,
-) {
+type SettingKeys = Record<'heartbeat' | 'sample' | 'measurands' | 'listEnabled' | 'offline', string>;
+
+/** The OCPP key each of the template's named settings is written to, per version. */
+const KEYS_16: SettingKeys = {
+  heartbeat: 'HeartbeatInterval',
+  sample: 'MeterValueSampleInterval',
+  measurands: 'MeterValuesSampledData',
+  listEnabled: 'LocalAuthListEnabled',
+  offline: 'LocalAuthorizeOffline',
+};
+const KEYS_201: SettingKeys = {
+  heartbeat: 'OCPPCommCtrlr.HeartbeatInterval',
+  sample: 'SampledDataCtrlr.TxUpdatedInterval',
+  measurands: 'SampledDataCtrlr.TxUpdatedMeasurands',
+  listEnabled: 'LocalAuthListCtrlr.Enabled',
+  offline: 'AuthCtrlr.LocalAuthorizeOffline',
+};
+
+/**
+ * The settings a template asks of a box of this version, by the key the run writes them to (the template's
+ * own settings last, as written): what a run's plan compares, and what config.compare shows against a template.
+ */
+export function templateSettings(t: Template, ocppVersion: string): Array<[string, string]> {
+  const keys = ocppVersion.startsWith('1.6') ? KEYS_16 : KEYS_201;
+  const out = new Map<string, string>();
+  for (const [key, to] of commonSettings(t, keys)) if (to !== undefined) out.set(key, to);
+  return [...out];
+}
+
+function commonSettings(t: Template, keys: SettingKeys) {
   return [
     [keys.heartbeat, t.heartbeatIntervalS?.toString()],
     [keys.sample, t.meterValues?.sampleIntervalS?.toString()],
@@ -55,14 +81,9 @@ function commonSettings(
   ] as Array<[string, string | undefined]>;
 }
 
-export function planFor(
-  identity: string,
-  ocppVersion: '1.6' | '2.0.1',
-  config: ConfigEntry[],
-  template: Template,
-  profiles: UrlProfile[],
-): Plan {
-  const plan: Plan = {
+/** A plan that changes nothing yet: each planner (a template's, a swap's) fills it in. */
+export function emptyPlan(identity: string, ocppVersion: '1.6' | '2.0.1', groups: string[] = []): Plan {
+  return {
     ocppVersion,
     identity,
     urlProfile: null,
@@ -71,10 +92,20 @@ export function planFor(
     writes: [],
     priority: null,
     chargingLimit: null,
-    groups: template.groups,
+    groups,
     problems: [],
     notes: [],
   };
+}
+
+export function planFor(
+  identity: string,
+  ocppVersion: '1.6' | '2.0.1',
+  config: ConfigEntry[],
+  template: Template,
+  profiles: UrlProfile[],
+): Plan {
+  const plan = emptyPlan(identity, ocppVersion, template.groups);
   if (template.csms.securityProfile >= 2 && !template.csms.caCertificate) {
     plan.notes.push({ code: 'CERTIFICATE_NEEDED', params: { profile: template.csms.securityProfile } });
   }
@@ -248,13 +279,7 @@ function plan16(plan: Plan, config: ConfigEntry[], t: Template, profiles: UrlPro
   // The password: written last (writeOnlyLast), right before the reset, so it is in place when the box leaves.
   if (t.csms.securityProfile >= 1 && t.csms.securityProfile <= 2)
     want(plan.writes, config, 'AuthorizationKey', PASSWORD_PLACEHOLDER, true);
-  for (const [key, to] of commonSettings(t, {
-    heartbeat: 'HeartbeatInterval',
-    sample: 'MeterValueSampleInterval',
-    measurands: 'MeterValuesSampledData',
-    listEnabled: 'LocalAuthListEnabled',
-    offline: 'LocalAuthorizeOffline',
-  })) {
+  for (const [key, to] of commonSettings(t, KEYS_16)) {
     want(plan.writes, config, key, to);
   }
   if (profile) {
@@ -277,6 +302,26 @@ function plan201(plan: Plan, config: ConfigEntry[], t: Template): void {
       params: { current, wanted: t.csms.securityProfile },
     });
   }
+  planNetworkSlot(plan, config, t.csms.url, t.csms.securityProfile);
+  if (t.csms.caCertificate && t.csms.securityProfile >= 2) plan.certificate = { type: 'CSMSRootCertificate' };
+  if (t.csms.securityProfile >= 1 && t.csms.securityProfile <= 2) {
+    want(plan.writes, config, 'SecurityCtrlr.BasicAuthPassword', PASSWORD_PLACEHOLDER, true);
+  }
+  for (const [key, to] of commonSettings(t, KEYS_201)) {
+    want(plan.writes, config, key, to);
+  }
+}
+
+/**
+ * A 2.0.1 box's new CSMS goes into a free network slot (from the valuesList of the priority), put first in
+ * the priority at the end of the run; no free slot blocks the plan.
+ */
+export function planNetworkSlot(
+  plan: Plan,
+  config: ConfigEntry[],
+  url: string,
+  securityProfile: number,
+): void {
   const priorityKey = 'OCPPCommCtrlr.NetworkConfigurationPriority';
   const inUse = (value(config, priorityKey) ?? '0')
     .split(',')
@@ -290,25 +335,12 @@ function plan201(plan: Plan, config: ConfigEntry[], t: Template): void {
   const free = allowed.find((slot) => !inUse.includes(slot));
   if (free === undefined) plan.problems.push({ code: 'NO_FREE_SLOT', params: { slots: allowed.join(',') } });
   else {
-    plan.networkProfile = { slot: Number(free), url: t.csms.url, securityProfile: t.csms.securityProfile };
+    plan.networkProfile = { slot: Number(free), url, securityProfile };
     plan.priority = {
       key: priorityKey,
       from: inUse.join(','),
       to: [free, ...inUse].join(','),
       secret: false,
     };
-  }
-  if (t.csms.caCertificate && t.csms.securityProfile >= 2) plan.certificate = { type: 'CSMSRootCertificate' };
-  if (t.csms.securityProfile >= 1 && t.csms.securityProfile <= 2) {
-    want(plan.writes, config, 'SecurityCtrlr.BasicAuthPassword', PASSWORD_PLACEHOLDER, true);
-  }
-  for (const [key, to] of commonSettings(t, {
-    heartbeat: 'OCPPCommCtrlr.HeartbeatInterval',
-    sample: 'SampledDataCtrlr.TxUpdatedInterval',
-    measurands: 'SampledDataCtrlr.TxUpdatedMeasurands',
-    listEnabled: 'LocalAuthListCtrlr.Enabled',
-    offline: 'AuthCtrlr.LocalAuthorizeOffline',
-  })) {
-    want(plan.writes, config, key, to);
   }
 }

@@ -13,6 +13,7 @@ import {
   type RunStatus,
   type RunSummary,
   type StepName,
+  type SwapState,
   stepNames,
 } from './types.ts';
 
@@ -109,6 +110,7 @@ export class RunStore {
     approval: 'auto' | 'manual',
     fleetId: string | null,
     keepOnFailure = false,
+    swap?: SwapState,
   ): RunDetail {
     const state: RunState = {
       steps: stepNames.map((step) => ({ step, status: 'pending', startedAt: null, finishedAt: null })),
@@ -124,6 +126,7 @@ export class RunStore {
       reconnects: 0,
       keepOnFailure,
       rollback: null,
+      ...(swap ? { swap } : {}),
     };
     const now = this.#store.now();
     return this.#store.write(() => {
@@ -139,7 +142,7 @@ export class RunStore {
         action: 'commissioning.start',
         entity: 'station',
         entityId: identity,
-        after: { run: id, template: template.name },
+        after: { run: id, template: template.name, ...(swap ? { swapFrom: swap.from } : {}) },
       });
       return this.get(id);
     });

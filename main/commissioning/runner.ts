@@ -20,6 +20,8 @@ import { confirms, type StationPresence } from './presence.ts';
 import { pushGroupsToBox } from './push-cards.ts';
 import { putBack } from './rollback.ts';
 import type { RunStore } from './run-store.ts';
+import { markReplaced, pushSwapList, swapSource } from './swap.ts';
+import { planSwap } from './swap-plan.ts';
 import {
   type CsmsRegistration,
   type RunDetail,
@@ -294,21 +296,34 @@ export class CommissioningRunner {
       case 'plan': {
         const snapshot = ocpp.latestSnapshot(run.identity);
         const version = run.state.ocppVersion ?? this.#session(run).ocppVersion;
-        const plan = planFor(run.identity, version, snapshot?.entries ?? [], run.template, loadUrlProfiles());
+        const swap = run.state.swap;
+        // A swap moves the broken box's settings, password and cards; its plan comes from what the tool knows of it.
+        const source = swap ? swapSource(this.#deps.store, ocpp, this.#deps.runs, swap.from) : null;
+        const plan = source
+          ? planSwap(source, run.identity, version, snapshot?.entries ?? [], loadUrlProfiles())
+          : planFor(run.identity, version, snapshot?.entries ?? [], run.template, loadUrlProfiles());
         if (plan.problems.length > 0) {
           const first = plan.problems[0];
           await this.#save((r) => {
             r.state.plan = plan;
           });
-          throw new AppError('COMMISSION_BLOCKED', {
+          throw new AppError(swap ? 'SWAP_BLOCKED' : 'COMMISSION_BLOCKED', {
             identity: run.identity,
             ...(first?.params ?? {}),
+            ...(swap ? { from: swap.from } : {}),
             reason: first?.code ?? '',
           });
         }
         // The password is in the vault before the box ever hears it, so it can never be lost between the two:
-        // it is stored in the plan's own transaction.
-        const needsPassword = run.state.passwordSecretId === null && plan.writes.some((w) => w.secret);
+        // it is stored in the plan's own transaction. A swap writes the broken box's own password instead.
+        if (source?.passwordSecretId != null && run.state.passwordSecretId === null) {
+          const kept = source.passwordSecretId;
+          await this.#save((r) => {
+            r.state.passwordSecretId = kept;
+          });
+        }
+        const needsPassword =
+          !swap && run.state.passwordSecretId === null && plan.writes.some((w) => w.secret);
         const password = needsPassword ? generatePassword(version) : null;
         await this.#finish('plan', (r) => {
           r.state.plan = plan;
@@ -330,6 +345,21 @@ export class CommissioningRunner {
         return;
       case 'cards': {
         const groups = run.state.plan?.groups ?? [];
+        const swap = run.state.swap;
+        if (swap && run.state.plan?.swap?.cards) {
+          const outcome = await pushSwapList({
+            store: this.#deps.store,
+            ocpp,
+            actor: this.#deps.actor,
+            identity: run.identity,
+            from: swap.from,
+            signal: this.#signal,
+          });
+          await this.#finish('cards', (r) => {
+            r.state.cards = outcome;
+          });
+          return;
+        }
         if (groups.length === 0) {
           await this.#finish(
             'cards',
@@ -375,6 +405,9 @@ export class CommissioningRunner {
         const status = run.state.verify?.outcome === 'confirmed' ? 'confirmed' : 'left-not-confirmed';
         await this.#finish('report', (r) => {
           r.status = status;
+          // The replacement left with the broken box's identity: that box's record says it was replaced.
+          if (r.state.swap && !r.state.swap.replacedAt)
+            r.state.swap.replacedAt = markReplaced(this.#deps.store, this.#deps.actor, r, r.state.boot);
         });
         await this.#save(() => undefined, {
           action: `commissioning.${status}`,
@@ -498,7 +531,7 @@ export class CommissioningRunner {
     queueStation(
       this.#deps.store,
       {
-        identity: run.identity,
+        identity: reachedAs(current),
         ocppVersion: current.state.ocppVersion ?? '1.6',
         securityProfile: current.template.csms.securityProfile as 0 | 1 | 2 | 3,
         siteName: null,
@@ -533,7 +566,7 @@ export class CommissioningRunner {
         // Unreachable, refused, timed out: what the station's job says below is what the user is told.
       }
       if (signal.aborted) throw new AppError('CANCELLED');
-      const job = latestJob(store, info.id, stationKey(run.identity));
+      const job = latestJob(store, info.id, stationKey(reachedAs(run)));
       registration.push({ csms: info.name, state: job?.state ?? 'none', error: job?.lastError ?? null });
     }
     await this.#save((r) => {
@@ -673,8 +706,9 @@ export class CommissioningRunner {
       (returned) => (returned ? { kind: 'returned' as const } : { kind: 'left' as const }),
     );
     const presence = this.#deps.presence;
+    const run = this.#deps.runs.get(this.#id);
     const confirmed = presence
-      ? this.#pollPresence(presence, identity, signal).then((answer) =>
+      ? this.#pollPresence(presence, reachedAs(run), signal).then((answer) =>
           answer === null ? new Promise<never>(() => undefined) : answer,
         )
       : new Promise<never>(() => undefined);
@@ -729,4 +763,9 @@ function waitUntil(check: () => boolean, ms: number, signal: AbortSignal, csms: 
     () => (check() ? true : undefined),
     { signal, timeoutMs: ms, onTimeout: () => false },
   );
+}
+
+/** The identity the company CSMS knows the box by after the run: a swap's replacement takes the broken box's. */
+function reachedAs(run: RunDetail): string {
+  return run.state.swap?.from ?? run.identity;
 }

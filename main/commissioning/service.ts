@@ -9,13 +9,16 @@ import type { Vault } from '../store/vault.ts';
 import { type DriverRunInput, runDriverCommissioning } from './driver-run.ts';
 import { combinedPlan, type FleetPlan, latestPerBox } from './fleet-plan.ts';
 import { type FleetResult, fleetResult } from './fleet-result.ts';
+import { loadUrlProfiles } from './plan.ts';
 import type { StationPresence } from './presence.ts';
 import { putBackOffered } from './put-back-offer.ts';
 import { putBack } from './rollback.ts';
 import { newFleetId, RunStore, summary } from './run-store.ts';
 import { CommissioningRunner, type RefusedConnection, SHUTDOWN } from './runner.ts';
+import { oldBoxOf, swapSource } from './swap.ts';
+import { planSwap } from './swap-plan.ts';
 import type { Template } from './template.ts';
-import type { RunDetail, RunSummary } from './types.ts';
+import type { Plan, RunDetail, RunSummary, SwapState } from './types.ts';
 
 /** A fleet's runs that wait for a free place: created (so they show and can be cancelled), not yet driven. */
 interface FleetQueue {
@@ -131,13 +134,63 @@ export class CommissioningService extends EventEmitter {
     approval: 'auto' | 'manual',
     fleetId: string | null = null,
     keepOnFailure = false,
+    swap?: SwapState,
   ): RunSummary {
     const busy = this.runs.list({ identity, limit: 5 }).find((r) => this.#active.has(r.id));
     if (busy) throw new AppError('ALREADY_EXISTS', { entity: 'run', name: `${identity} #${busy.id}` });
     this.#watching.delete(identity);
-    const run = this.runs.create(actor, identity, template, approval, fleetId, keepOnFailure);
+    const run = this.runs.create(actor, identity, template, approval, fleetId, keepOnFailure, swap);
     this.#drive(run.id, actor);
     return summary(run);
+  }
+
+  /**
+   * A box swap: the replacement (connected under its own factory identity) gets the broken box's settings,
+   * cards, password and finally its identity, as a run with a plan and an approval like any other. Refused
+   * before anything starts when the two are one box, the broken box is still connected (two boxes would
+   * share one identity), or the tool has no configuration of the broken box to move.
+   */
+  startSwap(
+    actor: string,
+    from: string,
+    to: string,
+    options: { approval: 'auto' | 'manual'; keepOnFailure?: boolean; verifyWindowS?: number },
+  ): RunSummary {
+    this.#checkSwap(from, to);
+    const source = swapSource(this.#store, this.#ocpp, this.runs, from);
+    const url = source.entries.find((e) => /url|uri/i.test(e.key) && /^wss?:\/\//.test(e.value ?? ''))?.value;
+    const template: Template = {
+      name: `${from} → ${to}`,
+      csms: { url: url ?? source.networkProfile?.url ?? 'ws://unknown.invalid/', securityProfile: 0 },
+      groups: [],
+      settings: {},
+      ...(options.verifyWindowS !== undefined ? { verifyWindowS: options.verifyWindowS } : {}),
+    };
+    return this.start(actor, to, template, options.approval, null, options.keepOnFailure ?? false, {
+      from,
+      oldBox: oldBoxOf(this.#store, from),
+    });
+  }
+
+  /** The swap's plan without a run: the replacement is read now, nothing is written (`wbc swap` without --yes). */
+  async swapPreview(from: string, to: string, signal?: AbortSignal): Promise<Plan> {
+    this.#checkSwap(from, to);
+    const source = swapSource(this.#store, this.#ocpp, this.runs, from);
+    const box = this.#ocpp.csms.box(to);
+    if (box?.state !== 'connected') throw new AppError('BOX_OFFLINE', { identity: to });
+    const snapshot = await this.#ocpp.readConfiguration(to, `before replacing ${from}`, signal);
+    return planSwap(source, to, box.ocppVersion, snapshot.entries, loadUrlProfiles());
+  }
+
+  #checkSwap(from: string, to: string): void {
+    if (from.toLowerCase() === to.toLowerCase()) throw new AppError('SWAP_SAME_BOX', { identity: from });
+    let connected = false;
+    try {
+      connected = this.#ocpp.csms.box(from)?.state === 'connected';
+    } catch {
+      // No local CSMS running: the broken box is not connected to it either.
+    }
+    if (connected) throw new AppError('SWAP_OLD_STILL_CONNECTED', { identity: from, replacement: to });
   }
 
   /**
@@ -353,6 +406,17 @@ export class CommissioningService extends EventEmitter {
   /** A new run with the same box and template; the old one stays as it ended, for the record. */
   retry(actor: string, id: number): RunSummary {
     const run = this.runs.get(id);
+    const swap = run.state.swap;
+    if (swap)
+      return this.start(
+        actor,
+        run.identity,
+        run.template,
+        run.approval,
+        null,
+        run.state.keepOnFailure === true,
+        { from: swap.from, oldBox: swap.oldBox },
+      );
     return this.start(
       actor,
       run.identity,

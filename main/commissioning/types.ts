@@ -60,6 +60,8 @@ export interface RunState {
   rollback?: RollbackState | null;
   /** Runs through a box driver (serial, HTTP, Modbus; main/commissioning/driver-run.ts) instead of OCPP. */
   driver?: DriverRunState;
+  /** A box swap (main/commissioning/swap.ts): the broken box whose place this box (the run's identity) takes. */
+  swap?: SwapState;
   /** Pre-flight checks run on this box after the run (main/diagnostics/preflight.ts), worded when they ran. */
   preflight?: Array<{
     check: string;
@@ -163,6 +165,46 @@ export interface PlannedWrite {
   secret: boolean;
 }
 
+/** The broken box of a swap run, as the tool knew it when the run was started. */
+export interface SwapState {
+  /** The broken box's identity: the replacement takes it at the end of the run. */
+  from: string;
+  /** The broken box as last recorded (vendor, model, serial), kept for its history. */
+  oldBox: { vendor: string | null; model: string | null; serialNumber: string | null } | null;
+  /** Set when the run ended with the identity moved: the broken box's record then says it was replaced. */
+  replacedAt?: string;
+}
+
+/** One swap in a box's history: the replacement that took its identity, and the box it replaced. */
+export interface Replacement {
+  at: string;
+  runId: number | null;
+  /** The replacement's factory identity, under which it was set up. */
+  replacement: string;
+  old: SwapState['oldBox'];
+  serialNumber: string | null;
+  model: string | null;
+}
+
+/** What a swap plan moves beyond the writes, and what it cannot: shown with the plan, never skipped unsaid. */
+export interface SwapPlan {
+  from: string;
+  to: string;
+  /** The setting that carries the identity on the replacement (null: the identity goes with the URL). */
+  identityKey: string | null;
+  /** Settings of the broken box the replacement has no such setting for: they cannot be moved. */
+  notMovable: Array<{ key: string; value: string | null }>;
+  /** Read-only settings that differ (or the replacement lacks): shown, not written. */
+  readOnly: Array<{ key: string; replacement: string | null; broken: string | null }>;
+  /** Values the broken box never revealed (write-only), so the tool cannot move them; its password comes from the vault. */
+  notRead: string[];
+  password: 'moved' | 'none';
+  /** The broken box's local list as the tool last gave it: pushed to the replacement with the same version. */
+  cards: { version: number; count: number } | null;
+  /** The snapshot of the broken box the settings come from (and the run that wrote on top of it, if any). */
+  source: { snapshotId: number; takenAt: string; runId: number | null };
+}
+
 export interface PlanIssue {
   code:
     | 'NO_URL_KEY'
@@ -175,7 +217,14 @@ export interface PlanIssue {
     | 'NO_SECURITY_PROFILE_KEY'
     | 'NO_LOCAL_LIST'
     | 'NO_LOCAL_LIST_KEYS'
-    | 'LOCAL_LIST_SWITCHED_OFF';
+    | 'LOCAL_LIST_SWITCHED_OFF'
+    | 'SWAP_OTHER_VERSION'
+    | 'SWAP_NO_URL'
+    | 'SWAP_NO_IDENTITY_KEY'
+    | 'SWAP_NO_PASSWORD'
+    | 'SWAP_PASSWORD_NOT_MOVABLE'
+    | 'SWAP_NO_NETWORK_PROFILE'
+    | 'SWAP_CARDS_NOT_MOVABLE';
   params: Record<string, string | number>;
 }
 
@@ -203,6 +252,8 @@ export interface Plan {
   problems: PlanIssue[];
   /** Not blocking: what the technician should know. */
   notes: PlanIssue[];
+  /** A swap run's plan: what moves from the broken box and what cannot. */
+  swap?: SwapPlan;
 }
 
 export interface StoredTemplate {

@@ -135,6 +135,8 @@ export interface PushRequest {
   signal?: AbortSignal | undefined;
   onProgress?: ((progress: PushProgress) => void) | undefined;
   timeoutMs?: number;
+  /** A full list reaches at least this version (a swap keeps the broken box's list version). */
+  minVersion?: number;
 }
 
 export async function pushLocalList(session: StationSession, request: PushRequest): Promise<PushOutcome> {
@@ -151,6 +153,8 @@ export async function pushLocalList(session: StationSession, request: PushReques
     parts = planDifferentialPush(session, request.previous.entries, entries, current, limits);
   } else {
     parts = planFullPush(session, entries, Math.max(current, 0), limits);
+    const short = (request.minVersion ?? 0) - (parts.at(-1)?.version ?? 0);
+    if (short > 0) parts = planFullPush(session, entries, Math.max(current, 0) + short, limits);
   }
 
   let sent = 0;

@@ -54,6 +54,8 @@ export const auditActions = [
   'box.log-fetch',
   'box.file-received',
   'box.file-job-ended',
+  'box.replaced',
+  'config.backup',
   'station.forget',
 ] as const;
 

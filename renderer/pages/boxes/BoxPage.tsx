@@ -161,6 +161,25 @@ function Credentials({ box }: { box: BoxDetail }) {
   );
 }
 
+/** Each swap of the box: which new box took its identity and when, and the box it was before. */
+function Replacements({ box }: { box: BoxDetail }) {
+  const { t, language } = useI18n();
+  if (!box.replacements?.length) return null;
+  return (
+    <ul className="notice" data-testid="box-replacements">
+      {box.replacements.map((r) => (
+        <li key={r.at}>
+          {t('box.replaced', {
+            serial: r.serialNumber ?? r.replacement,
+            at: timeText(language, r.at),
+            old: r.old?.serialNumber ?? '?',
+          })}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function BoxPage({ identity }: { identity: string }) {
   const { t } = useI18n();
   const box = useBox(identity);
@@ -175,6 +194,7 @@ export function BoxPage({ identity }: { identity: string }) {
         <>
           <h3>{t('box.title', { identity })}</h3>
           <Facts box={data} />
+          <Replacements box={data} />
           <BoxActions box={data} onDone={box.reload} />
           <PreflightPanel identity={identity} onDone={box.reload} />
           <section aria-labelledby="box-runs-heading">

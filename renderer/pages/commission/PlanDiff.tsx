@@ -5,6 +5,7 @@ import type { Plan, PlannedWrite } from '../../../main/commissioning/types.ts';
 import type { Translate } from '../../i18n/i18n.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { answerText, issueText } from './run-text.ts';
+import { SwapPlanDetails } from './SwapPlanDetails.tsx';
 
 /** What the box reported after the limit was written: a number of amps, or that it reports none. */
 function reportedText(t: Translate, answer: string): string {
@@ -130,6 +131,7 @@ export function PlanDiff({
         </table>
       </div>
       {plan.groups.length > 0 && <p>{t('run.ui.plan.groups', { groups: plan.groups.join(', ') })}</p>}
+      {plan.swap && <SwapPlanDetails swap={plan.swap} />}
       {plan.problems.length > 0 && (
         <div className="error-notice" role="alert" data-testid="plan-problems">
           <p className="error-message">{t('run.ui.plan.problems')}</p>

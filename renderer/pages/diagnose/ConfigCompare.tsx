@@ -1,27 +1,24 @@
 // "Compare configuration" on the Diagnose page: the last snapshot of one box against another box's or
-// against a template, the differences in words (only on one side, another value), exportable as CSV.
-import { useEffect, useId, useMemo, useState } from 'react';
+// against a template (compared by the core, config.compare), the differences in words, exportable as CSV.
+import { useEffect, useId, useState } from 'react';
 import type { WireError } from '../../../main/api/errors.ts';
-import type { ConfigSnapshot } from '../../../main/ocpp/types.ts';
+import type { CompareRow, ConfigComparison } from '../../../main/diagnostics/config-compare.ts';
 import { asWireError, useConnection, useQuery } from '../../api/hooks.ts';
 import type { BoxRow } from '../../api/ocpp-hooks.ts';
 import { saveBlob } from '../../api/save-file.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { compareBoxes, compareCsv, compareWithTemplate, templateEntries } from './config-compare.ts';
-import type { ConfigRow } from './config-diff.ts';
+import { compareCsv } from './config-compare.ts';
+import { ReplaceBox } from './ReplaceBox.tsx';
 
-type Loaded = { a: ConfigSnapshot | null; b: ConfigSnapshot | null };
-
-function valueA(row: ConfigRow): string {
+function valueA(row: CompareRow): string {
   if (row.change === 'removed') return '';
-  return row.entry.writeOnly ? '***' : (row.entry.value ?? '');
+  return row.writeOnly ? '***' : (row.a ?? '');
 }
 
-function valueB(row: ConfigRow): string {
+function valueB(row: CompareRow): string {
   if (row.change === 'added') return '';
-  if (row.change === 'changed') return row.before ?? '***';
-  return row.entry.writeOnly ? '***' : (row.entry.value ?? '');
+  return row.writeOnly ? '***' : (row.b ?? '');
 }
 
 export function ConfigCompare({ rows, identity }: { rows: BoxRow[]; identity: string }) {
@@ -32,7 +29,7 @@ export function ConfigCompare({ rows, identity }: { rows: BoxRow[]; identity: st
   const [boxA, setBoxA] = useState(identity);
   const firstOther = rows.find((r) => r.identity !== identity)?.identity;
   const [other, setOther] = useState(firstOther ? `box:${firstOther}` : '');
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [loaded, setLoaded] = useState<ConfigComparison | null>(null);
   const [error, setError] = useState<WireError>();
   const [onlyDifferences, setOnlyDifferences] = useState(true);
 
@@ -45,28 +42,21 @@ export function ConfigCompare({ rows, identity }: { rows: BoxRow[]; identity: st
     let live = true;
     setLoaded(null);
     setError(undefined);
-    if (!other) return;
-    Promise.all([
-      api.call('config.latest', { identity: boxA }),
-      boxB ? api.call('config.latest', { identity: boxB }) : Promise.resolve(null),
-    ])
-      .then(([a, b]) => live && setLoaded({ a, b }))
-      .catch((e: unknown) => live && setError(asWireError(e)));
+    const templateId = template?.id;
+    if (!boxB && templateId === undefined) return;
+    const asked = boxB
+      ? api.call('config.compare', { identity: boxA, against: boxB })
+      : api.call('config.compare', { identity: boxA, templateId: templateId as number });
+    asked.then((c) => live && setLoaded(c)).catch((e: unknown) => live && setError(asWireError(e)));
     return () => {
       live = false;
     };
-  }, [api, boxA, boxB, other]);
+  }, [api, boxA, boxB, template?.id]);
 
   const nameB = boxB ?? (template ? t('diff.templateName', { name: template.name }) : '');
-  const result = useMemo(() => {
-    if (!loaded?.a) return null;
-    if (boxB) return loaded.b ? compareBoxes(loaded.a.entries, loaded.b.entries) : null;
-    if (template)
-      return compareWithTemplate(loaded.a.entries, templateEntries(template.template, loaded.a.ocppVersion));
-    return null;
-  }, [loaded, boxB, template]);
+  const result = loaded && !loaded.missing ? loaded.rows : null;
 
-  const words = (row: ConfigRow) =>
+  const words = (row: CompareRow) =>
     row.change === 'added'
       ? t('diff.onlyOn', { name: boxA })
       : row.change === 'removed'
@@ -78,7 +68,7 @@ export function ConfigCompare({ rows, identity }: { rows: BoxRow[]; identity: st
           : t('diff.same');
   const different = (result ?? []).filter((r) => r.change !== 'same');
   const shown = onlyDifferences ? different : (result ?? []);
-  const missing = loaded && (!loaded.a ? boxA : boxB && !loaded.b ? boxB : null);
+  const missing = loaded?.missing ?? null;
 
   function exportCsv() {
     const csv = compareCsv(shown, [t('diff.key'), t('diff.change'), boxA, nameB], words, valueA, valueB);
@@ -177,6 +167,7 @@ export function ConfigCompare({ rows, identity }: { rows: BoxRow[]; identity: st
           )}
         </>
       )}
+      <ReplaceBox key={`replace-${boxA}`} rows={rows} identity={boxA} />
     </section>
   );
 }

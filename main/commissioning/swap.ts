@@ -1,0 +1,177 @@
+// The store side of a box swap: what the tool knows of the broken box (snapshot, what its last run wrote,
+// its password in the vault, the cards it holds), the cards pushed to the replacement at the same list
+// version, and the broken box's record marked "replaced" with both boxes kept in its history.
+import { AppError } from '../api/errors.ts';
+import { BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
+import { pushLocalList } from '../ocpp/local-list-push.ts';
+import type { OcppService } from '../ocpp/service.ts';
+import type { BootInfo, ConfigEntry, PushOutcome } from '../ocpp/types.ts';
+import { recordAudit } from '../store/audit.ts';
+import type { Store } from '../store/database.ts';
+import { lastPushedList, savePushedList } from './cards-for-box.ts';
+import type { RunStore } from './run-store.ts';
+import type { SwapSource } from './swap-plan.ts';
+import type { Replacement, RunDetail, SwapState } from './types.ts';
+
+const OK = new Set(['Accepted', 'RebootRequired']);
+
+/**
+ * The broken box as the tool knows it. Its newest snapshot, and when a run of it ended after that snapshot
+ * was taken (the usual case: the snapshot "before commissioning" is the last read), that run's accepted
+ * writes laid on top, so the URL and settings it left with are what move, not the factory values it had.
+ */
+export function swapSource(store: Store, ocpp: OcppService, runs: RunStore, identity: string): SwapSource {
+  const snapshot = ocpp.latestSnapshot(identity);
+  if (!snapshot) throw new AppError('CONFIG_NO_SNAPSHOT', { identity });
+  const version = snapshot.ocppVersion === '2.0.1' ? '2.0.1' : '1.6';
+  const entries: ConfigEntry[] = snapshot.entries.map((e) => ({ ...e }));
+  let runId: number | null = null;
+  let networkProfile: SwapSource['networkProfile'] = null;
+  const last = runs
+    .list({ identity, limit: 20 })
+    .find((r) => r.status === 'confirmed' || r.status === 'left-not-confirmed');
+  const run = last ? runs.get(last.id) : null;
+  const plan = run?.state.plan;
+  if (run && plan && (run.state.snapshotId ?? 0) >= snapshot.id) {
+    runId = run.id;
+    for (const write of plan.writes) {
+      if (write.secret || !OK.has(String(run.state.results[write.key] ?? ''))) continue;
+      const entry = entries.find((e) => e.key.toLowerCase() === write.key.toLowerCase());
+      if (entry) entry.value = write.to;
+      else entries.push({ key: write.key, value: write.to, readonly: false });
+    }
+    if (plan.networkProfile && OK.has(String(run.state.results.SetNetworkProfile ?? '')))
+      networkProfile = { url: plan.networkProfile.url, securityProfile: plan.networkProfile.securityProfile };
+  }
+  const secret = store
+    .stmt('SELECT id FROM secrets WHERE purpose = ? AND label = ?')
+    .get(BOX_PASSWORD_PURPOSE, identity) as { id: number } | undefined;
+  return {
+    identity,
+    ocppVersion: version,
+    entries,
+    snapshotId: snapshot.id,
+    takenAt: snapshot.takenAt,
+    runId,
+    networkProfile,
+    passwordSecretId: secret?.id ?? null,
+    localList: lastPushedList(store, identity) ?? null,
+  };
+}
+
+/** The broken box as its stations row last knew it: kept in the run for the box's history. */
+export function oldBoxOf(store: Store, identity: string): SwapState['oldBox'] {
+  const row = store.db
+    .prepare('SELECT vendor, model, serial_number FROM stations WHERE identity = ?')
+    .get(identity) as
+    | { vendor: string | null; model: string | null; serial_number: string | null }
+    | undefined;
+  return row ? { vendor: row.vendor, model: row.model, serialNumber: row.serial_number } : null;
+}
+
+/**
+ * The broken box's cards to the replacement, as a full list reaching at least the broken box's list version
+ * (a company CSMS that sends differential updates goes on from there). What the tool records for the broken
+ * box's identity then is what the replacement holds, since the replacement takes that identity.
+ */
+export async function pushSwapList(options: {
+  store: Store;
+  ocpp: OcppService;
+  actor: string;
+  identity: string;
+  from: string;
+  signal: AbortSignal;
+}): Promise<PushOutcome> {
+  const { store, ocpp, identity, from } = options;
+  const list = lastPushedList(store, from);
+  if (!list) throw new AppError('INTERNAL', { method: 'commissioning', incident: 'swap-list' });
+  const session = ocpp.csms.session(identity);
+  const configuration =
+    ocpp.latestSnapshot(identity)?.entries ??
+    (await ocpp.readConfiguration(identity, 'before a card push', options.signal)).entries;
+  const outcome = await pushLocalList(session, {
+    entries: list.entries,
+    limits: session.localListLimits(configuration),
+    minVersion: list.version,
+    signal: options.signal,
+  });
+  if (!outcome.verified) {
+    throw new AppError('LOCAL_LIST_REFUSED', {
+      identity,
+      status: `read back ${outcome.readBack}`,
+      version: outcome.version,
+    });
+  }
+  savePushedList(store, identity, outcome.version, list.entries);
+  ocpp.audit(options.actor, identity, 'box.local-list', {
+    swapFrom: from,
+    cards: list.entries.length,
+    version: outcome.version,
+  });
+  return outcome;
+}
+
+/**
+ * Inside the transaction that ends the run: the broken box's record now describes the replacement (its
+ * vendor, model and serial from the boot), the local list recorded under its identity is the replacement's,
+ * and an audit row keeps both boxes (before: the broken one, after: the replacement) for the box's history.
+ */
+export function markReplaced(store: Store, actor: string, run: RunDetail, boot: BootInfo | null): string {
+  const swap = run.state.swap as SwapState;
+  const at = store.now();
+  store
+    .stmt(
+      `UPDATE stations SET vendor = COALESCE(?, vendor), model = COALESCE(?, model), serial_number = ?,
+       firmware_version = ?, updated_at = ? WHERE identity = ?`,
+    )
+    .run(
+      boot?.vendor || null,
+      boot?.model || null,
+      boot?.serialNumber ?? null,
+      boot?.firmwareVersion ?? null,
+      at,
+      swap.from,
+    );
+  const pushed = lastPushedList(store, run.identity);
+  if (pushed) savePushedList(store, swap.from, pushed.version, pushed.entries);
+  recordAudit(store, {
+    actor,
+    action: 'box.replaced',
+    entity: 'station',
+    entityId: swap.from,
+    before: swap.oldBox,
+    after: {
+      run: run.id,
+      replacement: run.identity,
+      vendor: boot?.vendor ?? null,
+      model: boot?.model ?? null,
+      serialNumber: boot?.serialNumber ?? null,
+    },
+  });
+  return at;
+}
+
+/** A box's replacements, newest first, from its history (the audit log keeps both boxes). */
+export function replacementsOf(store: Store, identity: string): Replacement[] {
+  const rows = store.db
+    .prepare(
+      "SELECT at, before, after FROM audit_log WHERE action = 'box.replaced' AND entity_id = ? ORDER BY id DESC",
+    )
+    .all(identity) as Array<{ at: string; before: string | null; after: string | null }>;
+  return rows.map((row) => {
+    const after = JSON.parse(row.after ?? '{}') as {
+      run?: number;
+      replacement?: string;
+      serialNumber?: string | null;
+      model?: string | null;
+    };
+    return {
+      at: row.at,
+      runId: after.run ?? null,
+      replacement: after.replacement ?? '',
+      old: row.before ? (JSON.parse(row.before) as SwapState['oldBox']) : null,
+      serialNumber: after.serialNumber ?? null,
+      model: after.model ?? null,
+    };
+  });
+}

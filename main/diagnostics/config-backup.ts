@@ -1,0 +1,133 @@
+// A box's full configuration as a backup file: its snapshot (read now when the box is connected), the cards
+// it holds and its list version, whether the vault keeps its password. Secrets never go into the file.
+import { AppError } from '../api/errors.ts';
+import { lastPushedList } from '../commissioning/cards-for-box.ts';
+import { BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
+import type { OcppService } from '../ocpp/service.ts';
+import type { ConfigSnapshot } from '../ocpp/types.ts';
+import type { Store } from '../store/database.ts';
+
+/** Keys whose value is a secret even when a box does reveal it: kept out of the file. */
+const SECRET_KEY = /authorizationkey|basicauthpassword|password|apikey/i;
+
+export const BACKUP_FORMAT = 'wallbox-commissioner.config-backup';
+
+export interface ConfigBackup {
+  format: typeof BACKUP_FORMAT;
+  version: 1;
+  exportedAt: string;
+  identity: string;
+  box: {
+    vendor: string | null;
+    model: string | null;
+    serialNumber: string | null;
+    firmwareVersion: string | null;
+    ocppVersion: string | null;
+  } | null;
+  snapshot: { id: number; takenAt: string; reason: string; readVia: string | null; ocppVersion: string };
+  settings: Array<{ key: string; value: string | null; readonly: boolean }>;
+  /** Settings whose value is not in the file: the box does not reveal it (write-only), or it is a secret. */
+  notRead: Array<{ key: string; why: 'write-only' | 'secret' }>;
+  /** The cards the tool last gave the box, with the list version the box confirmed. */
+  localList: {
+    version: number;
+    cards: Array<{ idTag: string; status: string; group: string | null }>;
+  } | null;
+  /** Whether the vault keeps the box's own OCPP password (never the password itself). */
+  password: 'in-vault' | 'none';
+}
+
+export interface BackupResult {
+  fileName: string;
+  /** The backup as the JSON text of the file. */
+  json: string;
+  backup: ConfigBackup;
+  /** True when the box was read for this backup; false: its last snapshot, of takenAt. */
+  fresh: boolean;
+}
+
+export async function backupBox(
+  deps: { store: Store; ocpp: OcppService },
+  identity: string,
+  signal?: AbortSignal,
+): Promise<BackupResult> {
+  const { store, ocpp } = deps;
+  let connected = false;
+  try {
+    connected = ocpp.csms.box(identity)?.state === 'connected';
+  } catch {
+    // The local CSMS is not running: the stored snapshot is the backup.
+  }
+  const snapshot: ConfigSnapshot | null = connected
+    ? await ocpp.readConfiguration(identity, 'backup', signal)
+    : ocpp.latestSnapshot(identity);
+  if (!snapshot) throw new AppError('CONFIG_NO_SNAPSHOT', { identity });
+  const backup = buildBackup(store, snapshot);
+  const stamp = backup.exportedAt.replace(/[:.]/g, '-');
+  return {
+    fileName: `config-backup-${identity}-${stamp}.json`.replace(/[^\w.-]+/g, '_'),
+    json: `${JSON.stringify(backup, null, 2)}\n`,
+    backup,
+    fresh: connected,
+  };
+}
+
+export function buildBackup(store: Store, snapshot: ConfigSnapshot): ConfigBackup {
+  const identity = snapshot.identity;
+  const station = store.db
+    .prepare(
+      'SELECT vendor, model, serial_number, firmware_version, ocpp_version FROM stations WHERE identity = ?',
+    )
+    .get(identity) as
+    | {
+        vendor: string | null;
+        model: string | null;
+        serial_number: string | null;
+        firmware_version: string | null;
+        ocpp_version: string | null;
+      }
+    | undefined;
+  const settings: ConfigBackup['settings'] = [];
+  const notRead: ConfigBackup['notRead'] = [];
+  for (const entry of snapshot.entries) {
+    if (entry.writeOnly || (SECRET_KEY.test(entry.key) && entry.value === null))
+      notRead.push({ key: entry.key, why: 'write-only' });
+    else if (SECRET_KEY.test(entry.key)) notRead.push({ key: entry.key, why: 'secret' });
+    else settings.push({ key: entry.key, value: entry.value, readonly: entry.readonly });
+  }
+  const list = lastPushedList(store, identity);
+  const password = store
+    .stmt('SELECT 1 FROM secrets WHERE purpose = ? AND label = ?')
+    .get(BOX_PASSWORD_PURPOSE, identity);
+  return {
+    format: BACKUP_FORMAT,
+    version: 1,
+    exportedAt: store.now(),
+    identity,
+    box: station
+      ? {
+          vendor: station.vendor,
+          model: station.model,
+          serialNumber: station.serial_number,
+          firmwareVersion: station.firmware_version,
+          ocppVersion: station.ocpp_version,
+        }
+      : null,
+    snapshot: {
+      id: snapshot.id,
+      takenAt: snapshot.takenAt,
+      reason: snapshot.reason,
+      readVia: snapshot.readVia ?? null,
+      ocppVersion: snapshot.ocppVersion,
+    },
+    settings,
+    notRead,
+    localList: list
+      ? {
+          version: list.version,
+          cards: list.entries.map((e) => ({ idTag: e.idTag, status: e.status, group: e.group ?? null })),
+        }
+      : null,
+    password: password ? 'in-vault' : 'none',
+  };
+}

@@ -1,0 +1,140 @@
+// `wbc backup`, `wbc diff` and `wbc swap` as a technician runs them: the real command (bin/wbc.js) on a data
+// folder that knows a broken box, a simulated replacement dialling the command's CSMS over a real WebSocket.
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { test } from 'node:test';
+import { openCore } from '../../main/core.ts';
+import { createSimStation, type SimStation } from '../../main/simulator/station.ts';
+import { brokenBox } from '../support/broken-box.ts';
+import { wbc, wbcWaitingForBox } from '../support/cli.ts';
+import { callOk } from '../support/core.ts';
+import { simBox } from '../support/sim.ts';
+import { tempDir } from '../support/temp.ts';
+import { until } from '../support/until.ts';
+
+/** A data folder in which the tool knew WB-OLD (now gone) and WB-B (factory settings), and a template. */
+async function knownFolder(t: Parameters<typeof tempDir>[0]): Promise<{ dir: string; password: string }> {
+  const dir = tempDir(t);
+  const core = openCore({ dataDir: dir, defaultLanguage: 'en' });
+  try {
+    await core.ocpp.start({ host: '127.0.0.1', port: 0, admitUnexpected: true, bootIntervalS: 1 });
+    const url = `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`;
+    const { password } = await brokenBox(t, core, url);
+    const b = await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-B' });
+    await callOk(core, 'config.read', { identity: 'WB-B' });
+    await b.stop();
+    await callOk(core, 'templates.save', {
+      template: {
+        name: 'Garage',
+        csms: { url: 'ws://127.0.0.1:9/ocpp', securityProfile: 0 },
+        heartbeatIntervalS: 120,
+      },
+    });
+    return { dir, password };
+  } finally {
+    await core.close();
+  }
+}
+
+/** `wbc swap --from WB-OLD --to ID` on the folder's own CSMS (a free loopback port), waiting for the replacement. */
+function swapCli(t: Parameters<typeof tempDir>[0], dir: string, to: string, ...extra: string[]) {
+  const args = ['swap', '--from', 'WB-OLD', '--to', to, ...extra];
+  return wbcWaitingForBox(t, [...args, '--host', '127.0.0.1', '--port', '0', '--data-dir', dir]);
+}
+
+function replacementAt(t: Parameters<typeof tempDir>[0], url: string, identity: string): SimStation {
+  const sim = createSimStation({
+    ocppVersion: '1.6',
+    endpoint: url,
+    identity,
+    serialNumber: `SN-${identity}`,
+  });
+  t.after(() => sim.stop());
+  void sim.start();
+  return sim;
+}
+
+test('wbc backup writes the configuration as a private JSON file without the password, naming what it lacks', async (t) => {
+  const { dir, password } = await knownFolder(t);
+  const out = `${dir}/backup.json`;
+  const run = await wbc(['backup', '--identity', 'WB-OLD', '--out', out, '--data-dir', dir]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /WB-OLD is not connected: its last configuration/);
+  assert.match(run.stdout, /Not in the file .*: AuthorizationKey\./);
+  assert.match(run.stdout, /Cards on the box: 4, local list version 2\./);
+  const text = readFileSync(out, 'utf8');
+  assert.doesNotMatch(text, new RegExp(password, 'i'));
+  assert.equal(statSync(out).mode & 0o077, 0, 'only the user may read the backup');
+  const file = JSON.parse(text) as { settings: Array<{ key: string; value: string }> };
+  assert.equal(file.settings.find((s) => s.key === 'CpoName')?.value, 'ACME Parking');
+  const missing = await wbc(['backup', '--identity', 'WB-NEVER', '--out', out, '--data-dir', dir]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /No configuration of WB-NEVER has been read yet/);
+});
+
+test('wbc diff compares with another box and with a stored template; a wrong call is a usage error', async (t) => {
+  const { dir } = await knownFolder(t);
+  const boxes = await wbc(['diff', '--identity', 'WB-OLD', '--against', 'WB-B', '--data-dir', dir]);
+  assert.equal(boxes.code, 0, boxes.stderr);
+  assert.match(boxes.stdout, /CpoName\s+different value\s+ACME Parking \| \n/);
+  assert.match(boxes.stdout, /MeterValueSampleInterval\s+different value\s+15 \| 60/);
+  const template = await wbc([
+    'diff',
+    '--identity',
+    'WB-B',
+    '--template',
+    'Garage',
+    '--json',
+    '--data-dir',
+    dir,
+  ]);
+  assert.equal(template.code, 0, template.stderr);
+  const rows = (JSON.parse(template.stdout) as { rows: Array<{ key: string; a: string; b: string }> }).rows;
+  assert.deepEqual(rows, [
+    { key: 'HeartbeatInterval', change: 'changed', a: '300', b: '120', writeOnly: false },
+  ]);
+  const wrong = await wbc(['diff', '--identity', 'WB-B', '--data-dir', dir]);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /Usage: wbc diff --identity A \(--against B \| --template NAME\)/);
+});
+
+test('wbc swap without --yes shows the plan and writes nothing', async (t) => {
+  const { dir } = await knownFolder(t);
+  const cli = await swapCli(t, dir, 'FACTORY-C');
+  const sim = replacementAt(t, cli.url, 'FACTORY-C');
+  assert.equal(await cli.exited, 0, cli.stderr());
+  assert.match(cli.stdout(), /FACTORY-C takes the place of WB-OLD\./);
+  assert.match(cli.stdout(), /CpoName\s+ -> ACME Parking/);
+  assert.match(cli.stdout(), /Cst_ChargeBoxId\s+FACTORY-C -> WB-OLD/);
+  assert.match(cli.stdout(), /AuthorizationKey\s+\*\*\* -> \(its password from the vault\)/);
+  assert.match(cli.stdout(), /Nothing was written/);
+  assert.equal(sim.configuration().CpoName, '');
+  assert.equal(sim.configuration().Cst_ChargeBoxId, 'FACTORY-C');
+});
+
+test('wbc swap --yes moves the broken box to the replacement and exits 3 (left, not confirmed)', async (t) => {
+  const { dir, password } = await knownFolder(t);
+  const cli = await swapCli(t, dir, 'FACTORY-D', '--yes', '--verify-window', '2');
+  const sim = replacementAt(t, cli.url, 'FACTORY-D');
+  assert.equal(await cli.exited, 3, cli.stderr());
+  assert.equal(sim.configuration().CpoName, 'ACME Parking');
+  assert.equal(sim.secret('AuthorizationKey'), password);
+  assert.equal(sim.localList().entries.length, 4);
+  assert.doesNotMatch(cli.stdout() + cli.stderr(), new RegExp(password, 'i'));
+  // It dials as WB-OLD after its reset (the command's CSMS is gone by then; the identity is what it holds).
+  await until(() => sim.configuration().Cst_ChargeBoxId === 'WB-OLD', 20_000);
+  const record = await wbc(['boxes', 'show', 'WB-OLD', '--json', '--data-dir', dir]);
+  const shown = JSON.parse(record.stdout) as { replacements: Array<{ serialNumber: string }> };
+  assert.equal(shown.replacements[0]?.serialNumber, 'SN-FACTORY-D');
+});
+
+test('Ctrl+C (SIGINT) cancels a running wbc swap: it ends with CANCELLED, exit 1', async (t) => {
+  const { dir } = await knownFolder(t);
+  const cli = await swapCli(t, dir, 'FACTORY-E', '--yes', '--verify-window', '600');
+  replacementAt(t, cli.url, 'FACTORY-E');
+  // Ctrl+C while the run watches the replacement after its reset (its handler is surely in place by then).
+  await until(() => /watch it leave for the new CSMS/.test(cli.stderr()), 60_000);
+  cli.child.kill('SIGINT');
+  assert.equal(await cli.exited, 1, cli.stderr());
+  assert.match(cli.stderr(), /CANCELLED/);
+});

@@ -1,0 +1,54 @@
+// The broken box of a swap test, as it stood in the field before it broke: a simulated 1.6 box known to
+// the tool (configuration read, settings changed, cards pushed twice, its own password in the vault), then stopped.
+import type { TestContext } from 'node:test';
+import { generatePassword } from '../../main/commissioning/passwords.ts';
+import type { Core } from '../../main/core.ts';
+import { BOX_PASSWORD_PURPOSE } from '../../main/ocpp/box-passwords.ts';
+import type { SimStation, SimStationOptions } from '../../main/simulator/station.ts';
+import { callOk } from './core.ts';
+import { simBox } from './sim.ts';
+import { until } from './until.ts';
+
+/**
+ * The broken box as it stood in the field: known to the tool (configuration read, settings changed from
+ * the factory's, cards pushed, its own password in the vault), then gone (stopped). Returns its password.
+ */
+export async function brokenBox(
+  t: TestContext,
+  core: Core,
+  url: string,
+  extra: Partial<SimStationOptions> = {},
+): Promise<{ password: string; box: SimStation }> {
+  const password = generatePassword('1.6');
+  core.vault.put('test', BOX_PASSWORD_PURPOSE, 'WB-OLD', password);
+  const box = await simBox(t, core, {
+    ocppVersion: '1.6',
+    endpoint: url,
+    identity: 'WB-OLD',
+    password,
+    serialNumber: 'SN-OLD-1',
+    model: 'Old Model',
+    ...extra,
+  });
+  await callOk(core, 'config.set', {
+    identity: 'WB-OLD',
+    changes: [
+      { key: 'MeterValueSampleInterval', value: '15' },
+      { key: 'CpoName', value: 'ACME Parking' },
+      { key: 'HeartbeatInterval', value: '120' },
+    ],
+  });
+  const group = await callOk(core, 'groups.create', { name: 'Staff' });
+  const insert = core.store.db.prepare(
+    "INSERT INTO cards (uid, source, group_id, created_at, updated_at) VALUES (?, 'typed', ?, 'x', 'x')",
+  );
+  for (const uid of ['04A1B2C3', '04D5E6F7A1B2C3', '1122AABB']) insert.run(Buffer.from(uid, 'hex'), group.id);
+  // Two pushes: the box's list version is 2, which the replacement must reach too.
+  await callOk(core, 'cards.push', { identity: 'WB-OLD', groups: ['Staff'] });
+  insert.run(Buffer.from('55667788', 'hex'), group.id);
+  await callOk(core, 'cards.push', { identity: 'WB-OLD', groups: ['Staff'] });
+  await callOk(core, 'config.read', { identity: 'WB-OLD' });
+  await box.stop();
+  await until(() => core.ocpp.csms.box('WB-OLD')?.state !== 'connected', 20_000);
+  return { password, box };
+}

@@ -4,21 +4,12 @@ import { isLanguage } from '../../locales/translate.ts';
 import type { Settings } from '../api/types.ts';
 import { recordAudit } from './audit.ts';
 import type { Store } from './database.ts';
-import { readUnchanged } from './unchanged-reads.ts';
 
 export function readSettings(store: Store, defaults: Settings): Settings {
-  const stored = readUnchanged(
-    store.db,
-    'settings.language',
-    () =>
-      (
-        store.db.prepare("SELECT value FROM settings WHERE key = 'language'").get() as
-          | { value: string }
-          | undefined
-      )?.value,
-    (value) => value,
-  );
-  return { language: isLanguage(stored) ? stored : defaults.language };
+  const row = store.db.prepare("SELECT value FROM settings WHERE key = 'language'").get() as
+    | { value: string }
+    | undefined;
+  return { language: isLanguage(row?.value) ? row.value : defaults.language };
 }
 
 export function writeSettings(store: Store, actor: string, next: Settings, defaults: Settings): Settings {

@@ -79,26 +79,28 @@ export function createRouter(handlers: Handlers, options: RouterOptions): Router
 
   return {
     async call(method, params, ctx) {
-      // Read from the store: a call that arrives while the core closes still gets an answer, in English.
-      let language: Language;
-      try {
-        language = options.language();
-      } catch {
-        language = 'en';
-      }
+      // Read from the store when an error is to be worded, not for every answer: a call that arrives while
+      // the core closes still gets an answer, in English.
+      const language = (): Language => {
+        try {
+          return options.language();
+        } catch {
+          return 'en';
+        }
+      };
       if (!isMethodName(method)) {
         return {
           ok: false,
-          error: wireError('UNKNOWN_METHOD', { method: String(method).slice(0, 80) }, language),
+          error: wireError('UNKNOWN_METHOD', { method: String(method).slice(0, 80) }, language()),
         };
       }
       try {
         return { ok: true, result: await run(method, params, ctx) };
       } catch (error) {
-        if (error instanceof AppError) return { ok: false, error: toWireError(error, language) };
+        if (error instanceof AppError) return { ok: false, error: toWireError(error, language()) };
         const incident = randomUUID().slice(0, 8);
         options.logInternal?.(incident, error);
-        return { ok: false, error: wireError('INTERNAL', { method, incident }, language) };
+        return { ok: false, error: wireError('INTERNAL', { method, incident }, language()) };
       }
     },
     emit(event, payload) {

@@ -6,7 +6,7 @@ import { listConnectors } from '../csms/connectors-store.ts';
 import { latestJob, queueStation, stationKey } from '../csms/outbox.ts';
 import { runSync } from '../csms/sync-service.ts';
 import { BOX_PASSWORD_NEXT_PURPOSE, BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
-import type { LocalCsms } from '../ocpp/local-csms.ts';
+import type { BoxInfo, LocalCsms } from '../ocpp/local-csms.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import type { StationSession } from '../ocpp/session.ts';
 import { waitForEvent } from '../ocpp/wait.ts';
@@ -658,6 +658,7 @@ export class CommissioningRunner {
     }
     const left = () => Math.max(0, deadline - Date.now());
     const gone = await waitUntil(
+      run.identity,
       () => csms.box(run.identity)?.state !== 'connected',
       left(),
       this.#signal,
@@ -702,7 +703,7 @@ export class CommissioningRunner {
     const { csms } = this.#deps.ocpp;
     const stop = new AbortController();
     const signal = AbortSignal.any([this.#signal, stop.signal]);
-    const back = waitUntil(() => csms.box(identity)?.state === 'connected', ms, signal, csms).then(
+    const back = waitUntil(identity, () => csms.box(identity)?.state === 'connected', ms, signal, csms).then(
       (returned) => (returned ? { kind: 'returned' as const } : { kind: 'left' as const }),
     );
     const presence = this.#deps.presence;
@@ -752,15 +753,22 @@ export class CommissioningRunner {
   }
 }
 
-/** Resolves true as soon as check() holds (re-checked on every box event), false after ms. */
-function waitUntil(check: () => boolean, ms: number, signal: AbortSignal, csms: LocalCsms): Promise<boolean> {
+/** Resolves true as soon as check() holds (re-checked on every event of this box), false after ms. Only
+ *  the box's own events: a thousand runs waiting do not each look again at every other box's event. */
+function waitUntil(
+  identity: string,
+  check: () => boolean,
+  ms: number,
+  signal: AbortSignal,
+  csms: LocalCsms,
+): Promise<boolean> {
   if (check()) return Promise.resolve(true);
-  return waitForEvent<unknown, boolean>(
+  return waitForEvent<BoxInfo, boolean>(
     (listener) => {
       csms.on('box', listener);
       return () => csms.off('box', listener);
     },
-    () => (check() ? true : undefined),
+    (info) => (info.identity === identity && check() ? true : undefined),
     { signal, timeoutMs: ms, onTimeout: () => false },
   );
 }

@@ -118,10 +118,22 @@ export function planDifferentialPush(
  *  fields (the values themselves are checked where they come in: a card's idTag fits, CARD_NOT_FOR_BOX). */
 function partShapes(part: PushPart): string[] {
   const shapes = new Set<string>();
-  for (const e of part.entries)
+  let last: LocalListEntry | undefined;
+  for (const e of part.entries) {
+    // Neighbours mostly share a shape (a list of 250 Accepted cards of one group): named once.
+    if (
+      last &&
+      e.status === last.status &&
+      !e.group === !last.group &&
+      !e.expiryDate === !last.expiryDate &&
+      e.tokenType === last.tokenType
+    )
+      continue;
+    last = e;
     shapes.add(
       `${part.update}:${e.status}:${e.group ? 'g' : ''}${e.expiryDate ? 'x' : ''}:${e.tokenType ?? ''}`,
     );
+  }
   for (const r of part.removals) shapes.add(`${part.update}:remove:${r.tokenType ?? ''}`);
   if (shapes.size === 0) shapes.add(`${part.update}:empty`);
   return [...shapes];

@@ -39,6 +39,8 @@ export class OcppService extends EventEmitter {
   #csms: LocalCsms | null = null;
   /** The boot each station row was last written for: a box's status updates do not rewrite it. */
   readonly #recorded = new Map<string, string>();
+  /** Each box's latest snapshot as last read or taken here: every write of a run checks its names against
+   *  it, and a GetBaseReport of a few hundred entries is not read and parsed again for each. */
   readonly #snapshots = new Map<string, ConfigSnapshot>();
   #reportWaitMs = REPORT_WAIT_MS;
   readonly #log: Logger | undefined;
@@ -139,11 +141,14 @@ export class OcppService extends EventEmitter {
   }
 
   latestSnapshot(identity: string): ConfigSnapshot | null {
+    // Which row is the latest is asked every time (another process, a forgotten box): only its parsing is saved.
+    const latest = this.#store.db
+      .prepare('SELECT id, taken_at FROM config_snapshots WHERE identity = ? ORDER BY id DESC LIMIT 1')
+      .get(identity) as { id: number; taken_at: string } | undefined;
+    if (!latest) return null;
     const cached = this.#snapshots.get(identity);
-    if (cached) return cached;
-    const row = this.#store.db
-      .prepare('SELECT * FROM config_snapshots WHERE identity = ? ORDER BY id DESC LIMIT 1')
-      .get(identity) as
+    if (cached?.id === latest.id && cached.takenAt === latest.taken_at) return cached;
+    const row = this.#store.db.prepare('SELECT * FROM config_snapshots WHERE id = ?').get(latest.id) as
       | {
           id: number;
           identity: string;
@@ -155,7 +160,7 @@ export class OcppService extends EventEmitter {
       | undefined;
     if (!row) return null;
     const stored = JSON.parse(row.entries) as ConfigEntry[] | { readVia: ReadVia; entries: ConfigEntry[] };
-    return {
+    const snapshot: ConfigSnapshot = {
       id: row.id,
       identity: row.identity,
       ocppVersion: row.ocpp_version,
@@ -163,6 +168,9 @@ export class OcppService extends EventEmitter {
       reason: row.reason,
       ...(Array.isArray(stored) ? { entries: stored } : { entries: stored.entries, readVia: stored.readVia }),
     };
+    // Only what is committed is kept: inside a write, the row may still be undone.
+    if (!this.#store.db.inTransaction) this.#snapshots.set(identity, snapshot);
+    return snapshot;
   }
 
   /**

@@ -43,18 +43,47 @@ function column(value: string | null, max: number): string | null {
 
 /** Reads what an OCPP-J frame is: [2,id,action,payload] call, [3,id,payload] result, [4,id,code,...] error. */
 export function classify(raw: string): { kind: string; messageId: string | null; action: string | null } {
+  const { value, ...kind } = classifyParsed(raw);
+  return kind;
+}
+
+/** classify, with the value parsed on the way (null when the text is not JSON). */
+function classifyParsed(raw: string): {
+  kind: string;
+  messageId: string | null;
+  action: string | null;
+  value: unknown;
+} {
+  let value: unknown = null;
   try {
-    const value = JSON.parse(raw) as unknown;
+    value = JSON.parse(raw) as unknown;
     if (Array.isArray(value) && typeof value[1] === 'string') {
       if (value[0] === 2 && typeof value[2] === 'string')
-        return { kind: 'call', messageId: value[1], action: value[2] };
-      if (value[0] === 3) return { kind: 'result', messageId: value[1], action: null };
-      if (value[0] === 4) return { kind: 'error', messageId: value[1], action: null };
+        return { kind: 'call', messageId: value[1], action: value[2], value };
+      if (value[0] === 3) return { kind: 'result', messageId: value[1], action: null, value };
+      if (value[0] === 4) return { kind: 'error', messageId: value[1], action: null, value };
     }
   } catch {
     // not JSON: falls through
   }
-  return { kind: 'malformed', messageId: null, action: null };
+  return { kind: 'malformed', messageId: null, action: null, value };
+}
+
+/** Frames kept exactly as they came (nothing redacted), with the value the recorder parsed from them. */
+const parsedFrames = new WeakMap<TraceFrame, unknown>();
+
+/**
+ * A frame's text as a value (null when it is not JSON): parsed once by the recorder and shared with those
+ * who listen (the live view reads every frame of every box), instead of parsing a 250-card list again.
+ * The value is shared: read it, never change it.
+ */
+export function frameValue(frame: TraceFrame): unknown {
+  if (parsedFrames.has(frame)) return parsedFrames.get(frame);
+  try {
+    return JSON.parse(frame.frame) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 export class TraceRecorder {
@@ -108,7 +137,7 @@ export class TraceRecorder {
 
   /** One frame; `side` marks who sent it when the tool relays (proxy mode). */
   frame(identity: string, direction: 'in' | 'out', raw: string, side?: TraceSide): TraceFrame {
-    const { kind, messageId, action } = classify(raw);
+    const { kind, messageId, action, value } = classifyParsed(raw);
     const key = `${identity}\u0000${messageId}`;
     let label = action;
     if (kind === 'call' && messageId && action) this.#pending.set(key, action);
@@ -116,16 +145,20 @@ export class TraceRecorder {
       label = this.#pending.get(key) ?? null;
       this.#pending.delete(key);
     }
-    return this.#push({
+    const kept = redactRawFrame(raw);
+    const frame: TraceFrame = {
       at: new Date().toISOString(),
       identity,
       direction,
       kind,
       action: column(label, 64),
       messageId: column(messageId, 64),
-      frame: redactRawFrame(raw),
+      frame: kept,
       ...(side === undefined ? {} : { side }),
-    });
+    };
+    // A redacted frame is read from what is kept (the masks), never from the secret-bearing original.
+    if (kept === raw) parsedFrames.set(frame, value);
+    return this.#push(frame);
   }
 
   event(identity: string, kind: string, details: Record<string, unknown> = {}, side?: TraceSide): TraceFrame {

@@ -4,6 +4,7 @@ import type { Site } from '../api/types.ts';
 import { recordAudit } from './audit.ts';
 import { notFound, translateConstraint } from './constraints.ts';
 import type { Store } from './database.ts';
+import { readUnchanged } from './unchanged-reads.ts';
 
 interface SiteRow {
   id: number;
@@ -28,7 +29,12 @@ function toSite(row: SiteRow): Site {
 }
 
 export function listSites(store: Store): Site[] {
-  return (store.db.prepare(`${SELECT} ORDER BY s.name COLLATE NOCASE`).all() as SiteRow[]).map(toSite);
+  return readUnchanged(
+    store.db,
+    'sites.list',
+    () => (store.db.prepare(`${SELECT} ORDER BY s.name COLLATE NOCASE`).all() as SiteRow[]).map(toSite),
+    (sites) => sites.map((site) => ({ ...site })),
+  );
 }
 
 export function getSite(store: Store, id: number): Site {

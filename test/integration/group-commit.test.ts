@@ -115,8 +115,8 @@ test('a write made while a burst is queued commits the queued writes first, in o
 
 test('killing the process between bursts loses no acknowledged write of a group commit', async (t) => {
   const dir = tempDir(t);
-  const writer = fileURLToPath(new URL('../support/group-crash-writer.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', writer, dir], {
+  const writer = fileURLToPath(new URL('../support/crash-writer.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', writer, dir, 'grouped'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const acknowledged: number[] = [];

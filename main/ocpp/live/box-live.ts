@@ -1,5 +1,6 @@
 // The live state of one box, folded from the frames it exchanges (local CSMS or proxy alike): OCPP 1.6
 // and 2.0.1 status, errors, heartbeats, transactions and meter values, and the notices they give rise to.
+import { frameValue } from '../trace.ts';
 import type { TraceFrame } from '../types.ts';
 import type {
   LiveBox,
@@ -66,13 +67,13 @@ export class BoxLive {
     if (frame.direction === 'event') {
       if (frame.kind === 'connected') {
         this.connected = true;
-        const details = parse(frame.frame);
+        const details = frameValue(frame);
         if (isObject(details) && details.protocol === 'ocpp1.6') this.protocol = '1.6';
         if (isObject(details) && details.protocol === 'ocpp2.0.1') this.protocol = '2.0.1';
       } else if (frame.kind === 'disconnected') this.connected = false;
       return [];
     }
-    const message = parse(frame.frame);
+    const message = frameValue(frame);
     if (!Array.isArray(message) || typeof message[1] !== 'string') return [];
     this.connected = true;
     const key = `${frame.direction}:${message[1]}`;
@@ -426,13 +427,5 @@ export class BoxLive {
   #keep(notice: LiveNotice): void {
     this.#notices.push(notice);
     if (this.#notices.length > MAX_NOTICES) this.#notices.shift();
-  }
-}
-
-function parse(raw: string): unknown {
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return null;
   }
 }

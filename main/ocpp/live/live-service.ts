@@ -53,7 +53,8 @@ export class LiveService extends EventEmitter {
   /** Looks at the clock now (also on a timer): idle transactions are told, late heartbeats shown. */
   tick(): void {
     const now = this.#now().toISOString();
-    for (const box of this.#boxes.values()) this.#told(box, box.tick(now, this.idleMinutes()));
+    const idleMinutes = this.idleMinutes();
+    for (const box of this.#boxes.values()) this.#told(box, box.tick(now, idleMinutes), idleMinutes);
   }
 
   close(): void {
@@ -69,14 +70,16 @@ export class LiveService extends EventEmitter {
       box = new BoxLive(frame.identity, frame.at);
       this.#boxes.set(frame.identity, box);
     }
-    const notices = box.apply(frame, this.idleMinutes());
+    // The setting is read once per frame (a row of SQLite), not again for the view and the notices.
+    const idleMinutes = this.idleMinutes();
+    const notices = box.apply(frame, idleMinutes);
     if (frame.direction !== 'event' || frame.kind === 'connected' || frame.kind === 'disconnected')
-      this.emit('changed', this.get(frame.identity));
-    this.#told(box, notices);
+      this.emit('changed', box.snapshot(this.#now().toISOString(), idleMinutes));
+    this.#told(box, notices, idleMinutes);
   }
 
-  #told(box: BoxLive, notices: LiveNotice[]): void {
+  #told(box: BoxLive, notices: LiveNotice[], idleMinutes = this.idleMinutes()): void {
     for (const notice of notices) this.emit('notice', notice);
-    if (notices.length > 0 && box) this.emit('changed', this.get(box.identity));
+    if (notices.length > 0 && box) this.emit('changed', box.snapshot(this.#now().toISOString(), idleMinutes));
   }
 }

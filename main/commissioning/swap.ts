@@ -137,6 +137,7 @@ export function markReplaced(store: Store, actor: string, run: RunDetail, boot: 
   recordAudit(store, {
     actor,
     action: 'box.replaced',
+    at,
     entity: 'station',
     entityId: swap.from,
     before: swap.oldBox,

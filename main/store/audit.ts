@@ -12,6 +12,8 @@ export interface AuditInput {
   entityId?: string | number | null;
   before?: unknown;
   after?: unknown;
+  /** The moment of the change when the caller wrote it elsewhere too (one clock read for both); default now. */
+  at?: string;
 }
 
 export function recordAudit(store: Store, entry: AuditInput): void {
@@ -20,7 +22,7 @@ export function recordAudit(store: Store, entry: AuditInput): void {
       'INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
     .run(
-      store.now(),
+      entry.at ?? store.now(),
       entry.actor,
       entry.action,
       entry.entity,

@@ -72,15 +72,35 @@ export function redactValue<T>(value: T): T {
   return walk(value) as T;
 }
 
-/** The same for a raw frame as it came off the socket; text that is not JSON is masked as text. */
 /** OCPP field names that only look like a credential to the scan above (card lists, 2.0.1 tokens): nothing
  *  under them is masked by name, so a frame is scanned without them. Quoted, so values are still scanned. */
-const harmlessNames = /"(?:localAuthorizationList|idToken|idTokenInfo|groupIdToken|idTagInfo)"/g;
+const harmlessNames = new Set([
+  '"localAuthorizationList"',
+  '"idToken"',
+  '"idTokenInfo"',
+  '"groupIdToken"',
+  '"idTagInfo"',
+]);
 
+/**
+ * One pass over the frame: the hits of mayHoldSecret, with the harmless names tried first at each place, so
+ * a hit inside one of them is taken by the name and skipped. The names match case-blind here and a name not
+ * spelled exactly as listed counts as a hit, as it did when the names were cut out before a second scan.
+ * A 250-card list is read once instead of twice (and not copied without its names).
+ */
+const secretOrHarmless = new RegExp(`(${[...harmlessNames].join('|')})|${mayHoldSecret.source}`, 'gi');
+
+function mayHoldSecretOutsideNames(raw: string): boolean {
+  secretOrHarmless.lastIndex = 0;
+  for (let hit = secretOrHarmless.exec(raw); hit; hit = secretOrHarmless.exec(raw))
+    if (hit[1] === undefined || !harmlessNames.has(hit[1])) return true;
+  return false;
+}
+
+/** The same for a raw frame as it came off the socket; text that is not JSON is masked as text. */
 export function redactRawFrame(raw: string): string {
   // Most frames (status, meter values, card lists) carry nothing to mask: one scan decides.
-  if (!mayHoldSecret.test(raw)) return raw;
-  if (!mayHoldSecret.test(raw.replace(harmlessNames, ''))) return raw;
+  if (!mayHoldSecretOutsideNames(raw)) return raw;
   try {
     return JSON.stringify(redactValue(JSON.parse(raw) as unknown));
   } catch {

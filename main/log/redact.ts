@@ -82,18 +82,36 @@ const harmlessNames = new Set([
   '"idTagInfo"',
 ]);
 
-/**
- * One pass over the frame: the hits of mayHoldSecret, with the harmless names tried first at each place, so
- * a hit inside one of them is taken by the name and skipped. The names match case-blind here and a name not
- * spelled exactly as listed counts as a hit, as it did when the names were cut out before a second scan.
- * A 250-card list is read once instead of twice (and not copied without its names).
- */
-const secretOrHarmless = new RegExp(`(${[...harmlessNames].join('|')})|${mayHoldSecret.source}`, 'gi');
+/** Where a hit of mayHoldSecret sits inside a harmless name: for each hit (lower case), the names that
+ *  hold it and at which offset. idTagInfo holds none, so it is never looked at. */
+const namesHolding = new Map<string, Array<{ name: string; offset: number }>>();
+for (const name of harmlessNames) {
+  const scan = new RegExp(mayHoldSecret.source, 'gi');
+  for (let hit = scan.exec(name); hit; hit = scan.exec(name)) {
+    const key = hit[0].toLowerCase();
+    namesHolding.set(key, [...(namesHolding.get(key) ?? []), { name, offset: hit.index }]);
+  }
+}
+const secretHits = new RegExp(mayHoldSecret.source, 'gi');
 
+/**
+ * One pass over the frame: each hit of mayHoldSecret is skipped when it lies inside a harmless name spelled
+ * exactly as listed (names taken left to right, never overlapping), as when the names were cut out before
+ * a second scan; any other hit means the frame may hold a secret. A 250-card list is read once instead of
+ * twice, and not copied without its names first.
+ */
 function mayHoldSecretOutsideNames(raw: string): boolean {
-  secretOrHarmless.lastIndex = 0;
-  for (let hit = secretOrHarmless.exec(raw); hit; hit = secretOrHarmless.exec(raw))
-    if (hit[1] === undefined || !harmlessNames.has(hit[1])) return true;
+  let namesEnd = 0;
+  secretHits.lastIndex = 0;
+  for (let hit = secretHits.exec(raw); hit; hit = secretHits.exec(raw)) {
+    const at = hit.index;
+    const inside = namesHolding
+      .get(hit[0].toLowerCase())
+      ?.find(({ name, offset }) => at - offset >= namesEnd && raw.startsWith(name, at - offset));
+    if (!inside) return true;
+    namesEnd = at - inside.offset + inside.name.length;
+    secretHits.lastIndex = namesEnd;
+  }
   return false;
 }
 

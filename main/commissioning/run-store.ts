@@ -82,6 +82,30 @@ export function newFleetId(): string {
   return randomUUID();
 }
 
+type ListQuery = { fleetId?: string | undefined; identity?: string | undefined; limit: number };
+
+/**
+ * One statement per filter present, never `(? IS NULL OR identity = ?)`: SQLite cannot use an index for
+ * such a condition, so each box checked at a fleet's start read the whole run history. With the filter
+ * spelled out, `runs_identity (identity, id)` answers a box's newest runs directly.
+ */
+export function listSql(query: ListQuery): string {
+  const where = [
+    ...(query.fleetId === undefined ? [] : ['fleet_id = ?']),
+    ...(query.identity === undefined ? [] : ['identity = ?']),
+  ];
+  const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
+  return `SELECT * FROM commissioning_runs${filter} ORDER BY id DESC LIMIT ?`;
+}
+
+function listParams(query: ListQuery): Array<string | number> {
+  return [
+    ...(query.fleetId === undefined ? [] : [query.fleetId]),
+    ...(query.identity === undefined ? [] : [query.identity]),
+    query.limit,
+  ];
+}
+
 export class RunStore {
   readonly #store: Store;
   /**
@@ -166,18 +190,8 @@ export class RunStore {
     return row;
   }
 
-  list(query: { fleetId?: string | undefined; identity?: string | undefined; limit: number }): RunSummary[] {
-    const rows = this.#store
-      .stmt(
-        `SELECT * FROM commissioning_runs WHERE (? IS NULL OR fleet_id = ?) AND (? IS NULL OR identity = ?) ORDER BY id DESC LIMIT ?`,
-      )
-      .all(
-        query.fleetId ?? null,
-        query.fleetId ?? null,
-        query.identity ?? null,
-        query.identity ?? null,
-        query.limit,
-      ) as RunRow[];
+  list(query: ListQuery): RunSummary[] {
+    const rows = this.#store.stmt(listSql(query)).all(...listParams(query)) as RunRow[];
     return rows.map((r) => summary(toDetail(r)));
   }
 

@@ -72,15 +72,53 @@ export function redactValue<T>(value: T): T {
   return walk(value) as T;
 }
 
-/** The same for a raw frame as it came off the socket; text that is not JSON is masked as text. */
 /** OCPP field names that only look like a credential to the scan above (card lists, 2.0.1 tokens): nothing
  *  under them is masked by name, so a frame is scanned without them. Quoted, so values are still scanned. */
-const harmlessNames = /"(?:localAuthorizationList|idToken|idTokenInfo|groupIdToken|idTagInfo)"/g;
+const harmlessNames = new Set([
+  '"localAuthorizationList"',
+  '"idToken"',
+  '"idTokenInfo"',
+  '"groupIdToken"',
+  '"idTagInfo"',
+]);
 
+/** Where a hit of mayHoldSecret sits inside a harmless name: for each hit (lower case), the names that
+ *  hold it and at which offset. idTagInfo holds none, so it is never looked at. */
+const namesHolding = new Map<string, Array<{ name: string; offset: number }>>();
+for (const name of harmlessNames) {
+  const scan = new RegExp(mayHoldSecret.source, 'gi');
+  for (let hit = scan.exec(name); hit; hit = scan.exec(name)) {
+    const key = hit[0].toLowerCase();
+    namesHolding.set(key, [...(namesHolding.get(key) ?? []), { name, offset: hit.index }]);
+  }
+}
+const secretHits = new RegExp(mayHoldSecret.source, 'gi');
+
+/**
+ * One pass over the frame: each hit of mayHoldSecret is skipped when it lies inside a harmless name spelled
+ * exactly as listed (names taken left to right, never overlapping), as when the names were cut out before
+ * a second scan; any other hit means the frame may hold a secret. A 250-card list is read once instead of
+ * twice, and not copied without its names first.
+ */
+function mayHoldSecretOutsideNames(raw: string): boolean {
+  let namesEnd = 0;
+  secretHits.lastIndex = 0;
+  for (let hit = secretHits.exec(raw); hit; hit = secretHits.exec(raw)) {
+    const at = hit.index;
+    const inside = namesHolding
+      .get(hit[0].toLowerCase())
+      ?.find(({ name, offset }) => at - offset >= namesEnd && raw.startsWith(name, at - offset));
+    if (!inside) return true;
+    namesEnd = at - inside.offset + inside.name.length;
+    secretHits.lastIndex = namesEnd;
+  }
+  return false;
+}
+
+/** The same for a raw frame as it came off the socket; text that is not JSON is masked as text. */
 export function redactRawFrame(raw: string): string {
   // Most frames (status, meter values, card lists) carry nothing to mask: one scan decides.
-  if (!mayHoldSecret.test(raw)) return raw;
-  if (!mayHoldSecret.test(raw.replace(harmlessNames, ''))) return raw;
+  if (!mayHoldSecretOutsideNames(raw)) return raw;
   try {
     return JSON.stringify(redactValue(JSON.parse(raw) as unknown));
   } catch {

@@ -123,3 +123,26 @@ test('a card list frame passes as it is, yet a credential beside or inside one i
   ]);
   assert.doesNotMatch(redactRawFrame(keyed), /topsecret/);
 });
+
+test('a card list that also carries a credential, or a name in another spelling, is still masked', () => {
+  const cards = Array.from({ length: 250 }, (_, i) => ({
+    idTag: `04${i.toString(16).padStart(6, '0')}`,
+    idTagInfo: { status: 'Accepted' },
+  }));
+  const frames = [
+    [
+      2,
+      'a',
+      'SendLocalList',
+      { listVersion: 1, localAuthorizationList: cards, password: 'Sup3r-Secret_Pass' },
+    ],
+    [2, 'b', 'X', { LOCALAUTHORIZATIONLIST: 'wss://box1:Sup3r-Secret_Pass@csms.example/ocpp' }],
+    [2, 'c', 'X', { idToken: { idToken: 'x' }, note: 'authorization: Bearer Sup3r-Secret_Pass' }],
+    [2, 'd', 'X', { localAuthorizationList: cards, key: 'AuthorizationKey', value: 'Sup3r-Secret_Pass' }],
+  ].map((f) => JSON.stringify(f));
+  for (const raw of frames) {
+    const out = redactRawFrame(raw);
+    assert.doesNotMatch(out, /Sup3r-Secret_Pass/, raw.slice(0, 80));
+    assert.match(out, /\*\*\*/);
+  }
+});

@@ -33,6 +33,7 @@ import type { BoxFile, BoxFileContent, FileJob } from '../files/types.ts';
 import type { LiveBox, LiveNotice } from '../ocpp/live/live-types.ts';
 import type { ProxyStatus } from '../ocpp/proxy/proxy-server.ts';
 import type { ProxyCallResult } from '../ocpp/proxy/relay.ts';
+import type { TracePlace } from '../ocpp/trace-places.ts';
 import type {
   BoxInfo,
   ConfigSnapshot,
@@ -783,6 +784,8 @@ export const methods = {
       })
       .strict(),
   ),
+  /** The serial ports and Modbus targets the trace holds frames of (boxes are in stations.list). */
+  'trace.places': method<TracePlace[]>()(none),
 
   // sync (h-sync)
   'sync.list': method<ConnectorInfo[]>()(none),

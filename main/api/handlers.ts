@@ -300,6 +300,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
     'commissioning.retryFailed': (p, ctx) => deps.commissioning.retryFailed(ctx.actor, p.fleetId),
 
     'trace.list': (p) => deps.ocpp.trace.list(p),
+    'trace.places': () => deps.ocpp.trace.places(),
 
     ...formatHandlers({ store, ocpp: deps.ocpp, events: deps.events, readers: deps.readers }),
     ...readerHandlers({ store, events: deps.events, readers: deps.readers, enrollment: deps.enrollment }),

@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { errorText } from '../../locales/translate.ts';
 import { AppError, type ErrorCode } from '../api/errors.ts';
+import { rollbackLine } from '../commissioning/rollback-text.ts';
 import { loadTemplateFile, type Template } from '../commissioning/template.ts';
 import type { RunDetail, RunSummary } from '../commissioning/types.ts';
 import type { Core } from '../core.ts';
@@ -617,8 +618,8 @@ function printRollback(ctx: CliContext, run: RunDetail): void {
   if (!rollback) return;
   ctx.output.out(t(ctx, rollback.mode === 'kept' ? 'cli.commission.kept' : 'cli.commission.putBack'));
   for (const entry of rollback.entries) {
-    const value = entry.outcome === 'restored' ? (entry.from ?? '') : entry.secret ? '***' : entry.to;
-    ctx.output.out(`  ${t(ctx, `rollback.${entry.outcome}`, { key: entry.key, value })}`);
+    const line = rollbackLine(entry);
+    ctx.output.out(`  ${t(ctx, line.key, line.params)}`);
   }
   ctx.output.out(t(ctx, `rollback.next.${rollback.nextReboot}`));
 }

@@ -3,6 +3,7 @@
 // what would be put back; afterwards it prints what the box holds now, and the exit code says how it went.
 import { AppError } from '../api/errors.ts';
 import { putBackWrites } from '../commissioning/put-back-offer.ts';
+import { rollbackLine } from '../commissioning/rollback-text.ts';
 import type { RollbackState, RunDetail } from '../commissioning/types.ts';
 import { withBox } from './commands-ocpp.ts';
 import { type CliContext, type CliCore, call, numberArg, print, t } from './context.ts';
@@ -21,13 +22,10 @@ function printHolds(ctx: CliContext, run: RunDetail): void {
   ctx.output.out(t(ctx, 'cli.runs.putBack.done', { id: run.id, identity: run.identity }));
   if (!rollback) return;
   ctx.output.out(t(ctx, 'rollback.title'));
-  for (const e of rollback.entries)
-    ctx.output.out(
-      `  ${t(ctx, `rollback.${e.outcome}`, {
-        key: e.key,
-        value: e.outcome === 'restored' ? (e.from ?? '') : e.secret ? '***' : e.to,
-      })}`,
-    );
+  for (const e of rollback.entries) {
+    const line = rollbackLine(e);
+    ctx.output.out(`  ${t(ctx, line.key, line.params)}`);
+  }
   ctx.output.out(t(ctx, `rollback.next.${rollback.nextReboot}`));
 }
 

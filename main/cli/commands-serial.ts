@@ -2,6 +2,7 @@
 // a USB cable or their own HTTP API, through the same commissioning run as OCPP boxes.
 import { errorText } from '../../locales/translate.ts';
 import { AppError, type ErrorCode } from '../api/errors.ts';
+import { rollbackLine } from '../commissioning/rollback-text.ts';
 import { loadTemplateFile } from '../commissioning/template.ts';
 import type { RunDetail, RunSummary } from '../commissioning/types.ts';
 import { identifyBox } from '../drivers/api-handlers.ts';
@@ -215,10 +216,10 @@ function printDriverRun(ctx: CliContext, run: RunDetail): void {
     }
     for (const note of plan?.notes ?? [])
       ctx.output.out(`  ${errorText(ctx.language, note.code as ErrorCode, note.params).message}`);
-    for (const entry of run.state.rollback?.entries ?? [])
-      ctx.output.out(
-        `  ${t(ctx, `rollback.${entry.outcome}`, { key: entry.key, value: entry.outcome === 'restored' ? (entry.from ?? '') : entry.secret ? '***' : entry.to })}`,
-      );
+    for (const entry of run.state.rollback?.entries ?? []) {
+      const line = rollbackLine(entry);
+      ctx.output.out(`  ${t(ctx, line.key, line.params)}`);
+    }
     if (run.status === 'left-not-confirmed')
       ctx.output.out(t(ctx, 'cli.commission.driverDone', { identity: run.identity }));
     else if (run.error)

@@ -125,10 +125,12 @@ export async function runDriverCommissioning(runs: RunStore, input: DriverRunInp
   };
   const specs = () => new Map<string, SettingSpec>(driver.describeSettings().map((s) => [s.name, s]));
   const raw = new Map<string, SettingValue | null>();
+  /** Writes whose answer never came: if putting one back fails too, what the box holds is unknown. */
+  const unconfirmed = new Set<string>();
   const cancelled = () => input.signal?.aborted === true;
   /** Ends the run cancelled at this step; what was written so far is put back and read back first. */
   const cancel = async (name: StepName, written: PlannedWrite[] = []) => {
-    const rollback = written.length > 0 ? await putBack(driver, written, raw, false) : null;
+    const rollback = written.length > 0 ? await putBack(driver, written, raw, false, unconfirmed) : null;
     step(name, 'failed');
     return save(
       (r) => {
@@ -233,7 +235,10 @@ export async function runDriverCommissioning(runs: RunStore, input: DriverRunInp
       // Cancelled before it went on the wire: nothing was sent for it.
       if (reason.code === 'CANCELLED' && cancelled()) return cancel('write', written);
       // Unconfirmed: it may have landed, so it is put back like the ones that did.
-      if (reason.code === 'DRIVER_WRITE_UNCONFIRMED') written.push(write);
+      if (reason.code === 'DRIVER_WRITE_UNCONFIRMED') {
+        written.push(write);
+        unconfirmed.add(write.key);
+      }
       save((r) => {
         r.state.results[write.key] = reason.code;
       });
@@ -271,7 +276,7 @@ export async function runDriverCommissioning(runs: RunStore, input: DriverRunInp
     }
   }
   if (failure) {
-    const rollback = await putBack(driver, written, raw, input.keepOnFailure === true);
+    const rollback = await putBack(driver, written, raw, input.keepOnFailure === true, unconfirmed);
     save((r) => {
       r.state.rollback = rollback;
     });
@@ -298,6 +303,7 @@ async function putBack(
   written: PlannedWrite[],
   before: Map<string, SettingValue | null>,
   keep: boolean,
+  unconfirmed: ReadonlySet<string>,
 ): Promise<NonNullable<RunDetail['state']['rollback']>> {
   const entries: RollbackEntry[] = [];
   for (const write of [...written].reverse()) {
@@ -321,7 +327,9 @@ async function putBack(
         readBack: readBack === null ? null : String(readBack),
       });
     } catch {
-      entries.push({ ...base, outcome: 'not-restored', readBack: null });
+      // Never confirmed and not put back either: the box may hold the old value or the new one.
+      const unknown = unconfirmed.has(write.key) ? { unconfirmed: true as const } : {};
+      entries.push({ ...base, outcome: 'not-restored', readBack: null, ...unknown });
     }
   }
   const allBack = entries.every((e) => e.outcome === 'restored');

@@ -120,6 +120,8 @@ export interface RollbackEntry {
   outcome: 'restored' | 'kept' | 'write-only' | 'one-way' | 'unused' | 'not-restored';
   /** The value the box reported when read back after the put-back (never for secrets). */
   readBack?: string | null;
+  /** not-restored after a write the box never confirmed: it may hold the old value or the new one. */
+  unconfirmed?: true;
 }
 
 export interface RollbackState {

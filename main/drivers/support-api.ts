@@ -5,7 +5,7 @@ import type { Handlers } from '../api/router.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { Store } from '../store/database.ts';
 import { loadConsoleProfile } from './console/console-profile.ts';
-import type { ModbusTarget } from './modbus/modbus-link.ts';
+import { type ModbusTarget, targetLabel } from './modbus/modbus-link.ts';
 import { parseTcpAddress } from './modbus/modbus-station.ts';
 import { readRange, writeMapped } from './modbus/register-browser.ts';
 import { loadRegisterMap, type RegisterMap } from './modbus/register-map.ts';
@@ -64,13 +64,15 @@ async function traced<T>(
   work: () => Promise<T>,
   seen: (result: T) => Record<string, unknown>,
 ): Promise<T> {
+  // The place in words travels with each frame: the trace view names the target by it.
+  const place = targetLabel(target);
   try {
     const result = await work();
-    deps.trace.event(modbusIdentity(target), kind, { ...asked, ...seen(result) });
+    deps.trace.event(modbusIdentity(target), kind, { place, ...asked, ...seen(result) });
     return result;
   } catch (error) {
     const code = error instanceof AppError ? error.code : 'INTERNAL';
-    deps.trace.event(modbusIdentity(target), kind, { ...asked, error: code });
+    deps.trace.event(modbusIdentity(target), kind, { place, ...asked, error: code });
     throw error;
   }
 }

@@ -4,6 +4,7 @@
 import type { Logger, LogLevel } from '../log/logger.ts';
 import { redact, redactRawFrame } from '../log/redact.ts';
 import type { Store } from '../store/database.ts';
+import { type TracePlace, tracePlaces } from './trace-places.ts';
 import type { TraceDirection, TraceFrame, TraceSide } from './types.ts';
 
 export type { TraceFrame } from './types.ts';
@@ -342,6 +343,12 @@ export class TraceRecorder {
       frame: r.frame,
       ...(r.side === null ? {} : { side: r.side }),
     }));
+  }
+
+  /** The serial ports and Modbus targets in the trace (not boxes), newest first. */
+  places(): TracePlace[] {
+    this.flush();
+    return tracePlaces(this.#store);
   }
 
   /** JSON lines, one frame each, oldest first: what support attaches to a ticket. */

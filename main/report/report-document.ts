@@ -1,6 +1,7 @@
 // A report in words: the facts of report-model.ts as headings, label/value rows, tables and a signature
 // block, in English or German from locales/. The PDF and the HTML draw the same document, so they say the same.
 import { errorText, type Language, translate } from '../../locales/translate.ts';
+import { rollbackLine } from '../commissioning/rollback-text.ts';
 import { wordLine } from '../diagnostics/preflight-words.ts';
 import type { BoxReport, FleetReport, PreflightLine, SiteReport } from './report-model.ts';
 
@@ -243,12 +244,10 @@ function boxSection(language: Language, box: BoxReport): BoxSection {
         blocks: [
           {
             kind: 'list',
-            items: run.rollback.entries.map((e) =>
-              t(`rollback.${e.outcome}`, {
-                key: e.key,
-                value: e.outcome === 'restored' ? (e.from ?? '') : e.secret ? '***' : e.to,
-              }),
-            ),
+            items: run.rollback.entries.map((e) => {
+              const line = rollbackLine(e);
+              return t(line.key, line.params);
+            }),
           },
           { kind: 'text', text: t(`rollback.next.${run.rollback.nextReboot}`), strong: true },
         ],

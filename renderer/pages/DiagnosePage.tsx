@@ -1,5 +1,6 @@
 // Diagnose: pick a box the tool knows to read and change its configuration and watch its live OCPP
-// trace. With no box known yet, it tells support how to get one connected.
+// trace (or the trace of a serial port or Modbus target). With no box known yet, it tells support how to
+// get one connected, and still shows the trace of the ports and targets the support tools used.
 import { useState } from 'react';
 import { useBoxes } from '../api/ocpp-hooks.ts';
 import { EmptyState } from '../components/EmptyState.tsx';
@@ -33,7 +34,10 @@ export function DiagnosePage() {
         </p>
       )}
       {loaded && rows.length === 0 ? (
-        <EmptyState titleKey="diagnose.empty.title" bodyKey="diagnose.empty.body" />
+        <>
+          <EmptyState titleKey="diagnose.empty.title" bodyKey="diagnose.empty.body" />
+          <TraceView box={null} />
+        </>
       ) : (
         identity && (
           <>
@@ -45,7 +49,7 @@ export function DiagnosePage() {
             <ConfigView key={`config-${identity}`} identity={identity} />
             <ConfigCompare key={`compare-${identity}`} rows={rows} identity={identity} />
             <LearnFormat key={`learn-${identity}`} identity={identity} />
-            <TraceView key={`trace-${identity}`} identity={identity} />
+            <TraceView key={`trace-${identity}`} box={identity} />
             <FilesPanel
               key={`files-${identity}`}
               identity={identity}

@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import type { RunSummary } from '../../main/commissioning/types.ts';
 import { type Core, openCore } from '../../main/core.ts';
+import { runDocument } from '../../main/report/report-document.ts';
+import { runReport } from '../../main/report/report-model.ts';
 import { OpenEvseHttpSimulator } from '../../main/simulator/openevse-http.ts';
 import { RapiSimulator } from '../../main/simulator/openevse-rapi.ts';
-import { wbcRunning } from '../support/cli.ts';
+import { wbc, wbcRunning } from '../support/cli.ts';
 import { callOk, testCore } from '../support/core.ts';
 import { heidelbergOnTcp } from '../support/heidelberg-tcp.ts';
 import { ptyPair } from '../support/pty-pair.ts';
@@ -272,4 +274,59 @@ test('closing the tool during a driver run puts back what was written before it 
   const run = await callOk(again, 'commissioning.get', { id: started.id });
   assert.equal(run.status, 'cancelled');
   assert.equal(run.state.rollback?.entries[0]?.outcome, 'restored');
+});
+
+/** A controller that takes `$SC 24` and then falls silent: the write is never confirmed, the put-back fails. */
+function takesThenFallsSilent(rapi: RapiSimulator): void {
+  rapi.faults.holdAnswer = (command) => {
+    if (command !== '$SC 24') return undefined;
+    rapi.faults.mute = true;
+    return new Promise<void>(() => undefined); // this answer never comes
+  };
+}
+
+const unknownLine =
+  'current.installation: unknown: the write was not confirmed and putting it back failed — read the box before leaving';
+
+test('a write never confirmed whose put-back fails too is said to be unknown, not "still 24 A", in the run and the report', async (t) => {
+  const { core, pair, rapi } = await rapiCore(t);
+  takesThenFallsSilent(rapi);
+  const started = await callOk(core, 'drivers.start', {
+    serial: pair.a,
+    identity: 'WB-R3',
+    template: template(24),
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'failed', JSON.stringify(run.error));
+  assert.equal(run.state.results['current.installation'], 'DRIVER_WRITE_UNCONFIRMED');
+  const entry = run.state.rollback?.entries[0];
+  assert.equal(entry?.outcome, 'not-restored');
+  assert.equal(entry?.unconfirmed, true);
+  assert.equal(run.state.rollback?.nextReboot, 'unknown');
+  assert.equal(rapi.state.savedAmps, 24, 'the controller did take it: the tool just never heard so');
+
+  const said = (language: 'en' | 'de') =>
+    runDocument(language, runReport(core.store, run.id), run.updatedAt, 'WBC')
+      .sections.flatMap((s) => s.parts)
+      .flatMap((p) => p.blocks)
+      .flatMap((b) => (b.kind === 'list' ? b.items : []));
+  assert.ok(said('en').includes(unknownLine), said('en').join('\n'));
+  assert.ok(!said('en').some((line) => /still/.test(line)));
+  assert.ok(
+    said('de').some((line) => line.startsWith('current.installation: unbekannt:')),
+    said('de').join('\n'),
+  );
+});
+
+test('wbc commission --serial says the value is unknown when an unconfirmed write cannot be put back', async (t) => {
+  const { pair, rapi } = await rapiCore(t);
+  takesThenFallsSilent(rapi);
+  const dir = tempDir(t);
+  const file = join(dir, 'garage.json');
+  writeFileSync(file, JSON.stringify(template(24)));
+  const args = ['commission', '--serial', pair.a, '--driver', 'openevse', '--template', file];
+  const cli = await wbc([...args, '--data-dir', join(dir, 'data')]);
+  assert.equal(cli.code, 1, cli.stderr);
+  assert.ok(cli.stdout.includes(unknownLine), cli.stdout);
+  assert.doesNotMatch(cli.stdout, /still 24/);
 });

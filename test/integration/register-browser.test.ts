@@ -61,6 +61,17 @@ test('TCP: a raw range shown in decimal and hex, decoded by the Heidelberg map w
       ['modbus-read', '0x00A0'],
     ],
   );
+  // The trace view offers the target by the places api, named as the user typed it, and reads its frames.
+  const places = await callOk(core, 'trace.places', {});
+  assert.deepEqual(
+    places.map((p) => [p.identity, p.kind, p.place]),
+    [[`modbus-127.0.0.1-${server.port}`, 'modbus', `127.0.0.1:${server.port}`]],
+  );
+  const frames = await callOk(core, 'trace.list', { identity: places[0]?.identity });
+  assert.deepEqual(
+    frames.map((f) => f.kind),
+    ['modbus-read', 'modbus-read'],
+  );
 });
 
 test('exception codes and bounds come back as the typed Modbus errors, nothing thrown raw', async (t) => {
@@ -74,6 +85,7 @@ test('exception codes and bounds come back as the typed Modbus errors, nothing t
   );
   const refused = core.ocpp.trace.list({ identity: `modbus-127.0.0.1-${server.port}`, limit: 10 })[0];
   assert.deepEqual(JSON.parse(refused?.frame ?? '{}'), {
+    place: tcp,
     slaveId: 1,
     function: 'holding',
     address: 9000,

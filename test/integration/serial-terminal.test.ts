@@ -138,6 +138,23 @@ test('RAPI: the checksum and sequence ids are added, the OpenEVSE answers, and b
   assert.equal(bad.ok ? '' : bad.error.code, 'SERIAL_HEX_INVALID');
   const long = await callRaw(core, 'serial.send', { session: info.session, text: 'x'.repeat(600) });
   assert.equal(long.ok, false, 'the api refuses lines over 512 characters');
+
+  // The trace view offers the port by the places api, by its path, and reads its lines through trace.list.
+  const places = await callOk(core, 'trace.places', {});
+  assert.deepEqual(
+    places.map((p) => [p.identity, p.kind, p.place]),
+    [['serial-ttyA', 'serial', pair.a]],
+  );
+  const lines = await callOk(core, 'trace.list', { identity: 'serial-ttyA', limit: 1000 });
+  assert.ok(lines.some((f) => f.kind === 'serial-open'));
+  assert.ok(lines.some((f) => f.direction === 'in' && f.frame.includes('$OK 8.2.3 5.2.1')));
+});
+
+test('a box whose OCPP identity looks like a port is not offered as one: places come from their frames', async (t) => {
+  const core = testCore(t);
+  core.ocpp.trace.event('serial-lookalike', 'connected', {});
+  core.ocpp.trace.event('modbus-lookalike', 'connected', {});
+  assert.deepEqual(await callOk(core, 'trace.places', {}), []);
 });
 
 test('a flood from the box: long lines cut into 512-byte frames, the rate bounded, and the loss recorded', async (t) => {

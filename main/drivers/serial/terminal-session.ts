@@ -162,7 +162,9 @@ export class TerminalSession {
           break;
         }
       }
-      if (end === -1 && this.#pending.length >= this.#limits.frameBytes) end = this.#limits.frameBytes;
+      // A line longer than a frame is cut, whether its end came in the same chunk or has not come yet.
+      if (end === -1 ? this.#pending.length >= this.#limits.frameBytes : end > this.#limits.frameBytes)
+        end = this.#limits.frameBytes;
       if (end === -1) break;
       this.#take('in', this.#pending.subarray(0, end));
       this.#pending = this.#pending.subarray(end);

@@ -258,7 +258,7 @@ export function ProxyPanel() {
       {chosen && (
         <div data-testid="proxy-session">
           <ProxyCall key={`call-${chosen.identity}`} identity={chosen.identity} protocol={chosen.protocol} />
-          <TraceView key={`proxy-trace-${chosen.identity}`} identity={chosen.identity} />
+          <TraceView key={`proxy-trace-${chosen.identity}`} box={chosen.identity} offerPlaces={false} />
         </div>
       )}
     </section>

@@ -1,11 +1,12 @@
-// The live OCPP trace of the chosen box: history then live frames, a filter by action, pause and
-// resume of auto-scroll, the selected frame as JSON, and an export of the frames as JSON lines.
-import { useId, useMemo, useState } from 'react';
+// The live trace of the chosen box, or of a serial port or Modbus target the support tools used: history then
+// live frames, a filter by action, pause and resume of auto-scroll, the selected frame as JSON, and an export.
+import { useEffect, useId, useMemo, useState } from 'react';
 import { saveBlob } from '../../api/save-file.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { TraceTable } from './TraceTable.tsx';
 import { MAX_KEPT, type TraceItem, traceJsonLines, useTrace } from './use-trace.ts';
+import { useTracePlaces } from './use-trace-places.ts';
 
 /** Rows rendered at most; the rest stay in memory and go into the export. */
 export const MAX_ROWS = 500;
@@ -24,7 +25,51 @@ function download(identity: string, items: TraceItem[]) {
   saveBlob(`trace-${identity}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`, blob);
 }
 
-export function TraceView({ identity }: { identity: string }) {
+/** The trace of the box, or of a place picked beside it (the box's live and config panels stay the box's);
+ *  `offerPlaces` false: the box's alone (a relayed box in the proxy panel). */
+export function TraceView({ box, offerPlaces = true }: { box: string | null; offerPlaces?: boolean }) {
+  const { t } = useI18n();
+  const places = useTracePlaces(offerPlaces);
+  const [picked, setPicked] = useState<string | null>(null);
+  const id = useId();
+  const sources = [
+    ...(box === null ? [] : [{ identity: box, label: t('trace.source.box', { identity: box }) }]),
+    ...places
+      .filter((p) => p.identity !== box)
+      .map((p) => ({ identity: p.identity, label: t(`trace.source.${p.kind}`, { place: p.place }) })),
+  ];
+  const source = sources.find((s) => s.identity === picked)?.identity ?? sources[0]?.identity;
+  // What is shown stays shown: a port that appears later (newest first) joins the list without taking over.
+  useEffect(() => {
+    if (picked === null && source !== undefined) setPicked(source);
+  }, [picked, source]);
+  if (source === undefined) return null;
+  return (
+    <section aria-labelledby={`${id}-heading`} className="trace-view" data-testid="trace-view">
+      <h3 id={`${id}-heading`}>{t('trace.title')}</h3>
+      {places.length > 0 && (
+        <div className="toolbar">
+          <label htmlFor={`${id}-source`}>{t('trace.source')}</label>
+          <select
+            id={`${id}-source`}
+            value={source}
+            onChange={(e) => setPicked(e.target.value)}
+            data-testid="trace-source"
+          >
+            {sources.map((s) => (
+              <option key={s.identity} value={s.identity}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <TraceFrames key={source} identity={source} />
+    </section>
+  );
+}
+
+function TraceFrames({ identity }: { identity: string }) {
   const { t } = useI18n();
   const { items, loading, error } = useTrace(identity);
   const [action, setAction] = useState('');
@@ -55,8 +100,7 @@ export function TraceView({ identity }: { identity: string }) {
   const shown = matching.length > MAX_ROWS ? matching.slice(-MAX_ROWS) : matching;
 
   return (
-    <section aria-labelledby={`${id}-heading`} className="trace-view" data-testid="trace-view">
-      <h3 id={`${id}-heading`}>{t('trace.title')}</h3>
+    <div data-testid="trace-frames" data-identity={identity}>
       <div className="toolbar">
         <label htmlFor={`${id}-action`}>{t('trace.filter')}</label>
         <select id={`${id}-action`} value={action} onChange={(e) => setAction(e.target.value)}>
@@ -116,6 +160,6 @@ export function TraceView({ identity }: { identity: string }) {
       ) : (
         items.length > 0 && <p className="hint">{t('trace.frame.none')}</p>
       )}
-    </section>
+    </div>
   );
 }

@@ -117,8 +117,9 @@ function mayHoldSecretOutsideNames(raw: string): boolean {
 
 /** The same for a raw frame as it came off the socket; text that is not JSON is masked as text. */
 export function redactRawFrame(raw: string): string {
-  // Most frames (status, meter values, card lists) carry nothing to mask: one scan decides.
-  if (!mayHoldSecretOutsideNames(raw)) return raw;
+  // Most frames (status, meter values, card lists) carry nothing to mask: one scan decides. A frame with a
+  // JSON escape (\u0070assword) hides names from that scan, so it is always parsed and masked by name.
+  if (!raw.includes('\\u') && !mayHoldSecretOutsideNames(raw)) return raw;
   try {
     return JSON.stringify(redactValue(JSON.parse(raw) as unknown));
   } catch {

@@ -33,7 +33,7 @@ export interface UploadSlot extends SlotBase {
   maxBytes: number;
   used: boolean;
 }
-type Slot = DownloadSlot | UploadSlot;
+export type Slot = DownloadSlot | UploadSlot;
 
 export interface ReceivedFile {
   /** Relative to <data>/box-files. */
@@ -41,7 +41,7 @@ export interface ReceivedFile {
   size: number;
   sha256: string;
   boxName: string | null;
-  via: 'multipart' | 'post' | 'put';
+  via: 'multipart' | 'post' | 'put' | 'ftp';
 }
 
 export type RefusalReason = 'too-large' | 'used' | 'expired' | 'unknown-token' | 'bad-upload' | 'bad-method';
@@ -143,7 +143,8 @@ export class FileServer {
     this.#slots.delete(tokenKey(token));
   }
 
-  #slot(token: string): Slot | undefined {
+  /** The job's slot for a token (the FTP face takes the same one-time tokens). */
+  slotFor(token: string): Slot | undefined {
     return this.#slots.get(tokenKey(token));
   }
 
@@ -152,7 +153,7 @@ export class FileServer {
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     const segments = rawPath.split('/');
     const [, root, area, token = '', ...rest] = segments;
-    const slot = root === 'files' && /^[A-Za-z0-9_-]{32}$/.test(token) ? this.#slot(token) : undefined;
+    const slot = root === 'files' && /^[A-Za-z0-9_-]{32}$/.test(token) ? this.slotFor(token) : undefined;
     const refuse = (reason: RefusalReason, status: number, bytes?: number) => {
       this.#options.onEvent({
         type: 'refused',

@@ -10,8 +10,9 @@ import type { Core } from '../../main/core.ts';
 import { boxFolder } from '../../main/files/box-folder.ts';
 import type { FileJob } from '../../main/files/types.ts';
 import type { FtpClient, SimFileOptions } from '../../main/simulator/file-transfer.ts';
+import { wbc, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk } from '../support/core.ts';
-import { coreWithCsms, simBox } from '../support/sim.ts';
+import { coreWithCsms, simBox, startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
 
@@ -170,4 +171,38 @@ test('1.6 UpdateFirmware over FTP: curl downloads the firmware byte-identical an
   assert.deepEqual(readFileSync(join(dir, 'downloaded.bin')), bytes);
   assert.equal(sim.lastFirmware()?.sha256, createHash('sha256').update(bytes).digest('hex'));
   assert.ok(job.statuses.some((s) => s.status === 'served' && s.bytes === bytes.length));
+});
+
+test('wbc logs fetch --protocol ftp: the box uploads over FTP and the log is saved into --out (exit 0)', async (t) => {
+  const out = join(tempDir(t), 'logs');
+  const runs: CurlResult[] = [];
+  const args = ['logs', 'fetch', '--identity', 'WB-FTP-CLI', '--protocol', 'ftp', '--out', out];
+  const cli = await wbcWaitingForBox(t, [
+    ...args,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--data-dir',
+    tempDir(t),
+  ]);
+  await startedSimBox(t, {
+    ocppVersion: '1.6',
+    endpoint: cli.url,
+    identity: 'WB-FTP-CLI',
+    files: { ftp: curlClient(tempDir(t), runs), logText: 'cli ftp log\n' },
+  });
+  assert.equal(await cli.exited, 0, cli.stderr());
+  assert.equal(runs[0]?.code, 0, runs[0]?.stderr);
+  const saved = readdirSync(out);
+  assert.equal(saved.length, 1);
+  assert.equal(readFileSync(join(out, saved[0] ?? ''), 'utf8'), 'cli ftp log\n');
+});
+
+test('wbc logs fetch --protocol gopher is refused with what the option takes', async (t) => {
+  const dir = tempDir(t);
+  const args = ['logs', 'fetch', '--identity', 'X', '--protocol', 'gopher', '--out', dir, '--data-dir', dir];
+  const result = await wbc(args);
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /--protocol must be http or ftp/);
 });

@@ -249,7 +249,7 @@ export class FileJobs extends EventEmitter {
             expiresAt: Date.now() + this.#timeout('firmware'),
           }),
         job.id,
-        input.protocol ?? 'http',
+        this.#protocolFor(input.identity, input.protocol),
       );
     } catch (error) {
       rmSync(copy, { force: true });
@@ -300,7 +300,7 @@ export class FileJobs extends EventEmitter {
           expiresAt: Date.now() + this.#timeout(kind),
         }),
       job.id,
-      input.protocol ?? 'http',
+      this.#protocolFor(input.identity, input.protocol),
     );
     return this.#begin(job, logCall(version, kind, url.location), url.token, null);
   }
@@ -348,6 +348,23 @@ export class FileJobs extends EventEmitter {
       if (r.job.identity === identity && (r.job.kind === 'firmware') === (kind === 'firmware'))
         throw new AppError('FILES_JOB_RUNNING', { identity, job: r.job.id });
     }
+  }
+
+  /**
+   * The protocol asked for; else ftp when the box's last configuration read lists FTP and no HTTP in
+   * SupportedFileTransferProtocols (1.6) / OCPPCommCtrlr.FileTransferProtocols (2.0.1); else http.
+   */
+  #protocolFor(identity: string, asked: FileProtocol | undefined): FileProtocol {
+    if (asked !== undefined) return asked;
+    const entry = this.#options.ocpp
+      .latestSnapshot(identity)
+      ?.entries.find(
+        (e) =>
+          e.key === 'SupportedFileTransferProtocols' ||
+          (e.component?.name === 'OCPPCommCtrlr' && e.variable?.name === 'FileTransferProtocols'),
+      );
+    const listed = (entry?.value ?? '').split(',').map((p) => p.trim().toUpperCase());
+    return listed.includes('FTP') && !listed.some((p) => p.startsWith('HTTP')) ? 'ftp' : 'http';
   }
 
   /** Starts the file server (or its FTP face) if needed, bound where the CSMS is, and gives the box's URL. */

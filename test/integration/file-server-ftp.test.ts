@@ -43,7 +43,7 @@ function curlClient(
   return {
     async download(url) {
       const out = join(dir, 'downloaded.bin');
-      const run = await curl([url, '-o', out]);
+      const run = await curl([...extra, url, '-o', out]);
       runs.push(run);
       return run.code === 0 ? readFileSync(out) : null;
     },
@@ -101,6 +101,30 @@ test('1.6 GetDiagnostics over FTP: curl uploads with the job token, the file is 
   assert.equal(files[0]?.boxName, `diagnostics-${identity}.log`);
   const content = await callOk(core, 'files.read', { id: files[0]?.id ?? 0 });
   assert.equal(Buffer.from(content.base64, 'base64').toString('utf8'), 'ftp log line\n'.repeat(200));
+});
+
+test('a 1.6 box listing only FTP in SupportedFileTransferProtocols gets an ftp:// location without asking; PASV works too', async (t) => {
+  const identity = 'WB-FTP-ONLY';
+  const runs: CurlResult[] = [];
+  const client = curlClient(tempDir(t), runs, undefined, ['--disable-epsv']);
+  const { core } = await boxAt(t, identity, { ftp: client, transferProtocols: 'FTP' });
+  await callOk(core, 'config.read', { identity });
+  const started = await callOk(core, 'files.fetchLog', { identity });
+  const job = await ended(core, started.id);
+  assert.equal(job.state, 'done', `${JSON.stringify(job.statuses)} ${runs[0]?.stderr}`);
+  assert.match(runs[0]?.stderr ?? '', /> PASV/);
+  assert.match(runs[0]?.stderr ?? '', /< 227 Entering Passive Mode \(127,0,0,1,/);
+  assert.equal((await callOk(core, 'files.list', { identity }))[0]?.receivedVia, 'ftp');
+});
+
+test('a box listing HTTP keeps the HTTP default', async (t) => {
+  const identity = 'WB-FTP-HTTP';
+  const { core } = await boxAt(t, identity, { transferProtocols: 'FTP,HTTP' });
+  await callOk(core, 'config.read', { identity });
+  const started = await callOk(core, 'files.fetchLog', { identity });
+  const job = await ended(core, started.id);
+  assert.equal(job.state, 'done', JSON.stringify(job.statuses));
+  assert.equal((await callOk(core, 'files.list', { identity }))[0]?.receivedVia, 'multipart');
 });
 
 test('a wrong token is refused with 530 and nothing is stored', async (t) => {

@@ -1,13 +1,10 @@
 // The file server's FTP face, for boxes that only speak FTP: passive mode only, one directory ("/"), the
 // job's one-time token as user or password; RETR serves a firmware job's file, STOR takes a log job's upload.
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, renameSync, statSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { AppError } from '../api/errors.ts';
 import type { Logger } from '../log/logger.ts';
-import { PRIVATE_FILE_MODE } from '../store/private-files.ts';
-import { boxFolder, displayName, ensurePrivateDir, storedFileName } from './box-folder.ts';
+import { displayName, storedFileName } from './box-folder.ts';
 import type {
   DownloadSlot,
   FileServerEvent,
@@ -16,6 +13,8 @@ import type {
   Slot,
   UploadSlot,
 } from './file-server.ts';
+import { receiveIncoming } from './incoming-file.ts';
+import { listenOn } from './listen-port.ts';
 
 export const DEFAULT_FTP_PORT = 9221;
 
@@ -72,16 +71,7 @@ export class FtpServer {
   async listen(host: string, port: number): Promise<void> {
     if (this.#server) return;
     const server = createServer((socket) => this.#connect(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(
-          error.code === 'EADDRINUSE' || error.code === 'EACCES'
-            ? new AppError('FILES_FTP_PORT_IN_USE', { host, port }, { cause: error })
-            : error,
-        ),
-      );
-      server.listen(port, host, () => resolve());
-    });
+    await listenOn(server, host, port, 'FILES_FTP_PORT_IN_USE');
     this.#server = server;
   }
 
@@ -95,6 +85,7 @@ export class FtpServer {
 
   #connect(control: Socket): void {
     const max = this.#options.maxConnections ?? 8;
+    control.on('error', () => control.destroy());
     if (this.#sessions.size >= max) {
       control.end('421 Too many connections, try again later\r\n');
       return;
@@ -259,6 +250,7 @@ export class FtpServer {
         resolve(null);
       }, dataIdle);
       listener.on('connection', (s) => {
+        s.on('error', () => s.destroy());
         if ((s.remoteAddress ?? '').replace(/^::ffff:/, '') !== peer) {
           s.destroy();
           return;
@@ -266,7 +258,6 @@ export class FtpServer {
         clearTimeout(timer);
         listener.close();
         s.setTimeout(dataIdle, () => s.destroy());
-        s.on('error', () => s.destroy());
         resolve(s);
       });
       listener.on('close', () => {
@@ -371,38 +362,10 @@ export class FtpServer {
   }
 
   async #receive(data: Socket, slot: UploadSlot, boxName: string | null): Promise<string> {
-    const folder = boxFolder(this.#options.dataDir, slot.identity);
-    ensurePrivateDir(folder);
-    const incoming = join(folder, `.incoming-${randomBytes(8).toString('hex')}`);
-    const out = createWriteStream(incoming, { mode: PRIVATE_FILE_MODE, flags: 'wx' });
-    const hash = createHash('sha256');
-    let size = 0;
-    const outcome = await new Promise<'ok' | 'too-large' | 'broken'>((resolve) => {
-      data.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > slot.maxBytes) {
-          data.destroy();
-          resolve('too-large');
-          return;
-        }
-        hash.update(chunk);
-        if (!out.write(chunk)) {
-          data.pause();
-          out.once('drain', () => data.resume());
-        }
-      });
-      let ended = false;
-      data.on('end', () => {
-        ended = true;
-        resolve('ok');
-      });
-      // Closed without the client's end (reset, or the data timeout): broken off.
-      data.on('close', () => resolve(ended ? 'ok' : 'broken'));
-    });
-    await new Promise<void>((resolve) => out.end(() => resolve()));
+    const got = await receiveIncoming(data, this.#options.dataDir, slot, () => data.destroy());
+    const { outcome, folder, path: incoming, size, sha256 } = got;
     if (outcome !== 'ok') {
       slot.used = false;
-      rmSync(incoming, { force: true });
       if (outcome === 'too-large') {
         this.#refuse(slot, 'too-large', 552, size);
         return '552 Upload larger than allowed; nothing kept';
@@ -415,7 +378,7 @@ export class FtpServer {
     this.#options.onReceived(slot, {
       storedPath: `${folder.split(/[\\/]/).pop()}/${name}`,
       size,
-      sha256: hash.digest('hex'),
+      sha256,
       boxName,
       via: 'ftp',
     });

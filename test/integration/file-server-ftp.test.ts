@@ -3,11 +3,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Core } from '../../main/core.ts';
 import { boxFolder } from '../../main/files/box-folder.ts';
+import { FileServer } from '../../main/files/file-server.ts';
+import { FtpServer } from '../../main/files/ftp-server.ts';
 import type { FileJob } from '../../main/files/types.ts';
 import type { FtpClient, SimFileOptions } from '../../main/simulator/file-transfer.ts';
 import { wbc, wbcWaitingForBox } from '../support/cli.ts';
@@ -229,4 +233,102 @@ test('wbc logs fetch --protocol gopher is refused with what the option takes', a
   const result = await wbc(args);
   assert.notEqual(result.code, 0);
   assert.match(result.stderr, /--protocol must be http or ftp/);
+});
+
+/** A raw FTP control connection: the lines the server sent so far, and a way to wait for one. */
+async function rawControl(port: number) {
+  const socket: Socket = connect(port, '127.0.0.1');
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (c: string) => {
+    text += c;
+  });
+  const closed = once(socket, 'close');
+  await once(socket, 'connect');
+  return {
+    socket,
+    closed,
+    text: () => text,
+    async ask(line: string, answer: RegExp): Promise<void> {
+      const before = text.length;
+      socket.write(`${line}\r\n`);
+      await until(() => answer.test(text.slice(before)) || undefined, 10_000);
+    },
+  };
+}
+
+/** The FTP face alone on loopback, on the slots of a file server that is not listening (no job around it). */
+async function lonelyFtp(
+  t: Parameters<typeof tempDir>[0],
+  limits: { idleMs?: number; maxConnections?: number },
+) {
+  const files = new FileServer({ dataDir: tempDir(t), onReceived: () => 0, onEvent: () => {} });
+  const ftp = new FtpServer({
+    dataDir: tempDir(t),
+    slotFor: (token) => files.slotFor(token),
+    onReceived: () => 0,
+    onEvent: () => {},
+    ...limits,
+  });
+  await ftp.listen('127.0.0.1', 0);
+  t.after(() => ftp.close());
+  const { token } = files.expectUpload({
+    jobId: 1,
+    identity: 'WB-RAW',
+    fileKind: 'diagnostics',
+    maxBytes: 1000,
+    expiresAt: Date.now() + 60_000,
+  });
+  return { ftp, token };
+}
+
+test('FTP commands outside the file jobs get 502, other folders 550, and nothing works before the login', async (t) => {
+  const { ftp, token } = await lonelyFtp(t, {});
+  const c = await rawControl(ftp.port);
+  t.after(() => c.socket.destroy());
+  await until(() => c.text().startsWith('220 ') || undefined, 10_000);
+  await c.ask('STOR x.log', /^530 /);
+  await c.ask('LIST', /^502 /);
+  await c.ask('USER wbc', /^331 /);
+  await c.ask(`PASS ${token}`, /^230 /);
+  await c.ask('LIST', /^502 /);
+  await c.ask('DELE x.log', /^502 /);
+  await c.ask('PORT 127,0,0,1,4,1', /^502 /);
+  await c.ask('CWD /etc', /^550 /);
+  await c.ask('CWD /', /^250 /);
+  await c.ask('TYPE E', /^504 /);
+  await c.ask('RETR firmware.bin', /^550 /);
+  await c.ask('QUIT', /^221 /);
+  await c.closed;
+});
+
+test('FTP: connections beyond the limit get 421, and an idle control connection is closed with 421', async (t) => {
+  const { ftp } = await lonelyFtp(t, { maxConnections: 2, idleMs: 500 });
+  const first = await rawControl(ftp.port);
+  const second = await rawControl(ftp.port);
+  t.after(() => {
+    first.socket.destroy();
+    second.socket.destroy();
+  });
+  await until(() => (first.text().startsWith('220') && second.text().startsWith('220')) || undefined, 10_000);
+  const third = await rawControl(ftp.port);
+  await third.closed;
+  assert.match(third.text(), /^421 /);
+  // The two that said nothing are closed once idle.
+  await first.closed;
+  assert.match(first.text(), /421 Idle/);
+});
+
+test('an FTP port already taken is a typed error naming the port, not a crash', async (t) => {
+  const { ftp } = await lonelyFtp(t, {});
+  const second = new FtpServer({
+    dataDir: tempDir(t),
+    slotFor: () => undefined,
+    onReceived: () => 0,
+    onEvent: () => {},
+  });
+  await assert.rejects(second.listen('127.0.0.1', ftp.port), (error: unknown) => {
+    assert.equal((error as { code?: string }).code, 'FILES_FTP_PORT_IN_USE');
+    return true;
+  });
 });

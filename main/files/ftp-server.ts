@@ -48,6 +48,8 @@ interface Session {
   /** The token logged in with; its slot is looked up again for every command (the job may have ended). */
   token: string | null;
   passive: Passive | null;
+  /** The data connection in use, cut when the session goes (the server closed, the client gone). */
+  data: Socket | null;
   busy: boolean;
 }
 
@@ -90,7 +92,7 @@ export class FtpServer {
       control.end('421 Too many connections, try again later\r\n');
       return;
     }
-    const session: Session = { control, user: null, token: null, passive: null, busy: false };
+    const session: Session = { control, user: null, token: null, passive: null, data: null, busy: false };
     this.#sessions.add(session);
     control.setTimeout(this.#options.idleMs ?? 60_000, () => {
       if (session.busy) return;
@@ -126,6 +128,7 @@ export class FtpServer {
   #drop(session: Session): void {
     if (!this.#sessions.delete(session)) return;
     this.#closePassive(session);
+    session.data?.destroy();
     if (!session.control.destroyed) session.control.destroySoon();
   }
 
@@ -280,7 +283,8 @@ export class FtpServer {
     const passive = session.passive;
     session.passive = null;
     if (!passive) return null;
-    return passive.socket;
+    session.data = await passive.socket;
+    return session.data;
   }
 
   async #size(session: Session): Promise<void> {

@@ -8,6 +8,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 # The commissioning report's PDF is read back as a user would: rendered and its text extracted (poppler).
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# The FTP face of the file server is tested with curl as the box's FTP client (file-server-ftp.test.ts).
+command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v pcscd >/dev/null 2>&1 || need+=(pcscd)
 [ -f /usr/include/PCSC/winscard.h ] || need+=(libpcsclite-dev)
 [ -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ] || [ -e /etc/reader.conf.d/vpcd ] || need+=(vsmartcard-vpcd)

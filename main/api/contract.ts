@@ -560,6 +560,8 @@ export const methods = {
         retries: z.number().int().min(0).max(100).optional(),
         retryIntervalS: z.number().int().min(0).max(86_400).optional(),
         retrieveAt: z.string().datetime({ offset: true }).optional(),
+        /** ftp for a box that only speaks FTP; http by default. */
+        protocol: z.enum(['http', 'ftp']).optional(),
       })
       .strict()
       .refine((p) => (p.base64 === undefined) !== (p.path === undefined), 'issue.filesSource'),
@@ -576,6 +578,8 @@ export const methods = {
           .min(1024)
           .max(1024 * 1024 * 1024)
           .optional(),
+        /** ftp for a box that only speaks FTP; http by default. */
+        protocol: z.enum(['http', 'ftp']).optional(),
       })
       .strict(),
   ),

@@ -53,6 +53,7 @@ export const errorCodes = [
   'FILES_BOX_REFUSED',
   'FILES_FILE_GONE',
   'FILES_SIGNED_NEEDS_BOTH',
+  'FILES_FTP_PORT_IN_USE',
   // Proxy mode (main/ocpp/proxy): the tool relays a box to its real CSMS.
   'PROXY_PORT_IN_USE',
   'PROXY_UPSTREAM_INVALID',

@@ -16,14 +16,23 @@ export const filesCliOptions = {
   signature: { type: 'string' },
   'signing-cert': { type: 'string' },
   type: { type: 'string' },
+  protocol: { type: 'string' },
 } as const;
 
 type FilesOptions = Partial<Record<keyof typeof filesCliOptions, string>>;
 const opts = (ctx: CliContext) => ctx.options as unknown as FilesOptions;
 
 const firmwareUsage =
-  'firmware update --identity ID --file F [--signature S --signing-cert FILE] [--port P] [--timeout S]';
-const logsUsage = 'logs fetch --identity ID [--type diagnostics|security] --out DIR [--port P] [--timeout S]';
+  'firmware update --identity ID --file F [--signature S --signing-cert FILE] [--protocol http|ftp] [--port P] [--timeout S]';
+const logsUsage =
+  'logs fetch --identity ID [--type diagnostics|security] [--protocol http|ftp] --out DIR [--port P] [--timeout S]';
+
+/** --protocol: http (the default) or ftp for a box that only speaks FTP. */
+function protocolOf(ctx: CliContext): 'http' | 'ftp' | undefined {
+  const protocol = opts(ctx).protocol;
+  if (protocol === undefined || protocol === 'http' || protocol === 'ftp') return protocol;
+  throw new AppError('BAD_REQUEST', { detail: t(ctx, 'files.cli.badProtocol') });
+}
 
 /**
  * Starts the job, prints each status once as it comes, and resolves with the job as it ended. Ctrl+C
@@ -96,7 +105,7 @@ export const firmwareCommand: Command = {
       name: 'update',
       usage: firmwareUsage,
       summaryKey: 'cli.help.firmware.update',
-      options: [...boxOptions, 'file', 'signature', 'signing-cert'],
+      options: [...boxOptions, 'file', 'signature', 'signing-cert', 'protocol'],
     },
   ],
   run: async (ctx) => {
@@ -105,6 +114,7 @@ export const firmwareCommand: Command = {
       const o = opts(ctx);
       if (ctx.args[0] !== 'update' || ctx.args.length > 1 || !o.file || !ctx.options.identity)
         usage(ctx, firmwareUsage);
+      const protocol = protocolOf(ctx);
       const file = resolve(o.file as string);
       let signingCertificate: string | undefined;
       if (o['signing-cert'] !== undefined) {
@@ -121,6 +131,7 @@ export const firmwareCommand: Command = {
             name: basename(file),
             path: file,
             ...(o.signature === undefined ? {} : { signature: o.signature }),
+            ...(protocol === undefined ? {} : { protocol }),
             ...(signingCertificate === undefined ? {} : { signingCertificate }),
           }),
         );
@@ -140,7 +151,7 @@ export const logsCommand: Command = {
       name: 'fetch',
       usage: logsUsage,
       summaryKey: 'cli.help.logs.fetch',
-      options: [...boxOptions, 'type', 'out'],
+      options: [...boxOptions, 'type', 'out', 'protocol'],
     },
   ],
   run: async (ctx) => {
@@ -151,9 +162,12 @@ export const logsCommand: Command = {
         usage(ctx, logsUsage);
       if (type !== 'diagnostics' && type !== 'security')
         throw new AppError('BAD_REQUEST', { detail: t(ctx, 'files.cli.badType') });
+      const protocol = protocolOf(ctx);
       const out = resolve(ctx.options.out as string);
       await withBox(ctx, core, async (identity) => {
-        const job = await follow(ctx, core, () => call(core, 'files.fetchLog', { identity, type }));
+        const job = await follow(ctx, core, () =>
+          call(core, 'files.fetchLog', { identity, type, ...(protocol === undefined ? {} : { protocol }) }),
+        );
         outcome = job;
         if (job.fileId !== null) {
           const content = await call(core, 'files.read', { id: job.fileId });

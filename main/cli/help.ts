@@ -78,6 +78,7 @@ const optionValues: Record<string, string> = {
   signature: 'BASE64',
   'signing-cert': 'FILE',
   type: 'diagnostics|security',
+  protocol: 'http|ftp',
   // backup, diff, swap (h-swap)
   from: 'ID',
   to: 'ID',

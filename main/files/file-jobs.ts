@@ -32,6 +32,7 @@ import {
   type ReceivedFile,
   type UploadSlot,
 } from './file-server.ts';
+import { DEFAULT_FTP_PORT, FtpServer } from './ftp-server.ts';
 import { firmwareCall, type JobCall, logCall, startAnswer, statusMeaning } from './job-calls.ts';
 import type { BoxFile, BoxFileContent, FileJob, FileJobKind, FileJobState } from './types.ts';
 
@@ -47,6 +48,8 @@ export interface FileJobsOptions {
   log?: Logger | undefined;
   /** Where the file server listens; default WBC_FILES_PORT or 9231 (0: any free port). */
   port?: number | undefined;
+  /** Where the FTP face listens; default WBC_FTP_PORT or 9221 (0: any free port). */
+  ftpPort?: number | undefined;
   /** Largest upload taken (bytes); default WBC_MAX_UPLOAD_MB or 64 MB. */
   maxUploadBytes?: number | undefined;
   /** How long a job waits for the box's final word; default 30 min (firmware), 10 min (logs). */
@@ -64,12 +67,17 @@ export interface FirmwareJobInput {
   retries?: number | undefined;
   retryIntervalS?: number | undefined;
   retrieveAt?: string | undefined;
+  /** How the box fetches it: http (default) or ftp, for boxes that only speak FTP. */
+  protocol?: FileProtocol | undefined;
 }
+
+export type FileProtocol = 'http' | 'ftp';
 
 export interface LogJobInput {
   identity: string;
   type: 'diagnostics' | 'security';
   maxUploadBytes?: number | undefined;
+  protocol?: FileProtocol | undefined;
 }
 
 interface Running {
@@ -102,6 +110,7 @@ function addressFor(addresses: string[], remote: string | null): string {
 
 export class FileJobs extends EventEmitter {
   readonly server: FileServer;
+  readonly ftp: FtpServer;
   readonly #options: FileJobsOptions;
   readonly #running = new Map<number, Running>();
   readonly #maxUploadBytes: number;
@@ -115,6 +124,13 @@ export class FileJobs extends EventEmitter {
     this.server = new FileServer({
       dataDir: options.dataDir,
       log: options.log,
+      onReceived: (slot, file) => this.#received(slot, file),
+      onEvent: (event) => this.#serverEvent(event),
+    });
+    this.ftp = new FtpServer({
+      dataDir: options.dataDir,
+      log: options.log,
+      slotFor: (token) => this.server.slotFor(token),
       onReceived: (slot, file) => this.#received(slot, file),
       onEvent: (event) => this.#serverEvent(event),
     });
@@ -233,6 +249,7 @@ export class FileJobs extends EventEmitter {
             expiresAt: Date.now() + this.#timeout('firmware'),
           }),
         job.id,
+        this.#protocolFor(input.identity, input.protocol),
       );
     } catch (error) {
       rmSync(copy, { force: true });
@@ -283,6 +300,7 @@ export class FileJobs extends EventEmitter {
           expiresAt: Date.now() + this.#timeout(kind),
         }),
       job.id,
+      this.#protocolFor(input.identity, input.protocol),
     );
     return this.#begin(job, logCall(version, kind, url.location), url.token, null);
   }
@@ -295,7 +313,7 @@ export class FileJobs extends EventEmitter {
 
   async close(): Promise<void> {
     for (const running of [...this.#running.values()]) this.#end(running, 'unconfirmed', 'tool-closed');
-    await this.server.close();
+    await Promise.all([this.server.close(), this.ftp.close()]);
   }
 
   #timeout(kind: FileJobKind): number {
@@ -332,18 +350,40 @@ export class FileJobs extends EventEmitter {
     }
   }
 
-  /** Starts the file server if needed (bound where the CSMS is) and gives the box's URL for the job. */
+  /**
+   * The protocol asked for; else ftp when the box's last configuration read lists FTP and no HTTP in
+   * SupportedFileTransferProtocols (1.6) / OCPPCommCtrlr.FileTransferProtocols (2.0.1); else http.
+   */
+  #protocolFor(identity: string, asked: FileProtocol | undefined): FileProtocol {
+    if (asked !== undefined) return asked;
+    const entry = this.#options.ocpp
+      .latestSnapshot(identity)
+      ?.entries.find(
+        (e) =>
+          e.key === 'SupportedFileTransferProtocols' ||
+          (e.component?.name === 'OCPPCommCtrlr' && e.variable?.name === 'FileTransferProtocols'),
+      );
+    const listed = (entry?.value ?? '').split(',').map((p) => p.trim().toUpperCase());
+    return listed.includes('FTP') && !listed.some((p) => p.startsWith('HTTP')) ? 'ftp' : 'http';
+  }
+
+  /** Starts the file server (or its FTP face) if needed, bound where the CSMS is, and gives the box's URL. */
   async #url(
     identity: string,
     make: (jobId: number) => { token: string; path: string },
     jobId: number,
+    protocol: FileProtocol,
   ): Promise<{ location: string; token: string }> {
     const status = this.#options.ocpp.status();
     const addresses = [...new Set(status.urls.map((u) => new URL(u).hostname.replace(/^\[|\]$/g, '')))];
-    if (!this.server.running) {
-      const port = this.#options.port ?? envNumber('WBC_FILES_PORT') ?? DEFAULT_FILES_PORT;
+    const face = protocol === 'ftp' ? this.ftp : this.server;
+    if (!face.running) {
+      const port =
+        protocol === 'ftp'
+          ? (this.#options.ftpPort ?? envNumber('WBC_FTP_PORT') ?? DEFAULT_FTP_PORT)
+          : (this.#options.port ?? envNumber('WBC_FILES_PORT') ?? DEFAULT_FILES_PORT);
       try {
-        await this.server.listen(addresses.length === 1 ? (addresses[0] as string) : '0.0.0.0', port);
+        await face.listen(addresses.length === 1 ? (addresses[0] as string) : '0.0.0.0', port);
       } catch (error) {
         this.#fail(jobId, 'file-server-down');
         throw error;
@@ -352,7 +392,10 @@ export class FileJobs extends EventEmitter {
     const { token, path } = make(jobId);
     const host = addressFor(addresses, this.#options.ocpp.csms.box(identity)?.remoteAddress ?? null);
     const shown = host.includes(':') ? `[${host}]` : host;
-    return { token, location: `http://${shown}:${this.server.port}${path}` };
+    if (protocol === 'http') return { token, location: `http://${shown}:${this.server.port}${path}` };
+    // FTP: the token is the password; the firmware's name (or nothing: the box adds its log's name) is the path.
+    const name = path.startsWith('/files/fw/') ? (path.split('/').pop() ?? '') : '';
+    return { token, location: `ftp://wbc:${token}@${shown}:${this.ftp.port}/${name}` };
   }
 
   #fail(jobId: number, reason: string): void {
@@ -516,7 +559,7 @@ export class FileJobs extends EventEmitter {
       });
     });
     this.emit('job', job);
-    if (this.#running.size === 0) void this.server.close();
+    if (this.#running.size === 0) void Promise.all([this.server.close(), this.ftp.close()]);
     return job;
   }
 }

@@ -6,10 +6,11 @@ import { createReadStream, createWriteStream, readFileSync, renameSync, rmSync, 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { AppError } from '../api/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { PRIVATE_FILE_MODE } from '../store/private-files.ts';
-import { boxFolder, displayName, ensurePrivateDir, storedFileName } from './box-folder.ts';
+import { displayName, storedFileName } from './box-folder.ts';
+import { receiveIncoming } from './incoming-file.ts';
+import { listenOn } from './listen-port.ts';
 import { multipartBoundary, multipartFile } from './multipart.ts';
 import type { FileJobKind } from './types.ts';
 
@@ -33,7 +34,7 @@ export interface UploadSlot extends SlotBase {
   maxBytes: number;
   used: boolean;
 }
-type Slot = DownloadSlot | UploadSlot;
+export type Slot = DownloadSlot | UploadSlot;
 
 export interface ReceivedFile {
   /** Relative to <data>/box-files. */
@@ -41,7 +42,7 @@ export interface ReceivedFile {
   size: number;
   sha256: string;
   boxName: string | null;
-  via: 'multipart' | 'post' | 'put';
+  via: 'multipart' | 'post' | 'put' | 'ftp';
 }
 
 export type RefusalReason = 'too-large' | 'used' | 'expired' | 'unknown-token' | 'bad-upload' | 'bad-method';
@@ -102,16 +103,7 @@ export class FileServer {
       });
     });
     server.on('clientError', (_error, socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(
-          error.code === 'EADDRINUSE' || error.code === 'EACCES'
-            ? new AppError('FILES_PORT_IN_USE', { host, port }, { cause: error })
-            : error,
-        ),
-      );
-      server.listen(port, host, () => resolve());
-    });
+    await listenOn(server, host, port, 'FILES_PORT_IN_USE');
     this.#host = host;
     this.#server = server;
   }
@@ -143,7 +135,8 @@ export class FileServer {
     this.#slots.delete(tokenKey(token));
   }
 
-  #slot(token: string): Slot | undefined {
+  /** The job's slot for a token (the FTP face takes the same one-time tokens). */
+  slotFor(token: string): Slot | undefined {
     return this.#slots.get(tokenKey(token));
   }
 
@@ -152,7 +145,7 @@ export class FileServer {
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     const segments = rawPath.split('/');
     const [, root, area, token = '', ...rest] = segments;
-    const slot = root === 'files' && /^[A-Za-z0-9_-]{32}$/.test(token) ? this.#slot(token) : undefined;
+    const slot = root === 'files' && /^[A-Za-z0-9_-]{32}$/.test(token) ? this.slotFor(token) : undefined;
     const refuse = (reason: RefusalReason, status: number, bytes?: number) => {
       this.#options.onEvent({
         type: 'refused',
@@ -223,34 +216,10 @@ export class FileServer {
     pathName: string | null,
     refuse: (reason: RefusalReason, status: number, bytes?: number) => void,
   ): Promise<void> {
-    const folder = boxFolder(this.#options.dataDir, slot.identity);
-    ensurePrivateDir(folder);
-    const incoming = join(folder, `.incoming-${randomBytes(8).toString('hex')}`);
-    const out = createWriteStream(incoming, { mode: PRIVATE_FILE_MODE, flags: 'wx' });
-    const hash = createHash('sha256');
-    let size = 0;
-    const outcome = await new Promise<'ok' | 'too-large' | 'broken'>((resolve) => {
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > slot.maxBytes) {
-          req.pause();
-          resolve('too-large');
-          return;
-        }
-        hash.update(chunk);
-        if (!out.write(chunk)) {
-          req.pause();
-          out.once('drain', () => req.resume());
-        }
-      });
-      req.on('end', () => resolve('ok'));
-      req.on('aborted', () => resolve('broken'));
-      req.on('error', () => resolve('broken'));
-    });
-    await new Promise<void>((resolve) => out.end(() => resolve()));
+    const got = await receiveIncoming(req, this.#options.dataDir, slot, () => req.pause());
+    const { outcome, folder, path: incoming, size, sha256 } = got;
     if (outcome !== 'ok') {
       slot.used = false;
-      rmSync(incoming, { force: true });
       if (outcome === 'too-large') refuse('too-large', 413, size);
       else
         this.#options.onEvent({ type: 'refused', jobId: slot.jobId, reason: 'bad-upload', httpStatus: 400 });
@@ -286,7 +255,7 @@ export class FileServer {
       file = {
         storedPath: `${folder.split(/[\\/]/).pop()}/${name}`,
         size,
-        sha256: hash.digest('hex'),
+        sha256,
         boxName: pathName,
         via: req.method === 'PUT' ? 'put' : 'post',
       };

@@ -49,7 +49,7 @@ export interface BoxFile {
   downloadName: string;
   size: number;
   sha256: string;
-  receivedVia: 'multipart' | 'post' | 'put';
+  receivedVia: 'multipart' | 'post' | 'put' | 'ftp';
   receivedAt: string;
 }
 

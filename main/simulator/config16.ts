@@ -38,6 +38,8 @@ export interface Config16Init {
   without?: string[];
   /** Its SupportedFeatureProfiles, from the simulator's standard list. */
   featureProfiles?: (standard: string) => string;
+  /** SupportedFileTransferProtocols (e.g. "FTP"), a key only when given. */
+  fileTransferProtocols?: string | undefined;
 }
 
 /** What a change may depend on beyond the store itself. */
@@ -105,6 +107,11 @@ export class Config16 {
     this.#define({ key: 'AuthorizationKey', kind: 'authorizationKey' }, init.password ?? '');
     this.#define({ key: init.urlKey, kind: 'url' }, init.endpoint);
     if (this.identityKey) this.#define({ key: this.identityKey, kind: 'identity' }, init.identity);
+    if (init.fileTransferProtocols !== undefined)
+      this.#define(
+        { key: 'SupportedFileTransferProtocols', kind: 'string', readonly: true },
+        init.fileTransferProtocols,
+      );
     for (const key of init.without ?? []) {
       this.#defs.delete(key.toLowerCase());
       this.#values.delete(key);

@@ -20,6 +20,18 @@ export interface SimFileOptions {
   logName?: string;
   /** Between status steps, ms (default 20). */
   stepMs?: number;
+  /** The box's FTP client for ftp:// locations (the simulator has none of its own; tests give it curl).
+   *  Without it an ftp:// location fails as on a box that cannot speak FTP. */
+  ftp?: FtpClient;
+  /** 1.6 SupportedFileTransferProtocols it lists (e.g. "FTP"); the key is absent when not given. */
+  transferProtocols?: string;
+}
+
+export interface FtpClient {
+  /** The file's bytes, or null when the download failed. */
+  download(url: string): Promise<Buffer | null>;
+  /** Uploads to the location (a folder URL: the client appends the name); true when the server took it. */
+  upload(url: string, name: string, content: Buffer): Promise<boolean>;
 }
 
 export interface FileTransferPort {
@@ -132,7 +144,10 @@ export class SimFileTransfer {
     let downloaded: HttpResult | null = null;
     if (outcome !== 'DownloadFailed') {
       try {
-        downloaded = await http(location, 'GET', {});
+        if (location.startsWith('ftp://')) {
+          const bytes = (await this.#options.ftp?.download(location)) ?? null;
+          downloaded = bytes === null ? null : { status: 200, body: bytes };
+        } else downloaded = await http(location, 'GET', {});
       } catch (error) {
         this.#port.log(`firmware download failed: ${String(error)}`);
       }
@@ -170,7 +185,10 @@ export class SimFileTransfer {
     const content = this.#logContent();
     let result: HttpResult | null = null;
     try {
-      if ((this.#options.uploadVia ?? 'multipart') === 'put') {
+      if (location.startsWith('ftp://')) {
+        const taken = (await this.#options.ftp?.upload(location, name, content)) ?? false;
+        result = { status: taken ? 200 : 0, body: Buffer.alloc(0) };
+      } else if ((this.#options.uploadVia ?? 'multipart') === 'put') {
         result = await http(
           `${location.replace(/\/+$/, '')}/${encodeURIComponent(name)}`,
           'PUT',

@@ -43,6 +43,7 @@ export class Station16 extends StationRuntime {
       heartbeatIntervalS: options.heartbeatIntervalS,
       without: missingKeys16(options),
       featureProfiles: (standard) => featureProfiles16(options, standard),
+      fileTransferProtocols: options.files?.transferProtocols,
     });
     this.#bank = new ConnectorBank(connectors);
     this.#certificates = new CertificateStore(this.#config.int('CertificateStoreMaxLength'));

@@ -149,7 +149,8 @@ test('a card list that also carries a credential, or a name in another spelling,
 
 test('a name spelled with JSON escapes (\\u0070assword) is masked like the plain name', () => {
   // A box's JSON library may escape any character; the quick scan of the raw text cannot see the name.
-  const escaped = '[2,"7","ChangeConfiguration",{"key":"\\u0041uthorizationKey","value":"00112233445566778899"}]';
+  const escaped =
+    '[2,"7","ChangeConfiguration",{"key":"\\u0041uthorizationKey","value":"00112233445566778899"}]';
   assert.doesNotMatch(redactRawFrame(escaped), /00112233445566778899/);
   const field = '[2,"8","SetVariables",{"\\u0070assword":"hunter2-escaped"}]';
   assert.doesNotMatch(redactRawFrame(field), /hunter2-escaped/);

@@ -50,8 +50,11 @@ export function CommissionPage() {
         key={runId}
         id={runId}
         onRun={openRun}
-        // A run opened from its fleet closes back to that fleet.
-        onClose={() => (fleet ? navigate('commission', 'fleets', fleet.fleetId) : navigate('commission'))}
+        // A run of a fleet closes back to that fleet, also when it was opened by its address (a reload,
+        // a link): the run itself knows its fleet. Any other run closes to this page, where it was started.
+        onClose={(run) =>
+          run.fleetId ? navigate('commission', 'fleets', run.fleetId) : navigate('commission')
+        }
       />
     );
   if (fleetId !== null)
@@ -60,10 +63,7 @@ export function CommissionPage() {
         key={fleetId}
         fleetId={fleetId}
         initial={fleet?.fleetId === fleetId ? fleet.initial : NO_RUNS}
-        onOpen={(id) => {
-          setFleet((f) => (f?.fleetId === fleetId ? f : { fleetId, initial: NO_RUNS }));
-          openRun(id);
-        }}
+        onOpen={openRun}
         onClose={() => {
           setFleet(null);
           navigate('commission');

@@ -4,7 +4,7 @@
 // and the pre-flight checks that ran by themselves after the reset.
 import { useEffect, useRef, useState } from 'react';
 import { putBackOffered } from '../../../main/commissioning/put-back-offer.ts';
-import type { RunDetail } from '../../../main/commissioning/types.ts';
+import type { RunDetail, RunSummary } from '../../../main/commissioning/types.ts';
 import { useRun } from '../../api/commissioning-hooks.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -83,7 +83,8 @@ export function RunView({
 }: {
   id: number;
   onRun(id: number): void;
-  onClose(): void;
+  /** Close, with the run shown: a page that opened it by address sends it back to its fleet, if any. */
+  onClose(run: RunSummary): void;
   /** Instead of commissioning.retry (a driver run is retried from its own form). */
   onRetry?: () => void;
 }) {
@@ -213,7 +214,7 @@ export function RunView({
             {t('run.ui.report')}
           </button>
         )}
-        <button type="button" className="secondary" onClick={onClose}>
+        <button type="button" className="secondary" onClick={() => onClose(run)} data-testid="close-run">
           {t('run.ui.close')}
         </button>
       </div>

@@ -143,7 +143,7 @@ export function ConfigCompare({ rows, identity }: { rows: BoxRow[]; identity: st
           </div>
           {shown.length > 0 && (
             <div className="table-scroll">
-              <table data-testid="diff-table">
+              <table data-testid="diff-table" className="machine-values">
                 <thead>
                   <tr>
                     <th scope="col">{t('diff.key')}</th>

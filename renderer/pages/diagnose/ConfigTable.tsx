@@ -53,7 +53,7 @@ export function ConfigTable(props: {
 
   return (
     <div className="table-scroll config-scroll">
-      <table data-testid="config-table" className="config">
+      <table data-testid="config-table" className="config machine-values">
         <caption className="visually-hidden">{t('config.caption')}</caption>
         <thead>
           <tr>

@@ -5,6 +5,7 @@ import { lastPushedList } from '../commissioning/cards-for-box.ts';
 import { BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import type { ConfigSnapshot } from '../ocpp/types.ts';
+import { stationFacts } from '../report/report-model.ts';
 import type { Store } from '../store/database.ts';
 
 /** Keys whose value is a secret even when a box does reveal it: kept out of the file. */
@@ -74,19 +75,7 @@ export async function backupBox(
 
 export function buildBackup(store: Store, snapshot: ConfigSnapshot): ConfigBackup {
   const identity = snapshot.identity;
-  const station = store.db
-    .prepare(
-      'SELECT vendor, model, serial_number, firmware_version, ocpp_version FROM stations WHERE identity = ?',
-    )
-    .get(identity) as
-    | {
-        vendor: string | null;
-        model: string | null;
-        serial_number: string | null;
-        firmware_version: string | null;
-        ocpp_version: string | null;
-      }
-    | undefined;
+  const station = stationFacts(store, identity);
   const settings: ConfigBackup['settings'] = [];
   const notRead: ConfigBackup['notRead'] = [];
   for (const entry of snapshot.entries) {
@@ -108,9 +97,9 @@ export function buildBackup(store: Store, snapshot: ConfigSnapshot): ConfigBacku
       ? {
           vendor: station.vendor,
           model: station.model,
-          serialNumber: station.serial_number,
-          firmwareVersion: station.firmware_version,
-          ocppVersion: station.ocpp_version,
+          serialNumber: station.serialNumber,
+          firmwareVersion: station.firmwareVersion,
+          ocppVersion: station.ocppVersion,
         }
       : null,
     snapshot: {

@@ -190,12 +190,13 @@ function testChargeOf(store: Store, run: RunDetail): TestChargeLine | null {
   };
 }
 
-type StationFacts = Pick<
+export type StationFacts = Pick<
   BoxReport,
   'site' | 'vendor' | 'model' | 'serialNumber' | 'firmwareVersion' | 'ocppVersion'
 >;
 
-function stationFacts(store: Store, identity: string): StationFacts | null {
+/** What the stations table knows of a box (and its site's name), for the report and the backup. */
+export function stationFacts(store: Store, identity: string): StationFacts | null {
   const row = store.db
     .prepare(
       `SELECT st.vendor, st.model, st.serial_number, st.firmware_version, st.ocpp_version, s.name AS site

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../api/errors.ts';
 import { wireError } from '../api/router.ts';
+import { replyFrameText } from '../api/shared-results.ts';
 import type { ClientFrame, ServerFrame } from '../api/wire.ts';
 import type { Core } from '../core.ts';
 import { type AccessPolicy, allowedHosts, checkApiAccess, checkHost, isLoopbackHost } from './access.ts';
@@ -124,7 +125,7 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
         return;
       }
       const reply = await core.router.call(frame.method, frame.params, ctx);
-      send(ws, { type: 'reply', id: frame.id, reply });
+      if (ws.readyState === WebSocket.OPEN) ws.send(replyFrameText(frame.id, reply));
     });
   }
   const unsubscribe = core.router.subscribe((event, payload) => {

@@ -84,7 +84,9 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
     serveStatic(options.staticDir, path, res);
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  // No permessage-deflate, though a browser offers it: on loopback, compressing every answer costs more
+  // CPU than the bytes it saves (ws's default, said here so that it stays).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // From here the socket is ours, not the HTTP server's: a peer that resets it mid-handshake must not

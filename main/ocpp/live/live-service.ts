@@ -11,7 +11,8 @@ export const defaultIdleMinutes = 10;
 export interface LiveOptions {
   /** The laptop's clock; tests pass their own. */
   now?: () => Date;
-  /** Minutes without energy before a transaction is told idle (a setting; default 10). */
+  /** Minutes without energy before a transaction is told idle (a setting; default 10). Read when the
+   *  service starts, on each tick and when told the setting changed, never per frame. */
   idleMinutes?: () => number;
   /** How often the clock is looked at for idle transactions and late heartbeats; 0: never (tests tick). */
   tickMs?: number;
@@ -21,6 +22,8 @@ export class LiveService extends EventEmitter {
   readonly #boxes = new Map<string, BoxLive>();
   readonly #now: () => Date;
   readonly #idleMinutes: () => number;
+  /** The setting as last read: every frame of every box is judged with it, so it is not read per frame. */
+  #idle: number;
   readonly #unsubscribe: () => void;
   readonly #timer: ReturnType<typeof setInterval> | undefined;
 
@@ -28,6 +31,7 @@ export class LiveService extends EventEmitter {
     super();
     this.#now = options.now ?? (() => new Date());
     this.#idleMinutes = options.idleMinutes ?? (() => defaultIdleMinutes);
+    this.#idle = this.#readIdleMinutes();
     this.#unsubscribe = trace.subscribe((frame) => this.#frame(frame));
     const tickMs = options.tickMs ?? 30_000;
     if (tickMs > 0) {
@@ -37,6 +41,16 @@ export class LiveService extends EventEmitter {
   }
 
   idleMinutes(): number {
+    return this.#idle;
+  }
+
+  /** The idle minutes setting was changed (live.idleMinutes): read it again now. Another process that
+   *  changed it (the CLI beside the app) is seen at the next tick. */
+  idleMinutesChanged(): void {
+    this.#idle = this.#readIdleMinutes();
+  }
+
+  #readIdleMinutes(): number {
     const value = this.#idleMinutes();
     return Number.isFinite(value) && value > 0 ? value : defaultIdleMinutes;
   }
@@ -53,6 +67,7 @@ export class LiveService extends EventEmitter {
   /** Looks at the clock now (also on a timer): idle transactions are told, late heartbeats shown. */
   tick(): void {
     const now = this.#now().toISOString();
+    this.idleMinutesChanged();
     const idleMinutes = this.idleMinutes();
     for (const box of this.#boxes.values()) this.#told(box, box.tick(now, idleMinutes), idleMinutes);
   }
@@ -70,8 +85,7 @@ export class LiveService extends EventEmitter {
       box = new BoxLive(frame.identity, frame.at);
       this.#boxes.set(frame.identity, box);
     }
-    // The setting is read once per frame (a row of SQLite), not again for the view and the notices.
-    const idleMinutes = this.idleMinutes();
+    const idleMinutes = this.#idle;
     const notices = box.apply(frame, idleMinutes);
     if (frame.direction !== 'event' || frame.kind === 'connected' || frame.kind === 'disconnected')
       this.emit('changed', box.snapshot(this.#now().toISOString(), idleMinutes));

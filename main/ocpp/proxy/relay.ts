@@ -270,20 +270,24 @@ export class BoxRelay extends EventEmitter {
     )
       return;
     else if (frame?.action === 'BootNotification') this.#bootCalls.add(frame.id);
+    // Passed on first, traced right after in the same turn: the CSMS reads it meanwhile, and its answer
+    // (a later turn) is always traced after it. A frame that has to wait is traced before it is held.
+    const sent = this.#sendToCsms(data, binary);
     this.#options.trace.frame(this.identity, 'in', text, 'box', parsed);
-    this.#toCsms({ data, binary });
+    if (!sent) this.#hold({ data, binary });
     if (frame && frame.type !== 2) this.#pump();
   }
 
   #fromCsms(data: Buffer, binary: boolean): void {
     const text = data.toString('utf8');
     const parsed = parseFrame(text);
-    this.#options.trace.frame(this.identity, 'out', text, 'csms', parsed);
     const frame = headOf(parsed, text);
     if (frame?.type === 2) this.#csmsInFlight.add(frame.id);
-    else if (frame && this.#bootCalls.delete(frame.id) && frame.type === 3) this.#bootAnswered(parsed.value);
+    // Passed on first (or queued behind the tool's own call), traced right after, as from the box.
     if (this.#toolOut || this.#csmsQueue.length > 0) this.#csmsQueue.push({ data, binary });
     else this.#toBox({ data, binary });
+    this.#options.trace.frame(this.identity, 'out', text, 'csms', parsed);
+    if (frame && this.#bootCalls.delete(frame.id) && frame.type === 3) this.#bootAnswered(parsed.value);
   }
 
   /** A box part of the tool's own GetBaseReport: answered here, never sent to the CSMS. */
@@ -312,12 +316,19 @@ export class BoxRelay extends EventEmitter {
   }
 
   #toCsms(frame: Frame): void {
+    if (!this.#sendToCsms(frame.data, frame.binary)) this.#hold(frame);
+  }
+
+  /** False when the CSMS side is not open (reconnecting): nothing was sent. */
+  #sendToCsms(data: Buffer, binary: boolean): boolean {
     const upstream = this.#upstream;
-    if (upstream && upstream.readyState === upstream.OPEN) {
-      upstream.send(frame.data, { binary: frame.binary });
-      return;
-    }
-    // The CSMS side is reconnecting: held, in order, within bounds.
+    if (!upstream || upstream.readyState !== upstream.OPEN) return false;
+    upstream.send(data, { binary });
+    return true;
+  }
+
+  /** The CSMS side is reconnecting: held, in order, within bounds. */
+  #hold(frame: Frame): void {
     this.#held.push(frame);
     this.#heldBytes += frame.data.length;
     if (this.#held.length > MAX_HELD_FRAMES || this.#heldBytes > MAX_HELD_BYTES) this.#giveUp();

@@ -87,8 +87,9 @@ export class LiveService extends EventEmitter {
     }
     const idleMinutes = this.#idle;
     const notices = box.apply(frame, idleMinutes);
-    if (frame.direction !== 'event' || frame.kind === 'connected' || frame.kind === 'disconnected')
-      this.emit('changed', box.snapshot(this.#now().toISOString(), idleMinutes));
+    // Told per frame that changed what is shown (a snapshot copies the meter points of the transactions).
+    const told = frame.direction !== 'event' || frame.kind === 'connected' || frame.kind === 'disconnected';
+    if (told && box.shownChanged) this.emit('changed', box.snapshot(this.#now().toISOString(), idleMinutes));
     this.#told(box, notices, idleMinutes);
   }
 

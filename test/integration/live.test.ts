@@ -299,7 +299,8 @@ test('the live view tells each frame that changes what it shows, and stays quiet
   // Frames recorded into the trace directly (in-process, no wire): what is tested is which of them the live
   // view tells its watchers about; the tests above cover the same folding over real WebSockets.
   const { core } = await coreWithCsms(t);
-  const live = new LiveService(core.ocpp.trace, { tickMs: 0 });
+  // Each frame folded as it is heard (batchMs 0), so what it caused can be counted frame by frame.
+  const live = new LiveService(core.ocpp.trace, { tickMs: 0, batchMs: 0 });
   t.after(() => live.close());
   const told: LiveBox[] = [];
   live.on('changed', (box: LiveBox) => {
@@ -346,4 +347,21 @@ test('the live view tells each frame that changes what it shows, and stays quiet
   assert.equal(last?.heartbeat.intervalS, 60);
   assert.equal(last?.connectors[0]?.status, 'Preparing');
   assert.deepEqual(live.get('WB-QUIET')?.connectors, last?.connectors);
+});
+
+test('the live view folds frames in batches, off the turn that relays them, yet a read includes every frame heard', async (t) => {
+  const { core } = await coreWithCsms(t);
+  const live = new LiveService(core.ocpp.trace, { tickMs: 0 });
+  t.after(() => live.close());
+  const told: string[] = [];
+  live.on('changed', (box: LiveBox) => {
+    if (box.identity === 'WB-BATCH') told.push(box.connectors[0]?.status ?? '');
+  });
+  for (const status of ['Preparing', 'Charging', 'SuspendedEV']) {
+    const payload = { connectorId: 1, errorCode: 'NoError', status };
+    core.ocpp.trace.frame('WB-BATCH', 'in', JSON.stringify([2, status, 'StatusNotification', payload]));
+  }
+  assert.deepEqual(told, [], 'the turn that records the frames (a relay passing them on) does not fold them');
+  assert.equal(live.get('WB-BATCH')?.connectors[0]?.status, 'SuspendedEV', 'read at once, all three are in');
+  assert.deepEqual(told, ['Preparing', 'Charging', 'SuspendedEV'], 'and each change was told, in order');
 });

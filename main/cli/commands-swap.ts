@@ -2,7 +2,7 @@
 // differences from another box or a template, and a replacement box taking a broken box's place (plan first).
 import { statSync } from 'node:fs';
 import { AppError } from '../api/errors.ts';
-import { BACKUP_FILE_MAX_BYTES } from '../commissioning/swap-file.ts';
+import { BACKUP_FILE_MAX_BYTES, parseBackupFile } from '../commissioning/swap-file.ts';
 import type { Plan } from '../commissioning/types.ts';
 import type { CompareRow } from '../diagnostics/config-compare.ts';
 import { writePrivateFile } from '../store/private-files.ts';
@@ -190,8 +190,9 @@ export const swapCommand: Command = {
       (windowS !== undefined && !(Number.isInteger(windowS) && windowS > 0))
     )
       return usage(ctx, swapUsage);
-    // The file is read (and refused when too large) before the tool waits for the replacement.
+    // The file is read and checked (the core checks it again) before the tool waits for the replacement.
     const backup = file === undefined ? undefined : readBackupFile(file);
+    if (backup !== undefined) parseBackupFile(backup);
     const broken = backup === undefined ? { from: from as string } : { backup };
     const newPassword = ctx.options['new-password'] === true;
     let exit = 0;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BareCsms } from '../support/bare-csms.ts';
-import { brokenBox } from '../support/broken-box.ts';
+import { brokenBox, brokenBox201 } from '../support/broken-box.ts';
 import { callOk } from '../support/core.ts';
 import { foreignBox201 } from '../support/foreign-box201.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
@@ -74,21 +74,9 @@ test('swap 1.6 to 2.0.1: mapped settings, a network profile, identity, password 
 test('swap 2.0.1 to 1.6: the network profile becomes the URL key; a 2.0.1 password that breaks 1.6 rules is said, a new one set on request', async (t) => {
   const company = await BareCsms.start(t);
   const { core, url } = await coreWithCsms(t);
-  const old = await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'WB-201-OLD' });
-  await callOk(core, 'config.set', {
-    identity: 'WB-201-OLD',
-    changes: [{ key: 'OCPPCommCtrlr.HeartbeatInterval', value: '90' }],
-  });
-  const commissioned = await callOk(core, 'commissioning.start', {
-    identity: 'WB-201-OLD',
-    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 2 },
-    approval: 'auto',
-  });
-  const first = await core.commissioning.settled(commissioned.id);
-  assert.equal(first.status, 'left-not-confirmed', JSON.stringify(first.error));
-  const oldPassword = core.vault.use(first.state.passwordSecretId ?? -1, (v) => v);
-  await company.waitFor('old box at company', () => company.connected('WB-201-OLD'));
-  await old.stop();
+  const { password: oldPassword } = await brokenBox201(t, core, url, company, 'WB-201-OLD', [
+    { key: 'OCPPCommCtrlr.HeartbeatInterval', value: '90' },
+  ]);
 
   const replacement = await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'FACTORY-16' });
   // The 2.0.1 password (its alphabet) is no 1.6 AuthorizationKey (hex): blocked, said, nothing written.

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BareCsms } from '../support/bare-csms.ts';
-import { brokenBox } from '../support/broken-box.ts';
+import { brokenBox, brokenBox201 } from '../support/broken-box.ts';
 import { callOk, callRaw } from '../support/core.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
 import { until } from '../support/until.ts';
@@ -147,15 +147,7 @@ test('each bad backup file gets its own typed error and nothing starts', async (
 test('the backup of a commissioned 2.0.1 box carries the CSMS connection the run gave it, so its file restores onto a 1.6 box', async (t) => {
   const company = await BareCsms.start(t);
   const a = await coreWithCsms(t);
-  const old = await simBox(t, a.core, { ocppVersion: '2.0.1', endpoint: a.url, identity: 'WB-201-F' });
-  const commissioned = await callOk(a.core, 'commissioning.start', {
-    identity: 'WB-201-F',
-    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 2 },
-    approval: 'auto',
-  });
-  assert.equal((await a.core.commissioning.settled(commissioned.id)).status, 'left-not-confirmed');
-  await old.stop();
-  await until(() => a.core.ocpp.csms.box('WB-201-F')?.state !== 'connected', 20_000);
+  await brokenBox201(t, a.core, a.url, company, 'WB-201-F');
   const { json } = await callOk(a.core, 'config.backup', { identity: 'WB-201-F' });
   assert.deepEqual(JSON.parse(json).csms, { url: company.url('/ocpp'), securityProfile: 1 });
 

@@ -16,12 +16,17 @@ export const BACKUP_FILE_MAX_BYTES = 8 * 1024 * 1024;
 /** The newest file version this tool reads. */
 export const BACKUP_FILE_VERSION = 1;
 
-const text = (max: number) => z.string().max(max);
+/** Text from the file without control characters: nothing in it may steer a terminal or a log line. */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^\P{Cc}*$/u, 'issue.swapPrintable');
 const identity = z
   .string()
   .min(1)
   .max(48)
-  .regex(/^[^:/\s]+$/, 'issue.swapIdentity');
+  .regex(/^[^:/\s\p{Cc}]+$/u, 'issue.swapIdentity');
 
 const backupSchema = z.object({
   format: z.literal(BACKUP_FORMAT),

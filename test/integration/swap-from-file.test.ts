@@ -124,13 +124,17 @@ test('each bad backup file gets its own typed error and nothing starts', async (
     JSON.stringify({
       ...good,
       identity: 'WB:OLD',
-      settings: [{ ...good.settings[0], value: 5 }],
+      // A key that would clear the technician's terminal when printed.
+      settings: [
+        { ...good.settings[0], value: 5 },
+        { key: '\u001b[2JCpoName', value: 'x', readonly: false },
+      ],
       localList: { version: 2, cards: [{ idTag: '<script>', status: 'Owned', group: null }] },
     }),
   );
   assert.equal(damaged.code, 'BACKUP_FILE_INVALID');
   const paths = damaged.fields.map((f) => f.path);
-  for (const path of ['identity', 'settings.0.value', 'localList.cards.0.status'])
+  for (const path of ['identity', 'settings.0.value', 'settings.1.key', 'localList.cards.0.status'])
     assert.ok(paths.includes(path), paths.join());
   assert.match(damaged.message, /damaged or was changed by hand/);
 

@@ -6,12 +6,12 @@ import { fieldIssues } from '../api/field-issues.ts';
 import type { ConfigBackup } from '../diagnostics/config-backup.ts';
 import type { ConfigEntry, LocalListEntry } from '../ocpp/types.ts';
 import type { SwapSource } from './swap-plan.ts';
+import { BACKUP_FILE_MAX_BYTES } from './types.ts';
 
 /** What a backup file of this tool says it is (its first field). */
 export const BACKUP_FORMAT = 'wallbox-commissioner.config-backup';
 
-/** The largest backup file taken: 5,000 settings and 20,000 cards fit many times over. */
-export const BACKUP_FILE_MAX_BYTES = 8 * 1024 * 1024;
+export { BACKUP_FILE_MAX_BYTES };
 
 /** The newest file version this tool reads. */
 export const BACKUP_FILE_VERSION = 1;

@@ -29,6 +29,17 @@ test('Diagnose: a backup file restored onto a 2.0.1 box by a laptop that never k
   const panel = page.getByTestId('replace-box');
   await panel.getByTestId('swap-source-file').check();
   await panel.getByText('Restore a backup onto a new box').waitFor();
+  // A file larger than any backup is said at once, not read into the page.
+  await panel.getByTestId('swap-file').setInputFiles({
+    name: 'huge.json',
+    mimeType: 'application/json',
+    buffer: Buffer.alloc(9 * 1024 * 1024, 0x20),
+  });
+  await panel
+    .getByTestId('swap-file-too-large')
+    .getByText(/The backup file is too large: 9437184 bytes/)
+    .waitFor();
+  assert.equal(await panel.getByTestId('swap-start').isDisabled(), true);
   // A template export is no backup: refused with its reason, nothing started.
   await panel.getByTestId('swap-file').setInputFiles({
     name: 'template.json',

@@ -2,6 +2,7 @@
 // what the tool knows or from a backup file (a laptop that never knew it), pick the new box among the connected
 // ones, start the swap as a run that waits for approval, and follow it in the run view.
 import { useId, useState } from 'react';
+import { BACKUP_FILE_MAX_BYTES } from '../../../main/commissioning/types.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import type { BoxRow } from '../../api/ocpp-hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -30,6 +31,7 @@ export function ReplaceBox({ rows, identity }: { rows: BoxRow[]; identity: strin
   const action = useAction();
   const [source, setSource] = useState<Source>('known');
   const [backup, setBackup] = useState<string | null>(null);
+  const [tooLarge, setTooLarge] = useState<number | null>(null);
   const [newPassword, setNewPassword] = useState(false);
   const head = backup === null ? null : fileHead(backup);
   const broken = source === 'file' ? head?.identity : identity;
@@ -89,11 +91,18 @@ export function ReplaceBox({ rows, identity }: { rows: BoxRow[]; identity: strin
             accept=".json,application/json"
             onChange={(e) => {
               const file = e.target.files?.[0];
-              if (file) void file.text().then(setBackup);
-              else setBackup(null);
+              setBackup(null);
+              // Larger than any backup: said here, not read into the page.
+              setTooLarge(file && file.size > BACKUP_FILE_MAX_BYTES ? file.size : null);
+              if (file && file.size <= BACKUP_FILE_MAX_BYTES) void file.text().then(setBackup);
             }}
             data-testid="swap-file"
           />
+          {tooLarge !== null && (
+            <p className="error-message" role="alert" data-testid="swap-file-too-large">
+              {t('error.BACKUP_FILE_TOO_LARGE.message', { size: tooLarge, limit: BACKUP_FILE_MAX_BYTES })}
+            </p>
+          )}
           {head && (
             <p className="hint" data-testid="swap-file-loaded">
               {t('swap.ui.fileLoaded', { identity: head.identity, at: head.exportedAt })}

@@ -2,7 +2,8 @@
 // differences from another box or a template, and a replacement box taking a broken box's place (plan first).
 import { statSync } from 'node:fs';
 import { AppError } from '../api/errors.ts';
-import { BACKUP_FILE_MAX_BYTES, parseBackupFile } from '../commissioning/swap-file.ts';
+import { BACKUP_FILE_MAX_BYTES } from '../commissioning/backup-file-limit.ts';
+import { parseBackupFile } from '../commissioning/swap-file.ts';
 import type { Plan } from '../commissioning/types.ts';
 import type { CompareRow } from '../diagnostics/config-compare.ts';
 import { writePrivateFile } from '../store/private-files.ts';

@@ -5,13 +5,11 @@ import { AppError } from '../api/errors.ts';
 import { fieldIssues } from '../api/field-issues.ts';
 import type { ConfigBackup } from '../diagnostics/config-backup.ts';
 import type { ConfigEntry, LocalListEntry } from '../ocpp/types.ts';
+import { BACKUP_FILE_MAX_BYTES } from './backup-file-limit.ts';
 import type { SwapSource } from './swap-plan.ts';
-import { BACKUP_FILE_MAX_BYTES } from './types.ts';
 
 /** What a backup file of this tool says it is (its first field). */
 export const BACKUP_FORMAT = 'wallbox-commissioner.config-backup';
-
-export { BACKUP_FILE_MAX_BYTES };
 
 /** The newest file version this tool reads. */
 export const BACKUP_FILE_VERSION = 1;

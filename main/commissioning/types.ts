@@ -169,9 +169,6 @@ export interface PlannedWrite {
   secret: boolean;
 }
 
-/** The largest backup file a swap takes (swap-file.ts; the UI says so before reading a larger one). */
-export const BACKUP_FILE_MAX_BYTES = 8 * 1024 * 1024;
-
 /** The broken box of a swap run, as the tool knew it when the run was started. */
 export interface SwapState {
   /** The broken box's identity: the replacement takes it at the end of the run. */

@@ -2,7 +2,7 @@
 // what the tool knows or from a backup file (a laptop that never knew it), pick the new box among the connected
 // ones, start the swap as a run that waits for approval, and follow it in the run view.
 import { useId, useState } from 'react';
-import { BACKUP_FILE_MAX_BYTES } from '../../../main/commissioning/types.ts';
+import { BACKUP_FILE_MAX_BYTES } from '../../../main/commissioning/backup-file-limit.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import type { BoxRow } from '../../api/ocpp-hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';

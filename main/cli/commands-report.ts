@@ -37,7 +37,12 @@ export const reportCommand: Command = {
               });
       writePrivateFile(out, Buffer.from(file.base64, 'base64'));
       print(ctx, { file: out, mime: file.mime, boxes: file.boxes }, () =>
-        ctx.output.out(t(ctx, 'cli.report.written', { file: out, boxes: file.boxes })),
+        ctx.output.out(
+          t(ctx, file.boxes === 1 ? 'report.review.written.one' : 'cli.report.written', {
+            file: out,
+            boxes: file.boxes,
+          }),
+        ),
       );
     }),
 };

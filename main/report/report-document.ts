@@ -38,6 +38,8 @@ export interface ReportDocument {
   /** Said at the end of every box where a character had to be escaped (PDF only). */
   replacedNote: string;
   pageLabel(page: number, pages: number): string;
+  /** Heads a further page of a box's section (PDF only): "<its title> (continued)". */
+  continued(title: string): string;
 }
 
 /** One formatter per language: making one is far dearer than using it (a site report formats hundreds of times). */
@@ -293,6 +295,7 @@ function common(language: Language, generatedAt: string, app: string) {
     language,
     replacedNote: translate(language, 'report.pdf.replaced'),
     pageLabel: (page: number, pages: number) => translate(language, 'report.pdf.page', { page, pages }),
+    continued: (title: string) => translate(language, 'report.review.continued', { title }),
     generated: translate(language, 'report.pdf.generated', { at: timeIn(language, generatedAt), app }),
   };
 }

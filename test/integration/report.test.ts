@@ -127,6 +127,53 @@ test('a run report as PDF reads, in English and German, what the run did and onl
   assert.ok(!deText.includes(password));
 });
 
+test('a 2.0.1 box commissioned with a full template fits on one A4 page with its signature, in EN and DE; long names break at their dots', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  const company = await BareCsms.start(t);
+  const group = await callOk(core, 'groups.create', { name: 'Staff' });
+  for (const uid of ['04A1B2C3', '04A1B2C4', '04112233445566'])
+    await callOk(core, 'cards.enroll', { uid, groupId: group.id });
+  await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'WB-F1' });
+  const site = await callOk(core, 'sites.create', { name: 'Tiefgarage Süd' });
+  await callOk(core, 'stations.assignSite', {
+    stationIds: (await callOk(core, 'stations.list', {})).map((s) => s.id),
+    siteId: site.id,
+  });
+  await callOk(core, 'boxes.testCharge', { identity: 'WB-F1', seconds: 2 });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-F1',
+    template: {
+      name: 'Tiefgarage Süd',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      heartbeatIntervalS: 300,
+      meterValues: {
+        sampleIntervalS: 60,
+        measurands: ['Energy.Active.Import.Register', 'Power.Active.Import'],
+      },
+      localAuthorization: { listEnabled: true, offline: true },
+      groups: ['Staff'],
+      verifyWindowS: 1,
+    },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error));
+
+  for (const [language, signature, cards] of [
+    ['en', 'Electrician: name and signature', '3 cards, list version'],
+    ['de', 'Elektrofachkraft: Name und Unterschrift', '3 Karten, Listenversion'],
+  ] as const) {
+    const pdf = saved(t, await callOk(core, 'report.run', { runId: run.id, language }));
+    assert.equal(pdfInfo(pdf).pages, 1, `${language}: the box and its signature lines on one page`);
+    const text = pdfText(pdf, 1);
+    assert.ok(text.includes(signature) && text.includes(cards), text);
+    // Setting names and measurand lists wider than their column break after a dot or comma, never inside a name.
+    const words = execFileSync('pdftotext', ['-bbox', pdf, '-'], { encoding: 'utf8' });
+    for (const whole of ['TxUpdatedMeasurands', 'NetworkConfigurationPriority', 'Register'])
+      assert.match(words, new RegExp(`>[^<]*${whole}[.,]?</word>`), `${language}: "${whole}" whole`);
+  }
+});
+
 test('the HTML report says the same, escapes what the box sent and holds no script', async (t) => {
   const { core, url } = await coreWithCsms(t);
   const { run, password } = await commissionedBox(t, core, url, 'WB-H1');
@@ -205,7 +252,7 @@ test('`wbc report` writes the run and the site report for its owner only, in the
     dataDir,
   ]);
   assert.equal(made.code, 0, made.stderr);
-  assert.match(made.stdout, /Bericht nach .*run\.pdf geschrieben \(1 Boxen\)/);
+  assert.match(made.stdout, /Bericht nach .*run\.pdf geschrieben \(1 Box\)\./);
   assert.equal(statSync(pdf).mode & 0o777, 0o600);
   assert.ok(pdfText(pdf).includes('Inbetriebnahmebericht: WB-C1'));
 

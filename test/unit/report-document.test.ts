@@ -136,3 +136,26 @@ test('a box string with an emoji and control characters: the PDF shows it escape
   const html = renderHtml(document);
   assert.ok(html.includes('Wall😀Box[U+0007]'));
 });
+
+test('a box whose report runs onto a second page names itself there, so the signed page says which box it is for', async (t) => {
+  const writes = Array.from({ length: 45 }, (_, i) => ({
+    key: `Vendor.Setting${i}`,
+    from: String(i),
+    to: String(i + 1),
+    secret: false,
+    answer: 'Accepted',
+  }));
+  for (const [language, continued] of [
+    ['en', 'Commissioning report: WB-U1 (continued)'],
+    ['de', 'Inbetriebnahmebericht: WB-U1 (Fortsetzung)'],
+  ] as const) {
+    const document = runDocument(language, box({ status: 'left-not-confirmed', writes }), at, 'WBC');
+    const file = join(tempDir(t), `long-${language}.pdf`);
+    writeFileSync(file, await renderPdf(document, { creator: 'test', createdAt: new Date(at) }));
+    const page2 = execFileSync('pdftotext', ['-f', '2', '-l', '2', '-enc', 'UTF-8', file, '-'], {
+      encoding: 'utf8',
+    });
+    assert.ok(page2.trimStart().startsWith(continued), page2);
+    assert.ok(page2.includes(language === 'en' ? 'Signatures' : 'Unterschriften'), page2);
+  }
+});

@@ -71,6 +71,29 @@ interface Row {
   [column: string]: unknown;
 }
 
+/** The parts of the zip a reader looks for, in the order of the README, each named as it is in the zip. */
+const README_PARTS = [
+  'environment.json',
+  'stations.json',
+  'trace/',
+  'configuration/',
+  'runs/',
+  'audit.jsonl',
+  'logs/',
+  'box-uploads/',
+] as const;
+
+/** The README names only what this zip holds (a box never commissioned has no runs/, a quiet one no logs/). */
+function readmeParts(files: string[]): string[] {
+  return README_PARTS.filter((part) =>
+    part.endsWith('/') ? files.some((f) => f.startsWith(part)) : files.includes(part),
+  );
+}
+
+function readmeKey(part: string): string {
+  return part.replace(/[/.].*$/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+}
+
 export function supportBundle(options: BundleOptions): BundleFile {
   const { store, vault, info, identity } = options;
   const now = options.now ?? new Date();
@@ -219,7 +242,7 @@ export function supportBundle(options: BundleOptions): BundleFile {
       leftOut.push({ path: inside, reason: 'binary' });
       continue;
     }
-    add(inside, redaction.text(text));
+    add(inside, redaction.logText(text));
   }
 
   const t = (key: string, params?: Record<string, string | number>) =>
@@ -247,11 +270,14 @@ export function supportBundle(options: BundleOptions): BundleFile {
       t('bundle.readme.title', { app, at: now.toISOString() }),
       '',
       t('bundle.readme.contents'),
+      ...readmeParts(files).map((part) => `- ${part}: ${t(`bundle.readme.review.${readmeKey(part)}`)}`),
+      `- manifest.json: ${t('bundle.readme.review.manifest')}`,
+      '',
       t('bundle.readme.secrets'),
-      leftOut.length > 0 ? t('bundle.readme.leftOut', { count: leftOut.length }) : '',
-      truncated ? t('bundle.readme.truncated', { count: MAX_FRAMES }) : '',
+      leftOut.length > 0 ? t('bundle.readme.leftOut', { count: leftOut.length }) : null,
+      truncated ? t('bundle.readme.truncated', { count: MAX_FRAMES }) : null,
     ]
-      .filter((line, i) => i < 2 || line !== '')
+      .filter((line) => line !== null)
       .join('\n')
       .concat('\n'),
   );

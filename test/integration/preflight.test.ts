@@ -238,3 +238,21 @@ test('a box holding another local list than the tool pushed and a heartbeat turn
   const heartbeat = of(report, 'heartbeat');
   assert.deepEqual([heartbeat.status, heartbeat.outcome], ['warn', 'off']);
 });
+
+test('a connected 2.0.1 box that has not reported its connectors, and was never given a list: the words say what was seen, in EN and DE', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'PF-QUIET' });
+  const deps = { store: core.store, ocpp: core.ocpp, runs: core.commissioning.runs };
+  for (const language of ['en', 'de'] as const) {
+    const report = await runPreflight(deps, { identity: 'PF-QUIET', url, language, timeoutMs: 10_000 });
+    // It answered the clock and heartbeat questions: it is connected, so no line may say it is not.
+    assert.equal(of(report, 'clock').status, 'ok', JSON.stringify(of(report, 'clock')));
+    const connectors = of(report, 'connectors');
+    assert.equal(connectors.status, 'warn');
+    assert.match(connectors.detail, language === 'en' ? /not reported it yet/ : /noch nicht gemeldet/);
+    // Nothing was ever pushed to it: no line claims a push.
+    const list = of(report, 'localList');
+    assert.equal(list.status, 'ok');
+    assert.doesNotMatch(list.detail, /pushed|übertragen/, list.detail);
+  }
+});

@@ -138,9 +138,13 @@ function boxSection(language: Language, box: BoxReport): BoxSection {
             version: run.cards.version,
             verified: t(run.cards.verified ? 'report.yes' : 'report.no'),
           });
-    const verify = run.verify
-      ? t(`report.verify.${run.verify.outcome}`, { seconds: run.verify.windowS, at: time(run.verify.at) })
-      : none;
+    // Who confirmed (or rejected) the box is part of the proof: a CSMS connector's name, or the proxy that saw it.
+    const by = run.verify?.confirmedBy;
+    const verify = !run.verify
+      ? none
+      : by && (run.verify.outcome === 'confirmed' || run.verify.outcome === 'rejected')
+        ? t(`report.review.verify.${run.verify.outcome}By`, { by, at: time(run.verify.at) })
+        : t(`report.verify.${run.verify.outcome}`, { seconds: run.verify.windowS, at: time(run.verify.at) });
     parts.push({
       heading: t('report.target'),
       blocks: [

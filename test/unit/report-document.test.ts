@@ -159,3 +159,19 @@ test('a box whose report runs onto a second page names itself there, so the sign
     assert.ok(page2.includes(language === 'en' ? 'Signatures' : 'Unterschriften'), page2);
   }
 });
+
+test('a confirmed run names who confirmed it (a CSMS connector, or the proxy that saw the CSMS accept the boot)', () => {
+  const verify = {
+    outcome: 'confirmed' as const,
+    at,
+    windowS: 180,
+    confirmedBy: 'seen through the proxy (wss://csms.example/ocpp)',
+  };
+  for (const [language, words] of [
+    ['en', 'confirmed by: seen through the proxy (wss://csms.example/ocpp)'],
+    ['de', 'bestätigt durch: seen through the proxy (wss://csms.example/ocpp)'],
+  ] as const) {
+    const section = runDocument(language, box({ status: 'confirmed', verify }), at, 'WBC').sections[0];
+    assert.ok(allText(section?.parts.flatMap((p) => p.blocks) ?? []).includes(words), language);
+  }
+});

@@ -1,7 +1,13 @@
 // The report as a PDF made in Node with pdfkit, no browser: A4, black text on white with grey rules only
 // (prints the same in black and white), each box on a page of its own, page numbers in the footer.
 import PDFDocument from 'pdfkit';
-import type { Block, BoxSection, Part, ReportDocument } from './report-document.ts';
+import {
+  type Block,
+  type BoxSection,
+  type Part,
+  type ReportDocument,
+  sideBySide,
+} from './report-document.ts';
 import { winAnsiText } from './win-ansi.ts';
 
 const MARGIN = 50;
@@ -293,10 +299,8 @@ class Layout {
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i] as Part;
       const next = parts[i + 1];
-      const left = shortFields(part);
-      const right = next ? shortFields(next) : null;
-      if (left && right) {
-        this.fieldColumns([left, right]);
+      if (next && sideBySide(part) && sideBySide(next)) {
+        this.fieldColumns([fieldsOf(part), fieldsOf(next)]);
         i++;
         continue;
       }
@@ -327,12 +331,9 @@ class Layout {
   }
 }
 
-/** Rows that fit half a page's width next to another part: a heading and at most 8 label/value rows. */
-function shortFields(part: Part): { heading: string; rows: Array<[string, string]> } | null {
+function fieldsOf(part: Part): { heading: string; rows: Array<[string, string]> } {
   const [block] = part.blocks;
-  if (!part.heading || part.blocks.length !== 1 || block?.kind !== 'fields' || block.rows.length > 8)
-    return null;
-  return { heading: part.heading, rows: block.rows };
+  return { heading: part.heading ?? '', rows: block?.kind === 'fields' ? block.rows : [] };
 }
 
 function drawFooters(doc: Doc, document: ReportDocument): void {

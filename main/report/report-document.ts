@@ -42,6 +42,15 @@ export interface ReportDocument {
   continued(title: string): string;
 }
 
+/** A short label/value part (a heading and at most 8 rows) that the PDF and the HTML set next to another
+ *  such part, so a box's page keeps room for its writes, checks and signature lines. */
+export function sideBySide(part: Part): boolean {
+  const [block] = part.blocks;
+  return (
+    part.heading !== null && part.blocks.length === 1 && block?.kind === 'fields' && block.rows.length <= 8
+  );
+}
+
 /** One formatter per language: making one is far dearer than using it (a site report formats hundreds of times). */
 const formatters = new Map<Language, Intl.DateTimeFormat>();
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import type { Core } from '../../main/core.ts';
 import { BareCsms } from '../support/bare-csms.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { wbc } from '../support/cli.ts';
 import { callOk, testCore } from '../support/core.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
@@ -172,6 +173,18 @@ test('a 2.0.1 box commissioned with a full template fits on one A4 page with its
     for (const whole of ['TxUpdatedMeasurands', 'NetworkConfigurationPriority', 'Register'])
       assert.match(words, new RegExp(`>[^<]*${whole}[.,]?</word>`), `${language}: "${whole}" whole`);
   }
+
+  // The HTML report printed as the desktop prints it (Chromium, A4): the same one page with its signature lines.
+  const html = await callOk(core, 'report.run', { runId: run.id, format: 'html', language: 'de' });
+  const browser = await launchBrowser(t);
+  const page = await browser.newPage();
+  await page.setContent(Buffer.from(html.base64, 'base64').toString('utf8'));
+  const printed = join(tempDir(t), 'printed.pdf');
+  writeFileSync(printed, await page.pdf({ format: 'A4', preferCSSPageSize: true }));
+  assert.equal(pdfInfo(printed).pages, 1, 'the printed HTML report is one A4 page');
+  const printedText = pdfText(printed);
+  assert.ok(printedText.includes('Elektrofachkraft: Name und Unterschrift'), printedText);
+  assert.ok(printedText.includes('TxUpdatedMeasurands'), printedText);
 });
 
 test('the HTML report says the same, escapes what the box sent and holds no script', async (t) => {

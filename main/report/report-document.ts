@@ -194,7 +194,16 @@ function boxSection(language: Language, box: BoxReport): BoxSection {
     });
     const after: Array<[string, string]> = [
       [t('report.cards'), cards],
-      [t('report.pdf.password'), t(run.passwordSet ? 'report.pdf.password.set' : 'report.pdf.password.none')],
+      [
+        t('report.pdf.password'),
+        t(
+          run.password === 'set'
+            ? 'report.pdf.password.set'
+            : run.password === 'not-taken'
+              ? 'report.review.password.notTaken'
+              : 'report.pdf.password.none',
+        ),
+      ],
       [t('report.reset'), run.reset ? answerText(language, run.reset) : none],
       [t('report.verify'), verify],
       [

@@ -187,6 +187,37 @@ test('a 2.0.1 box commissioned with a full template fits on one A4 page with its
   assert.ok(printedText.includes('TxUpdatedMeasurands'), printedText);
 });
 
+test('a run that failed before the box took its new password does not report the password as set', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  const company = await BareCsms.start(t);
+  await simBox(t, core, {
+    ocppVersion: '1.6',
+    endpoint: url,
+    identity: 'WB-P1',
+    misbehave: { rejectKeys: ['HeartbeatInterval'] },
+  });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-P1',
+    template: {
+      name: 'Depot',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      heartbeatIntervalS: 120,
+      verifyWindowS: 1,
+    },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'failed', JSON.stringify(run.state.results));
+  for (const [language, notSet, set] of [
+    ['en', 'not set on the box', 'set, kept in the vault'],
+    ['de', 'nicht auf der Box gesetzt', 'gesetzt, im Tresor verwahrt'],
+  ] as const) {
+    const text = pdfText(saved(t, await callOk(core, 'report.run', { runId: run.id, language })));
+    assert.ok(text.includes(notSet), `${language}:\n${text}`);
+    assert.ok(!text.includes(set), `${language}: the password is not claimed set:\n${text}`);
+  }
+});
+
 test('the HTML report says the same, escapes what the box sent and holds no script', async (t) => {
   const { core, url } = await coreWithCsms(t);
   const { run, password } = await commissionedBox(t, core, url, 'WB-H1');

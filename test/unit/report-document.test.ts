@@ -32,7 +32,7 @@ function box(run: Partial<NonNullable<BoxReport['run']>>): BoxReport {
       csmsUrl: 'wss://csms.example/ocpp',
       securityProfile: 2,
       writes: [],
-      passwordSet: false,
+      password: 'none',
       cards: null,
       reset: null,
       reconnects: 0,

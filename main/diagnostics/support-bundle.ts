@@ -6,6 +6,7 @@ import { arch, type as osType, platform, release } from 'node:os';
 import { join, relative } from 'node:path';
 import { strToU8, type Zippable, zipSync } from 'fflate';
 import { type Language, translate } from '../../locales/translate.ts';
+import { AppError } from '../api/errors.ts';
 import type { AppInfo } from '../api/types.ts';
 import { RunStore } from '../commissioning/run-store.ts';
 import { BOX_FILES_FOLDER, boxFolderName } from '../files/box-folder.ts';
@@ -175,6 +176,16 @@ export function supportBundle(options: BundleOptions): BundleFile {
     traces.set(String(f.identity), lines);
   }
   for (const [box, lines] of traces) add(`trace/${fileSafe(box)}.jsonl`, `${lines.join('\n')}\n`);
+
+  // A box the tool has never seen: an empty zip sent to support would hide the typo.
+  if (only !== null && stations.length === 0 && frames.length === 0) {
+    const known = store.db
+      .prepare(
+        'SELECT 1 FROM config_snapshots WHERE identity = ? UNION ALL SELECT 1 FROM commissioning_runs WHERE identity = ? LIMIT 1',
+      )
+      .get(only, only);
+    if (!known) throw new AppError('NOT_FOUND', { entity: 'station', id: only });
+  }
 
   // Configuration snapshots, as read from the box.
   const snapshots = store.db

@@ -4,7 +4,15 @@
 // process) writes the zip, `unzip` opens it, and every file is searched for every secret.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { unzipSync } from 'fflate';
@@ -279,4 +287,38 @@ test('a log a box uploads over the file server goes in with credentials masked a
   // This box was never commissioned: the README does not promise runs it does not hold.
   assert.ok(!Object.keys(zip).some((f) => f.startsWith('runs/')));
   assert.ok(!readme.includes('runs/'), readme);
+});
+
+test('`wbc bundle` of a box the tool never saw, and `wbc report`/`wbc bundle` into a folder that is not there, say so and write nothing', async (t) => {
+  const dataDir = tempDir(t);
+  const core = testCore(t, { dataDir });
+  await core.ocpp.start({ host: '127.0.0.1', port: 0, admitUnexpected: true, bootIntervalS: 1 });
+  await simBox(t, core, {
+    ocppVersion: '1.6',
+    endpoint: `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`,
+    identity: 'WB-K1',
+  });
+  await core.close();
+  const out = join(tempDir(t), 'typo.zip');
+  const typo = await wbc(['bundle', '--identity', 'WB-K2', '--out', out, '--data-dir', dataDir]);
+  assert.equal(typo.code, 1);
+  assert.match(typo.stderr, /NOT_FOUND: The box WB-K2 does not exist/);
+  assert.ok(!existsSync(out), 'no empty bundle to send to support');
+
+  const missing = join(tempDir(t), 'no-such-folder', 'support.zip');
+  for (const [language, words] of [
+    ['en', /REPORT_OUT_UNWRITABLE: Cannot write .*support\.zip: its folder does not exist/],
+    ['de', /REPORT_OUT_UNWRITABLE: .*support\.zip lässt sich nicht schreiben: sein Ordner existiert nicht/],
+  ] as const) {
+    const made = await wbc(['bundle', '--out', missing, '--lang', language, '--data-dir', dataDir]);
+    assert.equal(made.code, 1);
+    assert.match(made.stderr, words);
+    assert.doesNotMatch(made.stderr, /INTERNAL/);
+  }
+  const site = await wbc(['sites', 'add', 'Hof', '--data-dir', dataDir]);
+  assert.equal(site.code, 0, site.stderr);
+  assert.equal((await wbc(['sites', 'boxes', 'add', 'Hof', 'WB-K1', '--data-dir', dataDir])).code, 0);
+  const intoFolder = await wbc(['report', '--site', 'Hof', '--out', dataDir, '--data-dir', dataDir]);
+  assert.equal(intoFolder.code, 1);
+  assert.match(intoFolder.stderr, /REPORT_OUT_UNWRITABLE: Cannot write .*: it is a folder/);
 });

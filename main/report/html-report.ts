@@ -53,10 +53,10 @@ section.box { break-before: page; } section.box:first-of-type.single { break-bef
 }
 `;
 
-/** A value as HTML that may break after its dots, commas and slashes (a setting name, a measurand list, a URL)
- *  before the browser breaks inside a word. */
+/** A value as HTML that may break after a dot or comma inside a word (a setting name, a measurand list)
+ *  before the browser breaks in the middle of a name. */
 function breakable(text: string): string {
-  return escapeHtml(text).replace(/([.,/])(?=[^\s<])/g, '$1<wbr>');
+  return escapeHtml(text).replace(/([.,])(?=[A-Za-z])/g, '$1<wbr>');
 }
 
 function blockHtml(block: Block): string {

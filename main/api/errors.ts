@@ -65,6 +65,8 @@ export const errorCodes = [
   'PROXY_UPSTREAM_INVALID',
   'PROXY_CA_UNREADABLE',
   'PROXY_NOT_RUNNING',
+  // `wbc report` / `wbc bundle`: the --out file cannot be written (missing folder, no permission, a folder).
+  'REPORT_OUT_UNWRITABLE',
   'PROXY_ALREADY_RUNNING',
   'PROXY_BOX_NOT_RELAYED',
   'PROXY_CALL_NOT_READ_ONLY',

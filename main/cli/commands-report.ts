@@ -1,8 +1,28 @@
 // `wbc report` and `wbc bundle`: a commissioning report of one run or of a whole site (PDF or HTML, in the
 // language of --lang), or the support zip, written to a file only its owner may read, by the api calls the app uses.
+import { AppError } from '../api/errors.ts';
 import { writePrivateFile } from '../store/private-files.ts';
 import { type Command, call, numberArg, print, t, usage, withApi } from './context.ts';
 import { siteNamed } from './find-named.ts';
+
+const outReasons: Record<string, string> = {
+  ENOENT: 'OUT_NO_FOLDER',
+  ENOTDIR: 'OUT_NO_FOLDER',
+  EACCES: 'OUT_DENIED',
+  EPERM: 'OUT_DENIED',
+  EROFS: 'OUT_DENIED',
+  EISDIR: 'OUT_IS_FOLDER',
+};
+
+/** The report or the zip into --out (owner only); a path that cannot take it is a typed error, not a crash. */
+function writeOut(out: string, bytes: Buffer): void {
+  try {
+    writePrivateFile(out, bytes);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new AppError('REPORT_OUT_UNWRITABLE', { file: out, reason: outReasons[code] ?? code });
+  }
+}
 
 const reportUsage = 'report --run ID|--site NAME|--fleet ID --out FILE [--format pdf|html]';
 
@@ -35,9 +55,14 @@ export const reportCommand: Command = {
                 format,
                 language: ctx.language,
               });
-      writePrivateFile(out, Buffer.from(file.base64, 'base64'));
+      writeOut(out, Buffer.from(file.base64, 'base64'));
       print(ctx, { file: out, mime: file.mime, boxes: file.boxes }, () =>
-        ctx.output.out(t(ctx, 'cli.report.written', { file: out, boxes: file.boxes })),
+        ctx.output.out(
+          t(ctx, file.boxes === 1 ? 'report.review.written.one' : 'cli.report.written', {
+            file: out,
+            boxes: file.boxes,
+          }),
+        ),
       );
     }),
 };
@@ -57,7 +82,7 @@ export const bundleCommand: Command = {
         return;
       }
       const bundle = await call(core, 'support.bundle', { identity, language: ctx.language });
-      writePrivateFile(out, Buffer.from(bundle.base64, 'base64'));
+      writeOut(out, Buffer.from(bundle.base64, 'base64'));
       print(ctx, { file: out, files: bundle.files, leftOut: bundle.leftOut }, () => {
         ctx.output.out(t(ctx, 'cli.bundle.written', { file: out, count: bundle.files.length }));
         if (bundle.leftOut.length > 0)

@@ -27,6 +27,14 @@ function maskSettingPairs(value: unknown): unknown {
   return out;
 }
 
+/** In a file a box wrote (or the tool's log): a value after a name that says credential, as firmware writes
+ *  it (`wifi_psk=…`, `client_secret: …`, `access_token=…&`, `"mqtt_pass":"…"`, `Passwort: …`). The name
+ *  must end with the word, so `SessionTimeout=30` or `tokenType=Bearer` stay readable. */
+const credentialValue =
+  /\b([A-Za-z0-9_.-]*?(?:pass|passwd|password|passwort|passphrase|pwd|psk|secret|token|api[_-]?key|auth[_-]?key|session[_-]?id|credentials?)\d*)("?\s*[:=]\s*"?)(?!\*\*\*)([^\s"'&;,]+)/gi;
+/** A Cookie or Set-Cookie header: the whole value is the session. */
+const cookieHeader = /^(\s*(?:set-)?cookie\s*:\s*)(?!\*\*\*).+$/gim;
+
 export class BundleRedaction {
   readonly #needles: string[];
   /** How many times a vault secret had to be cut out after redact(): each one a leak redact() missed. */
@@ -68,6 +76,13 @@ export class BundleRedaction {
       out = parts.join(MASK);
     }
     return out;
+  }
+
+  /** A log file (a box's upload, the tool's log): text(), then credential values as firmware logs write them. */
+  logText(text: string): string {
+    return this.text(text)
+      .replace(cookieHeader, (_line, head: string) => `${head}${MASK}`)
+      .replace(credentialValue, (_whole, name: string, between: string) => `${name}${between}${MASK}`);
   }
 
   /** A JSON value (a run, a snapshot, a setting) with its credentials masked, as indented JSON text. */

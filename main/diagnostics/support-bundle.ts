@@ -6,6 +6,7 @@ import { arch, type as osType, platform, release } from 'node:os';
 import { join, relative } from 'node:path';
 import { strToU8, type Zippable, zipSync } from 'fflate';
 import { type Language, translate } from '../../locales/translate.ts';
+import { AppError } from '../api/errors.ts';
 import type { AppInfo } from '../api/types.ts';
 import { RunStore } from '../commissioning/run-store.ts';
 import { BOX_FILES_FOLDER, boxFolderName } from '../files/box-folder.ts';
@@ -69,6 +70,29 @@ function walkFiles(dir: string): string[] {
 
 interface Row {
   [column: string]: unknown;
+}
+
+/** The parts of the zip a reader looks for, in the order of the README, each named as it is in the zip. */
+const README_PARTS = [
+  'environment.json',
+  'stations.json',
+  'trace/',
+  'configuration/',
+  'runs/',
+  'audit.jsonl',
+  'logs/',
+  'box-uploads/',
+] as const;
+
+/** The README names only what this zip holds (a box never commissioned has no runs/, a quiet one no logs/). */
+function readmeParts(files: string[]): string[] {
+  return README_PARTS.filter((part) =>
+    part.endsWith('/') ? files.some((f) => f.startsWith(part)) : files.includes(part),
+  );
+}
+
+function readmeKey(part: string): string {
+  return part.replace(/[/.].*$/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 }
 
 export function supportBundle(options: BundleOptions): BundleFile {
@@ -153,6 +177,16 @@ export function supportBundle(options: BundleOptions): BundleFile {
   }
   for (const [box, lines] of traces) add(`trace/${fileSafe(box)}.jsonl`, `${lines.join('\n')}\n`);
 
+  // A box the tool has never seen: an empty zip sent to support would hide the typo.
+  if (only !== null && stations.length === 0 && frames.length === 0) {
+    const known = store.db
+      .prepare(
+        'SELECT 1 FROM config_snapshots WHERE identity = ? UNION ALL SELECT 1 FROM commissioning_runs WHERE identity = ? LIMIT 1',
+      )
+      .get(only, only);
+    if (!known) throw new AppError('NOT_FOUND', { entity: 'station', id: only });
+  }
+
   // Configuration snapshots, as read from the box.
   const snapshots = store.db
     .prepare('SELECT * FROM config_snapshots WHERE (? IS NULL OR identity = ?) ORDER BY id')
@@ -219,7 +253,7 @@ export function supportBundle(options: BundleOptions): BundleFile {
       leftOut.push({ path: inside, reason: 'binary' });
       continue;
     }
-    add(inside, redaction.text(text));
+    add(inside, redaction.logText(text));
   }
 
   const t = (key: string, params?: Record<string, string | number>) =>
@@ -247,11 +281,14 @@ export function supportBundle(options: BundleOptions): BundleFile {
       t('bundle.readme.title', { app, at: now.toISOString() }),
       '',
       t('bundle.readme.contents'),
+      ...readmeParts(files).map((part) => `- ${part}: ${t(`bundle.readme.review.${readmeKey(part)}`)}`),
+      `- manifest.json: ${t('bundle.readme.review.manifest')}`,
+      '',
       t('bundle.readme.secrets'),
-      leftOut.length > 0 ? t('bundle.readme.leftOut', { count: leftOut.length }) : '',
-      truncated ? t('bundle.readme.truncated', { count: MAX_FRAMES }) : '',
+      leftOut.length > 0 ? t('bundle.readme.leftOut', { count: leftOut.length }) : null,
+      truncated ? t('bundle.readme.truncated', { count: MAX_FRAMES }) : null,
     ]
-      .filter((line, i) => i < 2 || line !== '')
+      .filter((line) => line !== null)
       .join('\n')
       .concat('\n'),
   );

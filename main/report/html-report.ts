@@ -1,6 +1,12 @@
 // The report as one self-contained HTML page (no script, no outside file): the same document as the PDF,
 // every value escaped (a box's vendor string is text, never markup), A4 print styles, black on white.
-import type { Block, BoxSection, Part, ReportDocument } from './report-document.ts';
+import {
+  type Block,
+  type BoxSection,
+  type Part,
+  type ReportDocument,
+  sideBySide,
+} from './report-document.ts';
 
 const entities: Record<string, string> = {
   '&': '&amp;',
@@ -37,17 +43,31 @@ td { border-bottom: 0.3pt solid #808080; }
 .signature { display: grid; grid-template-columns: 1fr 1fr; gap: 24pt 20pt; margin-top: 8pt; break-inside: avoid; }
 .signature div { border-top: 0.8pt solid #000; padding-top: 2pt; font-size: 8pt; margin-top: 26pt; }
 section.box { break-before: page; } section.box:first-of-type.single { break-before: auto; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 0 18pt; }
+.pair dl { grid-template-columns: 85pt 1fr; }
+.signing { break-inside: avoid; }
+@media print {
+  body { font-size: 9pt; line-height: 1.25; max-width: none; padding: 0; }
+  h3 { margin: 7pt 0 3pt; } .outcome { margin: 4pt 0; } table { font-size: 8pt; } th, td { padding: 2pt 3pt; }
+  .signature { grid-template-columns: 1fr 1fr 1fr; gap: 0 14pt; } .signature div { margin-top: 22pt; }
+}
 `;
+
+/** A value as HTML that may break after a dot or comma inside a word (a setting name, a measurand list)
+ *  before the browser breaks in the middle of a name. */
+function breakable(text: string): string {
+  return escapeHtml(text).replace(/([.,])(?=[A-Za-z])/g, '$1<wbr>');
+}
 
 function blockHtml(block: Block): string {
   switch (block.kind) {
     case 'fields':
-      return `<dl>${block.rows.map(([l, v]) => `<dt>${escapeHtml(l)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
+      return `<dl>${block.rows.map(([l, v]) => `<dt>${escapeHtml(l)}</dt><dd>${breakable(v)}</dd>`).join('')}</dl>`;
     case 'table':
       return `<table><thead><tr>${block.columns
         .map((c, i) => `<th style="width:${Math.round((block.widths[i] ?? 0) * 100)}%">${escapeHtml(c)}</th>`)
         .join('')}</tr></thead><tbody>${block.rows
-        .map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+        .map((row) => `<tr>${row.map((c) => `<td>${breakable(c)}</td>`).join('')}</tr>`)
         .join('')}</tbody></table>`;
     case 'text':
       return block.strong
@@ -56,9 +76,9 @@ function blockHtml(block: Block): string {
     case 'list':
       return `<ul>${block.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
     case 'signature':
-      return `<h3>${escapeHtml(block.heading)}</h3><div class="signature">${block.lines
+      return `<div class="signing"><h3>${escapeHtml(block.heading)}</h3><div class="signature">${block.lines
         .map((l) => `<div>${escapeHtml(l)}</div>`)
-        .join('')}</div>`;
+        .join('')}</div></div>`;
   }
 }
 
@@ -66,12 +86,26 @@ function partHtml(part: Part): string {
   return `${part.heading ? `<h3>${escapeHtml(part.heading)}</h3>` : ''}${part.blocks.map(blockHtml).join('')}`;
 }
 
+/** The parts of a box; two short label/value parts in a row side by side, as in the PDF. */
+function partsHtml(parts: Part[]): string {
+  let html = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as Part;
+    const next = parts[i + 1];
+    if (next && sideBySide(part) && sideBySide(next)) {
+      html += `<div class="pair"><div>${partHtml(part)}</div><div>${partHtml(next)}</div></div>`;
+      i++;
+    } else html += partHtml(part);
+  }
+  return html;
+}
+
 function sectionHtml(section: BoxSection, withTitle: boolean, single: boolean): string {
   return `<section class="box${single ? ' single' : ''}" data-identity="${escapeHtml(section.identity)}">${
     withTitle ? `<h2>${escapeHtml(section.title)}</h2>` : ''
   }<p class="outcome ${section.outcome.tone}" data-tone="${section.outcome.tone}">${escapeHtml(
     section.outcome.text,
-  )}</p>${section.parts.map(partHtml).join('')}</section>`;
+  )}</p>${partsHtml(section.parts)}</section>`;
 }
 
 export function renderHtml(document: ReportDocument): string {

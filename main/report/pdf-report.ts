@@ -1,7 +1,13 @@
 // The report as a PDF made in Node with pdfkit, no browser: A4, black text on white with grey rules only
 // (prints the same in black and white), each box on a page of its own, page numbers in the footer.
 import PDFDocument from 'pdfkit';
-import type { Block, BoxSection, Part, ReportDocument } from './report-document.ts';
+import {
+  type Block,
+  type BoxSection,
+  type Part,
+  type ReportDocument,
+  sideBySide,
+} from './report-document.ts';
 import { winAnsiText } from './win-ansi.ts';
 
 const MARGIN = 50;
@@ -18,6 +24,8 @@ class Layout {
   readonly width: number;
   readonly bottom: number;
   replaced = false;
+  /** Written at the top of a page a box's section runs onto, so every page (the signed one too) names its box. */
+  continuation: string | null = null;
 
   constructor(doc: Doc) {
     this.doc = doc;
@@ -33,10 +41,17 @@ class Layout {
 
   /** Starts a new page unless `height` still fits on this one. */
   room(height: number): void {
-    if (this.doc.y + height > this.bottom) {
-      this.doc.addPage();
-      this.doc.y = MARGIN;
-    }
+    if (this.doc.y + height > this.bottom) this.newPage();
+  }
+
+  newPage(): void {
+    this.doc.addPage();
+    this.doc.y = MARGIN;
+    if (this.continuation === null) return;
+    const text = this.safe(this.continuation);
+    const h = this.height(text, BOLD, 9.5, this.width);
+    this.write(text, BOLD, 9.5, this.left, this.doc.y, this.width);
+    this.doc.y += h + 6;
   }
 
   /** Most values fit on one line: those are measured by width alone and drawn without the line wrapper
@@ -58,13 +73,40 @@ class Layout {
   height(text: string, font: string, size: number, width: number): number {
     this.doc.font(font).fontSize(size);
     if (this.#oneLine(text, font, size, width)) return this.doc.currentLineHeight(true);
-    return this.doc.heightOfString(text, { width });
+    return this.doc.heightOfString(this.#breakable(text, width), { width });
   }
 
   write(text: string, font: string, size: number, x: number, y: number, width: number): void {
     this.doc.font(font).fontSize(size).fillColor('black');
     if (this.#oneLine(text, font, size, width)) this.doc.text(text, x, y, { lineBreak: false });
-    else this.doc.text(text, x, y, { width, lineBreak: true });
+    else this.doc.text(this.#breakable(text, width), x, y, { width, lineBreak: true });
+  }
+
+  /** A word wider than its column (a setting name, a measurand list, a URL) is broken after its dots, commas
+   *  or slashes, as a reader splits it, instead of in the middle of a name ("Regis-ter"); in the current font. */
+  #breakable(text: string, width: number): string {
+    return text
+      .split('\n')
+      .map((line) =>
+        line
+          .split(' ')
+          .map((word, i) => {
+            if (this.doc.widthOfString(word) <= width) return word;
+            const lines: string[] = [];
+            let current = '';
+            for (const piece of word.split(/(?<=[./,:;_&=?-])/)) {
+              if (current !== '' && this.doc.widthOfString(current + piece) > width) {
+                lines.push(current);
+                current = piece;
+              } else current += piece;
+            }
+            lines.push(current);
+            return (i > 0 ? '\n' : '') + lines.join('\n');
+          })
+          .join(' ')
+          .replace(/ \n/g, '\n'),
+      )
+      .join('\n');
   }
 
   paragraph(text: string, font = REGULAR, size = 9.5, gap = 4): void {
@@ -108,6 +150,47 @@ class Layout {
     this.doc.y += 2;
   }
 
+  /** Two short label/value parts (the box and its target) side by side: a box's page keeps room for the rest. */
+  fieldColumns(parts: Array<{ heading: string; rows: Array<[string, string]> }>): void {
+    const gap = 18;
+    const each = (this.width - gap * (parts.length - 1)) / parts.length;
+    const labelWidth = Math.min(95, each * 0.42);
+    const valueWidth = each - labelWidth - 6;
+    const measured = parts.map((part) => {
+      const heading = this.safe(part.heading);
+      const rows = part.rows.map(([label, value]) => {
+        const l = this.safe(label);
+        const v = this.safe(value);
+        const h = Math.max(this.height(l, BOLD, 8.5, labelWidth), this.height(v, REGULAR, 8.5, valueWidth));
+        return { l, v, h };
+      });
+      const headingHeight = this.height(heading, BOLD, 10.5, each);
+      const height = 4 + headingHeight + 5 + rows.reduce((sum, r) => sum + r.h + 1.5, 0) + 2;
+      return { heading, headingHeight, rows, height };
+    });
+    this.room(Math.max(...measured.map((m) => m.height)));
+    const top = this.doc.y;
+    for (const [i, part] of measured.entries()) {
+      const x = this.left + i * (each + gap);
+      let y = top + 4;
+      this.write(part.heading, BOLD, 10.5, x, y, each);
+      const under = y + part.headingHeight + 1;
+      this.doc
+        .moveTo(x, under)
+        .lineTo(x + each, under)
+        .lineWidth(0.6)
+        .strokeColor('black')
+        .stroke();
+      y = under + 4;
+      for (const row of part.rows) {
+        this.write(row.l, BOLD, 8.5, x, y, labelWidth);
+        this.write(row.v, REGULAR, 8.5, x + labelWidth + 6, y, valueWidth);
+        y += row.h + 1.5;
+      }
+    }
+    this.doc.y = top + Math.max(...measured.map((m) => m.height));
+  }
+
   table(columns: string[], widths: number[], rows: string[][]): void {
     const pad = 2.5;
     const xs: number[] = [];
@@ -137,8 +220,7 @@ class Layout {
       const cells = row.map((c) => this.safe(c));
       const h = rowHeight(cells, REGULAR);
       if (this.doc.y + h > this.bottom) {
-        this.doc.addPage();
-        this.doc.y = MARGIN;
+        this.newPage();
         drawHeader();
       }
       const y = this.doc.y;
@@ -212,6 +294,21 @@ class Layout {
     for (const block of part.blocks) this.block(block);
   }
 
+  /** The parts of a box, two short label/value parts in a row drawn side by side. */
+  parts(parts: Part[], beforeSignature: () => void): void {
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] as Part;
+      const next = parts[i + 1];
+      if (next && sideBySide(part) && sideBySide(next)) {
+        this.fieldColumns([fieldsOf(part), fieldsOf(next)]);
+        i++;
+        continue;
+      }
+      if (part.blocks.some((b) => b.kind === 'signature')) beforeSignature();
+      this.part(part);
+    }
+  }
+
   /** The outcome in a framed box: a double frame for a failure, so it reads without colour. */
   outcome(section: BoxSection): void {
     const text = this.safe(section.outcome.text);
@@ -232,6 +329,11 @@ class Layout {
     this.write(text, BOLD, 10.5, this.left + 8, y + 7, inner);
     this.doc.y = y + h + 8;
   }
+}
+
+function fieldsOf(part: Part): { heading: string; rows: Array<[string, string]> } {
+  const [block] = part.blocks;
+  return { heading: part.heading ?? '', rows: block?.kind === 'fields' ? block.rows : [] };
 }
 
 function drawFooters(doc: Doc, document: ReportDocument): void {
@@ -297,10 +399,12 @@ export function renderPdf(
     layout.part(document.overview);
   }
   document.sections.forEach((section, index) => {
+    layout.continuation = null;
     if (document.overview || index > 0) {
       doc.addPage();
       doc.y = MARGIN;
     }
+    layout.continuation = document.continued(section.title);
     layout.replaced = false;
     if (document.overview) layout.paragraph(section.title, BOLD, 14, 6);
     layout.outcome(section);
@@ -311,10 +415,7 @@ export function renderPdf(
       layout.paragraph(document.replacedNote, REGULAR, 8, 6);
       noted = true;
     };
-    for (const part of section.parts) {
-      if (part.blocks.some((b) => b.kind === 'signature')) note();
-      layout.part(part);
-    }
+    layout.parts(section.parts, note);
     note();
   });
   drawFooters(doc, document);

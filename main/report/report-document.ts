@@ -38,6 +38,17 @@ export interface ReportDocument {
   /** Said at the end of every box where a character had to be escaped (PDF only). */
   replacedNote: string;
   pageLabel(page: number, pages: number): string;
+  /** Heads a further page of a box's section (PDF only): "<its title> (continued)". */
+  continued(title: string): string;
+}
+
+/** A short label/value part (a heading and at most 8 rows) that the PDF and the HTML set next to another
+ *  such part, so a box's page keeps room for its writes, checks and signature lines. */
+export function sideBySide(part: Part): boolean {
+  const [block] = part.blocks;
+  return (
+    part.heading !== null && part.blocks.length === 1 && block?.kind === 'fields' && block.rows.length <= 8
+  );
 }
 
 /** One formatter per language: making one is far dearer than using it (a site report formats hundreds of times). */
@@ -136,9 +147,13 @@ function boxSection(language: Language, box: BoxReport): BoxSection {
             version: run.cards.version,
             verified: t(run.cards.verified ? 'report.yes' : 'report.no'),
           });
-    const verify = run.verify
-      ? t(`report.verify.${run.verify.outcome}`, { seconds: run.verify.windowS, at: time(run.verify.at) })
-      : none;
+    // Who confirmed (or rejected) the box is part of the proof: a CSMS connector's name, or the proxy that saw it.
+    const by = run.verify?.confirmedBy;
+    const verify = !run.verify
+      ? none
+      : by && (run.verify.outcome === 'confirmed' || run.verify.outcome === 'rejected')
+        ? t(`report.review.verify.${run.verify.outcome}By`, { by, at: time(run.verify.at) })
+        : t(`report.verify.${run.verify.outcome}`, { seconds: run.verify.windowS, at: time(run.verify.at) });
     parts.push({
       heading: t('report.target'),
       blocks: [
@@ -179,7 +194,16 @@ function boxSection(language: Language, box: BoxReport): BoxSection {
     });
     const after: Array<[string, string]> = [
       [t('report.cards'), cards],
-      [t('report.pdf.password'), t(run.passwordSet ? 'report.pdf.password.set' : 'report.pdf.password.none')],
+      [
+        t('report.pdf.password'),
+        t(
+          run.password === 'set'
+            ? 'report.pdf.password.set'
+            : run.password === 'not-taken'
+              ? 'report.review.password.notTaken'
+              : 'report.pdf.password.none',
+        ),
+      ],
       [t('report.reset'), run.reset ? answerText(language, run.reset) : none],
       [t('report.verify'), verify],
       [
@@ -293,6 +317,7 @@ function common(language: Language, generatedAt: string, app: string) {
     language,
     replacedNote: translate(language, 'report.pdf.replaced'),
     pageLabel: (page: number, pages: number) => translate(language, 'report.pdf.page', { page, pages }),
+    continued: (title: string) => translate(language, 'report.review.continued', { title }),
     generated: translate(language, 'report.pdf.generated', { at: timeIn(language, generatedAt), app }),
   };
 }

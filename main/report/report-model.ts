@@ -60,8 +60,9 @@ export interface BoxReport {
     csmsUrl: string;
     securityProfile: number;
     writes: ReportWrite[];
-    /** A per-box password was set (kept in the vault, never printed). */
-    passwordSet: boolean;
+    /** The per-box password (kept in the vault, never printed): taken by the box, generated but never taken
+     *  (the run ended before, or the box refused it), or not part of this run. */
+    password: 'set' | 'not-taken' | 'none';
     cards: RunState['cards'];
     reset: string | null;
     reconnects: number;
@@ -223,6 +224,15 @@ export function stationFacts(store: Store, identity: string): StationFacts | nul
   };
 }
 
+/** Set only when the box answered the secret write Accepted (or RebootRequired): a generated password the run
+ *  never got onto the box is not "set". */
+function passwordOf(run: RunDetail): NonNullable<BoxReport['run']>['password'] {
+  const secret = run.state.plan?.writes.find((w) => w.secret);
+  if (run.state.passwordSecretId === null || !secret) return 'none';
+  const answer = run.state.results[secret.key];
+  return answer === 'Accepted' || answer === 'RebootRequired' ? 'set' : 'not-taken';
+}
+
 function boxReportOfRun(store: Store, run: RunDetail): BoxReport {
   const station = stationFacts(store, run.identity);
   const boot = run.state.boot;
@@ -243,8 +253,7 @@ function boxReportOfRun(store: Store, run: RunDetail): BoxReport {
       csmsUrl: run.template.csms.url,
       securityProfile: run.template.csms.securityProfile,
       writes: writesOf(run),
-      passwordSet:
-        run.state.passwordSecretId !== null && (run.state.plan?.writes.some((w) => w.secret) ?? false),
+      password: passwordOf(run),
       cards: run.state.cards,
       reset: run.state.reset,
       reconnects: run.state.reconnects,

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { savePushedList } from '../../main/commissioning/cards-for-box.ts';
 import { runPreflight } from '../../main/diagnostics/preflight.ts';
 import type { PreflightReport } from '../../main/diagnostics/preflight-types.ts';
+import { createSimStation } from '../../main/simulator/station.ts';
 import { wbc } from '../support/cli.ts';
 import { callOk, testCore } from '../support/core.ts';
 import { freePort } from '../support/free-port.ts';
@@ -237,4 +238,72 @@ test('a box holding another local list than the tool pushed and a heartbeat turn
   assert.match(list.remedy ?? '', /Push the cards/);
   const heartbeat = of(report, 'heartbeat');
   assert.deepEqual([heartbeat.status, heartbeat.outcome], ['warn', 'off']);
+});
+
+test('a connected 2.0.1 box that has not reported its connectors, and was never given a list: the words say what was seen, in EN and DE', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'PF-QUIET' });
+  const deps = { store: core.store, ocpp: core.ocpp, runs: core.commissioning.runs };
+  for (const language of ['en', 'de'] as const) {
+    const report = await runPreflight(deps, { identity: 'PF-QUIET', url, language, timeoutMs: 10_000 });
+    // It answered the clock and heartbeat questions: it is connected, so no line may say it is not.
+    assert.equal(of(report, 'clock').status, 'ok', JSON.stringify(of(report, 'clock')));
+    const connectors = of(report, 'connectors');
+    assert.equal(connectors.status, 'warn');
+    assert.match(connectors.detail, language === 'en' ? /not reported it yet/ : /noch nicht gemeldet/);
+    // Nothing was ever pushed to it: no line claims a push.
+    const list = of(report, 'localList');
+    assert.equal(list.status, 'ok');
+    assert.doesNotMatch(list.detail, /pushed|übertragen/, list.detail);
+  }
+});
+
+test('wbc preflight --timeout runs the local CSMS itself and waits for the box, so its clock is checked; without it, it says how to let the box answer', async (t) => {
+  const dir = tempDir(t);
+  const port = await freePort();
+  const url = 'ws://127.0.0.1:1/ocpp';
+  const waiting = wbc(
+    ['preflight', '--identity', 'PF-WAIT', '--url', url, '--timeout', '60', '--host', '127.0.0.1'].concat([
+      '--port',
+      String(port),
+      '--admit-all',
+      '--data-dir',
+      dir,
+    ]),
+  );
+  // The box dials until the command's CSMS answers (not awaited: the command's end is what the test waits for).
+  const box = createSimStation({
+    ocppVersion: '1.6',
+    endpoint: `ws://127.0.0.1:${port}/ocpp`,
+    identity: 'PF-WAIT',
+    clockOffsetS: 4 * 3600,
+  });
+  t.after(() => box.stop());
+  void box.start();
+  const result = await waiting;
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(
+    result.stderr,
+    new RegExp(`ws://127\\.0\\.0\\.1:${port}/ocpp`),
+    'the address to point the box at',
+  );
+  assert.match(result.stdout, /\[Failed\] Box clock: The box's clock is 240 min \(14400 s\) ahead/);
+  assert.doesNotMatch(result.stdout, /wbc csms listen/);
+
+  const alone = await wbc([
+    'preflight',
+    '--identity',
+    'PF-WAIT',
+    '--url',
+    url,
+    '--lang',
+    'de',
+    '--data-dir',
+    dir,
+  ]);
+  assert.equal(alone.code, 1);
+  assert.match(
+    alone.stdout,
+    /Starten Sie `wbc csms listen` in einem anderen Terminal oder ergänzen Sie --timeout 120/,
+  );
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import type { Core } from '../../main/core.ts';
 import { BareCsms } from '../support/bare-csms.ts';
+import { launchBrowser } from '../support/browser.ts';
 import { wbc } from '../support/cli.ts';
 import { callOk, testCore } from '../support/core.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
@@ -127,6 +128,96 @@ test('a run report as PDF reads, in English and German, what the run did and onl
   assert.ok(!deText.includes(password));
 });
 
+test('a 2.0.1 box commissioned with a full template fits on one A4 page with its signature, in EN and DE; long names break at their dots', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  const company = await BareCsms.start(t);
+  const group = await callOk(core, 'groups.create', { name: 'Staff' });
+  for (const uid of ['04A1B2C3', '04A1B2C4', '04112233445566'])
+    await callOk(core, 'cards.enroll', { uid, groupId: group.id });
+  await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'WB-F1' });
+  const site = await callOk(core, 'sites.create', { name: 'Tiefgarage Süd' });
+  await callOk(core, 'stations.assignSite', {
+    stationIds: (await callOk(core, 'stations.list', {})).map((s) => s.id),
+    siteId: site.id,
+  });
+  await callOk(core, 'boxes.testCharge', { identity: 'WB-F1', seconds: 2 });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-F1',
+    template: {
+      name: 'Tiefgarage Süd',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      heartbeatIntervalS: 300,
+      meterValues: {
+        sampleIntervalS: 60,
+        measurands: ['Energy.Active.Import.Register', 'Power.Active.Import'],
+      },
+      localAuthorization: { listEnabled: true, offline: true },
+      groups: ['Staff'],
+      verifyWindowS: 1,
+    },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error));
+
+  for (const [language, signature, cards] of [
+    ['en', 'Electrician: name and signature', '3 cards, list version'],
+    ['de', 'Elektrofachkraft: Name und Unterschrift', '3 Karten, Listenversion'],
+  ] as const) {
+    const pdf = saved(t, await callOk(core, 'report.run', { runId: run.id, language }));
+    assert.equal(pdfInfo(pdf).pages, 1, `${language}: the box and its signature lines on one page`);
+    const text = pdfText(pdf, 1);
+    assert.ok(text.includes(signature) && text.includes(cards), text);
+    // Setting names and measurand lists wider than their column break after a dot or comma, never inside a name.
+    const words = execFileSync('pdftotext', ['-bbox', pdf, '-'], { encoding: 'utf8' });
+    for (const whole of ['TxUpdatedMeasurands', 'NetworkConfigurationPriority', 'Register'])
+      assert.match(words, new RegExp(`>[^<]*${whole}[.,]?</word>`), `${language}: "${whole}" whole`);
+  }
+
+  // The HTML report printed as the desktop prints it (Chromium, A4): the same one page with its signature lines.
+  const html = await callOk(core, 'report.run', { runId: run.id, format: 'html', language: 'de' });
+  const browser = await launchBrowser(t);
+  const page = await browser.newPage();
+  await page.setContent(Buffer.from(html.base64, 'base64').toString('utf8'));
+  const printed = join(tempDir(t), 'printed.pdf');
+  writeFileSync(printed, await page.pdf({ format: 'A4', preferCSSPageSize: true }));
+  assert.equal(pdfInfo(printed).pages, 1, 'the printed HTML report is one A4 page');
+  const printedText = pdfText(printed);
+  assert.ok(printedText.includes('Elektrofachkraft: Name und Unterschrift'), printedText);
+  assert.ok(printedText.includes('TxUpdatedMeasurands'), printedText);
+});
+
+test('a run that failed before the box took its new password does not report the password as set', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  const company = await BareCsms.start(t);
+  await simBox(t, core, {
+    ocppVersion: '1.6',
+    endpoint: url,
+    identity: 'WB-P1',
+    misbehave: { rejectKeys: ['HeartbeatInterval'] },
+  });
+  const started = await callOk(core, 'commissioning.start', {
+    identity: 'WB-P1',
+    template: {
+      name: 'Depot',
+      csms: { url: company.url('/ocpp'), securityProfile: 1 },
+      heartbeatIntervalS: 120,
+      verifyWindowS: 1,
+    },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'failed', JSON.stringify(run.state.results));
+  for (const [language, notSet, set] of [
+    ['en', 'not set on the box', 'set, kept in the vault'],
+    ['de', 'nicht auf der Box gesetzt', 'gesetzt, im Tresor verwahrt'],
+  ] as const) {
+    const text = pdfText(saved(t, await callOk(core, 'report.run', { runId: run.id, language })));
+    assert.ok(text.includes(notSet), `${language}:\n${text}`);
+    assert.ok(!text.includes(set), `${language}: the password is not claimed set:\n${text}`);
+  }
+});
+
 test('the HTML report says the same, escapes what the box sent and holds no script', async (t) => {
   const { core, url } = await coreWithCsms(t);
   const { run, password } = await commissionedBox(t, core, url, 'WB-H1');
@@ -205,7 +296,7 @@ test('`wbc report` writes the run and the site report for its owner only, in the
     dataDir,
   ]);
   assert.equal(made.code, 0, made.stderr);
-  assert.match(made.stdout, /Bericht nach .*run\.pdf geschrieben \(1 Boxen\)/);
+  assert.match(made.stdout, /Bericht nach .*run\.pdf geschrieben \(1 Box\)\./);
   assert.equal(statSync(pdf).mode & 0o777, 0o600);
   assert.ok(pdfText(pdf).includes('Inbetriebnahmebericht: WB-C1'));
 

@@ -4,7 +4,15 @@
 // process) writes the zip, `unzip` opens it, and every file is searched for every secret.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { unzipSync } from 'fflate';
@@ -13,6 +21,7 @@ import { wbc } from '../support/cli.ts';
 import { callOk, testCore } from '../support/core.ts';
 import { simBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
+import { until } from '../support/until.ts';
 
 const planted = {
   vault: 'Vault-Secret-7f3a9c2e1b55',
@@ -207,4 +216,109 @@ test('`wbc bundle` writes one zip with trace, configuration, runs, logs and uplo
   assert.ok(environment.versions.node);
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   assert.deepEqual(manifest.leftOut, [{ path: 'box-uploads/WB-B1/diag.tar.gz', reason: 'binary' }]);
+});
+
+test('a log a box uploads over the file server goes in with credentials masked as firmware writes them; the README names each part that is there, and only those', async (t) => {
+  const dataDir = tempDir(t);
+  const core = testCore(t, { dataDir });
+  await core.ocpp.start({ host: '127.0.0.1', port: 0, admitUnexpected: true, bootIntervalS: 1 });
+  const url = `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`;
+  const inLog = {
+    psk: 'Wifi-Psk-6a6a6a6a',
+    clientSecret: 'Client-Secret-5b5b5b5b',
+    accessToken: 'Access-Token-4c4c4c4c',
+    cookie: 'Cookie-Session-3d3d3d3d',
+    passwort: 'Passwort-2e2e2e2e',
+    mqtt: 'Mqtt-Pass-1f1f1f1f',
+  };
+  const logText = [
+    'boot ok',
+    `wifi: connect ssid=Depot psk=${inLog.psk}`,
+    `oauth client_id=box client_secret=${inLog.clientSecret}`,
+    `GET /v1/x?access_token=${inLog.accessToken}&page=2`,
+    `Cookie: sid=${inLog.cookie}; lang=de`,
+    `Netzwerk Passwort: ${inLog.passwort}`,
+    `{"mqtt_pass":"${inLog.mqtt}","SessionTimeout":30}`,
+    'HeartbeatInterval=300 tokenType=Bearer',
+  ].join('\n');
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-L1', files: { logText } });
+  const started = await callOk(core, 'files.fetchLog', { identity: 'WB-L1', type: 'diagnostics' });
+  await until(() => (core.files.job(started.id).state !== 'running' ? true : undefined), 20_000);
+  assert.equal(core.files.job(started.id).state, 'done', JSON.stringify(core.files.job(started.id)));
+  await callOk(core, 'config.backup', { identity: 'WB-L1' });
+  await core.close();
+
+  const out = join(tempDir(t), 'box.zip');
+  const made = await wbc([
+    'bundle',
+    '--identity',
+    'WB-L1',
+    '--out',
+    out,
+    '--lang',
+    'de',
+    '--data-dir',
+    dataDir,
+  ]);
+  assert.equal(made.code, 0, made.stderr);
+  const zip = unzipSync(readFileSync(out));
+  const text = (path: string) => Buffer.from(zip[path] as Uint8Array).toString('utf8');
+  const [upload] = Object.keys(zip).filter((f) => f.startsWith('box-uploads/WB-L1/'));
+  assert.ok(upload, Object.keys(zip).join(' '));
+  const log = text(upload);
+  for (const secret of Object.values(inLog))
+    for (const [path, bytes] of Object.entries(zip))
+      assert.ok(!Buffer.from(bytes).toString('latin1').includes(secret), `${path} holds ${secret}`);
+  // What support needs stays: the lines, the names, the settings that are no secret.
+  assert.match(log, /psk=\*\*\*/);
+  assert.match(log, /access_token=\*\*\*&page=2/);
+  assert.match(log, /HeartbeatInterval=300 tokenType=Bearer/);
+  assert.match(log, /"SessionTimeout":30/);
+
+  const readme = text('README.txt');
+  for (const line of [
+    '- trace/: jeder OCPP-Frame',
+    '- configuration/: die Konfiguration jeder Box',
+    '- box-uploads/: von den Boxen hochgeladene Protokolldateien',
+    '- manifest.json: jede Datei in diesem Zip',
+    'Geheimnisse sind als *** maskiert',
+  ])
+    assert.ok(readme.includes(line), `README says "${line}":\n${readme}`);
+  // This box was never commissioned: the README does not promise runs it does not hold.
+  assert.ok(!Object.keys(zip).some((f) => f.startsWith('runs/')));
+  assert.ok(!readme.includes('runs/'), readme);
+});
+
+test('`wbc bundle` of a box the tool never saw, and `wbc report`/`wbc bundle` into a folder that is not there, say so and write nothing', async (t) => {
+  const dataDir = tempDir(t);
+  const core = testCore(t, { dataDir });
+  await core.ocpp.start({ host: '127.0.0.1', port: 0, admitUnexpected: true, bootIntervalS: 1 });
+  await simBox(t, core, {
+    ocppVersion: '1.6',
+    endpoint: `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`,
+    identity: 'WB-K1',
+  });
+  await core.close();
+  const out = join(tempDir(t), 'typo.zip');
+  const typo = await wbc(['bundle', '--identity', 'WB-K2', '--out', out, '--data-dir', dataDir]);
+  assert.equal(typo.code, 1);
+  assert.match(typo.stderr, /NOT_FOUND: The box WB-K2 does not exist/);
+  assert.ok(!existsSync(out), 'no empty bundle to send to support');
+
+  const missing = join(tempDir(t), 'no-such-folder', 'support.zip');
+  for (const [language, words] of [
+    ['en', /REPORT_OUT_UNWRITABLE: Cannot write .*support\.zip: its folder does not exist/],
+    ['de', /REPORT_OUT_UNWRITABLE: .*support\.zip lässt sich nicht schreiben: sein Ordner existiert nicht/],
+  ] as const) {
+    const made = await wbc(['bundle', '--out', missing, '--lang', language, '--data-dir', dataDir]);
+    assert.equal(made.code, 1);
+    assert.match(made.stderr, words);
+    assert.doesNotMatch(made.stderr, /INTERNAL/);
+  }
+  const site = await wbc(['sites', 'add', 'Hof', '--data-dir', dataDir]);
+  assert.equal(site.code, 0, site.stderr);
+  assert.equal((await wbc(['sites', 'boxes', 'add', 'Hof', 'WB-K1', '--data-dir', dataDir])).code, 0);
+  const intoFolder = await wbc(['report', '--site', 'Hof', '--out', dataDir, '--data-dir', dataDir]);
+  assert.equal(intoFolder.code, 1);
+  assert.match(intoFolder.stderr, /REPORT_OUT_UNWRITABLE: Cannot write .*: it is a folder/);
 });

@@ -32,7 +32,7 @@ function box(run: Partial<NonNullable<BoxReport['run']>>): BoxReport {
       csmsUrl: 'wss://csms.example/ocpp',
       securityProfile: 2,
       writes: [],
-      passwordSet: false,
+      password: 'none',
       cards: null,
       reset: null,
       reconnects: 0,
@@ -135,4 +135,43 @@ test('a box string with an emoji and control characters: the PDF shows it escape
   assert.ok(text.includes('written as [U+XXXX]'), text);
   const html = renderHtml(document);
   assert.ok(html.includes('Wall😀Box[U+0007]'));
+});
+
+test('a box whose report runs onto a second page names itself there, so the signed page says which box it is for', async (t) => {
+  const writes = Array.from({ length: 45 }, (_, i) => ({
+    key: `Vendor.Setting${i}`,
+    from: String(i),
+    to: String(i + 1),
+    secret: false,
+    answer: 'Accepted',
+  }));
+  for (const [language, continued] of [
+    ['en', 'Commissioning report: WB-U1 (continued)'],
+    ['de', 'Inbetriebnahmebericht: WB-U1 (Fortsetzung)'],
+  ] as const) {
+    const document = runDocument(language, box({ status: 'left-not-confirmed', writes }), at, 'WBC');
+    const file = join(tempDir(t), `long-${language}.pdf`);
+    writeFileSync(file, await renderPdf(document, { creator: 'test', createdAt: new Date(at) }));
+    const page2 = execFileSync('pdftotext', ['-f', '2', '-l', '2', '-enc', 'UTF-8', file, '-'], {
+      encoding: 'utf8',
+    });
+    assert.ok(page2.trimStart().startsWith(continued), page2);
+    assert.ok(page2.includes(language === 'en' ? 'Signatures' : 'Unterschriften'), page2);
+  }
+});
+
+test('a confirmed run names who confirmed it (a CSMS connector, or the proxy that saw the CSMS accept the boot)', () => {
+  const verify = {
+    outcome: 'confirmed' as const,
+    at,
+    windowS: 180,
+    confirmedBy: 'seen through the proxy (wss://csms.example/ocpp)',
+  };
+  for (const [language, words] of [
+    ['en', 'confirmed by: seen through the proxy (wss://csms.example/ocpp)'],
+    ['de', 'bestätigt durch: seen through the proxy (wss://csms.example/ocpp)'],
+  ] as const) {
+    const section = runDocument(language, box({ status: 'confirmed', verify }), at, 'WBC').sections[0];
+    assert.ok(allText(section?.parts.flatMap((p) => p.blocks) ?? []).includes(words), language);
+  }
 });

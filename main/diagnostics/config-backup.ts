@@ -4,6 +4,7 @@ import { AppError } from '../api/errors.ts';
 import { RunStore } from '../commissioning/run-store.ts';
 import { swapSource } from '../commissioning/swap.ts';
 import { BACKUP_FORMAT } from '../commissioning/swap-file.ts';
+import { redact } from '../log/redact.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import type { ConfigSnapshot } from '../ocpp/types.ts';
 import { stationFacts } from '../report/report-model.ts';
@@ -95,8 +96,15 @@ function buildBackup(store: Store, ocpp: OcppService, snapshot: ConfigSnapshot):
     if (entry.writeOnly || (SECRET_KEY.test(entry.key) && entry.value === null))
       notRead.push({ key: entry.key, why: 'write-only' });
     else if (SECRET_KEY.test(entry.key)) notRead.push({ key: entry.key, why: 'secret' });
+    // A value that carries a credential (a CSMS URL with user:password@) stays out whole: a masked URL
+    // written back onto a box would be worse than none.
+    else if (entry.value !== null && redact(entry.value) !== entry.value)
+      notRead.push({ key: entry.key, why: 'secret' });
     else settings.push({ key: entry.key, value: entry.value, readonly: entry.readonly });
   }
+  const profile = source.networkProfile;
+  const profileHoldsSecret = profile != null && redact(profile.url) !== profile.url;
+  if (profileHoldsSecret) notRead.push({ key: 'NetworkConnectionProfile.ocppCsmsUrl', why: 'secret' });
   const list = source.localList;
   return {
     format: BACKUP_FORMAT,
@@ -134,6 +142,6 @@ function buildBackup(store: Store, ocpp: OcppService, snapshot: ConfigSnapshot):
         }
       : null,
     password: source.passwordSecretId !== null ? 'in-vault' : 'none',
-    csms: source.networkProfile,
+    csms: profileHoldsSecret ? null : profile,
   };
 }

@@ -190,6 +190,30 @@ test('backup: the full configuration, cards and list version as JSON, without an
   assert.equal(file.box.serialNumber, 'SN-OLD-1');
 });
 
+test('backup: a setting that carries a credential (a CSMS URL with user:password@) is named, never written into the file', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-URLPW' });
+  const before = await callOk(core, 'config.read', { identity: 'WB-URLPW' });
+  const urlKey = before.entries.find((e) => e.value?.startsWith('ws://'))?.key;
+  assert.ok(urlKey, 'the simulator reports its CSMS URL');
+  await callOk(core, 'config.set', {
+    identity: 'WB-URLPW',
+    changes: [{ key: urlKey, value: 'ws://admin:UrlPw-7731@127.0.0.1:9/ocpp' }],
+  });
+  await callOk(core, 'config.read', { identity: 'WB-URLPW' });
+  const result = await callOk(core, 'config.backup', { identity: 'WB-URLPW' });
+  assert.doesNotMatch(result.json, /UrlPw-7731/);
+  const file = JSON.parse(result.json) as {
+    settings: Array<{ key: string }>;
+    notRead: Array<{ key: string; why: string }>;
+  };
+  assert.ok(!file.settings.some((s) => s.key === urlKey), 'not in the file, not even masked');
+  assert.deepEqual(
+    file.notRead.find((n) => n.key === urlKey),
+    { key: urlKey, why: 'secret' },
+  );
+});
+
 test('config.compare: a box against another box and against a template, with the plan keys', async (t) => {
   const { core, url } = await coreWithCsms(t);
   await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-A' });

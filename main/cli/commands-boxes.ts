@@ -199,8 +199,8 @@ export const runsCommand: Command = {
           const writes = run.state.plan?.writes ?? [];
           if (writes.length > 0) ctx.output.out(t(ctx, 'cli.runs.writes'));
           for (const w of writes) {
-            // A secret is named, never printed: it is in the vault.
-            const to = w.secret ? t(ctx, 'runs.report.vault') : w.to;
+            // A secret is named, never printed: it is in the vault; whether the box took it is its answer.
+            const to = w.secret ? t(ctx, 'run.ui.plan.generated') : w.to;
             ctx.output.out(`  ${w.key} = ${to}  ${run.state.results[w.key] ?? ''}`.trimEnd());
           }
         });

@@ -1,6 +1,8 @@
 // A report in words: the facts of report-model.ts as headings, label/value rows, tables and a signature
 // block, in English or German from locales/. The PDF and the HTML draw the same document, so they say the same.
+
 import { errorText, type Language, translate } from '../../locales/translate.ts';
+import { passwordOutcomeKey } from '../commissioning/password-outcome.ts';
 import { rollbackLine } from '../commissioning/rollback-text.ts';
 import { wordLine } from '../diagnostics/preflight-words.ts';
 import type { BoxReport, FleetReport, PreflightLine, SiteReport } from './report-model.ts';
@@ -194,16 +196,7 @@ function boxSection(language: Language, box: BoxReport): BoxSection {
     });
     const after: Array<[string, string]> = [
       [t('report.cards'), cards],
-      [
-        t('report.pdf.password'),
-        t(
-          run.password === 'set'
-            ? 'report.pdf.password.set'
-            : run.password === 'not-taken'
-              ? 'report.review.password.notTaken'
-              : 'report.pdf.password.none',
-        ),
-      ],
+      [t('report.pdf.password'), t(passwordOutcomeKey[run.password])],
       [t('report.reset'), run.reset ? answerText(language, run.reset) : none],
       [t('report.verify'), verify],
       [

@@ -1,7 +1,9 @@
 // What a commissioning report states, gathered from the store: the run as committed, the box's row, its
 // site, who started it (audit), a test charge recorded after it. Language-free facts; report-document.ts words them.
+
 import { AppError } from '../api/errors.ts';
 import { latestPerBox } from '../commissioning/fleet-plan.ts';
+import { passwordOutcome } from '../commissioning/password-outcome.ts';
 import { RunStore } from '../commissioning/run-store.ts';
 import type {
   CsmsRegistration,
@@ -224,15 +226,6 @@ export function stationFacts(store: Store, identity: string): StationFacts | nul
   };
 }
 
-/** Set only when the box answered the secret write Accepted (or RebootRequired): a generated password the run
- *  never got onto the box is not "set". */
-function passwordOf(run: RunDetail): NonNullable<BoxReport['run']>['password'] {
-  const secret = run.state.plan?.writes.find((w) => w.secret);
-  if (run.state.passwordSecretId === null || !secret) return 'none';
-  const answer = run.state.results[secret.key];
-  return answer === 'Accepted' || answer === 'RebootRequired' ? 'set' : 'not-taken';
-}
-
 function boxReportOfRun(store: Store, run: RunDetail): BoxReport {
   const station = stationFacts(store, run.identity);
   const boot = run.state.boot;
@@ -253,7 +246,7 @@ function boxReportOfRun(store: Store, run: RunDetail): BoxReport {
       csmsUrl: run.template.csms.url,
       securityProfile: run.template.csms.securityProfile,
       writes: writesOf(run),
-      password: passwordOf(run),
+      password: passwordOutcome(run.state),
       cards: run.state.cards,
       reset: run.state.reset,
       reconnects: run.state.reconnects,

@@ -107,8 +107,11 @@ test('a box commissioned from its page keeps its run, report and state across re
   await report.waitFor();
   assert.match(page.url(), new RegExp(`#/boxes/WB-PAGE/runs/${run.id}/report$`));
   assert.equal(await page.getByTestId('report-outcome').getAttribute('data-outcome'), 'left-not-confirmed');
-  assert.equal(await page.getByTestId('report-password').textContent(), 'set, kept in the vault');
-  await report.locator('tr[data-key="AuthorizationKey"]').getByText('set, kept in the vault').waitFor();
+  assert.equal(
+    await page.getByTestId('report-password').textContent(),
+    'set, kept in the vault (never printed)',
+  );
+  await report.locator('tr[data-key="AuthorizationKey"]').getByText('(generated password)').waitFor();
   const secret = second.vault.list().find((s) => s.purpose === 'ocpp-basic-auth' && s.label === 'WB-PAGE');
   assert.ok(secret);
   const password = second.vault.reveal('test', secret.id);

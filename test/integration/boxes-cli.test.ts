@@ -85,7 +85,7 @@ test('wbc boxes and wbc runs read every box and run back from the database after
   );
   const report = await wbc(['runs', 'show', String(doneRun), '--data-dir', dir]);
   assert.equal(report.code, 0, report.stderr);
-  assert.match(report.stdout, /AuthorizationKey = set, kept in the vault {2}Accepted/);
+  assert.match(report.stdout, /AuthorizationKey = \(generated password\) {2}Accepted/);
   assert.match(report.stdout, /Cst_BackendUrl|CentralSystemURI|ConnectionUrl/);
   assert.doesNotMatch(report.stdout, new RegExp(password));
   const json = await wbc(['runs', 'show', String(doneRun), '--json', '--data-dir', dir]);

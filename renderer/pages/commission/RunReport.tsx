@@ -2,6 +2,7 @@
 // answered, its cards, reset and verification, what a failed run put back, with times. Print hides
 // everything but this.
 import { useState } from 'react';
+import { passwordOutcome, passwordOutcomeKey } from '../../../main/commissioning/password-outcome.ts';
 import type { RunDetail } from '../../../main/commissioning/types.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -113,16 +114,16 @@ export function RunReport({ run, onClose }: { run: RunDetail; onClose(): void })
         <Row label={t('report.template')} value={run.templateName} />
         <Row label={t('report.csmsUrl')} value={run.template.csms.url} />
         <Row label={t('report.securityProfile')} value={String(run.template.csms.securityProfile)} />
-        {run.state.passwordSecretId !== null && (
-          <Row label={t('runs.report.password')} value={t('runs.report.vault')} testId="report-password" />
+        {passwordOutcome(run.state) !== 'none' && (
+          <Row
+            label={t('runs.report.password')}
+            value={t(passwordOutcomeKey[passwordOutcome(run.state)])}
+            testId="report-password"
+          />
         )}
       </dl>
       <h4>{t('report.writes')}</h4>
-      {run.state.plan ? (
-        <PlanDiff plan={run.state.plan} results={run.state.results} secretKey="runs.report.vault" />
-      ) : (
-        <p>{none}</p>
-      )}
+      {run.state.plan ? <PlanDiff plan={run.state.plan} results={run.state.results} /> : <p>{none}</p>}
       <h4>{t('report.after')}</h4>
       <dl>
         <Row label={t('report.cards')} value={cardsText} />

@@ -81,14 +81,24 @@ export function idTagsForBox(
   return out;
 }
 
-export function cardsForGroups(store: Store, groupNames: string[], target?: ListTarget): LocalListEntry[] {
-  if (groupNames.length === 0) return [];
+function groupsNamed(store: Store, groupNames: string[]) {
   const groups = store.db
     .prepare(
       `SELECT id, name, group_id_tag FROM groups WHERE name IN (${groupNames.map(() => '?').join(',')})`,
     )
     .all(...groupNames) as Array<{ id: number; name: string; group_id_tag: string }>;
   const missing = groupNames.filter((n) => !groups.some((g) => g.name.toLowerCase() === n.toLowerCase()));
+  return { groups, missing };
+}
+
+/** The names of a template's groups that do not exist (deleted or mistyped): a plan problem before any write. */
+export function missingGroups(store: Store, groupNames: string[]): string[] {
+  return groupNames.length === 0 ? [] : groupsNamed(store, groupNames).missing;
+}
+
+export function cardsForGroups(store: Store, groupNames: string[], target?: ListTarget): LocalListEntry[] {
+  if (groupNames.length === 0) return [];
+  const { groups, missing } = groupsNamed(store, groupNames);
   if (missing.length > 0) throw new AppError('NOT_FOUND', { entity: 'group', id: missing.join(', ') });
   const rows = store.db
     .prepare(

@@ -13,6 +13,7 @@ import { waitForEvent } from '../ocpp/wait.ts';
 import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
+import { missingGroups } from './cards-for-box.ts';
 import { compositeLimit, compositeScheduleCall, setChargingProfileCall } from './charging-limit.ts';
 import { generatePassword } from './passwords.ts';
 import { cannotPutBack, loadUrlProfiles, PASSWORD_PLACEHOLDER, type PlannedWrite, planFor } from './plan.ts';
@@ -305,6 +306,10 @@ export class CommissioningRunner {
               newPassword: swap?.newPassword === true,
             })
           : planFor(run.identity, version, snapshot?.entries ?? [], run.template, loadUrlProfiles());
+        // A group the template names that no longer exists would fail at the card push, after the writes.
+        const missing = source ? [] : missingGroups(this.#deps.store, run.template.groups);
+        if (missing.length > 0)
+          plan.problems.push({ code: 'GROUP_MISSING', params: { groups: missing.join(', ') } });
         if (plan.problems.length > 0) {
           const first = plan.problems[0];
           await this.#save((r) => {

@@ -238,6 +238,7 @@ export interface PlanIssue {
     | 'NO_LOCAL_LIST'
     | 'NO_LOCAL_LIST_KEYS'
     | 'LOCAL_LIST_SWITCHED_OFF'
+    | 'GROUP_MISSING'
     | 'SWAP_OTHER_VERSION'
     | 'SWAP_NO_URL'
     | 'SWAP_NO_IDENTITY_KEY'

@@ -109,6 +109,22 @@ test('2.0.1 with its local list not available: a template with cards stops at th
   assert.equal(result.run.error?.params.detail, 'LocalAuthListCtrlr.Available = false');
 });
 
+test('a template naming a group that no longer exists stops at the plan, before any write, naming the group', async (t) => {
+  const result = await blockedRun(t, { ocppVersion: '1.6' }, async (core) => {
+    await callOk(core, 'groups.create', { name: 'Staff' });
+    return {
+      name: 'Staff and ghosts',
+      csms: { url: 'ws://127.0.0.1:9/ocpp', securityProfile: 0 },
+      heartbeatIntervalS: 120,
+      groups: ['Staff', 'Night shift'],
+      verifyWindowS: 2,
+    };
+  });
+  assertStoppedAtPlan(result, 'GROUP_MISSING');
+  assert.equal(result.run.error?.params.groups, 'Night shift');
+  assert.match(result.text.message, /Night shift, which do not exist/);
+});
+
 test('the same boxes without those templates are not blocked: the checks look only at what is asked', async (t) => {
   const { core, url } = await coreWithCsms(t);
   await simBox(t, core, {

@@ -35,8 +35,14 @@ export function createCaller(
       if (closed) throw new AppError('BOX_OFFLINE', { identity });
       const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
       const started = Date.now();
+      // ocpp-rpc leaves an abort listener on the signal of every call, answered or not: a run's signal,
+      // given to hundreds of calls, would collect them all. Each call gets a signal of its own instead.
+      const parent = options.signal;
+      const own = parent ? new AbortController() : undefined;
+      const onAbort = () => own?.abort(parent?.reason);
+      parent?.addEventListener('abort', onAbort, { once: true });
       try {
-        const result = await peer.call(action, params, { callTimeoutMs: timeoutMs, signal: options.signal });
+        const result = await peer.call(action, params, { callTimeoutMs: timeoutMs, signal: own?.signal });
         const violation =
           typeof result === 'object' && result !== null ? toleratedViolations.get(result) : undefined;
         if (violation) onTolerated?.(action, violation);
@@ -68,6 +74,8 @@ export function createCaller(
           );
         }
         throw new AppError('BOX_OFFLINE', { identity }, { cause: error });
+      } finally {
+        parent?.removeEventListener('abort', onAbort);
       }
     },
   };

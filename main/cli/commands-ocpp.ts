@@ -329,7 +329,10 @@ function listen(ctx: CliContext): Promise<number> {
       core.ocpp.off('refused', onRefused);
       offTrace();
       off();
+      const connected = core.ocpp.status().boxes.filter((b) => b.state !== 'offline').length;
       await core.ocpp.stop();
+      if (ctx.output.json) ctx.output.out(JSON.stringify({ event: 'stopped', connected }));
+      else ctx.output.out(t(ctx, 'cli.csms.stopped', { count: connected }));
     } finally {
       await channel.close();
     }

@@ -176,6 +176,11 @@ test('wbc csms listen says each refusal and prints what a box sent escaped, neve
   assert.doesNotMatch(out.replaceAll('\n', ''), /\p{Cc}/u);
   listen.child.kill('SIGINT');
   assert.equal(await listen.exited, 0);
+  // Ctrl+C ends with a last line that says what became of the boxes.
+  assert.match(
+    listen.stdout().trimEnd().split('\n').at(-1) ?? '',
+    /^Local CSMS stopped; 1 connected box\(es\) were told the tool is closing \(1001\)/,
+  );
 });
 
 // Before, the run waited forever for a box the tool kept refusing: the time limit turns that into a failure.

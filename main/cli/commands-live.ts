@@ -9,11 +9,26 @@ import { terminalSafe } from './terminal-text.ts';
 
 const liveUsage = 'live IDENTITY [--host H] [--port P]';
 const clock = (iso: string) => iso.slice(11, 19);
+const bootStatuses = new Set(['Accepted', 'Pending', 'Rejected']);
 
 /** The state as lines; only lines not printed before are printed again, so a change reads as one line. */
 export function liveLines(ctx: CliContext, box: LiveBox): string[] {
   const tr = (key: string, params?: Record<string, string | number>) => t(ctx, key, params);
-  const lines: string[] = [];
+  const lines: string[] = [
+    box.connected
+      ? `${tr('live.connected')}${box.protocol ? `, ${tr('live.protocol', { version: box.protocol })}` : ''}`
+      : tr('live.offline'),
+  ];
+  const boot = box.boot;
+  if (boot)
+    lines.push(
+      tr('live.cli.booted', {
+        time: clock(boot.at),
+        box: [boot.vendor, boot.model].filter(Boolean).join(' ') || '?',
+        firmware: boot.firmwareVersion ?? '?',
+        status: bootStatuses.has(boot.status ?? '') ? tr(`live.boot.${boot.status}`) : (boot.status ?? '?'),
+      }),
+    );
   for (const c of box.connectors)
     lines.push(`${connectorText(tr, c)}: ${statusText(tr, c.status)} (${clock(c.at)})`);
   for (const e of box.errors) {

@@ -22,6 +22,12 @@ test('wbc live prints connectors, errors, the transaction and the idle notice as
   await sample(12, 1200);
   await until(() => live.stdout().includes('! Charging idle'), 10_000);
   const out = live.stdout();
+  // Who is on the line first: connected, its OCPP version, and its boot as it said it.
+  assert.match(out, /^Connected, OCPP 1\.6$/m);
+  assert.match(
+    out,
+    /^Boot at \d\d:\d\d:\d\d: TestVendor T1, firmware 1\.0\.0; the CSMS answered: pending \(not accepted yet\)$/m,
+  );
   assert.match(out, /Connector 1: Faulted \(07:55:00\)/);
   assert.match(out, /Errors: Ground fault \(RCD\) \(Vendor code E-RCD-42, RCD tripped\) 07:55:00/);
   assert.match(out, new RegExp(`Transaction ${transactionId}: open since 08:00:00`));

@@ -3,6 +3,7 @@
 import { frameValue } from '../trace.ts';
 import type { TraceFrame } from '../types.ts';
 import type {
+  LiveBoot,
   LiveBox,
   LiveConnector,
   LiveError,
@@ -65,6 +66,7 @@ export class BoxLive {
   #errors: LiveError[] = [];
   #heartbeatLast: string | null = null;
   #heartbeatIntervalS: number | null = null;
+  #boot: LiveBoot | null = null;
   readonly #open = new Map<string, OpenTx>();
   #closed: LiveTransaction[] = [];
   #notices: LiveNotice[] = [];
@@ -142,6 +144,7 @@ export class BoxLive {
       identity: this.identity,
       protocol: this.protocol,
       connected: this.connected,
+      boot: this.#boot,
       connectors,
       errors: [...this.#errors].reverse(),
       heartbeat: { last, intervalS: interval, late },
@@ -204,7 +207,15 @@ export class BoxLive {
       const interval = num(answer.interval);
       if (interval !== null && interval > 0) this.#heartbeatIntervalS = interval;
       if (isObject(answer) && typeof p.chargePointVendor === 'string') this.protocol = '1.6';
-      if (isObject(p.chargingStation)) this.protocol = '2.0.1';
+      const station = isObject(p.chargingStation) ? p.chargingStation : null;
+      if (station) this.protocol = '2.0.1';
+      this.#boot = {
+        at: call.at,
+        vendor: str(station ? station.vendorName : p.chargePointVendor),
+        model: str(station ? station.model : p.chargePointModel),
+        firmwareVersion: str(station ? station.firmwareVersion : p.firmwareVersion),
+        status: str(answer.status),
+      };
     } else if (call.action === 'StartTransaction' && isObject(answer.idTagInfo)) {
       this.protocol = '1.6';
       const id = String(answer.transactionId);

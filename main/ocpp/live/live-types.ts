@@ -72,10 +72,21 @@ export interface LiveNotice {
   details: Record<string, number | string>;
 }
 
+/** The box's last BootNotification as it said it, and the CSMS's answer (Accepted, Pending, Rejected). */
+export interface LiveBoot {
+  at: string;
+  vendor: string | null;
+  model: string | null;
+  firmwareVersion: string | null;
+  status: string | null;
+}
+
 export interface LiveBox {
   identity: string;
   protocol: '1.6' | '2.0.1' | null;
   connected: boolean;
+  /** null: no boot heard since the tool started (a box that was already up only sends heartbeats). */
+  boot: LiveBoot | null;
   connectors: LiveConnector[];
   errors: LiveError[];
   heartbeat: LiveHeartbeat;

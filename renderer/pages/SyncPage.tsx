@@ -13,31 +13,32 @@ export function SyncPage() {
   const status = useQuery('sync.status', {}, ['sync', 'card', 'group', 'secret']);
   const [checks, setChecks] = useState<Record<string, ConnectionCheck[]>>({});
   const [sent, setSent] = useState<Record<string, SyncRunSummary>>({});
-  if (status.data && status.data.length === 0) {
-    return (
-      <div className="page">
-        <EmptyState titleKey="sync.empty.title" bodyKey="sync.empty.body" />
-        <AddConnectorForm onAdded={status.reload} />
-      </div>
-    );
-  }
+  // One tree whether or not a CSMS is set up yet: the form keeps what the user typed while the list
+  // arrives (two trees remounted it, and a kind chosen before the first answer was lost).
+  const empty = status.data !== undefined && status.data.length === 0;
   return (
     <div className="page">
-      <ErrorNotice error={status.error} />
-      {(status.data ?? []).map((s) => (
-        <ConnectorPanel
-          key={s.connector.id}
-          status={s}
-          checks={checks[s.connector.name]}
-          sent={sent[s.connector.name]}
-          onChecks={(c) => setChecks((all) => ({ ...all, [s.connector.name]: c }))}
-          onSent={(summary) => {
-            setSent((all) => ({ ...all, [s.connector.name]: summary }));
-            status.reload();
-          }}
-          onResolved={status.reload}
-        />
-      ))}
+      {empty ? (
+        <EmptyState titleKey="sync.empty.title" bodyKey="sync.empty.body" />
+      ) : (
+        <>
+          <ErrorNotice error={status.error} />
+          {(status.data ?? []).map((s) => (
+            <ConnectorPanel
+              key={s.connector.id}
+              status={s}
+              checks={checks[s.connector.name]}
+              sent={sent[s.connector.name]}
+              onChecks={(c) => setChecks((all) => ({ ...all, [s.connector.name]: c }))}
+              onSent={(summary) => {
+                setSent((all) => ({ ...all, [s.connector.name]: summary }));
+                status.reload();
+              }}
+              onResolved={status.reload}
+            />
+          ))}
+        </>
+      )}
       <AddConnectorForm onAdded={status.reload} />
     </div>
   );

@@ -35,6 +35,20 @@ export const defaultTraceLimits: TraceLimits = {
   maxAgeDays: 90,
 };
 
+/**
+ * A query on one box's frames or on all of them: `{box}` becomes `identity = ? AND` (answered by the
+ * trace_identity index) or nothing. Two statements, as SQLite picks no index for `? IS NULL OR identity = ?`.
+ */
+function boxQuery(
+  sql: string,
+  identity: string | null,
+  args: Array<string | number>,
+): [string, Array<string | number>] {
+  return identity === null
+    ? [sql.replace('{box} ', ''), args]
+    : [sql.replace('{box} ', 'identity = ? AND '), [identity, ...args]];
+}
+
 /** Message ids are at most 36 characters in OCPP-J, actions a few dozen: longer is a box's noise. */
 function column(value: string | null, max: number): string | null {
   if (value === null) return null;
@@ -68,6 +82,22 @@ function classifyParsed(raw: string): {
     // not JSON: falls through
   }
   return { kind: 'malformed', messageId: null, action: null, value };
+}
+
+/**
+ * classify for a call the tool sends itself: ocpp-rpc hands over the [2,id,action,params] array it then
+ * serialises to raw, so the 15 KB of a card list is not parsed back. Null (parse instead) unless raw is
+ * that array's text, as far as its head shows.
+ */
+function classifySent(
+  raw: string,
+  sent: readonly unknown[],
+): { kind: string; messageId: string | null; action: string | null; value: unknown } | null {
+  const [type, messageId, action] = sent;
+  if (type !== 2 || typeof messageId !== 'string' || typeof action !== 'string' || sent.length !== 4)
+    return null;
+  if (!raw.startsWith(`[2,${JSON.stringify(messageId)},${JSON.stringify(action)},`)) return null;
+  return { kind: 'call', messageId, action, value: sent };
 }
 
 /** Frames kept exactly as they came (nothing redacted), with the value the recorder parsed from them. */
@@ -136,9 +166,16 @@ export class TraceRecorder {
     };
   }
 
-  /** One frame; `side` marks who sent it when the tool relays (proxy mode). */
-  frame(identity: string, direction: 'in' | 'out', raw: string, side?: TraceSide): TraceFrame {
-    const { kind, messageId, action, value } = classifyParsed(raw);
+  /** One frame; `side` marks who sent it when the tool relays (proxy mode). `sent`: the call array the
+   *  tool's own CSMS serialised to raw (its outgoing calls), read instead of parsing raw again. */
+  frame(
+    identity: string,
+    direction: 'in' | 'out',
+    raw: string,
+    side?: TraceSide,
+    sent?: readonly unknown[],
+  ): TraceFrame {
+    const { kind, messageId, action, value } = (sent && classifySent(raw, sent)) ?? classifyParsed(raw);
     const key = `${identity}\u0000${messageId}`;
     let label = action;
     if (kind === 'call' && messageId && action) this.#pending.set(key, action);
@@ -261,29 +298,29 @@ export class TraceRecorder {
   #bound(): void {
     const limits = this.limits();
     const db = this.#store.db;
+    // One box's rows through the identity index; the whole trace without a condition (boxQuery).
     const cut = (identity: string | null, keepBytes: number): number => {
-      const cutoff = db
-        .prepare(
-          `SELECT id FROM (SELECT id, SUM(length(CAST(frame AS BLOB))) OVER (ORDER BY id DESC ROWS UNBOUNDED PRECEDING) AS kept
-             FROM trace_frames WHERE (? IS NULL OR identity = ?)) WHERE kept > ? ORDER BY id DESC LIMIT 1`,
-        )
-        .get(identity, identity, keepBytes) as { id: number } | undefined;
-      if (!cutoff) return 0;
-      return this.#store.write(
-        () =>
-          db
-            .prepare('DELETE FROM trace_frames WHERE (? IS NULL OR identity = ?) AND id <= ?')
-            .run(identity, identity, cutoff.id).changes,
+      const [cutQuery, cutArgs] = boxQuery(
+        `SELECT id FROM (SELECT id, SUM(length(CAST(frame AS BLOB))) OVER (ORDER BY id DESC ROWS UNBOUNDED PRECEDING) AS kept
+           FROM trace_frames WHERE {box} TRUE) WHERE kept > ? ORDER BY id DESC LIMIT 1`,
+        identity,
+        [keepBytes],
       );
+      const cutoff = db.prepare(cutQuery).get(...cutArgs) as { id: number } | undefined;
+      if (!cutoff) return 0;
+      const [deleteQuery, deleteArgs] = boxQuery('DELETE FROM trace_frames WHERE {box} id <= ?', identity, [
+        cutoff.id,
+      ]);
+      return this.#store.write(() => db.prepare(deleteQuery).run(...deleteArgs).changes);
     };
-    const size = (identity: string | null) =>
-      (
-        db
-          .prepare(
-            'SELECT COALESCE(SUM(length(CAST(frame AS BLOB))), 0) AS n FROM trace_frames WHERE (? IS NULL OR identity = ?)',
-          )
-          .get(identity, identity) as { n: number }
-      ).n;
+    const size = (identity: string | null) => {
+      const [query, args] = boxQuery(
+        'SELECT COALESCE(SUM(length(CAST(frame AS BLOB))), 0) AS n FROM trace_frames WHERE {box} TRUE',
+        identity,
+        [],
+      );
+      return (db.prepare(query).get(...args) as { n: number }).n;
+    };
     // Thousands of strangers each writing a little: their counts start afresh (the total still holds).
     if (this.#written.size > 5000) this.#written.clear();
     // Looked at when a box wrote a tenth of its bound since the last look (a sum over its own rows).
@@ -329,9 +366,12 @@ export class TraceRecorder {
 
   list(query: { identity?: string | undefined; afterId?: number | undefined; limit: number }): TraceFrame[] {
     this.flush();
-    const rows = this.#store
-      .stmt(`SELECT * FROM trace_frames WHERE (? IS NULL OR identity = ?) AND id > ? ORDER BY id LIMIT ?`)
-      .all(query.identity ?? null, query.identity ?? null, query.afterId ?? 0, query.limit) as FrameRow[];
+    const [sql, args] = boxQuery(
+      'SELECT * FROM trace_frames WHERE {box} id > ? ORDER BY id LIMIT ?',
+      query.identity ?? null,
+      [query.afterId ?? 0, query.limit],
+    );
+    const rows = this.#store.stmt(sql).all(...args) as FrameRow[];
     return rows.map((r) => ({
       id: r.id,
       at: r.at,

@@ -21,6 +21,12 @@ interface KeyValue16 {
 
 const writeOnly16 = new Set(['AuthorizationKey']);
 
+interface IdTagInfo16 {
+  status: string;
+  parentIdTag?: string;
+  expiryDate?: string;
+}
+
 export function createSession16(peer: OcppPeer, context: SessionContext): StationSession {
   const caller = createCaller(peer, context.identity, context.callTimeoutMs, context.onTolerated);
   const { identity } = context;
@@ -80,17 +86,15 @@ export function createSession16(peer: OcppPeer, context: SessionContext): Statio
       }),
 
     localListPayload(version, update, entries, removals) {
-      const list = [
-        ...entries.map((e) => ({
-          idTag: e.idTag,
-          idTagInfo: {
-            status: e.status,
-            ...(e.group ? { parentIdTag: e.group } : {}),
-            ...(e.expiryDate ? { expiryDate: e.expiryDate } : {}),
-          },
-        })),
-        ...removals.map((r) => ({ idTag: r.idTag })),
-      ];
+      // Built field by field (no spread copies per entry): a 10,000-card list is 10,000 of these.
+      const list: Array<{ idTag: string; idTagInfo?: IdTagInfo16 }> = [];
+      for (const e of entries) {
+        const idTagInfo: IdTagInfo16 = { status: e.status };
+        if (e.group) idTagInfo.parentIdTag = e.group;
+        if (e.expiryDate) idTagInfo.expiryDate = e.expiryDate;
+        list.push({ idTag: e.idTag, idTagInfo });
+      }
+      for (const r of removals) list.push({ idTag: r.idTag });
       for (const item of list) {
         if (item.idTag.length > 20)
           throw new AppError('VALIDATION_FAILED', { method: 'SendLocalList', fields: item.idTag });

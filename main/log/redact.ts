@@ -3,8 +3,9 @@
 
 export const MASK = '***';
 
-/** Anything redact() or redactValue() could mask shows one of these; text without them is returned as is. */
-const mayHoldSecret = /authoriz|password|passwd|secret|api[_-]?key|token|authkey|:\/\/[^"\s/]*@|PRIVATE KEY/i;
+/** Anything redact() or redactValue() could mask shows one of these; text without them is returned as is.
+ *  (authoriz|authkey, password|passwd) share their start, so a card list's many a's and p's cost one try each. */
+const mayHoldSecret = /auth(?:oriz|key)|passw(?:ord|d)|secret|api[_-]?key|token|:\/\/[^"\s/]*@|PRIVATE KEY/i;
 
 const patterns: Array<[RegExp, string]> = [
   // scheme://user:password@host

@@ -2,14 +2,13 @@
 // reports each id on stdout only once its write is committed, until the parent kills it with SIGKILL.
 // Mode `single` (the default): one transaction per site, reported after store.write returned (crash.test).
 // Mode `grouped`: bursts of 25 through the store's group commit (one transaction per burst), each id
-// reported once its write's promise resolved (group-commit.test). Mode `relaxed`: the same bursts as writes
-// that may wait for their disk flush, as trace frames are (group-commit-relaxed.test).
+// reported once its write's promise resolved (group-commit.test).
 import { openCore } from '../../main/core.ts';
 
 const mode = process.argv[3] ?? 'single';
-if (mode !== 'single' && mode !== 'grouped' && mode !== 'relaxed') throw new Error(`unknown mode ${mode}`);
+if (mode !== 'single' && mode !== 'grouped') throw new Error(`unknown mode ${mode}`);
 const core = openCore({ dataDir: process.argv[2] as string });
-const actor = mode === 'single' ? 'crash-test@cli' : 'group-crash-test@cli';
+const actor = mode === 'grouped' ? 'group-crash-test@cli' : 'crash-test@cli';
 
 const insert = (i: number): number => {
   const now = core.store.now();
@@ -32,9 +31,7 @@ if (mode === 'single') {
 } else {
   for (let burst = 0; ; burst++) {
     const writes = Array.from({ length: 25 }, (_, i) =>
-      core.store
-        .writeGrouped(() => insert(burst * 25 + i), { durable: mode === 'grouped' })
-        .then((id) => process.stdout.write(`${id}\n`)),
+      core.store.writeGrouped(() => insert(burst * 25 + i)).then((id) => process.stdout.write(`${id}\n`)),
     );
     await Promise.all(writes);
   }

@@ -153,6 +153,9 @@ const identity = z
   .max(48)
   .regex(/^[^:/\s]+$/, 'no spaces, ":" or "/"');
 
+/** A backup file's text; its own size limit (8 MB) is checked with a clear error, this one only bounds the call. */
+const swapBackupText = z.string().max(32 * 1024 * 1024);
+
 export const methods = {
   'app.info': method<AppInfo>()(none),
   'settings.get': method<Settings>()(none),
@@ -469,20 +472,35 @@ export const methods = {
       .strict(),
   ),
   /** A box swap as a run: the replacement (--to, its factory identity) takes the broken box's settings,
-   *  cards, password and identity, with a plan and an approval. */
+   *  cards, password and identity, with a plan and an approval. The broken box is `from` (what the tool's
+   *  database knows of it) or `backup`: the text of a backup file (`wbc backup`), checked as hostile input.
+   *  `newPassword`: the run sets a new password instead of moving the broken box's (the CSMS must accept it). */
   'commissioning.swap': method<RunSummary>()(
     z
       .object({
-        from: identity,
+        from: identity.optional(),
+        backup: swapBackupText.optional(),
         to: identity,
         approval: z.enum(['auto', 'manual']).default('manual'),
         keepOnFailure: z.boolean().default(false),
         verifyWindowS: z.number().int().min(1).max(3600).optional(),
+        newPassword: z.boolean().default(false),
       })
-      .strict(),
+      .strict()
+      .refine((p) => (p.from === undefined) !== (p.backup === undefined), 'issue.swapSource'),
   ),
   /** The swap's plan without a run (the replacement is read, nothing written). */
-  'commissioning.swapPlan': method<Plan>()(z.object({ from: identity, to: identity }).strict()),
+  'commissioning.swapPlan': method<Plan>()(
+    z
+      .object({
+        from: identity.optional(),
+        backup: swapBackupText.optional(),
+        to: identity,
+        newPassword: z.boolean().default(false),
+      })
+      .strict()
+      .refine((p) => (p.from === undefined) !== (p.backup === undefined), 'issue.swapSource'),
+  ),
   'commissioning.get': method<RunDetail>()(z.object({ id }).strict()),
   'commissioning.approve': method<RunSummary>()(z.object({ id }).strict()),
   'commissioning.cancel': method<RunSummary>()(z.object({ id }).strict()),

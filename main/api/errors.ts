@@ -26,6 +26,12 @@ export const errorCodes = [
   'SWAP_SAME_BOX',
   'SWAP_OLD_STILL_CONNECTED',
   'SWAP_BLOCKED',
+  // A swap restored from a backup file (main/commissioning/swap-file.ts): the file is checked first.
+  'BACKUP_FILE_TOO_LARGE',
+  'BACKUP_FILE_NOT_JSON',
+  'BACKUP_FILE_WRONG_FORMAT',
+  'BACKUP_FILE_NEWER',
+  'BACKUP_FILE_INVALID',
   'STORE_CORRUPT',
   'STORE_TOO_NEW',
   'STORE_UNAVAILABLE',

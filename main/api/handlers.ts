@@ -6,7 +6,7 @@ import { buildBoxHandlers } from '../boxes/api-handlers.ts';
 import { buildCardsHandlers } from '../cards/api-handlers.ts';
 import { deleteSiteMoving } from '../cards/site-boxes.ts';
 import { pushGroupsToBox } from '../commissioning/push-cards.ts';
-import type { CommissioningService } from '../commissioning/service.ts';
+import type { CommissioningService, SwapFrom } from '../commissioning/service.ts';
 import { templateSiteAttacher } from '../commissioning/template-site.ts';
 import { deleteTemplate, getTemplate, listTemplates, saveTemplate } from '../commissioning/templates-repo.ts';
 import { buildSyncHandlers } from '../csms/api-handlers.ts';
@@ -74,6 +74,11 @@ export interface HandlerDeps {
   files?: FileJobs;
   /** The serial terminals of this core; a core without them (tests of other parts) gets its own. */
   terminals?: TerminalSessions;
+}
+
+/** The broken box of a swap call: a backup file's text when given, else its identity (the schema wants one). */
+function swapFrom(p: { from?: string | undefined; backup?: string | undefined }): SwapFrom {
+  return p.backup !== undefined ? { backup: p.backup } : { from: p.from ?? '' };
 }
 
 export function buildHandlers(deps: HandlerDeps): Handlers {
@@ -280,12 +285,14 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       return fleet;
     },
     'commissioning.swap': (p, ctx) =>
-      deps.commissioning.startSwap(ctx.actor, p.from, p.to, {
+      deps.commissioning.startSwap(ctx.actor, swapFrom(p), p.to, {
         approval: p.approval,
         keepOnFailure: p.keepOnFailure,
+        newPassword: p.newPassword,
         ...(p.verifyWindowS !== undefined ? { verifyWindowS: p.verifyWindowS } : {}),
       }),
-    'commissioning.swapPlan': (p) => deps.commissioning.swapPreview(p.from, p.to),
+    'commissioning.swapPlan': (p) =>
+      deps.commissioning.swapPreview(swapFrom(p), p.to, { newPassword: p.newPassword }),
     'commissioning.list': (p) => deps.commissioning.runs.list(p),
     'commissioning.get': (p) => deps.commissioning.runs.get(p.id),
     'commissioning.approve': (p, ctx) => deps.commissioning.approve(ctx.actor, p.id),

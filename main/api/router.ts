@@ -77,17 +77,18 @@ export function createRouter(handlers: Handlers, options: RouterOptions): Router
     return await handler(parsed.data, ctx);
   }
 
+  // Read from the store when an error is to be worded, not for every answer: a call that arrives while
+  // the core closes still gets an answer, in English.
+  const language = (): Language => {
+    try {
+      return options.language();
+    } catch {
+      return 'en';
+    }
+  };
+
   return {
     async call(method, params, ctx) {
-      // Read from the store when an error is to be worded, not for every answer: a call that arrives while
-      // the core closes still gets an answer, in English.
-      const language = (): Language => {
-        try {
-          return options.language();
-        } catch {
-          return 'en';
-        }
-      };
       if (!isMethodName(method)) {
         return {
           ok: false,

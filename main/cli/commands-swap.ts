@@ -1,15 +1,20 @@
 // `wbc backup`, `wbc diff` and `wbc swap`: a box's configuration as a JSON file without secrets, its
 // differences from another box or a template, and a replacement box taking a broken box's place (plan first).
+import { statSync } from 'node:fs';
 import { AppError } from '../api/errors.ts';
+import { BACKUP_FILE_MAX_BYTES } from '../commissioning/backup-file-limit.ts';
+import { parseBackupFile } from '../commissioning/swap-file.ts';
 import type { Plan } from '../commissioning/types.ts';
 import type { CompareRow } from '../diagnostics/config-compare.ts';
 import { writePrivateFile } from '../store/private-files.ts';
+import { readCardFile } from './commands-cards-io.ts';
 import { boxOptions, followRun, printRunOutcome, withBox } from './commands-ocpp.ts';
 import { type CliContext, type Command, call, print, t, usage, withApi } from './context.ts';
 
 const backupUsage = 'backup --identity ID --out FILE';
 const diffUsage = 'diff --identity A (--against B | --template NAME)';
-const swapUsage = 'swap --from OLD --to NEW [--yes] [--verify-window S] [--keep-on-failure]';
+const swapUsage =
+  'swap (--from OLD | --from-file BACKUP.json) --to NEW [--yes] [--new-password] [--verify-window S] [--keep-on-failure]';
 
 export const backupCommand: Command = {
   name: 'backup',
@@ -104,9 +109,32 @@ function printSwapPlan(ctx: CliContext, plan: Plan): void {
   const swap = plan.swap;
   if (!swap) return;
   ctx.output.out(t(ctx, 'swap.plan.takes', { to: swap.to, from: swap.from }));
+  const { source } = swap;
+  if (source.kind === 'file')
+    ctx.output.out(
+      t(ctx, 'swap.plan.fromFile', {
+        from: swap.from,
+        exportedAt: source.exportedAt ?? '-',
+        takenAt: source.takenAt,
+      }),
+    );
+  if (source.databaseSnapshot)
+    ctx.output.out(t(ctx, 'swap.plan.databaseToo', { from: swap.from, at: source.databaseSnapshot }));
+  if (source.ocppVersion && source.ocppVersion !== plan.ocppVersion)
+    ctx.output.out(
+      t(ctx, 'swap.plan.crossVersion', {
+        from: swap.from,
+        fromVersion: source.ocppVersion,
+        toVersion: plan.ocppVersion,
+      }),
+    );
   for (const w of plan.writes) {
     const before = w.secret ? '***' : (w.from ?? '-');
-    const after = w.secret ? t(ctx, 'cli.swap.password') : w.to;
+    const after = w.secret
+      ? swap.password === 'new'
+        ? t(ctx, 'swap.plan.passwordNew', { from: swap.from })
+        : t(ctx, 'cli.swap.password')
+      : w.to;
     ctx.output.out(`  ${w.key.padEnd(40)} ${before} -> ${after}`);
   }
   if (plan.networkProfile)
@@ -116,6 +144,11 @@ function printSwapPlan(ctx: CliContext, plan: Plan): void {
   if (swap.notMovable.length > 0) {
     ctx.output.out(t(ctx, 'swap.plan.notMovable'));
     for (const n of swap.notMovable)
+      ctx.output.out(`  ${t(ctx, 'swap.plan.notMovableItem', { key: n.key, value: n.value ?? '-' })}`);
+  }
+  if ((swap.notMapped ?? []).length > 0) {
+    ctx.output.out(t(ctx, 'swap.plan.notMapped', { version: plan.ocppVersion }));
+    for (const n of swap.notMapped)
       ctx.output.out(`  ${t(ctx, 'swap.plan.notMovableItem', { key: n.key, value: n.value ?? '-' })}`);
   }
   if (swap.readOnly.length > 0) {
@@ -139,27 +172,39 @@ export const swapCommand: Command = {
   summaryKey: 'cli.swap.summary',
   options: [
     'from',
+    'from-file',
     'to',
     'yes',
+    'new-password',
     'verify-window',
     'keep-on-failure',
     ...boxOptions.filter((o) => o !== 'identity'),
   ],
   run: async (ctx) => {
     const { from, to } = ctx.options;
+    const file = ctx.options['from-file'];
     const windowS =
       ctx.options['verify-window'] === undefined ? undefined : Number(ctx.options['verify-window']);
-    if (!from || !to || (windowS !== undefined && !(Number.isInteger(windowS) && windowS > 0)))
+    if (
+      (from === undefined) === (file === undefined) ||
+      !to ||
+      (windowS !== undefined && !(Number.isInteger(windowS) && windowS > 0))
+    )
       return usage(ctx, swapUsage);
+    // The file is read and checked (the core checks it again) before the tool waits for the replacement.
+    const backup = file === undefined ? undefined : readBackupFile(file);
+    if (backup !== undefined) parseBackupFile(backup);
+    const broken = backup === undefined ? { from: from as string } : { backup };
+    const newPassword = ctx.options['new-password'] === true;
     let exit = 0;
     const code = await withApi(ctx, async (core) => {
       // Nothing to move from a box the tool never read: said before waiting for the replacement.
-      if (!(await call(core, 'config.latest', { identity: from })))
+      if (from !== undefined && !(await call(core, 'config.latest', { identity: from })))
         throw new AppError('CONFIG_NO_SNAPSHOT', { identity: from });
       const one: CliContext = { ...ctx, options: { ...ctx.options, identity: to } };
       await withBox(one, core, async () => {
         if (ctx.options.yes !== true) {
-          const plan = await call(core, 'commissioning.swapPlan', { from, to });
+          const plan = await call(core, 'commissioning.swapPlan', { ...broken, to, newPassword });
           print(ctx, plan, () => {
             printSwapPlan(ctx, plan);
             ctx.output.out(t(ctx, 'cli.swap.notWritten'));
@@ -168,7 +213,7 @@ export const swapCommand: Command = {
             const first = plan.problems[0];
             throw new AppError('SWAP_BLOCKED', {
               identity: to,
-              from,
+              from: plan.swap?.from ?? from ?? '',
               ...first?.params,
               reason: first?.code ?? '',
             });
@@ -177,9 +222,10 @@ export const swapCommand: Command = {
         }
         const run = await followRun(ctx, core, to, () =>
           call(core, 'commissioning.swap', {
-            from,
+            ...broken,
             to,
             approval: 'auto',
+            newPassword,
             keepOnFailure: ctx.options['keep-on-failure'] === true,
             ...(windowS !== undefined ? { verifyWindowS: windowS } : {}),
           }),
@@ -191,3 +237,16 @@ export const swapCommand: Command = {
     return code === 0 ? exit : code;
   },
 };
+
+/** The backup file --from-file names, as text; one larger than any backup is refused before it is read. */
+function readBackupFile(file: string): string {
+  let size = 0;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // Not there or not readable: said by the read below, in the words the card import uses.
+  }
+  if (size > BACKUP_FILE_MAX_BYTES)
+    throw new AppError('BACKUP_FILE_TOO_LARGE', { size, limit: BACKUP_FILE_MAX_BYTES });
+  return readCardFile(file).toString('utf8');
+}

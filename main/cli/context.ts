@@ -83,6 +83,8 @@ export interface CliContext {
     // backup, diff, swap (h-swap)
     from?: string | undefined;
     to?: string | undefined;
+    'from-file'?: string | undefined;
+    'new-password'?: boolean | undefined;
     against?: string | undefined;
     'verify-window'?: string | undefined;
     // modbus, identify/commission of mapped drivers (h-modbus)

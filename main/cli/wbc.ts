@@ -94,6 +94,8 @@ const globalOptions = {
   to: { type: 'string' },
   against: { type: 'string' },
   'verify-window': { type: 'string' },
+  'from-file': { type: 'string' },
+  'new-password': { type: 'boolean', default: false },
   // modbus (h-modbus)
   ...modbusCliOptions,
   // firmware update, logs fetch (h-files)

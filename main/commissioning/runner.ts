@@ -20,12 +20,13 @@ import { confirms, type StationPresence } from './presence.ts';
 import { pushGroupsToBox } from './push-cards.ts';
 import { putBack } from './rollback.ts';
 import type { RunStore } from './run-store.ts';
-import { markReplaced, pushSwapList, swapSource } from './swap.ts';
-import { planSwap } from './swap-plan.ts';
+import { markReplaced, pushSwapList, swapSourceOf } from './swap.ts';
+import { planSwap, type SwapSource } from './swap-plan.ts';
 import {
   type CsmsRegistration,
   type RunDetail,
   type StepName,
+  type SwapState,
   stepNames,
   type VerifyState,
 } from './types.ts';
@@ -298,9 +299,11 @@ export class CommissioningRunner {
         const version = run.state.ocppVersion ?? this.#session(run).ocppVersion;
         const swap = run.state.swap;
         // A swap moves the broken box's settings, password and cards; its plan comes from what the tool knows of it.
-        const source = swap ? swapSource(this.#deps.store, ocpp, this.#deps.runs, swap.from) : null;
+        const source = swap ? this.#swapSource(swap) : null;
         const plan = source
-          ? planSwap(source, run.identity, version, snapshot?.entries ?? [], loadUrlProfiles())
+          ? planSwap(source, run.identity, version, snapshot?.entries ?? [], loadUrlProfiles(), {
+              newPassword: swap?.newPassword === true,
+            })
           : planFor(run.identity, version, snapshot?.entries ?? [], run.template, loadUrlProfiles());
         if (plan.problems.length > 0) {
           const first = plan.problems[0];
@@ -316,14 +319,20 @@ export class CommissioningRunner {
         }
         // The password is in the vault before the box ever hears it, so it can never be lost between the two:
         // it is stored in the plan's own transaction. A swap writes the broken box's own password instead.
-        if (source?.passwordSecretId != null && run.state.passwordSecretId === null) {
+        if (
+          plan.swap?.password === 'moved' &&
+          source?.passwordSecretId != null &&
+          run.state.passwordSecretId === null
+        ) {
           const kept = source.passwordSecretId;
           await this.#save((r) => {
             r.state.passwordSecretId = kept;
           });
         }
         const needsPassword =
-          !swap && run.state.passwordSecretId === null && plan.writes.some((w) => w.secret);
+          (!swap || plan.swap?.password === 'new') &&
+          run.state.passwordSecretId === null &&
+          plan.writes.some((w) => w.secret);
         const password = needsPassword ? generatePassword(version) : null;
         await this.#finish('plan', (r) => {
           r.state.plan = plan;
@@ -332,7 +341,7 @@ export class CommissioningRunner {
             r.state.passwordSecretId = this.#deps.vault.put(
               this.#deps.actor,
               BOX_PASSWORD_NEXT_PURPOSE,
-              run.identity,
+              reachedAs(run),
               password,
             ).id;
           }
@@ -353,6 +362,7 @@ export class CommissioningRunner {
             actor: this.#deps.actor,
             identity: run.identity,
             from: swap.from,
+            list: this.#swapSource(swap).localList,
             signal: this.#signal,
           });
           await this.#finish('cards', (r) => {
@@ -574,16 +584,22 @@ export class CommissioningRunner {
     });
   }
 
+  /** What a swap run moves from: its backup file, else what the tool's database knows of the broken box. */
+  #swapSource(swap: SwapState): SwapSource {
+    const { store, runs, vault } = this.#deps;
+    return swapSourceOf({ store, ocpp: this.#deps.ocpp, runs, vault }, swap);
+  }
+
   /** The box accepted its new password: it replaces the box's old one in the vault (the old one is gone
    *  from the box too). Returns the id it is kept under now; null when it was promoted before. */
   #promotePassword(run: RunDetail): number | null {
     const id = this.#deps.runs.get(run.id).state.passwordSecretId;
     const next = this.#deps.store
       .stmt('SELECT id FROM secrets WHERE id = ? AND purpose = ? AND label = ?')
-      .get(id, BOX_PASSWORD_NEXT_PURPOSE, run.identity) as { id: number } | undefined;
+      .get(id, BOX_PASSWORD_NEXT_PURPOSE, reachedAs(run)) as { id: number } | undefined;
     if (!next) return null;
     const value = this.#deps.vault.use(next.id, (secret) => secret);
-    const own = this.#deps.vault.put(this.#deps.actor, BOX_PASSWORD_PURPOSE, run.identity, value);
+    const own = this.#deps.vault.put(this.#deps.actor, BOX_PASSWORD_PURPOSE, reachedAs(run), value);
     this.#deps.vault.delete(this.#deps.actor, next.id);
     return own.id;
   }

@@ -15,10 +15,14 @@ import { putBackOffered } from './put-back-offer.ts';
 import { putBack } from './rollback.ts';
 import { newFleetId, RunStore, summary } from './run-store.ts';
 import { CommissioningRunner, type RefusedConnection, SHUTDOWN } from './runner.ts';
-import { oldBoxOf, swapSource } from './swap.ts';
-import { planSwap } from './swap-plan.ts';
+import { auditRestore, oldBoxOf, swapSourceOf } from './swap.ts';
+import { parseBackupFile } from './swap-file.ts';
+import { planSwap, type SwapSource } from './swap-plan.ts';
 import type { Template } from './template.ts';
 import type { Plan, RunDetail, RunSummary, SwapState } from './types.ts';
+
+/** The broken box of a swap: by its identity in the tool's database, or as a backup file's text. */
+export type SwapFrom = { from: string } | { backup: string };
 
 /** A fleet's runs that wait for a free place: created (so they show and can be cancelled), not yet driven. */
 interface FleetQueue {
@@ -146,40 +150,84 @@ export class CommissioningService extends EventEmitter {
 
   /**
    * A box swap: the replacement (connected under its own factory identity) gets the broken box's settings,
-   * cards, password and finally its identity, as a run with a plan and an approval like any other. Refused
-   * before anything starts when the two are one box, the broken box is still connected (two boxes would
-   * share one identity), or the tool has no configuration of the broken box to move.
+   * cards, password and finally its identity, as a run with a plan and an approval like any other. The
+   * broken box is what the tool's database knows of it (`from`), or a backup file (`backup`, its text:
+   * checked before anything starts, kept in the run, the restore audited). Refused before anything starts
+   * when the two are one box, the broken box is still connected (two boxes would share one identity), or
+   * the tool has no configuration of the broken box to move.
    */
   startSwap(
     actor: string,
-    from: string,
+    broken: SwapFrom,
     to: string,
-    options: { approval: 'auto' | 'manual'; keepOnFailure?: boolean; verifyWindowS?: number },
+    options: {
+      approval: 'auto' | 'manual';
+      keepOnFailure?: boolean;
+      verifyWindowS?: number;
+      newPassword?: boolean;
+    },
   ): RunSummary {
-    this.#checkSwap(from, to);
-    const source = swapSource(this.#store, this.#ocpp, this.runs, from);
+    const { state, source } = this.#swapFrom(broken, to, options.newPassword === true);
+    const from = source.identity;
     const url = source.entries.find((e) => /url|uri/i.test(e.key) && /^wss?:\/\//.test(e.value ?? ''))?.value;
+    const securityProfile =
+      source.networkProfile?.securityProfile ??
+      Number(source.entries.find((e) => e.key.toLowerCase() === 'securityprofile')?.value ?? 0);
     const template: Template = {
       name: `${from} → ${to}`,
-      csms: { url: url ?? source.networkProfile?.url ?? 'ws://unknown.invalid/', securityProfile: 0 },
+      csms: {
+        url: url ?? source.networkProfile?.url ?? 'ws://unknown.invalid/',
+        securityProfile: ([0, 1, 2, 3] as const).find((p) => p === securityProfile) ?? 0,
+      },
       groups: [],
       settings: {},
       ...(options.verifyWindowS !== undefined ? { verifyWindowS: options.verifyWindowS } : {}),
     };
-    return this.start(actor, to, template, options.approval, null, options.keepOnFailure ?? false, {
-      from,
-      oldBox: oldBoxOf(this.#store, from),
-    });
+    const run = this.start(
+      actor,
+      to,
+      template,
+      options.approval,
+      null,
+      options.keepOnFailure ?? false,
+      state,
+    );
+    if (state.backup) auditRestore(this.#store, actor, run.id, to, state.backup, source);
+    return run;
   }
 
   /** The swap's plan without a run: the replacement is read now, nothing is written (`wbc swap` without --yes). */
-  async swapPreview(from: string, to: string, signal?: AbortSignal): Promise<Plan> {
-    this.#checkSwap(from, to);
-    const source = swapSource(this.#store, this.#ocpp, this.runs, from);
+  async swapPreview(
+    broken: SwapFrom,
+    to: string,
+    options: { newPassword?: boolean } = {},
+    signal?: AbortSignal,
+  ): Promise<Plan> {
+    const { source } = this.#swapFrom(broken, to, options.newPassword === true);
     const box = this.#ocpp.csms.box(to);
     if (box?.state !== 'connected') throw new AppError('BOX_OFFLINE', { identity: to });
-    const snapshot = await this.#ocpp.readConfiguration(to, `before replacing ${from}`, signal);
-    return planSwap(source, to, box.ocppVersion, snapshot.entries, loadUrlProfiles());
+    const snapshot = await this.#ocpp.readConfiguration(to, `before replacing ${source.identity}`, signal);
+    return planSwap(source, to, box.ocppVersion, snapshot.entries, loadUrlProfiles(), options);
+  }
+
+  /** The broken box of a swap as the run keeps it, and what is known of it, after the checks. */
+  #swapFrom(broken: SwapFrom, to: string, newPassword: boolean): { state: SwapState; source: SwapSource } {
+    const backup = 'backup' in broken ? parseBackupFile(broken.backup) : undefined;
+    const from = backup ? backup.identity : (broken as { from: string }).from;
+    this.#checkSwap(from, to);
+    const state: SwapState = {
+      from,
+      oldBox: backup?.box
+        ? { vendor: backup.box.vendor, model: backup.box.model, serialNumber: backup.box.serialNumber }
+        : oldBoxOf(this.#store, from),
+      ...(backup ? { backup } : {}),
+      ...(newPassword ? { newPassword } : {}),
+    };
+    const source = swapSourceOf(
+      { store: this.#store, ocpp: this.#ocpp, runs: this.runs, vault: this.#vault },
+      state,
+    );
+    return { state, source };
   }
 
   #checkSwap(from: string, to: string): void {
@@ -415,7 +463,12 @@ export class CommissioningService extends EventEmitter {
         run.approval,
         null,
         run.state.keepOnFailure === true,
-        { from: swap.from, oldBox: swap.oldBox },
+        {
+          from: swap.from,
+          oldBox: swap.oldBox,
+          ...(swap.backup ? { backup: swap.backup } : {}),
+          ...(swap.newPassword ? { newPassword: true } : {}),
+        },
       );
     return this.start(
       actor,

@@ -2,14 +2,18 @@
 // its password in the vault, the cards it holds), the cards pushed to the replacement at the same list
 // version, and the broken box's record marked "replaced" with both boxes kept in its history.
 import { AppError } from '../api/errors.ts';
+import type { ConfigBackup } from '../diagnostics/config-backup.ts';
 import { BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
 import { pushLocalList } from '../ocpp/local-list-push.ts';
 import type { OcppService } from '../ocpp/service.ts';
-import type { BootInfo, ConfigEntry, PushOutcome } from '../ocpp/types.ts';
+import type { BootInfo, ConfigEntry, LocalListEntry, PushOutcome } from '../ocpp/types.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { Store } from '../store/database.ts';
+import type { Vault } from '../store/vault.ts';
 import { lastPushedList, savePushedList } from './cards-for-box.ts';
+import { passwordFits } from './passwords.ts';
 import type { RunStore } from './run-store.ts';
+import { sourceFromBackup } from './swap-file.ts';
 import type { SwapSource } from './swap-plan.ts';
 import type { Replacement, RunDetail, SwapState } from './types.ts';
 
@@ -20,7 +24,13 @@ const OK = new Set(['Accepted', 'RebootRequired']);
  * was taken (the usual case: the snapshot "before commissioning" is the last read), that run's accepted
  * writes laid on top, so the URL and settings it left with are what move, not the factory values it had.
  */
-export function swapSource(store: Store, ocpp: OcppService, runs: RunStore, identity: string): SwapSource {
+export function swapSource(
+  store: Store,
+  ocpp: OcppService,
+  runs: RunStore,
+  identity: string,
+  vault?: Vault,
+): SwapSource {
   const snapshot = ocpp.latestSnapshot(identity);
   if (!snapshot) throw new AppError('CONFIG_NO_SNAPSHOT', { identity });
   const version = snapshot.ocppVersion === '2.0.1' ? '2.0.1' : '1.6';
@@ -40,12 +50,11 @@ export function swapSource(store: Store, ocpp: OcppService, runs: RunStore, iden
       if (entry) entry.value = write.to;
       else entries.push({ key: write.key, value: write.to, readonly: false });
     }
-    if (plan.networkProfile && OK.has(String(run.state.results.SetNetworkProfile ?? '')))
-      networkProfile = { url: plan.networkProfile.url, securityProfile: plan.networkProfile.securityProfile };
   }
-  const secret = store
-    .stmt('SELECT id FROM secrets WHERE purpose = ? AND label = ?')
-    .get(BOX_PASSWORD_PURPOSE, identity) as { id: number } | undefined;
+  // A 2.0.1 report never holds the network slots: the connection a run gave the box stands until another run.
+  if (plan?.networkProfile && OK.has(String(run?.state.results.SetNetworkProfile ?? '')))
+    networkProfile = { url: plan.networkProfile.url, securityProfile: plan.networkProfile.securityProfile };
+  const password = vaultPassword(store, identity, vault);
   return {
     identity,
     ocppVersion: version,
@@ -54,9 +63,40 @@ export function swapSource(store: Store, ocpp: OcppService, runs: RunStore, iden
     takenAt: snapshot.takenAt,
     runId,
     networkProfile,
-    passwordSecretId: secret?.id ?? null,
+    passwordSecretId: password.secretId,
+    ...(password.fits ? { passwordFits: password.fits } : {}),
     localList: lastPushedList(store, identity) ?? null,
   };
+}
+
+/** The box's password in this laptop's vault, by id, and the OCPP versions whose password rules it fits. */
+function vaultPassword(
+  store: Store,
+  identity: string,
+  vault?: Vault,
+): { secretId: number | null; fits?: Array<'1.6' | '2.0.1'> } {
+  const secret = store
+    .stmt('SELECT id FROM secrets WHERE purpose = ? AND label = ?')
+    .get(BOX_PASSWORD_PURPOSE, identity) as { id: number } | undefined;
+  if (!secret || !vault) return { secretId: secret?.id ?? null };
+  const fits = vault.use(secret.id, (value) =>
+    (['1.6', '2.0.1'] as const).filter((version) => passwordFits(version, value)),
+  );
+  return { secretId: secret.id, fits };
+}
+
+/**
+ * The source of a swap run: the backup file it was started with (kept in the run), else what the tool's
+ * own database knows of the broken box. A file source says whether the database knows that box too.
+ */
+export function swapSourceOf(
+  deps: { store: Store; ocpp: OcppService; runs: RunStore; vault: Vault },
+  swap: { from: string; backup?: ConfigBackup },
+): SwapSource {
+  const { store, ocpp, runs, vault } = deps;
+  if (!swap.backup) return swapSource(store, ocpp, runs, swap.from, vault);
+  const known = ocpp.latestSnapshot(swap.from);
+  return sourceFromBackup(swap.backup, vaultPassword(store, swap.from, vault), known?.takenAt ?? null);
 }
 
 /** The broken box as its stations row last knew it: kept in the run for the box's history. */
@@ -80,10 +120,10 @@ export async function pushSwapList(options: {
   actor: string;
   identity: string;
   from: string;
+  list: { version: number; entries: LocalListEntry[] } | null;
   signal: AbortSignal;
 }): Promise<PushOutcome> {
-  const { store, ocpp, identity, from } = options;
-  const list = lastPushedList(store, from);
+  const { store, ocpp, identity, from, list } = options;
   if (!list) throw new AppError('INTERNAL', { method: 'commissioning', incident: 'swap-list' });
   const session = ocpp.csms.session(identity);
   const configuration =
@@ -175,4 +215,40 @@ export function replacementsOf(store: Store, identity: string): Replacement[] {
       model: after.model ?? null,
     };
   });
+}
+
+/**
+ * A swap started from a backup file: which file (its box, when it was exported), what it moves, and whether
+ * the tool's database knows the broken box too (the file is used then, as the user chose it). No secret.
+ */
+export function auditRestore(
+  store: Store,
+  actor: string,
+  runId: number,
+  replacement: string,
+  backup: ConfigBackup,
+  source: SwapSource,
+): void {
+  store.write(() =>
+    recordAudit(store, {
+      actor,
+      action: 'config.restore',
+      at: store.now(),
+      entity: 'station',
+      entityId: backup.identity,
+      before: null,
+      after: {
+        run: runId,
+        replacement,
+        exportedAt: backup.exportedAt,
+        snapshotTakenAt: backup.snapshot.takenAt,
+        ocppVersion: backup.snapshot.ocppVersion,
+        settings: backup.settings.length,
+        cards: backup.localList?.cards.length ?? 0,
+        listVersion: backup.localList?.version ?? null,
+        passwordInThisVault: source.passwordSecretId !== null,
+        databaseSnapshot: source.file?.databaseSnapshot ?? null,
+      },
+    }),
+  );
 }

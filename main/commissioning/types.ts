@@ -1,5 +1,7 @@
 // The commissioning run as stored and shown: its steps, what each confirmed, and how it ended.
 // Pure types, shared by the runner, the api and the renderer.
+
+import type { ConfigBackup } from '../diagnostics/config-backup.ts';
 import type { BootInfo, PushOutcome, SettingStatus } from '../ocpp/types.ts';
 import type { Template } from './template-schema.ts';
 
@@ -175,6 +177,10 @@ export interface SwapState {
   oldBox: { vendor: string | null; model: string | null; serialNumber: string | null } | null;
   /** Set when the run ended with the identity moved: the broken box's record then says it was replaced. */
   replacedAt?: string;
+  /** A restore from a backup file (`swap --from-file`): the file, checked, is the source of the run. */
+  backup?: ConfigBackup;
+  /** The user chose a new password instead of the broken box's (which this laptop may not know). */
+  newPassword?: boolean;
 }
 
 /** One swap in a box's history: the replacement that took its identity, and the box it replaced. */
@@ -200,11 +206,23 @@ export interface SwapPlan {
   readOnly: Array<{ key: string; replacement: string | null; broken: string | null }>;
   /** Values the broken box never revealed (write-only), so the tool cannot move them; its password comes from the vault. */
   notRead: string[];
-  password: 'moved' | 'none';
+  /** Between OCPP 1.6 and 2.0.1: settings with no setting of the same meaning in the other version. */
+  notMapped: Array<{ key: string; value: string | null }>;
+  /** moved: the broken box's own (vault); new: one the run sets (the company CSMS must accept it); none. */
+  password: 'moved' | 'new' | 'none';
   /** The broken box's local list as the tool last gave it: pushed to the replacement with the same version. */
   cards: { version: number; count: number } | null;
-  /** The snapshot of the broken box the settings come from (and the run that wrote on top of it, if any). */
-  source: { snapshotId: number; takenAt: string; runId: number | null };
+  /** The snapshot of the broken box the settings come from (and the run that wrote on top of it, if any):
+   *  the tool's database, or a backup file (exported then; the database's own snapshot, if it has one, unused). */
+  source: {
+    snapshotId: number;
+    takenAt: string;
+    runId: number | null;
+    kind?: 'database' | 'file';
+    ocppVersion?: '1.6' | '2.0.1';
+    exportedAt?: string;
+    databaseSnapshot?: string | null;
+  };
 }
 
 export interface PlanIssue {
@@ -226,7 +244,11 @@ export interface PlanIssue {
     | 'SWAP_NO_PASSWORD'
     | 'SWAP_PASSWORD_NOT_MOVABLE'
     | 'SWAP_NO_NETWORK_PROFILE'
-    | 'SWAP_CARDS_NOT_MOVABLE';
+    | 'SWAP_CARDS_NOT_MOVABLE'
+    | 'SWAP_CARDS_TOO_LONG'
+    | 'SWAP_PASSWORD_ELSEWHERE'
+    | 'SWAP_NEW_PASSWORD'
+    | 'SWAP_PASSWORD_DOES_NOT_FIT';
   params: Record<string, string | number>;
 }
 

@@ -1,8 +1,9 @@
 // A box's full configuration as a backup file: its snapshot (read now when the box is connected), the cards
 // it holds and its list version, whether the vault keeps its password. Secrets never go into the file.
 import { AppError } from '../api/errors.ts';
-import { lastPushedList } from '../commissioning/cards-for-box.ts';
-import { BOX_PASSWORD_PURPOSE } from '../ocpp/box-passwords.ts';
+import { RunStore } from '../commissioning/run-store.ts';
+import { swapSource } from '../commissioning/swap.ts';
+import { BACKUP_FORMAT } from '../commissioning/swap-file.ts';
 import type { OcppService } from '../ocpp/service.ts';
 import type { ConfigSnapshot } from '../ocpp/types.ts';
 import { stationFacts } from '../report/report-model.ts';
@@ -10,8 +11,6 @@ import type { Store } from '../store/database.ts';
 
 /** Keys whose value is a secret even when a box does reveal it: kept out of the file. */
 const SECRET_KEY = /authorizationkey|basicauthpassword|password|apikey/i;
-
-export const BACKUP_FORMAT = 'wallbox-commissioner.config-backup';
 
 export interface ConfigBackup {
   format: typeof BACKUP_FORMAT;
@@ -32,10 +31,19 @@ export interface ConfigBackup {
   /** The cards the tool last gave the box, with the list version the box confirmed. */
   localList: {
     version: number;
-    cards: Array<{ idTag: string; status: string; group: string | null }>;
+    cards: Array<{
+      idTag: string;
+      status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
+      group: string | null;
+      expiryDate?: string;
+      tokenType?: string;
+    }>;
   } | null;
   /** Whether the vault keeps the box's own OCPP password (never the password itself). */
   password: 'in-vault' | 'none';
+  /** 2.0.1: the CSMS connection a run of the tool gave the box (its network slots are not in a report).
+   *  Absent in files of older tools. */
+  csms?: { url: string; securityProfile: number } | null;
 }
 
 export interface BackupResult {
@@ -63,7 +71,7 @@ export async function backupBox(
     ? await ocpp.readConfiguration(identity, 'backup', signal)
     : ocpp.latestSnapshot(identity);
   if (!snapshot) throw new AppError('CONFIG_NO_SNAPSHOT', { identity });
-  const backup = buildBackup(store, snapshot);
+  const backup = buildBackup(store, ocpp, snapshot);
   const stamp = backup.exportedAt.replace(/[:.]/g, '-');
   return {
     fileName: `config-backup-${identity}-${stamp}.json`.replace(/[^\w.-]+/g, '_'),
@@ -73,21 +81,23 @@ export async function backupBox(
   };
 }
 
-export function buildBackup(store: Store, snapshot: ConfigSnapshot): ConfigBackup {
+/**
+ * The backup of what the box holds as the tool knows it: the snapshot with the accepted writes of a later
+ * run of the tool laid on top (as a swap reads it, so a restore moves the URL it left with), its cards.
+ */
+function buildBackup(store: Store, ocpp: OcppService, snapshot: ConfigSnapshot): ConfigBackup {
   const identity = snapshot.identity;
   const station = stationFacts(store, identity);
+  const source = swapSource(store, ocpp, new RunStore(store), identity);
   const settings: ConfigBackup['settings'] = [];
   const notRead: ConfigBackup['notRead'] = [];
-  for (const entry of snapshot.entries) {
+  for (const entry of source.entries) {
     if (entry.writeOnly || (SECRET_KEY.test(entry.key) && entry.value === null))
       notRead.push({ key: entry.key, why: 'write-only' });
     else if (SECRET_KEY.test(entry.key)) notRead.push({ key: entry.key, why: 'secret' });
     else settings.push({ key: entry.key, value: entry.value, readonly: entry.readonly });
   }
-  const list = lastPushedList(store, identity);
-  const password = store
-    .stmt('SELECT 1 FROM secrets WHERE purpose = ? AND label = ?')
-    .get(BOX_PASSWORD_PURPOSE, identity);
+  const list = source.localList;
   return {
     format: BACKUP_FORMAT,
     version: 1,
@@ -114,9 +124,16 @@ export function buildBackup(store: Store, snapshot: ConfigSnapshot): ConfigBacku
     localList: list
       ? {
           version: list.version,
-          cards: list.entries.map((e) => ({ idTag: e.idTag, status: e.status, group: e.group ?? null })),
+          cards: list.entries.map((e) => ({
+            idTag: e.idTag,
+            status: e.status,
+            group: e.group ?? null,
+            ...(e.expiryDate ? { expiryDate: e.expiryDate } : {}),
+            ...(e.tokenType ? { tokenType: e.tokenType } : {}),
+          })),
         }
       : null,
-    password: password ? 'in-vault' : 'none',
+    password: source.passwordSecretId !== null ? 'in-vault' : 'none',
+    csms: source.networkProfile,
   };
 }

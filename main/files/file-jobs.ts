@@ -520,10 +520,11 @@ export class FileJobs extends EventEmitter {
     }
     if (running)
       this.#note(running, {
-        status: event.complete ? 'served' : 'served-partly',
+        status: !event.complete ? 'served-partly' : event.from > 0 ? 'served-resumed' : 'served',
         by: 'tool',
         at,
         bytes: event.bytes,
+        ...(event.from > 0 ? { from: event.from } : {}),
       });
   }
 

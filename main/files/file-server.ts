@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log/logger.ts';
 import { PRIVATE_FILE_MODE } from '../store/private-files.ts';
 import { displayName, storedFileName } from './box-folder.ts';
+import { requestedPart } from './byte-range.ts';
 import { receiveIncoming } from './incoming-file.ts';
 import { listenOn } from './listen-port.ts';
 import { multipartBoundary, multipartFile } from './multipart.ts';
@@ -45,11 +46,19 @@ export interface ReceivedFile {
   via: 'multipart' | 'post' | 'put' | 'ftp';
 }
 
-export type RefusalReason = 'too-large' | 'used' | 'expired' | 'unknown-token' | 'bad-upload' | 'bad-method';
+export type RefusalReason =
+  | 'too-large'
+  | 'used'
+  | 'expired'
+  | 'unknown-token'
+  | 'bad-upload'
+  | 'bad-method'
+  | 'bad-range';
 
 /** What the server saw, for the job it belongs to (null: a token no job has). */
 export type FileServerEvent =
-  | { type: 'served'; jobId: number; bytes: number; complete: boolean }
+  /** Bytes sent from byte `from` (0 unless the box resumed); complete: the file's end went out whole. */
+  | { type: 'served'; jobId: number; bytes: number; from: number; complete: boolean }
   | { type: 'refused'; jobId: number | null; reason: RefusalReason; httpStatus: number; bytes?: number };
 
 export interface FileServerOptions {
@@ -181,32 +190,66 @@ export class FileServer {
 
   #serve(req: IncomingMessage, res: ServerResponse, slot: DownloadSlot): void {
     let size: number;
+    let modified: Date;
     try {
-      size = statSync(slot.path).size;
+      const stat = statSync(slot.path);
+      size = stat.size;
+      modified = stat.mtime;
     } catch {
       reply(res, 404);
       return;
     }
-    res.writeHead(200, {
+    // A box resuming a broken-off download asks for the rest; If-Range guards against a changed file.
+    const etag = `"${size.toString(16)}-${Math.floor(modified.getTime()).toString(16)}"`;
+    const lastModified = modified.toUTCString();
+    const given = req.headers['if-range'];
+    const part = requestedPart(req.headers.range, size, {
+      given: Array.isArray(given) ? given[0] : given,
+      etag,
+      lastModified,
+    });
+    const headers: Record<string, string> = {
       'Content-Type': 'application/octet-stream',
-      'Content-Length': String(size),
       'Content-Disposition': `attachment; filename="${slot.name.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
       'Cache-Control': 'no-store',
+      'Accept-Ranges': 'bytes',
+      ETag: etag,
+      'Last-Modified': lastModified,
+    };
+    if (part === 'unsatisfiable') {
+      this.#options.onEvent({ type: 'refused', jobId: slot.jobId, reason: 'bad-range', httpStatus: 416 });
+      res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': '0' });
+      res.end();
+      return;
+    }
+    const { start, end } = part === 'whole' ? { start: 0, end: size - 1 } : part;
+    const length = Math.max(0, end - start + 1);
+    res.writeHead(part === 'whole' ? 200 : 206, {
+      ...headers,
+      'Content-Length': String(length),
+      ...(part === 'whole' ? {} : { 'Content-Range': `bytes ${start}-${end}/${size}` }),
     });
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
     let sent = 0;
-    const stream = createReadStream(slot.path);
-    stream.on('data', (chunk) => {
+    const stream = length === 0 ? null : createReadStream(slot.path, { start, end });
+    stream?.on('data', (chunk) => {
       sent += chunk.length;
     });
-    stream.on('error', () => res.destroy());
+    stream?.on('error', () => res.destroy());
     res.on('close', () =>
-      this.#options.onEvent({ type: 'served', jobId: slot.jobId, bytes: sent, complete: sent === size }),
+      this.#options.onEvent({
+        type: 'served',
+        jobId: slot.jobId,
+        bytes: sent,
+        from: start,
+        complete: sent === length && end === size - 1,
+      }),
     );
-    stream.pipe(res);
+    if (stream) stream.pipe(res);
+    else res.end();
   }
 
   async #receive(

@@ -34,6 +34,7 @@ export const knownStatuses = new Set([
   'accepted',
   'served',
   'served-partly',
+  'served-resumed',
   'received',
   'refused-too-large',
   'refused-used',
@@ -41,6 +42,7 @@ export const knownStatuses = new Set([
   'refused-unknown-token',
   'refused-bad-upload',
   'refused-bad-method',
+  'refused-bad-range',
 ]);
 
 const knownReasons = new Set([
@@ -67,6 +69,7 @@ export function reasonText(tr: Translate, reason: string): string {
 export function statusLine(tr: Translate, s: FileJobStatus): string {
   const extra = [
     s.bytes === undefined ? null : tr('files.bytes', { bytes: s.bytes }),
+    s.from === undefined ? null : tr('files.fromByte', { from: s.from }),
     s.httpStatus === undefined ? null : `HTTP ${s.httpStatus}`,
   ].filter(Boolean);
   const who = s.by === 'box' ? tr('files.by.box') : tr('files.by.tool');

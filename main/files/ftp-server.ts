@@ -5,6 +5,7 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.ts';
 import { displayName, storedFileName } from './box-folder.ts';
+import { restartOffset } from './byte-range.ts';
 import type {
   DownloadSlot,
   FileServerEvent,
@@ -51,6 +52,8 @@ interface Session {
   /** The data connection in use, cut when the session goes (the server closed, the client gone). */
   data: Socket | null;
   busy: boolean;
+  /** The byte the next RETR starts at (REST, a box resuming a broken-off download); 0 after every RETR. */
+  restart: number;
 }
 
 export class FtpServer {
@@ -92,7 +95,15 @@ export class FtpServer {
       control.end('421 Too many connections, try again later\r\n');
       return;
     }
-    const session: Session = { control, user: null, token: null, passive: null, data: null, busy: false };
+    const session: Session = {
+      control,
+      user: null,
+      token: null,
+      passive: null,
+      data: null,
+      busy: false,
+      restart: 0,
+    };
     this.#sessions.add(session);
     control.setTimeout(this.#options.idleMs ?? 60_000, () => {
       if (session.busy) return;
@@ -153,7 +164,7 @@ export class FtpServer {
     const arg = space < 0 ? '' : line.slice(space + 1);
     const open = ['USER', 'PASS', 'SYST', 'FEAT', 'NOOP', 'QUIT', 'OPTS'];
     if (!open.includes(verb) && session.token === null && verb !== '') {
-      const known = ['PWD', 'CWD', 'TYPE', 'SIZE', 'RETR', 'STOR', 'PASV', 'EPSV'];
+      const known = ['PWD', 'CWD', 'TYPE', 'SIZE', 'REST', 'RETR', 'STOR', 'PASV', 'EPSV'];
       this.#say(
         session,
         known.includes(verb) ? '530 Please log in with USER and PASS' : '502 Not implemented',
@@ -170,7 +181,10 @@ export class FtpServer {
       case 'SYST':
         return this.#say(session, '215 UNIX Type: L8');
       case 'FEAT':
-        return this.#say(session, '211-Features:\r\n EPSV\r\n PASV\r\n SIZE\r\n UTF8\r\n211 End');
+        return this.#say(
+          session,
+          '211-Features:\r\n EPSV\r\n PASV\r\n REST STREAM\r\n SIZE\r\n UTF8\r\n211 End',
+        );
       case 'NOOP':
         return this.#say(session, '200 OK');
       case 'OPTS':
@@ -196,6 +210,12 @@ export class FtpServer {
         return this.#passive(session, verb, arg);
       case 'SIZE':
         return this.#size(session);
+      case 'REST': {
+        const offset = restartOffset(arg);
+        if (offset === null) return this.#say(session, '501 REST takes a byte offset');
+        session.restart = offset;
+        return this.#say(session, `350 Restarting at ${offset}`);
+      }
       case 'RETR':
         return this.#retrieve(session);
       case 'STOR':
@@ -309,24 +329,31 @@ export class FtpServer {
     } catch {
       return this.#say(session, '550 No such file');
     }
+    const from = session.restart;
+    session.restart = 0;
+    if (from > size) {
+      this.#refuse(slot, 'bad-range', 554);
+      return this.#say(session, `554 REST ${from} is past the end of the file (${size} bytes)`);
+    }
     if (!session.passive) return this.#say(session, '425 Use PASV or EPSV first');
-    this.#say(session, '150 Sending the file');
+    this.#say(session, from > 0 ? `150 Sending the file from byte ${from}` : '150 Sending the file');
     session.busy = true;
     const data = await this.#dataSocket(session);
     if (!data) {
       session.busy = false;
       return this.#say(session, '425 No data connection');
     }
-    const sent = await this.#send(data, slot);
+    const sent = await this.#send(data, slot, from);
     session.busy = false;
-    this.#options.onEvent({ type: 'served', jobId: slot.jobId, bytes: sent, complete: sent === size });
-    this.#say(session, sent === size ? '226 Transfer complete' : '426 Transfer aborted');
+    const complete = sent === size - from;
+    this.#options.onEvent({ type: 'served', jobId: slot.jobId, bytes: sent, from, complete });
+    this.#say(session, complete ? '226 Transfer complete' : '426 Transfer aborted');
   }
 
-  #send(data: Socket, slot: DownloadSlot): Promise<number> {
+  #send(data: Socket, slot: DownloadSlot, from: number): Promise<number> {
     return new Promise((resolve) => {
       let sent = 0;
-      const stream = createReadStream(slot.path);
+      const stream = createReadStream(slot.path, { start: from });
       stream.on('data', (chunk) => {
         sent += chunk.length;
       });

@@ -14,6 +14,8 @@ export interface FileJobStatus {
   at: string;
   /** The tool's events: bytes served or refused, HTTP status answered. */
   bytes?: number;
+  /** The byte a resumed download started at (HTTP Range, FTP REST); absent when it started at 0. */
+  from?: number;
   httpStatus?: number;
 }
 

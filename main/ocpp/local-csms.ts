@@ -17,7 +17,7 @@ import { checkUpgrade, isRefusal, type RefusalReason, refusalText, refuseSocket 
 import type { OcppPeer } from './peer.ts';
 import { createSession, type StationSession } from './session.ts';
 import { tolerantValidators, toleratedViolations } from './tolerant-validators.ts';
-import type { TraceRecorder } from './trace.ts';
+import { parsedSent, type TraceRecorder } from './trace.ts';
 import {
   type BootInfo,
   type BoxInfo,
@@ -637,7 +637,7 @@ export class LocalCsms extends EventEmitter {
       const sent = outbound ? sending : undefined;
       sending = undefined;
       const raw = typeof message === 'string' ? message : String(message);
-      trace.frame(identity, outbound ? 'out' : 'in', raw, undefined, sent);
+      trace.frame(identity, outbound ? 'out' : 'in', raw, undefined, sent && parsedSent(raw, sent));
     });
     peer.on('strictValidationFailure', ({ error }) => {
       trace.event(identity, 'schema-violation', { error: error.message });

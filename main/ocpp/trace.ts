@@ -58,17 +58,20 @@ function column(value: string | null, max: number): string | null {
 
 /** Reads what an OCPP-J frame is: [2,id,action,payload] call, [3,id,payload] result, [4,id,code,...] error. */
 export function classify(raw: string): { kind: string; messageId: string | null; action: string | null } {
-  const { value, ...kind } = classifyParsed(raw);
+  const { value, ...kind } = parseFrame(raw);
   return kind;
 }
 
-/** classify, with the value parsed on the way (null when the text is not JSON). */
-function classifyParsed(raw: string): {
+/** What an OCPP-J frame is, with the value parsed on the way (null when the text is not JSON). */
+export interface ParsedFrame {
   kind: string;
   messageId: string | null;
   action: string | null;
   value: unknown;
-} {
+}
+
+/** classify, with the value parsed on the way: a relay parses each frame once and hands it to frame(). */
+export function parseFrame(raw: string): ParsedFrame {
   let value: unknown = null;
   try {
     value = JSON.parse(raw) as unknown;
@@ -85,19 +88,28 @@ function classifyParsed(raw: string): {
 }
 
 /**
- * classify for a call the tool sends itself: ocpp-rpc hands over the [2,id,action,params] array it then
- * serialises to raw, so the 15 KB of a card list is not parsed back. Null (parse instead) unless raw is
- * that array's text, as far as its head shows.
+ * parseFrame for a call the tool sends itself: ocpp-rpc hands over the [2,id,action,params] array it then
+ * serialises to raw, so the 15 KB of a card list is not parsed back. Undefined (parse instead) unless raw
+ * is that array's text, as far as its head shows.
  */
-function classifySent(
-  raw: string,
-  sent: readonly unknown[],
-): { kind: string; messageId: string | null; action: string | null; value: unknown } | null {
+export function parsedSent(raw: string, sent: readonly unknown[]): ParsedFrame | undefined {
   const [type, messageId, action] = sent;
   if (type !== 2 || typeof messageId !== 'string' || typeof action !== 'string' || sent.length !== 4)
-    return null;
-  if (!raw.startsWith(`[2,${JSON.stringify(messageId)},${JSON.stringify(action)},`)) return null;
+    return undefined;
+  if (!raw.startsWith(`[2,${JSON.stringify(messageId)},${JSON.stringify(action)},`)) return undefined;
   return { kind: 'call', messageId, action, value: sent };
+}
+
+/** The clock as ISO text, made once per millisecond: a busy relay stamps many frames within one. */
+let isoAtMs = 0;
+let isoText = '';
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== isoAtMs) {
+    isoAtMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
 }
 
 /** Frames kept exactly as they came (nothing redacted), with the value the recorder parsed from them. */
@@ -166,16 +178,16 @@ export class TraceRecorder {
     };
   }
 
-  /** One frame; `side` marks who sent it when the tool relays (proxy mode). `sent`: the call array the
-   *  tool's own CSMS serialised to raw (its outgoing calls), read instead of parsing raw again. */
+  /** One frame; `side` marks who sent it when the tool relays (proxy mode); `parsed` is parseFrame(raw)
+   *  when the caller has it already (the relay reads every frame it passes on). */
   frame(
     identity: string,
     direction: 'in' | 'out',
     raw: string,
     side?: TraceSide,
-    sent?: readonly unknown[],
+    parsed?: ParsedFrame,
   ): TraceFrame {
-    const { kind, messageId, action, value } = (sent && classifySent(raw, sent)) ?? classifyParsed(raw);
+    const { kind, messageId, action, value } = parsed ?? parseFrame(raw);
     const key = `${identity}\u0000${messageId}`;
     let label = action;
     if (kind === 'call' && messageId && action) this.#pending.set(key, action);
@@ -185,15 +197,15 @@ export class TraceRecorder {
     }
     const kept = redactRawFrame(raw);
     const frame: TraceFrame = {
-      at: new Date().toISOString(),
+      at: isoNow(),
       identity,
       direction,
       kind,
       action: column(label, 64),
       messageId: column(messageId, 64),
       frame: kept,
-      ...(side === undefined ? {} : { side }),
     };
+    if (side !== undefined) frame.side = side;
     // A redacted frame is read from what is kept (the masks), never from the secret-bearing original.
     if (kept === raw) parsedFrames.set(frame, value);
     return this.#push(frame);

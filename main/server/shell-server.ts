@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../api/errors.ts';
 import { wireError } from '../api/router.ts';
+import { replyFrameText } from '../api/shared-results.ts';
 import type { ClientFrame, ServerFrame } from '../api/wire.ts';
 import type { Core } from '../core.ts';
 import { type AccessPolicy, allowedHosts, checkApiAccess, checkHost, isLoopbackHost } from './access.ts';
@@ -83,7 +84,9 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
     serveStatic(options.staticDir, path, res);
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  // No permessage-deflate, though a browser offers it: on loopback, compressing every answer costs more
+  // CPU than the bytes it saves (ws's default, said here so that it stays).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // From here the socket is ours, not the HTTP server's: a peer that resets it mid-handshake must not
@@ -124,7 +127,7 @@ export async function startShellServer(options: ShellServerOptions): Promise<She
         return;
       }
       const reply = await core.router.call(frame.method, frame.params, ctx);
-      send(ws, { type: 'reply', id: frame.id, reply });
+      if (ws.readyState === WebSocket.OPEN) ws.send(replyFrameText(frame.id, reply));
     });
   }
   const unsubscribe = core.router.subscribe((event, payload) => {

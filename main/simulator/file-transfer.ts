@@ -23,7 +23,8 @@ export interface SimFileOptions {
   /** The box's FTP client for ftp:// locations (the simulator has none of its own; tests give it curl).
    *  Without it an ftp:// location fails as on a box that cannot speak FTP. */
   ftp?: FtpClient;
-  /** 1.6 SupportedFileTransferProtocols it lists (e.g. "FTP"); the key is absent when not given. */
+  /** The protocols it lists (e.g. "FTP") in 1.6 SupportedFileTransferProtocols or 2.0.1
+   *  OCPPCommCtrlr.FileTransferProtocols; the key or variable is absent when not given. */
   transferProtocols?: string;
 }
 

@@ -52,6 +52,7 @@ export class Station201 extends StationRuntime {
         model: (options.model ?? 'SimBox 201').slice(0, 20),
         heartbeatIntervalS: options.heartbeatIntervalS,
         slots: SLOTS,
+        fileTransferProtocols: options.files?.transferProtocols,
       })
         .map((spec) => {
           const value = localListOverrides201(options)[`${spec.component}.${spec.variable}`];

@@ -11,6 +11,8 @@ export interface VariablesInit {
   model: string;
   heartbeatIntervalS: number | undefined;
   slots: number[];
+  /** OCPPCommCtrlr.FileTransferProtocols it lists (e.g. "FTP"); the variable is absent when not given. */
+  fileTransferProtocols?: string | undefined;
 }
 
 const measurands = supportedMeasurands.join(',');
@@ -213,6 +215,15 @@ export function standardVariables(init: VariablesInit): VariableSpec[] {
       },
     ],
   ];
+  if (init.fileTransferProtocols !== undefined)
+    rows.push([
+      'OCPPCommCtrlr',
+      'FileTransferProtocols',
+      'MemberList',
+      'ReadOnly',
+      init.fileTransferProtocols,
+      { valuesList: 'FTP,FTPS,HTTP,HTTPS,SFTP' },
+    ]);
   return rows.map(([component, variable, dataType, mutability, value, extra]) => ({
     component,
     variable,

@@ -56,6 +56,7 @@ export const auditActions = [
   'box.file-job-ended',
   'box.replaced',
   'config.backup',
+  'config.restore',
   'station.forget',
 ] as const;
 

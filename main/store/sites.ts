@@ -29,11 +29,8 @@ function toSite(row: SiteRow): Site {
 }
 
 export function listSites(store: Store): Site[] {
-  return readUnchanged(
-    store.db,
-    'sites.list',
-    () => (store.db.prepare(`${SELECT} ORDER BY s.name COLLATE NOCASE`).all() as SiteRow[]).map(toSite),
-    (sites) => sites.map((site) => ({ ...site })),
+  return readUnchanged(store.db, 'sites.list', () =>
+    (store.db.prepare(`${SELECT} ORDER BY s.name COLLATE NOCASE`).all() as SiteRow[]).map(toSite),
   );
 }
 

@@ -1,15 +1,18 @@
 // Reads the api repeats on every call (the language, the sites list) answered from their last result while
 // the database is unchanged: SQLite's own counters tell, for this connection and for any other process.
 import type Database from 'better-sqlite3';
+import { shareResult } from '../api/shared-results.ts';
 import type { Db } from './database.ts';
 
 interface Remembered {
-  stamp: string;
+  totalChanges: number;
+  dataVersion: number;
   value: unknown;
 }
 
 interface Counters {
-  stamp: Database.Statement;
+  totalChanges: Database.Statement;
+  dataVersion: Database.Statement;
   remembered: Map<string, Remembered>;
 }
 
@@ -21,7 +24,9 @@ function countersOf(db: Db): Counters {
     counters = {
       // total_changes: rows this connection inserted, changed or deleted (triggers too), rolled back or not;
       // data_version moves whenever another connection (a `wbc` command, the app) committed to the file.
-      stamp: db.prepare("SELECT total_changes() || ':' || data_version AS stamp FROM pragma_data_version"),
+      // Two plain statements, one value each, cost less than one that joins them into a string.
+      totalChanges: db.prepare('SELECT total_changes()').pluck(),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       remembered: new Map(),
     };
     perConnection.set(db, counters);
@@ -32,15 +37,18 @@ function countersOf(db: Db): Counters {
 /**
  * read()'s last result when nothing was written since (by this connection or another), else read() again.
  * Inside a transaction it always reads: what it sees there may still be rolled back. The result is shared
- * between callers: `copy` hands each one its own.
+ * between callers, frozen all the way down (main/api/shared-results.ts): a caller that wants to change it
+ * makes its own copy; a face sending it as JSON writes its text once per change.
  */
-export function readUnchanged<T>(db: Db, key: string, read: () => T, copy: (value: T) => T): T {
+export function readUnchanged<T>(db: Db, key: string, read: () => T): T {
   if (db.inTransaction || !db.open) return read();
   const counters = countersOf(db);
-  const { stamp } = counters.stamp.get() as { stamp: string };
+  const totalChanges = counters.totalChanges.get() as number;
+  const dataVersion = counters.dataVersion.get() as number;
   const found = counters.remembered.get(key);
-  if (found?.stamp === stamp) return copy(found.value as T);
-  const value = read();
-  counters.remembered.set(key, { stamp, value });
-  return copy(value);
+  if (found && found.totalChanges === totalChanges && found.dataVersion === dataVersion)
+    return found.value as T;
+  const value = shareResult(read());
+  counters.remembered.set(key, { totalChanges, dataVersion, value });
+  return value;
 }

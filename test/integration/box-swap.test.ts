@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BareCsms } from '../support/bare-csms.ts';
-import { brokenBox } from '../support/broken-box.ts';
+import { brokenBox, brokenBox201 } from '../support/broken-box.ts';
 import { callOk, callRaw } from '../support/core.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
 import { until } from '../support/until.ts';
@@ -82,17 +82,7 @@ test('swap 1.6 to 1.6: settings, cards, password and identity move; the old reco
 test('swap 2.0.1 to 2.0.1: the replacement gets the network profile the old box was given, its password and identity', async (t) => {
   const company = await BareCsms.start(t);
   const { core, url } = await coreWithCsms(t);
-  const old = await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'WB-201-OLD' });
-  const commissioned = await callOk(core, 'commissioning.start', {
-    identity: 'WB-201-OLD',
-    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 2 },
-    approval: 'auto',
-  });
-  const first = await core.commissioning.settled(commissioned.id);
-  assert.equal(first.status, 'left-not-confirmed', JSON.stringify(first.error));
-  const password = core.vault.use(first.state.passwordSecretId ?? -1, (v) => v);
-  await company.waitFor('old box at company', () => company.connected('WB-201-OLD'));
-  await old.stop();
+  const { password } = await brokenBox201(t, core, url, company, 'WB-201-OLD');
 
   await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'FACTORY-201' });
   const started = await callOk(core, 'commissioning.swap', {

@@ -121,6 +121,26 @@ test('a 1.6 box listing only FTP in SupportedFileTransferProtocols gets an ftp:/
   assert.equal((await callOk(core, 'files.list', { identity }))[0]?.receivedVia, 'ftp');
 });
 
+test('a 2.0.1 box listing only FTP in OCPPCommCtrlr.FileTransferProtocols gets an ftp:// location for GetLog without asking', async (t) => {
+  const identity = 'WB-FTP-201';
+  const runs: CurlResult[] = [];
+  const client = curlClient(tempDir(t), runs);
+  const { core, url } = await coreWithCsms(t);
+  await simBox(t, core, {
+    ocppVersion: '2.0.1',
+    endpoint: url,
+    identity,
+    files: { ftp: client, transferProtocols: 'FTP,SFTP' },
+  });
+  await callOk(core, 'config.read', { identity });
+  const started = await callOk(core, 'files.fetchLog', { identity });
+  const job = await ended(core, started.id);
+  assert.equal(job.state, 'done', `${JSON.stringify(job.statuses)} ${runs[0]?.stderr}`);
+  assert.equal(runs.length, 1, 'the box was given an ftp:// location and used its FTP client');
+  assert.equal(runs[0]?.code, 0, runs[0]?.stderr);
+  assert.equal((await callOk(core, 'files.list', { identity }))[0]?.receivedVia, 'ftp');
+});
+
 test('a box listing HTTP keeps the HTTP default', async (t) => {
   const identity = 'WB-FTP-HTTP';
   const { core } = await boxAt(t, identity, { transferProtocols: 'FTP,HTTP' });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LiveService } from '../../main/ocpp/live/live-service.ts';
-import type { LiveNotice } from '../../main/ocpp/live/live-types.ts';
+import type { LiveBox, LiveNotice } from '../../main/ocpp/live/live-types.ts';
 import { bareBox, boot16 } from '../support/bare-box.ts';
 import { BareCsms } from '../support/bare-csms.ts';
 import { callOk } from '../support/core.ts';
@@ -293,4 +293,75 @@ test('the idle minutes are a setting: set to 5, five minutes without energy are 
   const idle = await until(() => seen.find((n) => n.kind === 'idle'));
   assert.deepEqual([idle.at, idle.details], [at(1), { minutes: 5, energyWh: 1200 }]);
   assert.equal(core.live.get('WB-IDLE5')?.idleMinutes, 5);
+});
+
+test('the live view tells each frame that changes what it shows, and stays quiet on those that change nothing', async (t) => {
+  // Frames recorded into the trace directly (in-process, no wire): what is tested is which of them the live
+  // view tells its watchers about; the tests above cover the same folding over real WebSockets.
+  const { core } = await coreWithCsms(t);
+  // Each frame folded as it is heard (batchMs 0), so what it caused can be counted frame by frame.
+  const live = new LiveService(core.ocpp.trace, { tickMs: 0, batchMs: 0 });
+  t.after(() => live.close());
+  const told: LiveBox[] = [];
+  live.on('changed', (box: LiveBox) => {
+    if (box.identity === 'WB-QUIET') told.push(box);
+  });
+  const frame = (direction: 'in' | 'out', value: unknown[]) =>
+    core.ocpp.trace.frame('WB-QUIET', direction, JSON.stringify(value));
+  const boot = { chargePointVendor: 'V', chargePointModel: 'M' };
+  const shown = [
+    () => frame('in', [2, 'b1', 'BootNotification', boot]),
+    () => frame('out', [3, 'b1', { status: 'Accepted', currentTime: at(0), interval: 60 }]),
+    () => frame('in', [2, 'h1', 'Heartbeat', {}]),
+    () =>
+      frame('in', [
+        2,
+        's1',
+        'StatusNotification',
+        { connectorId: 1, errorCode: 'NoError', status: 'Preparing' },
+      ]),
+  ];
+  const quiet = [
+    () => frame('out', [3, 'h1', { currentTime: at(1) }]),
+    () => frame('out', [3, 's1', {}]),
+    () => frame('in', [2, 'a1', 'Authorize', { idTag: '04A1B2C3' }]),
+    () => frame('out', [3, 'a1', { idTagInfo: { status: 'Accepted' } }]),
+    () => frame('out', [2, 'c1', 'GetConfiguration', {}]),
+    () => frame('in', [3, 'c1', { configurationKey: [] }]),
+  ];
+  const counts: number[] = [];
+  for (const send of shown) {
+    const before = told.length;
+    send();
+    counts.push(told.length - before);
+  }
+  assert.deepEqual(
+    counts,
+    [1, 1, 1, 1],
+    'the boot (its first frame connects the box), its answer, a heartbeat, a status',
+  );
+  const quietFrom = told.length;
+  for (const send of quiet) send();
+  assert.equal(told.length, quietFrom, 'answers that change nothing here, a card check, the CSMS asking');
+  const last = told.at(-1);
+  assert.equal(last?.heartbeat.intervalS, 60);
+  assert.equal(last?.connectors[0]?.status, 'Preparing');
+  assert.deepEqual(live.get('WB-QUIET')?.connectors, last?.connectors);
+});
+
+test('the live view folds frames in batches, off the turn that relays them, yet a read includes every frame heard', async (t) => {
+  const { core } = await coreWithCsms(t);
+  const live = new LiveService(core.ocpp.trace, { tickMs: 0 });
+  t.after(() => live.close());
+  const told: string[] = [];
+  live.on('changed', (box: LiveBox) => {
+    if (box.identity === 'WB-BATCH') told.push(box.connectors[0]?.status ?? '');
+  });
+  for (const status of ['Preparing', 'Charging', 'SuspendedEV']) {
+    const payload = { connectorId: 1, errorCode: 'NoError', status };
+    core.ocpp.trace.frame('WB-BATCH', 'in', JSON.stringify([2, status, 'StatusNotification', payload]));
+  }
+  assert.deepEqual(told, [], 'the turn that records the frames (a relay passing them on) does not fold them');
+  assert.equal(live.get('WB-BATCH')?.connectors[0]?.status, 'SuspendedEV', 'read at once, all three are in');
+  assert.deepEqual(told, ['Preparing', 'Charging', 'SuspendedEV'], 'and each change was told, in order');
 });

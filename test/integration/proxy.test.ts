@@ -260,6 +260,39 @@ test("the tool's own read-only calls get ids of their own, are marked as the too
   assert.equal(!nobody.ok && nobody.error.code, 'PROXY_BOX_NOT_RELAYED');
 });
 
+test("a box's answer to the tool's own call stays with the tool when it is cut off or writes the id in JSON escapes", async (t) => {
+  const csms = await BareCsms.start(t);
+  const { core, url } = await proxyTo(t, csms.url('/ocpp'));
+  // A raw WebSocket box: it answers the tool's calls with frames no OCPP library would send.
+  const answers = [
+    (id: string) => `[3,"${id}",{"configurationKey":[`,
+    (id: string) => JSON.stringify([3, id, { configurationKey: [] }]).replace('wbc-', 'wbc\\u002d'),
+  ];
+  const box = new WebSocket(`${url}/WB-RAW`, ['ocpp1.6']);
+  t.after(() => box.terminate());
+  box.on('message', (data) => {
+    const [type, id] = JSON.parse(String(data)) as [number, string];
+    const answer = answers.shift();
+    if (type === 2 && answer) box.send(answer(id));
+  });
+  await new Promise((resolve, reject) => {
+    box.once('open', resolve);
+    box.once('error', reject);
+  });
+  const call = () =>
+    callOk(core, 'proxy.call', { identity: 'WB-RAW', action: 'GetConfiguration', payload: {}, timeoutS: 20 });
+  const cut = await call();
+  assert.deepEqual(cut.error?.code, 'FormatViolation', "a cut-off answer is the tool's, told as not OCPP-J");
+  const escaped = await call();
+  assert.deepEqual(escaped.result, { configurationKey: [] }, 'the same id, one character escaped');
+  for (const f of csms.frames) assert.ok(!f.message.includes('wbc'), f.message);
+  const own = traced(core, 'WB-RAW').filter((f) => f.side === 'tool');
+  assert.deepEqual(
+    own.map((f) => `${f.direction}:${f.kind}`),
+    ['out:call', 'in:malformed', 'out:call', 'in:result'],
+  );
+});
+
 test('secrets the CSMS sends the box (a new AuthorizationKey) pass through but never reach the trace or the log', async (t) => {
   const csms = await BareCsms.start(t);
   const { core, url } = await proxyTo(t, csms.url('/ocpp'));

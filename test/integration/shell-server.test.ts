@@ -104,6 +104,34 @@ test('garbage and wrong argument types get typed errors and the socket stays usa
   client.ws.close();
 });
 
+test('the sites list a page reads over the socket follows every change, its own, another page’s and a wbc command’s', async (t) => {
+  // The list is written as text once while nothing changed (main/api/shared-results.ts): never an old text.
+  const dir = tempDir(t);
+  const { server } = await testShell(t, { core: testCore(t, { dataDir: dir }) });
+  const pages = await Promise.all([1, 2].map(() => openSocket(apiUrl(server.port, server.token))));
+  const [mine, other] = pages.map((opened) => {
+    assert.ok('client' in opened);
+    return opened.client;
+  });
+  assert.ok(mine && other);
+  const listed = async () => {
+    const reply = await mine.call('sites.list', {});
+    assert.ok(reply.ok);
+    return (reply.result as Array<{ name: string }>).map((s) => s.name);
+  };
+  assert.deepEqual(await listed(), []);
+  assert.ok((await mine.call('sites.create', { name: 'Depot' })).ok);
+  assert.deepEqual(await listed(), ['Depot']);
+  assert.deepEqual(await listed(), ['Depot'], 'asked again, the same');
+  assert.ok((await other.call('sites.create', { name: 'Garage Nord' })).ok);
+  assert.deepEqual(await listed(), ['Depot', 'Garage Nord']);
+  const renamed = await wbc(['--data-dir', dir, 'sites', 'rename', 'Depot', 'Depot Süd']);
+  assert.equal(renamed.code, 0, renamed.stderr);
+  assert.deepEqual(await listed(), ['Depot Süd', 'Garage Nord']);
+  mine.ws.close();
+  other.ws.close();
+});
+
 test('a change made by one face is pushed as an event to every open page', async (t) => {
   const { core, server } = await testShell(t);
   const opened = await openSocket(apiUrl(server.port, server.token));

@@ -1,7 +1,7 @@
 // `wbc backup`, `wbc diff` and `wbc swap` as a technician runs them: the real command (bin/wbc.js) on a data
 // folder that knows a broken box, a simulated replacement dialling the command's CSMS over a real WebSocket.
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { openCore } from '../../main/core.ts';
 import { createSimStation, type SimStation } from '../../main/simulator/station.ts';
@@ -137,4 +137,68 @@ test('Ctrl+C (SIGINT) cancels a running wbc swap: it ends with CANCELLED, exit 1
   cli.child.kill('SIGINT');
   assert.equal(await cli.exited, 1, cli.stderr());
   assert.match(cli.stderr(), /CANCELLED/);
+});
+
+test('wbc swap --from-file on a laptop that never knew the box: the plan from the file; no password is invented; --new-password sets one', async (t) => {
+  const { dir } = await knownFolder(t);
+  const file = `${dir}/backup.json`;
+  const made = await wbc(['backup', '--identity', 'WB-OLD', '--out', file, '--data-dir', dir]);
+  assert.equal(made.code, 0, made.stderr);
+  const site = tempDir(t);
+  const fromFile = (to: string, ...extra: string[]) =>
+    wbcWaitingForBox(t, [
+      'swap',
+      '--from-file',
+      file,
+      '--to',
+      to,
+      ...extra,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data-dir',
+      site,
+    ]);
+  const blocked = await fromFile('FACTORY-K');
+  replacementAt(t, blocked.url, 'FACTORY-K');
+  assert.equal(await blocked.exited, 1, blocked.stderr());
+  assert.match(blocked.stdout(), /Source: the backup file of WB-OLD, exported /);
+  assert.match(blocked.stdout(), /CpoName\s+ -> ACME Parking/);
+  assert.match(
+    blocked.stdout(),
+    /the vault of the laptop that made the backup; this laptop does not have it/,
+  );
+  assert.match(blocked.stderr(), /the vault of this laptop holds no password of WB-OLD/);
+
+  const planned = await fromFile('FACTORY-L', '--new-password');
+  const sim = replacementAt(t, planned.url, 'FACTORY-L');
+  assert.equal(await planned.exited, 0, planned.stderr());
+  assert.match(
+    planned.stdout(),
+    /AuthorizationKey\s+\*\*\* -> A new password is written right before the reset .*: the company CSMS must accept WB-OLD with it\./,
+  );
+  assert.match(planned.stdout(), /Nothing was written/);
+  assert.equal(sim.configuration().CpoName, '');
+});
+
+test('wbc swap --from-file refuses a bad file at once, in the user language, before waiting for any box', async (t) => {
+  const dir = tempDir(t);
+  const swap = (file: string, lang: string) =>
+    wbc(['swap', '--from-file', file, '--to', 'FACTORY-M', '--lang', lang, '--data-dir', dir]);
+  const broken = `${dir}/broken.json`;
+  writeFileSync(broken, '{"format": "wallbox-commissioner.config-backup", "version": 1, "settings": [');
+  const notJson = await swap(broken, 'de');
+  assert.equal(notJson.code, 1);
+  assert.match(notJson.stderr, /Die Datei ist keine Sicherung: sie ist kein gültiges JSON/);
+  const newer = `${dir}/newer.json`;
+  writeFileSync(newer, JSON.stringify({ format: 'wallbox-commissioner.config-backup', version: 7 }));
+  const tooNew = await swap(newer, 'en');
+  assert.equal(tooNew.code, 1);
+  assert.match(tooNew.stderr, /The backup file has version 7; this tool reads files up to version 1\./);
+  const missing = await swap(`${dir}/nowhere.json`, 'en');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /File not found: .*nowhere\.json/);
+  const both = await wbc(['swap', '--from', 'WB-OLD', '--from-file', broken, '--to', 'X', '--data-dir', dir]);
+  assert.match(both.stderr, /Usage: wbc swap \(--from OLD \| --from-file BACKUP\.json\)/);
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { redactRawFrame } from '../../main/log/redact.ts';
 import { pushLocalList } from '../../main/ocpp/local-list-push.ts';
-import { classify, frameValue, TraceRecorder } from '../../main/ocpp/trace.ts';
+import { classify, frameValue, parsedSent, TraceRecorder } from '../../main/ocpp/trace.ts';
 import type { LocalListEntry, TraceFrame } from '../../main/ocpp/types.ts';
 import { openStore } from '../../main/store/database.ts';
 import { bareBox, boot16 } from '../support/bare-box.ts';
@@ -79,8 +79,11 @@ test('a call array that is not the text going out is not believed: the text is p
   trace.subscribe((f) => live.push(f));
   const raw = '[2,"m-2","Reset",{"type":"Hard"}]';
   // A call that never went out (ocpp-rpc failed to send it) is still announced; the next text is another.
-  trace.frame('WB-X', 'out', raw, undefined, [2, 'm-1', 'Reset', { type: 'Soft' }]);
-  trace.frame('WB-X', 'out', '[3,"b-1",{}]', undefined, [2, 'm-1', 'Reset', { type: 'Soft' }]);
+  const announced = [2, 'm-1', 'Reset', { type: 'Soft' }];
+  assert.equal(parsedSent(raw, announced), undefined);
+  assert.equal(parsedSent('[3,"b-1",{}]', announced), undefined);
+  trace.frame('WB-X', 'out', raw, undefined, parsedSent(raw, announced));
+  trace.frame('WB-X', 'out', '[3,"b-1",{}]', undefined, parsedSent('[3,"b-1",{}]', announced));
   const [call, result] = trace.list({ identity: 'WB-X', limit: 10 });
   assert.deepEqual(
     { kind: call?.kind, action: call?.action, messageId: call?.messageId, frame: call?.frame },

@@ -38,10 +38,13 @@ test('the sites list follows every change at once: this app’s, and a wbc comma
   assert.equal(renamed.code, 0, renamed.stderr);
   assert.deepEqual(names(await callOk(core, 'sites.list', {})), ['Depot:1', 'Garage Süd:0']);
 
-  // An answer handed out is the caller's own: changing it changes nothing for the next caller.
+  // An answer handed out is shared by every caller, so none can change it for the next one: it is frozen
+  // all the way down (main/api/shared-results.ts), and a caller that tries is stopped at once.
   const mine = await callOk(core, 'sites.list', {});
-  (mine[0] as { name: string }).name = 'Scribbled';
-  mine.pop();
+  assert.throws(() => {
+    (mine[0] as { name: string }).name = 'Scribbled';
+  }, TypeError);
+  assert.throws(() => mine.pop(), TypeError);
   assert.deepEqual(names(await callOk(core, 'sites.list', {})), ['Depot:1', 'Garage Süd:0']);
 });
 

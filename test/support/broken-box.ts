@@ -5,6 +5,7 @@ import { generatePassword } from '../../main/commissioning/passwords.ts';
 import type { Core } from '../../main/core.ts';
 import { BOX_PASSWORD_PURPOSE } from '../../main/ocpp/box-passwords.ts';
 import type { SimStation, SimStationOptions } from '../../main/simulator/station.ts';
+import type { BareCsms } from './bare-csms.ts';
 import { callOk } from './core.ts';
 import { simBox } from './sim.ts';
 import { until } from './until.ts';
@@ -51,4 +52,33 @@ export async function brokenBox(
   await box.stop();
   await until(() => core.ocpp.csms.box('WB-OLD')?.state !== 'connected', 20_000);
   return { password, box };
+}
+
+/**
+ * A 2.0.1 broken box as the tool left it: commissioned to the company CSMS (profile 1, a network profile and
+ * a generated password in the vault), seen there, then gone (stopped). Returns the password it was given.
+ */
+export async function brokenBox201(
+  t: TestContext,
+  core: Core,
+  url: string,
+  company: BareCsms,
+  identity: string,
+  changes: Array<{ key: string; value: string }> = [],
+): Promise<{ password: string }> {
+  const old = await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity });
+  if (changes.length > 0) await callOk(core, 'config.set', { identity, changes });
+  const commissioned = await callOk(core, 'commissioning.start', {
+    identity,
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 2 },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(commissioned.id);
+  if (run.status !== 'left-not-confirmed')
+    throw new Error(`commissioning ${identity}: ${JSON.stringify(run.error)}`);
+  const password = core.vault.use(run.state.passwordSecretId ?? -1, (v) => v);
+  await company.waitFor(`${identity} at the company CSMS`, () => company.connected(identity));
+  await old.stop();
+  await until(() => core.ocpp.csms.box(identity)?.state !== 'connected', 20_000);
+  return { password };
 }

@@ -51,6 +51,8 @@ export function foreignBox201(
     bootDelayMs?: number;
     /** Drops (never answers) calls that come before its BootNotification on this connection. */
     dropCallsBeforeBoot?: boolean;
+    /** SecurityCtrlr.Identity is ReadWrite, taken at the next boot (a box that can take a swapped identity). */
+    identityWritable?: boolean;
   },
 ): Promise<ForeignBox201> {
   const v = (
@@ -63,7 +65,16 @@ export function foreignBox201(
   ): Variable => ({ component, variable, value, mutability, dataType, ...extra });
   const model: Variable[] = [
     v('SecurityCtrlr', 'SecurityProfile', '0', 'ReadOnly', 'integer'),
-    v('SecurityCtrlr', 'Identity', options.identity, 'ReadOnly', 'string'),
+    v(
+      'SecurityCtrlr',
+      'Identity',
+      options.identity,
+      options.identityWritable ? 'ReadWrite' : 'ReadOnly',
+      'string',
+      {
+        rebootRequired: true,
+      },
+    ),
     v('SecurityCtrlr', 'BasicAuthPassword', '', 'WriteOnly', 'passwordString', {
       check: (p) => /^[\x21-\x7e]{16,40}$/.test(p),
     }),
@@ -242,12 +253,13 @@ export function foreignBox201(
     const slot = order[index % order.length] ?? 1;
     const profile = profiles.get(slot) ?? { ocppCsmsUrl: options.url, securityProfile: 0 };
     const password = find('SecurityCtrlr', 'BasicAuthPassword')?.value ?? '';
-    const url = `${profile.ocppCsmsUrl.replace(/\/+$/, '')}/${options.identity}`;
+    const identity = find('SecurityCtrlr', 'Identity')?.value || options.identity;
+    const url = `${profile.ocppCsmsUrl.replace(/\/+$/, '')}/${identity}`;
     const ws = new WebSocket(url, ['ocpp2.0.1'], {
       ...(profile.securityProfile >= 1 && password
         ? {
             headers: {
-              Authorization: `Basic ${Buffer.from(`${options.identity}:${password}`).toString('base64')}`,
+              Authorization: `Basic ${Buffer.from(`${identity}:${password}`).toString('base64')}`,
             },
           }
         : {}),

@@ -90,7 +90,33 @@ test('a replacement that appends its own identity and has no key for it cannot t
   assert.equal(plan.problems[0]?.code, 'SWAP_NO_IDENTITY_KEY');
 });
 
-test('boxes of different OCPP versions are not swapped setting by setting', () => {
-  const plan = planSwap(source([]), 'FACTORY-4', '2.0.1', [], loadUrlProfiles());
-  assert.deepEqual(plan.problems, [{ code: 'SWAP_OTHER_VERSION', params: { from: '1.6', to: '2.0.1' } }]);
+test('a 1.6 URL that holds the identity becomes a 2.0.1 network profile without it (the 2.0.1 box appends it)', () => {
+  const profiles = [
+    ...loadUrlProfiles(),
+    { id: 'full', label: 'full', urlKey: 'FullUrl', identityKey: null, appendsIdentity: false },
+  ];
+  const plan = planSwap(
+    source([entry('FullUrl', 'wss://csms.example/ocpp/WB-OLD'), entry('SecurityProfile', '2')]),
+    'FACTORY-4',
+    '2.0.1',
+    [entry('SecurityCtrlr.Identity', 'FACTORY-4'), entry('SecurityCtrlr.BasicAuthPassword', null)],
+    profiles,
+  );
+  assert.deepEqual(plan.problems, []);
+  assert.deepEqual(plan.networkProfile, { slot: 1, url: 'wss://csms.example/ocpp', securityProfile: 2 });
+  assert.equal(plan.swap?.password, 'moved');
+});
+
+test('only an identity no 2.0.1 box can carry keeps a 1.6 box from a 2.0.1 replacement (SWAP_OTHER_VERSION, said why)', () => {
+  const plan = planSwap(
+    source([entry('Cst_BackendUrl', 'ws://csms/ocpp')], { identity: 'WB:OLD' }),
+    'FACTORY-5',
+    '2.0.1',
+    [entry('SecurityCtrlr.Identity', 'FACTORY-5')],
+    loadUrlProfiles(),
+  );
+  assert.deepEqual(plan.problems, [
+    { code: 'SWAP_OTHER_VERSION', params: { from: '1.6', to: '2.0.1', identity: 'WB:OLD' } },
+  ]);
+  assert.deepEqual(plan.writes, []);
 });

@@ -38,6 +38,7 @@ export function liveHandlers(store: Store, live: LiveService): Pick<Handlers, Li
           after: { idleMinutes: minutes },
         });
       });
+      live.idleMinutesChanged();
       return { minutes };
     },
   };

@@ -20,6 +20,22 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 const time = (v: unknown, fallback: string): string =>
   typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : fallback;
 
+/** The box's calls that change its live state, and the calls whose answer does (#fromBox, #answered). */
+const boxActionsShown = new Set([
+  'Heartbeat',
+  'StatusNotification',
+  'MeterValues',
+  'StopTransaction',
+  'TransactionEvent',
+  'NotifyEvent',
+]);
+const answersShown = new Set([
+  'BootNotification',
+  'StartTransaction',
+  'ChangeConfiguration',
+  'SetChargingProfile',
+]);
+
 const MAX_POINTS = 500;
 const MAX_ERRORS = 50;
 const MAX_NOTICES = 50;
@@ -54,17 +70,27 @@ export class BoxLive {
   #notices: LiveNotice[] = [];
   readonly #pending = new Map<string, PendingCall>();
   #updatedAt: string;
+  /** Whether the last frame applied changed anything a snapshot shows (besides updatedAt). */
+  #shown = false;
 
   constructor(identity: string, at: string) {
     this.identity = identity;
     this.#updatedAt = at;
   }
 
+  /** Whether the frame applied last changed what a snapshot shows (its time aside): a CSMS's call at the
+   *  box, or an answer that changes nothing here, need not be told to anyone watching. */
+  get shownChanged(): boolean {
+    return this.#shown;
+  }
+
   /** Folds one frame in; returns the notices it gave rise to. */
   apply(frame: TraceFrame, idleMinutes: number): LiveNotice[] {
+    this.#shown = false;
     if (frame.side === 'tool') return [];
     this.#updatedAt = frame.at;
     if (frame.direction === 'event') {
+      this.#shown = true;
       if (frame.kind === 'connected') {
         this.connected = true;
         const details = frameValue(frame);
@@ -75,6 +101,7 @@ export class BoxLive {
     }
     const message = frameValue(frame);
     if (!Array.isArray(message) || typeof message[1] !== 'string') return [];
+    if (!this.connected) this.#shown = true;
     this.connected = true;
     const key = `${frame.direction}:${message[1]}`;
     if (message[0] === 2 && typeof message[2] === 'string' && isObject(message[3])) {
@@ -129,6 +156,8 @@ export class BoxLive {
   }
 
   #fromBox(action: string, p: Json, at: string, idleMinutes: number): LiveNotice[] {
+    // Each action below changes what is shown; any other (Authorize, DataTransfer, ...) changes nothing.
+    this.#shown ||= boxActionsShown.has(action);
     switch (action) {
       case 'Heartbeat':
         this.#heartbeatLast = at;
@@ -170,6 +199,7 @@ export class BoxLive {
 
   #answered(call: PendingCall, answer: Json, at: string): LiveNotice[] {
     const p = call.payload;
+    this.#shown ||= answersShown.has(call.action);
     if (call.action === 'BootNotification') {
       const interval = num(answer.interval);
       if (interval !== null && interval > 0) this.#heartbeatIntervalS = interval;

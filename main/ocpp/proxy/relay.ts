@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { RawData, WebSocket } from 'ws';
 import { AppError } from '../../api/errors.ts';
 import type { LogLevel } from '../../log/logger.ts';
-import type { TraceRecorder } from '../trace.ts';
+import { type ParsedFrame, parseFrame, type TraceRecorder } from '../trace.ts';
 import type { DialOutcome } from './dial.ts';
 import { checkReadOnly } from './read-only-calls.ts';
 
@@ -62,18 +62,23 @@ const MAX_TOOL_IDS = 1000;
 /** The head of an OCPP-J frame, read without parsing the payload: [2,"id","Action",…], [3,"id",…], [4,"id",…]. */
 const head = /^\s*\[\s*([234])\s*,\s*"((?:[^"\\]|\\.){0,128})"\s*(?:,\s*"((?:[^"\\]|\\.){0,128})")?/;
 
-function peek(text: string): { type: number; id: string; action: string | null } | null {
+interface Head {
+  type: number;
+  id: string;
+  action: string | null;
+}
+
+/** What the relay needs of a frame, from the one parse it shares with the trace (and the live view); a
+ *  frame that is not JSON is still read by its head, so a broken answer to the tool's own call stays the
+ *  tool's and never reaches the CSMS. */
+function headOf(parsed: ParsedFrame, text: string): Head | null {
+  if (parsed.messageId !== null) {
+    const type = parsed.kind === 'call' ? 2 : parsed.kind === 'result' ? 3 : 4;
+    return { type, id: parsed.messageId, action: parsed.action };
+  }
   const match = head.exec(text);
   if (!match) return null;
   return { type: Number(match[1]), id: match[2] ?? '', action: match[3] ?? null };
-}
-
-function json(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -87,13 +92,14 @@ function sendable(code: number): boolean {
 export class BoxRelay extends EventEmitter {
   readonly identity: string;
   readonly protocol: string;
-  readonly connectedAt = new Date().toISOString();
+  readonly connectedAt: string;
   readonly #box: WebSocket;
   #upstream: WebSocket | null;
   readonly #options: RelayOptions;
   /** What the CSMS answered this connection's BootNotification; null before it did. */
   bootStatus: string | null = null;
-  lastSeenAt = this.connectedAt;
+  /** When the box last sent a frame (milliseconds: every frame sets it, few read it). */
+  #lastSeenMs = Date.now();
   #closing = false;
   #alive = true;
   #upstreamAlive = true;
@@ -116,6 +122,7 @@ export class BoxRelay extends EventEmitter {
 
   constructor(options: RelayOptions) {
     super();
+    this.connectedAt = new Date(this.#lastSeenMs).toISOString();
     this.identity = options.identity;
     this.protocol = options.protocol;
     this.#box = options.box;
@@ -128,6 +135,10 @@ export class BoxRelay extends EventEmitter {
     this.#box.on('error', (error: Error & { code?: string }) => this.#socketError('box', error));
     this.#box.on('close', (code, reason) => this.#boxClosed(code, reason.toString('utf8')));
     this.#attach(options.upstream);
+  }
+
+  get lastSeenAt(): string {
+    return new Date(this.#lastSeenMs).toISOString();
   }
 
   /** Whether the company CSMS side is connected now. */
@@ -237,58 +248,63 @@ export class BoxRelay extends EventEmitter {
   }
 
   #fromBox(data: Buffer, binary: boolean): void {
-    this.lastSeenAt = new Date().toISOString();
+    this.#lastSeenMs = Date.now();
     const text = data.toString('utf8');
-    const frame = peek(text);
+    const parsed = parseFrame(text);
+    const frame = headOf(parsed, text);
     if (frame && frame.type !== 2) {
       // An answer: to the tool's own call (kept from the CSMS), or to the CSMS's.
       if (this.#toolOut?.id === frame.id) {
-        this.#toolAnswered(this.#toolOut, text, frame.type);
+        this.#toolAnswered(this.#toolOut, text, parsed, frame.type);
         return;
       }
       if (this.#toolIds.has(frame.id)) {
-        this.#options.trace.frame(this.identity, 'in', text, 'tool');
+        this.#options.trace.frame(this.identity, 'in', text, 'tool', parsed);
         return;
       }
       this.#csmsInFlight.delete(frame.id);
     } else if (
       frame?.action === 'NotifyReport' &&
       this.#toolReports.size > 0 &&
-      this.#toolReport(text, frame.id)
+      this.#toolReport(text, parsed, frame.id)
     )
       return;
     else if (frame?.action === 'BootNotification') this.#bootCalls.add(frame.id);
-    this.#options.trace.frame(this.identity, 'in', text, 'box');
-    this.#toCsms({ data, binary });
+    // Passed on first, traced right after in the same turn: the CSMS reads it meanwhile, and its answer
+    // (a later turn) is always traced after it. A frame that has to wait is traced before it is held.
+    const sent = this.#sendToCsms(data, binary);
+    this.#options.trace.frame(this.identity, 'in', text, 'box', parsed);
+    if (!sent) this.#hold({ data, binary });
     if (frame && frame.type !== 2) this.#pump();
   }
 
   #fromCsms(data: Buffer, binary: boolean): void {
     const text = data.toString('utf8');
-    this.#options.trace.frame(this.identity, 'out', text, 'csms');
-    const frame = peek(text);
+    const parsed = parseFrame(text);
+    const frame = headOf(parsed, text);
     if (frame?.type === 2) this.#csmsInFlight.add(frame.id);
-    else if (frame && this.#bootCalls.delete(frame.id) && frame.type === 3) this.#bootAnswered(text);
+    // Passed on first (or queued behind the tool's own call), traced right after, as from the box.
     if (this.#toolOut || this.#csmsQueue.length > 0) this.#csmsQueue.push({ data, binary });
     else this.#toBox({ data, binary });
+    this.#options.trace.frame(this.identity, 'out', text, 'csms', parsed);
+    if (frame && this.#bootCalls.delete(frame.id) && frame.type === 3) this.#bootAnswered(parsed.value);
   }
 
   /** A box part of the tool's own GetBaseReport: answered here, never sent to the CSMS. */
-  #toolReport(text: string, id: string): boolean {
-    const value = json(text);
+  #toolReport(text: string, parsed: ParsedFrame, id: string): boolean {
+    const value = parsed.value;
     const payload = Array.isArray(value) && isRecord(value[3]) ? value[3] : null;
     const requestId = payload?.requestId;
     if (typeof requestId !== 'number' || !this.#toolReports.has(requestId)) return false;
     if (payload?.tbc !== true) this.#toolReports.delete(requestId);
-    this.#options.trace.frame(this.identity, 'in', text, 'tool');
+    this.#options.trace.frame(this.identity, 'in', text, 'tool', parsed);
     const answer = JSON.stringify([3, id, {}]);
     this.#options.trace.frame(this.identity, 'out', answer, 'tool');
     this.#toBox({ data: Buffer.from(answer), binary: false });
     return true;
   }
 
-  #bootAnswered(text: string): void {
-    const value = json(text);
+  #bootAnswered(value: unknown): void {
     const status = Array.isArray(value) && isRecord(value[2]) ? value[2].status : null;
     if (typeof status !== 'string') return;
     this.bootStatus = status;
@@ -300,12 +316,19 @@ export class BoxRelay extends EventEmitter {
   }
 
   #toCsms(frame: Frame): void {
+    if (!this.#sendToCsms(frame.data, frame.binary)) this.#hold(frame);
+  }
+
+  /** False when the CSMS side is not open (reconnecting): nothing was sent. */
+  #sendToCsms(data: Buffer, binary: boolean): boolean {
     const upstream = this.#upstream;
-    if (upstream && upstream.readyState === upstream.OPEN) {
-      upstream.send(frame.data, { binary: frame.binary });
-      return;
-    }
-    // The CSMS side is reconnecting: held, in order, within bounds.
+    if (!upstream || upstream.readyState !== upstream.OPEN) return false;
+    upstream.send(data, { binary });
+    return true;
+  }
+
+  /** The CSMS side is reconnecting: held, in order, within bounds. */
+  #hold(frame: Frame): void {
     this.#held.push(frame);
     this.#heldBytes += frame.data.length;
     if (this.#held.length > MAX_HELD_FRAMES || this.#heldBytes > MAX_HELD_BYTES) this.#giveUp();
@@ -322,11 +345,11 @@ export class BoxRelay extends EventEmitter {
     this.#toBox({ data: Buffer.from(next.frame), binary: false });
   }
 
-  #toolAnswered(call: ToolCall, text: string, type: number): void {
-    this.#options.trace.frame(this.identity, 'in', text, 'tool');
+  #toolAnswered(call: ToolCall, text: string, parsed: ParsedFrame, type: number): void {
+    this.#options.trace.frame(this.identity, 'in', text, 'tool', parsed);
     clearTimeout(call.timer);
     this.#toolOut = null;
-    const value = json(text);
+    const value = parsed.value;
     const result: ProxyCallResult = { identity: this.identity, action: call.action, messageId: call.id };
     if (type === 3 && Array.isArray(value) && isRecord(value[2])) result.result = value[2];
     else if (type === 4 && Array.isArray(value))

@@ -131,7 +131,7 @@ export function PlanDiff({
         </table>
       </div>
       {plan.groups.length > 0 && <p>{t('run.ui.plan.groups', { groups: plan.groups.join(', ') })}</p>}
-      {plan.swap && <SwapPlanDetails swap={plan.swap} />}
+      {plan.swap && <SwapPlanDetails swap={plan.swap} ocppVersion={plan.ocppVersion} />}
       {plan.problems.length > 0 && (
         <div className="error-notice" role="alert" data-testid="plan-problems">
           <p className="error-message">{t('run.ui.plan.problems')}</p>

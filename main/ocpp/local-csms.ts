@@ -17,7 +17,7 @@ import { checkUpgrade, isRefusal, type RefusalReason, refusalText, refuseSocket 
 import type { OcppPeer } from './peer.ts';
 import { createSession, type StationSession } from './session.ts';
 import { tolerantValidators, toleratedViolations } from './tolerant-validators.ts';
-import type { TraceRecorder } from './trace.ts';
+import { parsedSent, type TraceRecorder } from './trace.ts';
 import {
   type BootInfo,
   type BoxInfo,
@@ -626,9 +626,18 @@ export class LocalCsms extends EventEmitter {
         trace.event(identity, 'schema-violation', { tolerated: true, action, error: violation.message }),
     });
 
+    // ocpp-rpc announces each call it sends ('call', the array) right before the text goes out ('message',
+    // same turn): the trace reads the call from the array instead of parsing the text back.
+    let sending: readonly unknown[] | undefined;
+    peer.on('call', ({ outbound, payload }) => {
+      if (outbound && Array.isArray(payload)) sending = payload;
+    });
     peer.on('message', ({ message, outbound }) => {
       record.lastSeenAt = now();
-      trace.frame(identity, outbound ? 'out' : 'in', typeof message === 'string' ? message : String(message));
+      const sent = outbound ? sending : undefined;
+      sending = undefined;
+      const raw = typeof message === 'string' ? message : String(message);
+      trace.frame(identity, outbound ? 'out' : 'in', raw, undefined, sent && parsedSent(raw, sent));
     });
     peer.on('strictValidationFailure', ({ error }) => {
       trace.event(identity, 'schema-violation', { error: error.message });

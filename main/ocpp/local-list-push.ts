@@ -139,6 +139,10 @@ function partShapes(part: PushPart): string[] {
   return [...shapes];
 }
 
+/** The entry shapes whose frame passed the strict schema once in this process, per OCPP version: every
+ *  later frame of those shapes is built by the same code from data checked where it came in. */
+const checkedShapes = new Map<string, Set<string>>();
+
 export interface PushRequest {
   entries: LocalListEntry[];
   limits: LocalListLimits;
@@ -170,9 +174,11 @@ export async function pushLocalList(session: StationSession, request: PushReques
   }
 
   let sent = 0;
-  // Each shape of entry is checked against the schema once (in the first part that has it); a later part
-  // made only of shapes already checked goes out without the schema walking its 250 entries again.
-  const checked = new Set<string>();
+  // Each shape of entry is checked against the schema once (in the first part that has it, of the first
+  // push to a box of this version); a later part made only of shapes already checked goes out without the
+  // schema walking its 250 entries again.
+  const checked = checkedShapes.get(session.ocppVersion) ?? new Set<string>();
+  checkedShapes.set(session.ocppVersion, checked);
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index] as PushPart;
     const payload = session.localListPayload(part.version, part.update, part.entries, part.removals);

@@ -26,6 +26,8 @@ export interface OcppPeer {
     awaitPending?: boolean;
   }): Promise<unknown>;
   on(event: 'message', listener: (event: { message: unknown; outbound: boolean }) => void): void;
+  /** ocpp-rpc: a call going out (emitted with the array it serialises next) or coming in. */
+  on(event: 'call', listener: (event: { outbound: boolean; payload: unknown }) => void): void;
   on(event: 'close', listener: (event: { code?: number; reason?: string }) => void): void;
   on(event: 'strictValidationFailure', listener: (event: { error: Error; messageId?: string }) => void): void;
   on(event: 'badMessage', listener: (event: { buffer: unknown; error: Error }) => void): void;

@@ -21,6 +21,37 @@ interface KeyValue16 {
 
 const writeOnly16 = new Set(['AuthorizationKey']);
 
+interface IdTagInfo16 {
+  status: string;
+  parentIdTag?: string;
+  expiryDate?: string;
+}
+
+/**
+ * SendLocalList's payload, a module function rather than one per session: each box's session (and each
+ * new core) uses the code already made fast by the pushes before it. Built field by field (no spread
+ * copies per entry): a 10,000-card list is 10,000 of these.
+ */
+const localListPayload16: StationSession['localListPayload'] = (version, update, entries, removals) => {
+  const list: Array<{ idTag: string; idTagInfo?: IdTagInfo16 }> = [];
+  for (const e of entries) {
+    const idTagInfo: IdTagInfo16 = { status: e.status };
+    if (e.group) idTagInfo.parentIdTag = e.group;
+    if (e.expiryDate) idTagInfo.expiryDate = e.expiryDate;
+    list.push({ idTag: e.idTag, idTagInfo });
+  }
+  for (const r of removals) list.push({ idTag: r.idTag });
+  for (const item of list) {
+    if (item.idTag.length > 20)
+      throw new AppError('VALIDATION_FAILED', { method: 'SendLocalList', fields: item.idTag });
+  }
+  return {
+    listVersion: version,
+    updateType: update,
+    ...(list.length > 0 ? { localAuthorizationList: list } : {}),
+  };
+};
+
 export function createSession16(peer: OcppPeer, context: SessionContext): StationSession {
   const caller = createCaller(peer, context.identity, context.callTimeoutMs, context.onTolerated);
   const { identity } = context;
@@ -79,28 +110,7 @@ export function createSession16(peer: OcppPeer, context: SessionContext): Statio
         entries: 'LocalAuthListMaxLength',
       }),
 
-    localListPayload(version, update, entries, removals) {
-      const list = [
-        ...entries.map((e) => ({
-          idTag: e.idTag,
-          idTagInfo: {
-            status: e.status,
-            ...(e.group ? { parentIdTag: e.group } : {}),
-            ...(e.expiryDate ? { expiryDate: e.expiryDate } : {}),
-          },
-        })),
-        ...removals.map((r) => ({ idTag: r.idTag })),
-      ];
-      for (const item of list) {
-        if (item.idTag.length > 20)
-          throw new AppError('VALIDATION_FAILED', { method: 'SendLocalList', fields: item.idTag });
-      }
-      return {
-        listVersion: version,
-        updateType: update,
-        ...(list.length > 0 ? { localAuthorizationList: list } : {}),
-      };
-    },
+    localListPayload: localListPayload16,
 
     sendLocalList: async (payload, options) =>
       (await statusOf(caller, 'SendLocalList', payload, options)) as LocalListStatus,

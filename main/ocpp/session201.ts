@@ -34,6 +34,12 @@ interface NotifyReport {
 
 const SET_CHUNK = 8;
 
+interface IdTokenInfo201 {
+  status: string;
+  groupIdToken?: { idToken: string; type: string };
+  cacheExpiryDateTime?: string;
+}
+
 interface ComponentVariable {
   component: ComponentRef;
   variable: VariableRef;
@@ -58,6 +64,29 @@ function entryOf(datum: ReportDatum): ConfigEntry {
   if (datum.variableCharacteristics?.valuesList) entry.valuesList = datum.variableCharacteristics.valuesList;
   return entry;
 }
+
+/**
+ * SendLocalList's payload, a module function rather than one per session: each box's session (and each
+ * new core) uses the code already made fast by the pushes before it. Built field by field (no spread
+ * copies per entry): a 10,000-card list is 10,000 of these.
+ */
+const localListPayload201: StationSession['localListPayload'] = (version, update, entries, removals) => {
+  const token = (idTag: string, type?: string) => ({ idToken: idTag, type: type ?? 'ISO14443' });
+  const list: Array<{ idToken: { idToken: string; type: string }; idTokenInfo?: IdTokenInfo201 }> = [];
+  for (const e of entries) {
+    const idTokenInfo: IdTokenInfo201 = { status: e.status };
+    if (e.group) idTokenInfo.groupIdToken = { idToken: e.group, type: 'Central' };
+    if (e.expiryDate) idTokenInfo.cacheExpiryDateTime = e.expiryDate;
+    list.push({ idToken: token(e.idTag, e.tokenType), idTokenInfo });
+  }
+  for (const r of removals) list.push({ idToken: token(r.idTag, r.tokenType) });
+  // The 2.0.1 schema wants at least one item when the list is present: an empty Full list omits it.
+  return {
+    versionNumber: version,
+    updateType: update,
+    ...(list.length > 0 ? { localAuthorizationList: list } : {}),
+  };
+};
 
 export function createSession201(peer: OcppPeer, context: SessionContext): StationSession {
   const caller = createCaller(peer, context.identity, context.callTimeoutMs, context.onTolerated);
@@ -228,26 +257,7 @@ export function createSession201(peer: OcppPeer, context: SessionContext): Stati
         entries: null,
       }),
 
-    localListPayload(version, update, entries, removals) {
-      const token = (idTag: string, type?: string) => ({ idToken: idTag, type: type ?? 'ISO14443' });
-      const list = [
-        ...entries.map((e) => ({
-          idToken: token(e.idTag, e.tokenType),
-          idTokenInfo: {
-            status: e.status,
-            ...(e.group ? { groupIdToken: { idToken: e.group, type: 'Central' } } : {}),
-            ...(e.expiryDate ? { cacheExpiryDateTime: e.expiryDate } : {}),
-          },
-        })),
-        ...removals.map((r) => ({ idToken: token(r.idTag, r.tokenType) })),
-      ];
-      // The 2.0.1 schema wants at least one item when the list is present: an empty Full list omits it.
-      return {
-        versionNumber: version,
-        updateType: update,
-        ...(list.length > 0 ? { localAuthorizationList: list } : {}),
-      };
-    },
+    localListPayload: localListPayload201,
 
     sendLocalList: async (payload, options) =>
       (await statusOf(caller, 'SendLocalList', payload, options)) as LocalListStatus,

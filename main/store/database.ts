@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../api/errors.ts';
-import { createGroupCommit } from './group-commit.ts';
+import { createGroupCommit, type GroupedWriteOptions } from './group-commit.ts';
 import { latestSchemaVersion, type Migration, migrations as shippedMigrations } from './migrations.ts';
 import { PRIVATE_DIR_MODE, tightenMode } from './private-files.ts';
 import { cacheStatements } from './statement-cache.ts';
@@ -25,8 +25,11 @@ export interface Store {
    * Runs fn, all of it or none, in the one transaction the writes of this burst share (group-commit.ts):
    * one disk flush for all of them. Resolves with fn's result only once that transaction is committed, so
    * what is shown or acknowledged after awaiting it is on disk. Inside another write it is part of that one.
+   * `{ durable: false }` (trace frames): its disk flush may follow within a second (group-commit.ts).
    */
-  writeGrouped<T>(fn: () => T): Promise<T>;
+  writeGrouped<T>(fn: () => T, options?: GroupedWriteOptions): Promise<T>;
+  /** Puts every committed write on disk now (relaxed ones included): before what they hold is shown. */
+  sync(): void;
   close(): void;
 }
 
@@ -144,16 +147,18 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
       if (!outcome.ok) throw outcome.error;
       return outcome.value;
     },
-    writeGrouped: (fn) => {
-      if (!db.inTransaction) return group.enqueue(fn);
+    writeGrouped: (fn, options) => {
+      if (!db.inTransaction) return group.enqueue(fn, options);
       try {
         return Promise.resolve(db.transaction(fn)());
       } catch (error) {
         return Promise.reject(error);
       }
     },
+    sync: () => group.sync(),
     close: () => {
       if (db.open) group.flush();
+      if (db.open) group.sync();
       if (db.open) db.close();
     },
   };

@@ -1,0 +1,97 @@
+// The tool's own calls are traced from the call it hands to ocpp-rpc instead of parsing its text back:
+// each stored row must still be exactly what the text taken off the wire gives, secrets masked.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { redactRawFrame } from '../../main/log/redact.ts';
+import { pushLocalList } from '../../main/ocpp/local-list-push.ts';
+import { classify, frameValue, parsedSent, TraceRecorder } from '../../main/ocpp/trace.ts';
+import type { LocalListEntry, TraceFrame } from '../../main/ocpp/types.ts';
+import { openStore } from '../../main/store/database.ts';
+import { bareBox, boot16 } from '../support/bare-box.ts';
+import { coreWithCsms } from '../support/sim.ts';
+import { tempDir } from '../support/temp.ts';
+
+/** The row the trace kept before calls were read from their array: the wire text classified and masked. */
+function expectedRow(raw: string): Pick<TraceFrame, 'kind' | 'action' | 'messageId' | 'frame'> {
+  const { kind, action, messageId } = classify(raw);
+  return { kind, action, messageId, frame: redactRawFrame(raw) };
+}
+
+test("a local-list push's trace rows are what the wire text gives, secrets masked", async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  const box = bareBox(t, { url, identity: 'WB-OWN' });
+  // What the box takes off its socket: the exact text the tool sent.
+  const wire: string[] = [];
+  box.on('message', ({ message, outbound }: { message: unknown; outbound: boolean }) => {
+    if (!outbound) wire.push(String(message));
+  });
+  let version = 0;
+  box.handle('GetLocalListVersion', async () => ({ listVersion: version }));
+  box.handle('SendLocalList', async ({ params }) => {
+    version = (params as { listVersion: number }).listVersion;
+    return { status: 'Accepted' };
+  });
+  box.handle('ChangeConfiguration', async () => ({ status: 'Accepted' }));
+  await box.connect();
+  await boot16(box);
+  await core.ocpp.csms.waitFor('WB-OWN', { timeoutMs: 10_000, booted: true });
+  const live: TraceFrame[] = [];
+  t.after(core.ocpp.trace.subscribe((f) => f.direction === 'out' && live.push(f)));
+
+  // A group whose name reads like a credential, so the card list itself has something to mask.
+  const entries: LocalListEntry[] = Array.from({ length: 600 }, (_, i) => ({
+    idTag: `04C0FFEE${i.toString(16).toUpperCase().padStart(6, '0')}`,
+    status: i % 7 === 0 ? 'Blocked' : 'Accepted',
+    group: i === 333 ? 'password=hunter2' : 'FLEET',
+  }));
+  const session = core.ocpp.csms.session('WB-OWN');
+  const limits = { maxItemsPerMessage: 250, maxBytesPerMessage: null, maxEntries: null, enabled: true };
+  const outcome = await pushLocalList(session, { entries, limits });
+  assert.equal(outcome.verified, true);
+  await session.changeSettings([{ key: 'AuthorizationKey', value: '00112233445566778899' }]);
+
+  const rows = core.ocpp.trace
+    .list({ identity: 'WB-OWN', limit: 1000 })
+    .filter((f) => f.direction === 'out' && f.kind === 'call');
+  const calls = wire.filter((raw) => raw.startsWith('[2,'));
+  // GetLocalListVersion, three parts, the read-back, ChangeConfiguration.
+  assert.equal(calls.length, 6);
+  assert.deepEqual(
+    rows.map((r) => ({ kind: r.kind, action: r.action, messageId: r.messageId, frame: r.frame })),
+    calls.map(expectedRow),
+  );
+  const stored = rows.map((r) => r.frame).join('\n');
+  assert.doesNotMatch(stored, /hunter2|00112233445566778899/);
+  assert.match(stored, /"parentIdTag":"password=\*\*\*"/);
+  assert.match(stored, /"key":"AuthorizationKey","value":"\*\*\*"/);
+  // The live view reads each frame as the kept (masked) text says, whether or not it was parsed.
+  const liveCalls = live.filter((f) => f.kind === 'call');
+  assert.equal(liveCalls.length, 6);
+  for (const f of liveCalls) assert.deepEqual(frameValue(f), JSON.parse(f.frame));
+});
+
+test('a call array that is not the text going out is not believed: the text is parsed', (t) => {
+  const store = openStore(join(tempDir(t), 'wbc.sqlite'));
+  t.after(() => store.close());
+  const trace = new TraceRecorder(store);
+  const live: TraceFrame[] = [];
+  trace.subscribe((f) => live.push(f));
+  const raw = '[2,"m-2","Reset",{"type":"Hard"}]';
+  // A call that never went out (ocpp-rpc failed to send it) is still announced; the next text is another.
+  const announced = [2, 'm-1', 'Reset', { type: 'Soft' }];
+  assert.equal(parsedSent(raw, announced), undefined);
+  assert.equal(parsedSent('[3,"b-1",{}]', announced), undefined);
+  trace.frame('WB-X', 'out', raw, undefined, parsedSent(raw, announced));
+  trace.frame('WB-X', 'out', '[3,"b-1",{}]', undefined, parsedSent('[3,"b-1",{}]', announced));
+  const [call, result] = trace.list({ identity: 'WB-X', limit: 10 });
+  assert.deepEqual(
+    { kind: call?.kind, action: call?.action, messageId: call?.messageId, frame: call?.frame },
+    expectedRow(raw),
+  );
+  assert.deepEqual(frameValue(live[0] as TraceFrame), [2, 'm-2', 'Reset', { type: 'Hard' }]);
+  assert.deepEqual(
+    { kind: result?.kind, messageId: result?.messageId },
+    { kind: 'result', messageId: 'b-1' },
+  );
+});

@@ -128,6 +128,8 @@ function printSwapPlan(ctx: CliContext, plan: Plan): void {
         toVersion: plan.ocppVersion,
       }),
     );
+  // The CA certificate the broken box trusted goes first, before anything sends the new box away.
+  if (plan.certificate) ctx.output.out(`  InstallCertificate ${plan.certificate.type}`);
   for (const w of plan.writes) {
     const before = w.secret ? '***' : (w.from ?? '-');
     const after = w.secret

@@ -178,6 +178,8 @@ export class CommissioningService extends EventEmitter {
       csms: {
         url: url ?? source.networkProfile?.url ?? 'ws://unknown.invalid/',
         securityProfile: ([0, 1, 2, 3] as const).find((p) => p === securityProfile) ?? 0,
+        // The CA certificate the broken box trusted: the runner installs it before any write (plan.certificate).
+        ...(source.caCertificate ? { caCertificate: source.caCertificate } : {}),
       },
       groups: [],
       settings: {},

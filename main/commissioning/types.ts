@@ -248,7 +248,11 @@ export interface PlanIssue {
     | 'SWAP_CARDS_TOO_LONG'
     | 'SWAP_PASSWORD_ELSEWHERE'
     | 'SWAP_NEW_PASSWORD'
-    | 'SWAP_PASSWORD_DOES_NOT_FIT';
+    | 'SWAP_PASSWORD_DOES_NOT_FIT'
+    | 'SWAP_CERTIFICATE_UNKNOWN'
+    | 'SWAP_CERTIFICATE_FACTORY'
+    | 'SWAP_CLIENT_CERTIFICATE'
+    | 'SWAP_NO_INSTALL_CERTIFICATE';
   params: Record<string, string | number>;
 }
 

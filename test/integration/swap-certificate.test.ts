@@ -17,6 +17,19 @@ async function companyOnTls(t: Parameters<typeof BareCsms.start>[0]) {
   return { ca, company };
 }
 
+/** A swap run to its end (auto-approved, a short verify window). */
+async function swapped(
+  core: Core,
+  request: { to: string; from?: string; backup?: string; newPassword?: boolean },
+) {
+  const started = await callOk(core, 'commissioning.swap', {
+    approval: 'auto',
+    verifyWindowS: 2,
+    ...request,
+  });
+  return core.commissioning.settled(started.id);
+}
+
 /** The calls the tool sent a box, in order (the trace of the wire). */
 function callsTo(core: Core, identity: string): string[] {
   return core.ocpp.trace
@@ -51,13 +64,7 @@ test('1.6 at profile 2: the CA certificate the broken box was given is installed
     identity: 'FACTORY-T16',
     serialNumber: 'SN-NEW-T16',
   });
-  const started = await callOk(core, 'commissioning.swap', {
-    from: 'WB-TLS-16',
-    to: 'FACTORY-T16',
-    approval: 'auto',
-    verifyWindowS: 2,
-  });
-  const run = await core.commissioning.settled(started.id);
+  const run = await swapped(core, { from: 'WB-TLS-16', to: 'FACTORY-T16' });
   assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error ?? run.state.plan?.problems));
   assert.deepEqual(run.state.plan?.certificate, { type: 'CentralSystemRootCertificate' });
   assert.equal(run.state.results.InstallCertificate, 'Accepted');
@@ -91,13 +98,7 @@ test('2.0.1 at profile 2: the same on a 2.0.1 replacement (its CSMSRootCertifica
     identity: 'FACTORY-T201',
     serialNumber: 'SN-NEW-T201',
   });
-  const started = await callOk(core, 'commissioning.swap', {
-    from: 'WB-TLS-201',
-    to: 'FACTORY-T201',
-    approval: 'auto',
-    verifyWindowS: 2,
-  });
-  const run = await core.commissioning.settled(started.id);
+  const run = await swapped(core, { from: 'WB-TLS-201', to: 'FACTORY-T201' });
   assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error ?? run.state.plan?.problems));
   assert.deepEqual(run.state.plan?.certificate, { type: 'CSMSRootCertificate' });
   assert.equal(run.state.plan?.networkProfile?.securityProfile, 2);
@@ -137,29 +138,17 @@ test('from a backup file, 1.6 onto 2.0.1: the file carries the CA certificate; a
   assert.deepEqual(plan.problems, [
     { code: 'SWAP_CERTIFICATE_UNKNOWN', params: { identity: 'WB-TLS-F', profile: 2 } },
   ]);
-  const blocked = await b.core.commissioning.settled(
-    (
-      await callOk(b.core, 'commissioning.swap', {
-        backup: JSON.stringify(older),
-        to: 'FACTORY-TF',
-        approval: 'auto',
-        newPassword: true,
-      })
-    ).id,
-  );
+  const blocked = await swapped(b.core, {
+    backup: JSON.stringify(older),
+    to: 'FACTORY-TF',
+    newPassword: true,
+  });
   assert.equal(blocked.status, 'failed');
   assert.equal(blocked.error?.code, 'SWAP_BLOCKED');
   assert.equal(blocked.error?.params.reason, 'SWAP_CERTIFICATE_UNKNOWN');
   assert.equal(blocked.state.results.InstallCertificate, undefined);
 
-  const started = await callOk(b.core, 'commissioning.swap', {
-    backup: json,
-    to: 'FACTORY-TF',
-    approval: 'auto',
-    newPassword: true,
-    verifyWindowS: 2,
-  });
-  const run = await b.core.commissioning.settled(started.id);
+  const run = await swapped(b.core, { backup: json, to: 'FACTORY-TF', newPassword: true });
   assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error ?? run.state.plan?.problems));
   assert.deepEqual(run.state.plan?.certificate, { type: 'CSMSRootCertificate' });
   assert.equal(run.state.results.InstallCertificate, 'Accepted');
@@ -184,13 +173,7 @@ test('a replacement that refuses the CA certificate stops the swap before its UR
     trustedCertificates: full.map((c) => c.cert),
   });
   const factoryUrl = replacement.configuration().Cst_BackendUrl;
-  const started = await callOk(core, 'commissioning.swap', {
-    from: 'WB-TLS-R',
-    to: 'FACTORY-TR',
-    approval: 'auto',
-    verifyWindowS: 2,
-  });
-  const run = await core.commissioning.settled(started.id);
+  const run = await swapped(core, { from: 'WB-TLS-R', to: 'FACTORY-TR' });
   assert.equal(run.status, 'failed');
   assert.equal(run.error?.code, 'COMMISSION_WRITE_REFUSED');
   assert.equal(run.error?.params.key, 'InstallCertificate');

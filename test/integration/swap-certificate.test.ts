@@ -112,6 +112,32 @@ test('2.0.1 at profile 2: the same on a 2.0.1 replacement (its CSMSRootCertifica
   );
 });
 
+test('2.0.1 onto 1.6 at profile 2: the certificate goes in under the 1.6 type before the URL key and SecurityProfile', async (t) => {
+  const { ca, company } = await companyOnTls(t);
+  const { core, url } = await coreWithCsms(t);
+  await brokenBoxTls(t, core, url, company, ca.cert, { identity: 'WB-TLS-X', ocppVersion: '2.0.1' });
+  const replacement = await simBox(t, core, {
+    ocppVersion: '1.6',
+    endpoint: url,
+    identity: 'FACTORY-TX',
+    serialNumber: 'SN-NEW-TX',
+  });
+  const run = await swapped(core, { from: 'WB-TLS-X', to: 'FACTORY-TX', newPassword: true });
+  assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error ?? run.state.plan?.problems));
+  assert.deepEqual(run.state.plan?.certificate, { type: 'CentralSystemRootCertificate' });
+  const order = callsTo(core, 'FACTORY-TX');
+  assert.ok(order.indexOf('InstallCertificate') !== -1, order.join(','));
+  for (const later of ['ChangeConfiguration:Cst_BackendUrl', 'ChangeConfiguration:SecurityProfile'])
+    assert.ok(order.indexOf('InstallCertificate') < order.indexOf(later), order.join(','));
+  await company.waitFor(
+    'the replacement at the company CSMS',
+    () => lastSerial(company, 'WB-TLS-X') === 'SN-NEW-TX',
+    20_000,
+  );
+  assert.equal(company.handshakes.filter((h) => h.identity === 'WB-TLS-X').at(-1)?.protocol, 'ocpp1.6');
+  assert.equal(replacement.configuration().SecurityProfile, '2');
+});
+
 test('from a backup file, 1.6 onto 2.0.1: the file carries the CA certificate; a file without it blocks the plan and says why', async (t) => {
   const { ca, company } = await companyOnTls(t);
   const a = await coreWithCsms(t);

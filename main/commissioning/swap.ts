@@ -107,12 +107,15 @@ function vaultPassword(
  */
 export function swapSourceOf(
   deps: { store: Store; ocpp: OcppService; runs: RunStore; vault: Vault },
-  swap: { from: string; backup?: ConfigBackup },
+  swap: { from: string; backup?: ConfigBackup; caCertificate?: string },
 ): SwapSource {
   const { store, ocpp, runs, vault } = deps;
-  if (!swap.backup) return swapSource(store, ocpp, runs, swap.from, vault);
-  const known = ocpp.latestSnapshot(swap.from);
-  return sourceFromBackup(swap.backup, vaultPassword(store, swap.from, vault), known?.takenAt ?? null);
+  const known = swap.backup ? ocpp.latestSnapshot(swap.from) : null;
+  const source = swap.backup
+    ? sourceFromBackup(swap.backup, vaultPassword(store, swap.from, vault), known?.takenAt ?? null)
+    : swapSource(store, ocpp, runs, swap.from, vault);
+  // The certificate the user gave (they know their company CSMS's CA) wins over what the tool knows.
+  return swap.caCertificate ? { ...source, caCertificate: swap.caCertificate } : source;
 }
 
 /** The broken box as its stations row last knew it: kept in the run for the box's history. */

@@ -181,6 +181,8 @@ export interface SwapState {
   backup?: ConfigBackup;
   /** The user chose a new password instead of the broken box's (which this laptop may not know). */
   newPassword?: boolean;
+  /** The company CSMS's CA certificate (PEM) the user gave for a profile 2/3 box: it wins over what is known. */
+  caCertificate?: string;
 }
 
 /** One swap in a box's history: the replacement that took its identity, and the box it replaced. */

@@ -173,6 +173,15 @@ test('from a backup file, 1.6 onto 2.0.1: the file carries the CA certificate; a
   assert.equal(blocked.error?.code, 'SWAP_BLOCKED');
   assert.equal(blocked.error?.params.reason, 'SWAP_CERTIFICATE_UNKNOWN');
   assert.equal(blocked.state.results.InstallCertificate, undefined);
+  // Asked for: the user gives the company CSMS's CA certificate, and the plan installs it.
+  const given = await callOk(b.core, 'commissioning.swapPlan', {
+    backup: JSON.stringify(older),
+    to: 'FACTORY-TF',
+    newPassword: true,
+    caCertificate: ca.cert,
+  });
+  assert.deepEqual(given.problems, []);
+  assert.deepEqual(given.certificate, { type: 'CSMSRootCertificate' });
 
   const run = await swapped(b.core, { backup: json, to: 'FACTORY-TF', newPassword: true });
   assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error ?? run.state.plan?.problems));

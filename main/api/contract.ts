@@ -13,7 +13,7 @@ import type {
 } from '../cards/types.ts';
 import type { FleetPlan } from '../commissioning/fleet-plan.ts';
 import type { FleetResult } from '../commissioning/fleet-result.ts';
-import { templateSchema } from '../commissioning/template-schema.ts';
+import { pem, templateSchema } from '../commissioning/template-schema.ts';
 import type { Plan, RunDetail, RunSummary, StoredTemplate } from '../commissioning/types.ts';
 import { type ConnectionCheck, connectorKinds } from '../csms/connector.ts';
 import type { ConnectorInfo } from '../csms/connectors-store.ts';
@@ -474,7 +474,8 @@ export const methods = {
   /** A box swap as a run: the replacement (--to, its factory identity) takes the broken box's settings,
    *  cards, password and identity, with a plan and an approval. The broken box is `from` (what the tool's
    *  database knows of it) or `backup`: the text of a backup file (`wbc backup`), checked as hostile input.
-   *  `newPassword`: the run sets a new password instead of moving the broken box's (the CSMS must accept it). */
+   *  `newPassword`: the run sets a new password instead of moving the broken box's (the CSMS must accept it).
+   *  `caCertificate`: the company CSMS's CA (PEM) for a profile 2/3 box, when the tool does not know it. */
   'commissioning.swap': method<RunSummary>()(
     z
       .object({
@@ -485,6 +486,7 @@ export const methods = {
         keepOnFailure: z.boolean().default(false),
         verifyWindowS: z.number().int().min(1).max(3600).optional(),
         newPassword: z.boolean().default(false),
+        caCertificate: pem.max(20_000).optional(),
       })
       .strict()
       .refine((p) => (p.from === undefined) !== (p.backup === undefined), 'issue.swapSource'),
@@ -497,6 +499,7 @@ export const methods = {
         backup: swapBackupText.optional(),
         to: identity,
         newPassword: z.boolean().default(false),
+        caCertificate: pem.max(20_000).optional(),
       })
       .strict()
       .refine((p) => (p.from === undefined) !== (p.backup === undefined), 'issue.swapSource'),

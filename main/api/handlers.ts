@@ -290,9 +290,13 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
         keepOnFailure: p.keepOnFailure,
         newPassword: p.newPassword,
         ...(p.verifyWindowS !== undefined ? { verifyWindowS: p.verifyWindowS } : {}),
+        ...(p.caCertificate !== undefined ? { caCertificate: p.caCertificate } : {}),
       }),
     'commissioning.swapPlan': (p) =>
-      deps.commissioning.swapPreview(swapFrom(p), p.to, { newPassword: p.newPassword }),
+      deps.commissioning.swapPreview(swapFrom(p), p.to, {
+        newPassword: p.newPassword,
+        ...(p.caCertificate !== undefined ? { caCertificate: p.caCertificate } : {}),
+      }),
     'commissioning.list': (p) => deps.commissioning.runs.list(p),
     'commissioning.get': (p) => deps.commissioning.runs.get(p.id),
     'commissioning.approve': (p, ctx) => deps.commissioning.approve(ctx.actor, p.id),

@@ -8,7 +8,8 @@ import { type CliContext, type Command, call, numberArg, t, usage, withApi } fro
 
 const proxyUsage = 'proxy --upstream URL [--port N] [--host H] [--ca FILE] [--tls]';
 
-function caFile(file: string | undefined): string | undefined {
+/** A CA certificate file (PEM) given on the command line, read and checked. */
+export function caFile(file: string | undefined): string | undefined {
   if (file === undefined) return undefined;
   let pem: string;
   try {

@@ -9,12 +9,13 @@ import type { CompareRow } from '../diagnostics/config-compare.ts';
 import { writePrivateFile } from '../store/private-files.ts';
 import { readCardFile } from './commands-cards-io.ts';
 import { boxOptions, followRun, printRunOutcome, withBox } from './commands-ocpp.ts';
+import { caFile } from './commands-proxy.ts';
 import { type CliContext, type Command, call, print, t, usage, withApi } from './context.ts';
 
 const backupUsage = 'backup --identity ID --out FILE';
 const diffUsage = 'diff --identity A (--against B | --template NAME)';
 const swapUsage =
-  'swap (--from OLD | --from-file BACKUP.json) --to NEW [--yes] [--new-password] [--verify-window S] [--keep-on-failure]';
+  'swap (--from OLD | --from-file BACKUP.json) --to NEW [--yes] [--new-password] [--ca FILE] [--verify-window S] [--keep-on-failure]';
 
 export const backupCommand: Command = {
   name: 'backup',
@@ -128,6 +129,8 @@ function printSwapPlan(ctx: CliContext, plan: Plan): void {
         toVersion: plan.ocppVersion,
       }),
     );
+  // The CA certificate the broken box trusted goes first, before anything sends the new box away.
+  if (plan.certificate) ctx.output.out(`  InstallCertificate ${plan.certificate.type}`);
   for (const w of plan.writes) {
     const before = w.secret ? '***' : (w.from ?? '-');
     const after = w.secret
@@ -176,6 +179,7 @@ export const swapCommand: Command = {
     'to',
     'yes',
     'new-password',
+    'ca',
     'verify-window',
     'keep-on-failure',
     ...boxOptions.filter((o) => o !== 'identity'),
@@ -196,6 +200,8 @@ export const swapCommand: Command = {
     if (backup !== undefined) parseBackupFile(backup);
     const broken = backup === undefined ? { from: from as string } : { backup };
     const newPassword = ctx.options['new-password'] === true;
+    const caCertificate = caFile(ctx.options.ca);
+    const given = caCertificate === undefined ? {} : { caCertificate };
     let exit = 0;
     const code = await withApi(ctx, async (core) => {
       // Nothing to move from a box the tool never read: said before waiting for the replacement.
@@ -204,7 +210,7 @@ export const swapCommand: Command = {
       const one: CliContext = { ...ctx, options: { ...ctx.options, identity: to } };
       await withBox(one, core, async () => {
         if (ctx.options.yes !== true) {
-          const plan = await call(core, 'commissioning.swapPlan', { ...broken, to, newPassword });
+          const plan = await call(core, 'commissioning.swapPlan', { ...broken, to, newPassword, ...given });
           print(ctx, plan, () => {
             printSwapPlan(ctx, plan);
             ctx.output.out(t(ctx, 'cli.swap.notWritten'));
@@ -226,6 +232,7 @@ export const swapCommand: Command = {
             to,
             approval: 'auto',
             newPassword,
+            ...given,
             keepOnFailure: ctx.options['keep-on-failure'] === true,
             ...(windowS !== undefined ? { verifyWindowS: windowS } : {}),
           }),

@@ -17,7 +17,7 @@ import { missingGroups } from './cards-for-box.ts';
 import { compositeLimit, compositeScheduleCall, setChargingProfileCall } from './charging-limit.ts';
 import { generatePassword } from './passwords.ts';
 import { cannotPutBack, loadUrlProfiles, PASSWORD_PLACEHOLDER, type PlannedWrite, planFor } from './plan.ts';
-import { confirms, type StationPresence } from './presence.ts';
+import { confirms, type StationPresence, type StationStatus } from './presence.ts';
 import { pushGroupsToBox } from './push-cards.ts';
 import { putBack } from './rollback.ts';
 import type { RunStore } from './run-store.ts';
@@ -729,8 +729,13 @@ export class CommissioningRunner {
     );
     const presence = this.#deps.presence;
     const run = this.#deps.runs.get(this.#id);
+    // A swap's identity is known at the company CSMS from the broken box: what it last heard before the reset
+    // is the broken box (still shown online until that CSMS notices it is gone), never the replacement.
+    const since = run.state.swap
+      ? (run.state.steps.find((s) => s.step === 'reset')?.finishedAt ?? null)
+      : null;
     const confirmed = presence
-      ? this.#pollPresence(presence, reachedAs(run), signal).then((answer) =>
+      ? this.#pollPresence(presence, reachedAs(run), signal, since).then((answer) =>
           answer === null ? new Promise<never>(() => undefined) : answer,
         )
       : new Promise<never>(() => undefined);
@@ -742,16 +747,19 @@ export class CommissioningRunner {
     }
   }
 
-  /** Asks the connector until it confirms the box, reports it connected but Rejected, or the wait ends. */
+  /** Asks the connector until it confirms the box, reports it connected but Rejected, or the wait ends.
+   *  With `since`: an answer the CSMS says it last changed before then is not about this box (ignored). */
   async #pollPresence(
     presence: StationPresence,
     identity: string,
     signal: AbortSignal,
+    since: string | null = null,
   ): Promise<{ kind: 'confirmed' | 'rejected'; by: string } | null> {
     const every = this.#deps.presencePollMs ?? 2000;
     while (!signal.aborted) {
       try {
-        const status = await presence.stationStatus(identity, signal);
+        const answer = await presence.stationStatus(identity, signal);
+        const status = answer && !heardBefore(answer, since) ? answer : null;
         const by = status?.source ?? presence.name;
         if (confirms(status)) return { kind: 'confirmed', by };
         // Pending may still turn Accepted; Rejected is the company CSMS refusing the box.
@@ -792,6 +800,14 @@ function waitUntil(
     (info) => (info.identity === identity && check() ? true : undefined),
     { signal, timeoutMs: ms, onTimeout: () => false },
   );
+}
+
+/** The CSMS says when it last heard of the box, and that was before `since` (a CSMS that does not say is
+ *  taken at its word). */
+function heardBefore(status: StationStatus, since: string | null): boolean {
+  if (since === null || status.lastSeen === null) return false;
+  const seen = Date.parse(status.lastSeen);
+  return Number.isFinite(seen) && seen < Date.parse(since);
 }
 
 /** The identity the company CSMS knows the box by after the run: a swap's replacement takes the broken box's. */

@@ -165,9 +165,10 @@ export class CommissioningService extends EventEmitter {
       keepOnFailure?: boolean;
       verifyWindowS?: number;
       newPassword?: boolean;
+      caCertificate?: string;
     },
   ): RunSummary {
-    const { state, source } = this.#swapFrom(broken, to, options.newPassword === true);
+    const { state, source } = this.#swapFrom(broken, to, options);
     const from = source.identity;
     const url = source.entries.find((e) => /url|uri/i.test(e.key) && /^wss?:\/\//.test(e.value ?? ''))?.value;
     const securityProfile =
@@ -178,6 +179,8 @@ export class CommissioningService extends EventEmitter {
       csms: {
         url: url ?? source.networkProfile?.url ?? 'ws://unknown.invalid/',
         securityProfile: ([0, 1, 2, 3] as const).find((p) => p === securityProfile) ?? 0,
+        // The CA certificate the broken box trusted: the runner installs it before any write (plan.certificate).
+        ...(source.caCertificate ? { caCertificate: source.caCertificate } : {}),
       },
       groups: [],
       settings: {},
@@ -200,10 +203,10 @@ export class CommissioningService extends EventEmitter {
   async swapPreview(
     broken: SwapFrom,
     to: string,
-    options: { newPassword?: boolean } = {},
+    options: { newPassword?: boolean; caCertificate?: string } = {},
     signal?: AbortSignal,
   ): Promise<Plan> {
-    const { source } = this.#swapFrom(broken, to, options.newPassword === true);
+    const { source } = this.#swapFrom(broken, to, options);
     const box = this.#ocpp.csms.box(to);
     if (box?.state !== 'connected') throw new AppError('BOX_OFFLINE', { identity: to });
     const snapshot = await this.#ocpp.readConfiguration(to, `before replacing ${source.identity}`, signal);
@@ -211,7 +214,11 @@ export class CommissioningService extends EventEmitter {
   }
 
   /** The broken box of a swap as the run keeps it, and what is known of it, after the checks. */
-  #swapFrom(broken: SwapFrom, to: string, newPassword: boolean): { state: SwapState; source: SwapSource } {
+  #swapFrom(
+    broken: SwapFrom,
+    to: string,
+    options: { newPassword?: boolean; caCertificate?: string },
+  ): { state: SwapState; source: SwapSource } {
     const backup = 'backup' in broken ? parseBackupFile(broken.backup) : undefined;
     const from = backup ? backup.identity : (broken as { from: string }).from;
     this.#checkSwap(from, to);
@@ -221,7 +228,8 @@ export class CommissioningService extends EventEmitter {
         ? { vendor: backup.box.vendor, model: backup.box.model, serialNumber: backup.box.serialNumber }
         : oldBoxOf(this.#store, from),
       ...(backup ? { backup } : {}),
-      ...(newPassword ? { newPassword } : {}),
+      ...(options.newPassword ? { newPassword: true } : {}),
+      ...(options.caCertificate ? { caCertificate: options.caCertificate } : {}),
     };
     const source = swapSourceOf(
       { store: this.#store, ocpp: this.#ocpp, runs: this.runs, vault: this.#vault },
@@ -468,6 +476,7 @@ export class CommissioningService extends EventEmitter {
           oldBox: swap.oldBox,
           ...(swap.backup ? { backup: swap.backup } : {}),
           ...(swap.newPassword ? { newPassword: true } : {}),
+          ...(swap.caCertificate ? { caCertificate: swap.caCertificate } : {}),
         },
       );
     return this.start(

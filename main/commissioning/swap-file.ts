@@ -7,6 +7,7 @@ import type { ConfigBackup } from '../diagnostics/config-backup.ts';
 import type { ConfigEntry, LocalListEntry } from '../ocpp/types.ts';
 import { BACKUP_FILE_MAX_BYTES } from './backup-file-limit.ts';
 import type { SwapSource } from './swap-plan.ts';
+import { pem } from './template-schema.ts';
 
 /** What a backup file of this tool says it is (its first field). */
 export const BACKUP_FORMAT = 'wallbox-commissioner.config-backup';
@@ -75,6 +76,8 @@ const backupSchema = z.object({
     })
     .nullable()
     .optional(),
+  /** Added within version 1 (optional): older files lack it, older tools ignore it. */
+  caCertificate: pem.max(20_000).nullable().optional(),
 });
 
 /**
@@ -143,6 +146,7 @@ export function sourceFromBackup(
     passwordSecretId: password.secretId,
     ...(password.fits ? { passwordFits: password.fits } : {}),
     localList: backup.localList && cards ? { version: backup.localList.version, entries: cards } : null,
+    ...(backup.caCertificate !== undefined ? { caCertificate: backup.caCertificate } : {}),
     file: {
       exportedAt: backup.exportedAt,
       passwordElsewhere: backup.password === 'in-vault' && password.secretId === null,

@@ -4,7 +4,13 @@
 // Between OCPP 1.6 and 2.0.1 each setting goes under its other-version name (setting-names.ts) or is named.
 import { counterpart } from '../ocpp/setting-names.ts';
 import type { ConfigEntry, LocalListEntry } from '../ocpp/types.ts';
-import { emptyPlan, PASSWORD_PLACEHOLDER, planNetworkSlot, writeOnlyLast } from './plan.ts';
+import {
+  emptyPlan,
+  hasSecurityExtension16,
+  PASSWORD_PLACEHOLDER,
+  planNetworkSlot,
+  writeOnlyLast,
+} from './plan.ts';
 import type { Plan, PlannedWrite, SwapPlan, UrlProfile } from './types.ts';
 
 /** The broken box as the tool knows it: its last snapshot with what a later run wrote on top. */
@@ -23,6 +29,13 @@ export interface SwapSource {
   /** The OCPP versions whose password rules that password fits (looked up where the vault is at hand). */
   passwordFits?: Array<'1.6' | '2.0.1'>;
   localList: { version: number; entries: LocalListEntry[] } | null;
+  /**
+   * The CSMS root CA certificate (PEM, public) a run of the tool installed on the broken box, which it
+   * trusted when it dialled wss:// (profile 2/3). null: the run that took it to profile 2+ installed none (its
+   * CSMS's certificate comes from a CA the box trusts from the factory); absent: not known (no such run, or a
+   * backup file of an older tool).
+   */
+  caCertificate?: string | null;
   /** Set when the source is a backup file (swap-file.ts), not the tool's own database. */
   file?: {
     exportedAt: string;
@@ -164,6 +177,7 @@ export function planSwap(
   const connection = connectionOf(plan, source, theirs, profiles);
   if (ocppVersion === '1.6') moveConnection16(plan, swap, source, mine, connection, profiles, want, options);
   else moveConnection201(plan, swap, source, config, mine, connection, want, options);
+  moveCertificate(plan, source, config, connection);
   moveCards(plan, swap, source, mine, ocppVersion);
   plan.writes = identityLast(writeOnlyLast(plan.writes), swap.identityKey);
   return plan;
@@ -342,6 +356,36 @@ function movePassword(
   }
   swap.password = 'moved';
   want(key, PASSWORD_PLACEHOLDER, true);
+}
+
+/**
+ * Profile 2/3: the replacement must trust the broken box's CSMS before its URL and profile are switched, so
+ * the CA certificate a run of the tool installed goes first (the runner's InstallCertificate, before any
+ * write). Not known is a problem (the replacement would not reach its CSMS), never a guess. Profile 3's
+ * client certificate cannot move: its private key stays in the broken box.
+ */
+function moveCertificate(
+  plan: Plan,
+  source: SwapSource,
+  config: ConfigEntry[],
+  connection: Connection | null,
+): void {
+  const profile = connection?.securityProfile ?? 0;
+  if (profile < 2) return;
+  const identity = source.identity;
+  if (profile >= 3) plan.problems.push({ code: 'SWAP_CLIENT_CERTIFICATE', params: { identity } });
+  if (source.caCertificate === undefined) {
+    plan.problems.push({ code: 'SWAP_CERTIFICATE_UNKNOWN', params: { identity, profile } });
+    return;
+  }
+  if (source.caCertificate === null) {
+    plan.notes.push({ code: 'SWAP_CERTIFICATE_FACTORY', params: { identity, profile } });
+    return;
+  }
+  const type = plan.ocppVersion === '1.6' ? 'CentralSystemRootCertificate' : 'CSMSRootCertificate';
+  plan.certificate = { type };
+  if (plan.ocppVersion === '1.6' && !hasSecurityExtension16(config))
+    plan.problems.push({ code: 'SWAP_NO_INSTALL_CERTIFICATE', params: { identity, type } });
 }
 
 /** The cards the broken box held go to the replacement; one without a local list cannot take them (said). */

@@ -37,10 +37,11 @@ export function swapSource(
   const entries: ConfigEntry[] = snapshot.entries.map((e) => ({ ...e }));
   let runId: number | null = null;
   let networkProfile: SwapSource['networkProfile'] = null;
-  const last = runs
+  const finished = runs
     .list({ identity, limit: 20 })
-    .find((r) => r.status === 'confirmed' || r.status === 'left-not-confirmed');
-  const run = last ? runs.get(last.id) : null;
+    .filter((r) => r.status === 'confirmed' || r.status === 'left-not-confirmed')
+    .map((r) => runs.get(r.id));
+  const run = finished[0] ?? null;
   const plan = run?.state.plan;
   if (run && plan && (run.state.snapshotId ?? 0) >= snapshot.id) {
     runId = run.id;
@@ -66,7 +67,22 @@ export function swapSource(
     passwordSecretId: password.secretId,
     ...(password.fits ? { passwordFits: password.fits } : {}),
     localList: lastPushedList(store, identity) ?? null,
+    ...trustedCertificate(finished),
   };
+}
+
+/**
+ * The CSMS root CA certificate the broken box holds from a run of the tool (the newest that installed one:
+ * an installed certificate stays on the box through later runs); null when its last run took it to
+ * profile 2+ without one; nothing when the tool does not know (no run of it took the box there).
+ */
+function trustedCertificate(finished: RunDetail[]): { caCertificate?: string | null } {
+  const installed = finished.find(
+    (r) => r.state.results.InstallCertificate === 'Accepted' && r.template.csms.caCertificate,
+  );
+  if (installed?.template.csms.caCertificate) return { caCertificate: installed.template.csms.caCertificate };
+  if ((finished[0]?.template.csms.securityProfile ?? 0) >= 2) return { caCertificate: null };
+  return {};
 }
 
 /** The box's password in this laptop's vault, by id, and the OCPP versions whose password rules it fits. */
@@ -91,12 +107,15 @@ function vaultPassword(
  */
 export function swapSourceOf(
   deps: { store: Store; ocpp: OcppService; runs: RunStore; vault: Vault },
-  swap: { from: string; backup?: ConfigBackup },
+  swap: { from: string; backup?: ConfigBackup; caCertificate?: string },
 ): SwapSource {
   const { store, ocpp, runs, vault } = deps;
-  if (!swap.backup) return swapSource(store, ocpp, runs, swap.from, vault);
-  const known = ocpp.latestSnapshot(swap.from);
-  return sourceFromBackup(swap.backup, vaultPassword(store, swap.from, vault), known?.takenAt ?? null);
+  const known = swap.backup ? ocpp.latestSnapshot(swap.from) : null;
+  const source = swap.backup
+    ? sourceFromBackup(swap.backup, vaultPassword(store, swap.from, vault), known?.takenAt ?? null)
+    : swapSource(store, ocpp, runs, swap.from, vault);
+  // The certificate the user gave (they know their company CSMS's CA) wins over what the tool knows.
+  return swap.caCertificate ? { ...source, caCertificate: swap.caCertificate } : source;
 }
 
 /** The broken box as its stations row last knew it: kept in the run for the box's history. */

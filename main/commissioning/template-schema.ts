@@ -2,7 +2,8 @@
 // Loading a template file from disk lives in template.ts.
 import { z } from 'zod';
 
-const pem = z
+/** A PEM certificate (a template's CA, a backup file's). */
+export const pem = z
   .string()
   .trim()
   .regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/, 'issue.pem');

@@ -181,6 +181,8 @@ export interface SwapState {
   backup?: ConfigBackup;
   /** The user chose a new password instead of the broken box's (which this laptop may not know). */
   newPassword?: boolean;
+  /** The company CSMS's CA certificate (PEM) the user gave for a profile 2/3 box: it wins over what is known. */
+  caCertificate?: string;
 }
 
 /** One swap in a box's history: the replacement that took its identity, and the box it replaced. */
@@ -249,7 +251,11 @@ export interface PlanIssue {
     | 'SWAP_CARDS_TOO_LONG'
     | 'SWAP_PASSWORD_ELSEWHERE'
     | 'SWAP_NEW_PASSWORD'
-    | 'SWAP_PASSWORD_DOES_NOT_FIT';
+    | 'SWAP_PASSWORD_DOES_NOT_FIT'
+    | 'SWAP_CERTIFICATE_UNKNOWN'
+    | 'SWAP_CERTIFICATE_FACTORY'
+    | 'SWAP_CLIENT_CERTIFICATE'
+    | 'SWAP_NO_INSTALL_CERTIFICATE';
   params: Record<string, string | number>;
 }
 

@@ -45,6 +45,9 @@ export interface ConfigBackup {
   /** 2.0.1: the CSMS connection a run of the tool gave the box (its network slots are not in a report).
    *  Absent in files of older tools. */
   csms?: { url: string; securityProfile: number } | null;
+  /** The CSMS root CA certificate (PEM; public, not a secret) a run of the tool installed on the box, for a
+   *  replacement at profile 2/3; null: that run installed none. Absent: not known (and in older files). */
+  caCertificate?: string | null;
 }
 
 export interface BackupResult {
@@ -143,5 +146,6 @@ function buildBackup(store: Store, ocpp: OcppService, snapshot: ConfigSnapshot):
       : null,
     password: source.passwordSecretId !== null ? 'in-vault' : 'none',
     csms: profileHoldsSecret ? null : profile,
+    ...(source.caCertificate !== undefined ? { caCertificate: source.caCertificate } : {}),
   };
 }

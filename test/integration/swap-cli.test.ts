@@ -10,6 +10,7 @@ import { wbc, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk } from '../support/core.ts';
 import { simBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
+import { testCa } from '../support/tls-certs.ts';
 import { until } from '../support/until.ts';
 
 /** A data folder in which the tool knew WB-OLD (now gone) and WB-B (factory settings), and a template. */
@@ -40,6 +41,18 @@ async function knownFolder(t: Parameters<typeof tempDir>[0]): Promise<{ dir: str
 function swapCli(t: Parameters<typeof tempDir>[0], dir: string, to: string, ...extra: string[]) {
   const args = ['swap', '--from', 'WB-OLD', '--to', to, ...extra];
   return wbcWaitingForBox(t, [...args, '--host', '127.0.0.1', '--port', '0', '--data-dir', dir]);
+}
+
+/** `wbc swap --from-file FILE --to ID` on another laptop's data folder (`site`), waiting for the replacement. */
+function swapFromFileCli(
+  t: Parameters<typeof tempDir>[0],
+  file: string,
+  site: string,
+  to: string,
+  ...extra: string[]
+) {
+  const args = ['swap', '--from-file', file, '--to', to, ...extra];
+  return wbcWaitingForBox(t, [...args, '--host', '127.0.0.1', '--port', '0', '--data-dir', site]);
 }
 
 function replacementAt(t: Parameters<typeof tempDir>[0], url: string, identity: string): SimStation {
@@ -145,21 +158,7 @@ test('wbc swap --from-file on a laptop that never knew the box: the plan from th
   const made = await wbc(['backup', '--identity', 'WB-OLD', '--out', file, '--data-dir', dir]);
   assert.equal(made.code, 0, made.stderr);
   const site = tempDir(t);
-  const fromFile = (to: string, ...extra: string[]) =>
-    wbcWaitingForBox(t, [
-      'swap',
-      '--from-file',
-      file,
-      '--to',
-      to,
-      ...extra,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--data-dir',
-      site,
-    ]);
+  const fromFile = (to: string, ...extra: string[]) => swapFromFileCli(t, file, site, to, ...extra);
   const blocked = await fromFile('FACTORY-K');
   replacementAt(t, blocked.url, 'FACTORY-K');
   assert.equal(await blocked.exited, 1, blocked.stderr());
@@ -201,4 +200,36 @@ test('wbc swap --from-file refuses a bad file at once, in the user language, bef
   assert.match(missing.stderr, /File not found: .*nowhere\.json/);
   const both = await wbc(['swap', '--from', 'WB-OLD', '--from-file', broken, '--to', 'X', '--data-dir', dir]);
   assert.match(both.stderr, /Usage: wbc swap \(--from OLD \| --from-file BACKUP\.json\)/);
+});
+
+test('wbc swap --ca: a profile 2 box whose CA certificate the file lacks is blocked and says why; with --ca FILE the plan installs it first', async (t) => {
+  const { dir } = await knownFolder(t);
+  const file = `${dir}/backup.json`;
+  const made = await wbc(['backup', '--identity', 'WB-OLD', '--out', file, '--data-dir', dir]);
+  assert.equal(made.code, 0, made.stderr);
+  // The box as a tool that did not record its CA left it: at profile 2 on wss://, no certificate in the file.
+  const backup = JSON.parse(readFileSync(file, 'utf8')) as {
+    settings: Array<{ key: string; value: string }>;
+  };
+  for (const setting of backup.settings) {
+    if (setting.key === 'SecurityProfile') setting.value = '2';
+    if (setting.key === 'Cst_BackendUrl') setting.value = 'wss://127.0.0.1:9/ocpp';
+  }
+  writeFileSync(file, JSON.stringify(backup));
+  const ca = `${dir}/company-ca.pem`;
+  writeFileSync(ca, (await testCa()).cert);
+  const site = tempDir(t);
+
+  const blocked = await swapFromFileCli(t, file, site, 'FACTORY-P', '--new-password');
+  replacementAt(t, blocked.url, 'FACTORY-P');
+  assert.equal(await blocked.exited, 1, blocked.stderr());
+  assert.match(blocked.stderr(), /does not know which CA certificate it trusted/);
+  assert.match(blocked.stderr(), /--ca FILE/);
+
+  const given = await swapFromFileCli(t, file, site, 'FACTORY-Q', '--new-password', '--ca', ca);
+  replacementAt(t, given.url, 'FACTORY-Q');
+  assert.equal(await given.exited, 0, given.stderr());
+  assert.match(given.stdout(), /InstallCertificate CentralSystemRootCertificate/);
+  assert.match(given.stdout(), /SecurityProfile\s+0 -> 2/);
+  assert.match(given.stdout(), /Nothing was written/);
 });

@@ -82,3 +82,36 @@ export async function brokenBox201(
   await until(() => core.ocpp.csms.box(identity)?.state !== 'connected', 20_000);
   return { password };
 }
+
+/**
+ * A broken box that talked to its company CSMS over wss:// at security profile 2: commissioned by a run of
+ * the tool that installed the company CA certificate (`caCertificate`), seen at the company CSMS, then gone.
+ */
+export async function brokenBoxTls(
+  t: TestContext,
+  core: Core,
+  url: string,
+  company: BareCsms,
+  caCertificate: string,
+  options: { identity: string; ocppVersion: '1.6' | '2.0.1' },
+): Promise<{ password: string }> {
+  const { identity, ocppVersion } = options;
+  const old = await simBox(t, core, { ocppVersion, endpoint: url, identity });
+  const commissioned = await callOk(core, 'commissioning.start', {
+    identity,
+    template: {
+      name: 'Depot TLS',
+      csms: { url: company.url('/ocpp'), securityProfile: 2, caCertificate },
+      verifyWindowS: 2,
+    },
+    approval: 'auto',
+  });
+  const run = await core.commissioning.settled(commissioned.id);
+  if (run.status !== 'left-not-confirmed')
+    throw new Error(`commissioning ${identity}: ${JSON.stringify(run.error)}`);
+  const password = core.vault.use(run.state.passwordSecretId ?? -1, (v) => v);
+  await company.waitFor(`${identity} at the company CSMS`, () => company.connected(identity), 20_000);
+  await old.stop();
+  await until(() => core.ocpp.csms.box(identity)?.state !== 'connected', 20_000);
+  return { password };
+}

@@ -96,7 +96,9 @@ test('a 1.6 URL that holds the identity becomes a 2.0.1 network profile without 
     { id: 'full', label: 'full', urlKey: 'FullUrl', identityKey: null, appendsIdentity: false },
   ];
   const plan = planSwap(
-    source([entry('FullUrl', 'wss://csms.example/ocpp/WB-OLD'), entry('SecurityProfile', '2')]),
+    source([entry('FullUrl', 'wss://csms.example/ocpp/WB-OLD'), entry('SecurityProfile', '2')], {
+      caCertificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+    }),
     'FACTORY-4',
     '2.0.1',
     [entry('SecurityCtrlr.Identity', 'FACTORY-4'), entry('SecurityCtrlr.BasicAuthPassword', null)],
@@ -104,6 +106,7 @@ test('a 1.6 URL that holds the identity becomes a 2.0.1 network profile without 
   );
   assert.deepEqual(plan.problems, []);
   assert.deepEqual(plan.networkProfile, { slot: 1, url: 'wss://csms.example/ocpp', securityProfile: 2 });
+  assert.deepEqual(plan.certificate, { type: 'CSMSRootCertificate' });
   assert.equal(plan.swap?.password, 'moved');
 });
 
@@ -119,4 +122,41 @@ test('only an identity no 2.0.1 box can carry keeps a 1.6 box from a 2.0.1 repla
     { code: 'SWAP_OTHER_VERSION', params: { from: '1.6', to: '2.0.1', identity: 'WB:OLD' } },
   ]);
   assert.deepEqual(plan.writes, []);
+});
+
+test('profile 3: the client certificate cannot move (its key stays in the broken box), said as a problem; a CSMS of a factory-trusted CA is a note', () => {
+  const config = [
+    entry('Cst_BackendUrl', 'ws://factory/ocpp'),
+    entry('Cst_ChargeBoxId', 'FACTORY-1'),
+    entry('SecurityProfile', '0'),
+    entry('AuthorizationKey', null),
+  ];
+  const at = (profile: string, caCertificate: string | null) =>
+    planSwap(
+      source(
+        [
+          entry('Cst_BackendUrl', 'wss://csms.example/ocpp'),
+          entry('Cst_ChargeBoxId', 'WB-OLD'),
+          entry('SecurityProfile', profile),
+        ],
+        { caCertificate },
+      ),
+      'FACTORY-1',
+      '1.6',
+      config,
+      loadUrlProfiles(),
+    );
+  const pem = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----';
+  const three = at('3', pem);
+  assert.deepEqual(
+    three.problems.map((p) => p.code),
+    ['SWAP_CLIENT_CERTIFICATE'],
+  );
+  assert.deepEqual(three.certificate, { type: 'CentralSystemRootCertificate' });
+  const factory = at('2', null);
+  assert.deepEqual(factory.problems, []);
+  assert.equal(factory.certificate, null);
+  assert.deepEqual(factory.notes, [
+    { code: 'SWAP_CERTIFICATE_FACTORY', params: { identity: 'WB-OLD', profile: 2 } },
+  ]);
 });

@@ -33,6 +33,8 @@ export function ReplaceBox({ rows, identity }: { rows: BoxRow[]; identity: strin
   const [backup, setBackup] = useState<string | null>(null);
   const [tooLarge, setTooLarge] = useState<number | null>(null);
   const [newPassword, setNewPassword] = useState(false);
+  // The company CSMS's CA (PEM) for a box at profile 2/3 whose certificate the tool does not know.
+  const [caCertificate, setCaCertificate] = useState<string | null>(null);
   const head = backup === null ? null : fileHead(backup);
   const broken = source === 'file' ? head?.identity : identity;
   const candidates = rows.filter((r) => r.identity !== broken && r.state === 'connected' && r.admitted);
@@ -49,6 +51,7 @@ export function ReplaceBox({ rows, identity }: { rows: BoxRow[]; identity: strin
         to: replacement,
         approval: 'manual',
         newPassword,
+        ...(caCertificate ? { caCertificate } : {}),
       });
       setRunId(run.id);
     });
@@ -119,6 +122,21 @@ export function ReplaceBox({ rows, identity }: { rows: BoxRow[]; identity: strin
           data-testid="swap-new-password"
         />
         <label htmlFor={`${id}-new-password`}>{t('swap.ui.newPassword')}</label>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-ca`}>{t('swap.ui.ca')}</label>
+        <input
+          id={`${id}-ca`}
+          type="file"
+          accept=".pem,.crt,.cer"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            setCaCertificate(null);
+            // A CA certificate is a few kB: anything larger is not one (the core checks the PEM).
+            if (file && file.size <= 20_000) void file.text().then(setCaCertificate);
+          }}
+          data-testid="swap-ca"
+        />
       </div>
       {candidates.length === 0 ? (
         <p className="hint" data-testid="swap-no-candidates">

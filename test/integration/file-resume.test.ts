@@ -1,7 +1,6 @@
 // A box on a weak site link resumes a broken-off firmware download instead of starting over: HTTP Range
 // and FTP REST on the real wire, with curl (a client written elsewhere) resuming, against 127.0.0.1.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -11,6 +10,7 @@ import type { Core } from '../../main/core.ts';
 import { FileServer, type FileServerEvent } from '../../main/files/file-server.ts';
 import type { FileJob } from '../../main/files/types.ts';
 import { callOk } from '../support/core.ts';
+import { type CurlResult, curl } from '../support/curl.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
@@ -25,15 +25,6 @@ const firmware = (() => {
   return bytes;
 })();
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-function curl(args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('curl', ['-sS', '-v', '--max-time', '30', ...args], (error, _stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stderr: String(stderr) });
-    });
-  });
-}
 
 /** One GET with the given headers: status, headers and body as received. */
 function get(url: string, headers: Record<string, string> = {}) {
@@ -151,7 +142,7 @@ function ended(core: Core, id: number): Promise<FileJob> {
 test('1.6 UpdateFirmware over FTP: a box resuming with REST gets the rest, the job shows "from byte" and ends Installed', async (t) => {
   const identity = 'WB-FTP-REST';
   const dir = tempDir(t);
-  const runs: Array<{ code: number; stderr: string }> = [];
+  const runs: CurlResult[] = [];
   const keptBytes = 120_000;
   const { core, url } = await coreWithCsms(t);
   const sim = await simBox(t, core, {

@@ -1,7 +1,6 @@
 // The file server's FTP face on the real wire: the project's simulator (over a real WebSocket on loopback)
 // gets ftp:// locations and transfers with curl, an FTP client written elsewhere, against 127.0.0.1.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,26 +15,13 @@ import type { FileJob } from '../../main/files/types.ts';
 import type { FtpClient, SimFileOptions } from '../../main/simulator/file-transfer.ts';
 import { wbc, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk } from '../support/core.ts';
+import { type CurlResult, curl } from '../support/curl.ts';
 import { coreWithCsms, simBox, startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
 
 process.env.WBC_FILES_PORT = '0';
 process.env.WBC_FTP_PORT = '0';
-
-interface CurlResult {
-  code: number;
-  stderr: string;
-}
-
-function curl(args: string[]): Promise<CurlResult> {
-  return new Promise((resolve) => {
-    execFile('curl', ['-sS', '-v', '--max-time', '30', ...args], (error, _stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stderr: String(stderr) });
-    });
-  });
-}
 
 /** The box's FTP client is curl; every run is kept for the test to look at. */
 function curlClient(

@@ -1,8 +1,8 @@
 // Reads the api repeats on every call (the language, the sites list) answered from their last result while
 // the database is unchanged: SQLite's own counters tell, for this connection and for any other process.
 import type Database from 'better-sqlite3';
-import { shareResult } from '../api/shared-results.ts';
 import type { Db } from './database.ts';
+import { shareResult } from './shared-result.ts';
 
 interface Remembered {
   totalChanges: number;
@@ -37,7 +37,7 @@ function countersOf(db: Db): Counters {
 /**
  * read()'s last result when nothing was written since (by this connection or another), else read() again.
  * Inside a transaction it always reads: what it sees there may still be rolled back. The result is shared
- * between callers, frozen all the way down (main/api/shared-results.ts): a caller that wants to change it
+ * between callers, frozen all the way down (shared-result.ts): a caller that wants to change it
  * makes its own copy; a face sending it as JSON writes its text once per change.
  */
 export function readUnchanged<T>(db: Db, key: string, read: () => T): T {

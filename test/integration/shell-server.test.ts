@@ -105,7 +105,7 @@ test('garbage and wrong argument types get typed errors and the socket stays usa
 });
 
 test('the sites list a page reads over the socket follows every change, its own, another page’s and a wbc command’s', async (t) => {
-  // The list is written as text once while nothing changed (main/api/shared-results.ts): never an old text.
+  // The list is written as text once while nothing changed (main/store/shared-result.ts): never an old text.
   const dir = tempDir(t);
   const { server } = await testShell(t, { core: testCore(t, { dataDir: dir }) });
   const pages = await Promise.all([1, 2].map(() => openSocket(apiUrl(server.port, server.token))));

@@ -39,7 +39,7 @@ test('the sites list follows every change at once: this app’s, and a wbc comma
   assert.deepEqual(names(await callOk(core, 'sites.list', {})), ['Depot:1', 'Garage Süd:0']);
 
   // An answer handed out is shared by every caller, so none can change it for the next one: it is frozen
-  // all the way down (main/api/shared-results.ts), and a caller that tries is stopped at once.
+  // all the way down (main/store/shared-result.ts), and a caller that tries is stopped at once.
   const mine = await callOk(core, 'sites.list', {});
   assert.throws(() => {
     (mine[0] as { name: string }).name = 'Scribbled';

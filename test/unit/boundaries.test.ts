@@ -1,5 +1,6 @@
 // The house rules a machine can check: only electron/ imports 'electron'; the renderer imports no
-// Node module and only types from main/; domain and store modules import no face (server, cli, electron).
+// Node module and only types from main/; domain and store modules import no face (server, cli, electron);
+// the store takes nothing from main/api but AppError and the domain types.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -68,6 +69,22 @@ test('domain modules and the store do not import a face', () => {
   const faces = /(\/server\/|\/cli\/|^electron$|\/electron\/)/;
   const inner = sources('main').filter((f) => !/^main\/(server|cli)\//.test(f));
   const offending = inner.flatMap(imports).filter((i) => faces.test(i.spec));
+  assert.deepEqual(offending, []);
+});
+
+test('the store takes from main/api only its error type (code) and the domain types (types only)', () => {
+  // The store sits under the api: an arrow back up (store -> api/shared-results.ts once) would let the
+  // contract's room and the store depend on each other. AppError is the one piece of code it may use.
+  const inApi = (file: string, spec: string) => relative(root, join(root, dirname(file), spec));
+  const offending = sources('main/store')
+    .flatMap(imports)
+    .filter((i) => inApi(i.file, i.spec).startsWith('main/api/'))
+    .filter((i) => {
+      const target = inApi(i.file, i.spec);
+      if (target === 'main/api/errors.ts') return false;
+      return !(i.typeOnly && target === 'main/api/types.ts');
+    })
+    .map((i) => `${i.file}: ${i.line}`);
   assert.deepEqual(offending, []);
 });
 

@@ -1,10 +1,11 @@
-// A shared answer (main/api/shared-results.ts) is frozen all the way down, and the reply frame the browser
-// shell writes for it reads exactly as JSON.stringify would have written it, for answers and for errors.
+// A shared answer (main/store/shared-result.ts) is frozen all the way down, and the reply frame the browser
+// shell writes for it (main/api/shared-results.ts) reads exactly as JSON.stringify would write it, always.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { wireError } from '../../main/api/router.ts';
-import { replyFrameText, resultText, shareResult } from '../../main/api/shared-results.ts';
+import { replyFrameText } from '../../main/api/shared-results.ts';
 import type { Reply } from '../../main/api/wire.ts';
+import { resultText, shareResult } from '../../main/store/shared-result.ts';
 
 test('a shared answer cannot be changed by any caller, down to its innermost values', () => {
   const sites = shareResult([{ id: 1, name: 'Depot', tags: ['north'] }]);

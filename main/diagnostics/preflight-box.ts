@@ -12,6 +12,44 @@ export interface BoxFacts {
   clockOffsetS: number | null;
   localListVersion: number | null;
   connectors: Record<string, string>;
+  /** The box answered a request to report its connectors (TriggerMessage StatusNotification), however it did. */
+  connectorsAsked: boolean;
+}
+
+/** How long a box that took the request for its connectors' status may take to send the first one, and the
+ *  quiet after the last one before the list counts as complete (a box sends one per connector). */
+const CONNECTOR_WAIT_MS = 5000;
+const CONNECTOR_QUIET_MS = 500;
+
+const reported = (connectors: Record<string, string>) =>
+  Object.keys(connectors).some((key) => key !== '0' && !key.startsWith('0/'));
+
+/**
+ * A box that has not reported its connectors (a 2.0.1 box answered Pending at boot sends no
+ * StatusNotification by itself; OCPP 2.0.1 lets the CSMS trigger one then, F06) is asked once, and what it
+ * sends within a short wait is what the check shows.
+ */
+async function askConnectors(csms: LocalCsms, identity: string, timeoutMs: number): Promise<boolean> {
+  let stop: () => void = () => undefined;
+  const arrived = new Promise<void>((resolve) => {
+    let timer = setTimeout(resolve, Math.min(timeoutMs, CONNECTOR_WAIT_MS));
+    const off = csms.onIncoming(identity, (call) => {
+      if (call.action !== 'StatusNotification') return;
+      clearTimeout(timer);
+      timer = setTimeout(resolve, CONNECTOR_QUIET_MS);
+    });
+    stop = () => {
+      clearTimeout(timer);
+      off();
+    };
+  });
+  try {
+    const status = await csms.session(identity).trigger('StatusNotification', { timeoutMs });
+    if (status === 'Accepted') await arrived;
+    return true;
+  } finally {
+    stop();
+  }
 }
 
 const settled = <T>(work: Promise<T>): Promise<T | null> => work.catch(() => null);
@@ -58,7 +96,12 @@ export async function boxFacts(csms: LocalCsms, identity: string, timeoutMs: num
   const configuration = await settled(session.readConfiguration({ timeoutMs }));
   const clockOffsetS = await settled(clockOffset(csms, identity, timeoutMs));
   const localListVersion = await settled(session.localListVersion({ timeoutMs }));
-  return { configuration, clockOffsetS, localListVersion, connectors: csms.box(identity)?.connectors ?? {} };
+  // A 1.6 box reported them when the clock check asked for a StatusNotification; a 2.0.1 box is asked here.
+  const connectorsAsked =
+    !reported(csms.box(identity)?.connectors ?? {}) &&
+    ((await settled(askConnectors(csms, identity, timeoutMs))) ?? false);
+  const connectors = csms.box(identity)?.connectors ?? {};
+  return { configuration, clockOffsetS, localListVersion, connectors, connectorsAsked };
 }
 
 function setting(facts: BoxFacts, names: string[]): number | null {
@@ -95,21 +138,25 @@ export function profileCheck(
 /** Minutes of difference the box's clock may have before TLS certificates and transaction times go wrong. */
 const CLOCK_WARN_S = 60;
 const CLOCK_FAIL_S = 300;
+/** An offset this close to a whole number of hours is a time zone, not a drifting clock: OCPP times are UTC. */
+const TIME_ZONE_SLACK_S = 120;
+
+function clockFinding(offset: number): PreflightFinding {
+  const seconds = Math.abs(offset);
+  const params = { seconds, minutes: Math.round(seconds / 60) };
+  const direction = offset > 0 ? 'ahead' : 'behind';
+  const hours = Math.round(seconds / 3600);
+  if (hours >= 1 && Math.abs(seconds - hours * 3600) <= TIME_ZONE_SLACK_S)
+    return { check: 'clock', status: 'fail', outcome: `${direction}Hours`, params: { ...params, hours } };
+  if (seconds > CLOCK_FAIL_S) return { check: 'clock', status: 'fail', outcome: direction, params };
+  if (seconds > CLOCK_WARN_S) return { check: 'clock', status: 'warn', outcome: direction, params };
+  return { check: 'clock', status: 'ok', outcome: 'ok', params };
+}
 
 export function boxChecks(facts: BoxFacts | null, toolListVersion: number | null): PreflightFinding[] {
   if (!facts) return (['clock', 'localList', 'heartbeat', 'connectors'] as const).map(notSeen);
   const out: PreflightFinding[] = [];
-  const offset = facts.clockOffsetS;
-  if (offset === null) out.push(notSeen('clock'));
-  else {
-    const params = { seconds: Math.abs(offset), minutes: Math.round(Math.abs(offset) / 60) };
-    const direction = offset > 0 ? 'ahead' : 'behind';
-    if (Math.abs(offset) > CLOCK_FAIL_S)
-      out.push({ check: 'clock', status: 'fail', outcome: direction, params });
-    else if (Math.abs(offset) > CLOCK_WARN_S)
-      out.push({ check: 'clock', status: 'warn', outcome: direction, params });
-    else out.push({ check: 'clock', status: 'ok', outcome: 'ok', params });
-  }
+  out.push(facts.clockOffsetS === null ? notSeen('clock') : clockFinding(facts.clockOffsetS));
   const held = facts.localListVersion;
   if (held === null) out.push(notSeen('localList'));
   else if ((toolListVersion ?? 0) === held)
@@ -132,7 +179,12 @@ export function boxChecks(facts: BoxFacts | null, toolListVersion: number | null
   // Statuses stay OCPP words here; wordFinding translates them (preflight.connector.<status>).
   const list = connectors.map(([key, status]) => `${key}: ${status}`).join(', ');
   const broken = connectors.filter(([, s]) => s === 'Faulted' || s === 'Unavailable');
-  if (connectors.length === 0) out.push(notSeen('connectors'));
+  if (connectors.length === 0)
+    out.push(
+      facts.connectorsAsked
+        ? { check: 'connectors', status: 'warn', outcome: 'notReported', params: {} }
+        : notSeen('connectors'),
+    );
   else if (broken.length > 0)
     out.push({ check: 'connectors', status: 'fail', outcome: 'broken', params: { connectors: list } });
   else if (!connectors.some(([, s]) => s === 'Available'))

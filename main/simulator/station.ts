@@ -24,6 +24,9 @@ export interface Misbehaviour {
   // real-firmware read paths (h-session)
   /** 2.0.1: GetBaseReport is answered Accepted, but no NotifyReport follows while its boot is not Accepted. */
   withholdReportWhilePending?: boolean;
+  /** 2.0.1: while its boot is not Accepted, TriggerMessage StatusNotification is answered Rejected (some
+   *  firmware sends nothing but its boot until its CSMS accepts it). */
+  noStatusWhilePending?: boolean;
   /** 2.0.1: a report stops after this many NotifyReport parts; the rest never comes. */
   reportStopsAfterParts?: number;
   /** Waits this long after connecting before it sends its BootNotification (a box still starting). */

@@ -393,6 +393,8 @@ export class Station201 extends StationRuntime {
         action = async () => void (await this.send('Heartbeat', {}));
         break;
       case 'StatusNotification':
+        if (this.misbehave.noStatusWhilePending && this.registration !== 'Accepted')
+          return reply({ status: 'Rejected' });
         action = async () => {
           for (const e of evses) await this.#charging.status(e);
         };

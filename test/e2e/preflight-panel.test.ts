@@ -31,7 +31,12 @@ test('pre-flight checks run from the box page say in German what is wrong and ho
   const text = (await clock.textContent()) ?? '';
   assert.match(text, /Fehlgeschlagen: Uhr der Box/);
   assert.match(text, /180 min .* nach/);
-  assert.match(text, /Stellen Sie die Zeit der Box/);
+  // Three whole hours: a time zone set where UTC belongs, and the remedy says so.
+  assert.match(
+    text,
+    /Zeitzone der Box ist also wahrscheinlich falsch eingestellt \(die Box muss UTC senden\)/,
+  );
+  assert.match(text, /Stellen Sie die Zeitzone der Box auf UTC/);
   const connectors = (await panel.locator('[data-check="connectors"]').textContent()) ?? '';
   assert.match(connectors, /1: frei/, 'connector states in German words, not OCPP enums');
   const wide = await page.evaluate(

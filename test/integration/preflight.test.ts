@@ -30,11 +30,18 @@ async function httpsServer(t: import('node:test').TestContext, cert: { cert: str
   return address.port;
 }
 
-test('a healthy box next to one whose clock is hours off: the clock check fails with the remedy, in German too', async (t) => {
+test('a healthy box next to ones whose clock is hours off: the clock check fails, and a whole number of hours off is named as a wrong time zone, in German too', async (t) => {
   const { core, url } = await coreWithCsms(t);
   await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'PF-GOOD', heartbeatIntervalS: 300 });
   await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'PF-LATE', clockOffsetS: 3 * 3600 });
   await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'PF-201', clockOffsetS: -2 * 3600 });
+  // Off by 3 h 10 min: a clock that drifted or was set by hand, not a time zone.
+  await simBox(t, core, {
+    ocppVersion: '1.6',
+    endpoint: url,
+    identity: 'PF-DRIFT',
+    clockOffsetS: 3 * 3600 + 600,
+  });
   const deps = { store: core.store, ocpp: core.ocpp, runs: core.commissioning.runs };
 
   const good = await runPreflight(deps, { identity: 'PF-GOOD', url, language: 'en', timeoutMs: 10_000 });
@@ -46,16 +53,67 @@ test('a healthy box next to one whose clock is hours off: the clock check fails 
   const late = await runPreflight(deps, { identity: 'PF-LATE', url, language: 'en', timeoutMs: 10_000 });
   const clock = of(late, 'clock');
   assert.equal(clock.status, 'fail');
-  assert.equal(clock.outcome, 'ahead');
-  assert.match(clock.detail, /180 min/);
-  assert.match(clock.remedy ?? '', /NTP/);
+  assert.equal(clock.outcome, 'aheadHours');
+  assert.match(
+    clock.detail,
+    /180 min .*about 3 h, so its time zone is probably set wrong \(the box must send UTC\)/,
+  );
+  assert.match(clock.remedy ?? '', /time zone to UTC.*NTP/);
 
   const v201 = await runPreflight(deps, { identity: 'PF-201', url, language: 'de', timeoutMs: 10_000 });
   const behind = of(v201, 'clock');
   assert.equal(behind.status, 'fail');
-  assert.equal(behind.outcome, 'behind');
-  assert.match(behind.detail, /120 min .* nach/);
-  assert.match(behind.remedy ?? '', /Stellen Sie die Zeit der Box/);
+  assert.equal(behind.outcome, 'behindHours');
+  assert.match(
+    behind.detail,
+    /120 min .* nach: etwa 2 h, die Zeitzone der Box ist also wahrscheinlich falsch/,
+  );
+  assert.match(behind.detail, /die Box muss UTC senden/);
+  assert.match(behind.remedy ?? '', /Stellen Sie die Zeitzone der Box auf UTC/);
+
+  const drift = await runPreflight(deps, { identity: 'PF-DRIFT', url, language: 'en', timeoutMs: 10_000 });
+  const drifted = of(drift, 'clock');
+  assert.equal(drifted.status, 'fail');
+  assert.equal(drifted.outcome, 'ahead');
+  assert.match(drifted.detail, /190 min/);
+  assert.doesNotMatch(`${drifted.detail} ${drifted.remedy}`, /time zone is probably|UTC/);
+});
+
+test('a 2.0.1 box answered Pending at boot reports no connectors by itself: the pre-flight asks for them once and shows them; a box that will not report them is "not reported"', async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'PF-PEND', connectors: 2 });
+  await simBox(t, core, {
+    ocppVersion: '2.0.1',
+    endpoint: url,
+    identity: 'PF-MUTE',
+    misbehave: { noStatusWhilePending: true },
+  });
+  const deps = { store: core.store, ocpp: core.ocpp, runs: core.commissioning.runs };
+  for (const identity of ['PF-PEND', 'PF-MUTE']) {
+    assert.equal(core.ocpp.csms.registration(identity), 'Pending', 'the tool answers a box Pending at boot');
+    assert.deepEqual(
+      core.ocpp.csms.box(identity)?.connectors,
+      {},
+      'a Pending 2.0.1 box sends no StatusNotification by itself',
+    );
+  }
+
+  const pending = await runPreflight(deps, { identity: 'PF-PEND', url, language: 'en', timeoutMs: 10_000 });
+  const shown = of(pending, 'connectors');
+  assert.equal(shown.status, 'ok', JSON.stringify(shown));
+  assert.equal(shown.detail, 'Connectors: 1/1: Available, 2/1: Available.');
+
+  const mute = await runPreflight(deps, { identity: 'PF-MUTE', url, language: 'en', timeoutMs: 10_000 });
+  const missing = of(mute, 'connectors');
+  assert.equal(missing.status, 'warn');
+  assert.equal(missing.outcome, 'notReported');
+  assert.match(missing.detail, /did not report its connectors, not even when asked .*not reported/);
+  const german = await runPreflight(deps, { identity: 'PF-MUTE', url, language: 'de', timeoutMs: 10_000 });
+  assert.match(of(german, 'connectors').detail, /auch nicht auf Anfrage.*nicht gemeldet/);
+  const asked = core.ocpp.trace
+    .list({ identity: 'PF-MUTE', limit: 1000 })
+    .filter((f) => f.action === 'TriggerMessage' && f.direction === 'out' && f.kind === 'call');
+  assert.equal(asked.length, 2, 'asked once per pre-flight run');
 });
 
 test('TLS as the laptop sees it: a trusted certificate passes, an expired one and an unknown CA fail', async (t) => {
@@ -240,7 +298,7 @@ test('a box holding another local list than the tool pushed and a heartbeat turn
   assert.deepEqual([heartbeat.status, heartbeat.outcome], ['warn', 'off']);
 });
 
-test('a connected 2.0.1 box that has not reported its connectors, and was never given a list: the words say what was seen, in EN and DE', async (t) => {
+test('a connected 2.0.1 box that had not reported its connectors, and was never given a list: the words say what was seen, in EN and DE', async (t) => {
   const { core, url } = await coreWithCsms(t);
   await simBox(t, core, { ocppVersion: '2.0.1', endpoint: url, identity: 'PF-QUIET' });
   const deps = { store: core.store, ocpp: core.ocpp, runs: core.commissioning.runs };
@@ -248,9 +306,13 @@ test('a connected 2.0.1 box that has not reported its connectors, and was never 
     const report = await runPreflight(deps, { identity: 'PF-QUIET', url, language, timeoutMs: 10_000 });
     // It answered the clock and heartbeat questions: it is connected, so no line may say it is not.
     assert.equal(of(report, 'clock').status, 'ok', JSON.stringify(of(report, 'clock')));
+    // Asked for them (it is Pending), it reported them: what it said is shown, not "not checked".
     const connectors = of(report, 'connectors');
-    assert.equal(connectors.status, 'warn');
-    assert.match(connectors.detail, language === 'en' ? /not reported it yet/ : /noch nicht gemeldet/);
+    assert.equal(connectors.status, 'ok', JSON.stringify(connectors));
+    assert.match(
+      connectors.detail,
+      language === 'en' ? /^Connectors: 1\/1: Available/ : /^Ladepunkte: 1\/1: /,
+    );
     // Nothing was ever pushed to it: no line claims a push.
     const list = of(report, 'localList');
     assert.equal(list.status, 'ok');

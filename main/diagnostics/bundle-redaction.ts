@@ -3,6 +3,7 @@
 // base64 and percent-encoded, wherever it hides (a log line of an old version, a frame, a run, a file).
 import { MASK, redact, redactRawFrame, redactValue } from '../log/redact.ts';
 import type { Vault } from '../store/vault.ts';
+import { maskCredentialShapes, maskCredentialWords } from './log-masking.ts';
 
 /** Setting names whose value is a credential, also in the tool's 2.0.1 form (SecurityCtrlr.BasicAuthPassword). */
 const secretSetting =
@@ -26,14 +27,6 @@ function maskSettingPairs(value: unknown): unknown {
   }
   return out;
 }
-
-/** In a file a box wrote (or the tool's log): a value after a name that says credential, as firmware writes
- *  it (`wifi_psk=…`, `client_secret: …`, `access_token=…&`, `"mqtt_pass":"…"`, `Passwort: …`). The name
- *  must end with the word, so `SessionTimeout=30` or `tokenType=Bearer` stay readable. */
-const credentialValue =
-  /\b([A-Za-z0-9_.-]*?(?:pass|passwd|password|passwort|passphrase|pwd|psk|secret|token|api[_-]?key|auth[_-]?key|session[_-]?id|credentials?)\d*)("?\s*[:=]\s*"?)(?!\*\*\*)([^\s"'&;,]+)/gi;
-/** A Cookie or Set-Cookie header: the whole value is the session. */
-const cookieHeader = /^(\s*(?:set-)?cookie\s*:\s*)(?!\*\*\*).+$/gim;
 
 export class BundleRedaction {
   readonly #needles: string[];
@@ -78,11 +71,10 @@ export class BundleRedaction {
     return out;
   }
 
-  /** A log file (a box's upload, the tool's log): text(), then credential values as firmware logs write them. */
+  /** A log file (a box's upload, the tool's log): credentials in every shape firmware writes them
+   *  (log-masking.ts), the quoted and structured ones before text() and the name=value ones after it. */
   logText(text: string): string {
-    return this.text(text)
-      .replace(cookieHeader, (_line, head: string) => `${head}${MASK}`)
-      .replace(credentialValue, (_whole, name: string, between: string) => `${name}${between}${MASK}`);
+    return maskCredentialWords(this.text(maskCredentialShapes(text)));
   }
 
   /** A JSON value (a run, a snapshot, a setting) with its credentials masked, as indented JSON text. */

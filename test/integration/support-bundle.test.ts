@@ -322,3 +322,75 @@ test('`wbc bundle` of a box the tool never saw, and `wbc report`/`wbc bundle` in
   assert.equal(intoFolder.code, 1);
   assert.match(intoFolder.stderr, /REPORT_OUT_UNWRITABLE: Cannot write .*: it is a folder/);
 });
+
+test('a box log with credentials in JSON, XML, URLs, Authorization headers and OCPP frames goes into the bundle with each value masked and each name kept', async (t) => {
+  const dataDir = tempDir(t);
+  const core = testCore(t, { dataDir });
+  await core.ocpp.start({ host: '127.0.0.1', port: 0, admitUnexpected: true, bootIntervalS: 1 });
+  const url = `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`;
+  // Each secret with parts a cut at a space or an escaped quote would leave standing.
+  const inLog = {
+    json: ['Json Pw', 'q7q7q7', 'tail-8x8x8x'],
+    jsonNested: ['Nested Two', 'w9w9w9w9'],
+    xml: ['Xml-Pass-k3k3k3'],
+    xmlKey: ['XmlAuthKey0A0B0C0D'],
+    cdata: ['cdata', 'm4m4m4m4'],
+    url: ['Url@Pw', 'u5u5u5u5'],
+    basic: [Buffer.from('WB-X:Basic-Pw-r6r6r6').toString('base64')],
+    bearer: ['eyJhbGciOiJIUzI1NiJ9.Bearer-t7t7t7'],
+    key16: ['OcppKey16-s8s8s8s8'],
+    key16Reversed: ['OcppKey16-v1v1v1v1'],
+    var201: ['Basic201-Pw-z2z2z2z2'],
+    escaped201: ['Escaped201-Pw-y3y3y3'],
+  };
+  const logText = [
+    'boot ok',
+    `cfg {"wifi" : { "ssid": "Depot", "password" :  "${inLog.json[0]} \\"${inLog.json[1]}\\" ${inLog.json[2]}" }, "HeartbeatInterval": 300}`,
+    `{"level":"info","msg":"saved","data":"{\\"mqtt\\":{\\"Password\\": \\"${inLog.jsonNested[0]} ${inLog.jsonNested[1]}\\"}}"}`,
+    `<Config><Host>csms.example</Host><Password>${inLog.xml[0]}</Password><AuthorizationKey>${inLog.xmlKey[0]}</AuthorizationKey></Config>`,
+    `<cs:Password type="plain"><![CDATA[${inLog.cdata[0]} <${inLog.cdata[1]}>]]></cs:Password>`,
+    `upload to ftp://box:${inLog.url[0]}${inLog.url[1]}@10.0.0.5/logs failed`,
+    `Authorization: Basic ${inLog.basic[0]}`,
+    `  Authorization: Bearer ${inLog.bearer[0]}`,
+    `send [2,"42","ChangeConfiguration",{"key":"AuthorizationKey","value":"${inLog.key16[0]}"}]`,
+    `conf {"configurationKey":[{"value":"${inLog.key16Reversed[0]}","readonly":false,"key":"AuthorizationKey"},{"key":"HeartbeatInterval","readonly":false,"value":"300"}]}`,
+    `send [2,"43","SetVariables",{"setVariableData":[{"attributeType":"Actual","attributeValue":"${inLog.var201[0]}","component":{"name":"SecurityCtrlr"},"variable":{"name":"BasicAuthPassword"}}]}]`,
+    `{"msg":"[2,\\"44\\",\\"SetVariables\\",{\\"setVariableData\\":[{\\"variable\\":{\\"name\\":\\"BasicAuthPassword\\"},\\"attributeValue\\":\\"${inLog.escaped201[0]}\\",\\"component\\":{\\"name\\":\\"SecurityCtrlr\\"}}]}]"}`,
+  ].join('\n');
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-X', files: { logText } });
+  const started = await callOk(core, 'files.fetchLog', { identity: 'WB-X', type: 'diagnostics' });
+  await until(() => (core.files.job(started.id).state !== 'running' ? true : undefined), 20_000);
+  assert.equal(core.files.job(started.id).state, 'done', JSON.stringify(core.files.job(started.id)));
+  await core.close();
+
+  const out = join(tempDir(t), 'forms.zip');
+  const made = await wbc(['bundle', '--identity', 'WB-X', '--out', out, '--data-dir', dataDir]);
+  assert.equal(made.code, 0, made.stderr);
+  const dir = tempDir(t);
+  execFileSync('unzip', ['-q', out, '-d', dir]);
+  const files = allFiles(dir).map((f) => relative(dir, f));
+  const upload = files.find((f) => f.startsWith('box-uploads/WB-X/'));
+  assert.ok(upload, files.join(' '));
+  for (const file of files) {
+    const text = readFileSync(join(dir, file), 'latin1');
+    for (const [form, parts] of Object.entries(inLog))
+      for (const part of parts) assert.ok(!text.includes(part), `${file} holds ${part} (${form})`);
+  }
+  // Each name stays with *** where its value was, so support sees what the box had set.
+  const log = readFileSync(join(dir, upload), 'utf8');
+  for (const kept of [
+    '"password" :  "***" }, "HeartbeatInterval": 300}',
+    '\\"Password\\": \\"***\\"',
+    '<Password>***</Password><AuthorizationKey>***</AuthorizationKey>',
+    '<cs:Password type="plain">***</cs:Password>',
+    'ftp://box:***@10.0.0.5/logs failed',
+    'Authorization: Basic ***',
+    'Authorization: Bearer ***',
+    '{"key":"AuthorizationKey","value":"***"}',
+    '{"value":"***","readonly":false,"key":"AuthorizationKey"},{"key":"HeartbeatInterval","readonly":false,"value":"300"}',
+    '"attributeValue":"***","component":{"name":"SecurityCtrlr"},"variable":{"name":"BasicAuthPassword"}',
+    '\\"variable\\":{\\"name\\":\\"BasicAuthPassword\\"},\\"attributeValue\\":\\"***\\"',
+    '<Host>csms.example</Host>',
+  ])
+    assert.ok(log.includes(kept), `the log shows ${kept}:\n${log}`);
+});

@@ -117,45 +117,46 @@ class Reader {
     return { kind: 'other' };
   }
 
-  #object(depth: number): JsonNode {
-    const node: JsonNode & { kind: 'object' } = { kind: 'object', members: [] };
+  /** The entries of an object or array up to its closing character; one that cannot be read ends the list
+   *  (a value cut off keeps the entries before it). */
+  #entries(close: string, readOne: () => boolean): void {
     this.at++;
     for (;;) {
       this.#space();
-      if (this.#text[this.at] === '}') {
+      if (this.#text[this.at] === close) {
         this.at++;
-        return node;
+        return;
       }
-      if (!this.#isQuote()) return node;
-      const name = this.#string();
-      this.#space();
-      if (this.#text[this.at] !== ':') return node;
-      this.at++;
-      const value = this.value(depth + 1);
-      if (!value) return node;
-      node.members.push({ name: name.raw.replaceAll('\\', ''), value });
+      if (!readOne()) return;
       this.#space();
       if (this.#text[this.at] === ',') this.at++;
-      else if (this.#text[this.at] !== '}') return node;
+      else if (this.#text[this.at] !== close) return;
     }
+  }
+
+  #object(depth: number): JsonNode {
+    const node: JsonNode & { kind: 'object' } = { kind: 'object', members: [] };
+    this.#entries('}', () => {
+      if (!this.#isQuote()) return false;
+      const name = this.#string();
+      this.#space();
+      if (this.#text[this.at] !== ':') return false;
+      this.at++;
+      const value = this.value(depth + 1);
+      if (value) node.members.push({ name: name.raw.replaceAll('\\', ''), value });
+      return value !== null;
+    });
+    return node;
   }
 
   #array(depth: number): JsonNode {
     const node: JsonNode & { kind: 'array' } = { kind: 'array', items: [] };
-    this.at++;
-    for (;;) {
-      this.#space();
-      if (this.#text[this.at] === ']') {
-        this.at++;
-        return node;
-      }
+    this.#entries(']', () => {
       const item = this.value(depth + 1);
-      if (!item) return node;
-      node.items.push(item);
-      this.#space();
-      if (this.#text[this.at] === ',') this.at++;
-      else if (this.#text[this.at] !== ']') return node;
-    }
+      if (item) node.items.push(item);
+      return item !== null;
+    });
+    return node;
   }
 }
 

@@ -30,9 +30,10 @@ const authorizationInline =
   /(\b(?:proxy-)?authorization\b["']?\s*[:=]\s*["']?)(?:(digest)(\s+)(?!\*\*\*)([^\r\n]+)|(basic|bearer|token|apikey|negotiate|ntlm)(\s+)(?!\*\*\*)([^\s"',}\\]+))/gi;
 /** scheme://user:password@host: the password, up to the last @ before the host (a raw @ in it included). */
 const urlPassword = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]*:)(?!\*\*\*@)([^\s/"'<>?#]+)@/gi;
-/** `password="two words"`, `psk='x'` (XML attributes, ini files): the quoted value whole. */
+/** `password="two words"`, `psk='x'`, `pass: 'a b'`, `{'token': 'a b'}` (XML attributes, ini and YAML files,
+ *  Python's dicts): the quoted value whole. */
 const quotedAttribute = new RegExp(
-  `\\b([A-Za-z0-9_.-]*?(?:${credentialWord})\\d*)(\\s*=\\s*)(["'])(?!\\*\\*\\*\\3)([^"'\\r\\n]*)\\3`,
+  `\\b([A-Za-z0-9_.-]*?(?:${credentialWord})\\d*)(["']?\\s*[=:]\\s*)(["'])(?!\\*\\*\\*\\3)([^"'\\r\\n]*)\\3`,
   'gi',
 );
 /** <Password>…</Password>, <ns:AuthorizationKey>…</ns:AuthorizationKey>, CDATA too. */

@@ -47,6 +47,19 @@ function allFiles(dir: string): string[] {
   );
 }
 
+/** A box that uploaded `logText` over the file server (GetDiagnostics), into a fresh data folder. */
+async function boxWithUploadedLog(t: import('node:test').TestContext, identity: string, logText: string) {
+  const dataDir = tempDir(t);
+  const core = testCore(t, { dataDir });
+  await core.ocpp.start({ host: '127.0.0.1', port: 0, admitUnexpected: true, bootIntervalS: 1 });
+  const url = `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`;
+  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity, files: { logText } });
+  const started = await callOk(core, 'files.fetchLog', { identity, type: 'diagnostics' });
+  await until(() => (core.files.job(started.id).state !== 'running' ? true : undefined), 20_000);
+  assert.equal(core.files.job(started.id).state, 'done', JSON.stringify(core.files.job(started.id)));
+  return { core, dataDir };
+}
+
 test('`wbc bundle` writes one zip with trace, configuration, runs, logs and uploads, and not one secret', async (t) => {
   const dataDir = tempDir(t);
   const core = testCore(t, { dataDir });
@@ -219,10 +232,6 @@ test('`wbc bundle` writes one zip with trace, configuration, runs, logs and uplo
 });
 
 test('a log a box uploads over the file server goes in with credentials masked as firmware writes them; the README names each part that is there, and only those', async (t) => {
-  const dataDir = tempDir(t);
-  const core = testCore(t, { dataDir });
-  await core.ocpp.start({ host: '127.0.0.1', port: 0, admitUnexpected: true, bootIntervalS: 1 });
-  const url = `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`;
   const inLog = {
     psk: 'Wifi-Psk-6a6a6a6a',
     clientSecret: 'Client-Secret-5b5b5b5b',
@@ -241,10 +250,7 @@ test('a log a box uploads over the file server goes in with credentials masked a
     `{"mqtt_pass":"${inLog.mqtt}","SessionTimeout":30}`,
     'HeartbeatInterval=300 tokenType=Bearer',
   ].join('\n');
-  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-L1', files: { logText } });
-  const started = await callOk(core, 'files.fetchLog', { identity: 'WB-L1', type: 'diagnostics' });
-  await until(() => (core.files.job(started.id).state !== 'running' ? true : undefined), 20_000);
-  assert.equal(core.files.job(started.id).state, 'done', JSON.stringify(core.files.job(started.id)));
+  const { core, dataDir } = await boxWithUploadedLog(t, 'WB-L1', logText);
   await callOk(core, 'config.backup', { identity: 'WB-L1' });
   await core.close();
 
@@ -324,10 +330,6 @@ test('`wbc bundle` of a box the tool never saw, and `wbc report`/`wbc bundle` in
 });
 
 test('a box log with credentials in JSON, XML, URLs, Authorization headers and OCPP frames goes into the bundle with each value masked and each name kept', async (t) => {
-  const dataDir = tempDir(t);
-  const core = testCore(t, { dataDir });
-  await core.ocpp.start({ host: '127.0.0.1', port: 0, admitUnexpected: true, bootIntervalS: 1 });
-  const url = `ws://127.0.0.1:${core.ocpp.csms.port}/ocpp`;
   // Each secret with parts a cut at a space or an escaped quote would leave standing.
   const inLog = {
     json: ['Json Pw', 'q7q7q7', 'tail-8x8x8x'],
@@ -357,10 +359,7 @@ test('a box log with credentials in JSON, XML, URLs, Authorization headers and O
     `send [2,"43","SetVariables",{"setVariableData":[{"attributeType":"Actual","attributeValue":"${inLog.var201[0]}","component":{"name":"SecurityCtrlr"},"variable":{"name":"BasicAuthPassword"}}]}]`,
     `{"msg":"[2,\\"44\\",\\"SetVariables\\",{\\"setVariableData\\":[{\\"variable\\":{\\"name\\":\\"BasicAuthPassword\\"},\\"attributeValue\\":\\"${inLog.escaped201[0]}\\",\\"component\\":{\\"name\\":\\"SecurityCtrlr\\"}}]}]"}`,
   ].join('\n');
-  await simBox(t, core, { ocppVersion: '1.6', endpoint: url, identity: 'WB-X', files: { logText } });
-  const started = await callOk(core, 'files.fetchLog', { identity: 'WB-X', type: 'diagnostics' });
-  await until(() => (core.files.job(started.id).state !== 'running' ? true : undefined), 20_000);
-  assert.equal(core.files.job(started.id).state, 'done', JSON.stringify(core.files.job(started.id)));
+  const { core, dataDir } = await boxWithUploadedLog(t, 'WB-X', logText);
   await core.close();
 
   const out = join(tempDir(t), 'forms.zip');

@@ -26,6 +26,8 @@ test('credentials in the less common shapes are masked and their names kept; tex
       '<soap:Body><key>AuthorizationKey</key><value>***</value></soap:Body>',
     ],
     ['psk="two words e5e5" <net password=\'f6f6 f6f6\'/>', 'psk="***" <net password=\'***\'/>'],
+    ["mqtt:\n  pass: 'h8h8 two words'\n  port: 1883", "mqtt:\n  pass: '***'\n  port: 1883"],
+    ["cfg {'api_token': 'j9j9 j9j9', 'port': 80}", "cfg {'api_token': '***', 'port': 80}"],
     [
       '{"header":{"Authorization":"Basic V0ItMTpnN2c3Zzc="},"path":"/ocpp"}',
       '{"header":{"Authorization":"Basic ***"},"path":"/ocpp"}',

@@ -1,0 +1,221 @@
+// A car park commissioned from a second terminal while `wbc csms listen` runs in the first: `wbc commission
+// --site` and `--identity A,B,C` go through the running core over the folder's local channel (real processes,
+// real Unix socket, simulated boxes and a company CSMS plus a CitrineOS stand-in over real sockets on loopback).
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type TestContext, test } from 'node:test';
+import type { TemplateInput } from '../../main/commissioning/template.ts';
+import { openCore } from '../../main/core.ts';
+import { BareCsms } from '../support/bare-csms.ts';
+import { startCitrineServer } from '../support/citrineos-server.ts';
+import { wbc, wbcWaitingForBox } from '../support/cli.ts';
+import { callOk } from '../support/core.ts';
+import { listenEvents, listening } from '../support/csms-listen.ts';
+import { startedSimBox } from '../support/sim.ts';
+import { tempDir } from '../support/temp.ts';
+import { until } from '../support/until.ts';
+
+const SECRET = 'hasura-admin-secret';
+
+function templateFile(dir: string, template: TemplateInput): string {
+  const file = join(dir, 'template.json');
+  writeFileSync(file, JSON.stringify(template));
+  return file;
+}
+
+/**
+ * The data folder set up as on site before `csms listen` starts: a CitrineOS stand-in as the company CSMS the
+ * tool asks (so a run can end confirmed), optionally a site holding the boxes. The stand-in records a box
+ * booted Accepted once that box dialled the company CSMS, as CitrineOS would.
+ */
+async function companySetup(t: TestContext, dir: string, site?: { name: string; boxes: string[] }) {
+  const company = await BareCsms.start(t);
+  const citrine = await startCitrineServer(t, { adminSecret: SECRET });
+  const core = openCore({ dataDir: dir, defaultLanguage: 'en' });
+  try {
+    await callOk(core, 'sync.add', {
+      kind: 'citrineos',
+      baseUrl: citrine.url,
+      name: 'citrine',
+      credential: SECRET,
+    });
+    if (site) {
+      const { id } = await callOk(core, 'sites.create', { name: site.name });
+      const insert = core.store.db.prepare(
+        "INSERT INTO stations (site_id, identity, created_at, updated_at) VALUES (?, ?, 'x', 'x')",
+      );
+      for (const identity of site.boxes) insert.run(id, identity);
+    }
+  } finally {
+    await core.close();
+  }
+  const seen = new Set<string>();
+  const watch = setInterval(() => {
+    for (const identity of company.tried)
+      if (!seen.has(identity) && company.connected(identity) && citrine.stations.has(identity)) {
+        seen.add(identity);
+        citrine.connect(identity, 'Accepted');
+      }
+  }, 100);
+  t.after(() => clearInterval(watch));
+  const file = templateFile(dir, {
+    name: 'Depot',
+    csms: { url: company.url('/ocpp'), securityProfile: 1 },
+    verifyWindowS: 60,
+  });
+  return { company, file };
+}
+
+/** Reset frames the running core sent, per box, read through the channel (`wbc trace export`). */
+async function resetsSent(dir: string, identity: string): Promise<number> {
+  const trace = await wbc(['trace', 'export', '--identity', identity, '--data-dir', dir]);
+  assert.equal(trace.code, 0, trace.stderr);
+  return trace.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { direction: string; action: string | null })
+    .filter((f) => f.direction === 'out' && f.action === 'Reset').length;
+}
+
+test('wbc commission --site beside a running csms listen commissions its boxes there: a line each, confirmed, exit 0', async (t) => {
+  const dir = tempDir(t);
+  const boxes = ['WB-S1', 'WB-S2', 'WB-S3'];
+  const { company, file } = await companySetup(t, dir, { name: 'Car park North', boxes });
+  const { cli: listen, port } = await listening(t, dir);
+  // The boxes are on site already: they dialled the listener and wait in its lobby.
+  for (const [i, identity] of boxes.entries())
+    await startedSimBox(t, {
+      ocppVersion: i === 1 ? '2.0.1' : '1.6',
+      endpoint: `ws://127.0.0.1:${port}/ocpp`,
+      identity,
+    });
+  await until(
+    () => boxes.every((id) => listenEvents(listen).some((e) => e.box?.identity === id && e.box.boot)),
+    20_000,
+  );
+
+  const run = await wbc(['commission', '--site', 'car park north', '--template', file, '--data-dir', dir]);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.doesNotMatch(run.stderr, /CORE_BUSY_ELSEWHERE|CSMS_PORT_IN_USE/);
+  assert.match(run.stderr, new RegExp(`Using the tool already running on ${dir}`));
+  assert.match(run.stderr, /Waiting for WB-S1, WB-S2, WB-S3 to connect/);
+  const lines = run.stdout.trim().split('\n');
+  for (const identity of boxes)
+    assert.equal(
+      lines.filter((l) => l.startsWith(`${identity} is confirmed: the company CSMS (citrine`)).length,
+      1,
+      run.stdout,
+    );
+  assert.ok(lines.includes('3 boxes: 3 confirmed by the company CSMS.'), run.stdout);
+  assert.ok(lines.includes('Confirmed (3): WB-S1, WB-S2, WB-S3'), run.stdout);
+  assert.match(run.stdout, /^Report of these boxes: wbc report --fleet [0-9a-f-]{36} --out FILE$/m);
+
+  // The running listener did the work: it let the boxes in, and its trace holds the reset it sent each.
+  for (const identity of boxes) {
+    assert.ok(listenEvents(listen).some((e) => e.box?.identity === identity && e.box.admitted));
+    assert.equal(await resetsSent(dir, identity), 1);
+    await company.waitFor(`${identity} at the company CSMS`, () => company.connected(identity));
+  }
+  listen.child.kill('SIGTERM');
+  assert.equal(await listen.exited, 0, listen.stderr());
+});
+
+test('wbc commission --identity A,B,C --json beside a running csms listen waits for the boxes there, a line each as it ends', async (t) => {
+  const dir = tempDir(t);
+  const { file } = await companySetup(t, dir);
+  const { cli: listen } = await listening(t, dir);
+  const boxes = ['WB-I1', 'WB-I2', 'WB-I3'];
+  const cli = await wbcWaitingForBox(t, [
+    'commission',
+    '--identity',
+    boxes.join(','),
+    '--template',
+    file,
+    '--json',
+    '--data-dir',
+    dir,
+  ]);
+  const waiting = JSON.parse(cli.stderr().split('\n')[0] ?? '') as { identities: string[]; shared: boolean };
+  assert.deepEqual([waiting.identities, waiting.shared], [boxes, true]);
+  // The boxes dial in while the command waits: the listener lets in the ones it names.
+  for (const identity of boxes) await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity });
+  assert.equal(await cli.exited, 0, cli.stdout() + cli.stderr());
+  const events = cli
+    .stdout()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { event: string; identity?: string; status?: string; confirmed?: boolean });
+  assert.deepEqual(
+    events
+      .filter((e) => e.event === 'box')
+      .map((e) => [e.identity, e.status, e.confirmed])
+      .sort(),
+    boxes.map((id) => [id, 'confirmed', true]),
+  );
+  const summary = events.at(-1) as unknown as { event: string; total: number; confirmed: string[] };
+  assert.deepEqual([summary.event, summary.total, summary.confirmed], ['summary', 3, boxes]);
+  for (const identity of boxes) {
+    assert.ok(listenEvents(listen).some((e) => e.box?.identity === identity && e.box.admitted));
+    assert.equal(await resetsSent(dir, identity), 1);
+  }
+  listen.child.kill('SIGTERM');
+  assert.equal(await listen.exited, 0, listen.stderr());
+});
+
+test('Ctrl+C on a fleet commissioned through a running csms listen cancels the runs there and says what each box holds', async (t) => {
+  const dir = tempDir(t);
+  const company = await BareCsms.start(t);
+  // No company CSMS the tool can ask: the boxes stay in their verify window until the test presses Ctrl+C.
+  const file = templateFile(dir, {
+    name: 'Depot',
+    csms: { url: company.url('/ocpp'), securityProfile: 1 },
+    verifyWindowS: 600,
+  });
+  const { cli: listen } = await listening(t, dir);
+  const cli = await wbcWaitingForBox(t, [
+    'commission',
+    '--identity',
+    'WB-C1,WB-C2,WB-C3',
+    '--template',
+    file,
+    '--data-dir',
+    dir,
+  ]);
+  // WB-C3 never comes; the other two are written, restarted and dial the company CSMS.
+  await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: 'WB-C1' });
+  await startedSimBox(t, { ocppVersion: '2.0.1', endpoint: cli.url, identity: 'WB-C2' });
+  await company.waitFor('WB-C1 at the company CSMS', () => company.connected('WB-C1'), 60_000);
+  await company.waitFor('WB-C2 at the company CSMS', () => company.connected('WB-C2'), 60_000);
+  assert.equal(cli.stdout(), '', 'no box has ended before Ctrl+C');
+  cli.child.kill('SIGINT');
+  assert.equal(await cli.exited, 1, cli.stdout() + cli.stderr());
+  const lines = cli.stdout().trim().split('\n');
+  for (const identity of ['WB-C1', 'WB-C2']) {
+    assert.ok(lines.includes(`${identity}: the run ended cancelled. Cancelled.`), cli.stdout());
+    assert.ok(
+      lines.some((l) =>
+        new RegExp(
+          `^ {2}${identity} took this run's settings \\(\\d+\\) and was restarted before the cancel\\. Which: wbc runs show \\d+$`,
+        ).test(l),
+      ),
+      cli.stdout(),
+    );
+  }
+  assert.ok(lines.includes('WB-C3: the run ended cancelled. Cancelled.'), cli.stdout());
+  assert.ok(lines.includes('  WB-C3 holds what it held before: it accepted nothing from this run.'));
+  assert.ok(lines.includes('3 boxes: 3 cancelled.'), cli.stdout());
+  assert.ok(lines.includes('Cancelled (3): WB-C1, WB-C2, WB-C3'), cli.stdout());
+
+  // The runs were cancelled in the running core, which still runs and answers.
+  const runs = await wbc(['runs', 'list', '--json', '--data-dir', dir]);
+  assert.equal(runs.code, 0, runs.stderr);
+  const listed = JSON.parse(runs.stdout) as Array<{ identity: string; status: string }>;
+  assert.deepEqual(listed.map((r) => [r.identity, r.status]).sort(), [
+    ['WB-C1', 'cancelled'],
+    ['WB-C2', 'cancelled'],
+    ['WB-C3', 'cancelled'],
+  ]);
+  listen.child.kill('SIGTERM');
+  assert.equal(await listen.exited, 0, listen.stderr());
+});

@@ -9,9 +9,10 @@ import type { TemplateInput } from '../../main/commissioning/template.ts';
 import { openCore } from '../../main/core.ts';
 import { BareCsms } from '../support/bare-csms.ts';
 import { startCitrineServer } from '../support/citrineos-server.ts';
-import { wbc, wbcWaitingForBox } from '../support/cli.ts';
+import { wbc, wbcRunning, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk } from '../support/core.ts';
 import { listenEvents, listening } from '../support/csms-listen.ts';
+import { freePort } from '../support/free-port.ts';
 import { startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
@@ -218,4 +219,63 @@ test('Ctrl+C on a fleet commissioned through a running csms listen cancels the r
   ]);
   listen.child.kill('SIGTERM');
   assert.equal(await listen.exited, 0, listen.stderr());
+});
+
+test('the running core stopping in the middle of a fleet ends the command with CORE_UNREACHABLE, not a wait without end', async (t) => {
+  const dir = tempDir(t);
+  const company = await BareCsms.start(t);
+  const file = templateFile(dir, {
+    name: 'Depot',
+    csms: { url: company.url('/ocpp'), securityProfile: 1 },
+    verifyWindowS: 600,
+  });
+  const { cli: listen } = await listening(t, dir);
+  const cli = await wbcWaitingForBox(t, [
+    'commission',
+    '--identity',
+    'WB-G1,WB-G2',
+    '--template',
+    file,
+    '--data-dir',
+    dir,
+  ]);
+  await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: 'WB-G1' });
+  await company.waitFor('WB-G1 at the company CSMS', () => company.connected('WB-G1'), 60_000);
+  // Ctrl+C in the listener's terminal: its core goes away with the runs it was driving.
+  listen.child.kill('SIGINT');
+  assert.equal(await listen.exited, 0, listen.stderr());
+  assert.equal(await cli.exited, 1, cli.stdout() + cli.stderr());
+  assert.match(cli.stderr(), /CORE_UNREACHABLE: The tool's core does not answer\./);
+});
+
+test('wbc commission --identity A,B beside wbc serve starts the CSMS of that core for the fleet and stops it after', async (t) => {
+  const dir = tempDir(t);
+  const { file } = await companySetup(t, dir);
+  const serve = wbcRunning(t, ['serve', '--json', '--data-dir', dir]);
+  await until(() => serve.stdout().includes('}'), 20_000);
+  const cli = await wbcWaitingForBox(t, [
+    'commission',
+    '--identity',
+    'WB-V1,WB-V2',
+    '--template',
+    file,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(await freePort()),
+    '--data-dir',
+    dir,
+  ]);
+  assert.match(cli.stderr(), new RegExp(`Using the tool already running on ${dir}`));
+  await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: 'WB-V1' });
+  await startedSimBox(t, { ocppVersion: '2.0.1', endpoint: cli.url, identity: 'WB-V2' });
+  assert.equal(await cli.exited, 0, cli.stdout() + cli.stderr());
+  assert.match(cli.stdout(), /^2 boxes: 2 confirmed by the company CSMS\.$/m);
+  // Started for this command, stopped with it: the shell's core does not keep listening on the site's LAN.
+  const status = await wbc(['csms', 'status', '--json', '--data-dir', dir]);
+  assert.equal(status.code, 0, status.stderr);
+  assert.equal((JSON.parse(status.stdout) as { running: boolean }).running, false);
+  assert.equal(await resetsSent(dir, 'WB-V1'), 1);
+  serve.child.kill('SIGTERM');
+  assert.equal(await serve.exited, 0, serve.stderr());
 });

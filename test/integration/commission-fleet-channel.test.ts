@@ -9,9 +9,9 @@ import type { TemplateInput } from '../../main/commissioning/template.ts';
 import { openCore } from '../../main/core.ts';
 import { BareCsms } from '../support/bare-csms.ts';
 import { startCitrineServer } from '../support/citrineos-server.ts';
-import { wbc, wbcRunning, wbcWaitingForBox } from '../support/cli.ts';
+import { wbc, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk } from '../support/core.ts';
-import { listenEvents, listening } from '../support/csms-listen.ts';
+import { listenEvents, listening, serving } from '../support/csms-listen.ts';
 import { freePort } from '../support/free-port.ts';
 import { startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
@@ -66,6 +66,31 @@ async function companySetup(t: TestContext, dir: string, site?: { name: string; 
     verifyWindowS: 60,
   });
   return { company, file };
+}
+
+/**
+ * A fleet started from a second process beside a running `csms listen`, with no company CSMS the tool can ask:
+ * a box that was written stays in its verify window (600 s) until the test stops something.
+ */
+async function fleetBesideListen(t: TestContext, identities: string[]) {
+  const dir = tempDir(t);
+  const company = await BareCsms.start(t);
+  const file = templateFile(dir, {
+    name: 'Depot',
+    csms: { url: company.url('/ocpp'), securityProfile: 1 },
+    verifyWindowS: 600,
+  });
+  const { cli: listen } = await listening(t, dir);
+  const cli = await wbcWaitingForBox(t, [
+    'commission',
+    '--identity',
+    identities.join(','),
+    '--template',
+    file,
+    '--data-dir',
+    dir,
+  ]);
+  return { dir, company, listen, cli };
 }
 
 /** Reset frames the running core sent, per box, read through the channel (`wbc trace export`). */
@@ -165,24 +190,8 @@ test('wbc commission --identity A,B,C --json beside a running csms listen waits 
 });
 
 test('Ctrl+C on a fleet commissioned through a running csms listen cancels the runs there and says what each box holds', async (t) => {
-  const dir = tempDir(t);
-  const company = await BareCsms.start(t);
-  // No company CSMS the tool can ask: the boxes stay in their verify window until the test presses Ctrl+C.
-  const file = templateFile(dir, {
-    name: 'Depot',
-    csms: { url: company.url('/ocpp'), securityProfile: 1 },
-    verifyWindowS: 600,
-  });
-  const { cli: listen } = await listening(t, dir);
-  const cli = await wbcWaitingForBox(t, [
-    'commission',
-    '--identity',
-    'WB-C1,WB-C2,WB-C3',
-    '--template',
-    file,
-    '--data-dir',
-    dir,
-  ]);
+  // The boxes stay in their verify window until the test presses Ctrl+C.
+  const { dir, company, listen, cli } = await fleetBesideListen(t, ['WB-C1', 'WB-C2', 'WB-C3']);
   // WB-C3 never comes; the other two are written, restarted and dial the company CSMS.
   await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: 'WB-C1' });
   await startedSimBox(t, { ocppVersion: '2.0.1', endpoint: cli.url, identity: 'WB-C2' });
@@ -222,23 +231,7 @@ test('Ctrl+C on a fleet commissioned through a running csms listen cancels the r
 });
 
 test('the running core stopping in the middle of a fleet ends the command with CORE_UNREACHABLE, not a wait without end', async (t) => {
-  const dir = tempDir(t);
-  const company = await BareCsms.start(t);
-  const file = templateFile(dir, {
-    name: 'Depot',
-    csms: { url: company.url('/ocpp'), securityProfile: 1 },
-    verifyWindowS: 600,
-  });
-  const { cli: listen } = await listening(t, dir);
-  const cli = await wbcWaitingForBox(t, [
-    'commission',
-    '--identity',
-    'WB-G1,WB-G2',
-    '--template',
-    file,
-    '--data-dir',
-    dir,
-  ]);
+  const { company, listen, cli } = await fleetBesideListen(t, ['WB-G1', 'WB-G2']);
   await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: 'WB-G1' });
   await company.waitFor('WB-G1 at the company CSMS', () => company.connected('WB-G1'), 60_000);
   // Ctrl+C in the listener's terminal: its core goes away with the runs it was driving.
@@ -251,8 +244,7 @@ test('the running core stopping in the middle of a fleet ends the command with C
 test('wbc commission --identity A,B beside wbc serve starts the CSMS of that core for the fleet and stops it after', async (t) => {
   const dir = tempDir(t);
   const { file } = await companySetup(t, dir);
-  const serve = wbcRunning(t, ['serve', '--json', '--data-dir', dir]);
-  await until(() => serve.stdout().includes('}'), 20_000);
+  const serve = await serving(t, dir);
   const cli = await wbcWaitingForBox(t, [
     'commission',
     '--identity',

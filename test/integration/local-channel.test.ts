@@ -7,9 +7,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openCore } from '../../main/core.ts';
-import { wbc, wbcRunning, wbcWaitingForBox } from '../support/cli.ts';
+import { wbc, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk } from '../support/core.ts';
-import { listenEvents, listening } from '../support/csms-listen.ts';
+import { listenEvents, listening, serving } from '../support/csms-listen.ts';
 import { freePort } from '../support/free-port.ts';
 import { startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
@@ -173,8 +173,7 @@ test('wbc commission beside a running csms listen commissions the box connected 
 
 test('wbc serve runs the core of its data folder: a second serve or csms listen there is told so', async (t) => {
   const dir = tempDir(t);
-  const serve = wbcRunning(t, ['serve', '--json', '--data-dir', dir]);
-  await until(() => serve.stdout().includes('}'), 20_000);
+  const serve = await serving(t, dir);
   const second = await wbc(['csms', 'listen', '--port', String(await freePort()), '--data-dir', dir]);
   assert.equal(second.code, 1);
   assert.match(second.stderr, /CORE_ALREADY_RUNNING/);
@@ -187,8 +186,7 @@ test('wbc serve runs the core of its data folder: a second serve or csms listen 
 
 test('wbc beside a running browser shell (wbc serve) uses its core over the local channel: its CSMS reads the box', async (t) => {
   const dir = tempDir(t);
-  const serve = wbcRunning(t, ['serve', '--json', '--data-dir', dir]);
-  await until(() => serve.stdout().includes('}'), 20_000);
+  const serve = await serving(t, dir);
   const get = await wbcWaitingForBox(t, [
     'config',
     'get',

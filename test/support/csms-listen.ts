@@ -1,4 +1,4 @@
-// `wbc csms listen --json` running as its own process on a test's data folder (loopback, a free port), and
+// `wbc csms listen --json` (or `wbc serve`) running as its own process on a test's data folder (loopback), and
 // the JSON lines it printed: the face other `wbc` commands reach over the folder's local channel.
 import assert from 'node:assert/strict';
 import { type RunningCli, wbcRunning } from './cli.ts';
@@ -40,4 +40,11 @@ export async function listening(
   const port = listenEvents(cli).find((e) => e.event === 'listening')?.port;
   assert.ok(port);
   return { cli, port };
+}
+
+/** Starts `wbc serve --json` on dir (the browser shell's core, no CSMS running) and waits until it serves. */
+export async function serving(t: { after(fn: () => void): void }, dir: string): Promise<RunningCli> {
+  const serve = wbcRunning(t, ['serve', '--json', '--data-dir', dir]);
+  await until(() => serve.stdout().includes('}'), 20_000);
+  return serve;
 }

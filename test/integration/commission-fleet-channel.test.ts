@@ -69,10 +69,11 @@ async function companySetup(t: TestContext, dir: string, site?: { name: string; 
 }
 
 /**
- * A fleet started from a second process beside a running `csms listen`, with no company CSMS the tool can ask:
- * a box that was written stays in its verify window (600 s) until the test stops something.
+ * A fleet started by `wbc commission` beside a running `csms listen` (or, with `own`, on a CSMS of its own in
+ * its process), with no company CSMS the tool can ask: a box that was written stays in its verify window
+ * (600 s) until the test stops something.
  */
-async function fleetBesideListen(t: TestContext, identities: string[]) {
+async function fleetMidRun(t: TestContext, identities: string[], options: { own?: boolean } = {}) {
   const dir = tempDir(t);
   const company = await BareCsms.start(t);
   const file = templateFile(dir, {
@@ -80,17 +81,57 @@ async function fleetBesideListen(t: TestContext, identities: string[]) {
     csms: { url: company.url('/ocpp'), securityProfile: 1 },
     verifyWindowS: 600,
   });
-  const { cli: listen } = await listening(t, dir);
+  const listen = options.own ? null : (await listening(t, dir)).cli;
   const cli = await wbcWaitingForBox(t, [
     'commission',
     '--identity',
     identities.join(','),
     '--template',
     file,
+    ...(options.own ? ['--host', '127.0.0.1', '--port', '0'] : []),
     '--data-dir',
     dir,
   ]);
   return { dir, company, listen, cli };
+}
+
+/**
+ * Two boxes written and restarted (they dial the company CSMS), the third never came; then Ctrl+C to the
+ * command. It must end (exit 1), a line per box with what it holds now, and the result naming all three.
+ */
+async function ctrlCMidRun(t: TestContext, run: Awaited<ReturnType<typeof fleetMidRun>>, boxes: string[]) {
+  const { company, cli } = run;
+  const [first, second, never] = boxes as [string, string, string];
+  await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: first });
+  await startedSimBox(t, { ocppVersion: '2.0.1', endpoint: cli.url, identity: second });
+  for (const identity of [first, second])
+    await company.waitFor(`${identity} at the company CSMS`, () => company.connected(identity), 60_000);
+  assert.equal(cli.stdout(), '', 'no box has ended before Ctrl+C');
+  cli.child.kill('SIGINT');
+  assert.equal(await cli.exited, 1, cli.stdout() + cli.stderr());
+  const lines = cli.stdout().trim().split('\n');
+  for (const identity of [first, second]) {
+    assert.ok(lines.includes(`${identity}: the run ended cancelled. Cancelled.`), cli.stdout());
+    const holds = new RegExp(
+      `^ {2}${identity} took this run's settings \\(\\d+\\) and was restarted before the cancel\\. Which: wbc runs show \\d+$`,
+    );
+    assert.ok(
+      lines.some((l) => holds.test(l)),
+      cli.stdout(),
+    );
+  }
+  assert.ok(lines.includes(`${never}: the run ended cancelled. Cancelled.`), cli.stdout());
+  assert.ok(lines.includes(`  ${never} holds what it held before: it accepted nothing from this run.`));
+  assert.ok(lines.includes('3 boxes: 3 cancelled.'), cli.stdout());
+  assert.ok(lines.includes(`Cancelled (3): ${boxes.join(', ')}`), cli.stdout());
+  // The runs were cancelled where they ran (read through the running core when one runs).
+  const runs = await wbc(['runs', 'list', '--json', '--data-dir', run.dir]);
+  assert.equal(runs.code, 0, runs.stderr);
+  const listed = JSON.parse(runs.stdout) as Array<{ identity: string; status: string }>;
+  assert.deepEqual(
+    listed.map((r) => [r.identity, r.status]).sort(),
+    boxes.map((id) => [id, 'cancelled']),
+  );
 }
 
 /** Reset frames the running core sent, per box, read through the channel (`wbc trace export`). */
@@ -190,53 +231,26 @@ test('wbc commission --identity A,B,C --json beside a running csms listen waits 
 });
 
 test('Ctrl+C on a fleet commissioned through a running csms listen cancels the runs there and says what each box holds', async (t) => {
-  // The boxes stay in their verify window until the test presses Ctrl+C.
-  const { dir, company, listen, cli } = await fleetBesideListen(t, ['WB-C1', 'WB-C2', 'WB-C3']);
-  // WB-C3 never comes; the other two are written, restarted and dial the company CSMS.
-  await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: 'WB-C1' });
-  await startedSimBox(t, { ocppVersion: '2.0.1', endpoint: cli.url, identity: 'WB-C2' });
-  await company.waitFor('WB-C1 at the company CSMS', () => company.connected('WB-C1'), 60_000);
-  await company.waitFor('WB-C2 at the company CSMS', () => company.connected('WB-C2'), 60_000);
-  assert.equal(cli.stdout(), '', 'no box has ended before Ctrl+C');
-  cli.child.kill('SIGINT');
-  assert.equal(await cli.exited, 1, cli.stdout() + cli.stderr());
-  const lines = cli.stdout().trim().split('\n');
-  for (const identity of ['WB-C1', 'WB-C2']) {
-    assert.ok(lines.includes(`${identity}: the run ended cancelled. Cancelled.`), cli.stdout());
-    assert.ok(
-      lines.some((l) =>
-        new RegExp(
-          `^ {2}${identity} took this run's settings \\(\\d+\\) and was restarted before the cancel\\. Which: wbc runs show \\d+$`,
-        ).test(l),
-      ),
-      cli.stdout(),
-    );
-  }
-  assert.ok(lines.includes('WB-C3: the run ended cancelled. Cancelled.'), cli.stdout());
-  assert.ok(lines.includes('  WB-C3 holds what it held before: it accepted nothing from this run.'));
-  assert.ok(lines.includes('3 boxes: 3 cancelled.'), cli.stdout());
-  assert.ok(lines.includes('Cancelled (3): WB-C1, WB-C2, WB-C3'), cli.stdout());
+  const boxes = ['WB-C1', 'WB-C2', 'WB-C3'];
+  const run = await fleetMidRun(t, boxes);
+  await ctrlCMidRun(t, run, boxes);
+  // The listener was not disturbed: it still runs, and stops cleanly.
+  run.listen?.child.kill('SIGTERM');
+  assert.equal(await run.listen?.exited, 0, run.listen?.stderr());
+});
 
-  // The runs were cancelled in the running core, which still runs and answers.
-  const runs = await wbc(['runs', 'list', '--json', '--data-dir', dir]);
-  assert.equal(runs.code, 0, runs.stderr);
-  const listed = JSON.parse(runs.stdout) as Array<{ identity: string; status: string }>;
-  assert.deepEqual(listed.map((r) => [r.identity, r.status]).sort(), [
-    ['WB-C1', 'cancelled'],
-    ['WB-C2', 'cancelled'],
-    ['WB-C3', 'cancelled'],
-  ]);
-  listen.child.kill('SIGTERM');
-  assert.equal(await listen.exited, 0, listen.stderr());
+test('Ctrl+C on a fleet the command runs on a CSMS of its own says the same, box by box', async (t) => {
+  const boxes = ['WB-L1', 'WB-L2', 'WB-L3'];
+  await ctrlCMidRun(t, await fleetMidRun(t, boxes, { own: true }), boxes);
 });
 
 test('the running core stopping in the middle of a fleet ends the command with CORE_UNREACHABLE, not a wait without end', async (t) => {
-  const { company, listen, cli } = await fleetBesideListen(t, ['WB-G1', 'WB-G2']);
+  const { company, listen, cli } = await fleetMidRun(t, ['WB-G1', 'WB-G2']);
   await startedSimBox(t, { ocppVersion: '1.6', endpoint: cli.url, identity: 'WB-G1' });
   await company.waitFor('WB-G1 at the company CSMS', () => company.connected('WB-G1'), 60_000);
   // Ctrl+C in the listener's terminal: its core goes away with the runs it was driving.
-  listen.child.kill('SIGINT');
-  assert.equal(await listen.exited, 0, listen.stderr());
+  listen?.child.kill('SIGINT');
+  assert.equal(await listen?.exited, 0, listen?.stderr());
   assert.equal(await cli.exited, 1, cli.stdout() + cli.stderr());
   assert.match(cli.stderr(), /CORE_UNREACHABLE: The tool's core does not answer\./);
 });

@@ -36,6 +36,7 @@ import {
   withCore,
 } from './context.ts';
 import { printTable } from './output.ts';
+import { runsSettled } from './run-settled.ts';
 import { terminalSafe } from './terminal-text.ts';
 
 /** A password from the file --password-file names (never the command line, where `ps` shows it), else
@@ -149,21 +150,74 @@ async function passwordSecret(ctx: CliContext, core: ApiHost): Promise<number | 
   return secret.id;
 }
 
+/** On stderr (stdout carries only the result): where the boxes should dial in, and on a shared CSMS that
+ *  the running core's is used. With --json one line that scripts read the addresses from. */
+function printWaiting(
+  ctx: CliContext,
+  status: CsmsStatus,
+  who: { identity: string } | { identities: string[] },
+  shared: string | null,
+): void {
+  if (ctx.output.json) {
+    ctx.output.err(
+      JSON.stringify({ event: 'waiting', ...who, urls: status.urls, ...(shared ? { shared: true } : {}) }),
+    );
+    return;
+  }
+  printTls(ctx, status, (line) => ctx.output.err(line));
+  if (shared) {
+    ctx.output.err(t(ctx, 'cli.channel.using', { dataDir: shared }));
+    const asked = ctx.options.port;
+    if (asked !== undefined && status.port !== null && Number(asked) !== status.port)
+      ctx.output.err(t(ctx, 'cli.channel.portIgnored', { port: status.port, asked }));
+  }
+  const identity = 'identity' in who ? who.identity : who.identities.join(', ');
+  ctx.output.err(t(ctx, 'cli.csms.waiting', { identity }));
+  for (const url of status.urls) ctx.output.err(`  ${url}`);
+}
+
+/** The boxes a command names are let in from the lobby of the running core's CSMS: those waiting there now
+ *  and each one that connects while the command runs. Returns the end of that. */
+function admitNamed(core: CliCore, identities: string[]): () => void {
+  const named = new Set(identities);
+  const asking = new Set<string>();
+  const look = (box: BoxInfo) => {
+    if (!named.has(box.identity) || box.admitted || box.state === 'offline' || asking.has(box.identity))
+      return;
+    asking.add(box.identity);
+    // A box gone offline meanwhile is let in when it connects again (its next event).
+    void call(core, 'boxes.admit', { identity: box.identity })
+      .catch(() => undefined)
+      .finally(() => asking.delete(box.identity));
+  };
+  const off = core.router.subscribe((event, payload) => {
+    if (event === 'boxes.changed') look(payload as BoxInfo);
+  });
+  // Read after listening: a box that connects in between is seen either way.
+  void call(core, 'csms.status', {})
+    .then((status) => {
+      for (const box of status.boxes) look(box);
+    })
+    .catch(() => undefined);
+  return off;
+}
+
 /**
- * Waits for the box on the CSMS of the core running elsewhere on this data folder (started there, or
- * by this command when it was not listening, and then stopped again), runs fn on it. The box stays
- * connected to that CSMS afterwards: the next command finds it there.
+ * Runs fn for boxes on the CSMS of the core running elsewhere on this data folder: started by this command
+ * when it was not listening (and stopped again after), else the one that runs, with the named boxes let in
+ * from its lobby. The boxes stay connected to that CSMS afterwards: the next command finds them there.
  */
-async function withRemoteBox(
+async function onSharedCsms<T>(
   ctx: CliContext,
   core: CliCore,
-  id: string,
-  fn: (identity: string) => Promise<void>,
-) {
+  who: { identity: string } | { identities: string[] },
+  fn: () => Promise<T>,
+): Promise<T> {
+  const identities = 'identity' in who ? [who.identity] : who.identities;
   let status = await call(core, 'csms.status', {});
   let startedHere = false;
   if (!status.running) {
-    const { password: _password, tls: _tls, ...options } = await csmsOptions(ctx, null, [id]);
+    const { password: _password, tls: _tls, ...options } = await csmsOptions(ctx, null, identities);
     const passwordSecretId = await passwordSecret(ctx, core);
     status = await call(core, 'csms.start', {
       ...options,
@@ -172,17 +226,18 @@ async function withRemoteBox(
     });
     startedHere = true;
   }
-  if (ctx.output.json)
-    ctx.output.err(JSON.stringify({ event: 'waiting', identity: id, urls: status.urls, shared: true }));
-  else {
-    printTls(ctx, status, (line) => ctx.output.err(line));
-    ctx.output.err(t(ctx, 'cli.channel.using', { dataDir: core.dataDir }));
-    const asked = ctx.options.port;
-    if (asked !== undefined && status.port !== null && Number(asked) !== status.port)
-      ctx.output.err(t(ctx, 'cli.channel.portIgnored', { port: status.port, asked }));
-    ctx.output.err(t(ctx, 'cli.csms.waiting', { identity: id }));
-    for (const url of status.urls) ctx.output.err(`  ${url}`);
+  printWaiting(ctx, status, who, core.dataDir);
+  const stopAdmitting = admitNamed(core, identities);
+  try {
+    return await fn();
+  } finally {
+    stopAdmitting();
+    if (startedHere) await call(core, 'csms.stop', {});
   }
+}
+
+/** Waits until the box is connected and let in on the running core's CSMS, or --timeout, or Ctrl+C. */
+async function remoteBoxReady(ctx: CliContext, core: CliCore, id: string): Promise<void> {
   const timeoutS = ctx.options.timeout === undefined ? 300 : Number(ctx.options.timeout);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
@@ -190,7 +245,6 @@ async function withRemoteBox(
   let off = () => {};
   try {
     await new Promise<void>((resolve, reject) => {
-      let admitting = false;
       const timer = setTimeout(() => reject(new AppError('BOX_OFFLINE', { identity: id })), timeoutS * 1000);
       const settle = (error?: unknown) => {
         clearTimeout(timer);
@@ -200,23 +254,20 @@ async function withRemoteBox(
       };
       abort.signal.addEventListener('abort', () => settle(new AppError('CANCELLED')));
       const look = (box: BoxInfo | undefined) => {
-        if (!box || box.identity !== id || box.state === 'offline') return;
-        if (box.admitted) return settle();
-        // The user named this box: a box waiting in the lobby of the shared CSMS is let in, as here.
-        if (admitting) return;
-        admitting = true;
-        call(core, 'boxes.admit', { identity: id }).then((b) => look(b), settle);
+        if (box?.identity === id && box.state !== 'offline' && box.admitted) settle();
       };
       off = core.router.subscribe((event, payload) => {
         if (event === 'boxes.changed') look(payload as BoxInfo);
       });
-      look(status.boxes.find((b) => b.identity === id));
+      call(core, 'csms.status', {}).then(
+        (status) => look(status.boxes.find((b) => b.identity === id)),
+        settle,
+      );
+      void core.gone?.then(() => settle(new AppError('CORE_UNREACHABLE')));
     });
-    await fn(id);
   } finally {
     off();
     process.off('SIGINT', onSignal);
-    if (startedHere) await call(core, 'csms.stop', {});
   }
 }
 
@@ -233,19 +284,17 @@ export async function withBox(
   if (!identity) usage(ctx, 'config get|set --identity ID');
   const id = identity as string;
   const cli = cliCoreOf(target);
-  if (!cli.local) return withRemoteBox(ctx, cli, id, fn);
+  if (!cli.local)
+    return onSharedCsms(ctx, cli, { identity: id }, async () => {
+      await remoteBoxReady(ctx, cli, id);
+      await fn(id);
+    });
   const core = cli.local;
   // A caller holding its own core (wbc cards) while another runs the folder's CSMS: its box is there.
   if (await channelAnswers(channelPaths(core.dataDir).address))
     throw new AppError('CORE_BUSY_ELSEWHERE', { dataDir: core.dataDir });
   const status = await core.ocpp.start(await csmsOptions(ctx, core, [id]));
-  // On stderr, so stdout carries only the result: scripts read the addresses from the JSON line.
-  if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'waiting', identity: id, urls: status.urls }));
-  else {
-    printTls(ctx, status, (line) => ctx.output.err(line));
-    ctx.output.err(t(ctx, 'cli.csms.waiting', { identity: id }));
-    for (const url of status.urls) ctx.output.err(`  ${url}`);
-  }
+  printWaiting(ctx, status, { identity: id }, null);
   const timeoutS = ctx.options.timeout === undefined ? 300 : Number(ctx.options.timeout);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
@@ -555,32 +604,11 @@ async function* traceLines(core: ApiHost, identity: string | undefined): AsyncGe
   }
 }
 
-/** The run once it has ended: in this process from the service, through the channel from its events. */
-async function settledRun(core: CliCore, id: number): Promise<RunDetail> {
-  if (core.local) return core.local.commissioning.settled(id);
-  const open = new Set(['running', 'waiting-for-box', 'awaiting-approval']);
-  await new Promise<void>((resolve) => {
-    const off = core.router.subscribe((event, payload) => {
-      const run = payload as RunSummary;
-      if (event !== 'commissioning.changed' || run.id !== id || open.has(run.status)) return;
-      off();
-      resolve();
-    });
-    // It may have ended before we listened.
-    void call(core, 'commissioning.get', { id }).then((run) => {
-      if (!open.has(run.status)) {
-        off();
-        resolve();
-      }
-    });
-  });
-  return call(core, 'commissioning.get', { id });
-}
-
-/** Starts the local CSMS for a fleet's boxes, says where they should connect, and runs the fleet. */
+/** The CSMS for a fleet's boxes (one started here, or the running core's through its channel), where they
+ *  should connect, and the fleet run on it: the same calls, lines and exit code either way. */
 async function commissionMany(
   ctx: CliContext,
-  core: Core,
+  core: CliCore,
   identities: string[],
   template: Template,
 ): Promise<number> {
@@ -588,17 +616,15 @@ async function commissionMany(
   const timeoutS = ctx.options.timeout === undefined ? 300 : Number(ctx.options.timeout);
   // A timeout that is no number would cancel every box that has not connected yet at once.
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) usage(ctx, COMMISSION_USAGE);
-  const status = await core.ocpp.start(await csmsOptions(ctx, core, identities));
-  if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'waiting', identities, urls: status.urls }));
-  else {
-    printTls(ctx, status, (line) => ctx.output.err(line));
-    ctx.output.err(t(ctx, 'cli.csms.waiting', { identity: identities.join(', ') }));
-    for (const url of status.urls) ctx.output.err(`  ${url}`);
-  }
+  const fleet = () => runFleet(ctx, core, { identities, template, concurrency, timeoutS });
+  const local = core.local;
+  if (!local) return onSharedCsms(ctx, core, { identities }, fleet);
+  const status = await local.ocpp.start(await csmsOptions(ctx, local, identities));
+  printWaiting(ctx, status, { identities }, null);
   try {
-    return await runFleet(ctx, core, { identities, template, concurrency, timeoutS });
+    return await fleet();
   } finally {
-    await core.ocpp.stop();
+    await local.ocpp.stop();
   }
 }
 
@@ -657,7 +683,8 @@ export async function followRun(
     cancel = () => void call(core, 'commissioning.cancel', { id: started.id }).catch(() => undefined);
     process.on('SIGINT', cancel);
     process.on('SIGTERM', cancel);
-    return await settledRun(core, started.id);
+    const [run] = await runsSettled(core, [started.id]);
+    return run as RunDetail;
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
@@ -721,9 +748,8 @@ export const commissionCommand: Command = {
       const targets = await commissionTargets(ctx, core);
       const template = loadTemplateFile(ctx.options.template as string);
       if (targets.fleet) {
-        // A fleet runs on a CSMS of its own in this process; beside a running core it is not offered yet.
-        if (!core.local) throw new AppError('CORE_BUSY_ELSEWHERE', { dataDir: core.dataDir });
-        exit = await commissionMany(ctx, core.local, targets.identities, template);
+        // Beside a running core (csms listen, serve, the app) the fleet runs there, on its CSMS and boxes.
+        exit = await commissionMany(ctx, core, targets.identities, template);
         return;
       }
       const id = targets.identities[0] as string;

@@ -1,14 +1,14 @@
-// `wbc commission` for a car park in one process: which boxes (--identity A,B,C, --site NAME, --expected),
-// one fleet run by the commissioning service with bounded concurrency, a line per box as it finishes,
-// a summary, and an exit code that is 0 only when every box is confirmed.
+// `wbc commission` for a car park from one command: which boxes (--identity A,B,C, --site NAME, --expected),
+// one fleet run by the commissioning service with bounded concurrency (in this process, or in the core running
+// on the data folder), a line per box as it finishes, a summary, and an exit code 0 only when all are confirmed.
 import { errorText } from '../../locales/translate.ts';
 import { AppError } from '../api/errors.ts';
 import { fleetResult } from '../commissioning/fleet-result.ts';
 import type { Template } from '../commissioning/template.ts';
 import type { RunDetail } from '../commissioning/types.ts';
-import type { Core } from '../core.ts';
-import { type ApiHost, type CliContext, call, t, usage } from './context.ts';
+import { type ApiHost, type CliContext, type CliCore, call, t, usage } from './context.ts';
 import { siteNamed } from './find-named.ts';
+import { runsSettled } from './run-settled.ts';
 
 /** Boxes of a CLI fleet that move at once unless --concurrency says otherwise: the car park's LAN and
  *  the laptop stay responsive. */
@@ -130,6 +130,17 @@ function printBox(ctx: CliContext, outcome: BoxOutcome, timeoutS: number): void 
   }
   if (absent) ctx.output.out(t(ctx, 'cli.fleet.absent', { identity: run.identity, seconds: timeoutS }));
   else ctx.output.out(error ? `${runOutcomeLine(ctx, run)} ${error.message}` : runOutcomeLine(ctx, run));
+  if (run.status === 'cancelled' && !absent) ctx.output.out(cancelledHolds(ctx, run));
+}
+
+/** What a box whose run was cancelled (Ctrl+C) holds now: nothing new, what it accepted, or that and a restart. */
+function cancelledHolds(ctx: CliContext, run: RunDetail): string {
+  const count = Object.values(run.state.results).filter(
+    (status) => status === 'Accepted' || status === 'RebootRequired',
+  ).length;
+  if (count === 0) return t(ctx, 'cli.fleet.cancel.untouched', { identity: run.identity });
+  const key = run.state.reset ? 'cli.fleet.cancel.restarted' : 'cli.fleet.cancel.holds';
+  return t(ctx, key, { identity: run.identity, count, run: run.id });
 }
 
 /** The fleet's combined result: the boxes named under each outcome, each failure with its reason and, when
@@ -193,14 +204,33 @@ function printSummary(ctx: CliContext, outcomes: BoxOutcome[]): void {
   );
 }
 
+/** The boxes of the fleet still at their first step whose box is not connected when --timeout is up: their
+ *  runs are cancelled before anything is sent to them (marked absent first, so their line says so). */
+async function cancelAbsent(core: CliCore, fleetId: string, absent: Set<number>): Promise<void> {
+  const [status, runs] = await Promise.all([
+    call(core, 'csms.status', {}),
+    call(core, 'commissioning.list', { fleetId, limit: 10_000 }),
+  ]);
+  const connected = new Set(status.boxes.filter((b) => b.state === 'connected').map((b) => b.identity));
+  const late = runs.filter(
+    (run) =>
+      (run.status === 'running' || run.status === 'waiting-for-box') &&
+      run.step === 'identify' &&
+      !connected.has(run.identity),
+  );
+  for (const run of late) absent.add(run.id);
+  await Promise.all(late.map((run) => call(core, 'commissioning.cancel', { id: run.id })));
+}
+
 /**
- * Starts one fleet for the boxes on the already running local CSMS and waits for all of them. A box that
- * has not connected within timeoutS has its run cancelled before anything is sent to it; a box that did
- * connect keeps its run going. Ctrl+C cancels the whole fleet. Returns the exit code.
+ * Starts one fleet for the boxes on the local CSMS (this process's, or the running core's through its
+ * channel: the same calls and events) and waits for all of them, a line per box as it ends. A box that has
+ * not connected within timeoutS has its run cancelled before anything is sent to it; a box that did connect
+ * keeps its run going. Ctrl+C (or SIGTERM) cancels the whole fleet where it runs. Returns the exit code.
  */
 export async function runFleet(
   ctx: CliContext,
-  core: Core,
+  core: CliCore,
   request: { identities: string[]; template: Template; concurrency: number; timeoutS: number },
 ): Promise<number> {
   const { identities, template, concurrency, timeoutS } = request;
@@ -211,31 +241,28 @@ export async function runFleet(
     concurrency,
   });
   const absent = new Set<number>();
-  const deadline = setTimeout(() => {
-    for (const summary of started.runs) {
-      const run = core.commissioning.runs.get(summary.id);
-      const unfinished = run.status === 'running' || run.status === 'waiting-for-box';
-      if (!unfinished || run.step !== 'identify') continue;
-      if (core.ocpp.csms.box(run.identity)?.state === 'connected') continue;
-      absent.add(run.id);
-      core.commissioning.cancel(core.context('cli').actor, run.id);
-    }
-  }, timeoutS * 1000);
-  const onSignal = () => void core.commissioning.cancelFleet(core.context('cli').actor, started.fleetId);
+  const deadline = setTimeout(
+    () => void cancelAbsent(core, started.fleetId, absent).catch(() => undefined),
+    timeoutS * 1000,
+  );
+  const onSignal = () =>
+    void call(core, 'commissioning.cancelFleet', { fleetId: started.fleetId }).catch(() => undefined);
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
-    const outcomes = await Promise.all(
-      started.runs.map(async (summary) => {
-        const run = await core.commissioning.settled(summary.id);
-        const outcome = { run, absent: absent.has(run.id) };
-        printBox(ctx, outcome, timeoutS);
-        return outcome;
-      }),
+    const runs = await runsSettled(
+      core,
+      started.runs.map((r) => r.id),
+      (run) => printBox(ctx, { run, absent: absent.has(run.id) }, timeoutS),
     );
-    printSummary(ctx, outcomes);
-    return fleetExitCode(outcomes.map((o) => o.run));
+    printSummary(
+      ctx,
+      runs.map((run) => ({ run, absent: absent.has(run.id) })),
+    );
+    return fleetExitCode(runs);
   } finally {
     clearTimeout(deadline);
     process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -124,11 +124,19 @@ export type ApiHost = Pick<Core, 'router' | 'context'>;
 export interface CliCore extends ApiHost {
   readonly dataDir: string;
   readonly local: Core | null;
+  /** Through a channel: settles when it closes (the running core stopped); null for a core in this process. */
+  readonly gone: Promise<void> | null;
 }
 
 export function cliCoreOf(core: Core | CliCore): CliCore {
   if ('local' in core) return core;
-  return { dataDir: core.dataDir, router: core.router, context: (face) => core.context(face), local: core };
+  return {
+    dataDir: core.dataDir,
+    router: core.router,
+    context: (face) => core.context(face),
+    local: core,
+    gone: null,
+  };
 }
 
 /** The running core's channel on this data folder as a CliCore, or null when none runs. */
@@ -140,6 +148,7 @@ export async function remoteCore(ctx: CliContext): Promise<(CliCore & { close():
   return {
     dataDir,
     local: null,
+    gone: channel.closed,
     context,
     router: {
       call: (method, params) => channel.call(method, params),

@@ -19,6 +19,8 @@ import {
 export interface ChannelClient {
   call(method: string, params: unknown): Promise<Reply>;
   subscribe(listener: EventListener): () => void;
+  /** Settles when the channel closes, by this side or because the core went away (1001, a crash). */
+  readonly closed: Promise<void>;
   /** Closes with 1000 (normal) and waits for the core's answer. */
   close(): Promise<void>;
 }
@@ -58,6 +60,7 @@ export async function connectLocalChannel(
   let nextId = 1;
   const unreachable = (): Reply => ({ ok: false, error: wireError('CORE_UNREACHABLE', {}, language) });
   ws.on('error', () => ws.terminate());
+  const closed = new Promise<void>((done) => ws.once('close', () => done()));
   ws.on('close', () => {
     for (const resolve of pending.values()) resolve(unreachable());
     pending.clear();
@@ -84,6 +87,7 @@ export async function connectLocalChannel(
   });
 
   return {
+    closed,
     call(method, params) {
       if (ws.readyState !== WebSocket.OPEN) return Promise.resolve(unreachable());
       const id = nextId++;

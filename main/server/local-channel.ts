@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../api/errors.ts';
 import { wireError } from '../api/router.ts';
+import { replyFrameText } from '../api/shared-results.ts';
 import type { ClientFrame, Reply, ServerFrame } from '../api/wire.ts';
 import type { Core } from '../core.ts';
 import { tokenMatches } from './access.ts';
@@ -160,7 +161,8 @@ export async function openLocalChannel(
       const reply: Reply = frame
         ? await core.router.call(frame.method, frame.params, ctx)
         : { ok: false, error: wireError('BAD_REQUEST', {}, core.language()) };
-      send(ws, { type: 'reply', id: frame?.id ?? -1, reply });
+      // The one reply writer of both faces: a shared answer's JSON text is written once, not per call.
+      if (ws.readyState === WebSocket.OPEN) ws.send(replyFrameText(frame?.id ?? -1, reply));
     });
   }
 

@@ -7,56 +7,20 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openCore } from '../../main/core.ts';
-import { type RunningCli, wbc, wbcRunning, wbcWaitingForBox } from '../support/cli.ts';
+import { wbc, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk } from '../support/core.ts';
+import { listenEvents, listening, serving } from '../support/csms-listen.ts';
 import { freePort } from '../support/free-port.ts';
 import { startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 import { until } from '../support/until.ts';
-
-/** A port free on loopback now (csms listen takes 1..65535, not 0). */
-
-interface ListenEvent {
-  event: string;
-  port?: number;
-  box?: { identity: string; state: string; admitted: boolean; boot: unknown };
-}
-
-function events(cli: RunningCli): ListenEvent[] {
-  return cli
-    .stdout()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as ListenEvent);
-}
-
-async function listening(
-  t: { after(fn: () => void): void },
-  dir: string,
-): Promise<{ cli: RunningCli; port: number }> {
-  const cli = wbcRunning(t, [
-    'csms',
-    'listen',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(await freePort()),
-    '--json',
-    '--data-dir',
-    dir,
-  ]);
-  await until(() => events(cli).some((e) => e.event === 'listening'), 20_000);
-  const port = events(cli).find((e) => e.event === 'listening')?.port;
-  assert.ok(port);
-  return { cli, port };
-}
 
 test('csms listen in one terminal, config get in another: same CSMS, the box stays connected', async (t) => {
   const dir = tempDir(t);
   const { cli, port } = await listening(t, dir);
   assert.ok(existsSync(join(dir, 'wbc.sock')));
   await startedSimBox(t, { ocppVersion: '1.6', endpoint: `ws://127.0.0.1:${port}/ocpp`, identity: 'WB-2T' });
-  await until(() => events(cli).some((e) => e.box?.identity === 'WB-2T' && e.box.boot), 20_000);
+  await until(() => listenEvents(cli).some((e) => e.box?.identity === 'WB-2T' && e.box.boot), 20_000);
 
   for (let i = 0; i < 2; i++) {
     const get = await wbc([
@@ -186,7 +150,7 @@ test('wbc commission beside a running csms listen commissions the box connected 
   );
   const { cli, port } = await listening(t, dir);
   await startedSimBox(t, { ocppVersion: '1.6', endpoint: `ws://127.0.0.1:${port}/ocpp`, identity: 'WB-2C' });
-  await until(() => events(cli).some((e) => e.box?.identity === 'WB-2C' && e.box.boot), 20_000);
+  await until(() => listenEvents(cli).some((e) => e.box?.identity === 'WB-2C' && e.box.boot), 20_000);
   const run = await wbc([
     'commission',
     '--identity',
@@ -209,8 +173,7 @@ test('wbc commission beside a running csms listen commissions the box connected 
 
 test('wbc serve runs the core of its data folder: a second serve or csms listen there is told so', async (t) => {
   const dir = tempDir(t);
-  const serve = wbcRunning(t, ['serve', '--json', '--data-dir', dir]);
-  await until(() => serve.stdout().includes('}'), 20_000);
+  const serve = await serving(t, dir);
   const second = await wbc(['csms', 'listen', '--port', String(await freePort()), '--data-dir', dir]);
   assert.equal(second.code, 1);
   assert.match(second.stderr, /CORE_ALREADY_RUNNING/);
@@ -223,8 +186,7 @@ test('wbc serve runs the core of its data folder: a second serve or csms listen 
 
 test('wbc beside a running browser shell (wbc serve) uses its core over the local channel: its CSMS reads the box', async (t) => {
   const dir = tempDir(t);
-  const serve = wbcRunning(t, ['serve', '--json', '--data-dir', dir]);
-  await until(() => serve.stdout().includes('}'), 20_000);
+  const serve = await serving(t, dir);
   const get = await wbcWaitingForBox(t, [
     'config',
     'get',
@@ -271,7 +233,7 @@ test('wbc cards push beside a running csms listen pushes through it to the box c
   assert.doesNotMatch(push.stderr, /CSMS_PORT_IN_USE|CORE_BUSY_ELSEWHERE/);
   assert.equal(box.localList().entries.length, 1);
   // The box stayed on the running CSMS: one connection, never dropped by the command.
-  assert.ok(!events(cli).some((e) => e.box?.identity === 'WB-P' && e.box.state === 'offline'));
+  assert.ok(!listenEvents(cli).some((e) => e.box?.identity === 'WB-P' && e.box.state === 'offline'));
   cli.child.kill('SIGTERM');
   assert.equal(await cli.exited, 0);
 });

@@ -4,6 +4,7 @@
 import type { Logger, LogLevel } from '../log/logger.ts';
 import { redact, redactRawFrame } from '../log/redact.ts';
 import type { Store } from '../store/database.ts';
+import type { TraceWriter } from '../store/trace-writer.ts';
 import { type TracePlace, tracePlaces } from './trace-places.ts';
 import type { TraceDirection, TraceFrame, TraceSide } from './types.ts';
 
@@ -142,8 +143,8 @@ export class TraceRecorder {
   #written = new Map<string, number>();
   #writtenTotal = 0;
   #agedAt = 0;
-  /** Batches handed to the store's group commit and not yet committed. */
-  #handedOver = 0;
+  /** Whether the log was told that the trace shares the store's connection. */
+  #toldShared = false;
 
   constructor(
     store: Store,
@@ -247,59 +248,55 @@ export class TraceRecorder {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Writes what is buffered now, with any writes queued for the current burst, and puts the frames
-   *  stored before on disk: called before anything reads the trace and at close. */
+  /** Writes what is buffered now and puts the frames stored before on disk: called before anything reads
+   *  the trace and at close. Frames that could not be written stay buffered (the error is thrown). */
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (!this.#store.db.open) return;
-    if (this.#buffer.length > 0 || this.#handedOver > 0) {
+    if (this.#buffer.length > 0) {
       const frames = this.#buffer;
       this.#buffer = [];
-      // A write on the store also commits the burst's queued writes (frames handed over on the timer).
-      this.#store.write(() => this.#insert(frames));
+      try {
+        this.#writer().append(frames);
+      } catch (error) {
+        this.#buffer = frames.concat(this.#buffer);
+        throw error;
+      }
       this.#stored(frames);
     }
     // Frames of the last second may be committed without their disk flush (#flushSoon): on disk first.
     this.#store.sync();
   }
 
-  /** On the timer: the frames join the transaction of the current burst of writes (one disk flush). A
-   *  burst of frames alone is committed without waiting for the disk (a 10,000-card push writes 600 KB of
-   *  trace): they reach it with the next flushed commit or within a second (store/group-commit.ts). */
+  /** On the timer: the buffered frames in one commit on the trace's own connection, which does not wait
+   *  for the disk (a 10,000-card push writes 600 KB of trace): they reach it within a second
+   *  (store/trace-writer.ts). Another process writing the file makes them wait for the next try. */
   #flushSoon(): void {
     this.#timer = undefined;
     if (this.#buffer.length === 0 || !this.#store.db.open) return;
     const frames = this.#buffer;
     this.#buffer = [];
-    this.#handedOver++;
-    const settled = () => this.#handedOver--;
-    this.#store
-      .writeGrouped(() => this.#insert(frames), { durable: false })
-      .then(
-        () => {
-          settled();
-          this.#stored(frames);
-        },
-        (error: unknown) => {
-          settled();
-          // Not stored (a full disk, the store closing): kept for the next try while the store is open.
-          if (this.#store.db.open) {
-            this.#buffer = [...frames, ...this.#buffer];
-            this.#timer ??= setTimeout(() => this.#flushSoon(), 1000);
-          }
-          this.#logLine('error', 'trace frames not stored yet', { error, frames: frames.length });
-        },
-      );
+    try {
+      this.#writer().append(frames, { wait: false });
+    } catch (error) {
+      // Not stored (another process writing the file, a full disk): kept, in order, for the next try.
+      this.#buffer = frames.concat(this.#buffer);
+      this.#timer ??= setTimeout(() => this.#flushSoon(), 1000);
+      this.#logLine('error', 'trace frames not stored yet', { error, frames: frames.length });
+      return;
+    }
+    this.#stored(frames);
   }
 
-  #insert(frames: TraceFrame[]): void {
-    if (frames.length === 0) return;
-    const insert = this.#store.stmt(
-      'INSERT INTO trace_frames (at, identity, direction, kind, action, message_id, frame, side) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    for (const f of frames)
-      insert.run(f.at, f.identity, f.direction, f.kind, f.action, f.messageId, f.frame, f.side ?? null);
+  /** The store's trace writer; says once in the log when it shares the store's connection. */
+  #writer(): TraceWriter {
+    const writer = this.#store.trace();
+    if (writer.shared && !this.#toldShared) {
+      this.#toldShared = true;
+      this.#logLine('warn', 'trace written on the store connection: its own could not be opened', {});
+    }
+    return writer;
   }
 
   #stored(frames: TraceFrame[]): void {

@@ -4,10 +4,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../api/errors.ts';
-import { createGroupCommit, type GroupedWriteOptions } from './group-commit.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { latestSchemaVersion, type Migration, migrations as shippedMigrations } from './migrations.ts';
 import { PRIVATE_DIR_MODE, tightenMode } from './private-files.ts';
 import { cacheStatements } from './statement-cache.ts';
+import { openTraceWriter, type TraceWriter } from './trace-writer.ts';
 
 export type Db = Database.Database;
 
@@ -25,10 +26,12 @@ export interface Store {
    * Runs fn, all of it or none, in the one transaction the writes of this burst share (group-commit.ts):
    * one disk flush for all of them. Resolves with fn's result only once that transaction is committed, so
    * what is shown or acknowledged after awaiting it is on disk. Inside another write it is part of that one.
-   * `{ durable: false }` (trace frames): its disk flush may follow within a second (group-commit.ts).
    */
-  writeGrouped<T>(fn: () => T, options?: GroupedWriteOptions): Promise<T>;
-  /** Puts every committed write on disk now (relaxed ones included): before what they hold is shown. */
+  writeGrouped<T>(fn: () => T): Promise<T>;
+  /** Where trace frames are written (trace-writer.ts): a connection of its own, opened on first use, whose
+   *  commits reach the disk within a second. */
+  trace(): TraceWriter;
+  /** Puts every committed trace frame on disk now: before the trace shows them. */
   sync(): void;
   close(): void;
 }
@@ -117,6 +120,7 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
   const now = options.now ?? (() => new Date().toISOString());
   cacheStatements(db);
   const group = createGroupCommit(db, (fn) => writeWaiting(db, fn));
+  let traceWriter: TraceWriter | undefined;
   return {
     db,
     stmt: (sql) => db.prepare(sql),
@@ -147,18 +151,24 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
       if (!outcome.ok) throw outcome.error;
       return outcome.value;
     },
-    writeGrouped: (fn, options) => {
-      if (!db.inTransaction) return group.enqueue(fn, options);
+    writeGrouped: (fn) => {
+      if (!db.inTransaction) return group.enqueue(fn);
       try {
         return Promise.resolve(db.transaction(fn)());
       } catch (error) {
         return Promise.reject(error);
       }
     },
-    sync: () => group.sync(),
+    trace: () => {
+      if (!db.open) throw new AppError('STORE_UNAVAILABLE', { file });
+      traceWriter ??= openTraceWriter(db, writeWaiting);
+      return traceWriter;
+    },
+    sync: () => traceWriter?.sync(),
     close: () => {
       if (db.open) group.flush();
-      if (db.open) group.sync();
+      // The trace's frames on disk (a checkpoint) and its connection closed before the last one is.
+      traceWriter?.close();
       if (db.open) db.close();
     },
   };

@@ -7,28 +7,14 @@ interface Queued {
   fn: () => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
-  durable: boolean;
 }
-
-export interface GroupedWriteOptions {
-  /**
-   * false: committed with the burst like any write (a crash of the tool loses nothing committed), but the
-   * disk flush may wait: a burst of only such writes commits without it, and they reach the disk with the
-   * next flushed commit or at most RELAXED_SYNC_MS later. For records nobody waits on (trace frames, shown
-   * live before they are stored anyway), never for what the user is told is done. Default true.
-   */
-  durable?: boolean;
-}
-
-/** How long relaxed writes may wait for their disk flush while nothing else flushes. */
-export const RELAXED_SYNC_MS = 1_000;
 
 /** The one writer of a store: runs a transaction (BEGIN IMMEDIATE, waiting for other processes). */
 export type RunWrite = <T>(fn: () => T) => T;
 
 export interface GroupCommit {
   /** Queues fn for the burst's transaction; resolves with its result once that transaction is committed. */
-  enqueue<T>(fn: () => T, options?: GroupedWriteOptions): Promise<T>;
+  enqueue<T>(fn: () => T): Promise<T>;
   /** Writes of the burst still waiting for their transaction. */
   readonly pending: number;
   /**
@@ -38,8 +24,6 @@ export interface GroupCommit {
   take(): { run(): () => void; fail(error: unknown): void } | null;
   /** Commits whatever is queued now (before a close). */
   flush(): void;
-  /** Puts relaxed commits on disk now (a checkpoint: the WAL is flushed first), when any are not yet. */
-  sync(): void;
 }
 
 /**
@@ -51,41 +35,6 @@ export interface GroupCommit {
 export function createGroupCommit(db: Db, runWrite: RunWrite): GroupCommit {
   let queue: Queued[] = [];
   let scheduled = false;
-  /** Relaxed commits not yet on disk, and the timer that puts them there. */
-  let unsynced = false;
-  let syncTimer: ReturnType<typeof setTimeout> | undefined;
-
-  /** A burst of relaxed writes only: committed without the disk flush (synchronous NORMAL in WAL mode). */
-  const relaxedRun = (fn: () => void): void => {
-    const level = db.pragma('synchronous', { simple: true }) as number;
-    db.pragma('synchronous = NORMAL');
-    try {
-      fn();
-    } finally {
-      db.pragma(`synchronous = ${level}`);
-    }
-  };
-
-  const sync = (): void => {
-    clearTimeout(syncTimer);
-    syncTimer = undefined;
-    if (!unsynced || !db.open) return;
-    try {
-      // A checkpoint flushes the WAL to disk before it copies it into the database (and flushes that).
-      const [result] = db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>;
-      if (result && result.checkpointed >= result.log) unsynced = false;
-    } catch {
-      // the connection is busy (an iteration): tried again below
-    }
-    if (unsynced) syncLater();
-  };
-
-  const syncLater = (): void => {
-    unsynced = true;
-    if (syncTimer) return;
-    syncTimer = setTimeout(sync, RELAXED_SYNC_MS);
-    syncTimer.unref();
-  };
 
   /** Runs each queued write in a savepoint of the open transaction; returns how to settle them. */
   const runAll = (items: Queued[]): (() => void) => {
@@ -111,34 +60,23 @@ export function createGroupCommit(db: Db, runWrite: RunWrite): GroupCommit {
     queue = [];
     if (items.length === 0) return;
     let settle: (() => void) | undefined;
-    const relaxed = items.every((item) => !item.durable);
     try {
       if (!db.open) throw new AppError('STORE_UNAVAILABLE', { file: db.name });
       // A retried transaction runs every write again from the start (nothing of the failed try stays).
-      const commit = () =>
-        runWrite(() => {
-          settle = runAll(items);
-        });
-      if (relaxed) relaxedRun(commit);
-      else commit();
+      runWrite(() => {
+        settle = runAll(items);
+      });
     } catch (error) {
       for (const item of items) item.reject(error);
       return;
     }
-    // Relaxed commits are put on disk by a checkpoint (only: a flushed commit may have written nothing).
-    if (relaxed) syncLater();
     settle?.();
   };
 
   return {
-    enqueue<T>(fn: () => T, options: GroupedWriteOptions = {}): Promise<T> {
+    enqueue<T>(fn: () => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({
-          fn,
-          resolve: resolve as (value: unknown) => void,
-          reject,
-          durable: options.durable ?? true,
-        });
+        queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);
@@ -160,6 +98,5 @@ export function createGroupCommit(db: Db, runWrite: RunWrite): GroupCommit {
       };
     },
     flush,
-    sync,
   };
 }

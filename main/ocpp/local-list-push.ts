@@ -68,8 +68,9 @@ export function planFullPush(
   fromVersion: number,
   limits: LocalListLimits,
 ): PushPart[] {
-  const size = sizer(session);
-  const chunks = chunkForLimits(entries, limits, size.entry, size.base);
+  // Counted in items alone where the box has no byte limit (1.6): no sizes to measure.
+  const size = limits.maxBytesPerMessage === null ? null : sizer(session);
+  const chunks = chunkForLimits(entries, limits, size?.entry ?? (() => 0), size?.base ?? 0);
   return chunks.map((chunk, index) => ({
     update: index === 0 ? 'Full' : 'Differential',
     version: fromVersion + index + 1,

@@ -2,6 +2,7 @@
 // SetVariables per variable, Reset, TriggerMessage and the local list with IdTokenType and groupIdToken.
 import { randomInt } from 'node:crypto';
 import { AppError } from '../api/errors.ts';
+import { isPlainText, plainPayloads, plainTextCheck } from '../log/redact.ts';
 import { createCaller } from './call.ts';
 import { type ComponentRef, formatKey, parseKey, type VariableRef } from './key201.ts';
 import type { IncomingCall } from './local-csms.ts';
@@ -68,24 +69,47 @@ function entryOf(datum: ReportDatum): ConfigEntry {
 /**
  * SendLocalList's payload, a module function rather than one per session: each box's session (and each
  * new core) uses the code already made fast by the pushes before it. Built field by field (no spread
- * copies per entry): a 10,000-card list is 10,000 of these.
+ * copies per entry): a 10,000-card list is 10,000 of these. Each text is looked at on the way (a hex UID
+ * in a few steps): a list of plain texts is traced as it is sent, without scanning it for secrets.
  */
-const localListPayload201: StationSession['localListPayload'] = (version, update, entries, removals) => {
+export const localListPayload201: StationSession['localListPayload'] = (
+  version,
+  update,
+  entries,
+  removals,
+) => {
   const token = (idTag: string, type?: string) => ({ idToken: idTag, type: type ?? 'ISO14443' });
   const list: Array<{ idToken: { idToken: string; type: string }; idTokenInfo?: IdTokenInfo201 }> = [];
+  // A memory per field that repeats from card to card.
+  const plainStatus = plainTextCheck();
+  const plainGroup = plainTextCheck();
+  const plainDate = plainTextCheck();
+  const plainType = plainTextCheck();
+  let allPlain = isPlainText(update);
   for (const e of entries) {
     const idTokenInfo: IdTokenInfo201 = { status: e.status };
     if (e.group) idTokenInfo.groupIdToken = { idToken: e.group, type: 'Central' };
     if (e.expiryDate) idTokenInfo.cacheExpiryDateTime = e.expiryDate;
     list.push({ idToken: token(e.idTag, e.tokenType), idTokenInfo });
+    allPlain &&=
+      isPlainText(e.idTag) &&
+      plainStatus(e.status) &&
+      (!e.tokenType || plainType(e.tokenType)) &&
+      (!e.group || plainGroup(e.group)) &&
+      (!e.expiryDate || plainDate(e.expiryDate));
   }
-  for (const r of removals) list.push({ idToken: token(r.idTag, r.tokenType) });
+  for (const r of removals) {
+    list.push({ idToken: token(r.idTag, r.tokenType) });
+    allPlain &&= isPlainText(r.idTag) && (!r.tokenType || plainType(r.tokenType));
+  }
   // The 2.0.1 schema wants at least one item when the list is present: an empty Full list omits it.
-  return {
+  const payload = {
     versionNumber: version,
     updateType: update,
     ...(list.length > 0 ? { localAuthorizationList: list } : {}),
   };
+  if (allPlain) plainPayloads.add(payload);
+  return payload;
 };
 
 export function createSession201(peer: OcppPeer, context: SessionContext): StationSession {

@@ -71,6 +71,61 @@ test("a local-list push's trace rows are what the wire text gives, secrets maske
   for (const f of liveCalls) assert.deepEqual(frameValue(f), JSON.parse(f.frame));
 });
 
+test("a 2.0.1 local-list push's trace rows are what the wire text gives, credential-like cards masked", async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  const box = bareBox(t, { url, identity: 'WB-OWN2', protocols: ['ocpp2.0.1'] });
+  const wire: string[] = [];
+  box.on('message', ({ message, outbound }: { message: unknown; outbound: boolean }) => {
+    if (!outbound) wire.push(String(message));
+  });
+  let version = 0;
+  box.handle('GetLocalListVersion', async () => ({ versionNumber: version }));
+  box.handle('SendLocalList', async ({ params }) => {
+    version = (params as { versionNumber: number }).versionNumber;
+    return { status: 'Accepted' };
+  });
+  box.handle('SetVariables', async ({ params }) => ({
+    setVariableResult: (params as { setVariableData: Array<Record<string, unknown>> }).setVariableData.map(
+      (d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable }),
+    ),
+  }));
+  await box.connect();
+  await box.call('BootNotification', {
+    reason: 'PowerUp',
+    chargingStation: { model: 'T1', vendorName: 'TestVendor' },
+  });
+  await core.ocpp.csms.waitFor('WB-OWN2', { timeoutMs: 10_000, booted: true });
+
+  // Plain cards (their parts are kept unscanned), one part with a card whose token reads like a
+  // credential and one with such a group (those parts are scanned and masked).
+  const entries: LocalListEntry[] = Array.from({ length: 600 }, (_, i) => ({
+    idTag: i === 100 ? 'token=s3cr3t' : `04C0FFEE${i.toString(16).toUpperCase().padStart(6, '0')}`,
+    status: 'Accepted',
+    group: i === 555 ? 'password=hunter2' : 'FLEET',
+  }));
+  const session = core.ocpp.csms.session('WB-OWN2');
+  const limits = { maxItemsPerMessage: 250, maxBytesPerMessage: null, maxEntries: null, enabled: true };
+  const outcome = await pushLocalList(session, { entries, limits });
+  assert.equal(outcome.verified, true);
+  await session.changeSettings([{ key: 'SecurityCtrlr.BasicAuthPassword', value: 'correct-horse-battery' }]);
+
+  const rows = core.ocpp.trace
+    .list({ identity: 'WB-OWN2', limit: 1000 })
+    .filter((f) => f.direction === 'out' && f.kind === 'call');
+  const calls = wire.filter((raw) => raw.startsWith('[2,'));
+  assert.equal(calls.length, 6);
+  assert.deepEqual(
+    rows.map((r) => ({ kind: r.kind, action: r.action, messageId: r.messageId, frame: r.frame })),
+    calls.map(expectedRow),
+  );
+  const stored = rows.map((r) => r.frame).join('\n');
+  assert.doesNotMatch(stored, /hunter2|s3cr3t|correct-horse-battery/);
+  assert.match(stored, /"idToken":"token=\*\*\*"/);
+  assert.match(stored, /"groupIdToken":\{"idToken":"password=\*\*\*"/);
+  // The middle part (plain cards only) is kept exactly as sent.
+  assert.equal(rows[2]?.frame, calls[2]);
+});
+
 test('a call array that is not the text going out is not believed: the text is parsed', (t) => {
   const store = openStore(join(tempDir(t), 'wbc.sqlite'));
   t.after(() => store.close());

@@ -165,17 +165,11 @@ export const secretScans = { full: mayHoldSecretOutsideNames, quick: mayHoldSecr
  * looks for (which every pattern above needs). Hex digits alone (a card's UID) spell none of those words.
  */
 export function isPlainText(text: string): boolean {
-  let hex = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    // control characters and non-ASCII, '"', '/', '=', '@', '\\'
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x2f || c === 0x3d || c === 0x40 || c === 0x5c)
-      return false;
-    const lower = c | 0x20;
-    if (hex && !((c >= 0x30 && c <= 0x39) || (lower >= 0x61 && lower <= 0x66))) hex = false;
-  }
-  return hex || !mayHoldSecret.test(text);
+  return hexDigits.test(text) || (!unsafeCharacter.test(text) && !mayHoldSecret.test(text));
 }
+const hexDigits = /^[0-9A-Fa-f]*$/;
+/** Control characters and non-ASCII, '"', '/', '=', '@', '\\'. */
+const unsafeCharacter = /[^\x20-\x7e]|["/=@\\]/;
 
 /** isPlainText with a memory of the last text, for one field of a list: its statuses, groups and token
  *  types repeat from one card to the next (the same text is then compared, not read again). */

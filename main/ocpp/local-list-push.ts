@@ -15,6 +15,12 @@ export interface PushPart {
   removals: Array<Pick<LocalListEntry, 'idTag' | 'tokenType'>>;
 }
 
+/** Whether two cards carry the same information beside their idTag (status, group, expiry): their frames'
+ *  idTagInfo / idTokenInfo are the same text. */
+export function sameCardInfo(a: LocalListEntry, b: LocalListEntry): boolean {
+  return a.status === b.status && a.group === b.group && a.expiryDate === b.expiryDate;
+}
+
 /** The OCPP-J envelope around a payload: [2,"<uuid>","SendLocalList",payload]. */
 const ENVELOPE_BYTES = 64;
 

@@ -3,6 +3,7 @@
 import { AppError } from '../api/errors.ts';
 import { isPlainText, plainPayloads, plainTextCheck } from '../log/redact.ts';
 import { type CallOptions, createCaller } from './call.ts';
+import { sameCardInfo } from './local-list-push.ts';
 import type { OcppPeer } from './peer.ts';
 import {
   type ConfigRead,
@@ -12,7 +13,7 @@ import {
   type StationSession,
   statusOf,
 } from './session.ts';
-import type { ConfigEntry, SettingResult, SettingStatus } from './types.ts';
+import type { ConfigEntry, LocalListEntry, SettingResult, SettingStatus } from './types.ts';
 
 interface KeyValue16 {
   key: string;
@@ -46,11 +47,18 @@ export const localListPayload16: StationSession['localListPayload'] = (
   const plainGroup = plainTextCheck();
   const plainDate = plainTextCheck();
   let allPlain = isPlainText(update);
+  let idTagInfo: IdTagInfo16 | undefined;
+  let last: LocalListEntry | undefined;
   for (const e of entries) {
     tagFits(e.idTag);
-    const idTagInfo: IdTagInfo16 = { status: e.status };
-    if (e.group) idTagInfo.parentIdTag = e.group;
-    if (e.expiryDate) idTagInfo.expiryDate = e.expiryDate;
+    // Cards alike (status, group, expiry) share one idTagInfo: the same text, half the objects to make
+    // and keep while the part is out. Nothing changes a payload once it is built.
+    if (!idTagInfo || !last || !sameCardInfo(e, last)) {
+      idTagInfo = { status: e.status };
+      if (e.group) idTagInfo.parentIdTag = e.group;
+      if (e.expiryDate) idTagInfo.expiryDate = e.expiryDate;
+    }
+    last = e;
     list.push({ idTag: e.idTag, idTagInfo });
     allPlain &&=
       isPlainText(e.idTag) &&

@@ -6,6 +6,7 @@ import { isPlainText, plainPayloads, plainTextCheck } from '../log/redact.ts';
 import { createCaller } from './call.ts';
 import { type ComponentRef, formatKey, parseKey, type VariableRef } from './key201.ts';
 import type { IncomingCall } from './local-csms.ts';
+import { sameCardInfo } from './local-list-push.ts';
 import type { OcppPeer } from './peer.ts';
 import { readByGetVariables, tooBig } from './read201.ts';
 import {
@@ -17,7 +18,7 @@ import {
   type StationSession,
   statusOf,
 } from './session.ts';
-import type { ConfigEntry, SettingResult, SettingStatus } from './types.ts';
+import type { ConfigEntry, LocalListEntry, SettingResult, SettingStatus } from './types.ts';
 
 interface ReportDatum {
   component: ComponentRef;
@@ -86,10 +87,17 @@ export const localListPayload201: StationSession['localListPayload'] = (
   const plainDate = plainTextCheck();
   const plainType = plainTextCheck();
   let allPlain = isPlainText(update);
+  let idTokenInfo: IdTokenInfo201 | undefined;
+  let last: LocalListEntry | undefined;
   for (const e of entries) {
-    const idTokenInfo: IdTokenInfo201 = { status: e.status };
-    if (e.group) idTokenInfo.groupIdToken = { idToken: e.group, type: 'Central' };
-    if (e.expiryDate) idTokenInfo.cacheExpiryDateTime = e.expiryDate;
+    // Cards alike (status, group, expiry) share one idTokenInfo: the same text, fewer objects to make
+    // and keep while the part is out. Nothing changes a payload once it is built.
+    if (!idTokenInfo || !last || !sameCardInfo(e, last)) {
+      idTokenInfo = { status: e.status };
+      if (e.group) idTokenInfo.groupIdToken = { idToken: e.group, type: 'Central' };
+      if (e.expiryDate) idTokenInfo.cacheExpiryDateTime = e.expiryDate;
+    }
+    last = e;
     list.push({ idToken: token(e.idTag, e.tokenType), idTokenInfo });
     allPlain &&=
       isPlainText(e.idTag) &&

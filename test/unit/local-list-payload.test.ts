@@ -61,6 +61,51 @@ test('2.0.1 frames: idToken objects (ISO14443 unless a card names its type), a C
   );
 });
 
+test('alike neighbours and a change between them: each card keeps its own status, group and expiry', () => {
+  const run: LocalListEntry[] = [
+    { idTag: '01', status: 'Accepted', group: 'FLEET' },
+    { idTag: '02', status: 'Accepted', group: 'FLEET' },
+    { idTag: '03', status: 'Accepted' },
+    { idTag: '04', status: 'Accepted', group: 'FLEET' },
+    { idTag: '05', status: 'Blocked', group: 'FLEET' },
+    { idTag: '06', status: 'Blocked', group: 'STAFF' },
+    { idTag: '07', status: 'Blocked', group: 'STAFF', expiryDate: '2027-01-01T00:00:00Z' },
+  ];
+  assert.equal(
+    JSON.stringify(localListPayload16(2, 'Differential', run, [])),
+    '{"listVersion":2,"updateType":"Differential","localAuthorizationList":[' +
+      '{"idTag":"01","idTagInfo":{"status":"Accepted","parentIdTag":"FLEET"}},' +
+      '{"idTag":"02","idTagInfo":{"status":"Accepted","parentIdTag":"FLEET"}},' +
+      '{"idTag":"03","idTagInfo":{"status":"Accepted"}},' +
+      '{"idTag":"04","idTagInfo":{"status":"Accepted","parentIdTag":"FLEET"}},' +
+      '{"idTag":"05","idTagInfo":{"status":"Blocked","parentIdTag":"FLEET"}},' +
+      '{"idTag":"06","idTagInfo":{"status":"Blocked","parentIdTag":"STAFF"}},' +
+      '{"idTag":"07","idTagInfo":{"status":"Blocked","parentIdTag":"STAFF","expiryDate":"2027-01-01T00:00:00Z"}}]}',
+  );
+  const info201 = (status: string, group?: string, expiry?: string) =>
+    JSON.stringify({
+      status,
+      ...(group ? { groupIdToken: { idToken: group, type: 'Central' } } : {}),
+      ...(expiry ? { cacheExpiryDateTime: expiry } : {}),
+    });
+  assert.equal(
+    JSON.stringify(localListPayload201(2, 'Differential', run, [])),
+    '{"versionNumber":2,"updateType":"Differential","localAuthorizationList":[' +
+      [
+        ['01', info201('Accepted', 'FLEET')],
+        ['02', info201('Accepted', 'FLEET')],
+        ['03', info201('Accepted')],
+        ['04', info201('Accepted', 'FLEET')],
+        ['05', info201('Blocked', 'FLEET')],
+        ['06', info201('Blocked', 'STAFF')],
+        ['07', info201('Blocked', 'STAFF', '2027-01-01T00:00:00Z')],
+      ]
+        .map(([id, info]) => `{"idToken":{"idToken":"${id}","type":"ISO14443"},"idTokenInfo":${info}}`)
+        .join(',') +
+      ']}',
+  );
+});
+
 test('a list is marked as holding no secret only when every text in it is plain', () => {
   for (const build of [localListPayload16, localListPayload201]) {
     assert.equal(plainPayloads.has(build(7, 'Full', cards, removals) as object), true);

@@ -35,12 +35,19 @@ export function chunkForLimits<T>(
   const maxItems = Math.max(1, limits.maxItemsPerMessage);
   const maxBytes = limits.maxBytesPerMessage ?? Number.POSITIVE_INFINITY;
   const chunks: T[][] = [];
+  const counted = Number.isFinite(maxBytes);
+  // Counted in items alone (1.6): parts cut out whole, not filled item by item.
+  if (!counted) {
+    // As filled item by item: a part closes when it holds maxItems or more (a limit read as 2.5 makes 3).
+    const step = Number.isFinite(maxItems) ? Math.ceil(maxItems) : Math.max(1, items.length);
+    for (let at = 0; at < items.length; at += step) chunks.push(items.slice(at, at + step));
+    if (chunks.length === 0) chunks.push([]);
+    return chunks;
+  }
   let current: T[] = [];
   let bytes = baseBytes;
-  const counted = Number.isFinite(maxBytes);
   for (const item of items) {
-    // Sizes only matter where the box has a byte limit (2.0.1); 1.6 counts items alone.
-    const size = counted ? sizeOf(item) : 0;
+    const size = sizeOf(item);
     if (current.length > 0 && (current.length >= maxItems || bytes + size > maxBytes)) {
       chunks.push(current);
       current = [];

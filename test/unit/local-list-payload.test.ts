@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { plainPayloads } from '../../main/log/redact.ts';
+import { chunkForLimits } from '../../main/ocpp/local-list-push.ts';
 import { localListPayload16 } from '../../main/ocpp/session16.ts';
 import { localListPayload201 } from '../../main/ocpp/session201.ts';
 import type { LocalListEntry } from '../../main/ocpp/types.ts';
@@ -125,5 +126,24 @@ test('a list is marked as holding no secret only when every text in it is plain'
       localListPayload201(8, 'Differential', [], [{ idTag: 'A1', tokenType: 'x/y' }]) as object,
     ),
     false,
+  );
+});
+
+test('parts by item count alone: full parts, the rest last, an odd limit rounded up, never a lost card', () => {
+  const items = Array.from({ length: 10 }, (_, i) => i);
+  const sizes = (max: number, list = items) =>
+    chunkForLimits(list, { maxItemsPerMessage: max, maxBytesPerMessage: null }, () => 1, 0).map(
+      (c) => c.length,
+    );
+  assert.deepEqual(sizes(4), [4, 4, 2]);
+  assert.deepEqual(sizes(10), [10]);
+  assert.deepEqual(sizes(250), [10]);
+  assert.deepEqual(sizes(2.5), [3, 3, 3, 1]);
+  assert.deepEqual(sizes(0), [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+  assert.deepEqual(sizes(Number.NaN), [10]);
+  assert.deepEqual(sizes(4, []), [0]);
+  assert.deepEqual(
+    chunkForLimits(items, { maxItemsPerMessage: 4, maxBytesPerMessage: null }, () => 1, 0).flat(),
+    items,
   );
 });

@@ -1,6 +1,7 @@
 // Pushes a local authorization list within the box's limits: one Full part, then Differential parts
 // with rising versions; a Differential answered VersionMismatch is redone as a full list; the version is read back.
 import { AppError } from '../api/errors.ts';
+import { isPlainText, plainTextCheck } from '../log/redact.ts';
 import type { CallOptions } from './call.ts';
 import type { LocalListLimits, LocalListUpdate, StationSession } from './session.ts';
 import { validatedShapes } from './tolerant-validators.ts';
@@ -19,6 +20,21 @@ export interface PushPart {
  *  idTagInfo / idTokenInfo are the same text. */
 export function sameCardInfo(a: LocalListEntry, b: LocalListEntry): boolean {
   return a.status === b.status && a.group === b.group && a.expiryDate === b.expiryDate;
+}
+
+/** isPlainText over a card's texts (log/redact.ts), with a memory per field that repeats from card to card
+ *  (status, token type, group, expiry); the idTag, new on every card, is read each time. */
+export function plainCardCheck(): (card: LocalListEntry) => boolean {
+  const status = plainTextCheck();
+  const type = plainTextCheck();
+  const group = plainTextCheck();
+  const date = plainTextCheck();
+  return (card) =>
+    isPlainText(card.idTag) &&
+    status(card.status) &&
+    (!card.tokenType || type(card.tokenType)) &&
+    (!card.group || group(card.group)) &&
+    (!card.expiryDate || date(card.expiryDate));
 }
 
 /** The OCPP-J envelope around a payload: [2,"<uuid>","SendLocalList",payload]. */

@@ -1,9 +1,9 @@
 // OCPP 1.6-J station session: GetConfiguration / ChangeConfiguration, Reset, TriggerMessage and the
 // local authorization list (SendLocalList with idTagInfo and parentIdTag as the group).
 import { AppError } from '../api/errors.ts';
-import { isPlainText, plainPayloads, plainTextCheck } from '../log/redact.ts';
+import { isPlainText, plainPayloads } from '../log/redact.ts';
 import { type CallOptions, createCaller } from './call.ts';
-import { sameCardInfo } from './local-list-push.ts';
+import { plainCardCheck, sameCardInfo } from './local-list-push.ts';
 import type { OcppPeer } from './peer.ts';
 import {
   type ConfigRead,
@@ -42,10 +42,7 @@ export const localListPayload16: StationSession['localListPayload'] = (
   removals,
 ) => {
   const list: Array<{ idTag: string; idTagInfo?: IdTagInfo16 }> = [];
-  // A memory per field that repeats from card to card.
-  const plainStatus = plainTextCheck();
-  const plainGroup = plainTextCheck();
-  const plainDate = plainTextCheck();
+  const plainCard = plainCardCheck();
   let allPlain = isPlainText(update);
   let idTagInfo: IdTagInfo16 | undefined;
   let last: LocalListEntry | undefined;
@@ -60,11 +57,7 @@ export const localListPayload16: StationSession['localListPayload'] = (
     }
     last = e;
     list.push({ idTag: e.idTag, idTagInfo });
-    allPlain &&=
-      isPlainText(e.idTag) &&
-      plainStatus(e.status) &&
-      (!e.group || plainGroup(e.group)) &&
-      (!e.expiryDate || plainDate(e.expiryDate));
+    allPlain &&= plainCard(e);
   }
   for (const r of removals) {
     tagFits(r.idTag);

@@ -2,11 +2,11 @@
 // SetVariables per variable, Reset, TriggerMessage and the local list with IdTokenType and groupIdToken.
 import { randomInt } from 'node:crypto';
 import { AppError } from '../api/errors.ts';
-import { isPlainText, plainPayloads, plainTextCheck } from '../log/redact.ts';
+import { isPlainText, plainPayloads } from '../log/redact.ts';
 import { createCaller } from './call.ts';
 import { type ComponentRef, formatKey, parseKey, type VariableRef } from './key201.ts';
 import type { IncomingCall } from './local-csms.ts';
-import { sameCardInfo } from './local-list-push.ts';
+import { plainCardCheck, sameCardInfo } from './local-list-push.ts';
 import type { OcppPeer } from './peer.ts';
 import { readByGetVariables, tooBig } from './read201.ts';
 import {
@@ -81,11 +81,7 @@ export const localListPayload201: StationSession['localListPayload'] = (
 ) => {
   const token = (idTag: string, type?: string) => ({ idToken: idTag, type: type ?? 'ISO14443' });
   const list: Array<{ idToken: { idToken: string; type: string }; idTokenInfo?: IdTokenInfo201 }> = [];
-  // A memory per field that repeats from card to card.
-  const plainStatus = plainTextCheck();
-  const plainGroup = plainTextCheck();
-  const plainDate = plainTextCheck();
-  const plainType = plainTextCheck();
+  const plainCard = plainCardCheck();
   let allPlain = isPlainText(update);
   let idTokenInfo: IdTokenInfo201 | undefined;
   let last: LocalListEntry | undefined;
@@ -99,16 +95,11 @@ export const localListPayload201: StationSession['localListPayload'] = (
     }
     last = e;
     list.push({ idToken: token(e.idTag, e.tokenType), idTokenInfo });
-    allPlain &&=
-      isPlainText(e.idTag) &&
-      plainStatus(e.status) &&
-      (!e.tokenType || plainType(e.tokenType)) &&
-      (!e.group || plainGroup(e.group)) &&
-      (!e.expiryDate || plainDate(e.expiryDate));
+    allPlain &&= plainCard(e);
   }
   for (const r of removals) {
     list.push({ idToken: token(r.idTag, r.tokenType) });
-    allPlain &&= isPlainText(r.idTag) && (!r.tokenType || plainType(r.tokenType));
+    allPlain &&= isPlainText(r.idTag) && (!r.tokenType || isPlainText(r.tokenType));
   }
   // The 2.0.1 schema wants at least one item when the list is present: an empty Full list omits it.
   const payload = {

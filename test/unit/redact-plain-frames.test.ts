@@ -6,6 +6,7 @@ import { isPlainText, plainPayloads, redactRawFrame } from '../../main/log/redac
 import { localListPayload16 } from '../../main/ocpp/session16.ts';
 import { localListPayload201 } from '../../main/ocpp/session201.ts';
 import type { LocalListEntry } from '../../main/ocpp/types.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 /** Pieces a card's texts are made of: UIDs, names and dates, and what a credential or a pattern needs. */
 const pieces = [
@@ -46,17 +47,8 @@ const pieces = [
   '\u0001',
 ];
 
-/** A small seeded generator, so a failure names a list that can be found again. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
-
 test('an own card list kept unscanned is exactly what the full redaction keeps, on 3,000 random lists', () => {
-  const next = random(20261207);
+  const next = seededRandom(20261207);
   const pick = () => pieces[Math.floor(next() * pieces.length)] as string;
   // Mostly plain texts (so half the lists are plain), now and then a piece from the whole set.
   const text = () =>

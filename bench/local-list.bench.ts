@@ -14,9 +14,14 @@
 //   the tool's own builder (the exact frames the tool sends): the floor is the wire alone.
 // - Floor and tool take turns (floor, tool, tool, floor, ...), so a neighbour's burst of load lands on both
 //   alike, and each push starts from a collected heap: the garbage of one push is not collected in the
-//   other's time. A push's own garbage is collected in its own time as it fills the young heap.
+//   other's time. A push's own garbage is collected in its own time as it fills the young heap; what is
+//   left of it when the push ends is collected before the next push, outside both clocks.
 // - BENCH_RUNS pushes of each (21 by default) after 3 of each not counted (the JIT warms up).
 // BENCH_VERSION=2.0.1 pushes to a 2.0.1 box (idToken objects, versionNumber) instead of 1.6.
+// Where the tool's time goes, per push beside the floor's (CPU time is printed too: a loaded machine
+// stretches wall times far more):
+//   BENCH_WINDOWS=/tmp/w.txt node --cpu-prof --cpu-prof-interval 250 --cpu-prof-dir=/tmp/p --import tsx bench/run.ts local-list
+//   node --import tsx bench/support/profile-windows.ts /tmp/p /tmp/w.txt
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

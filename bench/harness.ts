@@ -1,6 +1,6 @@
 // Shared by every benchmark: repeat a measurement, report median and p90, and print the figure next
 // to its floor measured in the same run, as a ratio. Results also land in bench/results/ as JSON.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface Stats {
@@ -20,6 +20,20 @@ export async function repeat(runs: number, measure: () => Promise<number>): Prom
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) samples.push(await measure());
   return samples;
+}
+
+/** Where BENCH_WINDOWS names a file, each measured window is appended to it as `label start end` in µs of
+ *  the monotonic clock a CPU profile (node --cpu-prof) stamps its samples with: the profile can then be
+ *  summed over the measured time alone (bench/support/profile-windows.mjs). */
+const windowsFile = process.env.BENCH_WINDOWS;
+
+/** Times one piece of work in ms (and notes its window for a profile). */
+export async function measured(label: string, work: () => Promise<void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await work();
+  const end = process.hrtime.bigint();
+  if (windowsFile) appendFileSync(windowsFile, `${label} ${start / 1000n} ${end / 1000n}\n`);
+  return Number(end - start) / 1e6;
 }
 
 export interface Report {

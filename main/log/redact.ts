@@ -159,8 +159,45 @@ function mayHoldSecretOutsideNamesQuick(raw: string): boolean {
 /** Both scans, for the test that holds them to the same answer. */
 export const secretScans = { full: mayHoldSecretOutsideNames, quick: mayHoldSecretOutsideNamesQuick };
 
-/** The same for a raw frame as it came off the socket; text that is not JSON is masked as text. */
-export function redactRawFrame(raw: string): string {
+/**
+ * Text that can hold no credential, alone or with the JSON around it: printable ASCII without a quote,
+ * backslash, '/', '@' or '=' (so no escape, no URL, no `name=value`), and none of the words mayHoldSecret
+ * looks for (which every pattern above needs). Hex digits alone (a card's UID) spell none of those words.
+ */
+export function isPlainText(text: string): boolean {
+  return hexDigits.test(text) || (!unsafeCharacter.test(text) && !mayHoldSecret.test(text));
+}
+const hexDigits = /^[0-9A-Fa-f]*$/;
+/** Control characters and non-ASCII, '"', '/', '=', '@', '\\'. */
+const unsafeCharacter = /[^\x20-\x7e]|["/=@\\]/;
+
+/** isPlainText with a memory of the last text, for one field of a list: its statuses, groups and token
+ *  types repeat from one card to the next (the same text is then compared, not read again). */
+export function plainTextCheck(): (text: string) => boolean {
+  let last: string | undefined;
+  let lastPlain = false;
+  return (text) => {
+    if (text !== last) {
+      last = text;
+      lastPlain = isPlainText(text);
+    }
+    return lastPlain;
+  };
+}
+
+/**
+ * Payloads the tool builds itself (a card list's SendLocalList) whose every text passed isPlainText and
+ * whose field names are among those the scan steps over or hold no word it looks for. The text of such a
+ * call is what every scan returns unchanged: no pattern can match outside the texts (it needs a word, a '/',
+ * '=' or '@' the structure does not have, and quotes end every word), none inside one. So it is kept as it
+ * is, without reading 15 KB per part. Only the builders add to it; a payload is not changed after.
+ */
+export const plainPayloads = new WeakSet<object>();
+
+/** The same for a raw frame as it came off the socket; text that is not JSON is masked as text. `sent` is
+ *  the [2,id,action,payload] array the text was made from (trace.ts parsedSent), when the tool sent it. */
+export function redactRawFrame(raw: string, sent?: unknown): string {
+  if (Array.isArray(sent) && plainCall(sent)) return raw;
   // Most frames (status, meter values, card lists) carry nothing to mask: one scan decides. A frame with a
   // JSON escape (\u0070assword) hides names from that scan, so it is always parsed and masked by name.
   if (!raw.includes('\\u') && !mayHoldSecretOutsideNamesQuick(raw)) return raw;
@@ -169,4 +206,20 @@ export function redactRawFrame(raw: string): string {
   } catch {
     return maskString(raw);
   }
+}
+
+/** A call the tool made of a plain payload, with a plain message id and action. */
+function plainCall(sent: unknown[]): boolean {
+  const [type, messageId, action, payload] = sent;
+  return (
+    sent.length === 4 &&
+    type === 2 &&
+    typeof payload === 'object' &&
+    payload !== null &&
+    plainPayloads.has(payload) &&
+    typeof messageId === 'string' &&
+    isPlainText(messageId) &&
+    typeof action === 'string' &&
+    isPlainText(action)
+  );
 }

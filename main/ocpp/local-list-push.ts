@@ -1,6 +1,7 @@
 // Pushes a local authorization list within the box's limits: one Full part, then Differential parts
 // with rising versions; a Differential answered VersionMismatch is redone as a full list; the version is read back.
 import { AppError } from '../api/errors.ts';
+import { isPlainText, plainTextCheck } from '../log/redact.ts';
 import type { CallOptions } from './call.ts';
 import type { LocalListLimits, LocalListUpdate, StationSession } from './session.ts';
 import { validatedShapes } from './tolerant-validators.ts';
@@ -13,6 +14,27 @@ export interface PushPart {
   version: number;
   entries: LocalListEntry[];
   removals: Array<Pick<LocalListEntry, 'idTag' | 'tokenType'>>;
+}
+
+/** Whether two cards carry the same information beside their idTag (status, group, expiry): their frames'
+ *  idTagInfo / idTokenInfo are the same text. */
+export function sameCardInfo(a: LocalListEntry, b: LocalListEntry): boolean {
+  return a.status === b.status && a.group === b.group && a.expiryDate === b.expiryDate;
+}
+
+/** isPlainText over a card's texts (log/redact.ts), with a memory per field that repeats from card to card
+ *  (status, token type, group, expiry); the idTag, new on every card, is read each time. */
+export function plainCardCheck(): (card: LocalListEntry) => boolean {
+  const status = plainTextCheck();
+  const type = plainTextCheck();
+  const group = plainTextCheck();
+  const date = plainTextCheck();
+  return (card) =>
+    isPlainText(card.idTag) &&
+    status(card.status) &&
+    (!card.tokenType || type(card.tokenType)) &&
+    (!card.group || group(card.group)) &&
+    (!card.expiryDate || date(card.expiryDate));
 }
 
 /** The OCPP-J envelope around a payload: [2,"<uuid>","SendLocalList",payload]. */
@@ -29,12 +51,19 @@ export function chunkForLimits<T>(
   const maxItems = Math.max(1, limits.maxItemsPerMessage);
   const maxBytes = limits.maxBytesPerMessage ?? Number.POSITIVE_INFINITY;
   const chunks: T[][] = [];
+  const counted = Number.isFinite(maxBytes);
+  // Counted in items alone (1.6): parts cut out whole, not filled item by item.
+  if (!counted) {
+    // As filled item by item: a part closes when it holds maxItems or more (a limit read as 2.5 makes 3).
+    const step = Number.isFinite(maxItems) ? Math.ceil(maxItems) : Math.max(1, items.length);
+    for (let at = 0; at < items.length; at += step) chunks.push(items.slice(at, at + step));
+    if (chunks.length === 0) chunks.push([]);
+    return chunks;
+  }
   let current: T[] = [];
   let bytes = baseBytes;
-  const counted = Number.isFinite(maxBytes);
   for (const item of items) {
-    // Sizes only matter where the box has a byte limit (2.0.1); 1.6 counts items alone.
-    const size = counted ? sizeOf(item) : 0;
+    const size = sizeOf(item);
     if (current.length > 0 && (current.length >= maxItems || bytes + size > maxBytes)) {
       chunks.push(current);
       current = [];
@@ -68,8 +97,9 @@ export function planFullPush(
   fromVersion: number,
   limits: LocalListLimits,
 ): PushPart[] {
-  const size = sizer(session);
-  const chunks = chunkForLimits(entries, limits, size.entry, size.base);
+  // Counted in items alone where the box has no byte limit (1.6): no sizes to measure.
+  const size = limits.maxBytesPerMessage === null ? null : sizer(session);
+  const chunks = chunkForLimits(entries, limits, size?.entry ?? (() => 0), size?.base ?? 0);
   return chunks.map((chunk, index) => ({
     update: index === 0 ? 'Full' : 'Differential',
     version: fromVersion + index + 1,

@@ -1,7 +1,9 @@
 // OCPP 1.6-J station session: GetConfiguration / ChangeConfiguration, Reset, TriggerMessage and the
 // local authorization list (SendLocalList with idTagInfo and parentIdTag as the group).
 import { AppError } from '../api/errors.ts';
+import { isPlainText, plainPayloads } from '../log/redact.ts';
 import { type CallOptions, createCaller } from './call.ts';
+import { plainCardCheck, sameCardInfo } from './local-list-push.ts';
 import type { OcppPeer } from './peer.ts';
 import {
   type ConfigRead,
@@ -11,7 +13,7 @@ import {
   type StationSession,
   statusOf,
 } from './session.ts';
-import type { ConfigEntry, SettingResult, SettingStatus } from './types.ts';
+import type { ConfigEntry, LocalListEntry, SettingResult, SettingStatus } from './types.ts';
 
 interface KeyValue16 {
   key: string;
@@ -30,27 +32,51 @@ interface IdTagInfo16 {
 /**
  * SendLocalList's payload, a module function rather than one per session: each box's session (and each
  * new core) uses the code already made fast by the pushes before it. Built field by field (no spread
- * copies per entry): a 10,000-card list is 10,000 of these.
+ * copies per entry): a 10,000-card list is 10,000 of these. Each text is looked at on the way (a hex UID
+ * in a few steps): a list of plain texts is traced as it is sent, without scanning it for secrets.
  */
-const localListPayload16: StationSession['localListPayload'] = (version, update, entries, removals) => {
+export const localListPayload16: StationSession['localListPayload'] = (
+  version,
+  update,
+  entries,
+  removals,
+) => {
   const list: Array<{ idTag: string; idTagInfo?: IdTagInfo16 }> = [];
+  const plainCard = plainCardCheck();
+  let allPlain = isPlainText(update);
+  let idTagInfo: IdTagInfo16 | undefined;
+  let last: LocalListEntry | undefined;
   for (const e of entries) {
-    const idTagInfo: IdTagInfo16 = { status: e.status };
-    if (e.group) idTagInfo.parentIdTag = e.group;
-    if (e.expiryDate) idTagInfo.expiryDate = e.expiryDate;
+    tagFits(e.idTag);
+    // Cards alike (status, group, expiry) share one idTagInfo: the same text, half the objects to make
+    // and keep while the part is out. Nothing changes a payload once it is built.
+    if (!idTagInfo || !last || !sameCardInfo(e, last)) {
+      idTagInfo = { status: e.status };
+      if (e.group) idTagInfo.parentIdTag = e.group;
+      if (e.expiryDate) idTagInfo.expiryDate = e.expiryDate;
+    }
+    last = e;
     list.push({ idTag: e.idTag, idTagInfo });
+    allPlain &&= plainCard(e);
   }
-  for (const r of removals) list.push({ idTag: r.idTag });
-  for (const item of list) {
-    if (item.idTag.length > 20)
-      throw new AppError('VALIDATION_FAILED', { method: 'SendLocalList', fields: item.idTag });
+  for (const r of removals) {
+    tagFits(r.idTag);
+    list.push({ idTag: r.idTag });
+    allPlain &&= isPlainText(r.idTag);
   }
-  return {
+  const payload = {
     listVersion: version,
     updateType: update,
     ...(list.length > 0 ? { localAuthorizationList: list } : {}),
   };
+  if (allPlain) plainPayloads.add(payload);
+  return payload;
 };
+
+/** An idTag is at most 20 characters in 1.6. */
+function tagFits(idTag: string): void {
+  if (idTag.length > 20) throw new AppError('VALIDATION_FAILED', { method: 'SendLocalList', fields: idTag });
+}
 
 export function createSession16(peer: OcppPeer, context: SessionContext): StationSession {
   const caller = createCaller(peer, context.identity, context.callTimeoutMs, context.onTolerated);

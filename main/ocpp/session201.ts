@@ -2,9 +2,11 @@
 // SetVariables per variable, Reset, TriggerMessage and the local list with IdTokenType and groupIdToken.
 import { randomInt } from 'node:crypto';
 import { AppError } from '../api/errors.ts';
+import { isPlainText, plainPayloads } from '../log/redact.ts';
 import { createCaller } from './call.ts';
 import { type ComponentRef, formatKey, parseKey, type VariableRef } from './key201.ts';
 import type { IncomingCall } from './local-csms.ts';
+import { plainCardCheck, sameCardInfo } from './local-list-push.ts';
 import type { OcppPeer } from './peer.ts';
 import { readByGetVariables, tooBig } from './read201.ts';
 import {
@@ -16,7 +18,7 @@ import {
   type StationSession,
   statusOf,
 } from './session.ts';
-import type { ConfigEntry, SettingResult, SettingStatus } from './types.ts';
+import type { ConfigEntry, LocalListEntry, SettingResult, SettingStatus } from './types.ts';
 
 interface ReportDatum {
   component: ComponentRef;
@@ -68,24 +70,45 @@ function entryOf(datum: ReportDatum): ConfigEntry {
 /**
  * SendLocalList's payload, a module function rather than one per session: each box's session (and each
  * new core) uses the code already made fast by the pushes before it. Built field by field (no spread
- * copies per entry): a 10,000-card list is 10,000 of these.
+ * copies per entry): a 10,000-card list is 10,000 of these. Each text is looked at on the way (a hex UID
+ * in a few steps): a list of plain texts is traced as it is sent, without scanning it for secrets.
  */
-const localListPayload201: StationSession['localListPayload'] = (version, update, entries, removals) => {
+export const localListPayload201: StationSession['localListPayload'] = (
+  version,
+  update,
+  entries,
+  removals,
+) => {
   const token = (idTag: string, type?: string) => ({ idToken: idTag, type: type ?? 'ISO14443' });
   const list: Array<{ idToken: { idToken: string; type: string }; idTokenInfo?: IdTokenInfo201 }> = [];
+  const plainCard = plainCardCheck();
+  let allPlain = isPlainText(update);
+  let idTokenInfo: IdTokenInfo201 | undefined;
+  let last: LocalListEntry | undefined;
   for (const e of entries) {
-    const idTokenInfo: IdTokenInfo201 = { status: e.status };
-    if (e.group) idTokenInfo.groupIdToken = { idToken: e.group, type: 'Central' };
-    if (e.expiryDate) idTokenInfo.cacheExpiryDateTime = e.expiryDate;
+    // Cards alike (status, group, expiry) share one idTokenInfo: the same text, fewer objects to make
+    // and keep while the part is out. Nothing changes a payload once it is built.
+    if (!idTokenInfo || !last || !sameCardInfo(e, last)) {
+      idTokenInfo = { status: e.status };
+      if (e.group) idTokenInfo.groupIdToken = { idToken: e.group, type: 'Central' };
+      if (e.expiryDate) idTokenInfo.cacheExpiryDateTime = e.expiryDate;
+    }
+    last = e;
     list.push({ idToken: token(e.idTag, e.tokenType), idTokenInfo });
+    allPlain &&= plainCard(e);
   }
-  for (const r of removals) list.push({ idToken: token(r.idTag, r.tokenType) });
+  for (const r of removals) {
+    list.push({ idToken: token(r.idTag, r.tokenType) });
+    allPlain &&= isPlainText(r.idTag) && (!r.tokenType || isPlainText(r.tokenType));
+  }
   // The 2.0.1 schema wants at least one item when the list is present: an empty Full list omits it.
-  return {
+  const payload = {
     versionNumber: version,
     updateType: update,
     ...(list.length > 0 ? { localAuthorizationList: list } : {}),
   };
+  if (allPlain) plainPayloads.add(payload);
+  return payload;
 };
 
 export function createSession201(peer: OcppPeer, context: SessionContext): StationSession {

@@ -196,7 +196,7 @@ export class TraceRecorder {
       label = this.#pending.get(key) ?? null;
       this.#pending.delete(key);
     }
-    const kept = redactRawFrame(raw);
+    const kept = redactRawFrame(raw, value);
     const frame: TraceFrame = {
       at: isoNow(),
       identity,

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Core } from '../../main/core.ts';
 import { redactRawFrame } from '../../main/log/redact.ts';
 import { pushLocalList } from '../../main/ocpp/local-list-push.ts';
 import { classify, frameValue, parsedSent, TraceRecorder } from '../../main/ocpp/trace.ts';
@@ -16,6 +17,32 @@ import { tempDir } from '../support/temp.ts';
 function expectedRow(raw: string): Pick<TraceFrame, 'kind' | 'action' | 'messageId' | 'frame'> {
   const { kind, action, messageId } = classify(raw);
   return { kind, action, messageId, frame: redactRawFrame(raw) };
+}
+
+const limits = { maxItemsPerMessage: 250, maxBytesPerMessage: null, maxEntries: null, enabled: true };
+
+/** 600 cards, hex UIDs in one group, except where `odd` gives a card other texts. */
+function cards(odd: (i: number) => Partial<LocalListEntry>): LocalListEntry[] {
+  return Array.from({ length: 600 }, (_, i) => ({
+    idTag: `04C0FFEE${i.toString(16).toUpperCase().padStart(6, '0')}`,
+    status: 'Accepted',
+    group: 'FLEET',
+    ...odd(i),
+  }));
+}
+
+/** The tool's calls as the trace stored them, each checked against the text the box took off its socket. */
+function storedCalls(core: Core, identity: string, wire: string[], count: number): string[] {
+  const rows = core.ocpp.trace
+    .list({ identity, limit: 1000 })
+    .filter((f) => f.direction === 'out' && f.kind === 'call');
+  const calls = wire.filter((raw) => raw.startsWith('[2,'));
+  assert.equal(calls.length, count);
+  assert.deepEqual(
+    rows.map((r) => ({ kind: r.kind, action: r.action, messageId: r.messageId, frame: r.frame })),
+    calls.map(expectedRow),
+  );
+  return rows.map((r) => r.frame);
 }
 
 test("a local-list push's trace rows are what the wire text gives, secrets masked", async (t) => {
@@ -40,28 +67,17 @@ test("a local-list push's trace rows are what the wire text gives, secrets maske
   t.after(core.ocpp.trace.subscribe((f) => f.direction === 'out' && live.push(f)));
 
   // A group whose name reads like a credential, so the card list itself has something to mask.
-  const entries: LocalListEntry[] = Array.from({ length: 600 }, (_, i) => ({
-    idTag: `04C0FFEE${i.toString(16).toUpperCase().padStart(6, '0')}`,
-    status: i % 7 === 0 ? 'Blocked' : 'Accepted',
-    group: i === 333 ? 'password=hunter2' : 'FLEET',
+  const entries = cards((i) => ({
+    ...(i % 7 === 0 ? { status: 'Blocked' as const } : {}),
+    ...(i === 333 ? { group: 'password=hunter2' } : {}),
   }));
   const session = core.ocpp.csms.session('WB-OWN');
-  const limits = { maxItemsPerMessage: 250, maxBytesPerMessage: null, maxEntries: null, enabled: true };
   const outcome = await pushLocalList(session, { entries, limits });
   assert.equal(outcome.verified, true);
   await session.changeSettings([{ key: 'AuthorizationKey', value: '00112233445566778899' }]);
 
-  const rows = core.ocpp.trace
-    .list({ identity: 'WB-OWN', limit: 1000 })
-    .filter((f) => f.direction === 'out' && f.kind === 'call');
-  const calls = wire.filter((raw) => raw.startsWith('[2,'));
   // GetLocalListVersion, three parts, the read-back, ChangeConfiguration.
-  assert.equal(calls.length, 6);
-  assert.deepEqual(
-    rows.map((r) => ({ kind: r.kind, action: r.action, messageId: r.messageId, frame: r.frame })),
-    calls.map(expectedRow),
-  );
-  const stored = rows.map((r) => r.frame).join('\n');
+  const stored = storedCalls(core, 'WB-OWN', wire, 6).join('\n');
   assert.doesNotMatch(stored, /hunter2|00112233445566778899/);
   assert.match(stored, /"parentIdTag":"password=\*\*\*"/);
   assert.match(stored, /"key":"AuthorizationKey","value":"\*\*\*"/);
@@ -69,6 +85,51 @@ test("a local-list push's trace rows are what the wire text gives, secrets maske
   const liveCalls = live.filter((f) => f.kind === 'call');
   assert.equal(liveCalls.length, 6);
   for (const f of liveCalls) assert.deepEqual(frameValue(f), JSON.parse(f.frame));
+});
+
+test("a 2.0.1 local-list push's trace rows are what the wire text gives, credential-like cards masked", async (t) => {
+  const { core, url } = await coreWithCsms(t);
+  const box = bareBox(t, { url, identity: 'WB-OWN2', protocols: ['ocpp2.0.1'] });
+  const wire: string[] = [];
+  box.on('message', ({ message, outbound }: { message: unknown; outbound: boolean }) => {
+    if (!outbound) wire.push(String(message));
+  });
+  let version = 0;
+  box.handle('GetLocalListVersion', async () => ({ versionNumber: version }));
+  box.handle('SendLocalList', async ({ params }) => {
+    version = (params as { versionNumber: number }).versionNumber;
+    return { status: 'Accepted' };
+  });
+  box.handle('SetVariables', async ({ params }) => ({
+    setVariableResult: (params as { setVariableData: Array<Record<string, unknown>> }).setVariableData.map(
+      (d) => ({ attributeStatus: 'Accepted', component: d.component, variable: d.variable }),
+    ),
+  }));
+  await box.connect();
+  await box.call('BootNotification', {
+    reason: 'PowerUp',
+    chargingStation: { model: 'T1', vendorName: 'TestVendor' },
+  });
+  await core.ocpp.csms.waitFor('WB-OWN2', { timeoutMs: 10_000, booted: true });
+
+  // Plain cards (their parts are kept unscanned), one part with a card whose token reads like a
+  // credential and one with such a group (those parts are scanned and masked).
+  const entries = cards((i) => ({
+    ...(i === 100 ? { idTag: 'token=s3cr3t' } : {}),
+    ...(i === 555 ? { group: 'password=hunter2' } : {}),
+  }));
+  const session = core.ocpp.csms.session('WB-OWN2');
+  const outcome = await pushLocalList(session, { entries, limits });
+  assert.equal(outcome.verified, true);
+  await session.changeSettings([{ key: 'SecurityCtrlr.BasicAuthPassword', value: 'correct-horse-battery' }]);
+
+  const frames = storedCalls(core, 'WB-OWN2', wire, 6);
+  const stored = frames.join('\n');
+  assert.doesNotMatch(stored, /hunter2|s3cr3t|correct-horse-battery/);
+  assert.match(stored, /"idToken":"token=\*\*\*"/);
+  assert.match(stored, /"groupIdToken":\{"idToken":"password=\*\*\*"/);
+  // The middle part (plain cards only) is kept exactly as sent.
+  assert.equal(frames[2], wire.filter((raw) => raw.startsWith('[2,'))[2]);
 });
 
 test('a call array that is not the text going out is not believed: the text is parsed', (t) => {

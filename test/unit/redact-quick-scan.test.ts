@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { secretScans } from '../../main/log/redact.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const pieces = [
   '"localAuthorizationList"',
@@ -44,17 +45,8 @@ const pieces = [
   ' ',
 ];
 
-/** A small seeded generator, so a failure names a text that can be found again. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
-
 test('the quick scan and the full scan agree on 20,000 texts of names, words and near misses', () => {
-  const next = random(20261206);
+  const next = seededRandom(20261206);
   for (let i = 0; i < 20_000; i++) {
     const parts = Array.from(
       { length: 1 + Math.floor(next() * 12) },

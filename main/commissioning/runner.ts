@@ -101,22 +101,20 @@ export class CommissioningRunner {
   #watchRefusals(identity: string): () => void {
     const { ocpp } = this.#deps;
     let count = 0;
-    const onRefused = (r: RefusedConnection) => {
-      if (r.identity !== identity) return;
+    // Only this box's events, by identity: a car park of runs adds no listener to the service's emitter.
+    const stopRefused = ocpp.onRefused(identity, (r: RefusedConnection) => {
       count++;
       if (count >= LOCKOUT_REFUSALS && !this.#locked) {
         this.#locked = r;
         this.#lockout.abort('locked-out');
       }
-    };
-    const onBox = (info: { identity: string; state: string }) => {
-      if (info.identity === identity && info.state === 'connected') count = 0;
-    };
-    ocpp.on('refused', onRefused);
-    ocpp.on('box', onBox);
+    });
+    const stopBox = ocpp.onBox(identity, (info) => {
+      if (info.state === 'connected') count = 0;
+    });
     return () => {
-      ocpp.off('refused', onRefused);
-      ocpp.off('box', onBox);
+      stopRefused();
+      stopBox();
     };
   }
 
@@ -793,11 +791,8 @@ function waitUntil(
 ): Promise<boolean> {
   if (check()) return Promise.resolve(true);
   return waitForEvent<BoxInfo, boolean>(
-    (listener) => {
-      csms.on('box', listener);
-      return () => csms.off('box', listener);
-    },
-    (info) => (info.identity === identity && check() ? true : undefined),
+    (listener) => csms.onBox(identity, listener),
+    () => (check() ? true : undefined),
     { signal, timeoutMs: ms, onTimeout: () => false },
   );
 }

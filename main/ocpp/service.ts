@@ -6,8 +6,9 @@ import type { Logger } from '../log/logger.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
+import { IdentityListeners, type Unsubscribe } from './identity-listeners.ts';
 import { lanAddresses } from './lan-addresses.ts';
-import { LocalCsms, type LocalCsmsOptions } from './local-csms.ts';
+import { type CsmsRefusal, LocalCsms, type LocalCsmsOptions } from './local-csms.ts';
 import { readOnly201 } from './read201.ts';
 import { REPORT_WAIT_MS } from './session201.ts';
 import { type NameMapping, resolveNames } from './setting-names.ts';
@@ -44,6 +45,9 @@ export class OcppService extends EventEmitter {
   readonly #snapshots = new Map<string, ConfigSnapshot>();
   #reportWaitMs = REPORT_WAIT_MS;
   readonly #log: Logger | undefined;
+  /** One box's 'box' and 'refused' events for those who wait on that box alone (each run of a car park). */
+  readonly #boxOf = new IdentityListeners<BoxInfo>();
+  readonly #refusedOf = new IdentityListeners<CsmsRefusal>();
 
   constructor(store: Store, options: { log?: Logger; traceLimits?: Partial<TraceLimits> } = {}) {
     super();
@@ -69,8 +73,8 @@ export class OcppService extends EventEmitter {
     csms.bootWaitMs = bootWaitMs ?? envMs('WBC_BOOT_WAIT_S', 10_000);
     csms.knownBoot = (identity) => this.#recorded.has(identity) || this.#knownStation(identity);
     this.#reportWaitMs = reportWaitMs ?? envMs('WBC_REPORT_WAIT_S', REPORT_WAIT_MS);
-    // A waiting run listens to its box here: one listener per run, so no fixed ceiling.
-    csms.setMaxListeners(0);
+    // Waits on one box listen by its identity (csms.onBox, this.onBox): 'box' keeps its few listeners, and
+    // more than ten on it would be a leak worth the warning.
     csms.on('box', (info: BoxInfo) => {
       // A lobby box is a stranger until admitted: it gets no stations row (10,000 identities would
       // otherwise leave 10,000 rows). Admitting it emits 'box' again, and then it is recorded.
@@ -82,14 +86,28 @@ export class OcppService extends EventEmitter {
         this.#recordStation(info);
       }
       this.emit('box', info);
+      this.#boxOf.emit(info.identity, info);
     });
     csms.on('connected', (info: BoxInfo) => this.emit('connected', info));
-    csms.on('refused', (r) => this.emit('refused', r));
+    csms.on('refused', (r: CsmsRefusal) => {
+      this.emit('refused', r);
+      if (r.identity !== null) this.#refusedOf.emit(r.identity, r);
+    });
     await csms.listen();
     this.#csms = csms;
     const status = this.status();
     this.emit('csms', status);
     return status;
+  }
+
+  /** The 'box' events of one box: a run listens to its own box here, not to every box's events. */
+  onBox(identity: string, listener: (info: BoxInfo) => void): Unsubscribe {
+    return this.#boxOf.on(identity, listener);
+  }
+
+  /** The 'refused' events of one box (handshakes the local CSMS turned away under its identity). */
+  onRefused(identity: string, listener: (refusal: CsmsRefusal) => void): Unsubscribe {
+    return this.#refusedOf.on(identity, listener);
   }
 
   async stop(): Promise<CsmsStatus> {

@@ -5,6 +5,7 @@ import { AppError } from '../api/errors.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
+import { jsonCopy } from '../store/json-copy.ts';
 import type { Template } from './template.ts';
 import {
   type RunDetail,
@@ -69,8 +70,16 @@ function deepFreeze<T>(value: T): T {
 
 /** The run as a row says, with its own state to change (RunStore.#apply hands it to the change). */
 function toDetail(row: RunRow): RunDetail {
+  return detailOf(
+    row,
+    JSON.parse(row.state) as RunState,
+    row.error ? (JSON.parse(row.error) as RunError) : null,
+  );
+}
+
+/** The run of a row whose state and error are at hand already (parsed, or copied as they were stored). */
+function detailOf(row: RunRow, state: RunState, error: RunError | null): RunDetail {
   const template = parseTemplate(row.template);
-  const state = JSON.parse(row.state) as RunState;
   return {
     id: row.id,
     identity: row.identity,
@@ -78,13 +87,18 @@ function toDetail(row: RunRow): RunDetail {
     templateName: template.name,
     status: shown(row.status, state),
     step: row.step,
-    error: row.error ? (JSON.parse(row.error) as RunError) : null,
+    error,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     template,
     approval: row.approval,
     state,
   };
+}
+
+/** Whether two rows of a run hold the same run (updated_at aside, which a read does not show differently). */
+function sameRun(a: RunRow, b: RunRow): boolean {
+  return a.state === b.state && a.error === b.error && a.status === b.status && a.step === b.step;
 }
 
 export function summary(detail: RunDetail): RunSummary {
@@ -284,9 +298,14 @@ export class RunStore {
     audit: { actor: string; action: AuditAction; after?: unknown } | undefined,
   ): RunDetail {
     // What the transaction holds now; the cache is only set once this write has succeeded.
+    const cached = this.#rows.get(id);
     this.#rows.delete(id);
     const before = this.#readRow(id);
-    const run = toDetail(before);
+    // The run as read before, when it is what the transaction holds: its state copied, not parsed again.
+    const known = cached?.detail && sameRun(cached.row, before) ? cached.detail : null;
+    const run = known
+      ? detailOf(before, jsonCopy(known.state), known.error ? jsonCopy(known.error) : null)
+      : toDetail(before);
     change(run);
     const row: RunRow = {
       ...before,
@@ -309,7 +328,8 @@ export class RunStore {
         entityId: run.identity,
         after: { run: id, ...(audit.after as object) },
       });
-    const detail = deepFreeze(toDetail(row));
+    // As its text in the row would read back (a copy: what the change put in stays the caller's).
+    const detail = deepFreeze(detailOf(row, jsonCopy(run.state), run.error ? jsonCopy(run.error) : null));
     this.#rows.set(id, { row, detail });
     return detail;
   }

@@ -15,6 +15,7 @@ import { abortable, afterBoot, awaitBoot, gatedSession } from './boot-gate.ts';
 import { boxListener } from './box-listener.ts';
 import { checkUpgrade, isRefusal, type RefusalReason, refusalText, refuseSocket } from './handshake-guard.ts';
 import { IdentityListeners, type Unsubscribe } from './identity-listeners.ts';
+import { isoNow as now } from './iso-clock.ts';
 import type { OcppPeer } from './peer.ts';
 import { createSession, type StationSession } from './session.ts';
 import { tolerantValidators, toleratedViolations } from './tolerant-validators.ts';
@@ -101,8 +102,6 @@ export interface IncomingCall {
   /** What the tool answered (a 1.6 StartTransaction's transactionId, the boot status, ...). */
   answer: Record<string, unknown>;
 }
-
-const now = () => new Date().toISOString();
 
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;

@@ -6,6 +6,7 @@ import type { Logger } from '../log/logger.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
+import { jsonCopy } from '../store/json-copy.ts';
 import { IdentityListeners, type Unsubscribe } from './identity-listeners.ts';
 import { lanAddresses } from './lan-addresses.ts';
 import { type CsmsRefusal, LocalCsms, type LocalCsmsOptions } from './local-csms.ts';
@@ -147,7 +148,7 @@ export class OcppService extends EventEmitter {
         )
         .run(identity, session.ocppVersion, takenAt, reason, stored),
     );
-    return {
+    const snapshot: ConfigSnapshot = {
       id: Number(info.lastInsertRowid),
       identity,
       ocppVersion: session.ocppVersion,
@@ -156,6 +157,10 @@ export class OcppService extends EventEmitter {
       entries,
       readVia,
     };
+    // Committed: the run's plan and writes that follow read it from here, not parsed back from its row
+    // (a copy as the row reads back, so what the caller does with its own changes nothing here).
+    this.#snapshots.set(identity, { ...snapshot, entries: jsonCopy(entries) });
+    return snapshot;
   }
 
   latestSnapshot(identity: string): ConfigSnapshot | null {

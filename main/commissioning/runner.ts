@@ -434,7 +434,6 @@ export class CommissioningRunner {
   async #write(run: RunDetail, options: { signal: AbortSignal }): Promise<void> {
     const plan = run.state.plan;
     if (!plan) throw new AppError('INTERNAL', { method: 'commissioning', incident: 'no-plan' });
-    const { ocpp } = this.#deps;
     const confirmed = new Map(Object.entries(run.state.results));
     const done = (key: string) => OK_STATUSES.has(String(confirmed.get(key) ?? ''));
     const record = async (key: string, status: string) => {
@@ -489,18 +488,38 @@ export class CommissioningRunner {
       // and before the priority that sends the box away at its reset.
       if (write === plan.priority) await this.#limit(run, confirmed, record, options);
       if (done(write.key)) continue;
-      const [result] = await ocpp.changeSettings(
-        this.#deps.actor,
-        run.identity,
-        [{ key: write.key, value: write.to }],
-        options.signal,
-      );
-      const status = result?.status ?? 'NoAnswer';
-      await record(write.key, status);
+      const status = await this.#writeSetting(run, write.key, write.to, options.signal);
+      confirmed.set(write.key, status);
       if (!OK_STATUSES.has(status)) refuse(write.key, status);
     }
     if (!plan.priority) await this.#limit(run, confirmed, record, options);
     await this.#finish('write');
+  }
+
+  /**
+   * One setting written to the box, its answer recorded in the run (and `change` applied) in the transaction
+   * of the write's audit rows: one commit per setting, and the run tells of it only once that is committed.
+   */
+  async #writeSetting(
+    run: RunDetail,
+    key: string,
+    value: string,
+    signal: AbortSignal,
+    change?: (run: RunDetail, status: string) => void,
+  ): Promise<string> {
+    let status = 'NoAnswer';
+    let saved: RunDetail | undefined;
+    await this.#deps.ocpp.changeSettings(this.#deps.actor, run.identity, [{ key, value }], signal, {
+      alongside: (results) => {
+        status = results[0]?.status ?? 'NoAnswer';
+        saved = this.#deps.runs.update(this.#id, (r) => {
+          r.state.results[key] = status;
+          change?.(r, status);
+        });
+      },
+    });
+    if (saved) this.#deps.onChange(saved);
+    return status;
   }
 
   /** What cannot be put back (AuthorizationKey, BasicAuthPassword, SecurityProfile): last, just before the reset. */
@@ -513,17 +532,9 @@ export class CommissioningRunner {
         write.secret && write.to === PASSWORD_PLACEHOLDER
           ? this.#deps.vault.use(run.state.passwordSecretId ?? -1, (secret) => secret)
           : write.to;
-      const [result] = await this.#deps.ocpp.changeSettings(
-        this.#deps.actor,
-        run.identity,
-        [{ key: write.key, value }],
-        options.signal,
-      );
-      const status = result?.status ?? 'NoAnswer';
       // The box's answer and, when it took its new password, that password becoming its own: one transaction.
-      await this.#save((r) => {
-        const promoted = write.secret && OK_STATUSES.has(status) ? this.#promotePassword(run) : null;
-        r.state.results[write.key] = status;
+      const status = await this.#writeSetting(run, write.key, value, options.signal, (r, answer) => {
+        const promoted = write.secret && OK_STATUSES.has(answer) ? this.#promotePassword(run) : null;
         if (promoted !== null) r.state.passwordSecretId = promoted;
       });
       if (!OK_STATUSES.has(status)) {

@@ -235,18 +235,21 @@ export class OcppService extends EventEmitter {
     return resolved;
   }
 
-  /** Writes settings and records each key the box confirmed (or refused) in the audit log. */
+  /**
+   * Writes settings and records each key the box confirmed (or refused) in the audit log. `alongside`
+   * runs in the transaction of those audit rows (a run recording the box's answers: one commit, not two).
+   */
   async changeSettings(
     actor: string,
     identity: string,
     requested: Array<{ key: string; value: string }>,
     signal?: AbortSignal,
-    options: { strict?: boolean } = {},
+    options: { strict?: boolean; alongside?: (results: SettingResult[]) => void } = {},
   ): Promise<SettingResult[]> {
     const session = this.csms.session(identity);
     const before = new Map((this.latestSnapshot(identity)?.entries ?? []).map((e) => [e.key, e.value]));
     const resolved = this.checkSettingNames(identity, requested, {
-      ...options,
+      ...(options.strict === undefined ? {} : { strict: options.strict }),
       version: session.ocppVersion,
     });
     const changes = resolved.changes;
@@ -268,6 +271,7 @@ export class OcppService extends EventEmitter {
           after: { key: result.key, value: secret ? '***' : value, status: result.status },
         });
       }
+      options.alongside?.(results);
     });
     return results;
   }

@@ -532,9 +532,20 @@ export class CommissioningRunner {
         write.secret && write.to === PASSWORD_PLACEHOLDER
           ? this.#deps.vault.use(run.state.passwordSecretId ?? -1, (secret) => secret)
           : write.to;
+      const [result] = await this.#deps.ocpp.changeSettings(
+        this.#deps.actor,
+        run.identity,
+        [{ key: write.key, value }],
+        options.signal,
+      );
+      const status = result?.status ?? 'NoAnswer';
       // The box's answer and, when it took its new password, that password becoming its own: one transaction.
-      const status = await this.#writeSetting(run, write.key, value, options.signal, (r, answer) => {
-        const promoted = write.secret && OK_STATUSES.has(answer) ? this.#promotePassword(run) : null;
+      // A commit of its own after the write's audit rows (not in their transaction, as other settings are):
+      // a box that took a new password drops its line to dial in with it, and the reset sent right after
+      // the write would meet the closing connection (lost, and sent again once the box is back).
+      await this.#save((r) => {
+        const promoted = write.secret && OK_STATUSES.has(status) ? this.#promotePassword(run) : null;
+        r.state.results[write.key] = status;
         if (promoted !== null) r.state.passwordSecretId = promoted;
       });
       if (!OK_STATUSES.has(status)) {

@@ -244,25 +244,9 @@ export class CommissioningRunner {
     step: StepName,
     change: (run: RunDetail) => void = () => undefined,
     status: 'done' | 'skipped' = 'done',
+    audit?: { action: AuditAction; after?: unknown },
   ): Promise<RunDetail> {
-    const next = stepNames[stepNames.indexOf(step) + 1];
-    return this.#save((r) => {
-      change(r);
-      const record = r.state.steps.find((s) => s.step === step);
-      if (record) {
-        record.status = status;
-        record.finishedAt = new Date().toISOString();
-      }
-      // Awaiting approval still moves on: approving continues with the step after the plan.
-      if (r.status !== 'failed' && next) {
-        r.step = next;
-        const following = r.state.steps.find((s) => s.step === next);
-        if (following && r.status === 'running') {
-          following.status = 'running';
-          following.startedAt = new Date().toISOString();
-        }
-      }
-    });
+    return this.#save(finishing(step, change, status), audit);
   }
 
   #session(run: RunDetail): StationSession {
@@ -272,7 +256,8 @@ export class CommissioningRunner {
   async #step(run: RunDetail): Promise<void> {
     const { ocpp } = this.#deps;
     const options = { signal: this.#signal };
-    await this.#begin(run);
+    // A box that is there already is identified at once: its step begins and ends in one commit.
+    if (run.step !== 'identify' || !boxReady(ocpp, run.identity)) await this.#begin(run);
     switch (run.step) {
       case 'identify': {
         const box = await ocpp.csms.waitFor(run.identity, { signal: this.#signal, booted: true });
@@ -283,14 +268,23 @@ export class CommissioningRunner {
         return;
       }
       case 'snapshot': {
-        const snapshot = await ocpp.readConfiguration(
-          run.identity,
-          `before commissioning run ${run.id}`,
-          this.#signal,
-        );
-        await this.#finish('snapshot', (r) => {
-          r.state.snapshotId = snapshot.id;
+        // The snapshot and the step's end: one commit.
+        let saved: RunDetail | undefined;
+        await ocpp.readConfiguration(run.identity, `before commissioning run ${run.id}`, this.#signal, {
+          alongside: (snapshotId) => {
+            saved = this.#deps.runs.update(
+              this.#id,
+              finishing(
+                'snapshot',
+                (r) => {
+                  r.state.snapshotId = snapshotId;
+                },
+                'done',
+              ),
+            );
+          },
         });
+        if (saved) this.#deps.onChange(saved);
         return;
       }
       case 'plan': {
@@ -416,16 +410,17 @@ export class CommissioningRunner {
       case 'report': {
         // Only a CSMS that reported the box confirms it; a box that merely stayed away is not confirmed.
         const status = run.state.verify?.outcome === 'confirmed' ? 'confirmed' : 'left-not-confirmed';
-        await this.#finish('report', (r) => {
-          r.status = status;
-          // The replacement left with the broken box's identity: that box's record says it was replaced.
-          if (r.state.swap && !r.state.swap.replacedAt)
-            r.state.swap.replacedAt = markReplaced(this.#deps.store, this.#deps.actor, r, r.state.boot);
-        });
-        await this.#save(() => undefined, {
-          action: `commissioning.${status}`,
-          after: { verify: run.state.verify },
-        });
+        await this.#finish(
+          'report',
+          (r) => {
+            r.status = status;
+            // The replacement left with the broken box's identity: that box's record says it was replaced.
+            if (r.state.swap && !r.state.swap.replacedAt)
+              r.state.swap.replacedAt = markReplaced(this.#deps.store, this.#deps.actor, r, r.state.boot);
+          },
+          'done',
+          { action: `commissioning.${status}`, after: { verify: run.state.verify } },
+        );
         return;
       }
     }
@@ -802,6 +797,34 @@ export class CommissioningRunner {
   }
 }
 
+/** The change that ends a step (and begins the next): one commit ends a step and begins the next. A step
+ *  that ended without its own begin (its box was there at once) started when it ended. */
+function finishing(
+  step: StepName,
+  change: (run: RunDetail) => void,
+  status: 'done' | 'skipped',
+): (run: RunDetail) => void {
+  const next = stepNames[stepNames.indexOf(step) + 1];
+  return (r) => {
+    change(r);
+    const record = r.state.steps.find((s) => s.step === step);
+    if (record) {
+      record.status = status;
+      record.finishedAt = new Date().toISOString();
+      record.startedAt ??= record.finishedAt;
+    }
+    // Awaiting approval still moves on: approving continues with the step after the plan.
+    if (r.status !== 'failed' && next) {
+      r.step = next;
+      const following = r.state.steps.find((s) => s.step === next);
+      if (following && r.status === 'running') {
+        following.status = 'running';
+        following.startedAt = new Date().toISOString();
+      }
+    }
+  };
+}
+
 /** Resolves true as soon as check() holds (re-checked on every event of this box), false after ms. Only
  *  the box's own events: a thousand runs waiting do not each look again at every other box's event. */
 function waitUntil(
@@ -817,6 +840,12 @@ function waitUntil(
     () => (check() ? true : undefined),
     { signal, timeoutMs: ms, onTimeout: () => false },
   );
+}
+
+/** The box is connected, admitted and booted now (what the identify step waits for). */
+function boxReady(ocpp: OcppService, identity: string): boolean {
+  const box = ocpp.csms.box(identity);
+  return box?.state === 'connected' && box.admitted && box.boot !== null;
 }
 
 /** The CSMS says when it last heard of the box, and that was before `since` (a CSMS that does not say is

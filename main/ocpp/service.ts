@@ -135,19 +135,28 @@ export class OcppService extends EventEmitter {
     };
   }
 
-  async readConfiguration(identity: string, reason: string, signal?: AbortSignal): Promise<ConfigSnapshot> {
+  /** Reads the box's whole configuration and keeps it as a snapshot; `alongside` runs in the snapshot's
+   *  transaction with its id (a run's step ending with it: one commit, not two). */
+  async readConfiguration(
+    identity: string,
+    reason: string,
+    signal?: AbortSignal,
+    options: { alongside?: (snapshotId: number) => void } = {},
+  ): Promise<ConfigSnapshot> {
     const session = this.csms.session(identity);
     const { entries, readVia } = await session.readSnapshot({ signal, reportWaitMs: this.#reportWaitMs });
     const takenAt = this.#store.now();
     // How the box was read is kept with the entries (a JSON object; older rows hold a bare array).
     const stored = JSON.stringify({ readVia, entries });
-    const info = await this.#store.writeGrouped(() =>
-      this.#store
+    const info = await this.#store.writeGrouped(() => {
+      const inserted = this.#store
         .stmt(
           'INSERT INTO config_snapshots (identity, ocpp_version, taken_at, reason, entries) VALUES (?, ?, ?, ?, ?)',
         )
-        .run(identity, session.ocppVersion, takenAt, reason, stored),
-    );
+        .run(identity, session.ocppVersion, takenAt, reason, stored);
+      options.alongside?.(Number(inserted.lastInsertRowid));
+      return inserted;
+    });
     const snapshot: ConfigSnapshot = {
       id: Number(info.lastInsertRowid),
       identity,

@@ -10,7 +10,7 @@ const BOXES = Number(process.env.BENCH_PORTFOLIO ?? 1000);
 export async function run(): Promise<void> {
   const tool = await toolFleet(BOXES);
   const peakMb = process.resourceUsage().maxRSS / 1024;
-  const fairMs = await fairFleetFloor(BOXES, tool.companyUrl);
+  const fairMs = await fairFleetFloor(BOXES);
   const perBox = stats(tool.perBoxMs);
   const one = (ms: number) => ({ median: ms, p90: ms, p99: ms, runs: 1 });
   report({

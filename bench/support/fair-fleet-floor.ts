@@ -1,10 +1,11 @@
 // The fair floor of the fleet benchmarks: the same simulated boxes in the same process layout (their own
-// process, bench/support/sim-fleet.ts), driven by a bare ocpp-rpc server making the calls the tool makes
-// per box (a full report, the network profile, three settings, the reset), so a ratio measures the tool.
+// process, bench/support/sim-fleet.ts, and a live company CSMS in this one, as the tool has), driven by a
+// bare ocpp-rpc server making the calls the tool makes per box (a full report, the network profile, three
+// settings, the reset), so a ratio measures the tool.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { RPCServer } from 'ocpp-rpc';
-import { boxIds, startSimulators, stopSimulators } from './tool-fleet.ts';
+import { boxIds, companyCsms, startSimulators, stopSimulators } from './tool-fleet.ts';
 
 interface Peer {
   identity: string;
@@ -15,7 +16,9 @@ interface Peer {
 /** The calls the tool sends a 2.0.1 box of the benchmark (read from its trace), after the box's boot. */
 export const FLOOR_CALLS = 6;
 
-export async function fairFleetFloor(count: number, companyUrl: string): Promise<number> {
+export async function fairFleetFloor(count: number): Promise<number> {
+  // The boxes leave for a company CSMS that answers, as the tool's boxes do after their reset.
+  const company = await companyCsms();
   const server = new RPCServer({ protocols: ['ocpp2.0.1'], strictMode: false });
   const http = await server.listen(0, '127.0.0.1');
   const url = `ws://127.0.0.1:${(http.address() as { port: number }).port}/ocpp`;
@@ -59,7 +62,7 @@ export async function fairFleetFloor(count: number, companyUrl: string): Promise
         connectionData: {
           ocppVersion: 'OCPP20',
           ocppTransport: 'JSON',
-          ocppCsmsUrl: companyUrl,
+          ocppCsmsUrl: company.url,
           messageTimeout: 30,
           securityProfile: 1,
           ocppInterface: 'Wired0',
@@ -78,5 +81,6 @@ export async function fairFleetFloor(count: number, companyUrl: string): Promise
   const elapsed = performance.now() - t0;
   await stopSimulators(sims);
   await server.close({ force: true });
+  await company.close();
   return elapsed;
 }

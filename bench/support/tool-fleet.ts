@@ -1,7 +1,8 @@
 // The tool commissioning N simulated 2.0.1 boxes at once, shared by the fleet (200) and portfolio (1,000)
 // benchmarks: the boxes run in a process of their own (bench/support/sim-fleet.ts), the tool here.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -68,7 +69,28 @@ export interface ToolFleetResult {
   /** Calls the tool sent to the first box, and their actions. */
   calls: number;
   actions: string[];
-  companyUrl: string;
+}
+
+/**
+ * BENCH_PROFILE=<folder>: a CPU profile of the tool's process from the start of the runs to every run
+ * settled (the boxes' connecting before and the floors are left out), one .cpuprofile per fleet; sum it
+ * with `node --import tsx bench/profile-summary.ts <files>`. Sampling costs a little CPU time itself.
+ */
+async function startProfile(): Promise<{ stop(count: number): Promise<void> } | null> {
+  const folder = process.env.BENCH_PROFILE;
+  if (!folder) return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(count) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, `tool-fleet-${count}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
 }
 
 export async function toolFleet(count: number): Promise<ToolFleetResult> {
@@ -95,12 +117,14 @@ export async function toolFleet(count: number): Promise<ToolFleetResult> {
   core.commissioning.on('run', (r: { id: number; identity: string; step: string }) => {
     if (r.step === 'verify' && !resetAt.has(r.identity)) resetAt.set(r.identity, performance.now());
   });
+  const profiler = await startProfile();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const { runs } = core.commissioning.startFleet('bench', ids, template, 'auto');
   const results = await Promise.all(runs.map((r) => core.commissioning.settled(r.id)));
   const totalMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  await profiler?.stop(count);
   const failed = results.filter((r) => r.status !== 'left-not-confirmed' && r.status !== 'confirmed');
   // A box that fell back to the tool after its reset (the company CSMS slow to take a thousand boxes at once)
   // was still commissioned to its reset: counted and shown, not a failure of the measured part.
@@ -126,6 +150,5 @@ export async function toolFleet(count: number): Promise<ToolFleetResult> {
     returned: returned.length,
     calls: sent.length,
     actions: sent.map((f) => f.action ?? '?'),
-    companyUrl: company.url,
   };
 }

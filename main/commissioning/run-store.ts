@@ -5,6 +5,7 @@ import { AppError } from '../api/errors.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
+import { jsonCopy } from '../store/json-copy.ts';
 import type { Template } from './template.ts';
 import {
   type RunDetail,
@@ -45,9 +46,40 @@ interface RunRow {
   updated_at: string;
 }
 
+/** Templates by their stored text: the runs of a car park share one, parsed once (and never changed). */
+const templates = new Map<string, Template>();
+const MAX_TEMPLATES = 64;
+
+function parseTemplate(text: string): Template {
+  const known = templates.get(text);
+  if (known) return known;
+  const template = deepFreeze(JSON.parse(text) as Template);
+  if (templates.size >= MAX_TEMPLATES) templates.delete(templates.keys().next().value as string);
+  templates.set(text, template);
+  return template;
+}
+
+/** A value read from a row, made unchangeable: every reader of a run shares it (see RunStore.get). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** The run as a row says, with its own state to change (RunStore.#apply hands it to the change). */
 function toDetail(row: RunRow): RunDetail {
-  const template = JSON.parse(row.template) as Template;
-  const state = JSON.parse(row.state) as RunState;
+  return detailOf(
+    row,
+    JSON.parse(row.state) as RunState,
+    row.error ? (JSON.parse(row.error) as RunError) : null,
+  );
+}
+
+/** The run of a row whose state and error are at hand already (parsed, or copied as they were stored). */
+function detailOf(row: RunRow, state: RunState, error: RunError | null): RunDetail {
+  const template = parseTemplate(row.template);
   return {
     id: row.id,
     identity: row.identity,
@@ -55,13 +87,18 @@ function toDetail(row: RunRow): RunDetail {
     templateName: template.name,
     status: shown(row.status, state),
     step: row.step,
-    error: row.error ? (JSON.parse(row.error) as RunError) : null,
+    error,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     template,
     approval: row.approval,
     state,
   };
+}
+
+/** Whether two rows of a run hold the same run (updated_at aside, which a read does not show differently). */
+function sameRun(a: RunRow, b: RunRow): boolean {
+  return a.state === b.state && a.error === b.error && a.status === b.status && a.step === b.step;
 }
 
 export function summary(detail: RunDetail): RunSummary {
@@ -109,12 +146,13 @@ function listParams(query: ListQuery): Array<string | number> {
 export class RunStore {
   readonly #store: Store;
   /**
-   * The rows of runs this process wrote or read, as last written: a run's many reads (every step, every
-   * write of a fleet) come from here, not from SQLite. Set inside the writing transaction, dropped when a
-   * write fails (that transaction is undone), so a read never sees what was not committed. Only this
-   * class writes commissioning_runs.
+   * The rows of runs this process wrote or read, as last written, with the run read from it (made on the
+   * first read, unchangeable, shared by every reader): a run's many reads (every step, every write of a
+   * fleet) come from here, neither from SQLite nor parsed again. Set inside the writing transaction,
+   * dropped when a write fails (that transaction is undone), so a read never sees what was not committed.
+   * Only this class writes commissioning_runs.
    */
-  readonly #rows = new Map<number, RunRow>();
+  readonly #rows = new Map<number, { row: RunRow; detail?: RunDetail }>();
   #readRow(id: number): RunRow {
     const row = this.#store.stmt('SELECT * FROM commissioning_runs WHERE id = ?').get(id) as
       | RunRow
@@ -172,22 +210,23 @@ export class RunStore {
     });
   }
 
+  /** The run as committed. Shared with every other reader and frozen: change it through save or update. */
   get(id: number): RunDetail {
-    return toDetail(this.#row(id));
+    const cached = this.#rows.get(id);
+    if (cached) {
+      cached.detail ??= deepFreeze(toDetail(cached.row));
+      return cached.detail;
+    }
+    const row = this.#readRow(id);
+    const detail = deepFreeze(toDetail(row));
+    // Inside a write that may still be undone, what is read is not yet known to be committed.
+    if (!this.#store.db.inTransaction) this.#rows.set(id, { row, detail });
+    return detail;
   }
 
   /** A forgotten box's runs were deleted outside this store: what it held of them goes too. */
   forget(identity: string): void {
-    for (const [id, row] of this.#rows) if (row.identity === identity) this.#rows.delete(id);
-  }
-
-  #row(id: number): RunRow {
-    const cached = this.#rows.get(id);
-    if (cached) return cached;
-    const row = this.#readRow(id);
-    // Inside a write that may still be undone, what is read is not yet known to be committed.
-    if (!this.#store.db.inTransaction) this.#rows.set(id, row);
-    return row;
+    for (const [id, { row }] of this.#rows) if (row.identity === identity) this.#rows.delete(id);
   }
 
   list(query: ListQuery): RunSummary[] {
@@ -259,9 +298,14 @@ export class RunStore {
     audit: { actor: string; action: AuditAction; after?: unknown } | undefined,
   ): RunDetail {
     // What the transaction holds now; the cache is only set once this write has succeeded.
+    const cached = this.#rows.get(id);
     this.#rows.delete(id);
     const before = this.#readRow(id);
-    const run = toDetail(before);
+    // The run as read before, when it is what the transaction holds: its state copied, not parsed again.
+    const known = cached?.detail && sameRun(cached.row, before) ? cached.detail : null;
+    const run = known
+      ? detailOf(before, jsonCopy(known.state), known.error ? jsonCopy(known.error) : null)
+      : toDetail(before);
     change(run);
     const row: RunRow = {
       ...before,
@@ -284,7 +328,9 @@ export class RunStore {
         entityId: run.identity,
         after: { run: id, ...(audit.after as object) },
       });
-    this.#rows.set(id, row);
-    return toDetail(row);
+    // As its text in the row would read back (a copy: what the change put in stays the caller's).
+    const detail = deepFreeze(detailOf(row, jsonCopy(run.state), run.error ? jsonCopy(run.error) : null));
+    this.#rows.set(id, { row, detail });
+    return detail;
   }
 }

@@ -101,22 +101,20 @@ export class CommissioningRunner {
   #watchRefusals(identity: string): () => void {
     const { ocpp } = this.#deps;
     let count = 0;
-    const onRefused = (r: RefusedConnection) => {
-      if (r.identity !== identity) return;
+    // Only this box's events, by identity: a car park of runs adds no listener to the service's emitter.
+    const stopRefused = ocpp.onRefused(identity, (r: RefusedConnection) => {
       count++;
       if (count >= LOCKOUT_REFUSALS && !this.#locked) {
         this.#locked = r;
         this.#lockout.abort('locked-out');
       }
-    };
-    const onBox = (info: { identity: string; state: string }) => {
-      if (info.identity === identity && info.state === 'connected') count = 0;
-    };
-    ocpp.on('refused', onRefused);
-    ocpp.on('box', onBox);
+    });
+    const stopBox = ocpp.onBox(identity, (info) => {
+      if (info.state === 'connected') count = 0;
+    });
     return () => {
-      ocpp.off('refused', onRefused);
-      ocpp.off('box', onBox);
+      stopRefused();
+      stopBox();
     };
   }
 
@@ -246,25 +244,9 @@ export class CommissioningRunner {
     step: StepName,
     change: (run: RunDetail) => void = () => undefined,
     status: 'done' | 'skipped' = 'done',
+    audit?: { action: AuditAction; after?: unknown },
   ): Promise<RunDetail> {
-    const next = stepNames[stepNames.indexOf(step) + 1];
-    return this.#save((r) => {
-      change(r);
-      const record = r.state.steps.find((s) => s.step === step);
-      if (record) {
-        record.status = status;
-        record.finishedAt = new Date().toISOString();
-      }
-      // Awaiting approval still moves on: approving continues with the step after the plan.
-      if (r.status !== 'failed' && next) {
-        r.step = next;
-        const following = r.state.steps.find((s) => s.step === next);
-        if (following && r.status === 'running') {
-          following.status = 'running';
-          following.startedAt = new Date().toISOString();
-        }
-      }
-    });
+    return this.#save(finishing(step, change, status), audit);
   }
 
   #session(run: RunDetail): StationSession {
@@ -274,7 +256,8 @@ export class CommissioningRunner {
   async #step(run: RunDetail): Promise<void> {
     const { ocpp } = this.#deps;
     const options = { signal: this.#signal };
-    await this.#begin(run);
+    // A box that is there already is identified at once: its step begins and ends in one commit.
+    if (run.step !== 'identify' || !boxReady(ocpp, run.identity)) await this.#begin(run);
     switch (run.step) {
       case 'identify': {
         const box = await ocpp.csms.waitFor(run.identity, { signal: this.#signal, booted: true });
@@ -285,14 +268,23 @@ export class CommissioningRunner {
         return;
       }
       case 'snapshot': {
-        const snapshot = await ocpp.readConfiguration(
-          run.identity,
-          `before commissioning run ${run.id}`,
-          this.#signal,
-        );
-        await this.#finish('snapshot', (r) => {
-          r.state.snapshotId = snapshot.id;
+        // The snapshot and the step's end: one commit.
+        let saved: RunDetail | undefined;
+        await ocpp.readConfiguration(run.identity, `before commissioning run ${run.id}`, this.#signal, {
+          alongside: (snapshotId) => {
+            saved = this.#deps.runs.update(
+              this.#id,
+              finishing(
+                'snapshot',
+                (r) => {
+                  r.state.snapshotId = snapshotId;
+                },
+                'done',
+              ),
+            );
+          },
         });
+        if (saved) this.#deps.onChange(saved);
         return;
       }
       case 'plan': {
@@ -418,16 +410,17 @@ export class CommissioningRunner {
       case 'report': {
         // Only a CSMS that reported the box confirms it; a box that merely stayed away is not confirmed.
         const status = run.state.verify?.outcome === 'confirmed' ? 'confirmed' : 'left-not-confirmed';
-        await this.#finish('report', (r) => {
-          r.status = status;
-          // The replacement left with the broken box's identity: that box's record says it was replaced.
-          if (r.state.swap && !r.state.swap.replacedAt)
-            r.state.swap.replacedAt = markReplaced(this.#deps.store, this.#deps.actor, r, r.state.boot);
-        });
-        await this.#save(() => undefined, {
-          action: `commissioning.${status}`,
-          after: { verify: run.state.verify },
-        });
+        await this.#finish(
+          'report',
+          (r) => {
+            r.status = status;
+            // The replacement left with the broken box's identity: that box's record says it was replaced.
+            if (r.state.swap && !r.state.swap.replacedAt)
+              r.state.swap.replacedAt = markReplaced(this.#deps.store, this.#deps.actor, r, r.state.boot);
+          },
+          'done',
+          { action: `commissioning.${status}`, after: { verify: run.state.verify } },
+        );
         return;
       }
     }
@@ -436,7 +429,6 @@ export class CommissioningRunner {
   async #write(run: RunDetail, options: { signal: AbortSignal }): Promise<void> {
     const plan = run.state.plan;
     if (!plan) throw new AppError('INTERNAL', { method: 'commissioning', incident: 'no-plan' });
-    const { ocpp } = this.#deps;
     const confirmed = new Map(Object.entries(run.state.results));
     const done = (key: string) => OK_STATUSES.has(String(confirmed.get(key) ?? ''));
     const record = async (key: string, status: string) => {
@@ -491,18 +483,38 @@ export class CommissioningRunner {
       // and before the priority that sends the box away at its reset.
       if (write === plan.priority) await this.#limit(run, confirmed, record, options);
       if (done(write.key)) continue;
-      const [result] = await ocpp.changeSettings(
-        this.#deps.actor,
-        run.identity,
-        [{ key: write.key, value: write.to }],
-        options.signal,
-      );
-      const status = result?.status ?? 'NoAnswer';
-      await record(write.key, status);
+      const status = await this.#writeSetting(run, write.key, write.to, options.signal);
+      confirmed.set(write.key, status);
       if (!OK_STATUSES.has(status)) refuse(write.key, status);
     }
     if (!plan.priority) await this.#limit(run, confirmed, record, options);
     await this.#finish('write');
+  }
+
+  /**
+   * One setting written to the box, its answer recorded in the run (and `change` applied) in the transaction
+   * of the write's audit rows: one commit per setting, and the run tells of it only once that is committed.
+   */
+  async #writeSetting(
+    run: RunDetail,
+    key: string,
+    value: string,
+    signal: AbortSignal,
+    change?: (run: RunDetail, status: string) => void,
+  ): Promise<string> {
+    let status = 'NoAnswer';
+    let saved: RunDetail | undefined;
+    await this.#deps.ocpp.changeSettings(this.#deps.actor, run.identity, [{ key, value }], signal, {
+      alongside: (results) => {
+        status = results[0]?.status ?? 'NoAnswer';
+        saved = this.#deps.runs.update(this.#id, (r) => {
+          r.state.results[key] = status;
+          change?.(r, status);
+        });
+      },
+    });
+    if (saved) this.#deps.onChange(saved);
+    return status;
   }
 
   /** What cannot be put back (AuthorizationKey, BasicAuthPassword, SecurityProfile): last, just before the reset. */
@@ -523,6 +535,9 @@ export class CommissioningRunner {
       );
       const status = result?.status ?? 'NoAnswer';
       // The box's answer and, when it took its new password, that password becoming its own: one transaction.
+      // A commit of its own after the write's audit rows (not in their transaction, as other settings are):
+      // a box that took a new password drops its line to dial in with it, and the reset sent right after
+      // the write would meet the closing connection (lost, and sent again once the box is back).
       await this.#save((r) => {
         const promoted = write.secret && OK_STATUSES.has(status) ? this.#promotePassword(run) : null;
         r.state.results[write.key] = status;
@@ -782,6 +797,34 @@ export class CommissioningRunner {
   }
 }
 
+/** The change that ends a step (and begins the next): one commit ends a step and begins the next. A step
+ *  that ended without its own begin (its box was there at once) started when it ended. */
+function finishing(
+  step: StepName,
+  change: (run: RunDetail) => void,
+  status: 'done' | 'skipped',
+): (run: RunDetail) => void {
+  const next = stepNames[stepNames.indexOf(step) + 1];
+  return (r) => {
+    change(r);
+    const record = r.state.steps.find((s) => s.step === step);
+    if (record) {
+      record.status = status;
+      record.finishedAt = new Date().toISOString();
+      record.startedAt ??= record.finishedAt;
+    }
+    // Awaiting approval still moves on: approving continues with the step after the plan.
+    if (r.status !== 'failed' && next) {
+      r.step = next;
+      const following = r.state.steps.find((s) => s.step === next);
+      if (following && r.status === 'running') {
+        following.status = 'running';
+        following.startedAt = new Date().toISOString();
+      }
+    }
+  };
+}
+
 /** Resolves true as soon as check() holds (re-checked on every event of this box), false after ms. Only
  *  the box's own events: a thousand runs waiting do not each look again at every other box's event. */
 function waitUntil(
@@ -793,13 +836,16 @@ function waitUntil(
 ): Promise<boolean> {
   if (check()) return Promise.resolve(true);
   return waitForEvent<BoxInfo, boolean>(
-    (listener) => {
-      csms.on('box', listener);
-      return () => csms.off('box', listener);
-    },
-    (info) => (info.identity === identity && check() ? true : undefined),
+    (listener) => csms.onBox(identity, listener),
+    () => (check() ? true : undefined),
     { signal, timeoutMs: ms, onTimeout: () => false },
   );
+}
+
+/** The box is connected, admitted and booted now (what the identify step waits for). */
+function boxReady(ocpp: OcppService, identity: string): boolean {
+  const box = ocpp.csms.box(identity);
+  return box?.state === 'connected' && box.admitted && box.boot !== null;
 }
 
 /** The CSMS says when it last heard of the box, and that was before `since` (a CSMS that does not say is

@@ -14,6 +14,8 @@ import { AuthThrottle, type AuthThrottleOptions } from './auth-throttle.ts';
 import { abortable, afterBoot, awaitBoot, gatedSession } from './boot-gate.ts';
 import { boxListener } from './box-listener.ts';
 import { checkUpgrade, isRefusal, type RefusalReason, refusalText, refuseSocket } from './handshake-guard.ts';
+import { IdentityListeners, type Unsubscribe } from './identity-listeners.ts';
+import { isoNow as now } from './iso-clock.ts';
 import type { OcppPeer } from './peer.ts';
 import { createSession, type StationSession } from './session.ts';
 import { tolerantValidators, toleratedViolations } from './tolerant-validators.ts';
@@ -100,8 +102,6 @@ export interface IncomingCall {
   /** What the tool answered (a 1.6 StartTransaction's transactionId, the boot status, ...). */
   answer: Record<string, unknown>;
 }
-
-const now = () => new Date().toISOString();
 
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -286,7 +286,7 @@ export class LocalCsms extends EventEmitter {
     if (!record) throw new AppError('BOX_OFFLINE', { identity });
     record.admitted = true;
     this.#options.trace.event(identity, 'admitted');
-    this.emit('box', this.#info(record));
+    this.#announce(record);
     return this.#info(record);
   }
 
@@ -309,6 +309,7 @@ export class LocalCsms extends EventEmitter {
    *  only reconnected, without booting, is called after the wait instead of refused. */
   knownBoot: (identity: string) => boolean = () => false;
   readonly #gatedSessions = new WeakMap<StationSession, StationSession>();
+  readonly #boxOf = new IdentityListeners<BoxInfo>();
   readonly #bootGates = new WeakMap<OcppPeer, Promise<void>>();
 
   /** The session of a connected, admitted box; throws a typed error otherwise. Every call through it
@@ -344,19 +345,26 @@ export class LocalCsms extends EventEmitter {
         bootedNow,
         current: () => record.peer === peer && record.state === 'connected',
         knownBefore: () => bootedBefore || this.knownBoot(record.identity),
-        onChange: (listener) => {
-          const onBox = (info: BoxInfo) => {
-            if (info.identity === record.identity) listener();
-          };
-          this.on('box', onBox);
-          return () => this.off('box', onBox);
-        },
+        onChange: (listener) => this.onBox(record.identity, () => listener()),
         trace: (detail) => this.#options.trace.event(record.identity, 'boot-wait', detail),
       });
       gate.catch(() => this.#bootGates.delete(peer));
       this.#bootGates.set(peer, gate);
     }
     return abortable(gate, signal);
+  }
+
+  /** The 'box' events of one box only: each of a car park's waits looks at its own box's events, not at
+   *  every box's (with a thousand boxes waiting, a thousand listeners would run for each event). */
+  onBox(identity: string, listener: (info: BoxInfo) => void): Unsubscribe {
+    return this.#boxOf.on(identity, listener);
+  }
+
+  /** A box's change, told to every listener of 'box' and then to those of that box alone. */
+  #announce(record: BoxRecord): void {
+    const info = this.#info(record);
+    this.emit('box', info);
+    this.#boxOf.emit(record.identity, info);
   }
 
   /** Resolves with the box once it is connected (and admitted); rejects when cancelled or timed out. */
@@ -372,10 +380,7 @@ export class LocalCsms extends EventEmitter {
     const current = this.box(identity);
     if (current && ready(current)) return Promise.resolve(current);
     return waitForEvent<BoxInfo, BoxInfo>(
-      (listener) => {
-        this.on('box', listener);
-        return () => this.off('box', listener);
-      },
+      (listener) => this.onBox(identity, listener),
       (info) => (ready(info) ? info : undefined),
       {
         signal: options.signal,
@@ -659,7 +664,7 @@ export class LocalCsms extends EventEmitter {
       record.session = null;
       record.state = 'offline';
       trace.event(identity, 'disconnected', { code: code ?? null, reason: reason ?? '' });
-      this.emit('box', this.#info(record));
+      this.#announce(record);
     });
     peer.handle(({ method, params }) =>
       this.#answer(record, method, (params ?? {}) as Record<string, unknown>),
@@ -671,7 +676,7 @@ export class LocalCsms extends EventEmitter {
       admitted: record.admitted,
     });
     if (!record.admitted) trace.event(identity, 'lobby');
-    this.emit('box', this.#info(record));
+    this.#announce(record);
   }
 
   #answer(record: BoxRecord, action: string, params: Record<string, unknown>): unknown {
@@ -696,7 +701,7 @@ export class LocalCsms extends EventEmitter {
         record.boot = bootInfo(v16 ? 'ocpp1.6' : 'ocpp2.0.1', params);
         const status = record.acceptBoot ? 'Accepted' : 'Pending';
         record.registration = status;
-        queueMicrotask(() => this.emit('box', this.#info(record)));
+        queueMicrotask(() => this.#announce(record));
         return { status, currentTime, interval: this.#options.bootIntervalS };
       }
       case 'Heartbeat':
@@ -704,7 +709,7 @@ export class LocalCsms extends EventEmitter {
       case 'StatusNotification': {
         const key = v16 ? String(params.connectorId) : `${params.evseId}/${params.connectorId}`;
         record.connectors[key] = String(v16 ? params.status : params.connectorStatus);
-        queueMicrotask(() => this.emit('box', this.#info(record)));
+        queueMicrotask(() => this.#announce(record));
         return {};
       }
       case 'Authorize':

@@ -6,8 +6,10 @@ import type { Logger } from '../log/logger.ts';
 import { recordAudit } from '../store/audit.ts';
 import type { AuditAction } from '../store/audit-actions.ts';
 import type { Store } from '../store/database.ts';
+import { jsonCopy } from '../store/json-copy.ts';
+import { IdentityListeners, type Unsubscribe } from './identity-listeners.ts';
 import { lanAddresses } from './lan-addresses.ts';
-import { LocalCsms, type LocalCsmsOptions } from './local-csms.ts';
+import { type CsmsRefusal, LocalCsms, type LocalCsmsOptions } from './local-csms.ts';
 import { readOnly201 } from './read201.ts';
 import { REPORT_WAIT_MS } from './session201.ts';
 import { type NameMapping, resolveNames } from './setting-names.ts';
@@ -44,6 +46,9 @@ export class OcppService extends EventEmitter {
   readonly #snapshots = new Map<string, ConfigSnapshot>();
   #reportWaitMs = REPORT_WAIT_MS;
   readonly #log: Logger | undefined;
+  /** One box's 'box' and 'refused' events for those who wait on that box alone (each run of a car park). */
+  readonly #boxOf = new IdentityListeners<BoxInfo>();
+  readonly #refusedOf = new IdentityListeners<CsmsRefusal>();
 
   constructor(store: Store, options: { log?: Logger; traceLimits?: Partial<TraceLimits> } = {}) {
     super();
@@ -69,8 +74,8 @@ export class OcppService extends EventEmitter {
     csms.bootWaitMs = bootWaitMs ?? envMs('WBC_BOOT_WAIT_S', 10_000);
     csms.knownBoot = (identity) => this.#recorded.has(identity) || this.#knownStation(identity);
     this.#reportWaitMs = reportWaitMs ?? envMs('WBC_REPORT_WAIT_S', REPORT_WAIT_MS);
-    // A waiting run listens to its box here: one listener per run, so no fixed ceiling.
-    csms.setMaxListeners(0);
+    // Waits on one box listen by its identity (csms.onBox, this.onBox): 'box' keeps its few listeners, and
+    // more than ten on it would be a leak worth the warning.
     csms.on('box', (info: BoxInfo) => {
       // A lobby box is a stranger until admitted: it gets no stations row (10,000 identities would
       // otherwise leave 10,000 rows). Admitting it emits 'box' again, and then it is recorded.
@@ -82,14 +87,28 @@ export class OcppService extends EventEmitter {
         this.#recordStation(info);
       }
       this.emit('box', info);
+      this.#boxOf.emit(info.identity, info);
     });
     csms.on('connected', (info: BoxInfo) => this.emit('connected', info));
-    csms.on('refused', (r) => this.emit('refused', r));
+    csms.on('refused', (r: CsmsRefusal) => {
+      this.emit('refused', r);
+      if (r.identity !== null) this.#refusedOf.emit(r.identity, r);
+    });
     await csms.listen();
     this.#csms = csms;
     const status = this.status();
     this.emit('csms', status);
     return status;
+  }
+
+  /** The 'box' events of one box: a run listens to its own box here, not to every box's events. */
+  onBox(identity: string, listener: (info: BoxInfo) => void): Unsubscribe {
+    return this.#boxOf.on(identity, listener);
+  }
+
+  /** The 'refused' events of one box (handshakes the local CSMS turned away under its identity). */
+  onRefused(identity: string, listener: (refusal: CsmsRefusal) => void): Unsubscribe {
+    return this.#refusedOf.on(identity, listener);
   }
 
   async stop(): Promise<CsmsStatus> {
@@ -116,20 +135,29 @@ export class OcppService extends EventEmitter {
     };
   }
 
-  async readConfiguration(identity: string, reason: string, signal?: AbortSignal): Promise<ConfigSnapshot> {
+  /** Reads the box's whole configuration and keeps it as a snapshot; `alongside` runs in the snapshot's
+   *  transaction with its id (a run's step ending with it: one commit, not two). */
+  async readConfiguration(
+    identity: string,
+    reason: string,
+    signal?: AbortSignal,
+    options: { alongside?: (snapshotId: number) => void } = {},
+  ): Promise<ConfigSnapshot> {
     const session = this.csms.session(identity);
     const { entries, readVia } = await session.readSnapshot({ signal, reportWaitMs: this.#reportWaitMs });
     const takenAt = this.#store.now();
     // How the box was read is kept with the entries (a JSON object; older rows hold a bare array).
     const stored = JSON.stringify({ readVia, entries });
-    const info = await this.#store.writeGrouped(() =>
-      this.#store
+    const info = await this.#store.writeGrouped(() => {
+      const inserted = this.#store
         .stmt(
           'INSERT INTO config_snapshots (identity, ocpp_version, taken_at, reason, entries) VALUES (?, ?, ?, ?, ?)',
         )
-        .run(identity, session.ocppVersion, takenAt, reason, stored),
-    );
-    return {
+        .run(identity, session.ocppVersion, takenAt, reason, stored);
+      options.alongside?.(Number(inserted.lastInsertRowid));
+      return inserted;
+    });
+    const snapshot: ConfigSnapshot = {
       id: Number(info.lastInsertRowid),
       identity,
       ocppVersion: session.ocppVersion,
@@ -138,6 +166,10 @@ export class OcppService extends EventEmitter {
       entries,
       readVia,
     };
+    // Committed: the run's plan and writes that follow read it from here, not parsed back from its row
+    // (a copy as the row reads back, so what the caller does with its own changes nothing here).
+    this.#snapshots.set(identity, { ...snapshot, entries: jsonCopy(entries) });
+    return snapshot;
   }
 
   latestSnapshot(identity: string): ConfigSnapshot | null {
@@ -212,18 +244,21 @@ export class OcppService extends EventEmitter {
     return resolved;
   }
 
-  /** Writes settings and records each key the box confirmed (or refused) in the audit log. */
+  /**
+   * Writes settings and records each key the box confirmed (or refused) in the audit log. `alongside`
+   * runs in the transaction of those audit rows (a run recording the box's answers: one commit, not two).
+   */
   async changeSettings(
     actor: string,
     identity: string,
     requested: Array<{ key: string; value: string }>,
     signal?: AbortSignal,
-    options: { strict?: boolean } = {},
+    options: { strict?: boolean; alongside?: (results: SettingResult[]) => void } = {},
   ): Promise<SettingResult[]> {
     const session = this.csms.session(identity);
     const before = new Map((this.latestSnapshot(identity)?.entries ?? []).map((e) => [e.key, e.value]));
     const resolved = this.checkSettingNames(identity, requested, {
-      ...options,
+      ...(options.strict === undefined ? {} : { strict: options.strict }),
       version: session.ocppVersion,
     });
     const changes = resolved.changes;
@@ -245,6 +280,7 @@ export class OcppService extends EventEmitter {
           after: { key: result.key, value: secret ? '***' : value, status: result.status },
         });
       }
+      options.alongside?.(results);
     });
     return results;
   }

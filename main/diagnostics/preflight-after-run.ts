@@ -23,7 +23,7 @@ export function reachedReset(run: RunDetail): boolean {
 }
 
 /** One line in the run's pre-flight list that says the checks themselves did not come to an end. */
-function note(
+async function note(
   deps: PreflightDeps,
   run: RunDetail,
   language: Language,
@@ -36,7 +36,7 @@ function note(
     remedy: 'preflight.afterRun.remedy',
     params: { ...values, identity: run.identity },
   };
-  deps.runs.update(run.id, (r) => {
+  await deps.runs.save(run.id, (r) => {
     r.state.preflight = [
       { ...wordLine(language, words), status: 'warn', at: new Date().toISOString(), words },
     ];
@@ -47,7 +47,12 @@ function note(
  * After its reset the box has usually left for the company CSMS: what only the box can tell (clock, list,
  * heartbeat, connectors) is said once, as not checked and why, instead of once per check.
  */
-function keepShort(deps: PreflightDeps, runId: number, language: Language, report: PreflightReport) {
+async function keepShort(
+  deps: PreflightDeps,
+  runId: number,
+  language: Language,
+  report: PreflightReport,
+): Promise<void> {
   const unseen = report.results.filter((r) => r.outcome === 'notSeen');
   if (unseen.length < 2) return;
   const seen = report.results.filter((r) => r.outcome !== 'notSeen');
@@ -56,7 +61,7 @@ function keepShort(deps: PreflightDeps, runId: number, language: Language, repor
     key: 'preflight.afterRun.notSeen',
     params: {},
   };
-  deps.runs.update(runId, (r) => {
+  await deps.runs.save(runId, (r) => {
     r.state.preflight = [
       ...storedLines(seen, report.at),
       { ...wordLine(language, words), status: 'warn', at: report.at, words },
@@ -84,8 +89,8 @@ export async function preflightAfterRun(
     language,
     timeoutMs: limits.stepMs,
   }).then(
-    (report) => {
-      keepShort(deps, run.id, language, report);
+    async (report) => {
+      await keepShort(deps, run.id, language, report);
       return 'done' as const;
     },
     (error: unknown) => error,
@@ -93,9 +98,11 @@ export async function preflightAfterRun(
   try {
     const outcome = await Promise.race([checks, late]);
     if (outcome === 'late')
-      note(deps, run, language, 'preflight.afterRun.late', { seconds: Math.round(limits.totalMs / 1000) });
+      await note(deps, run, language, 'preflight.afterRun.late', {
+        seconds: Math.round(limits.totalMs / 1000),
+      });
     else if (outcome !== 'done')
-      note(deps, run, language, 'preflight.afterRun.error', {
+      await note(deps, run, language, 'preflight.afterRun.error', {
         code: outcome instanceof AppError ? outcome.code : 'INTERNAL',
       });
   } finally {

@@ -111,8 +111,9 @@ export async function runPreflight(deps: PreflightDeps, options: PreflightOption
   findings.push(...boxChecks(facts, lastPushedList(deps.store, options.identity)?.version ?? null));
   const results = findings.map((f) => wordFinding(options.language, f));
   const at = new Date().toISOString();
+  // In the burst's shared commit (a car park's after-run checks end together), told only once committed.
   if (run)
-    deps.runs.update(run.id, (r) => {
+    await deps.runs.save(run.id, (r) => {
       r.state.preflight = storedLines(results, at);
     });
   return { identity: options.identity, url, at, results, runId: run?.id ?? null };

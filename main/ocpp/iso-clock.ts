@@ -1,5 +1,5 @@
-// The clock as ISO text, made once per millisecond: the local CSMS stamps every frame a box sends (its
-// last-seen time), and a car park sends thousands within one millisecond's reach of each other.
+// The clock as ISO text, made once per millisecond: the local CSMS and the trace stamp every frame (a box's
+// last-seen time, a relayed frame), and a car park or a busy relay sends thousands within one millisecond.
 let madeAtMs = Number.NaN;
 let madeText = '';
 

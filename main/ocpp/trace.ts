@@ -5,6 +5,7 @@ import type { Logger, LogLevel } from '../log/logger.ts';
 import { redact, redactRawFrame } from '../log/redact.ts';
 import type { Store } from '../store/database.ts';
 import type { TraceWriter } from '../store/trace-writer.ts';
+import { isoNow } from './iso-clock.ts';
 import { type TracePlace, tracePlaces } from './trace-places.ts';
 import type { TraceDirection, TraceFrame, TraceSide } from './types.ts';
 
@@ -99,18 +100,6 @@ export function parsedSent(raw: string, sent: readonly unknown[]): ParsedFrame |
     return undefined;
   if (!raw.startsWith(`[2,${JSON.stringify(messageId)},${JSON.stringify(action)},`)) return undefined;
   return { kind: 'call', messageId, action, value: sent };
-}
-
-/** The clock as ISO text, made once per millisecond: a busy relay stamps many frames within one. */
-let isoAtMs = 0;
-let isoText = '';
-function isoNow(): string {
-  const ms = Date.now();
-  if (ms !== isoAtMs) {
-    isoAtMs = ms;
-    isoText = new Date(ms).toISOString();
-  }
-  return isoText;
 }
 
 /** Frames kept exactly as they came (nothing redacted), with the value the recorder parsed from them. */

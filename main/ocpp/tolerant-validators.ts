@@ -103,13 +103,40 @@ function withoutInternals(error: unknown): unknown {
  */
 export const validatedShapes = new WeakSet<object>();
 
+/** A schema's compiled check: true when the payload passes (ajv's validate function). */
+type Check = (params: unknown) => boolean;
+
+/**
+ * The compiled check per schema id, looked up in ajv once: ocpp-rpc asks ajv for it by id on every frame
+ * (getSchema resolves and normalises the id each time). Undefined when the validator is not ocpp-rpc's
+ * own (no ajv to ask): every frame then goes through its validate.
+ */
+function compiledChecks(base: RpcValidator): ((schemaId: string) => Check | undefined) | undefined {
+  const ajv = (base as { _ajv?: { getSchema?: (id: string) => Check | undefined } })._ajv;
+  const getSchema = ajv?.getSchema;
+  if (typeof getSchema !== 'function') return undefined;
+  const checks = new Map<string, Check>();
+  return (schemaId) => {
+    let check = checks.get(schemaId);
+    if (check === undefined) {
+      check = getSchema.call(ajv, schemaId);
+      if (typeof check === 'function') checks.set(schemaId, check);
+    }
+    return check;
+  };
+}
+
 export function tolerant(base: RpcValidator): RpcValidator {
+  const checkFor = compiledChecks(base);
   return {
     subprotocol: base.subprotocol,
     validate(schemaId, params) {
       if (typeof params === 'object' && params !== null && validatedShapes.has(params)) {
         if (!writtenByBox(base.subprotocol, schemaId)) return true;
       }
+      // A payload that passes its schema is what base.validate answers true; one that does not (or a schema
+      // id ajv does not know) goes through base.validate, which checks it again and throws its own error.
+      if (checkFor?.(schemaId)?.(params) === true) return true;
       try {
         return base.validate(schemaId, params);
       } catch (error) {

@@ -61,8 +61,10 @@ export function openTraceWriter(main: Db, runWrite: <T>(db: Db, fn: () => T) => 
   let unsynced = false;
   let syncTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** The insert on the trace's connection, prepared once with it (the store's goes through its cache). */
+  const ownInsert = own?.prepare(INSERT);
   const insertAll = (db: Db, rows: readonly TraceRow[]) => {
-    const insert = db.prepare(INSERT);
+    const insert = db === own && ownInsert ? ownInsert : db.prepare(INSERT);
     for (const r of rows)
       insert.run(r.at, r.identity, r.direction, r.kind, r.action, r.messageId, r.frame, r.side ?? null);
   };

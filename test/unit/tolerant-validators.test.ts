@@ -9,6 +9,7 @@ import {
   tolerant,
   tolerantValidators,
   toleratedViolations,
+  validatedShapes,
   writtenByBox,
 } from '../../main/ocpp/tolerant-validators.ts';
 
@@ -77,6 +78,10 @@ test('each schema keeps its own compiled check: a second action, and a bad answe
   assert.equal(v16?.validate('urn:SendLocalList.conf', slip), true);
   assert.match(toleratedViolations.get(slip)?.message ?? '', /additional properties/);
   assert.throws(() => v16?.validate('urn:NoSuchAction.conf', {}), /missing from subprotocol schema/);
+  // A payload marked as the tool's own shape is still checked where the box writes that schema.
+  const marked = { status: 9 };
+  validatedShapes.add(marked);
+  assert.throws(() => v16?.validate('urn:SendLocalList.conf', marked), /must be string/);
 });
 
 test('a schema is looked up in ajv once, not for every frame', () => {

@@ -103,19 +103,55 @@ function withoutInternals(error: unknown): unknown {
  */
 export const validatedShapes = new WeakSet<object>();
 
+/** A schema's compiled check: true when the payload passes (ajv's validate function). */
+type Check = (params: unknown) => boolean;
+
+/** What the validator knows of one schema id: its compiled check (none when ajv has no such schema or
+ *  cannot be asked) and whether the box writes such payloads. */
+interface KnownSchema {
+  check: Check | undefined;
+  byBox: boolean;
+}
+
+/**
+ * Each schema id looked up once: ocpp-rpc asks ajv for the compiled check by id on every frame (getSchema
+ * resolves and normalises the id each time), and whether the box wrote it is read from the id by a regex.
+ * Only the schemas the subprotocol has are kept, so a box naming actions at will does not grow the map.
+ */
+function schemaLookup(base: RpcValidator): (schemaId: string) => KnownSchema {
+  const ajv = (base as { _ajv?: { getSchema?: (id: string) => Check | undefined } })._ajv;
+  const getSchema = typeof ajv?.getSchema === 'function' ? ajv.getSchema : undefined;
+  const known = new Map<string, KnownSchema>();
+  return (schemaId) => {
+    const found = known.get(schemaId);
+    if (found) return found;
+    const check = getSchema?.call(ajv, schemaId);
+    const schema = {
+      check: typeof check === 'function' ? check : undefined,
+      byBox: writtenByBox(base.subprotocol, schemaId),
+    };
+    if (schema.check) known.set(schemaId, schema);
+    return schema;
+  };
+}
+
 export function tolerant(base: RpcValidator): RpcValidator {
+  const schemaOf = schemaLookup(base);
   return {
     subprotocol: base.subprotocol,
     validate(schemaId, params) {
-      if (typeof params === 'object' && params !== null && validatedShapes.has(params)) {
-        if (!writtenByBox(base.subprotocol, schemaId)) return true;
-      }
+      const schema = schemaOf(schemaId);
+      if (typeof params === 'object' && params !== null && validatedShapes.has(params) && !schema.byBox)
+        return true;
+      // A payload that passes its schema is what base.validate answers true; one that does not (or a schema
+      // id ajv does not know) goes through base.validate, which checks it again and throws its own error.
+      if (schema.check?.(params) === true) return true;
       try {
         return base.validate(schemaId, params);
       } catch (error) {
         const keywords = keywordsOf(error);
         const usable = keywords.length > 0 && !keywords.some((k) => unusable.has(k));
-        if (!usable || !writtenByBox(base.subprotocol, schemaId)) throw withoutInternals(error);
+        if (!usable || !schema.byBox) throw withoutInternals(error);
         if (typeof params === 'object' && params !== null) {
           toleratedViolations.set(params, {
             schemaId,

@@ -98,8 +98,27 @@ export function parsedSent(raw: string, sent: readonly unknown[]): ParsedFrame |
   const [type, messageId, action] = sent;
   if (type !== 2 || typeof messageId !== 'string' || typeof action !== 'string' || sent.length !== 4)
     return undefined;
-  if (!raw.startsWith(`[2,${JSON.stringify(messageId)},${JSON.stringify(action)},`)) return undefined;
+  if (!startsAsCall(raw, messageId, action)) return undefined;
   return { kind: 'call', messageId, action, value: sent };
+}
+
+/** Text JSON.stringify may not write as it is between quotes: anything but printable ASCII (control
+ *  characters, surrogate halves), '"' and '\\'. Such ids and actions take the longer way below. */
+const escapedInJson = /[^\x20-\x7e]|["\\]/;
+
+/** Whether raw begins `[2,"<messageId>","<action>",` as JSON.stringify writes it: compared in place for
+ *  the plain ids and actions of every call, without writing the head again per frame. */
+function startsAsCall(raw: string, messageId: string, action: string): boolean {
+  if (escapedInJson.test(messageId) || escapedInJson.test(action))
+    return raw.startsWith(`[2,${JSON.stringify(messageId)},${JSON.stringify(action)},`);
+  const actionAt = 4 + messageId.length + 3;
+  return (
+    raw.startsWith('[2,"') &&
+    raw.startsWith(messageId, 4) &&
+    raw.startsWith('","', actionAt - 3) &&
+    raw.startsWith(action, actionAt) &&
+    raw.startsWith('",', actionAt + action.length)
+  );
 }
 
 /** Frames kept exactly as they came (nothing redacted), with the value the recorder parsed from them. */
@@ -298,14 +317,16 @@ export class TraceRecorder {
     this.#bound();
   }
 
-  /** Keeps the trace within its limits, oldest frames first; each cut is itself a `pruned` event. */
+  /** Keeps the trace within its limits, oldest frames first; each cut is itself a `pruned` event. Sizes are
+   *  the frames' UTF-8 bytes, octet_length: SQLite reads them from the row headers, without reading the
+   *  15 KB of a card list part back (length(CAST(frame AS BLOB)) read every frame, 15x slower). */
   #bound(): void {
     const limits = this.limits();
     const db = this.#store.db;
     // One box's rows through the identity index; the whole trace without a condition (boxQuery).
     const cut = (identity: string | null, keepBytes: number): number => {
       const [cutQuery, cutArgs] = boxQuery(
-        `SELECT id FROM (SELECT id, SUM(length(CAST(frame AS BLOB))) OVER (ORDER BY id DESC ROWS UNBOUNDED PRECEDING) AS kept
+        `SELECT id FROM (SELECT id, SUM(octet_length(frame)) OVER (ORDER BY id DESC ROWS UNBOUNDED PRECEDING) AS kept
            FROM trace_frames WHERE {box} TRUE) WHERE kept > ? ORDER BY id DESC LIMIT 1`,
         identity,
         [keepBytes],
@@ -319,7 +340,7 @@ export class TraceRecorder {
     };
     const size = (identity: string | null) => {
       const [query, args] = boxQuery(
-        'SELECT COALESCE(SUM(length(CAST(frame AS BLOB))), 0) AS n FROM trace_frames WHERE {box} TRUE',
+        'SELECT COALESCE(SUM(octet_length(frame)), 0) AS n FROM trace_frames WHERE {box} TRUE',
         identity,
         [],
       );

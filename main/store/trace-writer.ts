@@ -36,8 +36,34 @@ export interface TraceWriter {
   close(): void;
 }
 
-const INSERT =
-  'INSERT INTO trace_frames (at, identity, direction, kind, action, message_id, frame, side) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+/** Rows per insert: one statement of 16 rows costs half the time per row of 16 statements of one (small
+ *  frames: a relay's heartbeats); what is left goes in fours and ones. Rows get their ids in this order. */
+const ROWS_PER_INSERT = [16, 4, 1] as const;
+
+/** The insert of n rows, in the order given. */
+function insertSql(n: number): string {
+  const values = Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  return `INSERT INTO trace_frames (at, identity, direction, kind, action, message_id, frame, side) VALUES ${values}`;
+}
+const INSERTS = new Map<number, string>(ROWS_PER_INSERT.map((n) => [n, insertSql(n)]));
+
+/** The rows in order, through inserts of ROWS_PER_INSERT rows each; `statement(n)` gives the one for n rows. */
+function insertRows(rows: readonly TraceRow[], statement: (n: number) => Database.Statement): void {
+  let at = 0;
+  const args: Array<string | null> = [];
+  for (const n of ROWS_PER_INSERT) {
+    if (rows.length - at < n) continue;
+    const insert = statement(n);
+    for (; rows.length - at >= n; at += n) {
+      args.length = 0;
+      for (let i = at; i < at + n; i++) {
+        const r = rows[i] as TraceRow;
+        args.push(r.at, r.identity, r.direction, r.kind, r.action, r.messageId, r.frame, r.side ?? null);
+      }
+      insert.run(...args);
+    }
+  }
+}
 
 /**
  * The trace's connection to the store's file (WAL: both connections write the same database, one at a time).
@@ -61,11 +87,18 @@ export function openTraceWriter(main: Db, runWrite: <T>(db: Db, fn: () => T) => 
   let unsynced = false;
   let syncTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const insertAll = (db: Db, rows: readonly TraceRow[]) => {
-    const insert = db.prepare(INSERT);
-    for (const r of rows)
-      insert.run(r.at, r.identity, r.direction, r.kind, r.action, r.messageId, r.frame, r.side ?? null);
+  /** The inserts on the trace's connection, each prepared once with it (the store's go through its cache). */
+  const ownInserts = new Map<number, Database.Statement>();
+  const ownInsert = (n: number): Database.Statement => {
+    let insert = ownInserts.get(n);
+    if (!insert) {
+      insert = (own as Db).prepare(INSERTS.get(n) ?? insertSql(n));
+      ownInserts.set(n, insert);
+    }
+    return insert;
   };
+  const insertAll = (db: Db, rows: readonly TraceRow[]) =>
+    insertRows(rows, db === own ? ownInsert : (n) => db.prepare(INSERTS.get(n) ?? insertSql(n)));
 
   const sync = (): void => {
     clearTimeout(syncTimer);

@@ -10,6 +10,7 @@ import { classify, frameValue, parsedSent, TraceRecorder } from '../../main/ocpp
 import type { LocalListEntry, TraceFrame } from '../../main/ocpp/types.ts';
 import { openStore } from '../../main/store/database.ts';
 import { bareBox, boot16 } from '../support/bare-box.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { coreWithCsms } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -155,4 +156,52 @@ test('a call array that is not the text going out is not believed: the text is p
     { kind: result?.kind, messageId: result?.messageId },
     { kind: 'result', messageId: 'b-1' },
   );
+});
+
+test('a call array is believed exactly when the text begins as JSON writes its id and action', () => {
+  // Ids and actions with what JSON escapes (quotes, backslashes, control characters, surrogate halves),
+  // what it does not (accents, emoji), and texts that are one another's beginning.
+  const alphabet = [
+    'a',
+    'B',
+    '7',
+    '-',
+    '"',
+    '\\',
+    '\n',
+    '\u0001',
+    'é',
+    '€',
+    '😀',
+    '\ud800',
+    ',',
+    '[',
+    ']',
+    ' ',
+  ];
+  const random = seededRandom(14);
+  const text = () =>
+    Array.from(
+      { length: Math.floor(random() * 6) },
+      () => alphabet[Math.floor(random() * alphabet.length)],
+    ).join('');
+  let believed = 0;
+  for (let i = 0; i < 3000; i++) {
+    const messageId = text();
+    const action = random() < 0.5 ? 'SendLocalList' : text();
+    const sent = [2, messageId, action, { listVersion: i }];
+    // The text that went out: this call's, or one whose id or action differs a little (another call's).
+    const other =
+      random() < 0.5 ? sent : [2, random() < 0.5 ? text() : messageId, text(), { listVersion: i }];
+    const raw = JSON.stringify(other);
+    const head = `[2,${JSON.stringify(messageId)},${JSON.stringify(action)},`;
+    const parsed = parsedSent(raw, sent);
+    assert.equal(parsed !== undefined, raw.startsWith(head), `${JSON.stringify(sent)} for ${raw}`);
+    if (parsed) {
+      believed++;
+      assert.deepEqual(parsed, { kind: 'call', messageId, action, value: sent });
+      assert.deepEqual(classify(raw), { kind: 'call', messageId, action });
+    }
+  }
+  assert.ok(believed > 1000 && believed < 3000, `${believed} believed`);
 });

@@ -22,10 +22,11 @@ function openTrace(t: TestContext, limits = {}): { store: Store; trace: TraceRec
   return { store, trace: new TraceRecorder(store, { limits }) };
 }
 
-/** Frames of three boxes, interleaved, of different lengths, so order, filter and sums all matter. */
+/** Frames of three boxes, interleaved, of different lengths, so order, filter and sums all matter; some
+ *  in characters of 2, 3 and 4 UTF-8 bytes, so sizes are bytes, not characters. */
 function fill(trace: TraceRecorder, n: number): void {
   for (let i = 0; i < n; i++) {
-    const padding = 'x'.repeat((i * 37) % 300);
+    const padding = (['x', 'é', '€', '😀'][i % 4] ?? 'x').repeat(((i * 37) % 300) / (1 + (i % 4)));
     trace.frame(`WB-${i % 3}`, i % 2 ? 'in' : 'out', `[2,"m-${i}","DataTransfer",{"data":"${padding}"}]`);
   }
   trace.flush();

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import type { Logger } from '../../main/log/logger.ts';
 import { TraceRecorder } from '../../main/ocpp/trace.ts';
 import { openStore, type Store } from '../../main/store/database.ts';
+import type { TraceRow } from '../../main/store/trace-writer.ts';
 import { tempDir } from '../support/temp.ts';
 
 const FULL = 2;
@@ -89,6 +90,59 @@ test('frames read back exactly as recorded, in order per box, right after they w
       recorded.filter((f) => f.identity === identity),
     );
   }
+});
+
+test('batches of every size are stored row for row in their order; a batch with a bad row is not stored', (t) => {
+  const store = openStore(join(tempDir(t), 'commissioner.db'));
+  t.after(() => store.close());
+  const writer = store.trace();
+  const expected: TraceRow[] = [];
+  let n = 0;
+  const row = (): TraceRow => {
+    n++;
+    return {
+      at: `2026-12-06T14:00:${String(n % 60).padStart(2, '0')}.000Z`,
+      identity: `WB-${n % 3}`,
+      direction: n % 2 ? 'in' : 'out',
+      kind: n % 2 ? 'result' : 'call',
+      action: n % 5 ? 'Heartbeat' : null,
+      messageId: n % 7 ? `m-${n}` : null,
+      frame: `[2,"m-${n}","Heartbeat",{"n":"${'é'.repeat(n % 9)}"}]`,
+      ...(n % 4 ? { side: ['box', 'csms', 'tool'][n % 3] } : {}),
+    };
+  };
+  // Sizes around the rows one insert takes at a time (16, 4, 1) and their sums.
+  for (const size of [1, 2, 3, 4, 5, 15, 16, 17, 20, 21, 33, 37, 64, 70]) {
+    const batch = Array.from({ length: size }, row);
+    writer.append(batch, { wait: false });
+    expected.push(...batch);
+  }
+  // A batch whose 30th row breaks a constraint (no such side): none of its rows is kept, and it says so.
+  const bad = Array.from({ length: 37 }, row);
+  bad[29] = { ...(bad[29] as TraceRow), side: 'nobody' };
+  assert.throws(() => writer.append(bad, { wait: false }), /CHECK constraint failed/);
+  // The next batch is stored after it, as usual.
+  const after = [row()];
+  writer.append(after);
+  expected.push(...after);
+  const rows = store.db
+    .prepare(
+      'SELECT at, identity, direction, kind, action, message_id, frame, side FROM trace_frames ORDER BY id',
+    )
+    .all() as Array<Record<string, string | null>>;
+  assert.deepEqual(
+    rows,
+    expected.map((r) => ({
+      at: r.at,
+      identity: r.identity,
+      direction: r.direction,
+      kind: r.kind,
+      action: r.action,
+      message_id: r.messageId,
+      frame: r.frame,
+      side: r.side ?? null,
+    })),
+  );
 });
 
 test('closing the store puts the trace in the database file and closes the trace connection too', (t) => {

@@ -245,6 +245,20 @@ export class RunStore {
     return rows.map((r) => r.id);
   }
 
+  /** OCPP runs under way when the tool stopped, oldest first: `begun` when its box had been taken up (a
+   *  fleet's run still waiting for its place has not). */
+  unfinishedOcppRuns(): Array<{ id: number; identity: string; fleetId: string | null; begun: boolean }> {
+    const rows = this.#store
+      .stmt(
+        `SELECT id, identity, fleet_id AS fleetId,
+                step <> 'identify' OR json_extract(state, '$.steps[0].status') <> 'pending' AS begun
+         FROM commissioning_runs
+         WHERE status IN ('running', 'waiting-for-box') AND json_extract(state, '$.driver') IS NULL ORDER BY id`,
+      )
+      .all() as Array<{ id: number; identity: string; fleetId: string | null; begun: number }>;
+    return rows.map((r) => ({ ...r, begun: r.begun === 1 }));
+  }
+
   unfinished(identity: string): number[] {
     const rows = this.#store
       .stmt(

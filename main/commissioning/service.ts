@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { AppError } from '../api/errors.ts';
 import type { OcppService } from '../ocpp/service.ts';
-import type { BoxInfo } from '../ocpp/types.ts';
+import type { BoxInfo, CsmsStatus } from '../ocpp/types.ts';
 import type { Store } from '../store/database.ts';
 import type { Vault } from '../store/vault.ts';
 import { type DriverRunInput, runDriverCommissioning } from './driver-run.ts';
@@ -74,10 +74,9 @@ export class CommissioningService extends EventEmitter {
         { actor: 'system', action: 'commissioning.failed', after: { code: 'COMMISSION_DRIVER_INTERRUPTED' } },
       );
     }
-    // A box that comes back picks up its unfinished run (after a crash or a restart of the tool).
-    ocpp.on('connected', (box: BoxInfo) => {
-      for (const id of this.runs.unfinished(box.identity))
-        if (!this.#active.has(id) && !this.#queued.has(id)) this.#drive(id, 'local-csms');
+    // Runs under way when the tool stopped (a crash, a power cut, a restart) go on once its CSMS runs again.
+    ocpp.on('csms', (status: CsmsStatus) => {
+      if (status.running) this.#resume();
     });
     ocpp.on('box', (box: BoxInfo) => {
       if (box.state === 'connected') this.#cameBack(box.identity, 'connected');
@@ -85,6 +84,46 @@ export class CommissioningService extends EventEmitter {
     ocpp.on('refused', (r: RefusedConnection) => {
       if (r.identity) this.#cameBack(r.identity, r.reason);
     });
+  }
+
+  /**
+   * The OCPP runs the tool was moving when it stopped, taken up again: their boxes are let in (the user chose
+   * them when the runs began), each run goes on from the step it had reached and waits for its box where it
+   * needs it (a run past its reset needs none: its window is judged at once). A fleet's runs still waiting
+   * for their place wait again, as many moving at once as were moving when the tool stopped.
+   */
+  #resume(): void {
+    const unfinished = this.runs
+      .unfinishedOcppRuns()
+      .filter((r) => !this.#active.has(r.id) && !this.#queued.has(r.id));
+    if (unfinished.length === 0) return;
+    this.#ocpp.csms.expect(unfinished.map((r) => r.identity));
+    const fleets = new Map<string, { moving: number[]; waiting: number[] }>();
+    for (const run of unfinished) {
+      if (run.begun || run.fleetId === null) this.#drive(run.id, 'local-csms');
+      if (run.fleetId === null) continue;
+      const fleet = fleets.get(run.fleetId) ?? { moving: [], waiting: [] };
+      fleets.set(run.fleetId, fleet);
+      (run.begun ? fleet.moving : fleet.waiting).push(run.id);
+    }
+    for (const [fleetId, fleet] of fleets) {
+      if (fleet.waiting.length === 0) continue;
+      const limit = this.#limits.get(fleetId) ?? Math.max(1, fleet.moving.length);
+      const queue = this.#fleets.get(fleetId) ?? { limit, moving: 0, waiting: [], actor: 'local-csms' };
+      this.#fleets.set(fleetId, queue);
+      this.#limits.set(fleetId, queue.limit);
+      // The fleet's runs moving again hold their places until they end.
+      for (const id of fleet.moving) {
+        queue.moving++;
+        const free = () => {
+          queue.moving--;
+          this.#pump(fleetId);
+        };
+        this.#active.get(id)?.done.then(free, free);
+      }
+      for (const id of fleet.waiting) this.#enqueue(fleetId, queue, id);
+      this.#pump(fleetId);
+    }
   }
 
   /** The company CSMS connector runs ask before they say "confirmed" (null: none configured). */

@@ -281,13 +281,23 @@ export class LocalCsms extends EventEmitter {
   }
 
   admit(identity: string): BoxInfo {
-    this.#expected.add(identity);
+    this.expect([identity]);
     const record = this.#boxes.get(identity);
     if (!record) throw new AppError('BOX_OFFLINE', { identity });
-    record.admitted = true;
-    this.#options.trace.event(identity, 'admitted');
-    this.#announce(record);
     return this.#info(record);
+  }
+
+  /** Lets these boxes in when they connect, and at once those of them waiting in the lobby now (the boxes
+   *  of commissioning runs under way when the tool stopped: the user chose them when the runs began). */
+  expect(identities: Iterable<string>): void {
+    for (const identity of identities) {
+      this.#expected.add(identity);
+      const record = this.#boxes.get(identity);
+      if (!record || record.admitted) continue;
+      record.admitted = true;
+      this.#options.trace.event(identity, 'admitted');
+      this.#announce(record);
+    }
   }
 
   /** Lets the box's next BootNotification be Accepted (for a test charge); Pending otherwise. */

@@ -89,7 +89,6 @@ export class OcppService extends EventEmitter {
       this.emit('box', info);
       this.#boxOf.emit(info.identity, info);
     });
-    csms.on('connected', (info: BoxInfo) => this.emit('connected', info));
     csms.on('refused', (r: CsmsRefusal) => {
       this.emit('refused', r);
       if (r.identity !== null) this.#refusedOf.emit(r.identity, r);

@@ -20,10 +20,12 @@ export function listenEvents(cli: RunningCli): ListenEvent[] {
     .map((l) => JSON.parse(l) as ListenEvent);
 }
 
-/** Starts `wbc csms listen` on dir and waits until it listens; csms listen takes 1..65535, not 0. */
+/** Starts `wbc csms listen` on dir (on port, or a free one) and waits until it listens; csms listen takes
+ *  1..65535, not 0. */
 export async function listening(
   t: { after(fn: () => void): void },
   dir: string,
+  port?: number,
 ): Promise<{ cli: RunningCli; port: number }> {
   const cli = wbcRunning(t, [
     'csms',
@@ -31,15 +33,15 @@ export async function listening(
     '--host',
     '127.0.0.1',
     '--port',
-    String(await freePort()),
+    String(port ?? (await freePort())),
     '--json',
     '--data-dir',
     dir,
   ]);
   await until(() => listenEvents(cli).some((e) => e.event === 'listening'), 20_000);
-  const port = listenEvents(cli).find((e) => e.event === 'listening')?.port;
-  assert.ok(port);
-  return { cli, port };
+  const bound = listenEvents(cli).find((e) => e.event === 'listening')?.port;
+  assert.ok(bound);
+  return { cli, port: bound };
 }
 
 /** Starts `wbc serve --json` on dir (the browser shell's core, no CSMS running) and waits until it serves. */

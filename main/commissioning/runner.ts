@@ -59,6 +59,8 @@ export const LOCKOUT_REFUSALS = 3;
 
 export const SHUTDOWN = 'shutdown';
 const OK_STATUSES = new Set(['Accepted', 'RebootRequired']);
+/** The reset's answer when the box restarted without giving one. */
+const NO_ANSWER = 'NoAnswer';
 /** Result keys of the current limit: the box's answer, and the limit it then reports (A, or NotReported). */
 export const SET_LIMIT = 'SetChargingProfile';
 export const READ_LIMIT = 'GetCompositeSchedule';
@@ -394,9 +396,8 @@ export class CommissioningRunner {
         await this.#writeOnly(run, options);
         await this.#deps.store.writeGrouped(() => this.#queueAtCompanyCsms(run));
         await this.#registerAtCompanyCsms(run, options.signal);
-        // Saved before the call: if the box drops the socket while answering, the reset still happened.
-        const status = await this.#session(run).reset('soft', options);
-        if (status !== 'Accepted' && status !== 'Scheduled') {
+        const status = await this.#reset(run, options.signal);
+        if (status !== 'Accepted' && status !== 'Scheduled' && status !== NO_ANSWER) {
           throw new AppError('BOX_CALL_FAILED', { identity: run.identity, action: 'Reset', reason: status });
         }
         await this.#finish('reset', (r) => {
@@ -423,6 +424,37 @@ export class CommissioningRunner {
         );
         return;
       }
+    }
+  }
+
+  /**
+   * The reset and the box's answer. A box gone while the Reset was out (firmware that restarts without
+   * answering, or the tool stopped after sending it) was told to restart: the trace saw the call leave. If
+   * it stays away for its window, the run goes on to judge it as any box that restarted. Back at the tool,
+   * it may never have got the Reset (sent as it reconnected with its new password): it gets it once more;
+   * back again after that one too, it is judged as it is (a box that restarts and comes back fails).
+   */
+  async #reset(run: RunDetail, signal: AbortSignal): Promise<string> {
+    const since = run.state.steps.find((s) => s.step === 'reset')?.startedAt ?? run.createdAt;
+    try {
+      return await this.#session(run).reset('soft', { signal });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'BOX_OFFLINE') throw error;
+      const sent = this.#deps.ocpp.trace.sentCalls(run.identity, 'Reset', since);
+      if (!sent) throw error;
+      const { csms } = this.#deps.ocpp;
+      const { windowS } = verifyWindow(run.template, run.state.boot);
+      const connected = () => csms.box(run.identity)?.state === 'connected';
+      // Shown as waiting for the box: whether it restarted is what its staying away tells.
+      await this.#save((r) => {
+        r.status = 'waiting-for-box';
+      });
+      const back = await waitUntil(run.identity, connected, windowS * 1000, signal, csms);
+      if (back && sent.count < 2) throw error;
+      await this.#save((r) => {
+        r.status = 'running';
+      });
+      return sent.status ?? NO_ANSWER;
     }
   }
 

@@ -389,6 +389,35 @@ export class TraceRecorder {
     this.event(identity, 'pruned', { frames, reason, ...limits });
   }
 
+  /**
+   * The tool's calls of `action` to the box since `since` (ISO time) as the trace saw them leave: how many,
+   * when the last went out, and the status the box answered that one with (null: no answer came, or none
+   * was kept). null when none went out: what a run that lost sight of its box (the box gone, the tool
+   * restarted) knows for certain.
+   */
+  sentCalls(
+    identity: string,
+    action: string,
+    since: string,
+  ): { count: number; at: string; status: string | null } | null {
+    this.flush();
+    const calls = this.#store
+      .stmt(
+        "SELECT at, message_id FROM trace_frames WHERE identity = ? AND direction = 'out' AND kind = 'call' AND action = ? AND at >= ? ORDER BY id DESC",
+      )
+      .all(identity, action, since) as Array<{ at: string; message_id: string | null }>;
+    const last = calls[0];
+    if (!last) return null;
+    const answer = this.#store
+      .stmt(
+        "SELECT frame FROM trace_frames WHERE identity = ? AND direction = 'in' AND kind = 'result' AND message_id = ? ORDER BY id DESC LIMIT 1",
+      )
+      .get(identity, last.message_id) as { frame: string } | undefined;
+    const payload = answer ? (parseFrame(answer.frame).value as unknown[] | null)?.[2] : undefined;
+    const status = (payload as { status?: unknown } | undefined)?.status;
+    return { count: calls.length, at: last.at, status: typeof status === 'string' ? status : null };
+  }
+
   list(query: { identity?: string | undefined; afterId?: number | undefined; limit: number }): TraceFrame[] {
     this.flush();
     const [sql, args] = boxQuery(

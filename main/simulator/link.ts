@@ -248,6 +248,11 @@ export class Link {
           if (signal?.aborted) return NOREPLY as Payload;
         }
         const answer = await handler(isRecord(params) ? params : {});
+        if (method === 'Reset' && answer.after && this.#misbehave.resetWithoutAnswer) {
+          this.#log('← Reset: restarting at once, without answering');
+          setImmediate(answer.after);
+          return NOREPLY as Payload;
+        }
         if (answer.after && messageId) this.#after.set(messageId, answer.after);
         const status = statusOf(answer.reply);
         if (status) this.#log(`← ${method} answered ${status}`);

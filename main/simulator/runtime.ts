@@ -42,6 +42,10 @@ export abstract class StationRuntime implements SimStation {
   readonly #waiters = new Set<() => void>();
   #handlers: Map<string, CallHandler> | null = null;
   #dialing: Promise<void> | null = null;
+  /** While a reset keeps the box down: a dial already under way waits for it and then dials where the
+   *  box dials after its boot (a reconnect that was still dialing the old address does not win). */
+  #rebooting: Promise<void> | null = null;
+  #reboots = 0;
   #bootTimer: NodeJS.Timeout | null = null;
   #heartbeatTimer: NodeJS.Timeout | null = null;
   #started = false;
@@ -240,20 +244,32 @@ export abstract class StationRuntime implements SimStation {
 
   /** Reset: end transactions, go down, take up the pending configuration, come back and boot. */
   protected reboot(kind: string): void {
+    let up: () => void = () => undefined;
+    this.#rebooting = new Promise<void>((resolve) => {
+      up = resolve;
+    });
+    this.#reboots += 1;
     void (async () => {
-      this.emit('reset', kind);
-      this.log(`resetting (${kind})`);
-      await this.beforeReboot(kind).catch((error: unknown) => this.log(`before reset: ${errorText(error)}`));
-      this.registration = 'None';
-      this.#needsBoot = true;
-      this.#clearSessionTimers();
-      await this.link?.close();
-      if (this.#stopped) return;
-      this.lostInReboot();
-      this.applyAtBoot();
-      this.#boots += 1;
-      this.#malformedSent = false;
-      await this.#pause(this.misbehave.rebootMs ?? REBOOT_MS);
+      try {
+        this.emit('reset', kind);
+        this.log(`resetting (${kind})`);
+        await this.beforeReboot(kind).catch((error: unknown) =>
+          this.log(`before reset: ${errorText(error)}`),
+        );
+        this.registration = 'None';
+        this.#needsBoot = true;
+        this.#clearSessionTimers();
+        await this.link?.close();
+        if (this.#stopped) return;
+        this.lostInReboot();
+        this.applyAtBoot();
+        this.#boots += 1;
+        this.#malformedSent = false;
+        await this.#pause(this.misbehave.rebootMs ?? REBOOT_MS);
+      } finally {
+        this.#rebooting = null;
+        up();
+      }
       if (!this.#stopped) await this.#dial().catch(() => undefined);
     })();
   }
@@ -268,10 +284,12 @@ export abstract class StationRuntime implements SimStation {
 
   async #dialLoop(): Promise<void> {
     let pause = REDIAL_FIRST_MS;
-    for (;;) {
+    dialing: for (;;) {
       for (const target of this.dialTargets()) {
         for (let attempt = 1; attempt <= target.attempts; attempt++) {
+          if (this.#rebooting) await this.#rebooting;
           if (this.#stopped) throw new Error('the station was stopped');
+          const reboots = this.#reboots;
           let link: Link;
           try {
             link = await Link.open(target, this.protocol, this.#guardedHandlers(), this.misbehave, (l) =>
@@ -287,6 +305,11 @@ export abstract class StationRuntime implements SimStation {
           if (this.#stopped) {
             await link.close();
             throw new Error('the station was stopped');
+          }
+          if (reboots !== this.#reboots) {
+            // Reset while this dial was under way: the box comes up where it dials after its boot.
+            await link.close();
+            continue dialing;
           }
           this.#up(link, target);
           return;

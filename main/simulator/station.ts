@@ -47,6 +47,8 @@ export interface Misbehaviour {
   ignoreUrlKey?: boolean;
   /** After its first reset it presents this password instead of the one it holds (an old or wrong one). */
   passwordAfterReset?: string;
+  /** Restarts at once on Reset without answering it: the CSMS sees the socket close, never the answer. */
+  resetWithoutAnswer?: boolean;
 }
 
 export interface SimStationOptions {

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { errorText } from '../../locales/translate.ts';
 import { AppError, type ErrorCode } from '../api/errors.ts';
 import { decodeCsvBytes } from '../cards/csv-decode.ts';
-import type { CardChange, ImportPreview, SitePushProgress } from '../cards/types.ts';
+import type { CardChange, ImportPreview, ImportProgress, SitePushProgress } from '../cards/types.ts';
 import type { Core } from '../core.ts';
 import { channelAnswers, channelPaths } from '../server/local-channel.ts';
 import { writePrivateFile } from '../store/private-files.ts';
@@ -111,7 +111,11 @@ const importCards: CardsSubcommand = {
 };
 
 /** A line on stderr while a long import works: what it is doing now. */
-function progress(ctx: CliContext, event: 'checking' | 'writing', params: { file?: string; count?: number }) {
+function progress(
+  ctx: CliContext,
+  event: 'checking' | 'writing' | 'written',
+  params: { file?: string; count?: number; done?: number; total?: number },
+) {
   if (ctx.output.json) ctx.output.err(JSON.stringify({ event, ...params }));
   else ctx.output.err(t(ctx, `cli.cards.import.${event}`, params));
 }
@@ -147,7 +151,13 @@ async function importFile(ctx: CliContext, core: Core, file: string, ctrlC: Ctrl
   const sha256 = createHash('sha256').update(now).digest('hex');
   if (await ctrlC.requested()) throw new AppError('CARDS_IMPORT_CANCELLED', {});
   progress(ctx, 'writing', { count });
-  const result = await call(core, 'cards.importCommit', { token: preview.token, sha256 });
+  // Told from inside the one transaction, as it moves (the event loop waits for its end).
+  const off = core.router.subscribe((event, payload) => {
+    if (event !== 'cards.importProgress') return;
+    const { done, total } = payload as ImportProgress;
+    progress(ctx, 'written', { done, total });
+  });
+  const result = await call(core, 'cards.importCommit', { token: preview.token, sha256 }).finally(off);
   print(ctx, result, () => {
     ctx.output.out(t(ctx, 'cli.cards.import.done', { imported: result.imported, skipped: result.skipped }));
     if (result.updated > 0) ctx.output.out(t(ctx, 'cli.cards.import.updated', { updated: result.updated }));

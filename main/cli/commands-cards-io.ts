@@ -121,8 +121,9 @@ function progress(
 }
 
 /**
- * The preview, the confirmation, then one commit of all good rows. Ctrl+C is honoured right before the
- * commit (the preview writes nothing); one pressed during the commit comes after it, and the import stands.
+ * The preview, the confirmation, then one commit of all good rows. Ctrl+C while the rows are checked is
+ * honoured right before the commit (the preview writes nothing); during the commit it ends the process at
+ * once, as it does by default, and SQLite rolls the open transaction back: none of the rows is written.
  */
 async function importFile(ctx: CliContext, core: Core, file: string, ctrlC: CtrlC): Promise<void> {
   const { text } = decodeCsvBytes(readCardFile(file));
@@ -150,6 +151,8 @@ async function importFile(ctx: CliContext, core: Core, file: string, ctrlC: Ctrl
   const now = decodeCsvBytes(readCardFile(file)).text;
   const sha256 = createHash('sha256').update(now).digest('hex');
   if (await ctrlC.requested()) throw new AppError('CARDS_IMPORT_CANCELLED', {});
+  // The commit blocks the event loop: a handler would only run after it, so Ctrl+C ends it at once instead.
+  ctrlC.off();
   progress(ctx, 'writing', { count });
   // Told from inside the one transaction, as it moves (the event loop waits for its end).
   const off = core.router.subscribe((event, payload) => {

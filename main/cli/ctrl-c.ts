@@ -1,11 +1,11 @@
-// Ctrl+C during work that blocks the event loop (an import's preview, its one commit): remembered when it
-// comes, and honoured only at the command's own safe point, so nothing is ever left half-written.
+// Ctrl+C during work that blocks the event loop and writes nothing (an import's check of its rows):
+// remembered when it comes and honoured at the command's own safe point, with a message saying so.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export interface CtrlC {
   /** Lets a Ctrl+C that came during synchronous work be seen, then says whether one came. */
   requested(): Promise<boolean>;
-  /** Ctrl+C ends the process again as it did before. */
+  /** Ctrl+C ends the process at once again, as by default (a transaction it cuts short is rolled back). */
   off(): void;
 }
 

@@ -1,6 +1,6 @@
 // `wbc cards import` of a 50,000-row card list killed (SIGKILL) while it writes, and cancelled (Ctrl+C)
-// while it checks: the list is in the store whole or not at all, every card and group with its audit row,
-// and importing the file again afterwards writes each good row exactly once.
+// while it checks or writes: the list is in the store whole or not at all, every card and group with its
+// audit row, and importing the file again afterwards writes each good row exactly once.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -201,26 +201,23 @@ test('wbc cards import killed (SIGKILL) while it writes 50,000 cards: all of the
   assertAccountedFor(end);
 });
 
-test('Ctrl+C while wbc cards import checks 50,000 rows: it stops before writing, says so, and nothing is written', async (t) => {
+test('Ctrl+C while wbc cards import checks 50,000 rows stops it before writing, saying so; Ctrl+C while it writes ends it at once, never half-written', async (t) => {
   const dir = tempDir(t);
   const list = cardList(dir);
   const data = await folderWithKnownCards(dir, list);
+  const args = [...data, 'cards', 'import', list.file, '--create-groups', '--yes', '--lang', 'de'];
 
-  const cli = wbcRunning(
-    t,
-    [...data, 'cards', 'import', list.file, '--create-groups', '--yes', '--lang', 'de'],
-    { stdin: 'ignore' },
-  );
+  const checking = wbcRunning(t, args, { stdin: 'ignore' });
   // The line comes right before the rows are checked: Ctrl+C now falls into the check, before any write.
-  cli.child.stderr.on('data', () => {
-    if (cli.stderr().includes('Prüfe die Zeilen') && !cli.child.killed) cli.child.kill('SIGINT');
+  checking.child.stderr.on('data', () => {
+    if (checking.stderr().includes('Prüfe die Zeilen') && !checking.child.killed)
+      checking.child.kill('SIGINT');
   });
-  const code = await cli.exited;
-  assert.equal(code, 1, cli.stderr());
-  assert.match(cli.stderr(), /CARDS_IMPORT_CANCELLED: Import abgebrochen: Nichts wurde geschrieben\./);
-  assert.match(cli.stderr(), /Karten und Gruppen sind wie vorher\./);
-  assert.doesNotMatch(cli.stderr(), /Schreibe \d+ Karten/);
-  assert.doesNotMatch(cli.stdout(), /Karten importiert/);
+  assert.equal(await checking.exited, 1, checking.stderr());
+  assert.match(checking.stderr(), /CARDS_IMPORT_CANCELLED: Import abgebrochen: Nichts wurde geschrieben\./);
+  assert.match(checking.stderr(), /Karten und Gruppen sind wie vorher\./);
+  assert.doesNotMatch(checking.stderr(), /Schreibe \d+ Karten/);
+  assert.doesNotMatch(checking.stdout(), /Karten importiert/);
 
   const core = openData(t, data);
   const after = stored(core);
@@ -236,4 +233,21 @@ test('Ctrl+C while wbc cards import checks 50,000 rows: it stops before writing,
   );
   assert.equal(after.importRanges.length, 1, 'only the small import before');
   assertAccountedFor(after);
+  core.close();
+
+  // Inside the commit no handler could run before its end: Ctrl+C ends the process as it comes, and SQLite
+  // rolls back the transaction it cut short.
+  const writing = wbcRunning(t, args, { stdin: 'ignore' });
+  writing.child.stderr.on('data', () => {
+    if (/ von \d+ Karten hineingeschrieben/.test(writing.stderr()) && !writing.child.killed)
+      writing.child.kill('SIGINT');
+  });
+  await writing.exited;
+  assert.equal(writing.child.signalCode, 'SIGINT', writing.stderr());
+  const ended = stored(openData(t, data));
+  const fresh = [...list.fresh].filter((uid) => ended.cards.has(uid)).length;
+  t.diagnostic(fresh === 0 ? 'Ctrl+C came before the commit' : 'Ctrl+C came after the commit');
+  assert.ok(fresh === 0 || fresh === list.fresh.size, `${fresh} of ${list.fresh.size} new cards stored`);
+  assert.equal(ended.groups.length, fresh === 0 ? 1 : 1 + TEAMS);
+  assertAccountedFor(ended);
 });

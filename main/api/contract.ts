@@ -7,6 +7,7 @@ import type {
   ExportFile,
   ImportCommitResult,
   ImportPreview,
+  ImportProgress,
   SitePushProgress,
   SitePushSummary,
   StationLocalList,
@@ -885,6 +886,8 @@ export interface Events {
   'formats.learn': LearnProgress;
   /** A box of a site push moved: queued, pushing (entries sent), done, skipped, failed, cancelled. */
   'cards.pushProgress': SitePushProgress;
+  /** An import's one transaction moved: cards written into it so far (committed only at its end). */
+  'cards.importProgress': ImportProgress;
   /** A reader was plugged in or out, opened, or failed; or a kind of reader became (un)listable. */
   'readers.changed': ReadersSnapshot;
   /** A tap of the running enrollment, stored before it is announced (or why it was refused). */
@@ -902,6 +905,7 @@ export const eventNames: readonly EventName[] = [
   'commissioning.changed',
   'formats.learn',
   'cards.pushProgress',
+  'cards.importProgress',
   'readers.changed',
   'cards.tapped',
   'files.job',

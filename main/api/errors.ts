@@ -183,6 +183,8 @@ export const errorCodes = [
   'CARDS_IMPORT_STALE',
   'CARDS_IMPORT_NOTHING',
   'CARDS_IMPORT_NOT_CONFIRMED',
+  // Ctrl+C during `wbc cards import`, honoured before the one commit: nothing was written.
+  'CARDS_IMPORT_CANCELLED',
   'CARDS_EXPORT_PARTY',
   'GROUP_HAS_CARDS',
   // Sites hold their boxes, groups on boxes (issue 9, main/cards/site-boxes.ts, store/groups.ts).

@@ -330,6 +330,7 @@ export function buildHandlers(deps: HandlerDeps): Handlers {
       ocpp: deps.ocpp,
       changed,
       progress: (progress) => deps.events().emit('cards.pushProgress', progress),
+      importProgress: (progress) => deps.events().emit('cards.importProgress', progress),
     }),
     ...buildSyncHandlers({ store, vault, changed }),
     ...proxyHandlers(deps.proxy ?? new ProxyService(deps.ocpp.trace), { store, vault }),

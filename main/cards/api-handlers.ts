@@ -11,7 +11,7 @@ import { exportCards } from './csv-export.ts';
 import { CardImports } from './csv-import.ts';
 import { assignStationsToSite, setGroupStations } from './group-stations.ts';
 import { SitePushes } from './site-push.ts';
-import type { SitePushProgress } from './types.ts';
+import type { ImportProgress, SitePushProgress } from './types.ts';
 
 export type CardsMethod =
   | 'cards.importPreview'
@@ -33,6 +33,7 @@ export interface CardsHandlerDeps {
   ocpp: OcppService;
   changed: (entity: DataEntity) => void;
   progress: (progress: SitePushProgress) => void;
+  importProgress?: (progress: ImportProgress) => void;
 }
 
 export function buildCardsHandlers(deps: CardsHandlerDeps): Pick<Handlers, CardsMethod> {
@@ -47,7 +48,7 @@ export function buildCardsHandlers(deps: CardsHandlerDeps): Pick<Handlers, Cards
   return {
     'cards.importPreview': (p) => imports.preview(p),
     'cards.importCommit': (p, ctx) => {
-      const result = imports.commit(ctx.actor, p.token, p.sha256);
+      const result = imports.commit(ctx.actor, p.token, p.sha256, deps.importProgress);
       changed('card');
       if (result.groupsCreated.length > 0) changed('group');
       return result;

@@ -13,7 +13,14 @@ import { type ColumnMap, mapHeader } from './csv-columns.ts';
 import { maxCsvBytes, megabytes } from './csv-decode.ts';
 import { type CsvRecord, looksBinary, readCsv } from './csv-read.ts';
 import { expiryTimeZone, parseExpiry } from './expiry-date.ts';
-import type { CardChange, ImportCommitResult, ImportPreview, ImportRowView, RowIssue } from './types.ts';
+import type {
+  CardChange,
+  ImportCommitResult,
+  ImportPreview,
+  ImportProgress,
+  ImportRowView,
+  RowIssue,
+} from './types.ts';
 
 export interface PreviewRequest {
   csv: string;
@@ -40,6 +47,8 @@ const SHOWN_PROBLEMS = 1000;
 const SHOWN_FIRST = 20;
 const PREVIEW_TTL_MS = 30 * 60_000;
 const PREVIEWS_KEPT = 4;
+/** Rows written into the import's transaction between two progress reports. */
+const PROGRESS_EVERY = 5000;
 
 type GroupRef = { id: number } | { create: string } | null;
 
@@ -340,8 +349,16 @@ export class CardImports {
     };
   }
 
-  /** Writes every good row of a preview in one transaction with its audit rows, or nothing. */
-  commit(actor: string, token: string, sha256?: string): ImportCommitResult {
+  /**
+   * Writes every good row of a preview in one transaction with its audit rows, or nothing. progress hears,
+   * from inside the transaction, how many rows are written into it (a long import shows it is moving).
+   */
+  commit(
+    actor: string,
+    token: string,
+    sha256?: string,
+    progress?: (progress: ImportProgress) => void,
+  ): ImportCommitResult {
     const prepared = this.#previews.get(token);
     if (!prepared || prepared.expires < this.#clock()) {
       this.#previews.delete(token);
@@ -387,6 +404,10 @@ export class CardImports {
         );
         let firstId: number | null = null;
         let lastId: number | null = null;
+        const total = prepared.uids.length + prepared.updates.length;
+        const written = (done: number) => {
+          if (done % PROGRESS_EVERY === 0) progress?.({ sha256: prepared.sha256, done, total });
+        };
         for (let i = 0; i < prepared.uids.length; i++) {
           const group = prepared.groups[i] ?? null;
           const groupId =
@@ -406,6 +427,7 @@ export class CardImports {
           );
           lastId = Number(lastInsertRowid);
           firstId ??= lastId;
+          written(i + 1);
         }
         const groupIdOf = (group: GroupRef) =>
           group === null
@@ -416,11 +438,12 @@ export class CardImports {
         const update = store.stmt(
           'UPDATE cards SET label = ?, owner = ?, group_id = ?, valid_until = ?, updated_at = ? WHERE id = ?',
         );
-        for (const u of prepared.updates) {
+        for (const [i, u] of prepared.updates.entries()) {
           const before = getCard(store, u.id);
           update.run(u.label, u.owner, groupIdOf(u.group), u.validUntil, now, u.id);
           const after = getCard(store, u.id);
           recordAudit(store, { actor, action: 'card.update', entity: 'card', entityId: u.id, before, after });
+          written(prepared.uids.length + i + 1);
         }
         const result: ImportCommitResult = {
           imported: prepared.uids.length,

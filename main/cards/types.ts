@@ -98,6 +98,14 @@ export interface StationLocalList {
   toPush: number;
 }
 
+/** How far an import's one transaction is: rows written into it so far (nothing is committed before the end). */
+export interface ImportProgress {
+  /** The preview's file hash: which import this is. */
+  sha256: string;
+  done: number;
+  total: number;
+}
+
 export type BoxPushState = 'queued' | 'pushing' | 'done' | 'skipped' | 'failed' | 'cancelled';
 
 export interface SitePushProgress {

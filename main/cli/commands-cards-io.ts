@@ -6,13 +6,14 @@ import { createInterface } from 'node:readline/promises';
 import { errorText } from '../../locales/translate.ts';
 import { AppError, type ErrorCode } from '../api/errors.ts';
 import { decodeCsvBytes } from '../cards/csv-decode.ts';
-import type { CardChange, ImportPreview, SitePushProgress } from '../cards/types.ts';
+import type { CardChange, ImportPreview, ImportProgress, SitePushProgress } from '../cards/types.ts';
 import type { Core } from '../core.ts';
 import { channelAnswers, channelPaths } from '../server/local-channel.ts';
 import { writePrivateFile } from '../store/private-files.ts';
 import type { CardsSubcommand } from './commands-cards.ts';
 import { csmsOptions } from './commands-ocpp.ts';
 import { type CliContext, call, numberArg, print, t, usage } from './context.ts';
+import { type CtrlC, watchCtrlC } from './ctrl-c.ts';
 import { groupNamed, siteNamed } from './find-named.ts';
 
 /** The id of the group --group names (by name, idTag or number); undefined without --group. */
@@ -100,46 +101,81 @@ const importCards: CardsSubcommand = {
   async run(ctx, core) {
     const file = ctx.args[0];
     if (!file) usage(ctx, importUsage);
-    const { text } = decodeCsvBytes(readCardFile(file as string));
-    const groupId = await groupOption(ctx, core);
-    const preview = await call(core, 'cards.importPreview', {
-      csv: text,
-      ...(groupId === undefined ? {} : { groupId }),
-      createGroups: ctx.options['create-groups'] === true,
-      ...(ctx.options.format ? { defaults: { format: ctx.options.format as never } } : {}),
-    });
-    if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'preview', ...preview, token: undefined }));
-    else printPreview(ctx, preview);
-    if (preview.counts.ok === 0) throw new AppError('CARDS_IMPORT_NOTHING', { rows: preview.counts.rows });
-    if (preview.counts.ok === preview.counts.unchanged) {
-      // Every good row is a known card as it is: nothing to write, and nothing to confirm.
-      if (preview.counts.errors > 0) {
-        throw new AppError('CARDS_IMPORT_REFUSED_ROWS', { refused: preview.counts.errors, imported: 0 });
-      }
-      return;
-    }
-    if (!(await confirmed(ctx, preview.counts.ok - preview.counts.unchanged)))
-      throw new AppError('CARDS_IMPORT_NOT_CONFIRMED', {});
-    // Read again: a file saved in Excel meanwhile is refused rather than imported from the old preview.
-    const now = decodeCsvBytes(readCardFile(file as string)).text;
-    const sha256 = createHash('sha256').update(now).digest('hex');
-    const result = await call(core, 'cards.importCommit', { token: preview.token, sha256 });
-    print(ctx, result, () => {
-      ctx.output.out(t(ctx, 'cli.cards.import.done', { imported: result.imported, skipped: result.skipped }));
-      if (result.updated > 0) ctx.output.out(t(ctx, 'cli.cards.import.updated', { updated: result.updated }));
-      if (result.groupsCreated.length > 0) {
-        ctx.output.out(t(ctx, 'cli.cards.import.groupsCreated', { names: result.groupsCreated.join(', ') }));
-      }
-    });
-    // Refused rows are cards the user expects in the list and that are not there: the import did not succeed.
-    if (preview.counts.errors > 0) {
-      throw new AppError('CARDS_IMPORT_REFUSED_ROWS', {
-        refused: preview.counts.errors,
-        imported: result.imported,
-      });
+    const ctrlC = watchCtrlC();
+    try {
+      await importFile(ctx, core, file as string, ctrlC);
+    } finally {
+      ctrlC.off();
     }
   },
 };
+
+/** A line on stderr while a long import works: what it is doing now. */
+function progress(
+  ctx: CliContext,
+  event: 'checking' | 'writing' | 'written',
+  params: { file?: string; count?: number; done?: number; total?: number },
+) {
+  if (ctx.output.json) ctx.output.err(JSON.stringify({ event, ...params }));
+  else ctx.output.err(t(ctx, `cli.cards.import.${event}`, params));
+}
+
+/**
+ * The preview, the confirmation, then one commit of all good rows. Ctrl+C while the rows are checked is
+ * honoured right before the commit (the preview writes nothing); during the commit it ends the process at
+ * once, as it does by default, and SQLite rolls the open transaction back: none of the rows is written.
+ */
+async function importFile(ctx: CliContext, core: Core, file: string, ctrlC: CtrlC): Promise<void> {
+  const { text } = decodeCsvBytes(readCardFile(file));
+  const groupId = await groupOption(ctx, core);
+  progress(ctx, 'checking', { file });
+  const preview = await call(core, 'cards.importPreview', {
+    csv: text,
+    ...(groupId === undefined ? {} : { groupId }),
+    createGroups: ctx.options['create-groups'] === true,
+    ...(ctx.options.format ? { defaults: { format: ctx.options.format as never } } : {}),
+  });
+  if (ctx.output.json) ctx.output.err(JSON.stringify({ event: 'preview', ...preview, token: undefined }));
+  else printPreview(ctx, preview);
+  if (preview.counts.ok === 0) throw new AppError('CARDS_IMPORT_NOTHING', { rows: preview.counts.rows });
+  if (preview.counts.ok === preview.counts.unchanged) {
+    // Every good row is a known card as it is: nothing to write, and nothing to confirm.
+    if (preview.counts.errors > 0) {
+      throw new AppError('CARDS_IMPORT_REFUSED_ROWS', { refused: preview.counts.errors, imported: 0 });
+    }
+    return;
+  }
+  const count = preview.counts.ok - preview.counts.unchanged;
+  if (!(await confirmed(ctx, count))) throw new AppError('CARDS_IMPORT_NOT_CONFIRMED', {});
+  // Read again: a file saved in Excel meanwhile is refused rather than imported from the old preview.
+  const now = decodeCsvBytes(readCardFile(file)).text;
+  const sha256 = createHash('sha256').update(now).digest('hex');
+  if (await ctrlC.requested()) throw new AppError('CARDS_IMPORT_CANCELLED', {});
+  // The commit blocks the event loop: a handler would only run after it, so Ctrl+C ends it at once instead.
+  ctrlC.off();
+  progress(ctx, 'writing', { count });
+  // Told from inside the one transaction, as it moves (the event loop waits for its end).
+  const off = core.router.subscribe((event, payload) => {
+    if (event !== 'cards.importProgress') return;
+    const { done, total } = payload as ImportProgress;
+    progress(ctx, 'written', { done, total });
+  });
+  const result = await call(core, 'cards.importCommit', { token: preview.token, sha256 }).finally(off);
+  print(ctx, result, () => {
+    ctx.output.out(t(ctx, 'cli.cards.import.done', { imported: result.imported, skipped: result.skipped }));
+    if (result.updated > 0) ctx.output.out(t(ctx, 'cli.cards.import.updated', { updated: result.updated }));
+    if (result.groupsCreated.length > 0) {
+      ctx.output.out(t(ctx, 'cli.cards.import.groupsCreated', { names: result.groupsCreated.join(', ') }));
+    }
+  });
+  // Refused rows are cards the user expects in the list and that are not there: the import did not succeed.
+  if (preview.counts.errors > 0) {
+    throw new AppError('CARDS_IMPORT_REFUSED_ROWS', {
+      refused: preview.counts.errors,
+      imported: result.imported,
+    });
+  }
+}
 
 const exportUsage =
   'cards export [--shape plain|steve|ocpi] [--group NAME] [--format PRESET] [--country CC --party PID] [--out FILE]';

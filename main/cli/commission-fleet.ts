@@ -5,7 +5,7 @@ import { errorText } from '../../locales/translate.ts';
 import { AppError } from '../api/errors.ts';
 import { fleetResult } from '../commissioning/fleet-result.ts';
 import type { Template } from '../commissioning/template.ts';
-import type { RunDetail } from '../commissioning/types.ts';
+import type { RunDetail, RunSummary } from '../commissioning/types.ts';
 import { type ApiHost, type CliContext, type CliCore, call, t, usage } from './context.ts';
 import { siteNamed } from './find-named.ts';
 import { runsSettled } from './run-settled.ts';
@@ -222,6 +222,16 @@ async function cancelAbsent(core: CliCore, fleetId: string, absent: Set<number>)
   await Promise.all(late.map((run) => call(core, 'commissioning.cancel', { id: run.id })));
 }
 
+/** The runs of these boxes that are under way (each box's latest run, moving or waiting for its box). */
+async function runsUnderWay(core: CliCore, identities: string[]): Promise<RunSummary[]> {
+  const latest = await Promise.all(
+    identities.map((identity) => call(core, 'commissioning.list', { identity, limit: 1 })),
+  );
+  return latest.flatMap((runs) =>
+    runs.filter((run) => run.status === 'running' || run.status === 'waiting-for-box'),
+  );
+}
+
 /**
  * Starts one fleet for the boxes on the local CSMS (this process's, or the running core's through its
  * channel: the same calls and events) and waits for all of them, a line per box as it ends. A box that has
@@ -234,25 +244,47 @@ export async function runFleet(
   request: { identities: string[]; template: Template; concurrency: number; timeoutS: number },
 ): Promise<number> {
   const { identities, template, concurrency, timeoutS } = request;
-  const started = await call(core, 'commissioning.fleet', {
-    identities,
-    template,
-    approval: 'auto',
-    concurrency,
-  });
+  // Boxes whose runs the tool took up again after it stopped mid-way (a crash, a flat battery): the command
+  // run again follows those runs to their end, it does not start second ones.
+  const underWay = await runsUnderWay(core, identities);
+  for (const run of underWay)
+    ctx.output.err(
+      ctx.output.json
+        ? JSON.stringify({
+            event: 'following',
+            identity: run.identity,
+            run: run.id,
+            createdAt: run.createdAt,
+          })
+        : t(ctx, 'cli.fleet.following', { identity: run.identity, run: run.id, at: run.createdAt }),
+    );
+  const following = new Set(underWay.map((r) => r.identity));
+  const fresh = identities.filter((identity) => !following.has(identity));
+  const started =
+    fresh.length > 0
+      ? await call(core, 'commissioning.fleet', {
+          identities: fresh,
+          template,
+          approval: 'auto',
+          concurrency,
+        })
+      : null;
   const absent = new Set<number>();
-  const deadline = setTimeout(
-    () => void cancelAbsent(core, started.fleetId, absent).catch(() => undefined),
-    timeoutS * 1000,
-  );
-  const onSignal = () =>
-    void call(core, 'commissioning.cancelFleet', { fleetId: started.fleetId }).catch(() => undefined);
+  const deadline = setTimeout(() => {
+    if (started) void cancelAbsent(core, started.fleetId, absent).catch(() => undefined);
+  }, timeoutS * 1000);
+  const onSignal = () => {
+    if (started)
+      void call(core, 'commissioning.cancelFleet', { fleetId: started.fleetId }).catch(() => undefined);
+    for (const run of underWay)
+      void call(core, 'commissioning.cancel', { id: run.id }).catch(() => undefined);
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
     const runs = await runsSettled(
       core,
-      started.runs.map((r) => r.id),
+      [...underWay.map((r) => r.id), ...(started?.runs.map((r) => r.id) ?? [])],
       (run) => printBox(ctx, { run, absent: absent.has(run.id) }, timeoutS),
     );
     printSummary(

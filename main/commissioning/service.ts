@@ -37,7 +37,8 @@ export class CommissioningService extends EventEmitter {
   readonly #store: Store;
   readonly #vault: Vault;
   readonly #ocpp: OcppService;
-  readonly #active = new Map<number, { abort: AbortController; done: Promise<RunDetail> }>();
+  /** Runs moving in this process; `ocpp` for those that need the local CSMS (not a driver's cable run). */
+  readonly #active = new Map<number, { abort: AbortController; done: Promise<RunDetail>; ocpp: boolean }>();
   readonly #fleets = new Map<string, FleetQueue>();
   /** Runs waiting in a fleet queue, and how to tell whoever awaits them that they settled. */
   readonly #queued = new Map<number, { fleetId: string; done: Promise<RunDetail>; settle: () => void }>();
@@ -74,10 +75,12 @@ export class CommissioningService extends EventEmitter {
         { actor: 'system', action: 'commissioning.failed', after: { code: 'COMMISSION_DRIVER_INTERRUPTED' } },
       );
     }
-    // Runs under way when the tool stopped (a crash, a power cut, a restart) go on once its CSMS runs again.
+    // Runs under way when the tool stopped (a crash, a power cut, a restart) go on once its CSMS runs again;
+    // the CSMS stopping (the user, a command ending) stops them where they are, as a shutdown would.
     ocpp.on('csms', (status: CsmsStatus) => {
       if (status.running) this.#resume();
     });
+    ocpp.on('stopping', () => this.#pause());
     ocpp.on('box', (box: BoxInfo) => {
       if (box.state === 'connected') this.#cameBack(box.identity, 'connected');
     });
@@ -93,6 +96,12 @@ export class CommissioningService extends EventEmitter {
    * for their place wait again, as many moving at once as were moving when the tool stopped.
    */
   #resume(): void {
+    // Runs the CSMS's last stop is still winding down (a restart of the CSMS in place) are taken up after.
+    const stopping = [...this.#active.values()].filter((a) => a.ocpp && a.abort.signal.aborted);
+    if (stopping.length > 0)
+      void Promise.allSettled(stopping.map((a) => a.done)).then(() => {
+        if (this.#ocpp.status().running) this.#resume();
+      });
     const unfinished = this.runs
       .unfinishedOcppRuns()
       .filter((r) => !this.#active.has(r.id) && !this.#queued.has(r.id));
@@ -325,7 +334,7 @@ export class CommissioningService extends EventEmitter {
         this.#active.delete(run.id);
         await driver.close().catch(() => undefined);
       });
-    this.#active.set(run.id, { abort, done });
+    this.#active.set(run.id, { abort, done, ocpp: false });
     return summary(run);
   }
 
@@ -581,13 +590,21 @@ export class CommissioningService extends EventEmitter {
   }
 
   async close(): Promise<void> {
-    // Runs still waiting for a place stay as they are (they resume when their box connects again).
+    this.#pause();
+    for (const { abort } of this.#active.values()) abort.abort(SHUTDOWN);
+    await Promise.allSettled([...this.#active.values()].map((a) => a.done));
+  }
+
+  /**
+   * The local CSMS about to stop: its runs stop where they are, none failed for it (the tool shutting down
+   * is not the box failing), and go on when it runs again. Runs waiting for a place stay as they are.
+   */
+  #pause(): void {
     const queued = [...this.#queued.values()];
     this.#queued.clear();
     this.#fleets.clear();
     for (const waiting of queued) waiting.settle();
-    for (const { abort } of this.#active.values()) abort.abort(SHUTDOWN);
-    await Promise.allSettled([...this.#active.values()].map((a) => a.done));
+    for (const { abort, ocpp } of this.#active.values()) if (ocpp) abort.abort(SHUTDOWN);
   }
 
   #drive(id: number, actor: string): void {
@@ -619,6 +636,6 @@ export class CommissioningService extends EventEmitter {
         return after;
       })
       .finally(() => this.#active.delete(id));
-    this.#active.set(id, { abort, done });
+    this.#active.set(id, { abort, done, ocpp: true });
   }
 }

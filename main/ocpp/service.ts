@@ -112,6 +112,8 @@ export class OcppService extends EventEmitter {
 
   async stop(): Promise<CsmsStatus> {
     const csms = this.#csms;
+    // Told before the boxes are let go: what runs on them stops where it is instead of failing for it.
+    if (csms?.running) this.emit('stopping');
     this.#csms = null;
     await csms?.close();
     const status = this.status();

@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { RunDetail } from '../../main/commissioning/types.ts';
 import { openCore } from '../../main/core.ts';
 import type { SimStation } from '../../main/simulator/station.ts';
 import { BareCsms } from '../support/bare-csms.ts';
 import { wbc, wbcWaitingForBox } from '../support/cli.ts';
-import { listenEvents, listening } from '../support/csms-listen.ts';
+import { listening } from '../support/csms-listen.ts';
 import { freePort } from '../support/free-port.ts';
 import { startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
@@ -17,7 +17,14 @@ import { until } from '../support/until.ts';
 
 const SETTLED = new Set(['confirmed', 'left-not-confirmed', 'failed', 'cancelled']);
 
-test('killed with -9 mid-fleet and started again: every run ends, none lost or doubled, and each box holds the password the tool keeps for it', async (t) => {
+type Told = { event: string; identity?: string; status?: string };
+
+/**
+ * `wbc commission` of 10 boxes (7 on 2.0.1, 3 on 1.6, each answering at its own pace, 4 at once) killed with
+ * SIGKILL mid-fleet: two boxes restarted towards the company CSMS, and one still at the tool has taken some
+ * of its new settings but not all (a run between its first write and its reset).
+ */
+async function killedMidFleet(t: TestContext) {
   const dir = tempDir(t);
   const company = await BareCsms.start(t);
   const file = join(dir, 'template.json');
@@ -31,23 +38,9 @@ test('killed with -9 mid-fleet and started again: every run ends, none lost or d
   );
   const boxes = Array.from({ length: 10 }, (_, i) => `WB-K${i + 1}`);
   const port = await freePort();
-  const first = await wbcWaitingForBox(t, [
-    'commission',
-    '--identity',
-    boxes.join(','),
-    '--template',
-    file,
-    '--concurrency',
-    '4',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--json',
-    '--data-dir',
-    dir,
-  ]);
-  // Boxes of both versions, each answering at its own pace: the kill finds them at different steps.
+  const args = ['commission', '--identity', boxes.join(','), '--template', file, '--concurrency', '4'];
+  const where = ['--host', '127.0.0.1', '--port', String(port), '--data-dir', dir];
+  const first = await wbcWaitingForBox(t, [...args, ...where, '--json']);
   const sims: SimStation[] = [];
   for (const [i, identity] of boxes.entries())
     sims.push(
@@ -58,8 +51,6 @@ test('killed with -9 mid-fleet and started again: every run ends, none lost or d
         misbehave: { answerDelayMs: 40 + 70 * (i % 4) },
       }),
     );
-  // The crash comes mid-fleet: some boxes restarted towards the company CSMS, and one still here has
-  // taken some of its new settings but not all (a run between its first write and its reset).
   const before = sims.map((sim) => JSON.stringify(sim.configuration()));
   const halfWritten = () =>
     sims.some(
@@ -68,41 +59,34 @@ test('killed with -9 mid-fleet and started again: every run ends, none lost or d
   await until(() => boxes.filter((id) => company.tried.includes(id)).length >= 2 && halfWritten(), 60_000);
   first.child.kill('SIGKILL');
   await first.exited;
-  const away = boxes.filter((id) => company.tried.includes(id));
-  assert.ok(away.length < boxes.length, 'the kill came before the last box left');
+  assert.ok(
+    boxes.some((id) => !company.tried.includes(id)),
+    'the kill came before the last box left',
+  );
   // What the command told before it died: each such line must still hold afterwards.
   const told = first
     .stdout()
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { event: string; identity?: string; status?: string })
+    .map((l) => JSON.parse(l) as Told)
     .filter((e) => e.event === 'box');
+  return { dir, company, boxes, sims, port, told, again: [...args, ...where] };
+}
 
-  // Started again on the same port: the boxes still at the tool dial in and their runs go on.
-  const { cli: listen } = await listening(t, dir, port);
-  const runsNow = async (): Promise<Array<{ id: number; identity: string; status: string }>> => {
-    const listed = await wbc(['runs', 'list', '--json', '--data-dir', dir]);
-    assert.equal(listed.code, 0, listed.stderr);
-    return JSON.parse(listed.stdout) as Array<{ id: number; identity: string; status: string }>;
-  };
-  // Read through the running tool, as a second terminal would, until every run has ended.
-  for (let tries = 0; ; tries++) {
-    const listed = await runsNow();
-    if (listed.length === boxes.length && listed.every((r) => SETTLED.has(r.status))) break;
-    if (tries >= 90) assert.fail(`runs did not end after the restart: ${JSON.stringify(listed)}`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  listen.child.kill('SIGTERM');
-  assert.equal(await listen.exited, 0, listen.stderr());
-
+/**
+ * After the tool ran again: the database is whole, one run per box (none started twice), every run ended
+ * as a box that left (confirmed or not), what was told before the crash still holds, and every box holds
+ * and presents to the company CSMS the password the tool's vault keeps for it.
+ */
+async function checkEnded(t: TestContext, fleet: Awaited<ReturnType<typeof killedMidFleet>>) {
+  const { dir, company, boxes, sims, told } = fleet;
   const core = openCore({ dataDir: dir });
   t.after(() => core.close());
   assert.equal(core.store.db.pragma('integrity_check', { simple: true }), 'ok');
-  const runs = core.store.db.prepare('SELECT id FROM commissioning_runs ORDER BY id').all() as Array<{
+  const ids = core.store.db.prepare('SELECT id FROM commissioning_runs ORDER BY id').all() as Array<{
     id: number;
   }>;
-  const details = runs.map((r) => core.commissioning.runs.get(r.id) as RunDetail);
-  // One run per box: the restart went on with the runs it found, it did not start them again.
+  const details = ids.map((r) => core.commissioning.runs.get(r.id) as RunDetail);
   assert.deepEqual(details.map((r) => r.identity).sort(), [...boxes].sort());
   for (const run of details) {
     assert.ok(
@@ -112,8 +96,6 @@ test('killed with -9 mid-fleet and started again: every run ends, none lost or d
     const said = told.find((e) => e.identity === run.identity);
     if (said) assert.equal(said.status, run.status, `${run.identity}: told before the crash`);
   }
-  // Every box ended at the company CSMS with the password the tool keeps for it (what the electrician
-  // reads in the app): a write the box took just before the crash is not lost from the vault.
   for (const [i, identity] of boxes.entries()) {
     await company.waitFor(`${identity} at the company CSMS`, () => company.connected(identity), 30_000);
     const run = details.find((r) => r.identity === identity) as RunDetail;
@@ -124,5 +106,44 @@ test('killed with -9 mid-fleet and started again: every run ends, none lost or d
     const presented = company.handshakes.filter((h) => h.identity === identity).at(-1)?.password;
     assert.equal(presented, kept, `${identity}: the password it presents to the company CSMS`);
   }
-  assert.ok(listenEvents(listen).length > 0);
+}
+
+test('killed with -9 mid-fleet, then csms listen on the same port: every run goes on and ends, none lost or doubled, each box holds the password the tool keeps for it', async (t) => {
+  const fleet = await killedMidFleet(t);
+  const { dir, boxes, port } = fleet;
+  const { cli: listen } = await listening(t, dir, port);
+  // Read through the running tool, as a second terminal would, until every run has ended.
+  for (let tries = 0; ; tries++) {
+    const listed = await wbc(['runs', 'list', '--json', '--data-dir', dir]);
+    assert.equal(listed.code, 0, listed.stderr);
+    const runs = JSON.parse(listed.stdout) as Array<{ identity: string; status: string }>;
+    if (runs.length === boxes.length && runs.every((r) => SETTLED.has(r.status))) break;
+    if (tries >= 90) assert.fail(`runs did not end after the restart: ${listed.stdout}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  listen.child.kill('SIGTERM');
+  assert.equal(await listen.exited, 0, listen.stderr());
+  await checkEnded(t, fleet);
+});
+
+test('killed with -9 mid-fleet, then the same wbc commission again: it follows the runs taken up again, starts only the missing ones, a line per box', async (t) => {
+  const fleet = await killedMidFleet(t);
+  const again = await wbcWaitingForBox(t, fleet.again);
+  // Left, not confirmed for every box (no company CSMS connector to confirm): exit 3, not a failure.
+  assert.equal(await again.exited, 3, again.stdout() + again.stderr());
+  const lines = again.stdout().trim().split('\n');
+  for (const identity of fleet.boxes)
+    assert.equal(
+      lines.filter((l) => l.startsWith(`${identity} left, not confirmed`)).length,
+      1,
+      `${identity}: one line\n${again.stdout()}`,
+    );
+  assert.ok(lines.includes('10 boxes: 10 left, not confirmed.'), again.stdout());
+  // The runs under way are followed, not doubled, and the command says so.
+  assert.match(
+    again.stderr(),
+    /WB-K\d+: following its run \d+ \(begun [^)]+\), which the tool took up again/,
+  );
+  assert.doesNotMatch(again.stderr(), /ALREADY_EXISTS/);
+  await checkEnded(t, fleet);
 });

@@ -245,18 +245,31 @@ export class RunStore {
     return rows.map((r) => r.id);
   }
 
-  /** OCPP runs under way when the tool stopped, oldest first: `begun` when its box had been taken up (a
-   *  fleet's run still waiting for its place has not). */
-  unfinishedOcppRuns(): Array<{ id: number; identity: string; fleetId: string | null; begun: boolean }> {
+  /** OCPP runs under way when the tool stopped, oldest first, and those waiting for the user's approval:
+   *  `begun` when its box had been taken up (a fleet's run still waiting for its place has not). */
+  unfinishedOcppRuns(): Array<{
+    id: number;
+    identity: string;
+    fleetId: string | null;
+    begun: boolean;
+    awaitingApproval: boolean;
+  }> {
     const rows = this.#store
       .stmt(
-        `SELECT id, identity, fleet_id AS fleetId,
+        `SELECT id, identity, fleet_id AS fleetId, status = 'awaiting-approval' AS awaitingApproval,
                 step <> 'identify' OR json_extract(state, '$.steps[0].status') <> 'pending' AS begun
          FROM commissioning_runs
-         WHERE status IN ('running', 'waiting-for-box') AND json_extract(state, '$.driver') IS NULL ORDER BY id`,
+         WHERE status IN ('running', 'waiting-for-box', 'awaiting-approval')
+           AND json_extract(state, '$.driver') IS NULL ORDER BY id`,
       )
-      .all() as Array<{ id: number; identity: string; fleetId: string | null; begun: number }>;
-    return rows.map((r) => ({ ...r, begun: r.begun === 1 }));
+      .all() as Array<{
+      id: number;
+      identity: string;
+      fleetId: string | null;
+      begun: number;
+      awaitingApproval: number;
+    }>;
+    return rows.map((r) => ({ ...r, begun: r.begun === 1, awaitingApproval: r.awaitingApproval === 1 }));
   }
 
   unfinished(identity: string): number[] {

@@ -102,11 +102,13 @@ export class CommissioningService extends EventEmitter {
       void Promise.allSettled(stopping.map((a) => a.done)).then(() => {
         if (this.#ocpp.status().running) this.#resume();
       });
-    const unfinished = this.runs
-      .unfinishedOcppRuns()
-      .filter((r) => !this.#active.has(r.id) && !this.#queued.has(r.id));
+    const open = this.runs.unfinishedOcppRuns();
+    // A run waiting for the user's approval moves once approved: its box is let in now all the same.
+    this.#ocpp.csms.expect(open.map((r) => r.identity));
+    const unfinished = open.filter(
+      (r) => !r.awaitingApproval && !this.#active.has(r.id) && !this.#queued.has(r.id),
+    );
     if (unfinished.length === 0) return;
-    this.#ocpp.csms.expect(unfinished.map((r) => r.identity));
     const fleets = new Map<string, { moving: number[]; waiting: number[] }>();
     for (const run of unfinished) {
       if (run.begun || run.fleetId === null) this.#drive(run.id, 'local-csms');

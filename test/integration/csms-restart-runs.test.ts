@@ -4,9 +4,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunSummary } from '../../main/commissioning/types.ts';
+import { openCore } from '../../main/core.ts';
 import { BareCsms } from '../support/bare-csms.ts';
-import { callOk } from '../support/core.ts';
+import { callOk, testCore } from '../support/core.ts';
 import { coreWithCsms, simBox } from '../support/sim.ts';
+import { tempDir } from '../support/temp.ts';
 
 test('a run whose CSMS stops mid-write is not failed for it, and goes on to its end when the CSMS runs again', {
   timeout: 90_000,
@@ -63,4 +65,34 @@ test('a run whose CSMS stops mid-write is not failed for it, and goes on to its 
     box.secret('BasicAuthPassword'),
     core.vault.use(detail.state.passwordSecretId ?? -1, (v) => v),
   );
+});
+
+test('after a restart, the box of a run waiting for approval is let in, not held in the lobby, and the approved run goes on', {
+  timeout: 90_000,
+}, async (t) => {
+  const company = await BareCsms.start(t);
+  const dir = tempDir(t);
+  const first = openCore({ dataDir: dir, defaultLanguage: 'en' });
+  await first.ocpp.start({ host: '127.0.0.1', port: 0, admitUnexpected: true, bootIntervalS: 1 });
+  const port = first.ocpp.csms.port;
+  const url = `ws://127.0.0.1:${port}/ocpp`;
+  await simBox(t, first, { ocppVersion: '1.6', endpoint: url, identity: 'WB-ASK' });
+  const started = await callOk(first, 'commissioning.start', {
+    identity: 'WB-ASK',
+    template: { name: 'Depot', csms: { url: company.url('/ocpp'), securityProfile: 1 }, verifyWindowS: 2 },
+    approval: 'manual',
+  });
+  const waiting = await first.commissioning.settled(started.id);
+  assert.equal(waiting.status, 'awaiting-approval');
+  await first.close();
+
+  // Started again without letting unknown boxes in: the box dials back and would wait in the lobby.
+  const core = testCore(t, { dataDir: dir });
+  await core.ocpp.start({ host: '127.0.0.1', port, admitUnexpected: false, bootIntervalS: 1 });
+  await core.ocpp.csms.waitFor('WB-ASK', { timeoutMs: 30_000, booted: true });
+  assert.equal(core.ocpp.csms.box('WB-ASK')?.admitted, true);
+  await callOk(core, 'commissioning.approve', { id: started.id });
+  const run = await core.commissioning.settled(started.id);
+  assert.equal(run.status, 'left-not-confirmed', JSON.stringify(run.error));
+  await company.waitFor('the box at the company CSMS', () => company.connected('WB-ASK'), 20_000);
 });

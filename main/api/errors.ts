@@ -98,6 +98,8 @@ export const errorCodes = [
   'DRIVER_HTTP_UNREACHABLE',
   'DRIVER_HTTP_STATUS',
   'COMMISSION_DRIVER_INTERRUPTED',
+  /** `wbc commission` again with another template than the runs under way for some of its boxes began with. */
+  'COMMISSION_RUN_UNDER_WAY',
   'SERIAL_PERMISSION_DENIED',
   'SERIAL_PORT_BUSY',
   'SERIAL_PORT_NOT_FOUND',

@@ -4,7 +4,18 @@ import { AppError } from '../api/errors.ts';
 import type { BoxOverview, ForgetPlan } from '../boxes/types.ts';
 import type { RunDetail } from '../commissioning/types.ts';
 import { PUT_BACK_USAGE, putBackRun } from './commands-put-back.ts';
-import { type CliContext, type Command, call, numberArg, print, t, usage, withApi } from './context.ts';
+import { cancelledHolds, runOutcomeLine } from './commission-fleet.ts';
+import {
+  type ApiHost,
+  type CliContext,
+  type Command,
+  call,
+  numberArg,
+  print,
+  t,
+  usage,
+  withApi,
+} from './context.ts';
 import { printTable } from './output.ts';
 
 function connectionText(ctx: CliContext, box: BoxOverview): string {
@@ -140,7 +151,29 @@ export const boxesCommand: Command = {
     }),
 };
 
-const runsUsage = 'runs list [--identity ID] [--limit N]|show ID|put-back ID [--yes]';
+/**
+ * `wbc runs cancel ID`: the run stops where it is (where it runs: this process, or the core running on the
+ * folder), and the line says what the box holds now. Exit 0 when it was cancelled, 1 when it had ended.
+ */
+async function cancelRun(ctx: CliContext, core: ApiHost, id: number): Promise<number> {
+  const open = new Set(['running', 'waiting-for-box', 'awaiting-approval']);
+  const was = await call(core, 'commissioning.get', { id });
+  if (open.has(was.status)) await call(core, 'commissioning.cancel', { id });
+  let run = await call(core, 'commissioning.get', { id });
+  // A run moving in the running core stops at its next step of waiting: a moment, not more.
+  for (let i = 0; i < 100 && (run.status === 'running' || run.status === 'waiting-for-box'); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    run = await call(core, 'commissioning.get', { id });
+  }
+  const cancelled = open.has(was.status) && run.status === 'cancelled';
+  print(ctx, run, () => {
+    ctx.output.out(runOutcomeLine(ctx, run));
+    ctx.output.out(cancelled ? cancelledHolds(ctx, run) : t(ctx, 'cli.runs.notCancelled', { run: id }));
+  });
+  return cancelled ? 0 : 1;
+}
+
+const runsUsage = 'runs list [--identity ID] [--limit N]|show ID|cancel ID|put-back ID [--yes]';
 
 export const runsCommand: Command = {
   name: 'runs',
@@ -154,6 +187,7 @@ export const runsCommand: Command = {
       options: ['identity', 'limit'],
     },
     { name: 'show', usage: 'runs show ID', summaryKey: 'cli.help.runs.show' },
+    { name: 'cancel', usage: 'runs cancel ID', summaryKey: 'cli.help.runs.cancel' },
     {
       name: 'put-back',
       usage: PUT_BACK_USAGE,
@@ -167,6 +201,8 @@ export const runsCommand: Command = {
       const [action = 'list', id] = ctx.args;
       if (action === 'put-back' && id) {
         code = await putBackRun(ctx, core, id);
+      } else if (action === 'cancel' && id) {
+        code = await cancelRun(ctx, core, numberArg(id) as number);
       } else if (action === 'list') {
         const runs = await call(core, 'commissioning.list', {
           identity: ctx.options.identity,

@@ -19,6 +19,7 @@ import {
   COMMISSION_USAGE,
   commissionTargets,
   fleetConcurrency,
+  followable,
   runFleet,
   runOutcomeLine,
 } from './commission-fleet.ts';
@@ -619,6 +620,7 @@ async function commissionMany(
   const fleet = () => runFleet(ctx, core, { identities, template, concurrency, timeoutS });
   const local = core.local;
   if (!local) return onSharedCsms(ctx, core, { identities }, fleet);
+  await followable(core, identities, template);
   const status = await local.ocpp.start(await csmsOptions(ctx, local, identities));
   printWaiting(ctx, status, { identities }, null);
   try {

@@ -4,6 +4,7 @@
 import { errorText } from '../../locales/translate.ts';
 import { AppError } from '../api/errors.ts';
 import { fleetResult } from '../commissioning/fleet-result.ts';
+import { sameTemplate } from '../commissioning/same-template.ts';
 import type { Template } from '../commissioning/template.ts';
 import type { RunDetail, RunSummary } from '../commissioning/types.ts';
 import { type ApiHost, type CliContext, type CliCore, call, t, usage } from './context.ts';
@@ -134,7 +135,7 @@ function printBox(ctx: CliContext, outcome: BoxOutcome, timeoutS: number): void 
 }
 
 /** What a box whose run was cancelled (Ctrl+C) holds now: nothing new, what it accepted, or that and a restart. */
-function cancelledHolds(ctx: CliContext, run: RunDetail): string {
+export function cancelledHolds(ctx: CliContext, run: RunDetail): string {
   const count = Object.values(run.state.results).filter(
     (status) => status === 'Accepted' || status === 'RebootRequired',
   ).length;
@@ -222,6 +223,26 @@ async function cancelAbsent(core: CliCore, fleetId: string, absent: Set<number>)
   await Promise.all(late.map((run) => call(core, 'commissioning.cancel', { id: run.id })));
 }
 
+/**
+ * The runs under way for these boxes, refused (COMMISSION_RUN_UNDER_WAY) when any began with another template
+ * than this one: a run changed since (a corrected address) must not be carried on with the old one unnoticed.
+ * Asked before the command starts a CSMS of its own, which would take those runs up.
+ */
+export async function followable(
+  core: CliCore,
+  identities: string[],
+  template: Template,
+): Promise<RunSummary[]> {
+  const underWay = await runsUnderWay(core, identities);
+  const details = await Promise.all(underWay.map((run) => call(core, 'commissioning.get', { id: run.id })));
+  const other = details.filter((run) => !sameTemplate(run.template, template));
+  if (other.length > 0)
+    throw new AppError('COMMISSION_RUN_UNDER_WAY', {
+      boxes: other.map((run) => `${run.identity} (run ${run.id}, ${run.template.name})`).join(', '),
+    });
+  return underWay;
+}
+
 /** The runs of these boxes that are under way (each box's latest run, moving or waiting for its box). */
 async function runsUnderWay(core: CliCore, identities: string[]): Promise<RunSummary[]> {
   const latest = await Promise.all(
@@ -246,7 +267,7 @@ export async function runFleet(
   const { identities, template, concurrency, timeoutS } = request;
   // Boxes whose runs the tool took up again after it stopped mid-way (a crash, a flat battery): the command
   // run again follows those runs to their end, it does not start second ones.
-  const underWay = await runsUnderWay(core, identities);
+  const underWay = await followable(core, identities, template);
   for (const run of underWay)
     ctx.output.err(
       ctx.output.json

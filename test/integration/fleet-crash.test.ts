@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
+import Database from 'better-sqlite3';
 import type { RunDetail } from '../../main/commissioning/types.ts';
 import { openCore } from '../../main/core.ts';
 import type { SimStation } from '../../main/simulator/station.ts';
@@ -146,4 +147,52 @@ test('killed with -9 mid-fleet, then the same wbc commission again: it follows t
   );
   assert.doesNotMatch(again.stderr(), /ALREADY_EXISTS/);
   await checkEnded(t, fleet);
+});
+
+test('killed with -9 mid-fleet, then wbc commission with a changed template: refused before anything moves, and a run under way can be cancelled', async (t) => {
+  const fleet = await killedMidFleet(t);
+  const { dir, boxes } = fleet;
+  const changed = join(dir, 'changed.json');
+  writeFileSync(
+    changed,
+    JSON.stringify({
+      name: 'Depot v2',
+      csms: { url: 'ws://127.0.0.1:9/ocpp', securityProfile: 1 },
+      verifyWindowS: 3,
+    }),
+  );
+  const args = fleet.again.map((a) => (a.endsWith('template.json') ? changed : a));
+  // The runs as the crash left them, read from the file without opening a core.
+  const runRows = () => {
+    const db = new Database(join(dir, 'commissioner.db'), { readonly: true });
+    try {
+      return db
+        .prepare('SELECT id, status, step, updated_at FROM commissioning_runs ORDER BY id')
+        .all() as Array<{
+        id: number;
+        status: string;
+      }>;
+    } finally {
+      db.close();
+    }
+  };
+  const before = runRows();
+  const refused = await wbc(args);
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, /COMMISSION_RUN_UNDER_WAY/);
+  assert.match(refused.stderr, /A run is under way for WB-K\d+ \(run \d+, Depot\)/);
+  assert.match(refused.stderr, /wbc runs cancel ID/);
+  assert.deepEqual(runRows(), before, 'no run started, none moved');
+  assert.equal(before.length, boxes.length);
+
+  // One of the runs under way cancelled: it says what the box holds; the others are as they were.
+  const open = (before as Array<{ id: number; status: string }>).find((r) => r.status === 'running');
+  assert.ok(open, 'a run still under way');
+  const cancel = await wbc(['runs', 'cancel', String(open.id), '--data-dir', dir]);
+  assert.equal(cancel.code, 0, cancel.stdout + cancel.stderr);
+  assert.match(cancel.stdout, /the run ended cancelled/);
+  assert.match(cancel.stdout, /holds what it held before|keeps what it accepted|took this run's settings/);
+  const again = await wbc(['runs', 'cancel', String(open.id), '--data-dir', dir]);
+  assert.equal(again.code, 1);
+  assert.match(again.stdout, new RegExp(`Run ${open.id} had ended already: nothing was cancelled\\.`));
 });

@@ -37,6 +37,20 @@ export function useBoxList(): Live<BoxOverview[]> {
   return useLive(load, watch);
 }
 
+/** Runs under way (moving, or waiting for their box), newest first: with the CSMS stopped, they wait for it. */
+export function useRunsUnderWay(): Live<RunSummary[]> {
+  const api = useConnection();
+  const load = useCallback(
+    async () =>
+      (await api.call('commissioning.list', { limit: 1000 })).filter(
+        (run) => run.status === 'running' || run.status === 'waiting-for-box',
+      ),
+    [api],
+  );
+  const watch = useCallback((reload: () => void) => [api.on('commissioning.changed', () => reload())], [api]);
+  return useLive(load, watch);
+}
+
 export function useAttention(): Live<RunSummary[]> {
   const api = useConnection();
   const load = useCallback(() => api.call('commissioning.attention', {}), [api]);

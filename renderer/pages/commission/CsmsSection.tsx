@@ -3,6 +3,7 @@
 // announced when it changes.
 import type { WireError } from '../../../main/api/errors.ts';
 import type { CsmsStatus } from '../../../main/ocpp/types.ts';
+import { useRunsUnderWay } from '../../api/box-hooks.ts';
 import { useAction, useConnection } from '../../api/hooks.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -19,6 +20,7 @@ export function CsmsSection(props: {
   const api = useConnection();
   const { busy, error: stopError, run } = useAction();
   const { status } = props;
+  const underWay = useRunsUnderWay().data ?? [];
 
   const stop = () => run(async () => props.onStatus(await api.call('csms.stop', {})));
 
@@ -33,6 +35,11 @@ export function CsmsSection(props: {
             ? t('csms.running', { port: status.port ?? '' })
             : t('csms.stopped')}
       </output>
+      {status && !status.running && underWay.length > 0 && (
+        <p className="hint" data-testid="csms-runs-waiting">
+          {t('csms.runsWaiting', { boxes: [...new Set(underWay.map((r) => r.identity))].join(', ') })}
+        </p>
+      )}
       {status && !status.running && <CsmsStartForm onStarted={props.onStatus} />}
       {status?.running && (
         <>

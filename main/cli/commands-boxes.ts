@@ -6,8 +6,8 @@ import type { RunDetail } from '../commissioning/types.ts';
 import { PUT_BACK_USAGE, putBackRun } from './commands-put-back.ts';
 import { cancelledHolds, runOutcomeLine } from './commission-fleet.ts';
 import {
-  type ApiHost,
   type CliContext,
+  type CliCore,
   type Command,
   call,
   numberArg,
@@ -17,6 +17,7 @@ import {
   withApi,
 } from './context.ts';
 import { printTable } from './output.ts';
+import { MOVING, runsSettled } from './run-settled.ts';
 
 function connectionText(ctx: CliContext, box: BoxOverview): string {
   const c = box.connection;
@@ -155,17 +156,13 @@ export const boxesCommand: Command = {
  * `wbc runs cancel ID`: the run stops where it is (where it runs: this process, or the core running on the
  * folder), and the line says what the box holds now. Exit 0 when it was cancelled, 1 when it had ended.
  */
-async function cancelRun(ctx: CliContext, core: ApiHost, id: number): Promise<number> {
-  const open = new Set(['running', 'waiting-for-box', 'awaiting-approval']);
+async function cancelRun(ctx: CliContext, core: CliCore, id: number): Promise<number> {
   const was = await call(core, 'commissioning.get', { id });
-  if (open.has(was.status)) await call(core, 'commissioning.cancel', { id });
-  let run = await call(core, 'commissioning.get', { id });
-  // A run moving in the running core stops at its next step of waiting: a moment, not more.
-  for (let i = 0; i < 100 && (run.status === 'running' || run.status === 'waiting-for-box'); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    run = await call(core, 'commissioning.get', { id });
-  }
-  const cancelled = open.has(was.status) && run.status === 'cancelled';
+  const moving = MOVING.has(was.status);
+  if (moving) await call(core, 'commissioning.cancel', { id });
+  // A run moving in the running core stops at its next step of waiting.
+  const [run] = (await runsSettled(core, [id])) as [RunDetail];
+  const cancelled = moving && run.status === 'cancelled';
   print(ctx, run, () => {
     ctx.output.out(runOutcomeLine(ctx, run));
     ctx.output.out(cancelled ? cancelledHolds(ctx, run) : t(ctx, 'cli.runs.notCancelled', { run: id }));

@@ -617,10 +617,11 @@ async function commissionMany(
   const timeoutS = ctx.options.timeout === undefined ? 300 : Number(ctx.options.timeout);
   // A timeout that is no number would cancel every box that has not connected yet at once.
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) usage(ctx, COMMISSION_USAGE);
-  const fleet = () => runFleet(ctx, core, { identities, template, concurrency, timeoutS });
+  // Asked before this command starts a CSMS of its own, which takes the runs under way up.
+  const underWay = await followable(core, identities, template);
+  const fleet = () => runFleet(ctx, core, { identities, template, concurrency, timeoutS, underWay });
   const local = core.local;
   if (!local) return onSharedCsms(ctx, core, { identities }, fleet);
-  await followable(core, identities, template);
   const status = await local.ocpp.start(await csmsOptions(ctx, local, identities));
   printWaiting(ctx, status, { identities }, null);
   try {

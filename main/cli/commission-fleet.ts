@@ -262,12 +262,18 @@ async function runsUnderWay(core: CliCore, identities: string[]): Promise<RunSum
 export async function runFleet(
   ctx: CliContext,
   core: CliCore,
-  request: { identities: string[]; template: Template; concurrency: number; timeoutS: number },
+  request: {
+    identities: string[];
+    template: Template;
+    concurrency: number;
+    timeoutS: number;
+    /** The boxes' runs under way, from `followable`: followed, not started again. */
+    underWay: RunSummary[];
+  },
 ): Promise<number> {
-  const { identities, template, concurrency, timeoutS } = request;
+  const { identities, template, concurrency, timeoutS, underWay } = request;
   // Boxes whose runs the tool took up again after it stopped mid-way (a crash, a flat battery): the command
   // run again follows those runs to their end, it does not start second ones.
-  const underWay = await followable(core, identities, template);
   for (const run of underWay)
     ctx.output.err(
       ctx.output.json

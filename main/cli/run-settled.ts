@@ -5,7 +5,7 @@ import type { RunDetail, RunStatus, RunSummary } from '../commissioning/types.ts
 import { type CliCore, call } from './context.ts';
 
 /** A run in one of these still moves (or waits for its box, a place or an approval). */
-const MOVING = new Set<RunStatus>(['running', 'waiting-for-box', 'awaiting-approval']);
+export const MOVING = new Set<RunStatus>(['running', 'waiting-for-box', 'awaiting-approval']);
 
 /**
  * Waits until every run in `ids` has ended and answers them in that order; `onEnded` hears each one as it

@@ -234,7 +234,6 @@ export class RunStore {
     return rows.map((r) => summary(toDetail(r)));
   }
 
-  /** A box's runs that were under way when the tool stopped: they continue when the box connects again. */
   /** Driver runs (serial, HTTP, Modbus, console) still marked as moving: none can go on after a restart. */
   unfinishedDriverRuns(): number[] {
     const rows = this.#store
@@ -270,15 +269,6 @@ export class RunStore {
       awaitingApproval: number;
     }>;
     return rows.map((r) => ({ ...r, begun: r.begun === 1, awaitingApproval: r.awaitingApproval === 1 }));
-  }
-
-  unfinished(identity: string): number[] {
-    const rows = this.#store
-      .stmt(
-        "SELECT id FROM commissioning_runs WHERE identity = ? AND status IN ('running', 'waiting-for-box') ORDER BY id",
-      )
-      .all(identity) as Array<{ id: number }>;
-    return rows.map((r) => r.id);
   }
 
   /** Applies a change to one run in one transaction and returns the run as committed. */

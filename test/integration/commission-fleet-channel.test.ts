@@ -2,10 +2,7 @@
 // --site` and `--identity A,B,C` go through the running core over the folder's local channel (real processes,
 // real Unix socket, simulated boxes and a company CSMS plus a CitrineOS stand-in over real sockets on loopback).
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
-import type { TemplateInput } from '../../main/commissioning/template.ts';
 import { openCore } from '../../main/core.ts';
 import { BareCsms } from '../support/bare-csms.ts';
 import { startCitrineServer } from '../support/citrineos-server.ts';
@@ -15,15 +12,10 @@ import { listenEvents, listening, serving } from '../support/csms-listen.ts';
 import { freePort } from '../support/free-port.ts';
 import { startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
+import { templateFile } from '../support/template-file.ts';
 import { until } from '../support/until.ts';
 
 const SECRET = 'hasura-admin-secret';
-
-function templateFile(dir: string, template: TemplateInput): string {
-  const file = join(dir, 'template.json');
-  writeFileSync(file, JSON.stringify(template));
-  return file;
-}
 
 /**
  * The data folder set up as on site before `csms listen` starts: a CitrineOS stand-in as the company CSMS the

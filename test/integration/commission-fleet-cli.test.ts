@@ -2,21 +2,15 @@
 // over real WebSockets (the real bin/wbc.js, a company CSMS on loopback), prints a line per box as it
 // finishes and a summary, and exits non-zero when any box is not confirmed.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { TemplateInput } from '../../main/commissioning/template.ts';
 import { openCore } from '../../main/core.ts';
 import { BareCsms } from '../support/bare-csms.ts';
 import { wbc, wbcWaitingForBox } from '../support/cli.ts';
 import { callOk } from '../support/core.ts';
 import { coreWithCsms, simBox, startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
-
-function templateFile(dir: string, template: TemplateInput): string {
-  const file = `${dir}/template.json`;
-  writeFileSync(file, JSON.stringify(template));
-  return file;
-}
+import { templateFile } from '../support/template-file.ts';
 
 const listen = ['--host', '127.0.0.1', '--port', '0'];
 

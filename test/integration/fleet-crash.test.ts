@@ -1,7 +1,6 @@
 // The tool killed (SIGKILL: a crash, a pulled power cord) in the middle of a car park, then started again:
 // real processes (`wbc commission`, then `wbc csms listen` on the same port), simulated boxes that redial.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -14,6 +13,7 @@ import { listening } from '../support/csms-listen.ts';
 import { freePort } from '../support/free-port.ts';
 import { startedSimBox } from '../support/sim.ts';
 import { tempDir } from '../support/temp.ts';
+import { templateFile } from '../support/template-file.ts';
 import { until } from '../support/until.ts';
 
 const SETTLED = new Set(['confirmed', 'left-not-confirmed', 'failed', 'cancelled']);
@@ -28,15 +28,11 @@ type Told = { event: string; identity?: string; status?: string };
 async function killedMidFleet(t: TestContext) {
   const dir = tempDir(t);
   const company = await BareCsms.start(t);
-  const file = join(dir, 'template.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      name: 'Depot',
-      csms: { url: company.url('/ocpp'), securityProfile: 1 },
-      verifyWindowS: 3,
-    }),
-  );
+  const file = templateFile(dir, {
+    name: 'Depot',
+    csms: { url: company.url('/ocpp'), securityProfile: 1 },
+    verifyWindowS: 3,
+  });
   const boxes = Array.from({ length: 10 }, (_, i) => `WB-K${i + 1}`);
   const port = await freePort();
   const args = ['commission', '--identity', boxes.join(','), '--template', file, '--concurrency', '4'];
@@ -152,14 +148,14 @@ test('killed with -9 mid-fleet, then the same wbc commission again: it follows t
 test('killed with -9 mid-fleet, then wbc commission with a changed template: refused before anything moves, and a run under way can be cancelled', async (t) => {
   const fleet = await killedMidFleet(t);
   const { dir, boxes } = fleet;
-  const changed = join(dir, 'changed.json');
-  writeFileSync(
-    changed,
-    JSON.stringify({
+  const changed = templateFile(
+    dir,
+    {
       name: 'Depot v2',
       csms: { url: 'ws://127.0.0.1:9/ocpp', securityProfile: 1 },
       verifyWindowS: 3,
-    }),
+    },
+    'changed.json',
   );
   const args = fleet.again.map((a) => (a.endsWith('template.json') ? changed : a));
   // The runs as the crash left them, read from the file without opening a core.
